@@ -1,0 +1,30 @@
+# Front door for users and CI: installs what is missing, configures meson in build/,
+# compiles, then runs or tests. See README.md.
+BUILD ?= build
+MESON_SETUP_OPTS ?=
+L2L = $(BUILD)/src/cli/l2l
+
+.PHONY: all deps build run test bench clean
+
+all: build
+
+deps:
+	@scripts/install-deps
+
+build: deps
+	@test -f $(BUILD)/build.ninja || meson setup $(BUILD) $(MESON_SETUP_OPTS)
+	@meson compile -C $(BUILD)
+
+run: build
+	$(L2L) compare --task quadratic --tune --runs 100
+
+test: build
+	@meson test -C $(BUILD) --print-errorlogs; rc=$$?; \
+	  scripts/test-summary $(BUILD)/meson-logs/testlog.json; exit $$rc
+
+bench: build
+	@meson compile -C $(BUILD) benchmarks >/dev/null 2>&1 || true
+	@echo "no benchmarks yet"
+
+clean:
+	rm -rf $(BUILD)

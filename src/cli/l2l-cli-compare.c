@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "l2l-cli"
+
+#include "config.h"
+
+#include <stdio.h>
+
+#include "l2l-cli-experiment.h"
+#include "l2l-cli-job.h"
+#include "l2l-cli-progress.h"
+#include "l2l-cli-table.h"
+#include "l2l-cli.h"
+
+typedef struct {
+  L2lCompareConfig  config;
+  L2lCompareResult *result;
+  L2lCliProgress    progress;
+} CompareJob;
+
+static void
+on_progress (const L2lCompareProgress *event,
+             gpointer                  user_data)
+{
+  CompareJob *job = user_data;
+  const char *label = job->config.optimizers[event->optimizer].label;
+  g_autofree char *what = g_strdup_printf ("%s %s",
+                                           event->phase == L2L_COMPARE_TUNING ? "tuning"
+                                                                              : "running",
+                                           label);
+
+  l2l_cli_progress_update (&job->progress, what, event->done, event->total);
+}
+
+static gboolean
+compare_job (gpointer       data,
+             GCancellable  *cancellable,
+             GError       **error)
+{
+  CompareJob *job = data;
+
+  job->result = l2l_compare_run (&job->config, on_progress, job, cancellable, error);
+  l2l_cli_progress_finish (&job->progress);
+  return job->result != NULL;
+}
+
+int
+l2l_cli_compare (int   argc,
+                 char *argv[])
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) table_steps = NULL;
+  L2lCliExperiment args = { 0 };
+  g_autofree char *csv_path = NULL;
+  g_autofree char *json_path = NULL;
+  g_autofree char *table_steps_text = NULL;
+  CompareJob job = { 0 };
+  int status = L2L_EXIT_OK;
+  const GOptionEntry entries[] = {
+    { "csv", 0, 0, G_OPTION_ARG_FILENAME, &csv_path,
+      "Write every loss as CSV optimizer,run,step,loss (step 0 = initial loss)", "FILE" },
+    { "json", 0, 0, G_OPTION_ARG_FILENAME, &json_path,
+      "Write the summary as JSON: rates, tuning grids, per-step mean/median/q25/q75", "FILE" },
+    { "table-steps", 0, 0, G_OPTION_ARG_STRING, &table_steps_text,
+      "Steps shown in the table, e.g. 50,100 (default: the last step)", "LIST" },
+    { NULL },
+  };
+
+  g_set_prgname ("l2l compare");
+  context = g_option_context_new ("— race optimizers on the same functions");
+  g_option_context_set_summary (context,
+    "Runs every optimizer on the same functions from the same starting point,\n"
+    "prints the mean and median loss, and writes every loss (--csv) and a\n"
+    "per-step summary (--json). A run whose loss turns NaN or infinite is\n"
+    "reported as diverged.");
+  g_option_context_set_main_group (context, l2l_cli_experiment_option_group (&args, TRUE));
+  g_option_context_add_main_entries (context, entries, NULL);
+
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      l2l_cli_error ("compare", "%s", error->message);
+      status = L2L_EXIT_USAGE;
+      goto out;
+    }
+  if (argc > 1)
+    {
+      l2l_cli_error ("compare", "unexpected argument '%s'", argv[1]);
+      status = L2L_EXIT_USAGE;
+      goto out;
+    }
+  if (!l2l_cli_experiment_build (&args, &job.config, &error) ||
+      (table_steps_text &&
+       !l2l_cli_parse_steps ("--table-steps", table_steps_text, job.config.steps,
+                             &table_steps, &error)) ||
+      (csv_path && !l2l_file_check_writable (csv_path, &error)) ||
+      (json_path && !l2l_file_check_writable (json_path, &error)))
+    {
+      status = L2L_EXIT_USAGE;
+      l2l_cli_error ("compare", "%s", error->message);
+      goto out;
+    }
+
+  if (table_steps == NULL)
+    {
+      table_steps = g_array_new (FALSE, FALSE, sizeof (guint));
+      g_array_append_val (table_steps, job.config.steps);
+    }
+
+  l2l_cli_progress_init (&job.progress);
+  if (!l2l_cli_run_job (compare_job, &job, &error))
+    {
+      status = l2l_cli_fail ("compare", error);
+      goto out;
+    }
+  if ((csv_path && !l2l_results_write_csv (job.result, csv_path, &error)) ||
+      (json_path && !l2l_results_write_json (job.result, json_path, &error)))
+    {
+      status = l2l_cli_fail ("compare", error);
+      goto out;
+    }
+  l2l_cli_print_compare_table (stdout, job.result, table_steps);
+
+out:
+  l2l_compare_result_free (job.result);
+  l2l_cli_compare_config_clear (&job.config);
+  l2l_cli_experiment_clear (&args);
+  return status;
+}

@@ -1,0 +1,332 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "l2l-cli"
+
+#include "config.h"
+
+#include <stdlib.h>
+
+#include "l2l-cli-experiment.h"
+
+#define DEFAULT_OPTIMIZERS "sgd,rmsprop,adam,nag"
+
+GOptionGroup *
+l2l_cli_experiment_option_group (L2lCliExperiment *args,
+                                 gboolean          with_runs)
+{
+  const GOptionEntry common[] = {
+    { "task", 0, 0, G_OPTION_ARG_STRING, &args->task,
+      "Task family and options, e.g. quadratic:dims=10,dist=uniform,theta0-std=0.01 "
+      "(default: quadratic)", "SPEC" },
+    { "problem", 0, 0, G_OPTION_ARG_FILENAME, &args->problem,
+      "One fixed quadratic from JSON {\"W\": [[…]], \"y\": […], \"theta0\": […]} "
+      "instead of --task", "FILE" },
+    { "optimizers", 0, 0, G_OPTION_ARG_STRING, &args->optimizers,
+      "Comma-separated optimizers: sgd, rmsprop, adam, nag (default: all four)", "LIST" },
+    { "steps", 0, 0, G_OPTION_ARG_STRING, &args->steps,
+      "Optimization steps per function (default: 100)", "N" },
+    { "seed", 0, 0, G_OPTION_ARG_STRING, &args->seed,
+      "Seed of every random draw (default: 0)", "N" },
+    { "tune-runs", 0, 0, G_OPTION_ARG_STRING, &args->tune_runs,
+      "Tuning functions, drawn apart from the test functions (default: 20)", "N" },
+    { "tune-objective", 0, 0, G_OPTION_ARG_STRING, &args->tune_objective,
+      "What tuning minimises: final (mean loss at the last step, default) or sum "
+      "(mean of the loss summed over all steps)", "final|sum" },
+    { "tune-grid", 0, 0, G_OPTION_ARG_STRING, &args->tune_grid,
+      "Log grid of learning rates: lowest, highest, points a decade "
+      "(default: 1e-5:10:4)", "MIN:MAX:N" },
+    { NULL },
+  };
+  const GOptionEntry runs[] = {
+    { "runs", 0, 0, G_OPTION_ARG_STRING, &args->runs,
+      "Test functions (default: 100; 1 with --problem)", "N" },
+    { "lr", 0, 0, G_OPTION_ARG_STRING, &args->lr,
+      "Learning rates, e.g. sgd=0.01,adam=0.1 or adam=tune (defaults: sgd 0.01, "
+      "rmsprop 0.01, adam 0.001, nag 0.01)", "LIST" },
+    { "tune", 0, 0, G_OPTION_ARG_NONE, &args->tune,
+      "Tune the learning rate of every optimizer not given one with --lr", NULL },
+    { NULL },
+  };
+  GOptionGroup *group = g_option_group_new ("experiment", "Experiment options:",
+                                            "Show experiment options", NULL, NULL);
+
+  g_option_group_add_entries (group, common);
+  if (with_runs)
+    g_option_group_add_entries (group, runs);
+  return group;
+}
+
+static gboolean
+parse_count (const char  *flag,
+             const char  *text,
+             guint        min,
+             guint        max,
+             guint       *out,
+             GError     **error)
+{
+  gint64 value;
+
+  if (text == NULL)
+    return TRUE;
+  if (!l2l_parse_int (text, &value))
+    {
+      g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
+                   "%s: '%s' is not a whole number", flag, text);
+      return FALSE;
+    }
+  if (value < min || value > max)
+    {
+      g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
+                   "%s: %s is outside the range %u to %u", flag, text, min, max);
+      return FALSE;
+    }
+  *out = (guint) value;
+  return TRUE;
+}
+
+static gboolean
+parse_seed (const char  *text,
+            guint64     *out,
+            GError     **error)
+{
+  guint64 value;
+
+  if (text == NULL)
+    return TRUE;
+  if (!g_ascii_string_to_unsigned (text, 10, 0, G_MAXUINT64, &value, NULL))
+    {
+      g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
+                   "--seed: '%s' is not a whole number ≥ 0", text);
+      return FALSE;
+    }
+  *out = value;
+  return TRUE;
+}
+
+static gboolean
+parse_optimizers (const char        *text,
+                  L2lCompareConfig  *config,
+                  GError           **error)
+{
+  g_auto(GStrv) names = g_strsplit (text ? text : DEFAULT_OPTIMIZERS, ",", -1);
+  guint n = g_strv_length (names);
+
+  config->optimizers = g_new0 (L2lOptimizerSpec, MAX (n, 1));
+  for (guint i = 0; i < n; i++)
+    {
+      const char *name = g_strstrip (names[i]);
+      const L2lOptimizerInfo *info = l2l_optimizer_info_lookup (name);
+
+      if (info == NULL)
+        {
+          g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
+                       "--optimizers: unknown optimizer '%s' (known: sgd, rmsprop, adam, nag)",
+                       name);
+          return FALSE;
+        }
+      for (guint j = 0; j < config->n_optimizers; j++)
+        if (g_str_equal (config->optimizers[j].label, name))
+          {
+            g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
+                         "--optimizers: '%s' is listed twice", name);
+            return FALSE;
+          }
+      l2l_optimizer_spec_init (&config->optimizers[config->n_optimizers++], info);
+    }
+  if (n == 0)
+    {
+      g_set_error_literal (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
+                           "--optimizers: the list is empty");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+parse_learning_rates (const char        *text,
+                      gboolean           tune_rest,
+                      L2lCompareConfig  *config,
+                      GError           **error)
+{
+  g_auto(GStrv) items = NULL;
+  g_autofree gboolean *given = g_new0 (gboolean, config->n_optimizers);
+
+  items = g_strsplit (text ? text : "", ",", -1);
+  for (guint i = 0; text != NULL && items[i] != NULL; i++)
+    {
+      g_auto(GStrv) pair = g_strsplit (items[i], "=", 2);
+      L2lOptimizerSpec *spec = NULL;
+      guint index = 0;
+      double lr;
+
+      if (pair[0] == NULL || pair[1] == NULL)
+        {
+          g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
+                       "--lr: '%s' is not of the form optimizer=rate", items[i]);
+          return FALSE;
+        }
+      g_strstrip (pair[0]);
+      g_strstrip (pair[1]);
+      for (; index < config->n_optimizers; index++)
+        if (g_str_equal (config->optimizers[index].label, pair[0]))
+          {
+            spec = &config->optimizers[index];
+            break;
+          }
+      if (spec == NULL)
+        {
+          g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
+                       "--lr: '%s' is not among the chosen optimizers", pair[0]);
+          return FALSE;
+        }
+      given[index] = TRUE;
+      if (g_str_equal (pair[1], "tune"))
+        {
+          spec->tune = TRUE;
+          continue;
+        }
+      if (!l2l_parse_double (pair[1], &lr) || lr <= 0.0)
+        {
+          g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
+                       "--lr: %s: '%s' is not a learning rate above 0 (or 'tune')",
+                       pair[0], pair[1]);
+          return FALSE;
+        }
+      spec->lr = lr;
+    }
+  for (guint i = 0; i < config->n_optimizers; i++)
+    if (tune_rest && !given[i])
+      config->optimizers[i].tune = TRUE;
+  return TRUE;
+}
+
+static gboolean
+parse_tune_grid (const char     *text,
+                 L2lTuneConfig  *tune,
+                 GError        **error)
+{
+  g_auto(GStrv) parts = NULL;
+  gint64 per_decade;
+
+  if (text == NULL)
+    return TRUE;
+  parts = g_strsplit (text, ":", -1);
+  if (g_strv_length (parts) != 3 ||
+      !l2l_parse_double (parts[0], &tune->lr_min) ||
+      !l2l_parse_double (parts[1], &tune->lr_max) ||
+      !l2l_parse_int (parts[2], &per_decade) || per_decade < 1 || per_decade > 100 ||
+      tune->lr_min <= 0.0 || tune->lr_max < tune->lr_min)
+    {
+      g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
+                   "--tune-grid: '%s' is not MIN:MAX:N with 0 < MIN ≤ MAX and N "
+                   "from 1 to 100, e.g. 1e-5:10:4", text);
+      return FALSE;
+    }
+  tune->per_decade = (guint) per_decade;
+  return TRUE;
+}
+
+gboolean
+l2l_cli_experiment_build (const L2lCliExperiment  *args,
+                          L2lCompareConfig        *config,
+                          GError                 **error)
+{
+  l2l_compare_config_init (config);
+
+  if (args->task != NULL && args->problem != NULL)
+    {
+      g_set_error_literal (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
+                           "--task and --problem exclude each other");
+      return FALSE;
+    }
+  if (args->problem != NULL)
+    config->runs = 1;
+
+  if (!parse_count ("--steps", args->steps, 1, 1000000, &config->steps, error) ||
+      !parse_count ("--runs", args->runs, 1, 100000, &config->runs, error) ||
+      !parse_count ("--tune-runs", args->tune_runs, 1, 100000, &config->tune.runs, error) ||
+      !parse_seed (args->seed, &config->seed, error) ||
+      !parse_tune_grid (args->tune_grid, &config->tune, error))
+    return FALSE;
+  if (args->tune_objective != NULL &&
+      !l2l_tune_objective_from_string (args->tune_objective, &config->tune.objective))
+    {
+      g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
+                   "--tune-objective: '%s' is not final or sum", args->tune_objective);
+      return FALSE;
+    }
+  if (!parse_optimizers (args->optimizers, config, error) ||
+      !parse_learning_rates (args->lr, args->tune, config, error))
+    return FALSE;
+
+  if (args->problem != NULL)
+    config->task = l2l_task_quadratic_new_from_file (args->problem, error);
+  else
+    {
+      config->task = l2l_task_new_from_spec (args->task ? args->task : "quadratic", error);
+      if (config->task == NULL)
+        g_prefix_error (error, "--task: ");
+    }
+  return config->task != NULL && l2l_compare_config_validate (config, error);
+}
+
+void
+l2l_cli_compare_config_clear (L2lCompareConfig *config)
+{
+  for (guint i = 0; i < config->n_optimizers; i++)
+    l2l_optimizer_spec_clear (&config->optimizers[i]);
+  g_clear_pointer (&config->optimizers, g_free);
+  config->n_optimizers = 0;
+  g_clear_pointer (&config->task, l2l_task_unref);
+}
+
+void
+l2l_cli_experiment_clear (L2lCliExperiment *args)
+{
+  g_free (args->task);
+  g_free (args->problem);
+  g_free (args->optimizers);
+  g_free (args->lr);
+  g_free (args->tune_runs);
+  g_free (args->tune_objective);
+  g_free (args->tune_grid);
+  g_free (args->steps);
+  g_free (args->runs);
+  g_free (args->seed);
+}
+
+static int
+compare_uint (gconstpointer a,
+              gconstpointer b)
+{
+  guint x = *(const guint *) a, y = *(const guint *) b;
+
+  return (x > y) - (x < y);
+}
+
+gboolean
+l2l_cli_parse_steps (const char  *flag,
+                     const char  *text,
+                     guint        max_step,
+                     GArray     **steps,
+                     GError     **error)
+{
+  g_auto(GStrv) items = g_strsplit (text, ",", -1);
+  g_autoptr(GArray) result = g_array_new (FALSE, FALSE, sizeof (guint));
+
+  for (guint i = 0; items[i] != NULL; i++)
+    {
+      guint step;
+
+      if (!parse_count (flag, g_strstrip (items[i]), 0, max_step, &step, error))
+        return FALSE;
+      g_array_append_val (result, step);
+    }
+  g_array_sort (result, compare_uint);
+  for (guint i = 1; i < result->len;)
+    if (g_array_index (result, guint, i) == g_array_index (result, guint, i - 1))
+      g_array_remove_index (result, i);
+    else
+      i++;
+  *steps = g_steal_pointer (&result);
+  return TRUE;
+}

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+#include "l2l-engine.h"
+
+G_BEGIN_DECLS
+
+/* The flags that describe an experiment, as the user typed them. compare and
+ * tune share them, so that one set of words means one thing everywhere. */
+typedef struct {
+  char     *task;
+  char     *problem;
+  char     *optimizers;
+  char     *lr;
+  gboolean  tune;
+  char     *tune_runs;
+  char     *tune_objective;
+  char     *tune_grid;
+  char     *steps;
+  char     *runs;
+  char     *seed;
+} L2lCliExperiment;
+
+/* Entries for the flags every experiment has (task, problem, optimizers,
+ * steps, seed, tuning grid); @with_runs adds --runs, --lr and --tune. */
+GOptionGroup *l2l_cli_experiment_option_group (L2lCliExperiment *args,
+                                               gboolean          with_runs);
+
+/* Turns the flags into a validated config; errors name the flag. */
+gboolean      l2l_cli_experiment_build        (const L2lCliExperiment  *args,
+                                               L2lCompareConfig        *config,
+                                               GError                 **error);
+void          l2l_cli_experiment_clear        (L2lCliExperiment *args);
+void          l2l_cli_compare_config_clear    (L2lCompareConfig *config);
+
+/* "1,50,100" → sorted unique steps within 0..max_step. */
+gboolean      l2l_cli_parse_steps             (const char  *flag,
+                                               const char  *text,
+                                               guint        max_step,
+                                               GArray     **steps,
+                                               GError     **error);
+
+G_END_DECLS

@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "l2l-cli"
+
+#include "config.h"
+
+#include <math.h>
+
+#include "l2l-cli-table.h"
+
+void
+l2l_cli_format_loss (char   *buffer,
+                     gsize   size,
+                     double  loss)
+{
+  if (!isfinite (loss))
+    g_strlcpy (buffer, "diverged", size);
+  else
+    g_snprintf (buffer, size, "%.4g", loss);
+}
+
+void
+l2l_cli_print_compare_table (FILE                   *out,
+                             const L2lCompareResult *result,
+                             const GArray           *steps)
+{
+  gboolean any_tuned = FALSE;
+
+  for (guint i = 0; i < result->n_entries; i++)
+    any_tuned |= result->entries[i].tuning != NULL;
+
+  fprintf (out, "Task %s · %u runs × %u steps · seed %" G_GUINT64_FORMAT "\n",
+           result->task_spec, result->runs, result->steps, result->seed);
+  if (any_tuned)
+    fprintf (out, "Tuned on %u other functions over %g…%g (%u a decade), minimising the "
+             "%s\n", result->tune.runs, result->tune.lr_min, result->tune.lr_max,
+             result->tune.per_decade,
+             result->tune.objective == L2L_TUNE_FINAL ? "mean final loss"
+                                                      : "mean summed loss");
+  fputc ('\n', out);
+
+  fprintf (out, "%-12s %-13s %-5s", "optimizer", "learning rate", "tuned");
+  for (guint s = 0; s < steps->len; s++)
+    {
+      guint step = g_array_index (steps, guint, s);
+      g_autofree char *mean = g_strdup_printf ("mean @%u", step);
+      g_autofree char *median = g_strdup_printf ("median @%u", step);
+      fprintf (out, "  %-12s %-12s", mean, median);
+    }
+  fprintf (out, "  %s\n", "diverged");
+
+  for (guint i = 0; i < result->n_entries; i++)
+    {
+      const L2lCompareEntry *entry = &result->entries[i];
+
+      fprintf (out, "%-12s %-13.4g %-5s", entry->label, entry->lr,
+               entry->tuning ? "yes" : "no");
+      for (guint s = 0; s < steps->len; s++)
+        {
+          guint step = g_array_index (steps, guint, s);
+          char mean[32], median[32];
+          l2l_cli_format_loss (mean, sizeof mean, entry->stats.mean[step]);
+          l2l_cli_format_loss (median, sizeof median, entry->stats.median[step]);
+          fprintf (out, "  %-12s %-12s", mean, median);
+        }
+      fprintf (out, "  %u/%u\n", entry->diverged_runs, result->runs);
+    }
+}

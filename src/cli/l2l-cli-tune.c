@@ -1,0 +1,171 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "l2l-cli"
+
+#include "config.h"
+
+#include <stdio.h>
+
+#include "l2l-cli-experiment.h"
+#include "l2l-cli-job.h"
+#include "l2l-cli-progress.h"
+#include "l2l-cli-table.h"
+#include "l2l-cli.h"
+
+typedef struct {
+  L2lCompareConfig config;
+  L2lTuneResult  **results;     /* [n_optimizers] */
+  L2lCliProgress   progress;
+  guint            current;
+} TuneJob;
+
+static void
+on_progress (guint64  done,
+             guint64  total,
+             gpointer user_data)
+{
+  TuneJob *job = user_data;
+  guint n = job->config.n_optimizers;
+  g_autofree char *what = g_strdup_printf ("tuning %s",
+                                           job->config.optimizers[job->current].label);
+
+  l2l_cli_progress_update (&job->progress, what, job->current * total + done, n * total);
+}
+
+static gboolean
+tune_job (gpointer       data,
+          GCancellable  *cancellable,
+          GError       **error)
+{
+  TuneJob *job = data;
+  const L2lCompareConfig *config = &job->config;
+
+  for (job->current = 0; job->current < config->n_optimizers; job->current++)
+    {
+      job->results[job->current] =
+        l2l_tune_run (config->task, &config->optimizers[job->current], config->steps,
+                      config->seed, &config->tune, on_progress, job, cancellable, error);
+      if (job->results[job->current] == NULL)
+        break;
+    }
+  l2l_cli_progress_finish (&job->progress);
+  return job->current == config->n_optimizers;
+}
+
+static void
+print_tune_table (FILE          *out,
+                  const TuneJob *job)
+{
+  const L2lCompareConfig *config = &job->config;
+  const L2lTuneResult *first = job->results[0];
+
+  fprintf (out, "Task %s · %u tuning functions × %u steps · seed %" G_GUINT64_FORMAT "\n",
+           l2l_task_get_spec (config->task), config->tune.runs, config->steps, config->seed);
+  fprintf (out, "Objective: %s (* marks the lowest)\n\n",
+           config->tune.objective == L2L_TUNE_FINAL ? "mean final loss" : "mean summed loss");
+  fprintf (out, "%-13s", "learning rate");
+  for (guint i = 0; i < config->n_optimizers; i++)
+    fprintf (out, "  %-12s", config->optimizers[i].label);
+  fputc ('\n', out);
+  for (guint k = 0; k < first->n_grid; k++)
+    {
+      fprintf (out, "%-13.4g", first->grid[k]);
+      for (guint i = 0; i < config->n_optimizers; i++)
+        {
+          const L2lTuneResult *result = job->results[i];
+          char loss[32];
+          g_autofree char *cell = NULL;
+
+          l2l_cli_format_loss (loss, sizeof loss, result->objective[k]);
+          cell = g_strdup_printf ("%s%s", loss, k == result->best ? " *" : "");
+          fprintf (out, "  %-12s", cell);
+        }
+      fputc ('\n', out);
+    }
+  fputc ('\n', out);
+  for (guint i = 0; i < config->n_optimizers; i++)
+    fprintf (out, "%s: learning rate %.4g\n", config->optimizers[i].label,
+             l2l_tune_result_best_lr (job->results[i]));
+}
+
+static gboolean
+write_json (const TuneJob  *job,
+            const char     *path,
+            GError        **error)
+{
+  const L2lCompareConfig *config = &job->config;
+  g_autofree const char **labels = g_new0 (const char *, config->n_optimizers);
+  g_autofree char *json = NULL;
+  gsize length;
+
+  for (guint i = 0; i < config->n_optimizers; i++)
+    labels[i] = config->optimizers[i].label;
+  json = l2l_results_tuning_to_json (l2l_task_get_spec (config->task), config->steps,
+                                     config->seed, &config->tune, labels, job->results,
+                                     config->n_optimizers, &length);
+  return l2l_file_write_atomic (path, json, length, error);
+}
+
+int
+l2l_cli_tune (int   argc,
+              char *argv[])
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  L2lCliExperiment args = { 0 };
+  g_autofree char *json_path = NULL;
+  TuneJob job = { 0 };
+  int status = L2L_EXIT_OK;
+  const GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_FILENAME, &json_path,
+      "Write the grid, the objective at each rate and the chosen rates as JSON", "FILE" },
+    { NULL },
+  };
+
+  g_set_prgname ("l2l tune");
+  context = g_option_context_new ("— pick each optimizer's learning rate");
+  g_option_context_set_summary (context,
+    "Runs each optimizer at every rate of a log grid on tuning functions (drawn\n"
+    "apart from the functions 'l2l compare' tests on) and picks the rate with\n"
+    "the lowest objective; ties go to the smaller rate.");
+  g_option_context_set_main_group (context, l2l_cli_experiment_option_group (&args, FALSE));
+  g_option_context_add_main_entries (context, entries, NULL);
+
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      l2l_cli_error ("tune", "%s", error->message);
+      status = L2L_EXIT_USAGE;
+      goto out;
+    }
+  if (argc > 1)
+    {
+      l2l_cli_error ("tune", "unexpected argument '%s'", argv[1]);
+      status = L2L_EXIT_USAGE;
+      goto out;
+    }
+  args.tune = TRUE;
+  if (!l2l_cli_experiment_build (&args, &job.config, &error) ||
+      (json_path && !l2l_file_check_writable (json_path, &error)))
+    {
+      l2l_cli_error ("tune", "%s", error->message);
+      status = L2L_EXIT_USAGE;
+      goto out;
+    }
+
+  job.results = g_new0 (L2lTuneResult *, job.config.n_optimizers);
+  l2l_cli_progress_init (&job.progress);
+  if (!l2l_cli_run_job (tune_job, &job, &error) ||
+      (json_path && !write_json (&job, json_path, &error)))
+    {
+      status = l2l_cli_fail ("tune", error);
+      goto out;
+    }
+  print_tune_table (stdout, &job);
+
+out:
+  for (guint i = 0; job.results && i < job.config.n_optimizers; i++)
+    l2l_tune_result_free (job.results[i]);
+  g_free (job.results);
+  l2l_cli_compare_config_clear (&job.config);
+  l2l_cli_experiment_clear (&args);
+  return status;
+}

@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "l2l-cli"
+
+#include "config.h"
+
+#include <gio/gio.h>
+#include <stdio.h>
+
+#include "l2l-cli.h"
+#include "l2l-engine.h"
+
+typedef struct {
+  const char *name;
+  const char *summary;
+  int       (*run) (int argc, char *argv[]);
+} Subcommand;
+
+static const Subcommand subcommands[] = {
+  { "compare", "Race optimizers on the same functions and summarise their losses",
+    l2l_cli_compare },
+  { "tune", "Pick each optimizer's learning rate on a log grid", l2l_cli_tune },
+};
+
+static void
+print_usage (FILE *out)
+{
+  fprintf (out,
+           "Usage: l2l SUBCOMMAND [OPTION…]\n"
+           "\n"
+           "L2L Workbench in the terminal: learned and hand-written optimizers,\n"
+           "after \"Learning to learn by gradient descent by gradient descent\".\n"
+           "\n"
+           "Subcommands:\n");
+  for (guint i = 0; i < G_N_ELEMENTS (subcommands); i++)
+    fprintf (out, "  %-10s %s\n", subcommands[i].name, subcommands[i].summary);
+  fprintf (out,
+           "\n"
+           "Run 'l2l SUBCOMMAND --help' for the options of one subcommand.\n"
+           "Exit status: 0 success, 1 runtime failure, 2 bad usage or input, 130 interrupted.\n");
+}
+
+void
+l2l_cli_error (const char *subcommand,
+               const char *format,
+               ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  fprintf (stderr, "l2l%s%s: %s\n", subcommand ? " " : "", subcommand ? subcommand : "",
+           message);
+}
+
+int
+l2l_cli_fail (const char   *subcommand,
+              const GError *error)
+{
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      l2l_cli_error (subcommand, "interrupted; nothing was written");
+      return L2L_EXIT_INTERRUPTED;
+    }
+  l2l_cli_error (subcommand, "%s", error->message);
+  if (error->domain == L2L_ENGINE_ERROR &&
+      (error->code == L2L_ENGINE_ERROR_INVALID_OPTION ||
+       error->code == L2L_ENGINE_ERROR_INVALID_FILE))
+    return L2L_EXIT_USAGE;
+  return L2L_EXIT_FAILURE;
+}
+
+int
+l2l_cli_main (int   argc,
+              char *argv[])
+{
+  l2l_engine_init (1);
+
+  if (argc < 2)
+    {
+      print_usage (stderr);
+      return L2L_EXIT_USAGE;
+    }
+  if (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h") ||
+      g_str_equal (argv[1], "help"))
+    {
+      print_usage (stdout);
+      return L2L_EXIT_OK;
+    }
+  if (g_str_equal (argv[1], "--version"))
+    {
+      printf ("l2l %s\n", PACKAGE_VERSION);
+      return L2L_EXIT_OK;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (subcommands); i++)
+    if (g_str_equal (argv[1], subcommands[i].name))
+      return subcommands[i].run (argc - 1, argv + 1);
+
+  l2l_cli_error (NULL, "unknown subcommand '%s' (see 'l2l --help')", argv[1]);
+  return L2L_EXIT_USAGE;
+}

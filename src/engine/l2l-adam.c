@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "l2l-engine"
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "l2l-optimizer.h"
+
+/* torch.optim.Adam: β = (0.9, 0.999), ε = 1e-8 added to the bias-corrected
+ * root, θ ← θ − (lr / (1−β₁ᵗ)) · m / (√v / √(1−β₂ᵗ) + ε). */
+#define ADAM_BETA1 0.9
+#define ADAM_BETA2 0.999
+#define ADAM_EPS 1e-8f
+
+typedef struct {
+  L2lOptimizer base;
+  double       lr;
+  guint64      t;
+  float       *m;   /* [n] first moment */
+  float       *v;   /* [n] second moment; same allocation as m */
+} Adam;
+
+static void
+adam_reset (L2lOptimizer *optimizer)
+{
+  Adam *self = (Adam *) optimizer;
+
+  self->t = 0;
+  memset (self->m, 0, 2 * self->base.n * sizeof (float));
+}
+
+static void
+adam_step (L2lOptimizer *optimizer,
+           float        *restrict theta,
+           const float  *restrict grad)
+{
+  Adam *self = (Adam *) optimizer;
+  float *restrict m = self->m;
+  float *restrict v = self->v;
+  double bias1, bias2_sqrt;
+  float step_size, bias2_sqrt_f;
+
+  self->t++;
+  bias1 = 1.0 - pow (ADAM_BETA1, (double) self->t);
+  bias2_sqrt = sqrt (1.0 - pow (ADAM_BETA2, (double) self->t));
+  step_size = (float) (self->lr / bias1);
+  bias2_sqrt_f = (float) bias2_sqrt;
+
+  for (gsize i = 0; i < self->base.n; i++)
+    {
+      m[i] = (float) ADAM_BETA1 * m[i] + (float) (1.0 - ADAM_BETA1) * grad[i];
+      v[i] = (float) ADAM_BETA2 * v[i] + (float) (1.0 - ADAM_BETA2) * grad[i] * grad[i];
+      theta[i] -= step_size * m[i] / (sqrtf (v[i]) / bias2_sqrt_f + ADAM_EPS);
+    }
+}
+
+static void
+adam_free (L2lOptimizer *optimizer)
+{
+  Adam *self = (Adam *) optimizer;
+
+  g_free (self->m);
+  g_free (self);
+}
+
+static const L2lOptimizerClass adam_class = {
+  .reset = adam_reset,
+  .step = adam_step,
+  .free = adam_free,
+};
+
+static L2lOptimizer *
+adam_create (gsize  n,
+             double lr)
+{
+  Adam *self = g_new0 (Adam, 1);
+
+  self->base.klass = &adam_class;
+  self->base.n = n;
+  self->lr = lr;
+  self->m = g_new0 (float, 2 * n);
+  self->v = self->m + n;
+  return &self->base;
+}
+
+const L2lOptimizerInfo l2l_optimizer_adam = {
+  .name = "adam",
+  .description = "Adam (β 0.9/0.999, ε 1e-8, bias correction)",
+  .default_lr = 0.001,
+  .create = adam_create,
+};

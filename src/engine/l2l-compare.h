@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "l2l-stats.h"
+#include "l2l-tune.h"
+
+G_BEGIN_DECLS
+
+/* Every optimizer runs on the same @runs functions from the same θ0 (the
+ * L2L_SEED_TEST stream of @seed); tuned ones are first tuned on other functions. */
+typedef struct {
+  L2lTask          *task;
+  L2lOptimizerSpec *optimizers;
+  guint             n_optimizers;
+  guint             steps;
+  guint             runs;
+  guint64           seed;
+  L2lTuneConfig     tune;
+} L2lCompareConfig;
+
+typedef struct {
+  char          *label;
+  double         lr;
+  L2lTuneResult *tuning;         /* NULL unless the rate was tuned */
+  double        *losses;         /* [runs × (steps + 1)] */
+  guint          diverged_runs;
+  L2lStepStats   stats;
+} L2lCompareEntry;
+
+typedef struct {
+  char            *task_spec;
+  guint            steps;
+  guint            runs;
+  guint64          seed;
+  L2lTuneConfig    tune;
+  guint            n_entries;
+  L2lCompareEntry *entries;
+} L2lCompareResult;
+
+typedef enum {
+  L2L_COMPARE_TUNING,
+  L2L_COMPARE_RUNNING,
+} L2lComparePhase;
+
+/* RUNNING events carry the losses of runs [first_run, first_run + n_runs) at
+ * @step, found in entry->losses; TUNING events carry only progress. */
+typedef struct {
+  L2lComparePhase         phase;
+  guint                   optimizer;
+  const L2lCompareEntry  *entry;
+  guint                   step;
+  guint                   first_run;
+  guint                   n_runs;
+  guint64                 done;     /* run-steps of all phases */
+  guint64                 total;
+} L2lCompareProgress;
+
+typedef void (*L2lCompareProgressFunc) (const L2lCompareProgress *progress,
+                                        gpointer                  user_data);
+
+void              l2l_compare_config_init     (L2lCompareConfig *config);
+gboolean          l2l_compare_config_validate (const L2lCompareConfig *config,
+                                               GError                **error);
+
+L2lCompareResult *l2l_compare_run             (const L2lCompareConfig  *config,
+                                               L2lCompareProgressFunc   progress,
+                                               gpointer                 user_data,
+                                               GCancellable            *cancellable,
+                                               GError                 **error);
+void              l2l_compare_result_free     (L2lCompareResult *result);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (L2lCompareResult, l2l_compare_result_free)
+
+G_END_DECLS

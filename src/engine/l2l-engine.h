@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+/* The numeric core: tasks, optimizers, comparisons, tuning, result files.
+ * Plain C11 on GLib/GIO and OpenBLAS; no screen. */
+#include "l2l-compare.h"
+#include "l2l-error.h"
+#include "l2l-file.h"
+#include "l2l-optimizer.h"
+#include "l2l-options.h"
+#include "l2l-results.h"
+#include "l2l-rng.h"
+#include "l2l-stats.h"
+#include "l2l-task-quadratic.h"
+#include "l2l-task.h"
+#include "l2l-trajectories.h"
+#include "l2l-tune.h"
+
+G_BEGIN_DECLS
+
+/* Sets OpenBLAS's thread pool once, explicitly (ARCHITECTURE §5). */
+void l2l_engine_init (int blas_threads);
+
+G_END_DECLS

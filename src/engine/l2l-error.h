@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define L2L_ENGINE_ERROR (l2l_engine_error_quark ())
+
+/* Failures that input can cause. Cancellation is G_IO_ERROR_CANCELLED. */
+typedef enum {
+  L2L_ENGINE_ERROR_INVALID_OPTION, /* a config value out of range or malformed */
+  L2L_ENGINE_ERROR_INVALID_FILE,   /* a file whose contents do not fit the format */
+  L2L_ENGINE_ERROR_DIVERGED,       /* nothing usable: every candidate diverged */
+} L2lEngineError;
+
+GQuark l2l_engine_error_quark (void);
+
+G_END_DECLS

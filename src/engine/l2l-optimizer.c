@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "l2l-engine"
+
+#include "config.h"
+
+#include "l2l-optimizer.h"
+
+static const L2lOptimizerInfo *const infos[] = {
+  &l2l_optimizer_sgd,
+  &l2l_optimizer_rmsprop,
+  &l2l_optimizer_adam,
+  &l2l_optimizer_nag,
+  NULL,
+};
+
+const L2lOptimizerInfo *const *
+l2l_optimizer_infos (void)
+{
+  return infos;
+}
+
+const L2lOptimizerInfo *
+l2l_optimizer_info_lookup (const char *name)
+{
+  for (guint i = 0; infos[i] != NULL; i++)
+    if (g_str_equal (infos[i]->name, name))
+      return infos[i];
+  return NULL;
+}
+
+void
+l2l_optimizer_reset (L2lOptimizer *optimizer)
+{
+  optimizer->klass->reset (optimizer);
+}
+
+void
+l2l_optimizer_step (L2lOptimizer *optimizer,
+                    float        *theta,
+                    const float  *grad)
+{
+  optimizer->klass->step (optimizer, theta, grad);
+}
+
+void
+l2l_optimizer_free (L2lOptimizer *optimizer)
+{
+  if (optimizer != NULL)
+    optimizer->klass->free (optimizer);
+}
+
+void
+l2l_optimizer_spec_init (L2lOptimizerSpec       *spec,
+                         const L2lOptimizerInfo *info)
+{
+  spec->label = g_strdup (info->name);
+  spec->info = info;
+  spec->lr = info->default_lr;
+  spec->tune = FALSE;
+}
+
+void
+l2l_optimizer_spec_clear (L2lOptimizerSpec *spec)
+{
+  g_clear_pointer (&spec->label, g_free);
+}
+
+L2lOptimizer *
+l2l_optimizer_spec_create (const L2lOptimizerSpec *spec,
+                           double                  lr,
+                           gsize                   n)
+{
+  return spec->info->create (n, lr);
+}

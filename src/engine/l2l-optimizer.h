@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* An optimizer proposes θ ← θ + g from ∇f(θ), coordinatewise, over n
+ * coordinates fixed at creation. Every rule here is coordinatewise, so the
+ * engine may step the coordinates of many independent problems as one vector. */
+typedef struct _L2lOptimizer L2lOptimizer;
+
+typedef struct {
+  void (*reset) (L2lOptimizer *optimizer);
+  void (*step)  (L2lOptimizer *optimizer, float *theta, const float *grad);
+  void (*free)  (L2lOptimizer *optimizer);
+} L2lOptimizerClass;
+
+struct _L2lOptimizer {
+  const L2lOptimizerClass *klass;
+  gsize                    n;
+};
+
+/* A hand-written rule, with torch.optim semantics and defaults. */
+typedef struct {
+  const char    *name;
+  const char    *description;
+  double         default_lr;
+  L2lOptimizer *(*create) (gsize n, double lr);
+} L2lOptimizerInfo;
+
+extern const L2lOptimizerInfo l2l_optimizer_sgd;
+extern const L2lOptimizerInfo l2l_optimizer_nag;
+extern const L2lOptimizerInfo l2l_optimizer_rmsprop;
+extern const L2lOptimizerInfo l2l_optimizer_adam;
+
+const L2lOptimizerInfo *const *l2l_optimizer_infos       (void);  /* NULL-terminated */
+const L2lOptimizerInfo        *l2l_optimizer_info_lookup (const char *name);
+
+void l2l_optimizer_reset (L2lOptimizer *optimizer);
+void l2l_optimizer_step  (L2lOptimizer *optimizer,
+                          float        *theta,
+                          const float  *grad);
+void l2l_optimizer_free  (L2lOptimizer *optimizer);
+
+/* One optimizer of a comparison: which rule, under which label, and either a
+ * learning rate or "tune". */
+typedef struct {
+  char                   *label;
+  const L2lOptimizerInfo *info;
+  double                  lr;
+  gboolean                tune;
+} L2lOptimizerSpec;
+
+void          l2l_optimizer_spec_init   (L2lOptimizerSpec       *spec,
+                                         const L2lOptimizerInfo *info);
+void          l2l_optimizer_spec_clear  (L2lOptimizerSpec       *spec);
+L2lOptimizer *l2l_optimizer_spec_create (const L2lOptimizerSpec *spec,
+                                         double                  lr,
+                                         gsize                   n);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (L2lOptimizer, l2l_optimizer_free)
+
+G_END_DECLS

@@ -1,0 +1,237 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "l2l-engine"
+
+#include "config.h"
+
+#include <errno.h>
+#include <math.h>
+#include <string.h>
+
+#include "l2l-error.h"
+#include "l2l-options.h"
+
+gboolean
+l2l_parse_int (const char *text,
+               gint64     *out)
+{
+  char *end = NULL;
+  gint64 value;
+
+  if (text == NULL || *text == '\0')
+    return FALSE;
+  errno = 0;
+  value = g_ascii_strtoll (text, &end, 10);
+  if (errno != 0 || end == text || *end != '\0')
+    return FALSE;
+  *out = value;
+  return TRUE;
+}
+
+gboolean
+l2l_parse_double (const char *text,
+                  double     *out)
+{
+  char *end = NULL;
+  double value;
+
+  if (text == NULL || *text == '\0')
+    return FALSE;
+  errno = 0;
+  value = g_ascii_strtod (text, &end);
+  if (errno != 0 || end == text || *end != '\0' || !isfinite (value))
+    return FALSE;
+  *out = value;
+  return TRUE;
+}
+
+L2lOptions *
+l2l_options_new_defaults (const L2lOptionInfo *infos,
+                          guint                n_infos)
+{
+  L2lOptions *options = g_new0 (L2lOptions, 1);
+
+  options->infos = infos;
+  options->n_infos = n_infos;
+  options->values = g_new0 (char *, n_infos + 1);
+  for (guint i = 0; i < n_infos; i++)
+    options->values[i] = g_strdup (infos[i].default_value);
+  return options;
+}
+
+void
+l2l_options_free (L2lOptions *options)
+{
+  if (options == NULL)
+    return;
+  g_strfreev (options->values);
+  g_free (options);
+}
+
+static int
+find_option (const L2lOptions *options,
+             const char       *key)
+{
+  for (guint i = 0; i < options->n_infos; i++)
+    if (g_str_equal (options->infos[i].key, key))
+      return (int) i;
+  return -1;
+}
+
+static char *
+known_keys (const L2lOptions *options)
+{
+  GString *keys = g_string_new (NULL);
+
+  for (guint i = 0; i < options->n_infos; i++)
+    g_string_append_printf (keys, "%s%s", i ? ", " : "", options->infos[i].key);
+  return g_string_free (keys, FALSE);
+}
+
+static gboolean
+check_value (const L2lOptionInfo *info,
+             const char          *value,
+             const char          *owner,
+             GError             **error)
+{
+  gint64 integer;
+  double number;
+
+  switch (info->type)
+    {
+    case L2L_OPTION_INT:
+      if (!l2l_parse_int (value, &integer))
+        {
+          g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
+                       "%s: %s: '%s' is not a whole number", owner, info->key, value);
+          return FALSE;
+        }
+      number = (double) integer;
+      break;
+    case L2L_OPTION_DOUBLE:
+      if (!l2l_parse_double (value, &number))
+        {
+          g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
+                       "%s: %s: '%s' is not a number", owner, info->key, value);
+          return FALSE;
+        }
+      break;
+    case L2L_OPTION_CHOICE:
+      if (!g_strv_contains (info->choices, value))
+        {
+          g_autofree char *choices = g_strjoinv (", ", (char **) info->choices);
+          g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
+                       "%s: %s: '%s' is not one of %s", owner, info->key, value, choices);
+          return FALSE;
+        }
+      return TRUE;
+    default:
+      g_assert_not_reached ();
+    }
+
+  if (number < info->min || number > info->max)
+    {
+      g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
+                   "%s: %s: %s is outside the range %g to %g",
+                   owner, info->key, value, info->min, info->max);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+l2l_options_set (L2lOptions  *options,
+                 const char  *key,
+                 const char  *value,
+                 const char  *owner,
+                 GError     **error)
+{
+  int index = find_option (options, key);
+
+  if (index < 0)
+    {
+      g_autofree char *keys = known_keys (options);
+      g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
+                   "%s: unknown option '%s' (known: %s)", owner, key, keys);
+      return FALSE;
+    }
+  if (!check_value (&options->infos[index], value, owner, error))
+    return FALSE;
+  g_free (options->values[index]);
+  options->values[index] = g_strdup (value);
+  return TRUE;
+}
+
+gboolean
+l2l_options_parse (L2lOptions  *options,
+                   const char  *text,
+                   const char  *owner,
+                   GError     **error)
+{
+  g_auto(GStrv) items = NULL;
+
+  if (text == NULL || *text == '\0')
+    return TRUE;
+  items = g_strsplit (text, ",", -1);
+  for (guint i = 0; items[i] != NULL; i++)
+    {
+      g_auto(GStrv) pair = g_strsplit (items[i], "=", 2);
+      g_strstrip (pair[0]);
+      if (pair[0][0] == '\0' || pair[1] == NULL)
+        {
+          g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
+                       "%s: '%s' is not of the form key=value", owner, items[i]);
+          return FALSE;
+        }
+      if (!l2l_options_set (options, pair[0], g_strstrip (pair[1]), owner, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static const char *
+lookup (const L2lOptions *options,
+        const char       *key)
+{
+  int index = find_option (options, key);
+
+  g_return_val_if_fail (index >= 0, NULL);
+  return options->values[index];
+}
+
+const char *
+l2l_options_get_string (const L2lOptions *options,
+                        const char       *key)
+{
+  return lookup (options, key);
+}
+
+gint64
+l2l_options_get_int (const L2lOptions *options,
+                     const char       *key)
+{
+  gint64 value = 0;
+
+  l2l_parse_int (lookup (options, key), &value);
+  return value;
+}
+
+double
+l2l_options_get_double (const L2lOptions *options,
+                        const char       *key)
+{
+  double value = 0.0;
+
+  l2l_parse_double (lookup (options, key), &value);
+  return value;
+}
+
+char *
+l2l_options_to_string (const L2lOptions *options)
+{
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 0; i < options->n_infos; i++)
+    g_string_append_printf (text, "%s%s=%s", i ? "," : "",
+                            options->infos[i].key, options->values[i]);
+  return g_string_free (text, FALSE);
+}

@@ -1,0 +1,249 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "l2l-engine"
+
+#include "config.h"
+
+#include <json-glib/json-glib.h>
+#include <math.h>
+#include <string.h>
+
+#include "l2l-file.h"
+#include "l2l-results.h"
+
+/* RFC 4180: quote a field that holds a comma, a quote or a line break. */
+static void
+append_csv_field (GString    *out,
+                  const char *field)
+{
+  if (strpbrk (field, ",\"\r\n") == NULL)
+    {
+      g_string_append (out, field);
+      return;
+    }
+  g_string_append_c (out, '"');
+  for (const char *c = field; *c; c++)
+    {
+      if (*c == '"')
+        g_string_append_c (out, '"');
+      g_string_append_c (out, *c);
+    }
+  g_string_append_c (out, '"');
+}
+
+char *
+l2l_results_to_csv (const L2lCompareResult *result,
+                    gsize                  *length)
+{
+  GString *out = g_string_new ("optimizer,run,step,loss\n");
+  char number[G_ASCII_DTOSTR_BUF_SIZE];
+
+  for (guint i = 0; i < result->n_entries; i++)
+    {
+      const L2lCompareEntry *entry = &result->entries[i];
+
+      for (guint r = 0; r < result->runs; r++)
+        for (guint t = 0; t <= result->steps; t++)
+          {
+            double loss = entry->losses[(gsize) r * (result->steps + 1) + t];
+
+            append_csv_field (out, entry->label);
+            if (isfinite (loss))
+              g_ascii_formatd (number, sizeof number, "%.9g", loss);
+            else
+              g_strlcpy (number, "inf", sizeof number);
+            g_string_append_printf (out, ",%u,%u,%s\n", r, t, number);
+          }
+    }
+  if (length != NULL)
+    *length = out->len;
+  return g_string_free (out, FALSE);
+}
+
+static void
+add_number (JsonBuilder *builder,
+            double       value)
+{
+  if (isfinite (value))
+    json_builder_add_double_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+static void
+add_number_array (JsonBuilder  *builder,
+                  const char   *name,
+                  const double *values,
+                  guint         n)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < n; i++)
+    add_number (builder, values[i]);
+  json_builder_end_array (builder);
+}
+
+static void
+add_tuning_grid (JsonBuilder         *builder,
+                 const L2lTuneResult *tuning)
+{
+  add_number_array (builder, "grid", tuning->grid, tuning->n_grid);
+  add_number_array (builder, "objective", tuning->objective, tuning->n_grid);
+}
+
+static void
+add_tuning_settings (JsonBuilder         *builder,
+                     const L2lTuneConfig *tune)
+{
+  json_builder_set_member_name (builder, "tuning");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "objective");
+  json_builder_add_string_value (builder, l2l_tune_objective_to_string (tune->objective));
+  json_builder_set_member_name (builder, "runs");
+  json_builder_add_int_value (builder, tune->runs);
+  json_builder_set_member_name (builder, "lr_min");
+  json_builder_add_double_value (builder, tune->lr_min);
+  json_builder_set_member_name (builder, "lr_max");
+  json_builder_add_double_value (builder, tune->lr_max);
+  json_builder_set_member_name (builder, "per_decade");
+  json_builder_add_int_value (builder, tune->per_decade);
+  json_builder_end_object (builder);
+}
+
+static void
+add_settings (JsonBuilder *builder,
+              const char  *task_spec,
+              guint        steps,
+              guint64      seed)
+{
+  json_builder_set_member_name (builder, "task");
+  json_builder_add_string_value (builder, task_spec);
+  json_builder_set_member_name (builder, "steps");
+  json_builder_add_int_value (builder, steps);
+  json_builder_set_member_name (builder, "seed");
+  json_builder_add_int_value (builder, (gint64) seed);
+}
+
+static char *
+builder_to_data (JsonBuilder *builder,
+                 gsize       *length)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = json_builder_get_root (builder);
+
+  json_generator_set_root (generator, root);
+  json_generator_set_pretty (generator, TRUE);
+  return json_generator_to_data (generator, length);
+}
+
+static void
+add_entry (JsonBuilder            *builder,
+           const L2lCompareResult *result,
+           const L2lCompareEntry  *entry)
+{
+  const guint n_steps = result->steps + 1;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "optimizer");
+  json_builder_add_string_value (builder, entry->label);
+  json_builder_set_member_name (builder, "learning_rate");
+  json_builder_add_double_value (builder, entry->lr);
+  json_builder_set_member_name (builder, "tuned");
+  json_builder_add_boolean_value (builder, entry->tuning != NULL);
+  if (entry->tuning != NULL)
+    {
+      json_builder_set_member_name (builder, "tuning");
+      json_builder_begin_object (builder);
+      add_tuning_grid (builder, entry->tuning);
+      json_builder_end_object (builder);
+    }
+  json_builder_set_member_name (builder, "diverged_runs");
+  json_builder_add_int_value (builder, entry->diverged_runs);
+  json_builder_set_member_name (builder, "final_mean");
+  add_number (builder, entry->stats.mean[result->steps]);
+  json_builder_set_member_name (builder, "final_median");
+  add_number (builder, entry->stats.median[result->steps]);
+  add_number_array (builder, "mean", entry->stats.mean, n_steps);
+  add_number_array (builder, "median", entry->stats.median, n_steps);
+  add_number_array (builder, "q25", entry->stats.q25, n_steps);
+  add_number_array (builder, "q75", entry->stats.q75, n_steps);
+  json_builder_end_object (builder);
+}
+
+char *
+l2l_results_to_json (const L2lCompareResult *result,
+                     gsize                  *length)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  gboolean any_tuned = FALSE;
+
+  for (guint i = 0; i < result->n_entries; i++)
+    any_tuned |= result->entries[i].tuning != NULL;
+
+  json_builder_begin_object (builder);
+  add_settings (builder, result->task_spec, result->steps, result->seed);
+  json_builder_set_member_name (builder, "runs");
+  json_builder_add_int_value (builder, result->runs);
+  if (any_tuned)
+    add_tuning_settings (builder, &result->tune);
+  json_builder_set_member_name (builder, "optimizers");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < result->n_entries; i++)
+    add_entry (builder, result, &result->entries[i]);
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  return builder_to_data (builder, length);
+}
+
+char *
+l2l_results_tuning_to_json (const char          *task_spec,
+                            guint                steps,
+                            guint64              seed,
+                            const L2lTuneConfig *tune,
+                            const char *const   *labels,
+                            L2lTuneResult      **results,
+                            guint                n,
+                            gsize               *length)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  add_settings (builder, task_spec, steps, seed);
+  add_tuning_settings (builder, tune);
+  json_builder_set_member_name (builder, "optimizers");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < n; i++)
+    {
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "optimizer");
+      json_builder_add_string_value (builder, labels[i]);
+      json_builder_set_member_name (builder, "learning_rate");
+      json_builder_add_double_value (builder, l2l_tune_result_best_lr (results[i]));
+      add_tuning_grid (builder, results[i]);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  return builder_to_data (builder, length);
+}
+
+gboolean
+l2l_results_write_csv (const L2lCompareResult  *result,
+                       const char              *path,
+                       GError                 **error)
+{
+  gsize length;
+  g_autofree char *csv = l2l_results_to_csv (result, &length);
+
+  return l2l_file_write_atomic (path, csv, length, error);
+}
+
+gboolean
+l2l_results_write_json (const L2lCompareResult  *result,
+                        const char              *path,
+                        GError                 **error)
+{
+  gsize length;
+  g_autofree char *json = l2l_results_to_json (result, &length);
+
+  return l2l_file_write_atomic (path, json, length, error);
+}

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "l2l-compare.h"
+
+G_BEGIN_DECLS
+
+/* CSV "optimizer,run,step,loss": one row per optimizer × run × step, step 0
+ * being the initial loss, runs from 0, losses to float precision ("inf" once
+ * diverged). */
+char    *l2l_results_to_csv   (const L2lCompareResult *result,
+                               gsize                  *length);
+
+/* JSON summary: settings, and per optimizer its rate (and tuning grid), the
+ * per-step mean/median/q25/q75 and the final mean and median. Non-finite
+ * numbers, which JSON cannot hold, are null. */
+char    *l2l_results_to_json  (const L2lCompareResult *result,
+                               gsize                  *length);
+
+/* JSON of a tuning session: settings, and per optimizer the chosen rate with
+ * the grid and its objective values. */
+char    *l2l_results_tuning_to_json (const char          *task_spec,
+                                     guint                steps,
+                                     guint64              seed,
+                                     const L2lTuneConfig *tune,
+                                     const char *const   *labels,
+                                     L2lTuneResult      **results,
+                                     guint                n,
+                                     gsize               *length);
+
+gboolean l2l_results_write_csv  (const L2lCompareResult *result,
+                                 const char             *path,
+                                 GError                **error);
+gboolean l2l_results_write_json (const L2lCompareResult *result,
+                                 const char             *path,
+                                 GError                **error);
+
+G_END_DECLS

@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "l2l-engine"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "l2l-error.h"
+#include "l2l-task.h"
+#include "l2l-task-quadratic.h"
+
+static const L2lTaskFamily *const families[] = {
+  &l2l_task_quadratic_family,
+  NULL,
+};
+
+const L2lTaskFamily *const *
+l2l_task_families (void)
+{
+  return families;
+}
+
+const L2lTaskFamily *
+l2l_task_family_lookup (const char *name)
+{
+  for (guint i = 0; families[i] != NULL; i++)
+    if (g_str_equal (families[i]->name, name))
+      return families[i];
+  return NULL;
+}
+
+L2lTask *
+l2l_task_new_from_spec (const char  *spec,
+                        GError     **error)
+{
+  g_autofree char *name = NULL;
+  g_autofree char *owner = NULL;
+  g_autoptr(L2lOptions) options = NULL;
+  const char *colon = strchr (spec, ':');
+  const L2lTaskFamily *family;
+
+  name = colon ? g_strndup (spec, colon - spec) : g_strdup (spec);
+  family = l2l_task_family_lookup (name);
+  if (family == NULL)
+    {
+      GString *known = g_string_new (NULL);
+      for (guint i = 0; families[i] != NULL; i++)
+        g_string_append_printf (known, "%s%s", i ? ", " : "", families[i]->name);
+      g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
+                   "unknown task '%s' (known: %s)", name, known->str);
+      g_string_free (known, TRUE);
+      return NULL;
+    }
+  owner = g_strdup_printf ("task %s", family->name);
+  options = l2l_options_new_defaults (family->options, family->n_options);
+  if (!l2l_options_parse (options, colon ? colon + 1 : NULL, owner, error))
+    return NULL;
+  return family->create (options, error);
+}
+
+void
+l2l_task_init_base (L2lTask            *task,
+                    const L2lTaskClass *klass,
+                    char               *spec,
+                    gsize               n_params)
+{
+  task->klass = klass;
+  g_atomic_ref_count_init (&task->ref_count);
+  task->spec = spec;
+  task->n_params = n_params;
+}
+
+L2lTask *
+l2l_task_ref (L2lTask *task)
+{
+  g_atomic_ref_count_inc (&task->ref_count);
+  return task;
+}
+
+void
+l2l_task_unref (L2lTask *task)
+{
+  if (task == NULL || !g_atomic_ref_count_dec (&task->ref_count))
+    return;
+  g_free (task->spec);
+  task->klass->finalize (task);
+}
+
+const char *
+l2l_task_get_spec (const L2lTask *task)
+{
+  return task->spec;
+}
+
+gsize
+l2l_task_get_n_params (const L2lTask *task)
+{
+  return task->n_params;
+}
+
+L2lProblem *
+l2l_task_sample (L2lTask *task,
+                 guint64  seed)
+{
+  return task->klass->sample (task, seed);
+}
+
+void
+l2l_problem_init (L2lProblem *problem,
+                  float      *theta)
+{
+  problem->klass->init (problem, theta);
+}
+
+double
+l2l_problem_loss_grad (L2lProblem  *problem,
+                       const float *theta,
+                       float       *grad)
+{
+  return problem->klass->loss_grad (problem, theta, grad);
+}
+
+/* @scratch_grad [n_params] serves tasks whose held-out loss is the training loss. */
+double
+l2l_problem_eval_loss (L2lProblem  *problem,
+                       const float *theta,
+                       float       *scratch_grad)
+{
+  if (problem->klass->eval_loss != NULL)
+    return problem->klass->eval_loss (problem, theta);
+  return problem->klass->loss_grad (problem, theta, scratch_grad);
+}
+
+void
+l2l_problem_free (L2lProblem *problem)
+{
+  if (problem != NULL)
+    problem->klass->free (problem);
+}

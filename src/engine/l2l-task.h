@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+#include "l2l-options.h"
+
+G_BEGIN_DECLS
+
+/* A task family (ARCHITECTURE §3) draws optimizees ("problems") from seeds.
+ * A task is immutable once made and may be shared between threads; a problem
+ * belongs to one thread (it keeps scratch buffers and, for stochastic tasks,
+ * the RNG of its minibatches). */
+typedef struct _L2lTask L2lTask;
+typedef struct _L2lTaskClass L2lTaskClass;
+typedef struct _L2lProblem L2lProblem;
+typedef struct _L2lProblemClass L2lProblemClass;
+
+struct _L2lProblemClass {
+  void   (*init)      (L2lProblem *problem, float *theta);
+  /* Loss of one minibatch at @theta, and its gradient into @grad [n_params]. */
+  double (*loss_grad) (L2lProblem *problem, const float *theta, float *grad);
+  /* Full held-out loss; NULL where it is the same as loss_grad's loss. */
+  double (*eval_loss) (L2lProblem *problem, const float *theta);
+  void   (*free)      (L2lProblem *problem);
+};
+
+struct _L2lProblem {
+  const L2lProblemClass *klass;
+  gsize                  n_params;
+};
+
+struct _L2lTaskClass {
+  L2lProblem *(*sample)   (L2lTask *task, guint64 seed);
+  void        (*finalize) (L2lTask *task);
+};
+
+struct _L2lTask {
+  const L2lTaskClass *klass;
+  gatomicrefcount     ref_count;
+  char               *spec;       /* canonical "family:key=value,…" */
+  gsize               n_params;
+};
+
+/* A family as the front ends see it: a name, a description and its options. */
+typedef struct {
+  const char          *name;
+  const char          *description;
+  const L2lOptionInfo *options;
+  guint                n_options;
+  L2lTask           *(*create) (const L2lOptions *options, GError **error);
+} L2lTaskFamily;
+
+const L2lTaskFamily *const *l2l_task_families          (void);   /* NULL-terminated */
+const L2lTaskFamily        *l2l_task_family_lookup     (const char *name);
+
+/* "quadratic" or "quadratic:dims=10,dist=uniform". */
+L2lTask    *l2l_task_new_from_spec (const char  *spec,
+                                    GError     **error);
+
+/* For family implementations: fills the base and takes ownership of @spec. */
+void        l2l_task_init_base     (L2lTask            *task,
+                                    const L2lTaskClass *klass,
+                                    char               *spec,
+                                    gsize               n_params);
+
+L2lTask    *l2l_task_ref           (L2lTask *task);
+void        l2l_task_unref         (L2lTask *task);
+const char *l2l_task_get_spec      (const L2lTask *task);
+gsize       l2l_task_get_n_params  (const L2lTask *task);
+L2lProblem *l2l_task_sample        (L2lTask *task,
+                                    guint64  seed);
+
+void        l2l_problem_init       (L2lProblem  *problem,
+                                    float       *theta);
+double      l2l_problem_loss_grad  (L2lProblem  *problem,
+                                    const float *theta,
+                                    float       *grad);
+double      l2l_problem_eval_loss  (L2lProblem  *problem,
+                                    const float *theta,
+                                    float       *scratch_grad);
+void        l2l_problem_free       (L2lProblem  *problem);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (L2lTask, l2l_task_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (L2lProblem, l2l_problem_free)
+
+G_END_DECLS

@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "l2l-engine"
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "l2l-trajectories.h"
+
+/* Runs are stepped together, as one vector of coordinates, in chunks of at most
+ * this many coordinates: few calls per step, bounded memory. */
+#define MAX_CHUNK_COORDS (1u << 16)
+
+gboolean
+l2l_trajectories_run (const L2lTrajectoryJob *job,
+                      double                 *losses,
+                      guint                  *n_diverged,
+                      GCancellable           *cancellable,
+                      GError                **error)
+{
+  const gsize n = l2l_task_get_n_params (job->task);
+  const gsize stride = (gsize) job->steps + 1;
+  const guint chunk = (guint) CLAMP (MAX_CHUNK_COORDS / n, 1, job->runs);
+  g_autofree float *theta = g_new (float, chunk * n);
+  g_autofree float *grad = g_new (float, chunk * n);
+  g_autofree L2lProblem **problems = g_new0 (L2lProblem *, chunk);
+  g_autofree gboolean *diverged = g_new0 (gboolean, chunk);
+  gboolean cancelled = FALSE;
+  guint diverged_total = 0;
+
+  for (guint first = 0; first < job->runs && !cancelled; first += chunk)
+    {
+      guint count = MIN (chunk, job->runs - first);
+      g_autoptr(L2lOptimizer) optimizer =
+        l2l_optimizer_spec_create (job->optimizer, job->lr, count * n);
+
+      for (guint r = 0; r < count; r++)
+        {
+          problems[r] = l2l_task_sample (job->task,
+                                         l2l_seed_derive (job->seed, job->stream, first + r));
+          l2l_problem_init (problems[r], theta + r * n);
+          diverged[r] = FALSE;
+        }
+
+      for (guint step = 0; step <= job->steps; step++)
+        {
+          if (step > 0)
+            {
+              if (g_cancellable_is_cancelled (cancellable))
+                {
+                  cancelled = TRUE;
+                  break;
+                }
+              l2l_optimizer_step (optimizer, theta, grad);
+            }
+          for (guint r = 0; r < count; r++)
+            {
+              double *loss = &losses[(first + r) * stride + step];
+
+              if (diverged[r])
+                {
+                  *loss = INFINITY;
+                  continue;
+                }
+              *loss = l2l_problem_loss_grad (problems[r], theta + r * n, grad + r * n);
+              if (!isfinite (*loss))
+                {
+                  /* A zero gradient keeps the dead run's coordinates from
+                   * feeding NaN into state that later rules might share. */
+                  *loss = INFINITY;
+                  diverged[r] = TRUE;
+                  diverged_total++;
+                  memset (grad + r * n, 0, n * sizeof (float));
+                }
+            }
+          if (job->on_step != NULL)
+            job->on_step (step, first, count, job->user_data);
+        }
+
+      for (guint r = 0; r < count; r++)
+        g_clear_pointer (&problems[r], l2l_problem_free);
+    }
+
+  if (n_diverged != NULL)
+    *n_diverged = diverged_total;
+  if (cancelled)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Cancelled");
+      return FALSE;
+    }
+  return TRUE;
+}

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "l2l-optimizer.h"
+#include "l2l-rng.h"
+#include "l2l-task.h"
+
+G_BEGIN_DECLS
+
+/* Called after step @step (0 = the initial loss) of runs
+ * [first_run, first_run + n_runs); their losses are already in the matrix. */
+typedef void (*L2lTrajectoryFunc) (guint    step,
+                                   guint    first_run,
+                                   guint    n_runs,
+                                   gpointer user_data);
+
+/* One optimizer with one learning rate on @runs problems. Run r is the
+ * problem drawn from l2l_seed_derive (seed, stream, r), so every optimizer
+ * given the same seed and stream sees the same functions from the same θ0. */
+typedef struct {
+  L2lTask                *task;
+  const L2lOptimizerSpec *optimizer;
+  double                  lr;
+  guint64                 seed;
+  L2lSeedStream           stream;
+  guint                   runs;
+  guint                   steps;
+  L2lTrajectoryFunc       on_step;     /* may be NULL */
+  gpointer                user_data;
+} L2lTrajectoryJob;
+
+/* Fills @losses [runs × (steps + 1)]. A run whose loss turns NaN or infinite is
+ * diverged: its loss is +inf from then on and it is not evaluated again.
+ * Returns FALSE only when cancelled (G_IO_ERROR_CANCELLED). */
+gboolean l2l_trajectories_run (const L2lTrajectoryJob *job,
+                               double                 *losses,
+                               guint                  *n_diverged,
+                               GCancellable           *cancellable,
+                               GError                **error);
+
+G_END_DECLS

@@ -1,0 +1,193 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "l2l-engine"
+
+#include "config.h"
+
+#include <math.h>
+
+#include "l2l-error.h"
+#include "l2l-tune.h"
+
+void
+l2l_tune_config_init_defaults (L2lTuneConfig *config)
+{
+  config->lr_min = 1e-5;
+  config->lr_max = 10.0;
+  config->per_decade = 4;
+  config->runs = 20;
+  config->objective = L2L_TUNE_FINAL;
+}
+
+gboolean
+l2l_tune_config_validate (const L2lTuneConfig  *config,
+                          GError              **error)
+{
+  if (!(config->lr_min > 0.0) || !(config->lr_max >= config->lr_min) ||
+      config->per_decade < 1 || config->per_decade > 100)
+    {
+      g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
+                   "tuning grid: need 0 < lowest ≤ highest rate and 1 to 100 points "
+                   "a decade, got %g to %g with %u a decade",
+                   config->lr_min, config->lr_max, config->per_decade);
+      return FALSE;
+    }
+  if (config->runs < 1)
+    {
+      g_set_error_literal (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
+                           "tuning runs: need at least one function");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+const char *
+l2l_tune_objective_to_string (L2lTuneObjective objective)
+{
+  return objective == L2L_TUNE_SUM ? "sum" : "final";
+}
+
+gboolean
+l2l_tune_objective_from_string (const char       *text,
+                                L2lTuneObjective *objective)
+{
+  if (g_str_equal (text, "final"))
+    *objective = L2L_TUNE_FINAL;
+  else if (g_str_equal (text, "sum"))
+    *objective = L2L_TUNE_SUM;
+  else
+    return FALSE;
+  return TRUE;
+}
+
+double *
+l2l_tune_grid (const L2lTuneConfig *config,
+               guint               *n_grid)
+{
+  double decades = log10 (config->lr_max / config->lr_min);
+  /* The small slack keeps 1e-5…10 at exactly 25 points despite rounding. */
+  guint n = (guint) floor (decades * config->per_decade + 1e-9) + 1;
+  double *grid = g_new (double, n);
+
+  for (guint k = 0; k < n; k++)
+    grid[k] = config->lr_min * pow (10.0, (double) k / config->per_decade);
+  *n_grid = n;
+  return grid;
+}
+
+guint64
+l2l_tune_work (const L2lTuneConfig *config,
+               guint                steps)
+{
+  guint n_grid;
+  g_autofree double *grid = l2l_tune_grid (config, &n_grid);
+
+  return (guint64) n_grid * config->runs * steps;
+}
+
+typedef struct {
+  L2lTuneProgressFunc progress;
+  gpointer            user_data;
+  guint64             done;
+  guint64             total;
+} TuneProgress;
+
+static void
+tune_on_step (guint    step,
+              guint    first_run,
+              guint    n_runs,
+              gpointer user_data)
+{
+  TuneProgress *progress = user_data;
+
+  if (step == 0)
+    return;
+  progress->done += n_runs;
+  progress->progress (progress->done, progress->total, progress->user_data);
+}
+
+static double
+objective_of (const double     *losses,
+              guint             runs,
+              guint             steps,
+              L2lTuneObjective  objective)
+{
+  double total = 0.0;
+
+  for (guint r = 0; r < runs; r++)
+    {
+      const double *row = losses + (gsize) r * (steps + 1);
+
+      if (objective == L2L_TUNE_FINAL)
+        total += row[steps];
+      else
+        for (guint t = 0; t <= steps; t++)
+          total += row[t];
+    }
+  return isfinite (total) ? total / runs : INFINITY;
+}
+
+L2lTuneResult *
+l2l_tune_run (L2lTask                *task,
+              const L2lOptimizerSpec *optimizer,
+              guint                   steps,
+              guint64                 seed,
+              const L2lTuneConfig    *config,
+              L2lTuneProgressFunc     progress,
+              gpointer                user_data,
+              GCancellable           *cancellable,
+              GError                **error)
+{
+  g_autoptr(L2lTuneResult) result = g_new0 (L2lTuneResult, 1);
+  g_autofree double *losses = g_new (double, (gsize) config->runs * (steps + 1));
+  TuneProgress tracker = { progress, user_data, 0, l2l_tune_work (config, steps) };
+  L2lTrajectoryJob job = {
+    .task = task,
+    .optimizer = optimizer,
+    .seed = seed,
+    .stream = L2L_SEED_TUNE,
+    .runs = config->runs,
+    .steps = steps,
+    .on_step = progress ? tune_on_step : NULL,
+    .user_data = &tracker,
+  };
+
+  if (!l2l_tune_config_validate (config, error))
+    return NULL;
+  result->grid = l2l_tune_grid (config, &result->n_grid);
+  result->objective = g_new (double, result->n_grid);
+
+  for (guint k = 0; k < result->n_grid; k++)
+    {
+      job.lr = result->grid[k];
+      if (!l2l_trajectories_run (&job, losses, NULL, cancellable, error))
+        return NULL;
+      result->objective[k] = objective_of (losses, config->runs, steps, config->objective);
+      if (result->objective[k] < result->objective[result->best])
+        result->best = k;
+    }
+
+  if (!isfinite (result->objective[result->best]))
+    {
+      g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_DIVERGED,
+                   "%s: every learning rate from %g to %g diverged while tuning",
+                   optimizer->label, config->lr_min, config->lr_max);
+      return NULL;
+    }
+  return g_steal_pointer (&result);
+}
+
+double
+l2l_tune_result_best_lr (const L2lTuneResult *result)
+{
+  return result->grid[result->best];
+}
+
+void
+l2l_tune_result_free (L2lTuneResult *result)
+{
+  if (result == NULL)
+    return;
+  g_free (result->grid);
+  g_free (result->objective);
+  g_free (result);
+}

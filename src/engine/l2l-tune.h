@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "l2l-trajectories.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  L2L_TUNE_FINAL,   /* mean loss at the last step */
+  L2L_TUNE_SUM,     /* mean of the loss summed over all steps */
+} L2lTuneObjective;
+
+/* A log-spaced grid lr_min · 10^(k / per_decade) up to lr_max, evaluated on
+ * functions from the L2L_SEED_TUNE stream, never the test functions. */
+typedef struct {
+  double           lr_min;
+  double           lr_max;
+  guint            per_decade;
+  guint            runs;
+  L2lTuneObjective objective;
+} L2lTuneConfig;
+
+typedef struct {
+  guint   n_grid;
+  double *grid;        /* [n_grid] learning rates */
+  double *objective;   /* [n_grid]; +inf where some tuning run diverged */
+  guint   best;        /* index of the lowest objective; ties go to the smaller rate */
+} L2lTuneResult;
+
+void           l2l_tune_config_init_defaults (L2lTuneConfig *config);
+gboolean       l2l_tune_config_validate      (const L2lTuneConfig *config,
+                                              GError             **error);
+const char    *l2l_tune_objective_to_string  (L2lTuneObjective objective);
+gboolean       l2l_tune_objective_from_string (const char       *text,
+                                               L2lTuneObjective *objective);
+double        *l2l_tune_grid                 (const L2lTuneConfig *config,
+                                              guint               *n_grid);
+
+/* Called after each tuning step with how many run-steps are done of the total. */
+typedef void (*L2lTuneProgressFunc) (guint64 done, guint64 total, gpointer user_data);
+
+L2lTuneResult *l2l_tune_run   (L2lTask                *task,
+                               const L2lOptimizerSpec *optimizer,
+                               guint                   steps,
+                               guint64                 seed,
+                               const L2lTuneConfig    *config,
+                               L2lTuneProgressFunc     progress,
+                               gpointer                user_data,
+                               GCancellable           *cancellable,
+                               GError                **error);
+double         l2l_tune_result_best_lr (const L2lTuneResult *result);
+void           l2l_tune_result_free    (L2lTuneResult *result);
+
+/* Run-steps one l2l_tune_run performs, for progress totals. */
+guint64        l2l_tune_work           (const L2lTuneConfig *config,
+                                        guint                steps);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (L2lTuneResult, l2l_tune_result_free)
+
+G_END_DECLS
