@@ -21,7 +21,8 @@ l2l_trajectories_run (const L2lTrajectoryJob *job,
 {
   const gsize n = l2l_task_get_n_params (job->task);
   const gsize stride = (gsize) job->steps + 1;
-  const guint chunk = (guint) CLAMP (MAX_CHUNK_COORDS / n, 1, job->runs);
+  const guint chunk = (guint) CLAMP (job->chunk_runs ? job->chunk_runs
+                                                     : MAX_CHUNK_COORDS / n, 1, job->runs);
   g_autofree float *theta = g_new (float, chunk * n);
   g_autofree float *grad = g_new (float, chunk * n);
   g_autofree L2lProblem **problems = g_new0 (L2lProblem *, chunk);

@@ -27,6 +27,7 @@ typedef struct {
   L2lSeedStream           stream;
   guint                   runs;
   guint                   steps;
+  guint                   chunk_runs;  /* runs stepped together; 0: by memory */
   L2lTrajectoryFunc       on_step;     /* may be NULL */
   gpointer                user_data;
 } L2lTrajectoryJob;

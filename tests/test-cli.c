@@ -1,0 +1,228 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+#include <sys/wait.h>
+
+#include "test-util.h"
+
+/* Runs the built l2l (path in $L2L_CLI) and returns its exit status. */
+static int
+run_l2l (const char *const *args,
+         char              **out,
+         char              **err)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *ignored_out = NULL, *ignored_err = NULL;
+  const char *l2l = g_getenv ("L2L_CLI");
+  int wait_status;
+
+  g_assert_nonnull (l2l);
+  g_ptr_array_add (argv, (char *) l2l);
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *) args[i]);
+  g_ptr_array_add (argv, NULL);
+  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                out ? out : &ignored_out, err ? err : &ignored_err, &wait_status, &error);
+  g_assert_no_error (error);
+  g_assert_true (WIFEXITED (wait_status));
+  return WEXITSTATUS (wait_status);
+}
+
+typedef struct {
+  const char *name;
+  const char *args[8];
+  const char *needle;     /* must appear in the one-line message */
+} BadCase;
+
+/* "@" in an argument stands for the test's folder. */
+static const BadCase bad_cases[] = {
+  { "unknown-flag", { "compare", "--bogus", NULL }, "--bogus" },
+  { "unknown-subcommand", { "frobnicate", NULL }, "unknown subcommand 'frobnicate'" },
+  { "unknown-optimizer", { "compare", "--optimizers", "sgd,adamw", NULL },
+    "unknown optimizer 'adamw'" },
+  { "unknown-task", { "compare", "--task", "cubic", NULL }, "--task: unknown task 'cubic'" },
+  { "bad-task-option", { "compare", "--task", "quadratic:dims=x", NULL },
+    "dims: 'x' is not a whole number" },
+  { "steps-not-a-number", { "compare", "--steps", "ten", NULL },
+    "--steps: 'ten' is not a whole number" },
+  { "runs-zero", { "compare", "--runs", "0", NULL }, "--runs: 0 is outside the range" },
+  { "seed-negative", { "compare", "--seed", "-3", NULL }, "--seed: '-3'" },
+  { "lr-not-a-number", { "compare", "--lr", "adam=fast", NULL },
+    "--lr: adam: 'fast' is not a learning rate" },
+  { "lr-not-chosen", { "compare", "--optimizers", "sgd", "--lr", "adam=0.1", NULL },
+    "--lr: 'adam' is not among the chosen optimizers" },
+  { "lr-negative", { "compare", "--lr", "sgd=-1", NULL }, "--lr: sgd: '-1'" },
+  { "tune-grid", { "compare", "--tune", "--tune-grid", "10:1:4", NULL }, "--tune-grid" },
+  { "tune-objective", { "compare", "--tune-objective", "best", NULL },
+    "--tune-objective: 'best'" },
+  { "task-and-problem", { "compare", "--task", "quadratic", "--problem", "@/p.json", NULL },
+    "exclude each other" },
+  { "problem-missing", { "compare", "--problem", "@/absent.json", NULL },
+    "absent.json: cannot read" },
+  { "problem-malformed", { "compare", "--problem", "@/malformed.json", NULL },
+    "malformed.json: not valid JSON" },
+  { "problem-mis-sized", { "compare", "--problem", "@/mis-sized.json", NULL },
+    "mis-sized.json: y has 3 entries, expected 2" },
+  { "problem-not-numbers", { "compare", "--problem", "@/words.json", NULL },
+    "words.json: W[1][0] is not a number" },
+  { "output-folder-missing", { "compare", "--json", "@/no/such/dir/out.json", NULL },
+    "out.json: folder" },
+  { "output-is-folder", { "compare", "--json", "@", NULL }, "is a folder" },
+  { "table-step-too-large", { "compare", "--steps", "10", "--table-steps", "50", NULL },
+    "--table-steps: 50 is outside the range 0 to 10" },
+  { "extra-argument", { "compare", "quadratic", NULL }, "unexpected argument 'quadratic'" },
+  { "tune-unknown-flag", { "tune", "--runs", "5", NULL }, "--runs" },
+};
+
+static void
+test_bad_input (gconstpointer data)
+{
+  const BadCase *bad = data;
+  g_autofree char *dir = test_util_make_tmpdir ();
+  g_autofree char *csv = g_build_filename (dir, "out.csv", NULL);
+  g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *err = NULL;
+  g_auto(GStrv) lines = NULL;
+  guint inputs;
+
+  g_free (test_util_write_file (dir, "p.json", "{\"W\": [[1]], \"y\": [1], \"theta0\": [0]}"));
+  g_free (test_util_write_file (dir, "malformed.json", "{\"W\": [[1, 2]"));
+  g_free (test_util_write_file (dir, "mis-sized.json",
+                                "{\"W\": [[1, 2], [3, 4]], \"y\": [1, 2, 3], \"theta0\": [0, 0]}"));
+  g_free (test_util_write_file (dir, "words.json",
+                                "{\"W\": [[1], [\"two\"]], \"y\": [1, 2], \"theta0\": [0]}"));
+  inputs = test_util_count_entries (dir);
+
+  for (guint i = 0; bad->args[i] != NULL; i++)
+    {
+      g_autofree char *arg = NULL;
+      if (bad->args[i][0] == '@')
+        arg = g_strconcat (dir, bad->args[i] + 1, NULL);
+      else
+        arg = g_strdup (bad->args[i]);
+      g_ptr_array_add (args, g_steal_pointer (&arg));
+    }
+  if (g_str_equal (bad->args[0], "compare"))
+    {
+      g_ptr_array_add (args, g_strdup ("--csv"));
+      g_ptr_array_add (args, g_strdup (csv));
+    }
+  g_ptr_array_add (args, NULL);
+
+  g_assert_cmpint (run_l2l ((const char *const *) args->pdata, NULL, &err), ==, 2);
+  g_test_message ("stderr: %s", err);
+  lines = g_strsplit (g_strchomp (err), "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 1);
+  g_assert_true (g_str_has_prefix (lines[0], "l2l"));
+  g_assert_nonnull (strstr (lines[0], bad->needle));
+  /* nothing written, not even a temporary */
+  g_assert_cmpuint (test_util_count_entries (dir), ==, inputs);
+  test_util_remove_tree (dir);
+}
+
+static void
+test_compare_writes_files (void)
+{
+  g_autofree char *dir = test_util_make_tmpdir ();
+  g_autofree char *csv = g_build_filename (dir, "losses.csv", NULL);
+  g_autofree char *csv2 = g_build_filename (dir, "again.csv", NULL);
+  g_autofree char *json = g_build_filename (dir, "summary.json", NULL);
+  g_autofree char *out = NULL, *contents = NULL, *contents2 = NULL, *summary = NULL;
+  const char *args[] = { "compare", "--runs", "7", "--steps", "12", "--seed", "3",
+                         "--tune", "--tune-runs", "3", "--csv", csv, "--json", json, NULL };
+  const char *again[] = { "compare", "--runs", "7", "--steps", "12", "--seed", "3",
+                          "--tune", "--tune-runs", "3", "--csv", csv2, NULL };
+  g_auto(GStrv) lines = NULL;
+  gsize len, len2;
+
+  g_assert_cmpint (run_l2l (args, &out, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "optimizer"));
+  g_assert_nonnull (strstr (out, "mean @12"));
+  for (const char *const *name = (const char *const[]) { "sgd", "rmsprop", "adam", "nag", NULL };
+       *name; name++)
+    g_assert_nonnull (strstr (out, *name));
+
+  g_assert_true (g_file_get_contents (csv, &contents, &len, NULL));
+  lines = g_strsplit (contents, "\n", -1);
+  g_assert_cmpstr (lines[0], ==, "optimizer,run,step,loss");
+  g_assert_cmpuint (g_strv_length (lines), ==, 1 + 4 * 7 * 13 + 1);
+  g_assert_true (g_file_get_contents (json, &summary, NULL, NULL));
+  g_assert_nonnull (strstr (summary, "\"final_median\""));
+
+  /* the same seed gives a byte-identical CSV */
+  g_assert_cmpint (run_l2l (again, NULL, NULL), ==, 0);
+  g_assert_true (g_file_get_contents (csv2, &contents2, &len2, NULL));
+  g_assert_cmpmem (contents, len, contents2, len2);
+  test_util_remove_tree (dir);
+}
+
+static void
+test_divergence_in_table (void)
+{
+  const char *args[] = { "compare", "--optimizers", "sgd,adam", "--lr", "sgd=10",
+                         "--runs", "5", NULL };
+  g_autofree char *out = NULL;
+
+  g_assert_cmpint (run_l2l (args, &out, NULL), ==, 0);
+  g_test_message ("%s", out);
+  g_assert_nonnull (strstr (out, "diverged"));
+  g_assert_nonnull (strstr (out, "5/5"));
+}
+
+static void
+test_tune_subcommand (void)
+{
+  g_autofree char *dir = test_util_make_tmpdir ();
+  g_autofree char *json = g_build_filename (dir, "tune.json", NULL);
+  g_autofree char *out = NULL, *contents = NULL;
+  const char *args[] = { "tune", "--optimizers", "adam,nag", "--tune-runs", "4",
+                         "--steps", "20", "--json", json, NULL };
+
+  g_assert_cmpint (run_l2l (args, &out, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "adam: learning rate"));
+  g_assert_nonnull (strstr (out, "nag: learning rate"));
+  g_assert_true (g_file_get_contents (json, &contents, NULL, NULL));
+  g_assert_nonnull (strstr (contents, "\"objective\""));
+  test_util_remove_tree (dir);
+}
+
+static void
+test_help (void)
+{
+  const char *top[] = { "--help", NULL };
+  const char *compare[] = { "compare", "--help", NULL };
+  const char *flags[] = { "--task", "--problem", "--optimizers", "--lr", "--tune",
+                          "--tune-runs", "--tune-objective", "--tune-grid", "--steps",
+                          "--runs", "--seed", "--csv", "--json", "--table-steps", NULL };
+  g_autofree char *out = NULL, *compare_out = NULL;
+
+  g_assert_cmpint (run_l2l (top, &out, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "compare"));
+  g_assert_nonnull (strstr (out, "tune"));
+  g_assert_cmpint (run_l2l (compare, &compare_out, NULL), ==, 0);
+  for (guint i = 0; flags[i] != NULL; i++)
+    {
+      g_autofree char *flag = g_strconcat (flags[i], " ", NULL);
+      g_autofree char *flag_eq = g_strconcat (flags[i], "=", NULL);
+      g_assert_true (strstr (compare_out, flag) || strstr (compare_out, flag_eq));
+    }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (bad_cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/cli/bad-input/%s", bad_cases[i].name);
+      g_test_add_data_func (path, &bad_cases[i], test_bad_input);
+    }
+  g_test_add_func ("/cli/compare/writes-files", test_compare_writes_files);
+  g_test_add_func ("/cli/compare/divergence-in-table", test_divergence_in_table);
+  g_test_add_func ("/cli/tune", test_tune_subcommand);
+  g_test_add_func ("/cli/help", test_help);
+  return g_test_run ();
+}

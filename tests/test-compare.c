@@ -1,0 +1,234 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <json-glib/json-glib.h>
+#include <math.h>
+#include <string.h>
+
+#include "l2l-engine.h"
+
+static L2lCompareResult *
+run_compare (const char *spec,
+             guint64     seed,
+             guint       runs,
+             double      sgd_lr,
+             gboolean    tune)
+{
+  g_autoptr(GError) error = NULL;
+  L2lCompareConfig config;
+  L2lOptimizerSpec optimizers[4];
+  const L2lOptimizerInfo *const *infos = l2l_optimizer_infos ();
+  L2lCompareResult *result;
+
+  l2l_compare_config_init (&config);
+  config.task = l2l_task_new_from_spec (spec, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 4; i++)
+    {
+      l2l_optimizer_spec_init (&optimizers[i], infos[i]);
+      optimizers[i].tune = tune;
+    }
+  optimizers[0].lr = sgd_lr;
+  config.optimizers = optimizers;
+  config.n_optimizers = 4;
+  config.runs = runs;
+  config.steps = 30;
+  config.seed = seed;
+  config.tune.runs = 4;
+  result = l2l_compare_run (&config, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 4; i++)
+    l2l_optimizer_spec_clear (&optimizers[i]);
+  l2l_task_unref (config.task);
+  return result;
+}
+
+static void
+test_same_seed_same_csv (void)
+{
+  g_autoptr(L2lCompareResult) a = run_compare ("quadratic", 5, 20, 0.01, TRUE);
+  g_autoptr(L2lCompareResult) b = run_compare ("quadratic", 5, 20, 0.01, TRUE);
+  g_autoptr(L2lCompareResult) c = run_compare ("quadratic", 6, 20, 0.01, TRUE);
+  gsize len_a, len_b, len_c;
+  g_autofree char *csv_a = l2l_results_to_csv (a, &len_a);
+  g_autofree char *csv_b = l2l_results_to_csv (b, &len_b);
+  g_autofree char *csv_c = l2l_results_to_csv (c, &len_c);
+
+  g_assert_cmpmem (csv_a, len_a, csv_b, len_b);
+  g_assert_cmpstr (csv_a, !=, csv_c);
+}
+
+static void
+test_csv_layout (void)
+{
+  g_autoptr(L2lCompareResult) result = run_compare ("quadratic:dims=4", 1, 3, 0.01, FALSE);
+  g_autofree char *csv = l2l_results_to_csv (result, NULL);
+  g_auto(GStrv) lines = g_strsplit (csv, "\n", -1);
+
+  g_assert_cmpstr (lines[0], ==, "optimizer,run,step,loss");
+  /* 4 optimizers × 3 runs × 31 steps, plus the header and the final empty split. */
+  g_assert_cmpuint (g_strv_length (lines), ==, 1 + 4 * 3 * 31 + 1);
+  g_assert_true (g_str_has_prefix (lines[1], "sgd,0,0,"));
+  g_assert_true (g_str_has_prefix (lines[31], "sgd,0,30,"));
+  g_assert_true (g_str_has_prefix (lines[32], "sgd,1,0,"));
+  g_assert_true (g_str_has_prefix (lines[1 + 3 * 31], "rmsprop,0,0,"));
+}
+
+/* Same functions, same θ0: every optimizer starts from the same loss in every run. */
+static void
+test_same_functions_for_all (void)
+{
+  g_autoptr(L2lCompareResult) result = run_compare ("quadratic", 3, 10, 0.01, FALSE);
+
+  for (guint r = 0; r < result->runs; r++)
+    for (guint i = 1; i < result->n_entries; i++)
+      g_assert_cmpfloat (result->entries[i].losses[r * 31], ==,
+                         result->entries[0].losses[r * 31]);
+  /* and different runs are different functions */
+  g_assert_cmpfloat (result->entries[0].losses[0], !=, result->entries[0].losses[31]);
+}
+
+static void
+test_divergence_is_reported (void)
+{
+  g_autoptr(L2lCompareResult) result = run_compare ("quadratic", 0, 10, 10.0, FALSE);
+  const L2lCompareEntry *sgd = &result->entries[0];
+  g_autofree char *csv = l2l_results_to_csv (result, NULL);
+  g_autofree char *json = l2l_results_to_json (result, NULL);
+
+  g_assert_cmpuint (sgd->diverged_runs, ==, 10);
+  g_assert_true (isinf (sgd->stats.mean[30]));
+  g_assert_true (isinf (sgd->losses[30]));
+  g_assert_nonnull (strstr (csv, "sgd,0,30,inf\n"));
+  g_assert_nonnull (strstr (json, "\"final_mean\" : null"));
+  /* the other optimizers are unaffected */
+  g_assert_cmpuint (result->entries[2].diverged_runs, ==, 0);
+  g_assert_true (isfinite (result->entries[2].stats.mean[30]));
+}
+
+static void
+test_json_summary (void)
+{
+  g_autoptr(L2lCompareResult) result = run_compare ("quadratic", 2, 8, 0.01, TRUE);
+  g_autofree char *json = l2l_results_to_json (result, NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonObject *root, *adam;
+
+  json_parser_load_from_data (parser, json, -1, &error);
+  g_assert_no_error (error);
+  root = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpstr (json_object_get_string_member (root, "task"), ==,
+                   "quadratic:dims=10,dist=gaussian,theta0-std=0.01");
+  g_assert_cmpint (json_object_get_int_member (root, "runs"), ==, 8);
+  adam = json_array_get_object_element (json_object_get_array_member (root, "optimizers"), 2);
+  g_assert_cmpstr (json_object_get_string_member (adam, "optimizer"), ==, "adam");
+  g_assert_true (json_object_get_boolean_member (adam, "tuned"));
+  g_assert_cmpfloat (json_object_get_double_member (adam, "learning_rate"), ==,
+                     result->entries[2].lr);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (adam, "median")),
+                    ==, 31);
+  g_assert_cmpfloat (json_object_get_double_member (adam, "final_median"), ==,
+                     result->entries[2].stats.median[30]);
+  g_assert_cmpuint (json_array_get_length (
+                      json_object_get_array_member (
+                        json_object_get_object_member (adam, "tuning"), "grid")), ==, 25);
+}
+
+static void
+cancel_at_once (const L2lCompareProgress *progress,
+                gpointer                  user_data)
+{
+  g_cancellable_cancel (user_data);
+}
+
+static void
+test_cancel (void)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(L2lCompareResult) result = NULL;
+  L2lCompareConfig config;
+  L2lOptimizerSpec spec;
+
+  l2l_compare_config_init (&config);
+  config.task = l2l_task_new_from_spec ("quadratic", NULL);
+  l2l_optimizer_spec_init (&spec, &l2l_optimizer_adam);
+  config.optimizers = &spec;
+  config.n_optimizers = 1;
+  result = l2l_compare_run (&config, cancel_at_once, cancellable, cancellable, &error);
+  g_assert_null (result);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  l2l_optimizer_spec_clear (&spec);
+  l2l_task_unref (config.task);
+}
+
+static void
+test_invalid_config (void)
+{
+  g_autoptr(GError) error = NULL;
+  L2lCompareConfig config;
+  L2lOptimizerSpec specs[2];
+
+  l2l_compare_config_init (&config);
+  config.task = l2l_task_new_from_spec ("quadratic", NULL);
+  l2l_optimizer_spec_init (&specs[0], &l2l_optimizer_adam);
+  l2l_optimizer_spec_init (&specs[1], &l2l_optimizer_adam);
+  config.optimizers = specs;
+  config.n_optimizers = 2;
+  g_assert_false (l2l_compare_config_validate (&config, &error));
+  g_assert_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION);
+  g_clear_error (&error);
+
+  config.n_optimizers = 1;
+  config.steps = 0;
+  g_assert_false (l2l_compare_config_validate (&config, &error));
+  g_assert_nonnull (strstr (error->message, "steps"));
+  l2l_optimizer_spec_clear (&specs[0]);
+  l2l_optimizer_spec_clear (&specs[1]);
+  l2l_task_unref (config.task);
+}
+
+/* Runs are stepped together in chunks; chunking must not change a single bit. */
+static void
+test_chunking_is_invisible (void)
+{
+  g_autoptr(L2lTask) task = l2l_task_new_from_spec ("quadratic:dims=30", NULL);
+  const guint chunks[] = { 1, 7, 0 };
+  g_autofree double *reference = g_new (double, 50 * 21);
+  g_autofree double *losses = g_new (double, 50 * 21);
+
+  for (const L2lOptimizerInfo *const *info = l2l_optimizer_infos (); *info; info++)
+    for (guint c = 0; c < G_N_ELEMENTS (chunks); c++)
+      {
+        L2lOptimizerSpec spec;
+        L2lTrajectoryJob job = {
+          .task = task, .optimizer = &spec, .lr = 1e-3, .seed = 9,
+          .stream = L2L_SEED_TEST, .runs = 50, .steps = 20, .chunk_runs = chunks[c],
+        };
+
+        l2l_optimizer_spec_init (&spec, *info);
+        g_assert_true (l2l_trajectories_run (&job, c ? losses : reference, NULL, NULL, NULL));
+        if (c > 0)
+          g_assert_cmpmem (losses, 50 * 21 * sizeof (double),
+                           reference, 50 * 21 * sizeof (double));
+        l2l_optimizer_spec_clear (&spec);
+      }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  l2l_engine_init (1);
+  g_test_add_func ("/engine/compare/same-seed-same-csv", test_same_seed_same_csv);
+  g_test_add_func ("/engine/compare/csv-layout", test_csv_layout);
+  g_test_add_func ("/engine/compare/same-functions-for-all", test_same_functions_for_all);
+  g_test_add_func ("/engine/compare/divergence-is-reported", test_divergence_is_reported);
+  g_test_add_func ("/engine/compare/json-summary", test_json_summary);
+  g_test_add_func ("/engine/compare/cancel", test_cancel);
+  g_test_add_func ("/engine/compare/invalid-config", test_invalid_config);
+  g_test_add_func ("/engine/compare/chunking-is-invisible", test_chunking_is_invisible);
+  return g_test_run ();
+}
