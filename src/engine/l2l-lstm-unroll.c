@@ -1,0 +1,247 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "l2l-engine"
+
+#include "config.h"
+
+#include <cblas.h>
+#include <string.h>
+
+#include "l2l-lstm-kernels.h"
+#include "l2l-lstm-unroll.h"
+
+static inline guint
+width_of (const L2lLstmUnroll *unroll,
+          guint                layer)
+{
+  return l2l_lstm_layer_input (unroll->net, layer) + unroll->net->config.hidden + 1;
+}
+
+/* Slot @s of layer @l's input block [x ; h ; 1]. */
+static inline float *
+xh_slot (const L2lLstmUnroll *unroll,
+         guint                l,
+         guint                s)
+{
+  return unroll->xh[l] + (gsize) s * width_of (unroll, l) * unroll->n;
+}
+
+/* The h rows of a slot. */
+static inline float *
+h_rows (const L2lLstmUnroll *unroll,
+        guint                l,
+        guint                s)
+{
+  return xh_slot (unroll, l, s) + (gsize) l2l_lstm_layer_input (unroll->net, l) * unroll->n;
+}
+
+L2lLstmUnroll *
+l2l_lstm_unroll_new (const L2lLstm *net,
+                     gsize          n,
+                     guint          max_steps)
+{
+  L2lLstmUnroll *unroll = g_new0 (L2lLstmUnroll, 1);
+  const guint L = net->config.layers, H = net->config.hidden, K = max_steps;
+  gsize total = 0, offset = 0, widest = 0;
+
+  unroll->net = net;
+  unroll->n = n;
+  unroll->max_steps = max_steps;
+  l2l_lstm_packed_init (&unroll->weights, net);
+  l2l_lstm_packed_init (&unroll->grad, net);
+
+  for (guint l = 0; l < L; l++)
+    {
+      gsize w = width_of (unroll, l);
+      widest = MAX (widest, w);
+      total += (K + 1) * w * n + (gsize) K * 4 * H * n + (K + 1) * (gsize) H * n
+               + (gsize) K * H * n + w * n + (gsize) H * n;
+    }
+  total += 4 * (gsize) H * n + (gsize) H * n + n;
+  unroll->storage = g_new0 (float, total);
+
+#define CARVE(size) (offset += (size), unroll->storage + offset - (size))
+  for (guint l = 0; l < L; l++)
+    {
+      gsize w = width_of (unroll, l);
+      unroll->xh[l] = CARVE ((K + 1) * w * n);
+      unroll->gates[l] = CARVE ((gsize) K * 4 * H * n);
+      unroll->c[l] = CARVE ((K + 1) * (gsize) H * n);
+      unroll->tanh_c[l] = CARVE ((gsize) K * H * n);
+      unroll->dxh[l] = CARVE (w * n);
+      unroll->dc[l] = CARVE ((gsize) H * n);
+    }
+  unroll->dgates = CARVE (4 * (gsize) H * n);
+  unroll->dh = CARVE ((gsize) H * n);
+  unroll->dout = CARVE (n);
+#undef CARVE
+  g_assert (offset == total);
+
+  /* The constant 1 row that carries the biases through the sgemm. */
+  for (guint l = 0; l < L; l++)
+    for (guint s = 0; s <= K; s++)
+      {
+        float *ones = xh_slot (unroll, l, s) + (width_of (unroll, l) - 1) * n;
+        for (gsize r = 0; r < n; r++)
+          ones[r] = 1.0f;
+      }
+  l2l_lstm_unroll_sync (unroll);
+  return unroll;
+}
+
+void
+l2l_lstm_unroll_free (L2lLstmUnroll *unroll)
+{
+  if (unroll == NULL)
+    return;
+  l2l_lstm_packed_clear (&unroll->weights);
+  l2l_lstm_packed_clear (&unroll->grad);
+  g_free (unroll->storage);
+  g_free (unroll);
+}
+
+void
+l2l_lstm_unroll_sync (L2lLstmUnroll *unroll)
+{
+  l2l_lstm_packed_update (&unroll->weights, unroll->net);
+}
+
+void
+l2l_lstm_unroll_reset_state (L2lLstmUnroll *unroll)
+{
+  const gsize hn = (gsize) unroll->net->config.hidden * unroll->n;
+
+  for (guint l = 0; l < unroll->net->config.layers; l++)
+    {
+      memset (h_rows (unroll, l, 0), 0, hn * sizeof (float));
+      memset (unroll->c[l], 0, hn * sizeof (float));
+    }
+}
+
+void
+l2l_lstm_unroll_carry (L2lLstmUnroll *unroll,
+                       guint          steps)
+{
+  const gsize hn = (gsize) unroll->net->config.hidden * unroll->n;
+
+  if (steps == 0)
+    return;
+  for (guint l = 0; l < unroll->net->config.layers; l++)
+    {
+      memcpy (h_rows (unroll, l, 0), h_rows (unroll, l, steps), hn * sizeof (float));
+      memcpy (unroll->c[l], unroll->c[l] + steps * hn, hn * sizeof (float));
+    }
+}
+
+void
+l2l_lstm_unroll_forward (L2lLstmUnroll *unroll,
+                         guint          s,
+                         const float   *grad,
+                         float         *update)
+{
+  const L2lLstm *net = unroll->net;
+  const guint L = net->config.layers, H = net->config.hidden;
+  const gsize n = unroll->n, hn = (gsize) H * n;
+  const float scale = (float) net->config.output_scale;
+
+  g_assert (s < unroll->max_steps);
+  l2l_lstm_preprocess (xh_slot (unroll, 0, s), grad, n, &net->config);
+
+  for (guint l = 0; l < L; l++)
+    {
+      const guint w = width_of (unroll, l);
+      float *gates = unroll->gates[l] + (gsize) s * 4 * hn;
+      float *h = h_rows (unroll, l, s + 1);
+
+      /* gates [4H × N] = [W_ih | W_hh | b] [4H × w] · [x ; h_prev ; 1] [w × N] */
+      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, 4 * H, (int) n, w,
+                   1.0f, unroll->weights.wcat[l], w, xh_slot (unroll, l, s), (int) n,
+                   0.0f, gates, (int) n);
+      l2l_lstm_cell_forward (gates, unroll->c[l] + s * hn, unroll->c[l] + (s + 1) * hn,
+                             unroll->tanh_c[l] + s * hn, h, n, H);
+      if (l + 1 < L)
+        memcpy (xh_slot (unroll, l + 1, s), h, hn * sizeof (float));
+    }
+
+  /* g = scale · [w_out | b_out] · [h_top ; 1] */
+  cblas_sgemv (CblasRowMajor, CblasTrans, H + 1, (int) n, scale,
+               h_rows (unroll, L - 1, s + 1), (int) n, unroll->weights.out, 1,
+               0.0f, update, 1);
+}
+
+void
+l2l_lstm_unroll_backward (L2lLstmUnroll *unroll,
+                          guint          steps,
+                          const float   *dupdate,
+                          const float   *grads,
+                          float         *dinput)
+{
+  const L2lLstm *net = unroll->net;
+  const guint L = net->config.layers, H = net->config.hidden;
+  const gsize n = unroll->n, hn = (gsize) H * n;
+  const float scale = (float) net->config.output_scale;
+  const float *out_w = unroll->weights.out;
+
+  g_assert (steps <= unroll->max_steps);
+  for (guint l = 0; l < L; l++)
+    {
+      memset (unroll->dxh[l], 0, (gsize) width_of (unroll, l) * n * sizeof (float));
+      memset (unroll->dc[l], 0, hn * sizeof (float));
+    }
+
+  for (guint s = steps; s-- > 0;)
+    {
+      const float *h_top = h_rows (unroll, L - 1, s + 1);
+
+      for (gsize r = 0; r < n; r++)
+        unroll->dout[r] = scale * dupdate[(gsize) s * n + r];
+      /* [dw_out | db_out] += [h_top ; 1] · dout */
+      cblas_sgemv (CblasRowMajor, CblasNoTrans, H + 1, (int) n, 1.0f, h_top, (int) n,
+                   unroll->dout, 1, 1.0f, unroll->grad.out, 1);
+
+      for (guint l = L; l-- > 0;)
+        {
+          const guint in = l2l_lstm_layer_input (net, l), w = in + H + 1;
+          const float *carry = unroll->dxh[l] + (gsize) in * n;   /* ∂/∂h from step s + 1 */
+
+          /* dh = carry + (top ? w_out ⊗ dout : ∂/∂x of the layer above) */
+          for (guint j = 0; j < H; j++)
+            {
+              float *restrict dh = unroll->dh + (gsize) j * n;
+              const float *restrict from_next = carry + (gsize) j * n;
+
+              if (l == L - 1)
+                for (gsize r = 0; r < n; r++)
+                  dh[r] = from_next[r] + out_w[j] * unroll->dout[r];
+              else
+                {
+                  const float *restrict from_above = unroll->dxh[l + 1] + (gsize) j * n;
+                  for (gsize r = 0; r < n; r++)
+                    dh[r] = from_next[r] + from_above[r];
+                }
+            }
+
+          l2l_lstm_cell_backward (unroll->dgates, unroll->dc[l], unroll->dh,
+                                  unroll->gates[l] + (gsize) s * 4 * hn, unroll->c[l] + s * hn,
+                                  unroll->tanh_c[l] + s * hn, n, H);
+
+          /* d[W_ih | W_hh | b] += dgates [4H × N] · [x ; h_prev ; 1]ᵀ */
+          cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, 4 * H, w, (int) n,
+                       1.0f, unroll->dgates, (int) n, xh_slot (unroll, l, s), (int) n,
+                       1.0f, unroll->grad.wcat[l], w);
+
+          /* ∂/∂[x ; h_prev] = [W_ih | W_hh]ᵀ · dgates; layer 0's ∂/∂x only
+           * when asked for (in training ∇ is a constant, not a function of φ). */
+          if (l > 0 || dinput != NULL)
+            cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, in + H, (int) n, 4 * H,
+                         1.0f, unroll->weights.wcat[l], w, unroll->dgates, (int) n,
+                         0.0f, unroll->dxh[l], (int) n);
+          else
+            cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, H, (int) n, 4 * H,
+                         1.0f, unroll->weights.wcat[l] + in, w, unroll->dgates, (int) n,
+                         0.0f, unroll->dxh[l] + (gsize) in * n, (int) n);
+        }
+      if (dinput != NULL)
+        l2l_lstm_preprocess_backward (dinput + (gsize) s * n, unroll->dxh[0],
+                                      grads + (gsize) s * n, n, &net->config);
+    }
+}

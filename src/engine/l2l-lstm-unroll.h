@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "l2l-lstm.h"
+
+G_BEGIN_DECLS
+
+/* The LSTM run over N coordinates for up to K steps, keeping what the backward
+ * pass needs. Buffers are sized once, here; no step allocates.
+ *
+ * Per layer l (w = in_l + H + 1), all feature-major:
+ *   xh[l]     [(K + 1) × w × N]  slot s = [x_s ; h_{s−1} ; 1]; slot K holds the
+ *                                last h, carried into the next unroll
+ *   gates[l]  [K × 4H × N]      activations i, f, g, o of each step
+ *   c[l]      [(K + 1) × H × N] c_{s−1} in slot s
+ *   tanh_c[l] [K × H × N]
+ * A run of K = 1 with carry after each step is the learned optimizer at
+ * inference time, so training and comparisons share one forward code. */
+typedef struct {
+  const L2lLstm *net;
+  L2lLstmPacked  weights;
+  L2lLstmPacked  grad;          /* ∂/∂φ accumulated by backward, packed */
+  gsize          n;
+  guint          max_steps;
+  float         *xh[L2L_LSTM_MAX_LAYERS];
+  float         *gates[L2L_LSTM_MAX_LAYERS];
+  float         *c[L2L_LSTM_MAX_LAYERS];
+  float         *tanh_c[L2L_LSTM_MAX_LAYERS];
+  float         *dxh[L2L_LSTM_MAX_LAYERS];   /* [w × N] backward scratch */
+  float         *dc[L2L_LSTM_MAX_LAYERS];    /* [H × N] */
+  float         *dgates;                     /* [4H × N] */
+  float         *dh;                         /* [H × N] */
+  float         *dout;                       /* [N] */
+  float         *storage;
+} L2lLstmUnroll;
+
+L2lLstmUnroll *l2l_lstm_unroll_new         (const L2lLstm *net,
+                                            gsize          n,
+                                            guint          max_steps);
+void           l2l_lstm_unroll_free        (L2lLstmUnroll *unroll);
+
+/* Re-reads φ from the net (after it changed). */
+void           l2l_lstm_unroll_sync        (L2lLstmUnroll *unroll);
+/* h = c = 0 for every coordinate: a fresh optimizee. */
+void           l2l_lstm_unroll_reset_state (L2lLstmUnroll *unroll);
+/* Moves the state after step @steps − 1 into slot 0, to go on in a new unroll. */
+void           l2l_lstm_unroll_carry       (L2lLstmUnroll *unroll,
+                                            guint          steps);
+
+/* Step @s of the unroll: ∇ [N] in, the update g = scale·out [N] out. */
+void           l2l_lstm_unroll_forward     (L2lLstmUnroll *unroll,
+                                            guint          s,
+                                            const float   *grad,
+                                            float         *update);
+
+/* Backpropagates ∂L/∂g_s for s < @steps (@dupdate [steps × N]) through the
+ * steps run since the last carry, adding ∂L/∂φ to unroll->grad. No gradient
+ * enters from beyond the unroll (truncated BPTT). Meta-training passes
+ * @dinput = NULL: ∇ enters as a constant (second derivatives dropped, as in the
+ * paper). Otherwise @dinput [steps × N] receives ∂L/∂∇_s, the derivative of
+ * the network itself with respect to its input; @grads [steps × N] are the
+ * inputs the forward steps saw, needed to differentiate the preprocessing. */
+void           l2l_lstm_unroll_backward    (L2lLstmUnroll *unroll,
+                                            guint          steps,
+                                            const float   *dupdate,
+                                            const float   *grads,
+                                            float         *dinput);
+
+G_END_DECLS

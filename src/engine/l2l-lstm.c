@@ -1,0 +1,297 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "l2l-engine"
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "l2l-error.h"
+#include "l2l-lstm.h"
+#include "l2l-options.h"
+#include "l2l-rng.h"
+
+#define MAX_HIDDEN 1024
+
+void
+l2l_lstm_config_init_defaults (L2lLstmConfig *config)
+{
+  config->layers = 2;
+  config->hidden = 20;
+  config->preprocess = L2L_PREPROCESS_LOGSIGN;
+  config->preprocess_p = 10.0;
+  config->output_scale = 0.1;
+}
+
+gboolean
+l2l_lstm_config_validate (const L2lLstmConfig  *config,
+                          GError              **error)
+{
+  if (config->layers < 1 || config->layers > L2L_LSTM_MAX_LAYERS)
+    {
+      g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
+                   "layers: %u is outside the range 1 to %u", config->layers,
+                   L2L_LSTM_MAX_LAYERS);
+      return FALSE;
+    }
+  if (config->hidden < 1 || config->hidden > MAX_HIDDEN)
+    {
+      g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
+                   "hidden: %u is outside the range 1 to %u", config->hidden, MAX_HIDDEN);
+      return FALSE;
+    }
+  if (config->preprocess == L2L_PREPROCESS_LOGSIGN &&
+      !(config->preprocess_p > 0.0 && config->preprocess_p <= 80.0))
+    {
+      g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
+                   "preprocess: p = %g is outside the range (0, 80]", config->preprocess_p);
+      return FALSE;
+    }
+  if (!(config->output_scale > 0.0) || !isfinite (config->output_scale))
+    {
+      g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
+                   "output scale: %g is not a number above 0", config->output_scale);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+char *
+l2l_lstm_preprocess_to_string (const L2lLstmConfig *config)
+{
+  char p[G_ASCII_DTOSTR_BUF_SIZE];
+
+  if (config->preprocess == L2L_PREPROCESS_NONE)
+    return g_strdup ("none");
+  g_ascii_formatd (p, sizeof p, "%g", config->preprocess_p);
+  return g_strdup_printf ("logsign:p=%s", p);
+}
+
+gboolean
+l2l_lstm_preprocess_parse (const char     *text,
+                           L2lLstmConfig  *config,
+                           GError        **error)
+{
+  if (g_str_equal (text, "none"))
+    {
+      config->preprocess = L2L_PREPROCESS_NONE;
+      return TRUE;
+    }
+  if (g_str_equal (text, "logsign"))
+    {
+      config->preprocess = L2L_PREPROCESS_LOGSIGN;
+      config->preprocess_p = 10.0;
+      return TRUE;
+    }
+  if (g_str_has_prefix (text, "logsign:p=") &&
+      l2l_parse_double (text + strlen ("logsign:p="), &config->preprocess_p) &&
+      config->preprocess_p > 0.0 && config->preprocess_p <= 80.0)
+    {
+      config->preprocess = L2L_PREPROCESS_LOGSIGN;
+      return TRUE;
+    }
+  g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
+               "preprocess: '%s' is not none, logsign or logsign:p=P with 0 < P ≤ 80", text);
+  return FALSE;
+}
+
+guint
+l2l_lstm_layer_input (const L2lLstm *net,
+                      guint          layer)
+{
+  return layer == 0 ? net->input_size : net->config.hidden;
+}
+
+static void
+add_tensor (L2lLstm *net,
+            char    *name,
+            guint    rows,
+            guint    cols)
+{
+  L2lLstmTensor *tensor = &net->tensors[net->n_tensors++];
+
+  tensor->name = name;
+  tensor->offset = net->n_params;
+  tensor->rows = rows;
+  tensor->cols = cols;
+  net->n_params += (gsize) rows * MAX (cols, 1);
+}
+
+L2lLstm *
+l2l_lstm_new_zeroed (const L2lLstmConfig *config)
+{
+  L2lLstm *net = g_new0 (L2lLstm, 1);
+  const guint H = config->hidden;
+
+  g_atomic_ref_count_init (&net->ref_count);
+  net->config = *config;
+  net->input_size = config->preprocess == L2L_PREPROCESS_LOGSIGN ? 2 : 1;
+  net->tensors = g_new0 (L2lLstmTensor, config->layers * L2L_LSTM_TENSORS_PER_LAYER + 2);
+  for (guint l = 0; l < config->layers; l++)
+    {
+      add_tensor (net, g_strdup_printf ("cells.%u.weight_ih", l), 4 * H,
+                  l2l_lstm_layer_input (net, l));
+      add_tensor (net, g_strdup_printf ("cells.%u.weight_hh", l), 4 * H, H);
+      add_tensor (net, g_strdup_printf ("cells.%u.bias_ih", l), 4 * H, 0);
+      add_tensor (net, g_strdup_printf ("cells.%u.bias_hh", l), 4 * H, 0);
+    }
+  add_tensor (net, g_strdup ("out.weight"), 1, H);
+  add_tensor (net, g_strdup ("out.bias"), 1, 0);
+  net->params = g_new0 (float, net->n_params);
+  return net;
+}
+
+L2lLstm *
+l2l_lstm_new (const L2lLstmConfig *config,
+              guint64              seed)
+{
+  L2lLstm *net = l2l_lstm_new_zeroed (config);
+  const double bound = 1.0 / sqrt ((double) config->hidden);
+  L2lRng rng;
+
+  /* LSTMCell and Linear(H, 1) both draw U(−1/√H, 1/√H), H being the fan-in of
+   * the linear layer too: one loop over all of φ. */
+  l2l_rng_init (&rng, seed);
+  for (gsize i = 0; i < net->n_params; i++)
+    net->params[i] = (float) ((2.0 * l2l_rng_uniform (&rng) - 1.0) * bound);
+  return net;
+}
+
+L2lLstm *
+l2l_lstm_copy (const L2lLstm *net)
+{
+  L2lLstm *copy = l2l_lstm_new_zeroed (&net->config);
+
+  memcpy (copy->params, net->params, net->n_params * sizeof (float));
+  return copy;
+}
+
+L2lLstm *
+l2l_lstm_ref (L2lLstm *net)
+{
+  g_atomic_ref_count_inc (&net->ref_count);
+  return net;
+}
+
+void
+l2l_lstm_unref (L2lLstm *net)
+{
+  if (net == NULL || !g_atomic_ref_count_dec (&net->ref_count))
+    return;
+  for (guint i = 0; i < net->n_tensors; i++)
+    g_free (net->tensors[i].name);
+  g_free (net->tensors);
+  g_free (net->params);
+  g_free (net);
+}
+
+const L2lLstmTensor *
+l2l_lstm_tensor (const L2lLstm *net,
+                 guint          layer,
+                 guint          which)
+{
+  return &net->tensors[layer * L2L_LSTM_TENSORS_PER_LAYER + which];
+}
+
+const L2lLstmTensor *
+l2l_lstm_out_weight (const L2lLstm *net)
+{
+  return &net->tensors[net->n_tensors - 2];
+}
+
+const L2lLstmTensor *
+l2l_lstm_out_bias (const L2lLstm *net)
+{
+  return &net->tensors[net->n_tensors - 1];
+}
+
+void
+l2l_lstm_packed_init (L2lLstmPacked *packed,
+                      const L2lLstm *net)
+{
+  const guint H = net->config.hidden;
+  gsize offset = 0;
+
+  memset (packed, 0, sizeof *packed);
+  packed->size = H + 1;
+  for (guint l = 0; l < net->config.layers; l++)
+    packed->size += (gsize) 4 * H * (l2l_lstm_layer_input (net, l) + H + 1);
+  packed->storage = g_new0 (float, packed->size);
+  for (guint l = 0; l < net->config.layers; l++)
+    {
+      packed->wcat[l] = packed->storage + offset;
+      offset += (gsize) 4 * H * (l2l_lstm_layer_input (net, l) + H + 1);
+    }
+  packed->out = packed->storage + offset;
+}
+
+void
+l2l_lstm_packed_update (L2lLstmPacked *packed,
+                        const L2lLstm *net)
+{
+  const guint H = net->config.hidden;
+
+  for (guint l = 0; l < net->config.layers; l++)
+    {
+      const guint in = l2l_lstm_layer_input (net, l), width = in + H + 1;
+      const float *w_ih = net->params + l2l_lstm_tensor (net, l, L2L_LSTM_WEIGHT_IH)->offset;
+      const float *w_hh = net->params + l2l_lstm_tensor (net, l, L2L_LSTM_WEIGHT_HH)->offset;
+      const float *b_ih = net->params + l2l_lstm_tensor (net, l, L2L_LSTM_BIAS_IH)->offset;
+      const float *b_hh = net->params + l2l_lstm_tensor (net, l, L2L_LSTM_BIAS_HH)->offset;
+
+      for (guint j = 0; j < 4 * H; j++)
+        {
+          float *row = packed->wcat[l] + (gsize) j * width;
+          memcpy (row, w_ih + (gsize) j * in, in * sizeof (float));
+          memcpy (row + in, w_hh + (gsize) j * H, H * sizeof (float));
+          row[in + H] = b_ih[j] + b_hh[j];
+        }
+    }
+  memcpy (packed->out, net->params + l2l_lstm_out_weight (net)->offset, H * sizeof (float));
+  packed->out[H] = net->params[l2l_lstm_out_bias (net)->offset];
+}
+
+void
+l2l_lstm_packed_zero (L2lLstmPacked *packed)
+{
+  memset (packed->storage, 0, packed->size * sizeof (float));
+}
+
+void
+l2l_lstm_packed_add_to_params (const L2lLstmPacked *packed,
+                               const L2lLstm       *net,
+                               float               *dphi)
+{
+  const guint H = net->config.hidden;
+  float *d_out_w = dphi + l2l_lstm_out_weight (net)->offset;
+
+  for (guint l = 0; l < net->config.layers; l++)
+    {
+      const guint in = l2l_lstm_layer_input (net, l), width = in + H + 1;
+      float *dw_ih = dphi + l2l_lstm_tensor (net, l, L2L_LSTM_WEIGHT_IH)->offset;
+      float *dw_hh = dphi + l2l_lstm_tensor (net, l, L2L_LSTM_WEIGHT_HH)->offset;
+      float *db_ih = dphi + l2l_lstm_tensor (net, l, L2L_LSTM_BIAS_IH)->offset;
+      float *db_hh = dphi + l2l_lstm_tensor (net, l, L2L_LSTM_BIAS_HH)->offset;
+
+      for (guint j = 0; j < 4 * H; j++)
+        {
+          const float *row = packed->wcat[l] + (gsize) j * width;
+          for (guint k = 0; k < in; k++)
+            dw_ih[(gsize) j * in + k] += row[k];
+          for (guint k = 0; k < H; k++)
+            dw_hh[(gsize) j * H + k] += row[in + k];
+          db_ih[j] += row[in + H];
+          db_hh[j] += row[in + H];
+        }
+    }
+  for (guint k = 0; k < H; k++)
+    d_out_w[k] += packed->out[k];
+  dphi[l2l_lstm_out_bias (net)->offset] += packed->out[H];
+}
+
+void
+l2l_lstm_packed_clear (L2lLstmPacked *packed)
+{
+  g_clear_pointer (&packed->storage, g_free);
+  packed->size = 0;
+}

@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* The coordinatewise LSTM optimizer network m(∇, h; φ) (ARCHITECTURE §1, §3):
+ * every coordinate of θ is one row of a batch, all rows share φ.
+ *
+ * φ lives in one float buffer, laid out tensor after tensor exactly as PyTorch
+ * names and shapes them, so that a checkpoint maps one-to-one onto
+ * torch.nn.LSTMCell (gate order i, f, g, o) and torch.nn.Linear (H, 1):
+ *
+ *   cells.l.weight_ih [4H × in_l]   in_0 = 2 (logsign) or 1 (none), in_l = H after
+ *   cells.l.weight_hh [4H × H]
+ *   cells.l.bias_ih   [4H]
+ *   cells.l.bias_hh   [4H]           … for l = 0 … layers − 1, then
+ *   out.weight        [1 × H]
+ *   out.bias          [1]
+ *
+ * The update is g = output_scale · out(h_top). Gradients and the meta-optimizer
+ * state mirror this layout. */
+
+#define L2L_LSTM_MAX_LAYERS 8
+
+typedef enum {
+  L2L_PREPROCESS_NONE,      /* input ∇ as is */
+  L2L_PREPROCESS_LOGSIGN,   /* Appendix A: (log|∇|/p, sign ∇) or (−1, e^p ∇) */
+} L2lPreprocessKind;
+
+typedef struct {
+  guint             layers;        /* 2 */
+  guint             hidden;        /* 20 */
+  L2lPreprocessKind preprocess;    /* logsign */
+  double            preprocess_p;  /* 10 */
+  double            output_scale;  /* 0.1 */
+} L2lLstmConfig;
+
+/* Indices into the tensor table: four per layer, then the output layer. */
+enum {
+  L2L_LSTM_WEIGHT_IH,
+  L2L_LSTM_WEIGHT_HH,
+  L2L_LSTM_BIAS_IH,
+  L2L_LSTM_BIAS_HH,
+  L2L_LSTM_TENSORS_PER_LAYER,
+};
+
+typedef struct {
+  char  *name;     /* "cells.0.weight_ih" */
+  gsize  offset;   /* in floats, into φ */
+  guint  rows;
+  guint  cols;     /* 0 for a 1-D tensor of @rows */
+} L2lLstmTensor;
+
+typedef struct {
+  gatomicrefcount  ref_count;
+  L2lLstmConfig    config;
+  guint            input_size;
+  gsize            n_params;
+  float           *params;       /* φ [n_params] */
+  guint            n_tensors;
+  L2lLstmTensor   *tensors;
+} L2lLstm;
+
+/* φ rearranged for fast steps: per layer one matrix [4H × (in + H + 1)] =
+ * [W_ih | W_hh | b_ih + b_hh], applied to a block [x ; h_prev ; 1] so that a
+ * layer, bias included, is one sgemm; and the output row [w_out | b_out] of
+ * H + 1. The same shape holds gradients, which l2l_lstm_packed_add_to_params
+ * spreads back onto φ's layout. */
+typedef struct {
+  float *wcat[L2L_LSTM_MAX_LAYERS];
+  float *out;                        /* [H + 1] */
+  float *storage;
+  gsize  size;
+} L2lLstmPacked;
+
+void        l2l_lstm_config_init_defaults (L2lLstmConfig *config);
+gboolean    l2l_lstm_config_validate      (const L2lLstmConfig *config,
+                                           GError             **error);
+/* "logsign:p=10" or "none". */
+char       *l2l_lstm_preprocess_to_string (const L2lLstmConfig *config);
+gboolean    l2l_lstm_preprocess_parse     (const char     *text,
+                                           L2lLstmConfig  *config,
+                                           GError        **error);
+
+/* Fresh φ with torch's default initialisation, U(−1/√H, 1/√H) for the cells
+ * and U(−1/√H, 1/√H) for Linear(H, 1), drawn from @seed. */
+L2lLstm    *l2l_lstm_new                  (const L2lLstmConfig *config,
+                                           guint64              seed);
+/* Same shape, φ zero: for loading and for gradient buffers' tensor tables. */
+L2lLstm    *l2l_lstm_new_zeroed           (const L2lLstmConfig *config);
+L2lLstm    *l2l_lstm_copy                 (const L2lLstm *net);
+L2lLstm    *l2l_lstm_ref                  (L2lLstm *net);
+void        l2l_lstm_unref                (L2lLstm *net);
+
+guint       l2l_lstm_layer_input          (const L2lLstm *net,
+                                           guint          layer);
+const L2lLstmTensor *l2l_lstm_tensor      (const L2lLstm *net,
+                                           guint          layer,
+                                           guint          which);
+/* The output layer's tensors: out.weight and out.bias. */
+const L2lLstmTensor *l2l_lstm_out_weight  (const L2lLstm *net);
+const L2lLstmTensor *l2l_lstm_out_bias    (const L2lLstm *net);
+
+void        l2l_lstm_packed_init          (L2lLstmPacked *packed,
+                                           const L2lLstm *net);
+/* Refreshes @packed from the net's current φ (after a meta-optimizer step). */
+void        l2l_lstm_packed_update        (L2lLstmPacked *packed,
+                                           const L2lLstm *net);
+void        l2l_lstm_packed_clear         (L2lLstmPacked *packed);
+void        l2l_lstm_packed_zero          (L2lLstmPacked *packed);
+/* dφ += the packed gradient @packed (bias gradients go to both b_ih and b_hh). */
+void        l2l_lstm_packed_add_to_params (const L2lLstmPacked *packed,
+                                           const L2lLstm       *net,
+                                           float               *dphi);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (L2lLstm, l2l_lstm_unref)
+
+G_END_DECLS
