@@ -55,8 +55,8 @@ l2l_cli_experiment_option_group (L2lCliExperiment *args,
   return group;
 }
 
-static gboolean
-parse_count (const char  *flag,
+gboolean
+l2l_cli_parse_count (const char  *flag,
              const char  *text,
              guint        min,
              guint        max,
@@ -83,8 +83,36 @@ parse_count (const char  *flag,
   return TRUE;
 }
 
-static gboolean
-parse_seed (const char  *text,
+gboolean
+l2l_cli_parse_number (const char  *flag,
+                      const char  *text,
+                      double       min,
+                      double       max,
+                      double      *out,
+                      GError     **error)
+{
+  double value;
+
+  if (text == NULL)
+    return TRUE;
+  if (!l2l_parse_double (text, &value))
+    {
+      g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
+                   "%s: '%s' is not a number", flag, text);
+      return FALSE;
+    }
+  if (value < min || value > max)
+    {
+      g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
+                   "%s: %s is outside the range %g to %g", flag, text, min, max);
+      return FALSE;
+    }
+  *out = value;
+  return TRUE;
+}
+
+gboolean
+l2l_cli_parse_seed (const char  *text,
             guint64     *out,
             GError     **error)
 {
@@ -241,10 +269,10 @@ l2l_cli_experiment_build (const L2lCliExperiment  *args,
   if (args->problem != NULL)
     config->runs = 1;
 
-  if (!parse_count ("--steps", args->steps, 1, 1000000, &config->steps, error) ||
-      !parse_count ("--runs", args->runs, 1, 100000, &config->runs, error) ||
-      !parse_count ("--tune-runs", args->tune_runs, 1, 100000, &config->tune.runs, error) ||
-      !parse_seed (args->seed, &config->seed, error) ||
+  if (!l2l_cli_parse_count ("--steps", args->steps, 1, 1000000, &config->steps, error) ||
+      !l2l_cli_parse_count ("--runs", args->runs, 1, 100000, &config->runs, error) ||
+      !l2l_cli_parse_count ("--tune-runs", args->tune_runs, 1, 100000, &config->tune.runs, error) ||
+      !l2l_cli_parse_seed (args->seed, &config->seed, error) ||
       !parse_tune_grid (args->tune_grid, &config->tune, error))
     return FALSE;
   if (args->tune_objective != NULL &&
@@ -317,7 +345,7 @@ l2l_cli_parse_steps (const char  *flag,
     {
       guint step;
 
-      if (!parse_count (flag, g_strstrip (items[i]), 0, max_step, &step, error))
+      if (!l2l_cli_parse_count (flag, g_strstrip (items[i]), 0, max_step, &step, error))
         return FALSE;
       g_array_append_val (result, step);
     }

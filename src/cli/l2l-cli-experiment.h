@@ -35,6 +35,23 @@ gboolean      l2l_cli_experiment_build        (const L2lCliExperiment  *args,
 void          l2l_cli_experiment_clear        (L2lCliExperiment *args);
 void          l2l_cli_compare_config_clear    (L2lCompareConfig *config);
 
+/* Whole numbers, numbers and seeds of a flag; NULL @text leaves @out as is. */
+gboolean      l2l_cli_parse_count             (const char  *flag,
+                                               const char  *text,
+                                               guint        min,
+                                               guint        max,
+                                               guint       *out,
+                                               GError     **error);
+gboolean      l2l_cli_parse_number            (const char  *flag,
+                                               const char  *text,
+                                               double       min,
+                                               double       max,
+                                               double      *out,
+                                               GError     **error);
+gboolean      l2l_cli_parse_seed              (const char  *text,
+                                               guint64     *out,
+                                               GError     **error);
+
 /* "1,50,100" → sorted unique steps within 0..max_step. */
 gboolean      l2l_cli_parse_steps             (const char  *flag,
                                                const char  *text,

@@ -52,8 +52,10 @@ l2l_cli_print_compare_table (FILE                   *out,
     {
       const L2lCompareEntry *entry = &result->entries[i];
 
-      fprintf (out, "%-12s %-13.4g %-5s", entry->label, entry->lr,
-               entry->tuning ? "yes" : "no");
+      g_autofree char *lr = entry->learned ? g_strdup ("learned")
+                                           : g_strdup_printf ("%.4g", entry->lr);
+
+      fprintf (out, "%-12s %-13s %-5s", entry->label, lr, entry->tuning ? "yes" : "no");
       for (guint s = 0; s < steps->len; s++)
         {
           guint step = g_array_index (steps, guint, s);

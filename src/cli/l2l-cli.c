@@ -19,6 +19,8 @@ static const Subcommand subcommands[] = {
   { "compare", "Race optimizers on the same functions and summarise their losses",
     l2l_cli_compare },
   { "tune", "Pick each optimizer's learning rate on a log grid", l2l_cli_tune },
+  { "train", "Meta-train an LSTM optimizer and keep the best on held-out functions",
+    l2l_cli_train },
 };
 
 static void

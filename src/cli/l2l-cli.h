@@ -18,6 +18,7 @@ int  l2l_cli_main         (int argc, char *argv[]);
 /* Subcommands: argv[0] is the subcommand's name. */
 int  l2l_cli_compare      (int argc, char *argv[]);
 int  l2l_cli_tune         (int argc, char *argv[]);
+int  l2l_cli_train        (int argc, char *argv[]);
 
 /* One line on stderr: "l2l SUBCOMMAND: MESSAGE". */
 void l2l_cli_error        (const char *subcommand,

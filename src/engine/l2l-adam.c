@@ -85,6 +85,20 @@ adam_create (gsize  n,
   return &self->base;
 }
 
+void
+l2l_adam_get_state (L2lOptimizer  *adam,
+                    float        **exp_avg,
+                    float        **exp_avg_sq,
+                    guint64      **step)
+{
+  Adam *self = (Adam *) adam;
+
+  g_return_if_fail (adam->klass == &adam_class);
+  *exp_avg = self->m;
+  *exp_avg_sq = self->v;
+  *step = &self->t;
+}
+
 const L2lOptimizerInfo l2l_optimizer_adam = {
   .name = "adam",
   .description = "Adam (β 0.9/0.999, ε 1e-8, bias correction)",

@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <math.h>
+
 #include "l2l-compare.h"
 #include "l2l-error.h"
 
@@ -48,8 +50,14 @@ l2l_compare_config_validate (const L2lCompareConfig  *config,
     {
       const L2lOptimizerSpec *spec = &config->optimizers[i];
 
+      if (spec->net != NULL && spec->tune)
+        {
+          g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
+                       "%s: a learned optimizer has no learning rate to tune", spec->label);
+          return FALSE;
+        }
       any_tuned |= spec->tune;
-      if (!spec->tune && !(spec->lr > 0.0))
+      if (spec->net == NULL && !spec->tune && !(spec->lr > 0.0))
         {
           g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
                        "%s: learning rate must be above 0, got %g", spec->label, spec->lr);
@@ -135,7 +143,8 @@ l2l_compare_run (const L2lCompareConfig  *config,
       L2lCompareEntry *entry = &result->entries[i];
 
       entry->label = g_strdup (spec->label);
-      entry->lr = spec->lr;
+      entry->learned = spec->net != NULL;
+      entry->lr = entry->learned ? NAN : spec->lr;
       if (spec->tune)
         {
           reporter.event.phase = L2L_COMPARE_TUNING;

@@ -22,7 +22,8 @@ typedef struct {
 
 typedef struct {
   char          *label;
-  double         lr;
+  gboolean       learned;
+  double         lr;             /* NaN for a learned optimizer */
   L2lTuneResult *tuning;         /* NULL unless the rate was tuned */
   double        *losses;         /* [runs × (steps + 1)] */
   guint          diverged_runs;

@@ -3,13 +3,19 @@
 
 /* The numeric core: tasks, optimizers, comparisons, tuning, result files.
  * Plain C11 on GLib/GIO and OpenBLAS; no screen. */
+#include "l2l-checkpoint.h"
 #include "l2l-compare.h"
 #include "l2l-error.h"
 #include "l2l-file.h"
+#include "l2l-loss-weights.h"
+#include "l2l-lstm-optimizer.h"
+#include "l2l-lstm.h"
+#include "l2l-meta-train.h"
 #include "l2l-optimizer.h"
 #include "l2l-options.h"
 #include "l2l-results.h"
 #include "l2l-rng.h"
+#include "l2l-safetensors.h"
 #include "l2l-stats.h"
 #include "l2l-task-quadratic.h"
 #include "l2l-task.h"

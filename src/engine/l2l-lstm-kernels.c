@@ -12,7 +12,7 @@
  * best is picked at load time. FP contraction is off (ISO C11), so every clone
  * computes the same bits as the baseline. */
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__ELF__)
-#define VECTOR_CLONES __attribute__ ((target_clones ("arch=skylake-avx512", "arch=haswell", "default")))
+#define VECTOR_CLONES __attribute__ ((target_clones ("avx512f", "avx2", "default")))
 #else
 #define VECTOR_CLONES
 #endif

@@ -53,7 +53,9 @@ typedef struct {
   guint  cols;     /* 0 for a 1-D tensor of @rows */
 } L2lLstmTensor;
 
-typedef struct {
+typedef struct _L2lLstm L2lLstm;
+
+struct _L2lLstm {
   gatomicrefcount  ref_count;
   L2lLstmConfig    config;
   guint            input_size;
@@ -61,7 +63,7 @@ typedef struct {
   float           *params;       /* φ [n_params] */
   guint            n_tensors;
   L2lLstmTensor   *tensors;
-} L2lLstm;
+};
 
 /* φ rearranged for fast steps: per layer one matrix [4H × (in + H + 1)] =
  * [W_ih | W_hh | b_ih + b_hh], applied to a block [x ; h_prev ; 1] so that a

@@ -3,6 +3,9 @@
 
 #include "config.h"
 
+#include <string.h>
+
+#include "l2l-lstm-optimizer.h"
 #include "l2l-optimizer.h"
 
 static const L2lOptimizerInfo *const infos[] = {
@@ -53,6 +56,7 @@ void
 l2l_optimizer_spec_init (L2lOptimizerSpec       *spec,
                          const L2lOptimizerInfo *info)
 {
+  memset (spec, 0, sizeof *spec);
   spec->label = g_strdup (info->name);
   spec->info = info;
   spec->lr = info->default_lr;
@@ -60,9 +64,20 @@ l2l_optimizer_spec_init (L2lOptimizerSpec       *spec,
 }
 
 void
+l2l_optimizer_spec_init_learned (L2lOptimizerSpec *spec,
+                                 const char       *label,
+                                 L2lLstm          *net)
+{
+  memset (spec, 0, sizeof *spec);
+  spec->label = g_strdup (label);
+  spec->net = l2l_lstm_ref (net);
+}
+
+void
 l2l_optimizer_spec_clear (L2lOptimizerSpec *spec)
 {
   g_clear_pointer (&spec->label, g_free);
+  g_clear_pointer (&spec->net, l2l_lstm_unref);
 }
 
 L2lOptimizer *
@@ -70,5 +85,7 @@ l2l_optimizer_spec_create (const L2lOptimizerSpec *spec,
                            double                  lr,
                            gsize                   n)
 {
+  if (spec->net != NULL)
+    return l2l_lstm_optimizer_new (spec->net, n);
   return spec->info->create (n, lr);
 }

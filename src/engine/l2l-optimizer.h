@@ -35,6 +35,13 @@ extern const L2lOptimizerInfo l2l_optimizer_rmsprop;
 extern const L2lOptimizerInfo l2l_optimizer_adam;
 
 const L2lOptimizerInfo *const *l2l_optimizer_infos       (void);  /* NULL-terminated */
+
+/* Adam's state, to save and restore a meta-optimizer: exp_avg and exp_avg_sq
+ * [n] and the step count, as torch.optim.Adam's state_dict has them. */
+void l2l_adam_get_state (L2lOptimizer  *adam,
+                         float        **exp_avg,
+                         float        **exp_avg_sq,
+                         guint64      **step);
 const L2lOptimizerInfo        *l2l_optimizer_info_lookup (const char *name);
 
 void l2l_optimizer_reset (L2lOptimizer *optimizer);
@@ -43,17 +50,24 @@ void l2l_optimizer_step  (L2lOptimizer *optimizer,
                           const float  *grad);
 void l2l_optimizer_free  (L2lOptimizer *optimizer);
 
-/* One optimizer of a comparison: which rule, under which label, and either a
- * learning rate or "tune". */
+typedef struct _L2lLstm L2lLstm;
+
+/* One optimizer of a comparison, under a label: a hand-written rule (@info)
+ * with a learning rate or "tune", or a learned one (@net), which has no rate. */
 typedef struct {
   char                   *label;
   const L2lOptimizerInfo *info;
+  L2lLstm                *net;
   double                  lr;
   gboolean                tune;
 } L2lOptimizerSpec;
 
 void          l2l_optimizer_spec_init   (L2lOptimizerSpec       *spec,
                                          const L2lOptimizerInfo *info);
+/* Takes a reference on @net. */
+void          l2l_optimizer_spec_init_learned (L2lOptimizerSpec *spec,
+                                               const char       *label,
+                                               L2lLstm          *net);
 void          l2l_optimizer_spec_clear  (L2lOptimizerSpec       *spec);
 L2lOptimizer *l2l_optimizer_spec_create (const L2lOptimizerSpec *spec,
                                          double                  lr,

@@ -145,8 +145,10 @@ add_entry (JsonBuilder            *builder,
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "optimizer");
   json_builder_add_string_value (builder, entry->label);
+  json_builder_set_member_name (builder, "learned");
+  json_builder_add_boolean_value (builder, entry->learned);
   json_builder_set_member_name (builder, "learning_rate");
-  json_builder_add_double_value (builder, entry->lr);
+  add_number (builder, entry->lr);
   json_builder_set_member_name (builder, "tuned");
   json_builder_add_boolean_value (builder, entry->tuning != NULL);
   if (entry->tuning != NULL)

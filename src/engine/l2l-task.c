@@ -39,6 +39,10 @@ l2l_task_new_from_spec (const char  *spec,
   const char *colon = strchr (spec, ':');
   const L2lTaskFamily *family;
 
+  /* "file:PATH" is how a problem loaded from a file names itself. */
+  if (g_str_has_prefix (spec, "file:"))
+    return l2l_task_quadratic_new_from_file (spec + strlen ("file:"), error);
+
   name = colon ? g_strndup (spec, colon - spec) : g_strdup (spec);
   family = l2l_task_family_lookup (name);
   if (family == NULL)

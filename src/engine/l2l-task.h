@@ -54,7 +54,8 @@ typedef struct {
 const L2lTaskFamily *const *l2l_task_families          (void);   /* NULL-terminated */
 const L2lTaskFamily        *l2l_task_family_lookup     (const char *name);
 
-/* "quadratic" or "quadratic:dims=10,dist=uniform". */
+/* "quadratic", "quadratic:dims=10,dist=uniform", or "file:PATH" (a problem
+ * file, as such tasks give their spec). */
 L2lTask    *l2l_task_new_from_spec (const char  *spec,
                                     GError     **error);
 

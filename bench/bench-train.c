@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <cblas.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "l2l-engine.h"
+
+/* One meta-training epoch as the learned-optimizer issue defines it: 128
+ * 10-d quadratics, T = 100, K = 20, a 2 × 20 LSTM. Prints the median wall time
+ * of an epoch, then how fast sgemm runs on the shapes of that epoch. */
+
+static int
+compare_doubles (const void *a,
+                 const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
+
+/* The sgemm calls of one epoch (per shard of 640 coordinates), replayed on
+ * their own: the rate sgemm reaches, and how much of the epoch it takes. */
+static void
+measure_sgemm (double epoch_seconds)
+{
+  const int H = 20, n = 640, steps = 100, shards = 2, widths[2] = { 2 + H + 1, H + H + 1 };
+  float *a = calloc (80 * 64, sizeof (float)), *b = calloc (64 * n, sizeof (float));
+  float *c = calloc (80 * n, sizeof (float)), *d = calloc (80 * 64, sizeof (float));
+  double flops = 0.0;
+  gint64 start = g_get_monotonic_time ();
+  double seconds;
+
+  for (int rep = 0; rep < shards * steps; rep++)
+    for (int l = 0; l < 2; l++)
+      {
+        int w = widths[l], back_rows = l ? w - 1 : H;
+        cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, 4 * H, n, w, 1, a, w, b, n, 0, c, n);
+        cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, 4 * H, w, n, 1, c, n, b, n, 1, d, w);
+        cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, back_rows, n, 4 * H, 1, a, w, c, n,
+                     0, b, n);
+        flops += 2.0 * 4 * H * w * n * 2 + 2.0 * back_rows * n * 4 * H;
+      }
+  seconds = (g_get_monotonic_time () - start) / 1e6;
+  printf ("sgemm on the epoch's shapes: %.1f GFLOP/s, %.2f GFLOP an epoch, %.1f ms of the "
+          "%.1f ms epoch\n", flops / seconds / 1e9, flops / 1e9, seconds * 1e3,
+          epoch_seconds * 1e3);
+  free (a);
+  free (b);
+  free (c);
+  free (d);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(L2lTrainer) trainer = NULL;
+  g_autoptr(GError) error = NULL;
+  L2lTrainConfig config;
+  const guint timed = 10;
+  double times[10];
+  guint n;
+  const L2lTrainRecord *history;
+  guint threads = argc > 1 ? (guint) atoi (argv[1]) : 1;
+
+  l2l_engine_init (1);
+  l2l_train_config_init_defaults (&config);
+  config.task = l2l_task_new_from_spec ("quadratic", NULL);
+  config.threads = CLAMP (threads, 1, 2);
+  config.epochs = timed + 1;
+  config.eval_every = 1000000;   /* time the epochs, not the evaluations */
+  trainer = l2l_trainer_new (&config, &error);
+  g_assert_no_error (error);
+  l2l_trainer_run (trainer, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  /* history[0] is the untrained net's evaluation, [1] the warm-up epoch, and
+   * the last epoch also evaluates: time epochs 2 … timed. */
+  history = l2l_trainer_get_history (trainer, &n);
+  for (guint i = 0; i < timed - 1; i++)
+    times[i] = history[i + 2].seconds;
+  qsort (times, timed - 1, sizeof (double), compare_doubles);
+  printf ("engine epoch: %.6f s (median of %u, %u thread%s)\n", times[(timed - 1) / 2],
+          timed - 1, config.threads, config.threads > 1 ? "s" : "");
+  if (config.threads == 1)
+    measure_sgemm (times[(timed - 1) / 2]);
+  l2l_task_unref (config.task);
+  return 0;
+}

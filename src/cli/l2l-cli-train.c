@@ -1,0 +1,400 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "l2l-cli"
+
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "l2l-cli-experiment.h"
+#include "l2l-cli-job.h"
+#include "l2l-cli.h"
+#include "l2l-engine.h"
+
+typedef struct {
+  char *task, *problem, *epochs, *batch, *steps, *unroll, *weights, *meta_lr, *clip;
+  char *eval_every, *eval_runs, *seed, *layers, *hidden, *preprocess, *output_scale;
+  char *threads, *out, *resume, *history;
+} TrainArgs;
+
+typedef struct {
+  L2lTrainer *trainer;
+  char       *out;
+  char       *resume_out;
+  GString    *history_csv;
+  char       *history_path;
+  gboolean    live;          /* stderr is a terminal */
+  GError     *save_error;
+  GCancellable *cancellable;
+} TrainJob;
+
+static char *
+resume_path_for (const char *out)
+{
+  if (g_str_has_suffix (out, ".safetensors"))
+    {
+      g_autofree char *stem = g_strndup (out, strlen (out) - strlen (".safetensors"));
+      return g_strconcat (stem, ".resume.safetensors", NULL);
+    }
+  return g_strconcat (out, ".resume", NULL);
+}
+
+static gboolean
+save_all (TrainJob  *job,
+          GError   **error)
+{
+  return l2l_trainer_save_best (job->trainer, job->out, error) &&
+         l2l_trainer_save_resume (job->trainer, job->resume_out, error) &&
+         (job->history_path == NULL ||
+          l2l_file_write_atomic (job->history_path, job->history_csv->str,
+                                 job->history_csv->len, error));
+}
+
+static void
+append_history (GString              *csv,
+                const L2lTrainRecord *record)
+{
+  char meta[G_ASCII_DTOSTR_BUF_SIZE], eval[G_ASCII_DTOSTR_BUF_SIZE];
+
+  if (isnan (record->meta_loss))
+    meta[0] = '\0';
+  else
+    g_ascii_formatd (meta, sizeof meta, "%.9g", record->meta_loss);
+  if (isnan (record->eval_loss))
+    eval[0] = '\0';
+  else
+    g_ascii_formatd (eval, sizeof eval, "%.9g", record->eval_loss);
+  g_string_append_printf (csv, "%u,%s,%s,%.4f\n", record->epoch, meta, eval, record->seconds);
+}
+
+static void
+on_progress (L2lTrainer             *trainer,
+             const L2lTrainProgress *progress,
+             gpointer                user_data)
+{
+  TrainJob *job = user_data;
+  const L2lTrainRecord *record = progress->record;
+  guint epoch = record->epoch;
+
+  append_history (job->history_csv, record);
+  /* Save at every evaluation: a crash loses at most eval-every epochs. */
+  if (!isnan (record->eval_loss) && job->save_error == NULL &&
+      !save_all (job, &job->save_error))
+    g_cancellable_cancel (job->cancellable);
+
+  if (job->live)
+    {
+      double per_epoch = epoch > 0 ? progress->elapsed / (epoch + 1) : 0.0;
+      char held_out[32] = "–";
+
+      if (!isnan (record->eval_loss))
+        g_snprintf (held_out, sizeof held_out, "%.4g", record->eval_loss);
+      fprintf (stderr, "\r\033[Kepoch %u/%u · meta-loss %.4g · held-out %s · best %.4g @%u · "
+               "%.0f s · ETA %.0f s", epoch, progress->epochs, record->meta_loss, held_out,
+               progress->best_eval_loss, progress->best_epoch, progress->elapsed,
+               per_epoch * (progress->epochs - epoch));
+      fflush (stderr);
+    }
+}
+
+static gboolean
+train_job (gpointer       data,
+           GCancellable  *cancellable,
+           GError       **error)
+{
+  TrainJob *job = data;
+  gboolean ok;
+
+  job->cancellable = cancellable;
+  ok = l2l_trainer_run (job->trainer, on_progress, job, cancellable, error);
+  if (job->live)
+    fputs ("\r\033[K", stderr);
+  if (job->save_error != NULL)
+    {
+      g_clear_error (error);
+      g_propagate_error (error, g_steal_pointer (&job->save_error));
+      return FALSE;
+    }
+  return ok;
+}
+
+static gboolean
+build_config (const TrainArgs  *args,
+              L2lTrainConfig   *config,
+              GError          **error)
+{
+  if (args->task != NULL && args->problem != NULL)
+    {
+      g_set_error_literal (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
+                           "--task and --problem exclude each other");
+      return FALSE;
+    }
+  if (!l2l_cli_parse_count ("--epochs", args->epochs, 0, 100000000, &config->epochs, error) ||
+      !l2l_cli_parse_count ("--batch", args->batch, 1, 1 << 20, &config->batch, error) ||
+      !l2l_cli_parse_count ("--steps", args->steps, 1, 1000000, &config->steps, error) ||
+      !l2l_cli_parse_count ("--unroll", args->unroll, 1, 1000000, &config->unroll, error) ||
+      !l2l_cli_parse_number ("--meta-lr", args->meta_lr, 1e-12, 10, &config->meta_lr, error) ||
+      !l2l_cli_parse_number ("--clip", args->clip, 0, 1e12, &config->clip_norm, error) ||
+      !l2l_cli_parse_count ("--eval-every", args->eval_every, 1, 100000000,
+                            &config->eval_every, error) ||
+      !l2l_cli_parse_count ("--eval-runs", args->eval_runs, 1, 100000, &config->eval_runs, error) ||
+      !l2l_cli_parse_seed (args->seed, &config->seed, error) ||
+      !l2l_cli_parse_count ("--layers", args->layers, 1, L2L_LSTM_MAX_LAYERS,
+                            &config->lstm.layers, error) ||
+      !l2l_cli_parse_count ("--hidden", args->hidden, 1, 1024, &config->lstm.hidden, error) ||
+      !l2l_cli_parse_number ("--output-scale", args->output_scale, 1e-9, 1e9,
+                             &config->lstm.output_scale, error) ||
+      !l2l_cli_parse_count ("--threads", args->threads, 1, 2, &config->threads, error))
+    return FALSE;
+  if (args->preprocess != NULL &&
+      !l2l_lstm_preprocess_parse (args->preprocess, &config->lstm, error))
+    {
+      g_prefix_error (error, "--");
+      return FALSE;
+    }
+  if (config->unroll > config->steps)
+    {
+      g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
+                   "--unroll: %u is more than --steps (%u)", config->unroll, config->steps);
+      return FALSE;
+    }
+  if (args->weights != NULL)
+    config->weights = args->weights;
+
+  if (args->problem != NULL)
+    config->task = l2l_task_quadratic_new_from_file (args->problem, error);
+  else if ((config->task = l2l_task_new_from_spec (args->task ? args->task : "quadratic",
+                                                   error)) == NULL)
+    g_prefix_error (error, "--task: ");
+  if (config->task == NULL)
+    return FALSE;
+  if (!l2l_train_config_validate (config, error))
+    {
+      g_prefix_error (error, "--");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* With --resume the settings come from the file; only these may be given. */
+static const char *
+setting_given_with_resume (const TrainArgs *args)
+{
+  const struct { const char *flag; const char *value; } settings[] = {
+    { "--task", args->task }, { "--problem", args->problem }, { "--batch", args->batch },
+    { "--steps", args->steps }, { "--unroll", args->unroll }, { "--weights", args->weights },
+    { "--meta-lr", args->meta_lr }, { "--clip", args->clip },
+    { "--eval-every", args->eval_every }, { "--eval-runs", args->eval_runs },
+    { "--seed", args->seed }, { "--layers", args->layers }, { "--hidden", args->hidden },
+    { "--preprocess", args->preprocess }, { "--output-scale", args->output_scale },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (settings); i++)
+    if (settings[i].value != NULL)
+      return settings[i].flag;
+  return NULL;
+}
+
+static void
+free_args (TrainArgs *args)
+{
+  char **fields[] = {
+    &args->task, &args->problem, &args->epochs, &args->batch, &args->steps, &args->unroll,
+    &args->weights, &args->meta_lr, &args->clip, &args->eval_every, &args->eval_runs,
+    &args->seed, &args->layers, &args->hidden, &args->preprocess, &args->output_scale,
+    &args->threads, &args->out, &args->resume, &args->history,
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    g_clear_pointer (fields[i], g_free);
+}
+
+static void
+print_summary (TrainJob *job)
+{
+  const L2lTrainConfig *config = l2l_trainer_get_config (job->trainer);
+  guint n;
+  const L2lTrainRecord *history = l2l_trainer_get_history (job->trainer, &n);
+  double seconds = 0.0, untrained = history[0].eval_loss;
+
+  for (guint i = 0; i < n; i++)
+    seconds += history[i].seconds;
+  printf ("Trained on %s: %u epochs of %u functions, T = %u, K = %u, w_t %s\n",
+          l2l_task_get_spec (config->task), l2l_trainer_get_epoch (job->trainer),
+          config->batch, config->steps, config->unroll, config->weights);
+  printf ("Held-out loss (%u functions): untrained %.4g, best %.4g\n", config->eval_runs,
+          untrained, l2l_trainer_get_best_eval_loss (job->trainer));
+  printf ("Wall time %.1f s (%.1f ms an epoch)\n", seconds,
+          n > 1 ? 1e3 * seconds / (n - 1) : 0.0);
+  printf ("Best optimizer: %s\nResume state: %s\n", job->out, job->resume_out);
+}
+
+int
+l2l_cli_train (int   argc,
+               char *argv[])
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  TrainArgs args = { 0 };
+  L2lTrainConfig config;
+  TrainJob job = { 0 };
+  int status = L2L_EXIT_OK;
+  const GOptionEntry entries[] = {
+    { "task", 0, 0, G_OPTION_ARG_STRING, &args.task,
+      "Task family and options (default: quadratic)", "SPEC" },
+    { "problem", 0, 0, G_OPTION_ARG_FILENAME, &args.problem,
+      "Train on one fixed quadratic from a JSON file instead of --task", "FILE" },
+    { "epochs", 0, 0, G_OPTION_ARG_STRING, &args.epochs,
+      "Epochs; with --resume, the new target (default: 500)", "N" },
+    { "batch", 0, 0, G_OPTION_ARG_STRING, &args.batch,
+      "Functions drawn afresh each epoch (default: 128)", "N" },
+    { "steps", 0, 0, G_OPTION_ARG_STRING, &args.steps,
+      "Horizon T: optimization steps per function (default: 100)", "T" },
+    { "unroll", 0, 0, G_OPTION_ARG_STRING, &args.unroll,
+      "Unroll length K of truncated BPTT; the last unroll may be shorter (default: 20)", "K" },
+    { "weights", 0, 0, G_OPTION_ARG_STRING, &args.weights,
+      "Loss weights w_t: uniform, linear, exp:γ, final, or T numbers (default: uniform)",
+      "SCHEME|LIST" },
+    { "meta-lr", 0, 0, G_OPTION_ARG_STRING, &args.meta_lr,
+      "Learning rate of Adam on the LSTM (default: 0.001)", "X" },
+    { "clip", 0, 0, G_OPTION_ARG_STRING, &args.clip,
+      "Clip the meta-gradient to this norm; 0 turns clipping off (default: 1)", "X" },
+    { "eval-every", 0, 0, G_OPTION_ARG_STRING, &args.eval_every,
+      "Score on held-out functions every E epochs, keeping the best (default: 10)", "E" },
+    { "eval-runs", 0, 0, G_OPTION_ARG_STRING, &args.eval_runs,
+      "Held-out functions (default: 100)", "N" },
+    { "seed", 0, 0, G_OPTION_ARG_STRING, &args.seed,
+      "Seed of the initial LSTM and of every function drawn (default: 0)", "N" },
+    { "layers", 0, 0, G_OPTION_ARG_STRING, &args.layers, "LSTM layers (default: 2)", "N" },
+    { "hidden", 0, 0, G_OPTION_ARG_STRING, &args.hidden,
+      "Hidden units per layer (default: 20)", "N" },
+    { "preprocess", 0, 0, G_OPTION_ARG_STRING, &args.preprocess,
+      "Gradient preprocessing: logsign, logsign:p=P or none (default: logsign:p=10)", "KIND" },
+    { "output-scale", 0, 0, G_OPTION_ARG_STRING, &args.output_scale,
+      "Factor on the LSTM's output (default: 0.1)", "X" },
+    { "threads", 0, 0, G_OPTION_ARG_STRING, &args.threads,
+      "Worker threads, 1 or 2; results are the same (default: 1)", "N" },
+    { "out", 0, 0, G_OPTION_ARG_FILENAME, &args.out,
+      "Best learned optimizer, as safetensors (required); the resume state goes beside "
+      "it as NAME.resume.safetensors", "FILE" },
+    { "resume", 0, 0, G_OPTION_ARG_FILENAME, &args.resume,
+      "Go on from a resume file, with its settings", "FILE" },
+    { "history", 0, 0, G_OPTION_ARG_FILENAME, &args.history,
+      "Write the per-epoch curve as CSV epoch,meta_loss,eval_loss,seconds", "FILE" },
+    { NULL },
+  };
+
+  g_set_prgname ("l2l train");
+  context = g_option_context_new ("— meta-train an LSTM optimizer");
+  g_option_context_set_summary (context,
+    "Meta-trains the coordinatewise LSTM optimizer by truncated BPTT and keeps the\n"
+    "φ that scores best on held-out functions. Ctrl-C stops after the current\n"
+    "unroll and saves the best optimizer and the resume state.");
+  g_option_context_add_main_entries (context, entries, NULL);
+
+  l2l_train_config_init_defaults (&config);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      l2l_cli_error ("train", "%s", error->message);
+      status = L2L_EXIT_USAGE;
+      goto out;
+    }
+  if (argc > 1 || args.out == NULL)
+    {
+      l2l_cli_error ("train", argc > 1 ? "unexpected argument '%s'" : "%s",
+                     argc > 1 ? argv[1] : "--out FILE is required");
+      status = L2L_EXIT_USAGE;
+      goto out;
+    }
+  if (args.resume != NULL && setting_given_with_resume (&args) != NULL)
+    {
+      l2l_cli_error ("train", "%s: with --resume the settings come from the resume file; "
+                     "only --epochs, --threads, --out and --history may be given",
+                     setting_given_with_resume (&args));
+      status = L2L_EXIT_USAGE;
+      goto out;
+    }
+
+  job.out = args.out;
+  job.resume_out = resume_path_for (args.out);
+  job.history_path = args.history;
+  job.live = isatty (STDERR_FILENO);
+  if (args.resume != NULL)
+    {
+      guint epochs = 0, threads = 1;
+
+      if (!l2l_cli_parse_count ("--epochs", args.epochs, 0, 100000000, &epochs, &error) ||
+          !l2l_cli_parse_count ("--threads", args.threads, 1, 2, &threads, &error) ||
+          (job.trainer = l2l_trainer_new_from_resume (args.resume, &error)) == NULL)
+        {
+          status = l2l_cli_fail ("train", error);
+          goto out;
+        }
+      if (args.epochs != NULL)
+        l2l_trainer_set_epochs (job.trainer, epochs);
+    }
+  else
+    {
+      if (!build_config (&args, &config, &error) ||
+          (job.trainer = l2l_trainer_new (&config, &error)) == NULL)
+        {
+          l2l_cli_error ("train", "%s", error->message);
+          status = L2L_EXIT_USAGE;
+          goto out;
+        }
+    }
+  if (!l2l_file_check_writable (job.out, &error) ||
+      !l2l_file_check_writable (job.resume_out, &error) ||
+      (job.history_path && !l2l_file_check_writable (job.history_path, &error)))
+    {
+      l2l_cli_error ("train", "%s", error->message);
+      status = L2L_EXIT_USAGE;
+      goto out;
+    }
+
+  job.history_csv = g_string_new ("epoch,meta_loss,eval_loss,seconds\n");
+  {
+    guint n;
+    const L2lTrainRecord *history = l2l_trainer_get_history (job.trainer, &n);
+    for (guint i = 0; i < n; i++)
+      append_history (job.history_csv, &history[i]);
+  }
+
+  if (!l2l_cli_run_job (train_job, &job, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_autoptr(GError) save_error = NULL;
+          if (!save_all (&job, &save_error))
+            status = l2l_cli_fail ("train", save_error);
+          else
+            {
+              l2l_cli_error ("train", "interrupted after epoch %u; saved the best optimizer "
+                             "to %s; go on with --resume %s",
+                             l2l_trainer_get_epoch (job.trainer), job.out, job.resume_out);
+              status = L2L_EXIT_INTERRUPTED;
+            }
+        }
+      else
+        status = l2l_cli_fail ("train", error);
+      goto out;
+    }
+  if (!save_all (&job, &error))
+    {
+      status = l2l_cli_fail ("train", error);
+      goto out;
+    }
+  print_summary (&job);
+
+out:
+  l2l_trainer_free (job.trainer);
+  if (args.resume == NULL)
+    g_clear_pointer (&config.task, l2l_task_unref);
+  if (job.history_csv != NULL)
+    g_string_free (job.history_csv, TRUE);
+  g_free (job.resume_out);
+  free_args (&args);
+  return status;
+}

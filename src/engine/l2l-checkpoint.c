@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "l2l-engine"
+
+#include "config.h"
+
+#include "l2l-checkpoint.h"
+#include "l2l-error.h"
+#include "l2l-options.h"
+
+static void
+tensor_dims (const L2lLstmTensor *tensor,
+             guint               *n_dims,
+             guint64             *dims)
+{
+  /* 1-D tensors are [rows]; out.weight is [1, H], as nn.Linear(H, 1) has it. */
+  dims[0] = tensor->rows;
+  dims[1] = tensor->cols;
+  *n_dims = tensor->cols ? 2 : 1;
+}
+
+void
+l2l_checkpoint_add_architecture (L2lSafetensorsWriter *writer,
+                                 const L2lLstmConfig  *config)
+{
+  g_autofree char *version = g_strdup_printf ("%d", L2L_CHECKPOINT_VERSION);
+  g_autofree char *layers = g_strdup_printf ("%u", config->layers);
+  g_autofree char *hidden = g_strdup_printf ("%u", config->hidden);
+  g_autofree char *preprocess = l2l_lstm_preprocess_to_string (config);
+  char scale[G_ASCII_DTOSTR_BUF_SIZE];
+
+  l2l_safetensors_writer_add_metadata (writer, "format", L2L_CHECKPOINT_FORMAT);
+  l2l_safetensors_writer_add_metadata (writer, "format_version", version);
+  l2l_safetensors_writer_add_metadata (writer, "layers", layers);
+  l2l_safetensors_writer_add_metadata (writer, "hidden", hidden);
+  l2l_safetensors_writer_add_metadata (writer, "preprocess", preprocess);
+  l2l_safetensors_writer_add_metadata (writer, "output_scale",
+                                       g_ascii_dtostr (scale, sizeof scale, config->output_scale));
+}
+
+void
+l2l_checkpoint_add_net (L2lSafetensorsWriter *writer,
+                        const L2lLstm        *net,
+                        const char           *prefix)
+{
+  for (guint i = 0; i < net->n_tensors; i++)
+    {
+      const L2lLstmTensor *tensor = &net->tensors[i];
+      g_autofree char *name = g_strconcat (prefix ? prefix : "", tensor->name, NULL);
+      guint64 dims[2];
+      guint n_dims;
+
+      tensor_dims (tensor, &n_dims, dims);
+      l2l_safetensors_writer_add_tensor (writer, name, net->params + tensor->offset,
+                                         n_dims, dims);
+    }
+}
+
+static gboolean
+read_count (const L2lSafetensors  *file,
+            const char            *key,
+            guint                 *out,
+            GError               **error)
+{
+  const char *text = l2l_safetensors_get_metadata (file, key);
+  gint64 value;
+
+  if (text == NULL || !l2l_parse_int (text, &value) || value < 0 || value > G_MAXUINT)
+    {
+      g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_FILE,
+                   "%s: metadata %s is %s%s%s", l2l_safetensors_get_path (file), key,
+                   text ? "'" : "missing", text ? text : "", text ? "', not a count" : "");
+      return FALSE;
+    }
+  *out = (guint) value;
+  return TRUE;
+}
+
+gboolean
+l2l_checkpoint_read_architecture (const L2lSafetensors  *file,
+                                  L2lLstmConfig         *config,
+                                  GError               **error)
+{
+  const char *path = l2l_safetensors_get_path (file);
+  const char *format = l2l_safetensors_get_metadata (file, "format");
+  const char *preprocess = l2l_safetensors_get_metadata (file, "preprocess");
+  const char *scale = l2l_safetensors_get_metadata (file, "output_scale");
+  guint version;
+
+  if (format == NULL || !g_str_equal (format, L2L_CHECKPOINT_FORMAT))
+    {
+      g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_FILE,
+                   "%s: not a learned-optimizer checkpoint (metadata format is %s)", path,
+                   format ? format : "missing");
+      return FALSE;
+    }
+  if (!read_count (file, "format_version", &version, error))
+    return FALSE;
+  if (version > L2L_CHECKPOINT_VERSION)
+    {
+      g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_FILE,
+                   "%s: format version %u is newer than this program reads (%d)", path,
+                   version, L2L_CHECKPOINT_VERSION);
+      return FALSE;
+    }
+  l2l_lstm_config_init_defaults (config);
+  if (!read_count (file, "layers", &config->layers, error) ||
+      !read_count (file, "hidden", &config->hidden, error))
+    return FALSE;
+  if (preprocess == NULL || !l2l_lstm_preprocess_parse (preprocess, config, error) ||
+      scale == NULL || !l2l_parse_double (scale, &config->output_scale) ||
+      !l2l_lstm_config_validate (config, error))
+    {
+      g_clear_error (error);
+      g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_FILE,
+                   "%s: the architecture in the metadata is incomplete or out of range "
+                   "(layers %u, hidden %u, preprocess %s, output_scale %s)", path,
+                   config->layers, config->hidden, preprocess ? preprocess : "missing",
+                   scale ? scale : "missing");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+L2lLstm *
+l2l_checkpoint_read_net (const L2lSafetensors  *file,
+                         const L2lLstmConfig   *config,
+                         const char            *prefix,
+                         GError               **error)
+{
+  g_autoptr(L2lLstm) net = l2l_lstm_new_zeroed (config);
+
+  for (guint i = 0; i < net->n_tensors; i++)
+    {
+      const L2lLstmTensor *tensor = &net->tensors[i];
+      g_autofree char *name = g_strconcat (prefix ? prefix : "", tensor->name, NULL);
+      guint64 dims[2];
+      guint n_dims;
+
+      tensor_dims (tensor, &n_dims, dims);
+      if (!l2l_safetensors_read_tensor (file, name, net->params + tensor->offset,
+                                        n_dims, dims, error))
+        return NULL;
+    }
+  return g_steal_pointer (&net);
+}
+
+L2lLstm *
+l2l_checkpoint_load (const char  *path,
+                     GError     **error)
+{
+  g_autoptr(L2lSafetensors) file = l2l_safetensors_load (path, error);
+  L2lLstmConfig config;
+
+  if (file == NULL || !l2l_checkpoint_read_architecture (file, &config, error))
+    return NULL;
+  return l2l_checkpoint_read_net (file, &config, NULL, error);
+}

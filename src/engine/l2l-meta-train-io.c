@@ -1,0 +1,314 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "l2l-engine"
+
+#include "config.h"
+
+#include <json-glib/json-glib.h>
+#include <math.h>
+#include <string.h>
+
+#include "l2l-checkpoint.h"
+#include "l2l-error.h"
+#include "l2l-meta-train-private.h"
+#include "l2l-options.h"
+
+/* Both files say how φ was made; a resume file adds the optimizer state, the
+ * current and the best φ and the history, enough to go on bit for bit. */
+
+static void
+add_number (L2lSafetensorsWriter *writer,
+            const char           *key,
+            double                value)
+{
+  char text[G_ASCII_DTOSTR_BUF_SIZE];
+
+  l2l_safetensors_writer_add_metadata (writer, key,
+                                       isfinite (value) ? g_ascii_dtostr (text, sizeof text, value)
+                                                        : "inf");
+}
+
+static void
+add_count (L2lSafetensorsWriter *writer,
+           const char           *key,
+           guint64               value)
+{
+  g_autofree char *text = g_strdup_printf ("%" G_GUINT64_FORMAT, value);
+
+  l2l_safetensors_writer_add_metadata (writer, key, text);
+}
+
+static L2lSafetensorsWriter *
+writer_with_metadata (L2lTrainer *trainer,
+                      const char *kind)
+{
+  const L2lTrainConfig *config = &trainer->config;
+  L2lSafetensorsWriter *writer = l2l_safetensors_writer_new ();
+
+  l2l_checkpoint_add_architecture (writer, &config->lstm);
+  l2l_safetensors_writer_add_metadata (writer, "kind", kind);
+  l2l_safetensors_writer_add_metadata (writer, "task", l2l_task_get_spec (config->task));
+  add_count (writer, "batch", config->batch);
+  add_count (writer, "steps", config->steps);
+  add_count (writer, "unroll", config->unroll);
+  l2l_safetensors_writer_add_metadata (writer, "weights", config->weights);
+  add_number (writer, "meta_lr", config->meta_lr);
+  add_number (writer, "clip_norm", config->clip_norm);
+  add_count (writer, "eval_every", config->eval_every);
+  add_count (writer, "eval_runs", config->eval_runs);
+  add_count (writer, "seed", config->seed);
+  add_count (writer, "target_epochs", config->epochs);
+  add_count (writer, "epochs", trainer->epoch);
+  add_count (writer, "best_epoch", trainer->best_epoch);
+  add_number (writer, "best_eval_loss", trainer->best_eval_loss);
+  add_number (writer, "elapsed_seconds", trainer->elapsed);
+  return writer;
+}
+
+gboolean
+l2l_trainer_save_best (L2lTrainer  *trainer,
+                       const char  *path,
+                       GError     **error)
+{
+  g_autoptr(L2lSafetensorsWriter) writer = writer_with_metadata (trainer, "best");
+
+  l2l_checkpoint_add_net (writer, trainer->best, NULL);
+  return l2l_safetensors_writer_write (writer, path, error);
+}
+
+static char *
+history_to_json (L2lTrainer *trainer)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < trainer->history->len; i++)
+    {
+      const L2lTrainRecord *record = &g_array_index (trainer->history, L2lTrainRecord, i);
+      const double values[] = { record->meta_loss, record->eval_loss, record->seconds };
+
+      json_builder_begin_array (builder);
+      json_builder_add_int_value (builder, record->epoch);
+      for (guint k = 0; k < G_N_ELEMENTS (values); k++)
+        if (isfinite (values[k]))
+          json_builder_add_double_value (builder, values[k]);
+        else if (isinf (values[k]))
+          json_builder_add_string_value (builder, "inf");
+        else
+          json_builder_add_null_value (builder);
+      json_builder_end_array (builder);
+    }
+  json_builder_end_array (builder);
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  return json_generator_to_data (generator, NULL);
+}
+
+gboolean
+l2l_trainer_save_resume (L2lTrainer  *trainer,
+                         const char  *path,
+                         GError     **error)
+{
+  g_autoptr(L2lSafetensorsWriter) writer = writer_with_metadata (trainer, "resume");
+  g_autofree char *history = history_to_json (trainer);
+  guint64 dims[1] = { trainer->net->n_params };
+  float *m, *v;
+  guint64 *step;
+
+  l2l_adam_get_state (trainer->adam, &m, &v, &step);
+  add_count (writer, "meta.adam.step", *step);
+  l2l_safetensors_writer_add_metadata (writer, "history", history);
+  l2l_checkpoint_add_net (writer, trainer->net, NULL);
+  l2l_checkpoint_add_net (writer, trainer->best, "best.");
+  l2l_safetensors_writer_add_tensor (writer, "meta.adam.exp_avg", m, 1, dims);
+  l2l_safetensors_writer_add_tensor (writer, "meta.adam.exp_avg_sq", v, 1, dims);
+  return l2l_safetensors_writer_write (writer, path, error);
+}
+
+/* Loading a resume file. */
+
+typedef struct {
+  const L2lSafetensors *file;
+  GError              **error;
+} Reader;
+
+static const char *
+need (Reader     *reader,
+      const char *key)
+{
+  const char *value = l2l_safetensors_get_metadata (reader->file, key);
+
+  if (value == NULL && *reader->error == NULL)
+    g_set_error (reader->error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_FILE,
+                 "%s: metadata %s is missing", l2l_safetensors_get_path (reader->file), key);
+  return value;
+}
+
+static void
+bad_value (Reader     *reader,
+           const char *key,
+           const char *value)
+{
+  if (*reader->error == NULL)
+    g_set_error (reader->error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_FILE,
+                 "%s: metadata %s = '%s' is out of place", l2l_safetensors_get_path (reader->file),
+                 key, value);
+}
+
+static guint64
+read_count (Reader     *reader,
+            const char *key)
+{
+  const char *text = need (reader, key);
+  guint64 value = 0;
+
+  if (text != NULL && !g_ascii_string_to_unsigned (text, 10, 0, G_MAXUINT64,
+                                                   &value, NULL))
+    bad_value (reader, key, text);
+  return value;
+}
+
+static double
+read_number (Reader     *reader,
+             const char *key)
+{
+  const char *text = need (reader, key);
+  double value = 0.0;
+
+  if (text != NULL && g_str_equal (text, "inf"))
+    return INFINITY;
+  if (text != NULL && !l2l_parse_double (text, &value))
+    bad_value (reader, key, text);
+  return value;
+}
+
+static double
+history_value (JsonArray *entry,
+               guint      index)
+{
+  JsonNode *node = json_array_get_element (entry, index);
+
+  if (JSON_NODE_HOLDS_NULL (node))
+    return NAN;
+  if (json_node_get_value_type (node) == G_TYPE_STRING)
+    return INFINITY;
+  return json_node_get_double (node);
+}
+
+static gboolean
+read_history (Reader     *reader,
+              L2lTrainer *trainer)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  const char *text = need (reader, "history");
+  JsonArray *entries;
+
+  if (text == NULL)
+    return FALSE;
+  if (!json_parser_load_from_data (parser, text, -1, NULL) ||
+      !JSON_NODE_HOLDS_ARRAY (json_parser_get_root (parser)))
+    {
+      bad_value (reader, "history", "(not a JSON array)");
+      return FALSE;
+    }
+  entries = json_node_get_array (json_parser_get_root (parser));
+  for (guint i = 0; i < json_array_get_length (entries); i++)
+    {
+      JsonNode *node = json_array_get_element (entries, i);
+      JsonArray *entry;
+      L2lTrainRecord record;
+
+      if (!JSON_NODE_HOLDS_ARRAY (node) ||
+          json_array_get_length (entry = json_node_get_array (node)) != 4)
+        {
+          bad_value (reader, "history", "(an entry is not [epoch, meta, eval, seconds])");
+          return FALSE;
+        }
+      record.epoch = (guint) json_array_get_int_element (entry, 0);
+      record.meta_loss = history_value (entry, 1);
+      record.eval_loss = history_value (entry, 2);
+      record.seconds = history_value (entry, 3);
+      g_array_append_val (trainer->history, record);
+    }
+  return TRUE;
+}
+
+L2lTrainer *
+l2l_trainer_new_from_resume (const char  *path,
+                             GError     **error)
+{
+  g_autoptr(L2lSafetensors) file = l2l_safetensors_load (path, error);
+  g_autoptr(L2lTrainer) trainer = NULL;
+  g_autoptr(L2lTask) task = NULL;
+  g_autoptr(L2lLstm) best = NULL;
+  L2lTrainConfig config;
+  L2lLstm *net;
+  Reader reader = { file, error };
+  const char *kind, *task_spec;
+  guint64 dims[1];
+  float *m, *v;
+  guint64 *step;
+
+  if (file == NULL)
+    return NULL;
+  l2l_train_config_init_defaults (&config);
+  if (!l2l_checkpoint_read_architecture (file, &config.lstm, error))
+    return NULL;
+  if ((kind = need (&reader, "kind")) == NULL)
+    return NULL;
+  if (!g_str_equal (kind, "resume"))
+    {
+      g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_FILE,
+                   "%s: a %s checkpoint, not a resume file", path, kind);
+      return NULL;
+    }
+  if ((task_spec = need (&reader, "task")) == NULL)
+    return NULL;
+  if ((task = l2l_task_new_from_spec (task_spec, error)) == NULL)
+    {
+      g_prefix_error (error, "%s: task: ", path);
+      return NULL;
+    }
+  config.task = task;
+  config.batch = (guint) read_count (&reader, "batch");
+  config.steps = (guint) read_count (&reader, "steps");
+  config.unroll = (guint) read_count (&reader, "unroll");
+  config.weights = need (&reader, "weights");
+  config.meta_lr = read_number (&reader, "meta_lr");
+  config.clip_norm = read_number (&reader, "clip_norm");
+  config.eval_every = (guint) read_count (&reader, "eval_every");
+  config.eval_runs = (guint) read_count (&reader, "eval_runs");
+  config.seed = read_count (&reader, "seed");
+  config.epochs = (guint) read_count (&reader, "target_epochs");
+  if (*error != NULL)
+    return NULL;
+  if (!l2l_train_config_validate (&config, error))
+    {
+      g_prefix_error (error, "%s: ", path);
+      return NULL;
+    }
+
+  if ((net = l2l_checkpoint_read_net (file, &config.lstm, NULL, error)) == NULL ||
+      (best = l2l_checkpoint_read_net (file, &config.lstm, "best.", error)) == NULL)
+    {
+      g_clear_pointer (&net, l2l_lstm_unref);
+      return NULL;
+    }
+  trainer = _l2l_trainer_alloc (&config, net);
+  memcpy (trainer->best->params, best->params, net->n_params * sizeof (float));
+  dims[0] = net->n_params;
+  l2l_adam_get_state (trainer->adam, &m, &v, &step);
+  if (!l2l_safetensors_read_tensor (file, "meta.adam.exp_avg", m, 1, dims, error) ||
+      !l2l_safetensors_read_tensor (file, "meta.adam.exp_avg_sq", v, 1, dims, error))
+    return NULL;
+  *step = read_count (&reader, "meta.adam.step");
+  trainer->epoch = (guint) read_count (&reader, "epochs");
+  trainer->best_epoch = (guint) read_count (&reader, "best_epoch");
+  trainer->best_eval_loss = read_number (&reader, "best_eval_loss");
+  trainer->elapsed = read_number (&reader, "elapsed_seconds");
+  if (*error != NULL || !read_history (&reader, trainer))
+    return NULL;
+  _l2l_trainer_sync_weights (trainer);
+  return g_steal_pointer (&trainer);
+}

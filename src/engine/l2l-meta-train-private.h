@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "l2l-lstm-unroll.h"
+#include "l2l-meta-train.h"
+#include "l2l-optimizer.h"
+
+G_BEGIN_DECLS
+
+/* The functions of an epoch are split into this many shards whatever the
+ * thread count, so that results do not depend on it. */
+#define N_SHARDS 2
+
+typedef struct {
+  L2lTrainer     *trainer;
+  guint           first;        /* functions [first, first + count) of the batch */
+  guint           count;
+  gsize           n;            /* count × n_params coordinates */
+  L2lProblem    **problems;
+  float          *theta;        /* [n] */
+  float          *grads;        /* [(K + 1) × n]: ∇ at each θ of the unroll */
+  float          *update;       /* [n] */
+  float          *dupdate;      /* [K × n]: ∂L/∂g_s */
+  L2lLstmUnroll  *unroll;
+  double          meta_loss;    /* this epoch's share of L */
+  gboolean        diverged;
+} Shard;
+
+struct _L2lTrainer {
+  L2lTrainConfig  config;
+  char           *weights_spec;
+  L2lLossWeights *weights;
+  L2lLstm        *net;
+  L2lLstm        *best;
+  double          best_eval_loss;
+  guint           best_epoch;
+  L2lOptimizer   *adam;
+  guint           epoch;
+  GArray         *history;      /* L2lTrainRecord */
+  double          elapsed;
+
+  Shard           shards[N_SHARDS];
+  guint           n_shards;
+  float          *dphi;         /* [P] */
+  float          *snapshot;     /* [3P]: φ, exp_avg, exp_avg_sq at the epoch's start */
+  guint64         snapshot_step;
+  guint           unroll_start; /* the unroll the shards run now */
+  guint           unroll_steps;
+
+  GThreadPool    *pool;
+  GMutex          lock;
+  GCond           shards_done;
+  guint           pending;
+};
+
+/* Takes ownership of @net as the current φ; best φ starts as a copy. */
+L2lTrainer *_l2l_trainer_alloc        (const L2lTrainConfig *config,
+                                       L2lLstm              *net);
+/* After φ changed: every shard re-reads it. */
+void        _l2l_trainer_sync_weights (L2lTrainer *trainer);
+
+G_END_DECLS

@@ -1,0 +1,550 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "l2l-engine"
+
+#include "config.h"
+
+#include <json-glib/json-glib.h>
+#include <math.h>
+#include <string.h>
+
+#include "l2l-checkpoint.h"
+#include "l2l-error.h"
+#include "l2l-lstm-unroll.h"
+#include "l2l-meta-train-private.h"
+#include "l2l-optimizer.h"
+#include "l2l-options.h"
+#include "l2l-rng.h"
+#include "l2l-trajectories.h"
+
+void
+l2l_train_config_init_defaults (L2lTrainConfig *config)
+{
+  *config = (L2lTrainConfig) {
+    .batch = 128,
+    .steps = 100,
+    .unroll = 20,
+    .weights = "uniform",
+    .meta_lr = 1e-3,
+    .clip_norm = 1.0,
+    .epochs = 500,
+    .eval_every = 10,
+    .eval_runs = 100,
+    .seed = 0,
+    .threads = 1,
+  };
+  l2l_lstm_config_init_defaults (&config->lstm);
+}
+
+static gboolean
+check_range (const char  *name,
+             double       value,
+             double       min,
+             double       max,
+             GError     **error)
+{
+  if (value >= min && value <= max)
+    return TRUE;
+  g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
+               "%s: %g is outside the range %g to %g", name, value, min, max);
+  return FALSE;
+}
+
+gboolean
+l2l_train_config_validate (const L2lTrainConfig  *config,
+                           GError               **error)
+{
+  g_autoptr(L2lLossWeights) weights = NULL;
+
+  if (config->task == NULL)
+    {
+      g_set_error_literal (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
+                           "meta-training needs a task");
+      return FALSE;
+    }
+  if (!check_range ("batch", config->batch, 1, 1 << 20, error) ||
+      !check_range ("steps", config->steps, 1, 1000000, error) ||
+      !check_range ("unroll", config->unroll, 1, config->steps, error) ||
+      !check_range ("meta-lr", config->meta_lr, 1e-12, 10, error) ||
+      !check_range ("clip", config->clip_norm, 0, 1e12, error) ||
+      !check_range ("epochs", config->epochs, 0, 1e9, error) ||
+      !check_range ("eval-every", config->eval_every, 1, 1e9, error) ||
+      !check_range ("eval-runs", config->eval_runs, 1, 100000, error) ||
+      !check_range ("threads", config->threads, 1, N_SHARDS, error) ||
+      !l2l_lstm_config_validate (&config->lstm, error))
+    return FALSE;
+  weights = l2l_loss_weights_new (config->weights, config->steps, error);
+  return weights != NULL;
+}
+
+/* Shards. */
+
+static void
+shard_init (Shard      *shard,
+            L2lTrainer *trainer,
+            guint       first,
+            guint       count)
+{
+  const gsize P = l2l_task_get_n_params (trainer->config.task);
+  const guint K = trainer->config.unroll;
+
+  shard->trainer = trainer;
+  shard->first = first;
+  shard->count = count;
+  shard->n = count * P;
+  shard->problems = g_new0 (L2lProblem *, count);
+  shard->theta = g_new0 (float, shard->n);
+  shard->grads = g_new0 (float, (K + 1) * shard->n);
+  shard->update = g_new0 (float, shard->n);
+  shard->dupdate = g_new0 (float, K * shard->n);
+  shard->unroll = l2l_lstm_unroll_new (trainer->net, shard->n, K);
+}
+
+static void
+shard_free_problems (Shard *shard)
+{
+  for (guint i = 0; i < shard->count; i++)
+    g_clear_pointer (&shard->problems[i], l2l_problem_free);
+}
+
+static void
+shard_clear (Shard *shard)
+{
+  if (shard->trainer == NULL)
+    return;
+  shard_free_problems (shard);
+  g_free (shard->problems);
+  g_free (shard->theta);
+  g_free (shard->grads);
+  g_free (shard->update);
+  g_free (shard->dupdate);
+  l2l_lstm_unroll_free (shard->unroll);
+}
+
+/* Fresh functions for epoch @epoch, from θ0, with ∇f(θ0) as the first input. */
+static void
+shard_begin_epoch (Shard *shard,
+                   guint  epoch)
+{
+  const L2lTrainConfig *config = &shard->trainer->config;
+  const gsize P = l2l_task_get_n_params (config->task);
+
+  shard_free_problems (shard);
+  for (guint i = 0; i < shard->count; i++)
+    {
+      guint64 index = (guint64) epoch * config->batch + shard->first + i;
+      shard->problems[i] = l2l_task_sample (config->task,
+                                            l2l_seed_derive (config->seed, L2L_SEED_TRAIN, index));
+      l2l_problem_init (shard->problems[i], shard->theta + i * P);
+      l2l_problem_loss_grad (shard->problems[i], shard->theta + i * P, shard->grads + i * P);
+    }
+  l2l_lstm_unroll_reset_state (shard->unroll);
+  shard->meta_loss = 0.0;
+  shard->diverged = FALSE;
+}
+
+/* One unroll: K forward steps, then the backward pass into unroll->grad. */
+static void
+shard_run_unroll (Shard *shard)
+{
+  L2lTrainer *trainer = shard->trainer;
+  const L2lTrainConfig *config = &trainer->config;
+  const gsize P = l2l_task_get_n_params (config->task), n = shard->n;
+  const guint t0 = trainer->unroll_start, k = trainer->unroll_steps;
+  const double norm = 1.0 / (trainer->weights->sum * config->batch);
+
+  for (guint s = 0; s < k; s++)
+    {
+      /* θ_{t+1} = θ_t + g_t, and f, ∇ at θ_{t+1}, t + 1 = t0 + s + 1 */
+      const double coef = trainer->weights->values[t0 + s] * norm;
+      float *restrict theta = shard->theta;
+      const float *restrict update = shard->update;
+
+      l2l_lstm_unroll_forward (shard->unroll, s, shard->grads + s * n, shard->update);
+      for (gsize r = 0; r < n; r++)
+        theta[r] += update[r];
+      for (guint i = 0; i < shard->count; i++)
+        {
+          double loss = l2l_problem_loss_grad (shard->problems[i], shard->theta + i * P,
+                                               shard->grads + (s + 1) * n + i * P);
+          shard->diverged |= !isfinite (loss);
+          shard->meta_loss += coef * loss;
+        }
+    }
+
+  /* ∂L/∂g_s = Σ_{t > s} coef_t ∇_t over the unroll: a suffix sum. */
+  for (guint s = k; s-- > 0;)
+    {
+      const float coef = (float) (trainer->weights->values[t0 + s] * norm);
+      const float *restrict grad = shard->grads + (s + 1) * n;
+      const float *restrict later = shard->dupdate + (s + 1) * n;
+      float *restrict row = shard->dupdate + s * n;
+
+      for (gsize r = 0; r < n; r++)
+        row[r] = coef * grad[r] + (s + 1 < k ? later[r] : 0.0f);
+    }
+  l2l_lstm_packed_zero (&shard->unroll->grad);
+  l2l_lstm_unroll_backward (shard->unroll, k, shard->dupdate, NULL, NULL);
+
+  l2l_lstm_unroll_carry (shard->unroll, k);
+  memcpy (shard->grads, shard->grads + k * n, n * sizeof (float));
+}
+
+static void
+shard_job (gpointer data,
+           gpointer user_data)
+{
+  Shard *shard = data;
+  L2lTrainer *trainer = shard->trainer;
+
+  shard_run_unroll (shard);
+  g_mutex_lock (&trainer->lock);
+  if (--trainer->pending == 0)
+    g_cond_signal (&trainer->shards_done);
+  g_mutex_unlock (&trainer->lock);
+}
+
+static void
+run_shards (L2lTrainer *trainer)
+{
+  if (trainer->pool == NULL)
+    {
+      for (guint i = 0; i < trainer->n_shards; i++)
+        shard_run_unroll (&trainer->shards[i]);
+      return;
+    }
+  trainer->pending = trainer->n_shards - 1;
+  for (guint i = 1; i < trainer->n_shards; i++)
+    g_thread_pool_push (trainer->pool, &trainer->shards[i], NULL);
+  shard_run_unroll (&trainer->shards[0]);
+  g_mutex_lock (&trainer->lock);
+  while (trainer->pending > 0)
+    g_cond_wait (&trainer->shards_done, &trainer->lock);
+  g_mutex_unlock (&trainer->lock);
+}
+
+/* Construction. */
+
+L2lTrainer *
+_l2l_trainer_alloc (const L2lTrainConfig *config,
+                    L2lLstm              *net)
+{
+  L2lTrainer *trainer = g_new0 (L2lTrainer, 1);
+  const gsize P = net->n_params;
+
+  trainer->config = *config;
+  trainer->config.task = l2l_task_ref (config->task);
+  trainer->weights_spec = g_strdup (config->weights);
+  trainer->config.weights = trainer->weights_spec;
+  trainer->weights = l2l_loss_weights_new (config->weights, config->steps, NULL);
+  trainer->net = net;
+  trainer->best = l2l_lstm_copy (net);
+  trainer->best_eval_loss = INFINITY;
+  trainer->adam = l2l_optimizer_adam.create (P, config->meta_lr);
+  trainer->history = g_array_new (FALSE, FALSE, sizeof (L2lTrainRecord));
+  trainer->dphi = g_new0 (float, P);
+  trainer->snapshot = g_new0 (float, 3 * P);
+  g_mutex_init (&trainer->lock);
+  g_cond_init (&trainer->shards_done);
+
+  trainer->n_shards = MIN (N_SHARDS, config->batch);
+  for (guint i = 0; i < trainer->n_shards; i++)
+    {
+      guint first = config->batch * i / trainer->n_shards;
+      guint last = config->batch * (i + 1) / trainer->n_shards;
+      shard_init (&trainer->shards[i], trainer, first, last - first);
+    }
+  if (config->threads > 1 && trainer->n_shards > 1)
+    trainer->pool = g_thread_pool_new (shard_job, NULL, (int) config->threads - 1,
+                                       TRUE, NULL);
+  return trainer;
+}
+
+L2lTrainer *
+l2l_trainer_new (const L2lTrainConfig  *config,
+                 GError               **error)
+{
+  if (!l2l_train_config_validate (config, error))
+    return NULL;
+  return _l2l_trainer_alloc (config, l2l_lstm_new (&config->lstm,
+                                              l2l_seed_derive (config->seed, L2L_SEED_TRAIN,
+                                                               G_MAXUINT64)));
+}
+
+void
+l2l_trainer_free (L2lTrainer *trainer)
+{
+  if (trainer == NULL)
+    return;
+  if (trainer->pool != NULL)
+    g_thread_pool_free (trainer->pool, FALSE, TRUE);
+  for (guint i = 0; i < trainer->n_shards; i++)
+    shard_clear (&trainer->shards[i]);
+  l2l_optimizer_free (trainer->adam);
+  l2l_lstm_unref (trainer->net);
+  l2l_lstm_unref (trainer->best);
+  l2l_loss_weights_free (trainer->weights);
+  l2l_task_unref (trainer->config.task);
+  g_free (trainer->weights_spec);
+  g_array_unref (trainer->history);
+  g_free (trainer->dphi);
+  g_free (trainer->snapshot);
+  g_mutex_clear (&trainer->lock);
+  g_cond_clear (&trainer->shards_done);
+  g_free (trainer);
+}
+
+void
+l2l_trainer_set_epochs (L2lTrainer *trainer,
+                        guint       epochs)
+{
+  trainer->config.epochs = epochs;
+}
+
+const L2lTrainConfig *
+l2l_trainer_get_config (L2lTrainer *trainer)
+{
+  return &trainer->config;
+}
+
+guint
+l2l_trainer_get_epoch (L2lTrainer *trainer)
+{
+  return trainer->epoch;
+}
+
+L2lLstm *
+l2l_trainer_get_net (L2lTrainer *trainer)
+{
+  return trainer->net;
+}
+
+L2lLstm *
+l2l_trainer_get_best (L2lTrainer *trainer)
+{
+  return trainer->best;
+}
+
+double
+l2l_trainer_get_best_eval_loss (L2lTrainer *trainer)
+{
+  return trainer->best_eval_loss;
+}
+
+const L2lTrainRecord *
+l2l_trainer_get_history (L2lTrainer *trainer,
+                         guint      *n)
+{
+  *n = trainer->history->len;
+  return (const L2lTrainRecord *) (gpointer) trainer->history->data;
+}
+
+/* Training. */
+
+double
+l2l_trainer_evaluate (L2lTrainer *trainer,
+                      L2lLstm    *net)
+{
+  const L2lTrainConfig *config = &trainer->config;
+  const guint runs = config->eval_runs, T = config->steps;
+  g_autofree double *losses = g_new (double, (gsize) runs * (T + 1));
+  L2lOptimizerSpec spec;
+  double total = 0.0;
+  L2lTrajectoryJob job = {
+    .task = config->task,
+    .optimizer = &spec,
+    .seed = config->seed,
+    .stream = L2L_SEED_EVAL,
+    .runs = runs,
+    .steps = T,
+  };
+
+  l2l_optimizer_spec_init_learned (&spec, "lstm", net);
+  l2l_trajectories_run (&job, losses, NULL, NULL, NULL);
+  l2l_optimizer_spec_clear (&spec);
+  for (guint r = 0; r < runs; r++)
+    for (guint t = 1; t <= T; t++)
+      total += trainer->weights->values[t - 1] * losses[(gsize) r * (T + 1) + t];
+  total /= trainer->weights->sum * runs;
+  return isfinite (total) ? total : INFINITY;
+}
+
+void
+_l2l_trainer_sync_weights (L2lTrainer *trainer)
+{
+  for (guint i = 0; i < trainer->n_shards; i++)
+    l2l_lstm_unroll_sync (trainer->shards[i].unroll);
+}
+
+static void
+take_snapshot (L2lTrainer *trainer,
+               gboolean    restore)
+{
+  const gsize P = trainer->net->n_params;
+  float *m, *v;
+  guint64 *step;
+
+  l2l_adam_get_state (trainer->adam, &m, &v, &step);
+  if (!restore)
+    {
+      memcpy (trainer->snapshot, trainer->net->params, P * sizeof (float));
+      memcpy (trainer->snapshot + P, m, P * sizeof (float));
+      memcpy (trainer->snapshot + 2 * P, v, P * sizeof (float));
+      trainer->snapshot_step = *step;
+      return;
+    }
+  memcpy (trainer->net->params, trainer->snapshot, P * sizeof (float));
+  memcpy (m, trainer->snapshot + P, P * sizeof (float));
+  memcpy (v, trainer->snapshot + 2 * P, P * sizeof (float));
+  *step = trainer->snapshot_step;
+  _l2l_trainer_sync_weights (trainer);
+}
+
+/* torch.nn.utils.clip_grad_norm_: scale by max_norm / (‖g‖ + 1e-6) when below 1. */
+static gboolean
+clip_gradient (float  *grad,
+               gsize   n,
+               double  max_norm)
+{
+  double norm = 0.0, coef;
+
+  for (gsize i = 0; i < n; i++)
+    norm += (double) grad[i] * grad[i];
+  norm = sqrt (norm);
+  if (!isfinite (norm))
+    return FALSE;
+  coef = max_norm / (norm + 1e-6);
+  if (max_norm > 0.0 && coef < 1.0)
+    for (gsize i = 0; i < n; i++)
+      grad[i] = (float) (grad[i] * coef);
+  return TRUE;
+}
+
+/* One epoch. FALSE when cancelled, with φ and Adam as at the epoch's start. */
+static gboolean
+train_epoch (L2lTrainer   *trainer,
+             double       *meta_loss,
+             GCancellable *cancellable)
+{
+  const L2lTrainConfig *config = &trainer->config;
+  const gsize P = trainer->net->n_params;
+  const guint epoch = trainer->epoch + 1;
+  gboolean diverged = FALSE;
+
+  take_snapshot (trainer, FALSE);
+  for (guint i = 0; i < trainer->n_shards; i++)
+    shard_begin_epoch (&trainer->shards[i], epoch);
+
+  for (guint t0 = 0; t0 < config->steps; t0 += config->unroll)
+    {
+      if (g_cancellable_is_cancelled (cancellable))
+        {
+          take_snapshot (trainer, TRUE);
+          return FALSE;
+        }
+      trainer->unroll_start = t0;
+      trainer->unroll_steps = MIN (config->unroll, config->steps - t0);
+      run_shards (trainer);
+
+      memset (trainer->dphi, 0, P * sizeof (float));
+      for (guint i = 0; i < trainer->n_shards; i++)
+        l2l_lstm_packed_add_to_params (&trainer->shards[i].unroll->grad, trainer->net,
+                                       trainer->dphi);
+      /* A non-finite meta-gradient would poison φ: that unroll teaches nothing. */
+      if (!clip_gradient (trainer->dphi, P, config->clip_norm))
+        {
+          diverged = TRUE;
+          continue;
+        }
+      l2l_optimizer_step (trainer->adam, trainer->net->params, trainer->dphi);
+      _l2l_trainer_sync_weights (trainer);
+    }
+
+  *meta_loss = 0.0;
+  for (guint i = 0; i < trainer->n_shards; i++)
+    {
+      *meta_loss += trainer->shards[i].meta_loss;
+      diverged |= trainer->shards[i].diverged;
+    }
+  if (diverged || !isfinite (*meta_loss))
+    *meta_loss = INFINITY;
+  return TRUE;
+}
+
+static void
+report (L2lTrainer           *trainer,
+        const L2lTrainRecord *record,
+        gboolean              improved,
+        L2lTrainProgressFunc  progress,
+        gpointer              user_data)
+{
+  L2lTrainProgress event = {
+    .record = record,
+    .epochs = trainer->config.epochs,
+    .best_eval_loss = trainer->best_eval_loss,
+    .best_epoch = trainer->best_epoch,
+    .improved = improved,
+    .elapsed = trainer->elapsed,
+  };
+
+  if (progress != NULL)
+    progress (trainer, &event, user_data);
+}
+
+static gboolean
+evaluate_and_keep (L2lTrainer     *trainer,
+                   L2lTrainRecord *record)
+{
+  record->eval_loss = l2l_trainer_evaluate (trainer, trainer->net);
+  if (record->eval_loss < trainer->best_eval_loss)
+    {
+      trainer->best_eval_loss = record->eval_loss;
+      trainer->best_epoch = trainer->epoch;
+      memcpy (trainer->best->params, trainer->net->params,
+              trainer->net->n_params * sizeof (float));
+      return TRUE;
+    }
+  return FALSE;
+}
+
+gboolean
+l2l_trainer_run (L2lTrainer           *trainer,
+                 L2lTrainProgressFunc  progress,
+                 gpointer              user_data,
+                 GCancellable         *cancellable,
+                 GError              **error)
+{
+  const L2lTrainConfig *config = &trainer->config;
+
+  if (trainer->history->len == 0)
+    {
+      gint64 start = g_get_monotonic_time ();
+      L2lTrainRecord record = { 0, NAN, NAN, 0.0 };
+      gboolean improved = evaluate_and_keep (trainer, &record);
+
+      record.seconds = (g_get_monotonic_time () - start) / 1e6;
+      trainer->elapsed += record.seconds;
+      g_array_append_val (trainer->history, record);
+      report (trainer, &record, improved, progress, user_data);
+    }
+
+  while (trainer->epoch < config->epochs)
+    {
+      gint64 start = g_get_monotonic_time ();
+      L2lTrainRecord record = { trainer->epoch + 1, NAN, NAN, 0.0 };
+      gboolean improved = FALSE;
+
+      if (!train_epoch (trainer, &record.meta_loss, cancellable))
+        {
+          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Cancelled");
+          return FALSE;
+        }
+      trainer->epoch++;
+      if (trainer->epoch % config->eval_every == 0 || trainer->epoch == config->epochs)
+        improved = evaluate_and_keep (trainer, &record);
+      record.seconds = (g_get_monotonic_time () - start) / 1e6;
+      trainer->elapsed += record.seconds;
+      g_array_append_val (trainer->history, record);
+      report (trainer, &record, improved, progress, user_data);
+    }
+  return TRUE;
+}

@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "l2l-loss-weights.h"
+#include "l2l-lstm.h"
+#include "l2l-task.h"
+
+G_BEGIN_DECLS
+
+/* Meta-training (ARCHITECTURE §1, §3): every epoch draws @batch fresh functions,
+ * runs them for @steps steps in unrolls of @unroll steps with the LSTM, and
+ * after each unroll takes one Adam step on φ along the gradient of
+ *   L = (1/batch) Σ_f Σ_t w_t f(θ_t) / Σ_t w_t
+ * over that unroll's steps (truncated BPTT, ∇ as a constant). Every
+ * @eval_every epochs φ is scored by the same L on @eval_runs held-out
+ * functions; the best φ so far is kept (the paper's early stopping). */
+typedef struct {
+  L2lTask       *task;
+  L2lLstmConfig  lstm;
+  guint          batch;        /* functions per epoch (128) */
+  guint          steps;        /* horizon T (100) */
+  guint          unroll;       /* K (20) */
+  const char    *weights;      /* w_t scheme or list ("uniform") */
+  double         meta_lr;      /* Adam on φ (1e-3) */
+  double         clip_norm;    /* gradient-norm clipping; 0 turns it off */
+  guint          epochs;
+  guint          eval_every;
+  guint          eval_runs;
+  guint64        seed;
+  guint          threads;      /* 1 or 2; results do not depend on it */
+} L2lTrainConfig;
+
+typedef struct _L2lTrainer L2lTrainer;
+
+/* One finished epoch. eval_loss is NaN on epochs without evaluation. */
+typedef struct {
+  guint  epoch;          /* 1-based; 0 is the untrained net's evaluation */
+  double meta_loss;
+  double eval_loss;
+  double seconds;        /* wall time of the epoch, evaluation included */
+} L2lTrainRecord;
+
+typedef struct {
+  const L2lTrainRecord *record;
+  guint                 epochs;           /* the target */
+  double                best_eval_loss;
+  guint                 best_epoch;
+  gboolean              improved;         /* this epoch's evaluation is the new best */
+  double                elapsed;          /* training wall time so far, across resumes */
+} L2lTrainProgress;
+
+typedef void (*L2lTrainProgressFunc) (L2lTrainer             *trainer,
+                                      const L2lTrainProgress *progress,
+                                      gpointer                user_data);
+
+void         l2l_train_config_init_defaults (L2lTrainConfig *config);
+gboolean     l2l_train_config_validate      (const L2lTrainConfig *config,
+                                             GError              **error);
+
+L2lTrainer  *l2l_trainer_new              (const L2lTrainConfig *config,
+                                           GError              **error);
+/* Restores everything a resume file holds: config, φ, Adam, best φ, history.
+ * Training on from it gives the curve an uninterrupted run would. */
+L2lTrainer  *l2l_trainer_new_from_resume  (const char  *path,
+                                           GError     **error);
+void         l2l_trainer_free             (L2lTrainer *trainer);
+
+/* A resumed trainer may be given a new target. */
+void         l2l_trainer_set_epochs       (L2lTrainer *trainer,
+                                           guint       epochs);
+
+/* Trains until the target epoch. Cancelling stops after the current unroll
+ * and rolls back to the last finished epoch, so that what is saved is whole. */
+gboolean     l2l_trainer_run              (L2lTrainer           *trainer,
+                                           L2lTrainProgressFunc  progress,
+                                           gpointer              user_data,
+                                           GCancellable         *cancellable,
+                                           GError              **error);
+
+const L2lTrainConfig *l2l_trainer_get_config  (L2lTrainer *trainer);
+guint                 l2l_trainer_get_epoch   (L2lTrainer *trainer);
+L2lLstm              *l2l_trainer_get_net     (L2lTrainer *trainer);
+L2lLstm              *l2l_trainer_get_best    (L2lTrainer *trainer);
+double                l2l_trainer_get_best_eval_loss (L2lTrainer *trainer);
+/* [n] records: epoch 0's evaluation, then one per epoch. */
+const L2lTrainRecord *l2l_trainer_get_history (L2lTrainer *trainer,
+                                               guint      *n);
+/* Scores @net with the training objective on the held-out functions. */
+double                l2l_trainer_evaluate    (L2lTrainer *trainer,
+                                               L2lLstm    *net);
+
+/* The best φ as a checkpoint, with how it was made in the metadata. */
+gboolean     l2l_trainer_save_best        (L2lTrainer  *trainer,
+                                           const char  *path,
+                                           GError     **error);
+gboolean     l2l_trainer_save_resume      (L2lTrainer  *trainer,
+                                           const char  *path,
+                                           GError     **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (L2lTrainer, l2l_trainer_free)
+
+G_END_DECLS
