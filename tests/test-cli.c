@@ -2,7 +2,9 @@
 #include "config.h"
 
 #include <string.h>
+#include <signal.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "test-util.h"
 
@@ -32,7 +34,7 @@ run_l2l (const char *const *args,
 
 typedef struct {
   const char *name;
-  const char *args[8];
+  const char *args[12];
   const char *needle;     /* must appear in the one-line message */
 } BadCase;
 
@@ -74,6 +76,34 @@ static const BadCase bad_cases[] = {
     "--table-steps: 50 is outside the range 0 to 10" },
   { "extra-argument", { "compare", "quadratic", NULL }, "unexpected argument 'quadratic'" },
   { "tune-unknown-flag", { "tune", "--runs", "5", NULL }, "--runs" },
+  { "train-no-out", { "train", "--epochs", "1", NULL }, "--out FILE is required" },
+  { "train-unroll-too-long", { "train", "--steps", "20", "--unroll", "50", "--out", "@/o", NULL },
+    "--unroll: 50 is more than --steps (20)" },
+  { "train-weights-list", { "train", "--steps", "3", "--unroll", "3", "--weights", "1,2",
+                            "--out", "@/o", NULL }, "a list needs one number per step, 3" },
+  { "train-weights-scheme", { "train", "--weights", "steep", "--out", "@/o", NULL },
+    "'steep' is not uniform, linear" },
+  { "train-preprocess", { "train", "--preprocess", "log", "--out", "@/o", NULL },
+    "--preprocess: 'log' is not none, logsign" },
+  { "train-hidden", { "train", "--hidden", "0", "--out", "@/o", NULL },
+    "--hidden: 0 is outside the range" },
+  { "train-meta-lr", { "train", "--meta-lr", "fast", "--out", "@/o", NULL },
+    "--meta-lr: 'fast' is not a number" },
+  { "train-threads", { "train", "--threads", "3", "--out", "@/o", NULL },
+    "--threads: 3 is outside the range 1 to 2" },
+  { "train-resume-missing", { "train", "--resume", "@/absent.safetensors", "--out", "@/o", NULL },
+    "absent.safetensors: cannot read" },
+  { "train-resume-not-checkpoint", { "train", "--resume", "@/p.json", "--out", "@/o", NULL },
+    "p.json: header length" },
+  { "train-resume-with-settings", { "train", "--resume", "@/p.json", "--batch", "4", "--out",
+                                    "@/o", NULL }, "--batch: with --resume the settings" },
+  { "train-out-folder-missing", { "train", "--epochs", "1", "--out", "@/no/dir/o", NULL },
+    "folder" },
+  { "info-missing", { "info", "@/absent.safetensors", NULL }, "absent.safetensors: cannot read" },
+  { "info-not-checkpoint", { "info", "@/malformed.json", NULL }, "malformed.json:" },
+  { "info-no-file", { "info", NULL }, "expected one FILE" },
+  { "compare-lstm-missing", { "compare", "--optimizers", "adam,lstm:@/absent.safetensors", NULL },
+    "absent.safetensors: cannot read" },
 };
 
 static void
@@ -210,6 +240,109 @@ test_help (void)
     }
 }
 
+/* A small trained optimizer, by the CLI itself, in @dir. */
+static char *
+train_small (const char *dir)
+{
+  g_autofree char *history = g_build_filename (dir, "h.csv", NULL);
+  char *out = g_build_filename (dir, "q.safetensors", NULL);
+  const char *args[] = { "train", "--epochs", "4", "--batch", "8", "--steps", "20",
+                         "--unroll", "5", "--eval-every", "2", "--eval-runs", "5",
+                         "--out", out, "--history", history, NULL };
+  g_autofree char *stdout_text = NULL, *csv = NULL;
+
+  g_assert_cmpint (run_l2l (args, &stdout_text, NULL), ==, 0);
+  g_assert_nonnull (strstr (stdout_text, "Held-out loss"));
+  g_assert_true (g_file_get_contents (history, &csv, NULL, NULL));
+  g_assert_true (g_str_has_prefix (csv, "epoch,meta_loss,eval_loss,seconds\n0,,"));
+  return out;
+}
+
+static void
+test_train_info_compare (void)
+{
+  g_autofree char *dir = test_util_make_tmpdir ();
+  g_autofree char *out = train_small (dir);
+  g_autofree char *resume = g_build_filename (dir, "q.resume.safetensors", NULL);
+  g_autofree char *lstm = g_strconcat ("adam,lstm:", out, NULL);
+  g_autofree char *info = NULL, *compare = NULL, *err = NULL, *trained = NULL;
+  const char *info_args[] = { "info", out, NULL };
+  const char *compare_args[] = { "compare", "--optimizers", lstm, "--runs", "3", "--steps",
+                                 "10", "--tune", "--tune-runs", "2", NULL };
+  const char *lr_args[] = { "compare", "--optimizers", lstm, "--lr", "lstm:q=0.1", NULL };
+  const char *tune_args[] = { "tune", "--optimizers", lstm, NULL };
+  const char *resume_args[] = { "train", "--resume", resume, "--epochs", "6", "--out", out,
+                                NULL };
+
+  g_assert_cmpint (run_l2l (info_args, &info, NULL), ==, 0);
+  g_assert_nonnull (strstr (info, "cells.0.weight_ih"));
+  g_assert_nonnull (strstr (info, "[80, 2]"));
+  g_assert_nonnull (strstr (info, "kind             best"));
+  g_assert_cmpint (run_l2l (compare_args, &compare, NULL), ==, 0);
+  g_assert_nonnull (strstr (compare, "lstm:q"));
+  g_assert_nonnull (strstr (compare, "learned"));
+  g_assert_cmpint (run_l2l (lr_args, NULL, &err), ==, 2);
+  g_assert_nonnull (strstr (err, "is a learned optimizer and has no learning rate"));
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_l2l (tune_args, NULL, &err), ==, 2);
+  g_assert_nonnull (strstr (err, "has no learning rate to tune"));
+  g_assert_cmpint (run_l2l (resume_args, &trained, NULL), ==, 0);
+  g_assert_nonnull (strstr (trained, "6 epochs"));
+  test_util_remove_tree (dir);
+}
+
+static gboolean
+file_appears (const char *path)
+{
+  for (guint i = 0; i < 200 && !g_file_test (path, G_FILE_TEST_EXISTS); i++)
+    g_usleep (50000);
+  return g_file_test (path, G_FILE_TEST_EXISTS);
+}
+
+/* Ctrl-C: the run stops, saves the best optimizer and the resume state, and
+ * says how to go on; both files load. */
+static void
+test_train_interrupt (void)
+{
+  g_autofree char *dir = test_util_make_tmpdir ();
+  g_autofree char *out = g_build_filename (dir, "q.safetensors", NULL);
+  g_autofree char *resume = g_build_filename (dir, "q.resume.safetensors", NULL);
+  const char *argv[] = { g_getenv ("L2L_CLI"), "train", "--epochs", "100000000", "--batch",
+                         "8", "--steps", "20", "--unroll", "5", "--eval-runs", "5", "--out",
+                         out, NULL };
+  const char *info_out[] = { "info", out, NULL };
+  const char *info_resume[] = { "info", resume, NULL };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+  GPid pid;
+  int err_fd, wait_status;
+  GString *err_text = g_string_new (NULL);
+  char buffer[256];
+  gssize got;
+
+  g_spawn_async_with_pipes (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
+                            &pid, NULL, NULL, &err_fd, &error);
+  g_assert_no_error (error);
+  g_assert_true (file_appears (resume));   /* saved at the untrained evaluation */
+  g_usleep (300000);
+  kill (pid, SIGINT);
+  while ((got = read (err_fd, buffer, sizeof buffer)) > 0)
+    g_string_append_len (err_text, buffer, got);
+  close (err_fd);
+  g_assert_cmpint (waitpid (pid, &wait_status, 0), ==, pid);
+  g_spawn_close_pid (pid);
+  err = g_string_free (err_text, FALSE);
+  g_test_message ("%s", err);
+  g_assert_true (WIFEXITED (wait_status));
+  g_assert_cmpint (WEXITSTATUS (wait_status), ==, 130);
+  g_assert_nonnull (strstr (err, "interrupted after epoch"));
+  g_assert_nonnull (strstr (err, "--resume"));
+  g_assert_cmpint (run_l2l (info_out, NULL, NULL), ==, 0);
+  g_assert_cmpint (run_l2l (info_resume, NULL, NULL), ==, 0);
+  g_assert_cmpuint (test_util_count_entries (dir), ==, 2);   /* no temporary left */
+  test_util_remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -224,5 +357,7 @@ main (int   argc,
   g_test_add_func ("/cli/compare/divergence-in-table", test_divergence_in_table);
   g_test_add_func ("/cli/tune", test_tune_subcommand);
   g_test_add_func ("/cli/help", test_help);
+  g_test_add_func ("/cli/train/info-compare-resume", test_train_info_compare);
+  g_test_add_func ("/cli/train/interrupt", test_train_interrupt);
   return g_test_run ();
 }

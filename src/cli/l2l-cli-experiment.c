@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "l2l-cli-experiment.h"
 
@@ -21,7 +22,8 @@ l2l_cli_experiment_option_group (L2lCliExperiment *args,
       "One fixed quadratic from JSON {\"W\": [[…]], \"y\": […], \"theta0\": […]} "
       "instead of --task", "FILE" },
     { "optimizers", 0, 0, G_OPTION_ARG_STRING, &args->optimizers,
-      "Comma-separated optimizers: sgd, rmsprop, adam, nag (default: all four)", "LIST" },
+      "Comma-separated optimizers: sgd, rmsprop, adam, nag, and learned ones as "
+      "lstm:FILE (default: sgd,rmsprop,adam,nag)", "LIST" },
     { "steps", 0, 0, G_OPTION_ARG_STRING, &args->steps,
       "Optimization steps per function (default: 100)", "N" },
     { "seed", 0, 0, G_OPTION_ARG_STRING, &args->seed,
@@ -130,6 +132,59 @@ l2l_cli_parse_seed (const char  *text,
   return TRUE;
 }
 
+/* "lstm:runs/quad.safetensors" → label "lstm:quad". */
+static char *
+learned_label (const char *path)
+{
+  g_autofree char *base = g_path_get_basename (path);
+
+  if (g_str_has_suffix (base, ".safetensors"))
+    base[strlen (base) - strlen (".safetensors")] = '\0';
+  return g_strconcat ("lstm:", base, NULL);
+}
+
+static gboolean
+add_optimizer (L2lCompareConfig  *config,
+               const char        *name,
+               GError           **error)
+{
+  L2lOptimizerSpec *spec = &config->optimizers[config->n_optimizers];
+  g_autofree char *label = NULL;
+
+  if (g_str_has_prefix (name, "lstm:"))
+    {
+      g_autoptr(L2lLstm) net = l2l_checkpoint_load (name + strlen ("lstm:"), error);
+
+      if (net == NULL)
+        return FALSE;
+      label = learned_label (name + strlen ("lstm:"));
+      l2l_optimizer_spec_init_learned (spec, label, net);
+    }
+  else
+    {
+      const L2lOptimizerInfo *info = l2l_optimizer_info_lookup (name);
+
+      if (info == NULL)
+        {
+          g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
+                       "--optimizers: unknown optimizer '%s' (known: sgd, rmsprop, adam, nag, "
+                       "lstm:FILE)", name);
+          return FALSE;
+        }
+      l2l_optimizer_spec_init (spec, info);
+    }
+  for (guint j = 0; j < config->n_optimizers; j++)
+    if (g_str_equal (config->optimizers[j].label, spec->label))
+      {
+        g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
+                     "--optimizers: '%s' is listed twice", spec->label);
+        l2l_optimizer_spec_clear (spec);
+        return FALSE;
+      }
+  config->n_optimizers++;
+  return TRUE;
+}
+
 static gboolean
 parse_optimizers (const char        *text,
                   L2lCompareConfig  *config,
@@ -138,34 +193,16 @@ parse_optimizers (const char        *text,
   g_auto(GStrv) names = g_strsplit (text ? text : DEFAULT_OPTIMIZERS, ",", -1);
   guint n = g_strv_length (names);
 
-  config->optimizers = g_new0 (L2lOptimizerSpec, MAX (n, 1));
-  for (guint i = 0; i < n; i++)
-    {
-      const char *name = g_strstrip (names[i]);
-      const L2lOptimizerInfo *info = l2l_optimizer_info_lookup (name);
-
-      if (info == NULL)
-        {
-          g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
-                       "--optimizers: unknown optimizer '%s' (known: sgd, rmsprop, adam, nag)",
-                       name);
-          return FALSE;
-        }
-      for (guint j = 0; j < config->n_optimizers; j++)
-        if (g_str_equal (config->optimizers[j].label, name))
-          {
-            g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
-                         "--optimizers: '%s' is listed twice", name);
-            return FALSE;
-          }
-      l2l_optimizer_spec_init (&config->optimizers[config->n_optimizers++], info);
-    }
   if (n == 0)
     {
       g_set_error_literal (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
                            "--optimizers: the list is empty");
       return FALSE;
     }
+  config->optimizers = g_new0 (L2lOptimizerSpec, n);
+  for (guint i = 0; i < n; i++)
+    if (!add_optimizer (config, g_strstrip (names[i]), error))
+      return FALSE;
   return TRUE;
 }
 
@@ -207,6 +244,12 @@ parse_learning_rates (const char        *text,
           return FALSE;
         }
       given[index] = TRUE;
+      if (spec->net != NULL)
+        {
+          g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
+                       "--lr: %s is a learned optimizer and has no learning rate", pair[0]);
+          return FALSE;
+        }
       if (g_str_equal (pair[1], "tune"))
         {
           spec->tune = TRUE;
@@ -222,7 +265,7 @@ parse_learning_rates (const char        *text,
       spec->lr = lr;
     }
   for (guint i = 0; i < config->n_optimizers; i++)
-    if (tune_rest && !given[i])
+    if (tune_rest && !given[i] && config->optimizers[i].net == NULL)
       config->optimizers[i].tune = TRUE;
   return TRUE;
 }

@@ -247,7 +247,7 @@ l2l_cli_train (int   argc,
     { "problem", 0, 0, G_OPTION_ARG_FILENAME, &args.problem,
       "Train on one fixed quadratic from a JSON file instead of --task", "FILE" },
     { "epochs", 0, 0, G_OPTION_ARG_STRING, &args.epochs,
-      "Epochs; with --resume, the new target (default: 500)", "N" },
+      "Epochs; with --resume, the new target (default: 1000)", "N" },
     { "batch", 0, 0, G_OPTION_ARG_STRING, &args.batch,
       "Functions drawn afresh each epoch (default: 128)", "N" },
     { "steps", 0, 0, G_OPTION_ARG_STRING, &args.steps,
@@ -275,7 +275,7 @@ l2l_cli_train (int   argc,
     { "output-scale", 0, 0, G_OPTION_ARG_STRING, &args.output_scale,
       "Factor on the LSTM's output (default: 0.1)", "X" },
     { "threads", 0, 0, G_OPTION_ARG_STRING, &args.threads,
-      "Worker threads, 1 or 2; results are the same (default: 1)", "N" },
+      "Worker threads, 1 or 2; results are the same (default: the cores, up to 2)", "N" },
     { "out", 0, 0, G_OPTION_ARG_FILENAME, &args.out,
       "Best learned optimizer, as safetensors (required); the resume state goes beside "
       "it as NAME.resume.safetensors", "FILE" },
@@ -329,7 +329,8 @@ l2l_cli_train (int   argc,
           !l2l_cli_parse_count ("--threads", args.threads, 1, 2, &threads, &error) ||
           (job.trainer = l2l_trainer_new_from_resume (args.resume, &error)) == NULL)
         {
-          status = l2l_cli_fail ("train", error);
+          l2l_cli_error ("train", "%s", error->message);
+          status = L2L_EXIT_USAGE;
           goto out;
         }
       if (args.epochs != NULL)

@@ -151,6 +151,14 @@ l2l_cli_tune (int   argc,
       goto out;
     }
 
+  for (guint i = 0; i < job.config.n_optimizers; i++)
+    if (job.config.optimizers[i].net != NULL)
+      {
+        l2l_cli_error ("tune", "%s is a learned optimizer and has no learning rate to tune",
+                       job.config.optimizers[i].label);
+        status = L2L_EXIT_USAGE;
+        goto out;
+      }
   job.results = g_new0 (L2lTuneResult *, job.config.n_optimizers);
   l2l_cli_progress_init (&job.progress);
   if (!l2l_cli_run_job (tune_job, &job, &error) ||

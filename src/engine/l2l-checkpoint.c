@@ -34,7 +34,7 @@ l2l_checkpoint_add_architecture (L2lSafetensorsWriter *writer,
   l2l_safetensors_writer_add_metadata (writer, "hidden", hidden);
   l2l_safetensors_writer_add_metadata (writer, "preprocess", preprocess);
   l2l_safetensors_writer_add_metadata (writer, "output_scale",
-                                       g_ascii_dtostr (scale, sizeof scale, config->output_scale));
+                                       l2l_format_double (scale, config->output_scale));
 }
 
 void

@@ -23,7 +23,7 @@ add_number (L2lSafetensorsWriter *writer,
   char text[G_ASCII_DTOSTR_BUF_SIZE];
 
   l2l_safetensors_writer_add_metadata (writer, key,
-                                       isfinite (value) ? g_ascii_dtostr (text, sizeof text, value)
+                                       isfinite (value) ? l2l_format_double (text, value)
                                                         : "inf");
 }
 
@@ -309,6 +309,6 @@ l2l_trainer_new_from_resume (const char  *path,
   trainer->elapsed = read_number (&reader, "elapsed_seconds");
   if (*error != NULL || !read_history (&reader, trainer))
     return NULL;
-  _l2l_trainer_sync_weights (trainer);
+  l2l_trainer_reload_net (trainer);
   return g_steal_pointer (&trainer);
 }

@@ -56,7 +56,5 @@ struct _L2lTrainer {
 /* Takes ownership of @net as the current φ; best φ starts as a copy. */
 L2lTrainer *_l2l_trainer_alloc        (const L2lTrainConfig *config,
                                        L2lLstm              *net);
-/* After φ changed: every shard re-reads it. */
-void        _l2l_trainer_sync_weights (L2lTrainer *trainer);
 
 G_END_DECLS

@@ -26,11 +26,11 @@ l2l_train_config_init_defaults (L2lTrainConfig *config)
     .weights = "uniform",
     .meta_lr = 1e-3,
     .clip_norm = 1.0,
-    .epochs = 500,
+    .epochs = 1000,
     .eval_every = 10,
     .eval_runs = 100,
     .seed = 0,
-    .threads = 1,
+    .threads = MIN (N_SHARDS, g_get_num_processors ()),
   };
   l2l_lstm_config_init_defaults (&config->lstm);
 }
@@ -369,7 +369,7 @@ l2l_trainer_evaluate (L2lTrainer *trainer,
 }
 
 void
-_l2l_trainer_sync_weights (L2lTrainer *trainer)
+l2l_trainer_reload_net (L2lTrainer *trainer)
 {
   for (guint i = 0; i < trainer->n_shards; i++)
     l2l_lstm_unroll_sync (trainer->shards[i].unroll);
@@ -396,7 +396,7 @@ take_snapshot (L2lTrainer *trainer,
   memcpy (m, trainer->snapshot + P, P * sizeof (float));
   memcpy (v, trainer->snapshot + 2 * P, P * sizeof (float));
   *step = trainer->snapshot_step;
-  _l2l_trainer_sync_weights (trainer);
+  l2l_trainer_reload_net (trainer);
 }
 
 /* torch.nn.utils.clip_grad_norm_: scale by max_norm / (‖g‖ + 1e-6) when below 1. */
@@ -456,7 +456,7 @@ train_epoch (L2lTrainer   *trainer,
           continue;
         }
       l2l_optimizer_step (trainer->adam, trainer->net->params, trainer->dphi);
-      _l2l_trainer_sync_weights (trainer);
+      l2l_trainer_reload_net (trainer);
     }
 
   *meta_loss = 0.0;
@@ -468,6 +468,27 @@ train_epoch (L2lTrainer   *trainer,
   if (diverged || !isfinite (*meta_loss))
     *meta_loss = INFINITY;
   return TRUE;
+}
+
+double
+l2l_trainer_unroll_gradient (L2lTrainer *trainer,
+                             guint       epoch,
+                             float      *dphi)
+{
+  double objective = 0.0;
+
+  for (guint i = 0; i < trainer->n_shards; i++)
+    shard_begin_epoch (&trainer->shards[i], epoch);
+  trainer->unroll_start = 0;
+  trainer->unroll_steps = trainer->config.unroll;
+  run_shards (trainer);
+  memset (dphi, 0, trainer->net->n_params * sizeof (float));
+  for (guint i = 0; i < trainer->n_shards; i++)
+    {
+      l2l_lstm_packed_add_to_params (&trainer->shards[i].unroll->grad, trainer->net, dphi);
+      objective += trainer->shards[i].meta_loss;
+    }
+  return objective;
 }
 
 static void
@@ -539,7 +560,9 @@ l2l_trainer_run (L2lTrainer           *trainer,
           return FALSE;
         }
       trainer->epoch++;
-      if (trainer->epoch % config->eval_every == 0 || trainer->epoch == config->epochs)
+      /* On the schedule only, never because a run happens to end here: a run
+       * stopped and resumed must see the evaluations an unbroken run sees. */
+      if (trainer->epoch % config->eval_every == 0)
         improved = evaluate_and_keep (trainer, &record);
       record.seconds = (g_get_monotonic_time () - start) / 1e6;
       trainer->elapsed += record.seconds;

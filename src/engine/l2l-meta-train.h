@@ -13,9 +13,10 @@ G_BEGIN_DECLS
  * runs them for @steps steps in unrolls of @unroll steps with the LSTM, and
  * after each unroll takes one Adam step on φ along the gradient of
  *   L = (1/batch) Σ_f Σ_t w_t f(θ_t) / Σ_t w_t
- * over that unroll's steps (truncated BPTT, ∇ as a constant). Every
- * @eval_every epochs φ is scored by the same L on @eval_runs held-out
- * functions; the best φ so far is kept (the paper's early stopping). */
+ * over that unroll's steps (truncated BPTT, ∇ as a constant). Before the
+ * first epoch and after every @eval_every-th, φ is scored by the same L on
+ * @eval_runs held-out functions; the best φ so far is kept (the paper's early
+ * stopping). */
 typedef struct {
   L2lTask       *task;
   L2lLstmConfig  lstm;
@@ -24,12 +25,13 @@ typedef struct {
   guint          unroll;       /* K (20) */
   const char    *weights;      /* w_t scheme or list ("uniform") */
   double         meta_lr;      /* Adam on φ (1e-3) */
-  double         clip_norm;    /* gradient-norm clipping; 0 turns it off */
-  guint          epochs;
-  guint          eval_every;
-  guint          eval_runs;
+  double         clip_norm;    /* gradient-norm clipping (1); 0 turns it off */
+  guint          epochs;       /* 1000 */
+  guint          eval_every;   /* 10 */
+  guint          eval_runs;    /* 100 */
   guint64        seed;
-  guint          threads;      /* 1 or 2; results do not depend on it */
+  guint          threads;      /* 1 or 2 (default: the cores, up to 2); results do
+                                  not depend on it */
 } L2lTrainConfig;
 
 typedef struct _L2lTrainer L2lTrainer;
@@ -90,6 +92,15 @@ const L2lTrainRecord *l2l_trainer_get_history (L2lTrainer *trainer,
 /* Scores @net with the training objective on the held-out functions. */
 double                l2l_trainer_evaluate    (L2lTrainer *trainer,
                                                L2lLstm    *net);
+
+/* The first unroll of epoch @epoch's functions from the current φ: returns
+ * its share of L and writes ∂/∂φ into @dphi [n_params], changing nothing.
+ * The quantity that each Adam step follows, exposed for checking. */
+double                l2l_trainer_unroll_gradient (L2lTrainer *trainer,
+                                                   guint       epoch,
+                                                   float      *dphi);
+/* After φ was changed by hand (as l2l_trainer_get_net allows). */
+void                  l2l_trainer_reload_net  (L2lTrainer *trainer);
 
 /* The best φ as a checkpoint, with how it was made in the metadata. */
 gboolean     l2l_trainer_save_best        (L2lTrainer  *trainer,

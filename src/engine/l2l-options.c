@@ -44,6 +44,21 @@ l2l_parse_double (const char *text,
   return TRUE;
 }
 
+const char *
+l2l_format_double (char   *buffer,
+                   double  value)
+{
+  for (int digits = 15; digits <= 17; digits++)
+    {
+      char format[8];
+      g_snprintf (format, sizeof format, "%%.%dg", digits);
+      g_ascii_formatd (buffer, G_ASCII_DTOSTR_BUF_SIZE, format, value);
+      if (g_ascii_strtod (buffer, NULL) == value)
+        break;
+    }
+  return buffer;
+}
+
 L2lOptions *
 l2l_options_new_defaults (const L2lOptionInfo *infos,
                           guint                n_infos)

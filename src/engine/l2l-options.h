@@ -63,6 +63,11 @@ gboolean    l2l_parse_int            (const char          *text,
 gboolean    l2l_parse_double         (const char          *text,
                                       double              *out);
 
+/* The shortest text that reads back as exactly @value ("0.1", not
+ * "0.10000000000000001"), C locale. @buffer holds G_ASCII_DTOSTR_BUF_SIZE. */
+const char *l2l_format_double        (char                *buffer,
+                                      double               value);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (L2lOptions, l2l_options_free)
 
 G_END_DECLS

@@ -416,6 +416,34 @@ l2l_safetensors_list_metadata (const L2lSafetensors *file)
   return keys;
 }
 
+const char **
+l2l_safetensors_list_tensors (const L2lSafetensors *file)
+{
+  g_autoptr(GList) values = g_hash_table_get_values (file->tensors);
+  guint n = g_list_length (values), i = 0;
+  g_autofree Tensor **tensors = g_new (Tensor *, n + 1);
+  const char **names = g_new0 (const char *, n + 1);
+
+  for (GList *l = values; l != NULL; l = l->next)
+    tensors[i++] = l->data;
+  qsort (tensors, n, sizeof (Tensor *), compare_begin);
+  for (i = 0; i < n; i++)
+    names[i] = tensors[i]->name;
+  return names;
+}
+
+guint
+l2l_safetensors_get_shape (const L2lSafetensors *file,
+                           const char           *name,
+                           guint64              *dims)
+{
+  const Tensor *tensor = g_hash_table_lookup (file->tensors, name);
+
+  g_return_val_if_fail (tensor != NULL, 0);
+  memcpy (dims, tensor->dims, tensor->n_dims * sizeof (guint64));
+  return tensor->n_dims;
+}
+
 gboolean
 l2l_safetensors_has_tensor (const L2lSafetensors *file,
                             const char           *name)

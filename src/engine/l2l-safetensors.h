@@ -40,6 +40,13 @@ const char           *l2l_safetensors_get_metadata        (const L2lSafetensors 
                                                            const char           *key);
 /* Metadata keys, sorted, NULL-terminated; free with g_free (not the strings). */
 const char          **l2l_safetensors_list_metadata       (const L2lSafetensors *file);
+/* Tensor names in the order of their data, NULL-terminated; free with g_free
+ * (not the strings). */
+const char          **l2l_safetensors_list_tensors        (const L2lSafetensors *file);
+/* The shape of tensor @name: returns its number of dimensions. */
+guint                 l2l_safetensors_get_shape           (const L2lSafetensors *file,
+                                                           const char           *name,
+                                                           guint64              *dims);
 gboolean              l2l_safetensors_has_tensor          (const L2lSafetensors *file,
                                                            const char           *name);
 /* Copies tensor @name into @out, which must have the shape @dims. */

@@ -1,0 +1,235 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "l2l-engine.h"
+#include "test-util.h"
+
+typedef struct {
+  char    *dir;
+  char    *path;        /* a good checkpoint */
+  L2lLstm *net;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(L2lSafetensorsWriter) writer = l2l_safetensors_writer_new ();
+  g_autoptr(GError) error = NULL;
+  L2lLstmConfig config;
+
+  l2l_lstm_config_init_defaults (&config);
+  fixture->net = l2l_lstm_new (&config, 5);
+  fixture->dir = test_util_make_tmpdir ();
+  fixture->path = g_build_filename (fixture->dir, "good.safetensors", NULL);
+  l2l_checkpoint_add_architecture (writer, &config);
+  l2l_checkpoint_add_net (writer, fixture->net, NULL);
+  g_assert_true (l2l_safetensors_writer_write (writer, fixture->path, &error));
+  g_assert_no_error (error);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  test_util_remove_tree (fixture->dir);
+  g_free (fixture->dir);
+  g_free (fixture->path);
+  l2l_lstm_unref (fixture->net);
+}
+
+static void
+test_round_trip (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(L2lLstm) loaded = l2l_checkpoint_load (fixture->path, &error);
+  g_autoptr(L2lTask) task = l2l_task_new_from_spec ("quadratic", NULL);
+  L2lOptimizerSpec original, reloaded;
+  double a[20 * 51], b[20 * 51];
+  L2lTrajectoryJob job = { .task = task, .seed = 4, .stream = L2L_SEED_TEST, .runs = 20,
+                           .steps = 50 };
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (loaded->n_params, ==, fixture->net->n_params);
+  g_assert_cmpmem (loaded->params, loaded->n_params * sizeof (float),
+                   fixture->net->params, fixture->net->n_params * sizeof (float));
+  g_assert_cmpuint (loaded->config.layers, ==, 2);
+  g_assert_cmpuint (loaded->config.hidden, ==, 20);
+  g_assert_cmpfloat (loaded->config.output_scale, ==, 0.1);
+  g_assert_cmpfloat (loaded->config.preprocess_p, ==, 10.0);
+
+  l2l_optimizer_spec_init_learned (&original, "a", fixture->net);
+  l2l_optimizer_spec_init_learned (&reloaded, "b", loaded);
+  job.optimizer = &original;
+  g_assert_true (l2l_trajectories_run (&job, a, NULL, NULL, NULL));
+  job.optimizer = &reloaded;
+  g_assert_true (l2l_trajectories_run (&job, b, NULL, NULL, NULL));
+  g_assert_cmpmem (a, sizeof a, b, sizeof b);
+  l2l_optimizer_spec_clear (&original);
+  l2l_optimizer_spec_clear (&reloaded);
+}
+
+/* The layout is safetensors' own: 8-byte little-endian length, JSON, data. */
+static void
+test_file_layout (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autofree char *contents = NULL;
+  g_autofree char *header = NULL;
+  gsize length;
+  guint64 header_len = 0;
+
+  g_assert_true (g_file_get_contents (fixture->path, &contents, &length, NULL));
+  for (guint b = 0; b < 8; b++)
+    header_len |= (guint64) (guint8) contents[b] << (8 * b);
+  g_assert_cmpuint ((8 + header_len) % 8, ==, 0);
+  g_assert_cmpuint (length, ==, 8 + header_len + 4 * fixture->net->n_params);
+  header = g_strndup (contents + 8, header_len);
+  g_assert_nonnull (strstr (header, "\"cells.0.weight_ih\":{\"dtype\":\"F32\",\"shape\":[80,2],"
+                                    "\"data_offsets\":[0,640]}"));
+  g_assert_nonnull (strstr (header, "\"out.weight\":{\"dtype\":\"F32\",\"shape\":[1,20]"));
+  g_assert_nonnull (strstr (header, "\"format\":\"l2l-workbench.lstm-optimizer\""));
+  /* the first float of cells.0.weight_ih, little-endian */
+  g_assert_cmpmem (contents + 8 + header_len, 4, &fixture->net->params[0], 4);
+}
+
+/* Writes a file from a header (padded as safetensors wants) and raw data. */
+static char *
+write_raw (const char *dir,
+           const char *header,
+           gsize       data_bytes)
+{
+  GString *out = g_string_new (NULL);
+  guint64 header_len = strlen (header);
+  char *path = g_build_filename (dir, "bad.safetensors", NULL);
+
+  for (guint b = 0; b < 8; b++)
+    g_string_append_c (out, (char) ((header_len >> (8 * b)) & 0xff));
+  g_string_append (out, header);
+  for (gsize i = 0; i < data_bytes; i++)
+    g_string_append_c (out, 0);
+  g_assert_true (g_file_set_contents (path, out->str, (gssize) out->len, NULL));
+  g_string_free (out, TRUE);
+  return path;
+}
+
+static void
+expect_refused (const char *path,
+                const char *needle)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(L2lLstm) net = l2l_checkpoint_load (path, &error);
+
+  g_assert_null (net);
+  g_assert_nonnull (error);
+  g_test_message ("%s", error->message);
+  g_assert_true (g_str_has_prefix (error->message, path));
+  g_assert_nonnull (strstr (error->message, needle));
+}
+
+static void
+test_truncated (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autofree char *contents = NULL;
+  g_autofree char *path = g_build_filename (fixture->dir, "cut.safetensors", NULL);
+  gsize length;
+
+  g_assert_true (g_file_get_contents (fixture->path, &contents, &length, NULL));
+  g_assert_true (g_file_set_contents (path, contents, (gssize) (length - 100), NULL));
+  expect_refused (path, "truncated");
+  g_assert_true (g_file_set_contents (path, contents, 200, NULL));
+  expect_refused (path, "header length");
+  g_assert_true (g_file_set_contents (path, contents, 5, NULL));
+  expect_refused (path, "too short");
+}
+
+static void
+test_header_length (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autofree char *contents = NULL;
+  gsize length;
+  const guint64 lengths[] = { 1u << 20, G_GUINT64_CONSTANT (1) << 62, G_MAXUINT64 };
+
+  g_assert_true (g_file_get_contents (fixture->path, &contents, &length, NULL));
+  for (guint i = 0; i < G_N_ELEMENTS (lengths); i++)
+    {
+      for (guint b = 0; b < 8; b++)
+        contents[b] = (char) ((lengths[i] >> (8 * b)) & 0xff);
+      g_assert_true (g_file_set_contents (fixture->path, contents, (gssize) length, NULL));
+      expect_refused (fixture->path, "is larger than the file");
+    }
+}
+
+static void
+test_bad_headers (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  const char *meta = "\"__metadata__\":{\"format\":\"l2l-workbench.lstm-optimizer\","
+                     "\"format_version\":\"1\",\"layers\":\"1\",\"hidden\":\"1\","
+                     "\"preprocess\":\"none\",\"output_scale\":\"0.1\"}";
+  const struct { const char *tensors; gsize data; const char *needle; } cases[] = {
+    { "{", 0, "not valid JSON" },
+    { "[1]", 0, "not a JSON object" },
+    { "{%s,\"cells.0.weight_ih\":{\"dtype\":\"F16\",\"shape\":[4,1],\"data_offsets\":[0,8]}}",
+      8, "dtype F16; only F32" },
+    { "{%s,\"cells.0.weight_ih\":{\"dtype\":\"F32\",\"shape\":[4,1],\"data_offsets\":[0,12]}}",
+      16, "12 bytes of data for 4 floats" },
+    { "{%s,\"cells.0.weight_ih\":{\"dtype\":\"F32\",\"shape\":[4,1],\"data_offsets\":[0,16]},"
+      "\"cells.0.weight_hh\":{\"dtype\":\"F32\",\"shape\":[4,1],\"data_offsets\":[8,24]}}",
+      24, "overlap" },
+    { "{%s,\"cells.0.weight_ih\":{\"dtype\":\"F32\",\"shape\":[4,2],\"data_offsets\":[0,32]}}",
+      32, "cells.0.weight_ih has shape [4, 2], expected [4, 1]" },
+    { "{%s,\"cells.0.weight_ih\":{\"dtype\":\"F32\",\"shape\":[4,1],\"data_offsets\":[0,16]}}",
+      16, "tensor cells.0.weight_hh is missing" },
+    { "{%s,\"x\":{\"dtype\":\"F32\",\"shape\":[-1],\"data_offsets\":[0,0]}}", 0,
+      "shape entry 0 is not a size" },
+    { "{%s,\"x\":{\"dtype\":\"F32\",\"shape\":[4294967295,4294967295],\"data_offsets\":[0,0]}}",
+      0, "shape is larger than the file" },
+    { "{%s,\"x\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[8,4]}}", 8,
+      "data_offsets are not 0 ≤ begin ≤ end" },
+    { "{\"__metadata__\":{\"format\":\"something-else\"}}", 0, "not a learned-optimizer checkpoint" },
+    { "{\"__metadata__\":{\"format\":\"l2l-workbench.lstm-optimizer\",\"format_version\":\"9\"}}",
+      0, "format version 9 is newer" },
+    { "{\"__metadata__\":{\"format\":\"l2l-workbench.lstm-optimizer\",\"format_version\":\"1\","
+      "\"layers\":\"99\",\"hidden\":\"1\",\"preprocess\":\"none\",\"output_scale\":\"0.1\"}}",
+      0, "architecture in the metadata is incomplete or out of range" },
+    { "{\"__metadata__\":{\"format\":1}}", 0, "metadata format is not a string" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *header = NULL;
+      g_autofree char *path = NULL;
+
+      G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+      header = g_strdup_printf (cases[i].tensors, meta);
+      G_GNUC_END_IGNORE_DEPRECATIONS
+      path = write_raw (fixture->dir, header, cases[i].data);
+      expect_refused (path, cases[i].needle);
+    }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  l2l_engine_init (1);
+  g_test_add ("/engine/checkpoint/round-trip", Fixture, NULL, fixture_set_up,
+              test_round_trip, fixture_tear_down);
+  g_test_add ("/engine/checkpoint/file-layout", Fixture, NULL, fixture_set_up,
+              test_file_layout, fixture_tear_down);
+  g_test_add ("/engine/checkpoint/truncated", Fixture, NULL, fixture_set_up,
+              test_truncated, fixture_tear_down);
+  g_test_add ("/engine/checkpoint/header-length", Fixture, NULL, fixture_set_up,
+              test_header_length, fixture_tear_down);
+  g_test_add ("/engine/checkpoint/bad-headers", Fixture, NULL, fixture_set_up,
+              test_bad_headers, fixture_tear_down);
+  return g_test_run ();
+}

@@ -1,0 +1,332 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "l2l-engine.h"
+#include "test-util.h"
+
+/* f(θ) = aᵀθ: its gradient a does not depend on θ, so the second-order term
+ * that meta-training drops is exactly zero and the meta-gradient must equal
+ * the full derivative of Σ w_t f(θ_t). */
+#define LINEAR_DIMS 6
+
+typedef struct {
+  L2lProblem base;
+  float      a[LINEAR_DIMS];
+  float      theta0[LINEAR_DIMS];
+} LinearProblem;
+
+static void
+linear_init (L2lProblem *problem,
+             float      *theta)
+{
+  memcpy (theta, ((LinearProblem *) problem)->theta0, sizeof (float) * LINEAR_DIMS);
+}
+
+static double
+linear_loss_grad (L2lProblem  *problem,
+                  const float *theta,
+                  float       *grad)
+{
+  LinearProblem *self = (LinearProblem *) problem;
+  double loss = 0.0;
+
+  for (guint i = 0; i < LINEAR_DIMS; i++)
+    {
+      loss += (double) self->a[i] * theta[i];
+      grad[i] = self->a[i];
+    }
+  return loss;
+}
+
+static void
+linear_free (L2lProblem *problem)
+{
+  g_free (problem);
+}
+
+static const L2lProblemClass linear_problem_class = {
+  linear_init, linear_loss_grad, NULL, linear_free,
+};
+
+static L2lProblem *
+linear_sample (L2lTask *task,
+               guint64  seed)
+{
+  LinearProblem *problem = g_new0 (LinearProblem, 1);
+  L2lRng rng;
+
+  problem->base.klass = &linear_problem_class;
+  problem->base.n_params = LINEAR_DIMS;
+  l2l_rng_init (&rng, seed);
+  for (guint i = 0; i < LINEAR_DIMS; i++)
+    {
+      /* gradients over several decades, both sides of the logsign threshold's
+       * smooth region */
+      problem->a[i] = (float) (l2l_rng_normal (&rng) * pow (10, -3 * l2l_rng_uniform (&rng)));
+      problem->theta0[i] = (float) l2l_rng_normal (&rng);
+    }
+  return &problem->base;
+}
+
+static void
+linear_finalize (L2lTask *task)
+{
+  g_free (task);
+}
+
+static const L2lTaskClass linear_task_class = { linear_sample, linear_finalize };
+
+static L2lTask *
+linear_task_new (void)
+{
+  L2lTask *task = g_new0 (L2lTask, 1);
+
+  l2l_task_init_base (task, &linear_task_class, g_strdup ("linear"), LINEAR_DIMS);
+  return task;
+}
+
+static void
+test_meta_gradient (void)
+{
+  g_autoptr(L2lTask) task = linear_task_new ();
+  g_autoptr(L2lTrainer) trainer = NULL;
+  g_autoptr(GError) error = NULL;
+  L2lTrainConfig config;
+  L2lLstm *net;
+  g_autofree float *dphi = NULL, *scratch = NULL;
+
+  l2l_train_config_init_defaults (&config);
+  config.task = task;
+  config.batch = 3;
+  config.steps = 8;
+  config.unroll = 4;
+  config.weights = "0.5,2,1,3,1,1,1,1";
+  config.lstm.hidden = 5;
+  config.lstm.output_scale = 1.0;
+  config.threads = 1;
+  trainer = l2l_trainer_new (&config, &error);
+  g_assert_no_error (error);
+  net = l2l_trainer_get_net (trainer);
+  dphi = g_new (float, net->n_params);
+  scratch = g_new (float, net->n_params);
+  l2l_trainer_unroll_gradient (trainer, 1, dphi);
+
+  for (guint t = 0; t < net->n_tensors; t++)
+    {
+      const L2lLstmTensor *tensor = &net->tensors[t];
+      gsize size = (gsize) tensor->rows * MAX (tensor->cols, 1);
+      double worst = 0.0;
+
+      for (gsize k = 0; k < size; k += 1 + size / 7)
+        {
+          gsize i = tensor->offset + k;
+          float saved = net->params[i];
+          double h = 1e-2, plus, minus, numeric;
+
+          net->params[i] = saved + (float) h;
+          l2l_trainer_reload_net (trainer);
+          plus = l2l_trainer_unroll_gradient (trainer, 1, scratch);
+          net->params[i] = saved - (float) h;
+          l2l_trainer_reload_net (trainer);
+          minus = l2l_trainer_unroll_gradient (trainer, 1, scratch);
+          net->params[i] = saved;
+          l2l_trainer_reload_net (trainer);
+          numeric = (plus - minus) / (2 * h);
+          worst = MAX (worst, fabs (numeric - dphi[i]) / MAX (1e-3, fabs (numeric)));
+        }
+      g_test_message ("%s: worst relative error %.3g", tensor->name, worst);
+      g_assert_cmpfloat (worst, <, 2e-2);
+    }
+}
+
+static L2lTrainConfig
+small_config (L2lTask *task)
+{
+  L2lTrainConfig config;
+
+  l2l_train_config_init_defaults (&config);
+  config.task = task;
+  config.batch = 8;
+  config.steps = 20;
+  config.unroll = 5;
+  config.epochs = 6;
+  config.eval_every = 2;
+  config.eval_runs = 10;
+  config.threads = 1;
+  return config;
+}
+
+static void
+test_learns (void)
+{
+  g_autoptr(L2lTask) task = l2l_task_new_from_spec ("quadratic", NULL);
+  L2lTrainConfig config = small_config (task);
+  g_autoptr(L2lTrainer) trainer = NULL;
+  g_autoptr(GError) error = NULL;
+  const L2lTrainRecord *history;
+  guint n;
+
+  config.batch = 32;
+  config.epochs = 60;
+  config.eval_every = 20;
+  config.meta_lr = 3e-3;
+  trainer = l2l_trainer_new (&config, &error);
+  g_assert_true (l2l_trainer_run (trainer, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  history = l2l_trainer_get_history (trainer, &n);
+  g_assert_cmpuint (n, ==, 61);
+  g_test_message ("held-out loss: untrained %.4g, best %.4g", history[0].eval_loss,
+                  l2l_trainer_get_best_eval_loss (trainer));
+  g_assert_cmpfloat (l2l_trainer_get_best_eval_loss (trainer), <, 0.5 * history[0].eval_loss);
+  /* the kept φ is the one that scored best */
+  g_assert_cmpfloat (l2l_trainer_evaluate (trainer, l2l_trainer_get_best (trainer)), ==,
+                     l2l_trainer_get_best_eval_loss (trainer));
+}
+
+static void
+assert_same_training (L2lTrainer *a,
+                      L2lTrainer *b)
+{
+  guint n_a, n_b;
+  const L2lTrainRecord *history_a = l2l_trainer_get_history (a, &n_a);
+  const L2lTrainRecord *history_b = l2l_trainer_get_history (b, &n_b);
+  L2lLstm *net_a = l2l_trainer_get_net (a), *net_b = l2l_trainer_get_net (b);
+
+  g_assert_cmpuint (n_a, ==, n_b);
+  for (guint i = 0; i < n_a; i++)
+    {
+      g_assert_cmpuint (history_a[i].epoch, ==, history_b[i].epoch);
+      g_assert_cmpmem (&history_a[i].meta_loss, sizeof (double),
+                       &history_b[i].meta_loss, sizeof (double));
+      g_assert_cmpmem (&history_a[i].eval_loss, sizeof (double),
+                       &history_b[i].eval_loss, sizeof (double));
+    }
+  g_assert_cmpmem (net_a->params, net_a->n_params * sizeof (float),
+                   net_b->params, net_b->n_params * sizeof (float));
+  g_assert_cmpmem (l2l_trainer_get_best (a)->params, net_a->n_params * sizeof (float),
+                   l2l_trainer_get_best (b)->params, net_b->n_params * sizeof (float));
+}
+
+static void
+test_resume_same_curve (void)
+{
+  g_autoptr(L2lTask) task = l2l_task_new_from_spec ("quadratic:dist=uniform", NULL);
+  L2lTrainConfig config = small_config (task);
+  g_autoptr(L2lTrainer) whole = l2l_trainer_new (&config, NULL);
+  g_autoptr(L2lTrainer) first = NULL, resumed = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = test_util_make_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "r.safetensors", NULL);
+
+  g_assert_true (l2l_trainer_run (whole, NULL, NULL, NULL, NULL));
+  config.epochs = 3;
+  first = l2l_trainer_new (&config, NULL);
+  g_assert_true (l2l_trainer_run (first, NULL, NULL, NULL, NULL));
+  g_assert_true (l2l_trainer_save_resume (first, path, &error));
+  g_assert_no_error (error);
+  resumed = l2l_trainer_new_from_resume (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (l2l_trainer_get_epoch (resumed), ==, 3);
+  l2l_trainer_set_epochs (resumed, 6);
+  g_assert_true (l2l_trainer_run (resumed, NULL, NULL, NULL, NULL));
+  assert_same_training (whole, resumed);
+  test_util_remove_tree (dir);
+}
+
+static void
+test_threads_do_not_matter (void)
+{
+  g_autoptr(L2lTask) task = l2l_task_new_from_spec ("quadratic", NULL);
+  L2lTrainConfig config = small_config (task);
+  g_autoptr(L2lTrainer) one = NULL, two = NULL;
+
+  config.epochs = 3;
+  one = l2l_trainer_new (&config, NULL);
+  config.threads = 2;
+  two = l2l_trainer_new (&config, NULL);
+  g_assert_true (l2l_trainer_run (one, NULL, NULL, NULL, NULL));
+  g_assert_true (l2l_trainer_run (two, NULL, NULL, NULL, NULL));
+  assert_same_training (one, two);
+}
+
+static void
+cancel_after_epoch_2 (L2lTrainer             *trainer,
+                      const L2lTrainProgress *progress,
+                      gpointer                user_data)
+{
+  if (progress->record->epoch == 2)
+    g_cancellable_cancel (user_data);
+}
+
+/* Cancelling rolls back to the last whole epoch: what is saved is what an
+ * uninterrupted two-epoch run gives. */
+static void
+test_cancel_keeps_whole_epochs (void)
+{
+  g_autoptr(L2lTask) task = l2l_task_new_from_spec ("quadratic", NULL);
+  L2lTrainConfig config = small_config (task);
+  g_autoptr(L2lTrainer) cancelled = l2l_trainer_new (&config, NULL);
+  g_autoptr(L2lTrainer) two = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (l2l_trainer_run (cancelled, cancel_after_epoch_2, cancellable, cancellable,
+                                   &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpuint (l2l_trainer_get_epoch (cancelled), ==, 2);
+  config.epochs = 2;
+  two = l2l_trainer_new (&config, NULL);
+  g_assert_true (l2l_trainer_run (two, NULL, NULL, NULL, NULL));
+  assert_same_training (cancelled, two);
+}
+
+static void
+test_loss_weights (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(L2lLossWeights) linear = l2l_loss_weights_new ("linear", 4, NULL);
+  g_autoptr(L2lLossWeights) exp_w = l2l_loss_weights_new ("exp:0.5", 3, NULL);
+  g_autoptr(L2lLossWeights) final = l2l_loss_weights_new ("final", 3, NULL);
+  g_autoptr(L2lLossWeights) list = l2l_loss_weights_new ("0,1,2", 3, NULL);
+  const struct { const char *spec; const char *needle; } bad[] = {
+    { "1,2", "needs one number per step, 3, but has 2" },
+    { "1,-1,1", "entry 2, '-1', is not a number ≥ 0" },
+    { "0,0,0", "not all 0" },
+    { "exp:x", "needs a γ above 0" },
+    { "steep", "'steep' is not uniform, linear, exp:γ, final" },
+  };
+
+  g_assert_cmpfloat (linear->values[0], ==, 1.0);
+  g_assert_cmpfloat (linear->values[3], ==, 4.0);
+  g_assert_cmpfloat (linear->sum, ==, 10.0);
+  g_assert_cmpfloat (exp_w->values[0], ==, 0.25);
+  g_assert_cmpfloat (exp_w->values[2], ==, 1.0);
+  g_assert_cmpfloat (final->values[0], ==, 0.0);
+  g_assert_cmpfloat (final->values[2], ==, 1.0);
+  g_assert_cmpfloat (list->values[2], ==, 2.0);
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(L2lLossWeights) weights = l2l_loss_weights_new (bad[i].spec, 3, &error);
+      g_assert_null (weights);
+      g_assert_nonnull (strstr (error->message, bad[i].needle));
+      g_clear_error (&error);
+    }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  l2l_engine_init (1);
+  g_test_add_func ("/engine/meta-train/meta-gradient", test_meta_gradient);
+  g_test_add_func ("/engine/meta-train/learns", test_learns);
+  g_test_add_func ("/engine/meta-train/resume-same-curve", test_resume_same_curve);
+  g_test_add_func ("/engine/meta-train/threads-do-not-matter", test_threads_do_not_matter);
+  g_test_add_func ("/engine/meta-train/cancel-keeps-whole-epochs", test_cancel_keeps_whole_epochs);
+  g_test_add_func ("/engine/meta-train/loss-weights", test_loss_weights);
+  return g_test_run ();
+}
