@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
 
 #include "l2l-cli-table.h"
 
@@ -24,9 +25,13 @@ l2l_cli_print_compare_table (FILE                   *out,
                              const GArray           *steps)
 {
   gboolean any_tuned = FALSE;
+  int width = (int) strlen ("optimizer");
 
   for (guint i = 0; i < result->n_entries; i++)
-    any_tuned |= result->entries[i].tuning != NULL;
+    {
+      any_tuned |= result->entries[i].tuning != NULL;
+      width = MAX (width, (int) g_utf8_strlen (result->entries[i].label, -1));
+    }
 
   fprintf (out, "Task %s · %u runs × %u steps · seed %" G_GUINT64_FORMAT "\n",
            result->task_spec, result->runs, result->steps, result->seed);
@@ -38,7 +43,7 @@ l2l_cli_print_compare_table (FILE                   *out,
                                                       : "mean summed loss");
   fputc ('\n', out);
 
-  fprintf (out, "%-12s %-13s %-5s", "optimizer", "learning rate", "tuned");
+  fprintf (out, "%-*s  %-13s %-5s", width, "optimizer", "learning rate", "tuned");
   for (guint s = 0; s < steps->len; s++)
     {
       guint step = g_array_index (steps, guint, s);
@@ -55,7 +60,7 @@ l2l_cli_print_compare_table (FILE                   *out,
       g_autofree char *lr = entry->learned ? g_strdup ("learned")
                                            : g_strdup_printf ("%.4g", entry->lr);
 
-      fprintf (out, "%-12s %-13s %-5s", entry->label, lr, entry->tuning ? "yes" : "no");
+      fprintf (out, "%-*s  %-13s %-5s", width, entry->label, lr, entry->tuning ? "yes" : "no");
       for (guint s = 0; s < steps->len; s++)
         {
           guint step = g_array_index (steps, guint, s);
