@@ -102,6 +102,11 @@ static const BadCase bad_cases[] = {
   { "info-missing", { "info", "@/absent.safetensors", NULL }, "absent.safetensors: cannot read" },
   { "info-not-checkpoint", { "info", "@/malformed.json", NULL }, "malformed.json:" },
   { "info-no-file", { "info", NULL }, "expected one FILE" },
+  { "plot-format", { "compare", "--plot", "@/chart.gif", NULL },
+    "--plot: " },
+  { "plot-size", { "compare", "--plot", "@/chart.png", "--plot-size", "huge", NULL },
+    "--plot-size: 'huge' is not WIDTHxHEIGHT" },
+  { "train-plot-format", { "train", "--out", "@/o", "--plot", "@/c.bmp", NULL }, "--plot: " },
   { "compare-lstm-missing", { "compare", "--optimizers", "adam,lstm:@/absent.safetensors", NULL },
     "absent.safetensors: cannot read" },
 };
@@ -160,8 +165,11 @@ test_compare_writes_files (void)
   g_autofree char *csv2 = g_build_filename (dir, "again.csv", NULL);
   g_autofree char *json = g_build_filename (dir, "summary.json", NULL);
   g_autofree char *out = NULL, *contents = NULL, *contents2 = NULL, *summary = NULL;
+  g_autofree char *plot = g_build_filename (dir, "chart.svg", NULL);
+  g_autofree char *svg = NULL;
   const char *args[] = { "compare", "--runs", "7", "--steps", "12", "--seed", "3",
-                         "--tune", "--tune-runs", "3", "--csv", csv, "--json", json, NULL };
+                         "--tune", "--tune-runs", "3", "--csv", csv, "--json", json,
+                         "--plot", plot, NULL };
   const char *again[] = { "compare", "--runs", "7", "--steps", "12", "--seed", "3",
                           "--tune", "--tune-runs", "3", "--csv", csv2, NULL };
   g_auto(GStrv) lines = NULL;
@@ -180,6 +188,8 @@ test_compare_writes_files (void)
   g_assert_cmpuint (g_strv_length (lines), ==, 1 + 4 * 7 * 13 + 1);
   g_assert_true (g_file_get_contents (json, &summary, NULL, NULL));
   g_assert_nonnull (strstr (summary, "\"final_median\""));
+  g_assert_true (g_file_get_contents (plot, &svg, NULL, NULL));
+  g_assert_nonnull (strstr (svg, "<svg"));
 
   /* the same seed gives a byte-identical CSV */
   g_assert_cmpint (run_l2l (again, NULL, NULL), ==, 0);

@@ -5,6 +5,8 @@
 
 #include <stdio.h>
 
+#include "l2l-chart-export.h"
+#include "l2l-chart-results.h"
 #include "l2l-cli-experiment.h"
 #include "l2l-cli-job.h"
 #include "l2l-cli-progress.h"
@@ -43,6 +45,21 @@ compare_job (gpointer       data,
   return job->result != NULL;
 }
 
+static gboolean
+write_plot (const L2lCompareResult  *result,
+            const char              *path,
+            int                      width,
+            int                      height,
+            GError                 **error)
+{
+  g_autoptr(L2lChart) chart = NULL;
+  g_autofree char *title = g_strdup_printf ("%s · %u runs", result->task_spec, result->runs);
+
+  chart = l2l_chart_new (title, "step", "loss (mean, 25–75 % band)", TRUE);
+  l2l_chart_add_compare_result (chart, result);
+  return l2l_chart_export (chart, path, width, height, error);
+}
+
 int
 l2l_cli_compare (int   argc,
                  char *argv[])
@@ -54,6 +71,9 @@ l2l_cli_compare (int   argc,
   g_autofree char *csv_path = NULL;
   g_autofree char *json_path = NULL;
   g_autofree char *table_steps_text = NULL;
+  g_autofree char *plot_path = NULL;
+  g_autofree char *plot_size = NULL;
+  int plot_width, plot_height;
   CompareJob job = { 0 };
   int status = L2L_EXIT_OK;
   const GOptionEntry entries[] = {
@@ -63,6 +83,11 @@ l2l_cli_compare (int   argc,
       "Write the summary as JSON: rates, tuning grids, per-step mean/median/q25/q75", "FILE" },
     { "table-steps", 0, 0, G_OPTION_ARG_STRING, &table_steps_text,
       "Steps shown in the table, e.g. 50,100 (default: the last step)", "LIST" },
+    { "plot", 0, 0, G_OPTION_ARG_FILENAME, &plot_path,
+      "Draw the mean loss per step with its 25–75 % band, log scale, as .png, .svg or .pdf",
+      "FILE" },
+    { "plot-size", 0, 0, G_OPTION_ARG_STRING, &plot_size,
+      "Size of --plot in pixels (PNG) or points (default: 1000x650)", "WxH" },
     { NULL },
   };
 
@@ -93,7 +118,8 @@ l2l_cli_compare (int   argc,
        !l2l_cli_parse_steps ("--table-steps", table_steps_text, job.config.steps,
                              &table_steps, &error)) ||
       (csv_path && !l2l_file_check_writable (csv_path, &error)) ||
-      (json_path && !l2l_file_check_writable (json_path, &error)))
+      (json_path && !l2l_file_check_writable (json_path, &error)) ||
+      !l2l_cli_parse_plot (plot_path, plot_size, &plot_width, &plot_height, &error))
     {
       status = L2L_EXIT_USAGE;
       l2l_cli_error ("compare", "%s", error->message);
@@ -113,7 +139,8 @@ l2l_cli_compare (int   argc,
       goto out;
     }
   if ((csv_path && !l2l_results_write_csv (job.result, csv_path, &error)) ||
-      (json_path && !l2l_results_write_json (job.result, json_path, &error)))
+      (json_path && !l2l_results_write_json (job.result, json_path, &error)) ||
+      (plot_path && !write_plot (job.result, plot_path, plot_width, plot_height, &error)))
     {
       status = l2l_cli_fail ("compare", error);
       goto out;

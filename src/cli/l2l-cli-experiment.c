@@ -3,9 +3,11 @@
 
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "l2l-chart-export.h"
 #include "l2l-cli-experiment.h"
 
 #define DEFAULT_OPTIMIZERS "sgd,rmsprop,adam,nag"
@@ -400,4 +402,33 @@ l2l_cli_parse_steps (const char  *flag,
       i++;
   *steps = g_steal_pointer (&result);
   return TRUE;
+}
+
+gboolean
+l2l_cli_parse_plot (const char  *path,
+                    const char  *size,
+                    int         *width,
+                    int         *height,
+                    GError     **error)
+{
+  L2lChartFormat format;
+
+  *width = 1000;
+  *height = 650;
+  if (size != NULL && (sscanf (size, "%dx%d", width, height) != 2 ||
+                       *width < 16 || *height < 16 || *width > 16384 || *height > 16384))
+    {
+      g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
+                   "--plot-size: '%s' is not WIDTHxHEIGHT from 16x16 to 16384x16384", size);
+      return FALSE;
+    }
+  if (path == NULL)
+    return TRUE;
+  if (!l2l_chart_format_from_path (path, &format))
+    {
+      g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
+                   "--plot: %s: the name must end in .png, .svg or .pdf", path);
+      return FALSE;
+    }
+  return l2l_file_check_writable (path, error);
 }

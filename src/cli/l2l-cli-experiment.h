@@ -52,6 +52,14 @@ gboolean      l2l_cli_parse_seed              (const char  *text,
                                                guint64     *out,
                                                GError     **error);
 
+/* --plot FILE and --plot-size WxH: checks the format and the folder, before
+ * any work starts. */
+gboolean      l2l_cli_parse_plot              (const char  *path,
+                                               const char  *size,
+                                               int         *width,
+                                               int         *height,
+                                               GError     **error);
+
 /* "1,50,100" → sorted unique steps within 0..max_step. */
 gboolean      l2l_cli_parse_steps             (const char  *flag,
                                                const char  *text,

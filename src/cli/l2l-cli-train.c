@@ -8,6 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "l2l-chart-export.h"
+#include "l2l-chart-results.h"
 #include "l2l-cli-experiment.h"
 #include "l2l-cli-job.h"
 #include "l2l-cli.h"
@@ -16,7 +18,7 @@
 typedef struct {
   char *task, *problem, *epochs, *batch, *steps, *unroll, *weights, *meta_lr, *clip;
   char *eval_every, *eval_runs, *seed, *layers, *hidden, *preprocess, *output_scale;
-  char *threads, *out, *resume, *history;
+  char *threads, *out, *resume, *history, *plot, *plot_size;
 } TrainArgs;
 
 typedef struct {
@@ -25,6 +27,9 @@ typedef struct {
   char       *resume_out;
   GString    *history_csv;
   char       *history_path;
+  char       *plot_path;
+  int         plot_width;
+  int         plot_height;
   gboolean    live;          /* stderr is a terminal */
   GError     *save_error;
   GCancellable *cancellable;
@@ -42,10 +47,28 @@ resume_path_for (const char *out)
 }
 
 static gboolean
+write_plot (TrainJob  *job,
+            GError   **error)
+{
+  g_autoptr(L2lChart) chart = NULL;
+  g_autofree char *title = NULL;
+  const L2lTrainRecord *history;
+  guint n;
+
+  title = g_strdup_printf ("Meta-training on %s",
+                           l2l_task_get_spec (l2l_trainer_get_config (job->trainer)->task));
+  chart = l2l_chart_new (title, "epoch", "loss", TRUE);
+  history = l2l_trainer_get_history (job->trainer, &n);
+  l2l_chart_add_train_history (chart, history, n, "meta-loss", "held-out loss");
+  return l2l_chart_export (chart, job->plot_path, job->plot_width, job->plot_height, error);
+}
+
+static gboolean
 save_all (TrainJob  *job,
           GError   **error)
 {
   return l2l_trainer_save_best (job->trainer, job->out, error) &&
+         (job->plot_path == NULL || write_plot (job, error)) &&
          l2l_trainer_save_resume (job->trainer, job->resume_out, error) &&
          (job->history_path == NULL ||
           l2l_file_write_atomic (job->history_path, job->history_csv->str,
@@ -204,7 +227,8 @@ free_args (TrainArgs *args)
     &args->task, &args->problem, &args->epochs, &args->batch, &args->steps, &args->unroll,
     &args->weights, &args->meta_lr, &args->clip, &args->eval_every, &args->eval_runs,
     &args->seed, &args->layers, &args->hidden, &args->preprocess, &args->output_scale,
-    &args->threads, &args->out, &args->resume, &args->history,
+    &args->threads, &args->out, &args->resume, &args->history, &args->plot,
+    &args->plot_size,
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
@@ -283,6 +307,10 @@ l2l_cli_train (int   argc,
       "Go on from a resume file, with its settings", "FILE" },
     { "history", 0, 0, G_OPTION_ARG_FILENAME, &args.history,
       "Write the per-epoch curve as CSV epoch,meta_loss,eval_loss,seconds", "FILE" },
+    { "plot", 0, 0, G_OPTION_ARG_FILENAME, &args.plot,
+      "Draw meta-loss and held-out loss per epoch as .png, .svg or .pdf", "FILE" },
+    { "plot-size", 0, 0, G_OPTION_ARG_STRING, &args.plot_size,
+      "Size of --plot (default: 1000x650)", "WxH" },
     { NULL },
   };
 
@@ -311,7 +339,7 @@ l2l_cli_train (int   argc,
   if (args.resume != NULL && setting_given_with_resume (&args) != NULL)
     {
       l2l_cli_error ("train", "%s: with --resume the settings come from the resume file; "
-                     "only --epochs, --threads, --out and --history may be given",
+                     "only --epochs, --threads, --out, --history and --plot may be given",
                      setting_given_with_resume (&args));
       status = L2L_EXIT_USAGE;
       goto out;
@@ -320,6 +348,7 @@ l2l_cli_train (int   argc,
   job.out = args.out;
   job.resume_out = resume_path_for (args.out);
   job.history_path = args.history;
+  job.plot_path = args.plot;
   job.live = isatty (STDERR_FILENO);
   if (args.resume != NULL)
     {
@@ -348,7 +377,9 @@ l2l_cli_train (int   argc,
     }
   if (!l2l_file_check_writable (job.out, &error) ||
       !l2l_file_check_writable (job.resume_out, &error) ||
-      (job.history_path && !l2l_file_check_writable (job.history_path, &error)))
+      (job.history_path && !l2l_file_check_writable (job.history_path, &error)) ||
+      !l2l_cli_parse_plot (args.plot, args.plot_size, &job.plot_width, &job.plot_height,
+                           &error))
     {
       l2l_cli_error ("train", "%s", error->message);
       status = L2L_EXIT_USAGE;

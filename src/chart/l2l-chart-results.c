@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "l2l-chart"
+
+#include "config.h"
+
+#include <math.h>
+
+#include "l2l-chart-results.h"
+
+void
+l2l_chart_add_compare_result (L2lChart               *chart,
+                              const L2lCompareResult *result)
+{
+  for (guint i = 0; i < result->n_entries; i++)
+    {
+      const L2lCompareEntry *entry = &result->entries[i];
+      L2lChartSeries *series = l2l_chart_add_series (chart, entry->label, i, TRUE);
+
+      for (guint t = 0; t <= result->steps; t++)
+        l2l_chart_series_append (series, t, entry->stats.mean[t], entry->stats.q25[t],
+                                 entry->stats.q75[t]);
+    }
+}
+
+void
+l2l_chart_add_train_history (L2lChart             *chart,
+                             const L2lTrainRecord *history,
+                             guint                 n,
+                             const char           *meta_name,
+                             const char           *eval_name)
+{
+  L2lChartSeries *meta = l2l_chart_add_series (chart, meta_name, 0, FALSE);
+  L2lChartSeries *eval = l2l_chart_add_series (chart, eval_name, 1, FALSE);
+
+  for (guint i = 0; i < n; i++)
+    {
+      if (!isnan (history[i].meta_loss))
+        l2l_chart_series_append (meta, history[i].epoch, history[i].meta_loss, NAN, NAN);
+      if (!isnan (history[i].eval_loss))
+        l2l_chart_series_append (eval, history[i].epoch, history[i].eval_loss, NAN, NAN);
+    }
+}

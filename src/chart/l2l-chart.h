@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <cairo.h>
+#include <glib.h>
+
+#include "l2l-chart-axis.h"
+
+G_BEGIN_DECLS
+
+/* A chart as plain data: series of points with an optional band, axis labels,
+ * a title. Front ends fill it; l2l_chart_render draws it the same on a widget,
+ * a PNG, an SVG or a PDF. Non-finite points (and ≤ 0 on a log axis) are gaps. */
+typedef struct {
+  char    *name;
+  guint    color;      /* index into the palette */
+  gboolean faded;      /* an earlier run, drawn light behind the current one */
+  GArray  *x;          /* double */
+  GArray  *y;          /* the line: mean, or the one value */
+  GArray  *lo;         /* band (e.g. 25 % quantile), or NULL */
+  GArray  *hi;         /* band (e.g. 75 % quantile), or NULL */
+} L2lChartSeries;
+
+typedef struct {
+  char      *title;
+  char      *x_label;
+  char      *y_label;
+  gboolean   log_y;
+  GPtrArray *series;   /* L2lChartSeries */
+} L2lChart;
+
+/* Where render put things, for hover readouts and tests. */
+typedef struct {
+  double  plot_x, plot_y, plot_width, plot_height;   /* in device units */
+  L2lAxis x_axis;
+  L2lAxis y_axis;
+} L2lChartLayout;
+
+L2lChart       *l2l_chart_new            (const char *title,
+                                          const char *x_label,
+                                          const char *y_label,
+                                          gboolean    log_y);
+void            l2l_chart_free           (L2lChart   *chart);
+void            l2l_chart_clear          (L2lChart   *chart);
+L2lChartSeries *l2l_chart_add_series     (L2lChart   *chart,
+                                          const char *name,
+                                          guint       color,
+                                          gboolean    with_band);
+void            l2l_chart_series_append  (L2lChartSeries *series,
+                                          double          x,
+                                          double          y,
+                                          double          lo,
+                                          double          hi);
+/* Marks every series faded and renames it "NAME · SUFFIX": an earlier run. */
+void            l2l_chart_fade_all       (L2lChart   *chart,
+                                          const char *suffix);
+/* Drops faded series. */
+void            l2l_chart_remove_faded   (L2lChart   *chart);
+guint           l2l_chart_count_series   (const L2lChart *chart,
+                                          gboolean        faded);
+
+/* The Okabe–Ito palette, distinguishable with every common colour-vision
+ * deficiency; @index wraps. */
+void            l2l_chart_palette        (guint   index,
+                                          double *r,
+                                          double *g,
+                                          double *b);
+
+void            l2l_chart_compute_layout (const L2lChart *chart,
+                                          cairo_t        *cr,
+                                          double          width,
+                                          double          height,
+                                          L2lChartLayout *layout);
+void            l2l_chart_render         (const L2lChart *chart,
+                                          cairo_t        *cr,
+                                          double          width,
+                                          double          height);
+/* A vertical cursor at data x @x with each series' value there, as the
+ * widget shows under the pointer. */
+void            l2l_chart_render_readout (const L2lChart       *chart,
+                                          cairo_t              *cr,
+                                          const L2lChartLayout *layout,
+                                          double                x);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (L2lChart, l2l_chart_free)
+
+G_END_DECLS

@@ -1,0 +1,317 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <gio/gio.h>
+#include <math.h>
+#include <string.h>
+
+#include "l2l-chart-export.h"
+#include "l2l-chart.h"
+#include "test-util.h"
+
+#define WIDTH 480
+#define HEIGHT 320
+
+static void
+test_linear_ticks (void)
+{
+  L2lAxis axis;
+
+  l2l_axis_fit (&axis, FALSE, 0, 100, 6);
+  g_assert_cmpfloat (axis.min, ==, 0);
+  g_assert_cmpfloat (axis.max, ==, 100);
+  g_assert_cmpuint (axis.n_ticks, ==, 6);
+  g_assert_cmpfloat (axis.ticks[1], ==, 20);
+  l2l_axis_fit (&axis, FALSE, 0.13, 0.87, 5);
+  g_assert_cmpfloat_with_epsilon (axis.min, 0.0, 1e-12);
+  g_assert_cmpfloat_with_epsilon (axis.max, 1.0, 1e-12);
+  g_assert_cmpfloat_with_epsilon (axis.ticks[1], 0.2, 1e-12);
+  g_assert_cmpfloat (l2l_axis_normalize (&axis, 0.5), ==, 0.5);
+  l2l_axis_fit (&axis, FALSE, 3, 3, 5);   /* one value: a range around it */
+  g_assert_cmpfloat (axis.min, <, 3);
+  g_assert_cmpfloat (axis.max, >, 3);
+}
+
+static void
+test_log_ticks (void)
+{
+  L2lAxis axis;
+  char label[32];
+
+  l2l_axis_fit (&axis, TRUE, 2e-3, 40, 8);
+  g_assert_cmpfloat_with_epsilon (axis.min, 1e-3, 1e-15);
+  g_assert_cmpfloat_with_epsilon (axis.max, 100, 1e-9);
+  g_assert_cmpuint (axis.n_ticks, ==, 6);
+  g_assert_cmpfloat_with_epsilon (l2l_axis_normalize (&axis, 0.1), 0.4, 1e-12);
+  g_assert_true (isnan (l2l_axis_normalize (&axis, 0.0)));
+  g_assert_true (isnan (l2l_axis_normalize (&axis, NAN)));
+  l2l_axis_format_tick (&axis, 1e-3, label, sizeof label);
+  g_assert_cmpstr (label, ==, "10⁻³");
+  l2l_axis_format_tick (&axis, 100, label, sizeof label);
+  g_assert_cmpstr (label, ==, "100");
+  l2l_axis_format_tick (&axis, 1e6, label, sizeof label);
+  g_assert_cmpstr (label, ==, "10⁶");
+
+  l2l_axis_fit (&axis, TRUE, 0.3, 3, 8);   /* little more than a decade: 2 and 5 too */
+  g_assert_cmpfloat_with_epsilon (axis.min, 0.1, 1e-15);
+  g_assert_cmpfloat_with_epsilon (axis.max, 10, 1e-12);
+  g_assert_cmpuint (axis.n_ticks, ==, 7);
+  g_assert_cmpfloat_with_epsilon (axis.ticks[1], 0.2, 1e-15);
+
+  l2l_axis_fit (&axis, TRUE, 1e-30, 1e30, 6);   /* many decades: every k-th */
+  g_assert_cmpuint (axis.n_ticks, <=, 7);
+}
+
+typedef struct {
+  cairo_surface_t *surface;
+  cairo_t         *cr;
+  L2lChartLayout   layout;
+} Canvas;
+
+static void
+canvas_render (Canvas         *canvas,
+               const L2lChart *chart)
+{
+  canvas->surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, WIDTH, HEIGHT);
+  canvas->cr = cairo_create (canvas->surface);
+  l2l_chart_render (chart, canvas->cr, WIDTH, HEIGHT);
+  l2l_chart_compute_layout (chart, canvas->cr, WIDTH, HEIGHT, &canvas->layout);
+  cairo_surface_flush (canvas->surface);
+}
+
+static void
+canvas_clear (Canvas *canvas)
+{
+  cairo_destroy (canvas->cr);
+  cairo_surface_destroy (canvas->surface);
+}
+
+static void
+pixel (Canvas *canvas,
+       int     x,
+       int     y,
+       int    *r,
+       int    *g,
+       int    *b)
+{
+  const guint8 *data = cairo_image_surface_get_data (canvas->surface);
+  guint32 value = *(const guint32 *) (data + y * cairo_image_surface_get_stride (canvas->surface) + 4 * x);
+
+  *r = (value >> 16) & 0xff;
+  *g = (value >> 8) & 0xff;
+  *b = value & 0xff;
+}
+
+/* Is the palette's first colour (blue 0072B2) within a few pixels of (x, y)? */
+static gboolean
+blue_near (Canvas *canvas,
+           double  x,
+           double  y)
+{
+  for (int dy = -2; dy <= 2; dy++)
+    for (int dx = -2; dx <= 2; dx++)
+      {
+        int r, g, b;
+        pixel (canvas, (int) x + dx, (int) y + dy, &r, &g, &b);
+        if (r < 40 && g > 80 && g < 150 && b > 140 && b < 210)
+          return TRUE;
+      }
+  return FALSE;
+}
+
+static void
+to_pixel (Canvas *canvas,
+          double  x,
+          double  y,
+          double *px,
+          double *py)
+{
+  *px = canvas->layout.plot_x + l2l_axis_normalize (&canvas->layout.x_axis, x) * canvas->layout.plot_width;
+  *py = canvas->layout.plot_y + (1 - l2l_axis_normalize (&canvas->layout.y_axis, y)) * canvas->layout.plot_height;
+}
+
+static void
+test_series_lands (void)
+{
+  g_autoptr(L2lChart) chart = l2l_chart_new ("t", "step", "loss", TRUE);
+  L2lChartSeries *series = l2l_chart_add_series (chart, "a", 0, FALSE);
+  Canvas canvas;
+  double px, py;
+
+  /* a falling line from (0, 100) to (100, 0.01), straight on a log axis */
+  for (int t = 0; t <= 100; t++)
+    l2l_chart_series_append (series, t, 100 * pow (1e-4, t / 100.0), NAN, NAN);
+  canvas_render (&canvas, chart);
+  g_assert_cmpfloat_with_epsilon (canvas.layout.y_axis.min, 0.01, 1e-12);
+  g_assert_cmpfloat_with_epsilon (canvas.layout.y_axis.max, 100, 1e-9);
+  for (int t = 10; t <= 90; t += 20)
+    {
+      to_pixel (&canvas, t, 100 * pow (1e-4, t / 100.0), &px, &py);
+      g_assert_true (blue_near (&canvas, px, py));
+      /* and nowhere off the line */
+      g_assert_false (blue_near (&canvas, px, py - 30));
+    }
+  canvas_clear (&canvas);
+}
+
+static void
+test_legend_and_band (void)
+{
+  g_autoptr(L2lChart) chart = l2l_chart_new (NULL, NULL, NULL, FALSE);
+  L2lChartSeries *series = l2l_chart_add_series (chart, "adam", 0, TRUE);
+  Canvas canvas;
+  gboolean swatch = FALSE;
+  double px, py;
+  int r, g, b;
+
+  for (int t = 0; t <= 10; t++)
+    l2l_chart_series_append (series, t, 1.0, 0.5, 1.5);
+  canvas_render (&canvas, chart);
+  /* the legend swatch sits in the top-right corner of the plot, above the band */
+  for (int y = (int) canvas.layout.plot_y; y < canvas.layout.plot_y + 30; y++)
+    for (int x = (int) (canvas.layout.plot_x + canvas.layout.plot_width - 80);
+         x < canvas.layout.plot_x + canvas.layout.plot_width; x++)
+      swatch |= blue_near (&canvas, x, y);
+  g_assert_true (swatch);
+  /* the band is a light tint of the series colour, between 0.5 and 1.5 */
+  to_pixel (&canvas, 5, 0.75, &px, &py);
+  pixel (&canvas, (int) px, (int) py, &r, &g, &b);
+  g_assert_cmpint (b, >, r + 20);
+  g_assert_cmpint (b, <, 255);
+  to_pixel (&canvas, 5, 1.75, &px, &py);
+  pixel (&canvas, (int) px, (int) py, &r, &g, &b);
+  g_assert_cmpint (b, ==, r);    /* outside the band: grey or white */
+  canvas_clear (&canvas);
+}
+
+static void
+test_empty (void)
+{
+  g_autoptr(L2lChart) chart = l2l_chart_new ("Nothing", "x", "y", TRUE);
+  Canvas canvas;
+  int dark = 0;
+
+  canvas_render (&canvas, chart);
+  /* "No data yet" in the middle of the plot */
+  for (int y = HEIGHT / 2 - 20; y < HEIGHT / 2 + 20; y++)
+    for (int x = WIDTH / 2 - 60; x < WIDTH / 2 + 60; x++)
+      {
+        int r, g, b;
+        pixel (&canvas, x, y, &r, &g, &b);
+        dark += r < 180;
+      }
+  g_assert_cmpint (dark, >, 20);
+  g_assert_cmpuint (canvas.layout.y_axis.n_ticks, >, 0);
+  canvas_clear (&canvas);
+}
+
+static void
+test_single_point_and_gaps (void)
+{
+  g_autoptr(L2lChart) chart = l2l_chart_new (NULL, NULL, NULL, FALSE);
+  L2lChartSeries *series = l2l_chart_add_series (chart, "a", 0, FALSE);
+  Canvas canvas;
+  double px, py;
+
+  /* x = 0 and 10 are lone points around a gap; 20 … 30 is a line. */
+  l2l_chart_series_append (series, 0, 1, NAN, NAN);
+  l2l_chart_series_append (series, 5, NAN, NAN, NAN);
+  l2l_chart_series_append (series, 10, 1, NAN, NAN);
+  l2l_chart_series_append (series, 15, INFINITY, NAN, NAN);
+  l2l_chart_series_append (series, 20, 1, NAN, NAN);
+  l2l_chart_series_append (series, 30, 1, NAN, NAN);
+  l2l_chart_series_append (series, 40, 2, NAN, NAN);
+  canvas_render (&canvas, chart);
+  to_pixel (&canvas, 10, 1, &px, &py);
+  g_assert_true (blue_near (&canvas, px, py));          /* the dot */
+  to_pixel (&canvas, 7, 1, &px, &py);
+  g_assert_false (blue_near (&canvas, px, py));         /* no line across the NaN */
+  to_pixel (&canvas, 25, 1, &px, &py);
+  g_assert_true (blue_near (&canvas, px, py));          /* the line */
+  g_assert_cmpfloat (canvas.layout.y_axis.max, >=, 2);  /* inf did not stretch the axis */
+  g_assert_cmpfloat (canvas.layout.y_axis.max, <, 10);
+  canvas_clear (&canvas);
+}
+
+static void
+test_faded_runs (void)
+{
+  g_autoptr(L2lChart) chart = l2l_chart_new (NULL, NULL, NULL, FALSE);
+
+  l2l_chart_add_series (chart, "adam", 0, TRUE);
+  l2l_chart_fade_all (chart, "run 1");
+  l2l_chart_add_series (chart, "adam", 0, TRUE);
+  g_assert_cmpuint (l2l_chart_count_series (chart, TRUE), ==, 1);
+  g_assert_cmpuint (l2l_chart_count_series (chart, FALSE), ==, 1);
+  g_assert_cmpstr (((L2lChartSeries *) chart->series->pdata[0])->name, ==, "adam · run 1");
+  l2l_chart_remove_faded (chart);
+  g_assert_cmpuint (chart->series->len, ==, 1);
+}
+
+static L2lChart *
+sample_chart (void)
+{
+  L2lChart *chart = l2l_chart_new ("Loss", "step", "loss", TRUE);
+  L2lChartSeries *series = l2l_chart_add_series (chart, "sgd", 0, TRUE);
+
+  for (int t = 0; t <= 50; t++)
+    l2l_chart_series_append (series, t, 10.0 / (t + 1), 5.0 / (t + 1), 20.0 / (t + 1));
+  return chart;
+}
+
+static void
+test_exports (void)
+{
+  g_autoptr(L2lChart) chart = sample_chart ();
+  g_autofree char *dir = test_util_make_tmpdir ();
+  g_autofree char *png = g_build_filename (dir, "c.png", NULL);
+  g_autofree char *svg = g_build_filename (dir, "c.SVG", NULL);
+  g_autofree char *pdf = g_build_filename (dir, "c.pdf", NULL);
+  g_autofree char *bad = g_build_filename (dir, "c.gif", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+  cairo_surface_t *image;
+  gsize length;
+
+  g_assert_true (l2l_chart_export (chart, png, 640, 400, &error));
+  g_assert_no_error (error);
+  image = cairo_image_surface_create_from_png (png);
+  g_assert_cmpint (cairo_surface_status (image), ==, CAIRO_STATUS_SUCCESS);
+  g_assert_cmpint (cairo_image_surface_get_width (image), ==, 640);
+  g_assert_cmpint (cairo_image_surface_get_height (image), ==, 400);
+  cairo_surface_destroy (image);
+
+  g_assert_true (l2l_chart_export (chart, svg, 640, 400, &error));
+  g_assert_true (g_file_get_contents (svg, &contents, &length, NULL));
+  g_assert_nonnull (strstr (contents, "<svg"));
+  g_assert_nonnull (strstr (contents, "width=\"640\""));
+  g_assert_nonnull (strstr (contents, "</svg>"));
+  g_clear_pointer (&contents, g_free);
+
+  g_assert_true (l2l_chart_export (chart, pdf, 640, 400, &error));
+  g_assert_true (g_file_get_contents (pdf, &contents, &length, NULL));
+  g_assert_true (g_str_has_prefix (contents, "%PDF-"));
+  g_assert_cmpuint (length, >, 32);
+  g_assert_nonnull (g_strstr_len (contents + length - 32, 32, "%%EOF"));
+
+  g_assert_false (l2l_chart_export (chart, bad, 640, 400, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_assert_cmpuint (test_util_count_entries (dir), ==, 3);   /* no temporaries */
+  test_util_remove_tree (dir);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/chart/axis/linear-ticks", test_linear_ticks);
+  g_test_add_func ("/chart/axis/log-ticks", test_log_ticks);
+  g_test_add_func ("/chart/render/series-lands", test_series_lands);
+  g_test_add_func ("/chart/render/legend-and-band", test_legend_and_band);
+  g_test_add_func ("/chart/render/empty", test_empty);
+  g_test_add_func ("/chart/render/single-point-and-gaps", test_single_point_and_gaps);
+  g_test_add_func ("/chart/model/faded-runs", test_faded_runs);
+  g_test_add_func ("/chart/export", test_exports);
+  return g_test_run ();
+}
