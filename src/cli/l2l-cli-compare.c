@@ -149,7 +149,7 @@ l2l_cli_compare (int   argc,
 
 out:
   l2l_compare_result_free (job.result);
-  l2l_cli_compare_config_clear (&job.config);
+  l2l_compare_config_clear (&job.config);
   l2l_cli_experiment_clear (&args);
   return status;
 }

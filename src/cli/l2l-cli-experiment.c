@@ -343,16 +343,6 @@ l2l_cli_experiment_build (const L2lCliExperiment  *args,
 }
 
 void
-l2l_cli_compare_config_clear (L2lCompareConfig *config)
-{
-  for (guint i = 0; i < config->n_optimizers; i++)
-    l2l_optimizer_spec_clear (&config->optimizers[i]);
-  g_clear_pointer (&config->optimizers, g_free);
-  config->n_optimizers = 0;
-  g_clear_pointer (&config->task, l2l_task_unref);
-}
-
-void
 l2l_cli_experiment_clear (L2lCliExperiment *args)
 {
   g_free (args->task);

@@ -33,7 +33,6 @@ gboolean      l2l_cli_experiment_build        (const L2lCliExperiment  *args,
                                                L2lCompareConfig        *config,
                                                GError                 **error);
 void          l2l_cli_experiment_clear        (L2lCliExperiment *args);
-void          l2l_cli_compare_config_clear    (L2lCompareConfig *config);
 
 /* Whole numbers, numbers and seeds of a flag; NULL @text leaves @out as is. */
 gboolean      l2l_cli_parse_count             (const char  *flag,

@@ -25,7 +25,6 @@ typedef struct {
   L2lTrainer *trainer;
   char       *out;
   char       *resume_out;
-  GString    *history_csv;
   char       *history_path;
   char       *plot_path;
   int         plot_width;
@@ -64,32 +63,25 @@ write_plot (TrainJob  *job,
 }
 
 static gboolean
+write_history (TrainJob  *job,
+               GError   **error)
+{
+  guint n;
+  const L2lTrainRecord *history = l2l_trainer_get_history (job->trainer, &n);
+  gsize length;
+  g_autofree char *csv = l2l_results_history_to_csv (history, n, &length);
+
+  return l2l_file_write_atomic (job->history_path, csv, length, error);
+}
+
+static gboolean
 save_all (TrainJob  *job,
           GError   **error)
 {
   return l2l_trainer_save_best (job->trainer, job->out, error) &&
          (job->plot_path == NULL || write_plot (job, error)) &&
          l2l_trainer_save_resume (job->trainer, job->resume_out, error) &&
-         (job->history_path == NULL ||
-          l2l_file_write_atomic (job->history_path, job->history_csv->str,
-                                 job->history_csv->len, error));
-}
-
-static void
-append_history (GString              *csv,
-                const L2lTrainRecord *record)
-{
-  char meta[G_ASCII_DTOSTR_BUF_SIZE], eval[G_ASCII_DTOSTR_BUF_SIZE];
-
-  if (isnan (record->meta_loss))
-    meta[0] = '\0';
-  else
-    g_ascii_formatd (meta, sizeof meta, "%.9g", record->meta_loss);
-  if (isnan (record->eval_loss))
-    eval[0] = '\0';
-  else
-    g_ascii_formatd (eval, sizeof eval, "%.9g", record->eval_loss);
-  g_string_append_printf (csv, "%u,%s,%s,%.4f\n", record->epoch, meta, eval, record->seconds);
+         (job->history_path == NULL || write_history (job, error));
 }
 
 static void
@@ -101,7 +93,6 @@ on_progress (L2lTrainer             *trainer,
   const L2lTrainRecord *record = progress->record;
   guint epoch = record->epoch;
 
-  append_history (job->history_csv, record);
   /* Save at every evaluation: a crash loses at most eval-every epochs. */
   if (!isnan (record->eval_loss) && job->save_error == NULL &&
       !save_all (job, &job->save_error))
@@ -386,14 +377,6 @@ l2l_cli_train (int   argc,
       goto out;
     }
 
-  job.history_csv = g_string_new ("epoch,meta_loss,eval_loss,seconds\n");
-  {
-    guint n;
-    const L2lTrainRecord *history = l2l_trainer_get_history (job.trainer, &n);
-    for (guint i = 0; i < n; i++)
-      append_history (job.history_csv, &history[i]);
-  }
-
   if (!l2l_cli_run_job (train_job, &job, &error))
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -424,8 +407,6 @@ out:
   l2l_trainer_free (job.trainer);
   if (args.resume == NULL)
     g_clear_pointer (&config.task, l2l_task_unref);
-  if (job.history_csv != NULL)
-    g_string_free (job.history_csv, TRUE);
   g_free (job.resume_out);
   free_args (&args);
   return status;

@@ -173,7 +173,7 @@ out:
   for (guint i = 0; job.results && i < job.config.n_optimizers; i++)
     l2l_tune_result_free (job.results[i]);
   g_free (job.results);
-  l2l_cli_compare_config_clear (&job.config);
+  l2l_compare_config_clear (&job.config);
   l2l_cli_experiment_clear (&args);
   return status;
 }

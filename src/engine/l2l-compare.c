@@ -22,6 +22,16 @@ l2l_compare_config_init (L2lCompareConfig *config)
   l2l_tune_config_init_defaults (&config->tune);
 }
 
+void
+l2l_compare_config_clear (L2lCompareConfig *config)
+{
+  for (guint i = 0; i < config->n_optimizers; i++)
+    l2l_optimizer_spec_clear (&config->optimizers[i]);
+  g_clear_pointer (&config->optimizers, g_free);
+  config->n_optimizers = 0;
+  g_clear_pointer (&config->task, l2l_task_unref);
+}
+
 gboolean
 l2l_compare_config_validate (const L2lCompareConfig  *config,
                              GError                 **error)

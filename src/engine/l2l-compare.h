@@ -62,6 +62,8 @@ typedef void (*L2lCompareProgressFunc) (const L2lCompareProgress *progress,
                                         gpointer                  user_data);
 
 void              l2l_compare_config_init     (L2lCompareConfig *config);
+/* Clears the optimizers and drops the task: for configs built by front ends. */
+void              l2l_compare_config_clear    (L2lCompareConfig *config);
 gboolean          l2l_compare_config_validate (const L2lCompareConfig *config,
                                                GError                **error);
 

@@ -1,0 +1,689 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "l2l-ui"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "l2l-experiment-panel.h"
+#include "l2l-weights-preview.h"
+
+typedef struct {
+  const L2lOptimizerInfo *info;
+  GtkCheckButton         *check;
+  GtkEntry               *rate;
+} HandRow;
+
+typedef struct {
+  char           *label;
+  L2lLstm        *net;
+  GtkCheckButton *check;
+} LearnedRow;
+
+struct _L2lExperimentPanel {
+  GtkBox               parent_instance;
+
+  GtkDropDown         *task_dropdown;
+  GtkGrid             *task_options_grid;
+  GtkGrid             *optimizers_grid;
+  GtkSpinButton       *steps_spin;
+  GtkSpinButton       *runs_spin;
+  GtkSpinButton       *seed_spin;
+  GtkSpinButton       *horizon_spin;
+  GtkSpinButton       *unroll_spin;
+  GtkDropDown         *weights_dropdown;
+  GtkEntry            *weights_entry;
+  L2lWeightsPreview   *weights_preview;
+  GtkSpinButton       *batch_spin;
+  GtkSpinButton       *epochs_spin;
+  GtkSpinButton       *meta_lr_spin;
+  GtkSpinButton       *layers_spin;
+  GtkSpinButton       *hidden_spin;
+  GtkLabel            *error_label;
+
+  const L2lTaskFamily *family;
+  GPtrArray           *option_widgets;   /* one per option of the family */
+  GPtrArray           *hand_rows;
+  GPtrArray           *learned_rows;
+  guint                n_grid_rows;      /* rows used in optimizers_grid */
+  char                *weights_spec;
+  gboolean             loading;          /* no "changed" while settings load */
+};
+
+G_DEFINE_FINAL_TYPE (L2lExperimentPanel, l2l_experiment_panel, GTK_TYPE_BOX)
+
+enum {
+  SIGNAL_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+/* The weight schemes, in the order of the drop-down. */
+static const char *const weight_schemes[] = { "uniform", "linear", "exp", "final", "list" };
+
+static void
+emit_changed (L2lExperimentPanel *self)
+{
+  if (!self->loading)
+    g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
+}
+
+static void
+mark_field (GtkWidget *widget,
+            gboolean   bad)
+{
+  if (bad)
+    gtk_widget_add_css_class (widget, "error");
+  else
+    gtk_widget_remove_css_class (widget, "error");
+}
+
+/* Task options, built from the family's option table. */
+
+static void
+clear_grid (GtkGrid *grid)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (grid))) != NULL)
+    gtk_grid_remove (grid, child);
+}
+
+static void
+build_task_options (L2lExperimentPanel *self)
+{
+  const L2lTaskFamily *const *families = l2l_task_families ();
+
+  self->family = families[gtk_drop_down_get_selected (self->task_dropdown)];
+  clear_grid (self->task_options_grid);
+  g_ptr_array_set_size (self->option_widgets, 0);
+
+  for (guint i = 0; i < self->family->n_options; i++)
+    {
+      const L2lOptionInfo *info = &self->family->options[i];
+      GtkWidget *label = gtk_label_new (info->key);
+      GtkWidget *field;
+
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      switch (info->type)
+        {
+        case L2L_OPTION_INT:
+          field = gtk_spin_button_new_with_range (info->min, info->max, 1);
+          gtk_spin_button_set_value (GTK_SPIN_BUTTON (field), g_ascii_strtod (info->default_value, NULL));
+          g_signal_connect_swapped (field, "value-changed", G_CALLBACK (emit_changed), self);
+          break;
+        case L2L_OPTION_DOUBLE:
+          field = gtk_entry_new ();
+          gtk_editable_set_text (GTK_EDITABLE (field), info->default_value);
+          g_signal_connect_swapped (field, "changed", G_CALLBACK (emit_changed), self);
+          break;
+        case L2L_OPTION_CHOICE:
+        default:
+          field = gtk_drop_down_new_from_strings ((const char *const *) info->choices);
+          for (guint c = 0; info->choices[c] != NULL; c++)
+            if (g_str_equal (info->choices[c], info->default_value))
+              gtk_drop_down_set_selected (GTK_DROP_DOWN (field), c);
+          g_signal_connect_swapped (field, "notify::selected", G_CALLBACK (emit_changed), self);
+          break;
+        }
+      gtk_widget_set_hexpand (field, TRUE);
+      gtk_widget_set_tooltip_text (field, info->help);
+      gtk_widget_set_tooltip_text (label, info->help);
+      gtk_grid_attach (self->task_options_grid, label, 0, (int) i, 1, 1);
+      gtk_grid_attach (self->task_options_grid, field, 1, (int) i, 1, 1);
+      g_ptr_array_add (self->option_widgets, field);
+    }
+}
+
+static char *
+option_value (const L2lOptionInfo *info,
+              GtkWidget           *field)
+{
+  switch (info->type)
+    {
+    case L2L_OPTION_INT:
+      return g_strdup_printf ("%d", gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (field)));
+    case L2L_OPTION_DOUBLE:
+      return g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (field))));
+    case L2L_OPTION_CHOICE:
+    default:
+      return g_strdup (info->choices[gtk_drop_down_get_selected (GTK_DROP_DOWN (field))]);
+    }
+}
+
+static char *
+task_spec (L2lExperimentPanel *self)
+{
+  GString *spec = g_string_new (self->family->name);
+
+  for (guint i = 0; i < self->family->n_options; i++)
+    {
+      g_autofree char *value = option_value (&self->family->options[i],
+                                             self->option_widgets->pdata[i]);
+      g_string_append_printf (spec, "%c%s=%s", i ? ',' : ':', self->family->options[i].key, value);
+    }
+  return g_string_free (spec, FALSE);
+}
+
+static void
+on_task_selected (L2lExperimentPanel *self)
+{
+  build_task_options (self);
+  emit_changed (self);
+}
+
+/* Optimizers. */
+
+static void
+add_hand_rows (L2lExperimentPanel *self)
+{
+  const L2lOptimizerInfo *const *infos = l2l_optimizer_infos ();
+
+  for (guint i = 0; infos[i] != NULL; i++)
+    {
+      HandRow *row = g_new0 (HandRow, 1);
+      char rate[G_ASCII_DTOSTR_BUF_SIZE];
+
+      row->info = infos[i];
+      row->check = GTK_CHECK_BUTTON (gtk_check_button_new_with_label (infos[i]->name));
+      gtk_check_button_set_active (row->check, TRUE);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (row->check), infos[i]->description);
+      row->rate = GTK_ENTRY (gtk_entry_new ());
+      gtk_editable_set_text (GTK_EDITABLE (row->rate), l2l_format_double (rate, infos[i]->default_lr));
+      gtk_editable_set_width_chars (GTK_EDITABLE (row->rate), 8);
+      gtk_widget_set_hexpand (GTK_WIDGET (row->rate), TRUE);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (row->rate),
+                                   _("Learning rate, or “tune” to pick it on a log grid"));
+      g_signal_connect_swapped (row->check, "toggled", G_CALLBACK (emit_changed), self);
+      g_signal_connect_swapped (row->rate, "changed", G_CALLBACK (emit_changed), self);
+      gtk_grid_attach (self->optimizers_grid, GTK_WIDGET (row->check), 0, (int) self->n_grid_rows, 1, 1);
+      gtk_grid_attach (self->optimizers_grid, GTK_WIDGET (row->rate), 1, (int) self->n_grid_rows++, 1, 1);
+      g_ptr_array_add (self->hand_rows, row);
+    }
+}
+
+static void
+learned_row_free (gpointer data)
+{
+  LearnedRow *row = data;
+
+  g_free (row->label);
+  l2l_lstm_unref (row->net);
+  g_free (row);
+}
+
+void
+l2l_experiment_panel_add_learned (L2lExperimentPanel *self,
+                                  const char         *label,
+                                  L2lLstm            *net)
+{
+  LearnedRow *row = g_new0 (LearnedRow, 1);
+  GtkWidget *kind = gtk_label_new (_("learned"));
+
+  row->label = g_strdup (label);
+  row->net = l2l_lstm_ref (net);
+  row->check = GTK_CHECK_BUTTON (gtk_check_button_new_with_label (label));
+  gtk_check_button_set_active (row->check, TRUE);
+  gtk_label_set_xalign (GTK_LABEL (kind), 0);
+  gtk_widget_add_css_class (kind, "dim-label");
+  g_signal_connect_swapped (row->check, "toggled", G_CALLBACK (emit_changed), self);
+  gtk_grid_attach (self->optimizers_grid, GTK_WIDGET (row->check), 0, (int) self->n_grid_rows, 1, 1);
+  gtk_grid_attach (self->optimizers_grid, kind, 1, (int) self->n_grid_rows++, 1, 1);
+  g_ptr_array_add (self->learned_rows, row);
+  emit_changed (self);
+}
+
+/* Loss weights. */
+
+static gboolean
+update_weights (L2lExperimentPanel  *self,
+                GError             **error)
+{
+  guint scheme = gtk_drop_down_get_selected (self->weights_dropdown);
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->weights_entry));
+  guint steps = (guint) gtk_spin_button_get_value_as_int (self->horizon_spin);
+  g_autoptr(L2lLossWeights) weights = NULL;
+
+  g_free (self->weights_spec);
+  if (g_str_equal (weight_schemes[scheme], "exp"))
+    self->weights_spec = g_strdup_printf ("exp:%s", text);
+  else if (g_str_equal (weight_schemes[scheme], "list"))
+    self->weights_spec = g_strdup (text);
+  else
+    self->weights_spec = g_strdup (weight_schemes[scheme]);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->weights_entry),
+                            g_str_equal (weight_schemes[scheme], "exp") ||
+                            g_str_equal (weight_schemes[scheme], "list"));
+
+  weights = l2l_loss_weights_new (self->weights_spec, steps, error);
+  mark_field (GTK_WIDGET (self->weights_entry), weights == NULL);
+  l2l_weights_preview_set_weights (self->weights_preview, weights ? weights->values : NULL,
+                                   weights ? weights->steps : 0);
+  return weights != NULL;
+}
+
+static void
+on_weights_changed (L2lExperimentPanel *self)
+{
+  update_weights (self, NULL);
+  emit_changed (self);
+}
+
+/* Configs. */
+
+static gboolean
+fail (GError     **error,
+      GtkWidget   *field,
+      const char  *format,
+      ...) G_GNUC_PRINTF (3, 4);
+
+static gboolean
+fail (GError     **error,
+      GtkWidget   *field,
+      const char  *format,
+      ...)
+{
+  va_list args;
+
+  if (field != NULL)
+    mark_field (field, TRUE);
+  va_start (args, format);
+  if (error != NULL && *error == NULL)
+    *error = g_error_new_valist (L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION, format, args);
+  va_end (args);
+  return FALSE;
+}
+
+static L2lTask *
+build_task (L2lExperimentPanel  *self,
+            GError             **error)
+{
+  g_autofree char *spec = task_spec (self);
+
+  for (guint i = 0; i < self->option_widgets->len; i++)
+    mark_field (self->option_widgets->pdata[i], FALSE);
+  return l2l_task_new_from_spec (spec, error);
+}
+
+gboolean
+l2l_experiment_panel_build_compare (L2lExperimentPanel  *self,
+                                    L2lCompareConfig    *config,
+                                    GError             **error)
+{
+  guint n = self->hand_rows->len + self->learned_rows->len;
+
+  l2l_compare_config_init (config);
+  config->steps = (guint) gtk_spin_button_get_value_as_int (self->steps_spin);
+  config->runs = (guint) gtk_spin_button_get_value_as_int (self->runs_spin);
+  config->seed = (guint64) gtk_spin_button_get_value (self->seed_spin);
+  config->optimizers = g_new0 (L2lOptimizerSpec, MAX (n, 1));
+
+  for (guint i = 0; i < self->hand_rows->len; i++)
+    {
+      HandRow *row = self->hand_rows->pdata[i];
+      g_autofree char *rate = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (row->rate))));
+      L2lOptimizerSpec *spec = &config->optimizers[config->n_optimizers];
+
+      mark_field (GTK_WIDGET (row->rate), FALSE);
+      if (!gtk_check_button_get_active (row->check))
+        continue;
+      l2l_optimizer_spec_init (spec, row->info);
+      config->n_optimizers++;
+      if (g_ascii_strcasecmp (rate, "tune") == 0)
+        spec->tune = TRUE;
+      else if (!l2l_parse_double (rate, &spec->lr) || spec->lr <= 0.0)
+        return fail (error, GTK_WIDGET (row->rate),
+                     _("%s: “%s” is not a learning rate above 0 or “tune”"), row->info->name, rate);
+    }
+  for (guint i = 0; i < self->learned_rows->len; i++)
+    {
+      LearnedRow *row = self->learned_rows->pdata[i];
+      if (gtk_check_button_get_active (row->check))
+        l2l_optimizer_spec_init_learned (&config->optimizers[config->n_optimizers++],
+                                         row->label, row->net);
+    }
+  if (config->n_optimizers == 0)
+    return fail (error, NULL, _("Choose at least one optimizer."));
+  if ((config->task = build_task (self, error)) == NULL)
+    return FALSE;
+  return l2l_compare_config_validate (config, error);
+}
+
+gboolean
+l2l_experiment_panel_build_train (L2lExperimentPanel  *self,
+                                  L2lTrainConfig      *config,
+                                  GError             **error)
+{
+  l2l_train_config_init_defaults (config);
+  config->steps = (guint) gtk_spin_button_get_value_as_int (self->horizon_spin);
+  config->unroll = (guint) gtk_spin_button_get_value_as_int (self->unroll_spin);
+  config->batch = (guint) gtk_spin_button_get_value_as_int (self->batch_spin);
+  config->epochs = (guint) gtk_spin_button_get_value_as_int (self->epochs_spin);
+  config->meta_lr = gtk_spin_button_get_value (self->meta_lr_spin);
+  config->lstm.layers = (guint) gtk_spin_button_get_value_as_int (self->layers_spin);
+  config->lstm.hidden = (guint) gtk_spin_button_get_value_as_int (self->hidden_spin);
+  config->seed = (guint64) gtk_spin_button_get_value (self->seed_spin);
+  config->eval_every = MAX (1, MIN (10, config->epochs / 20));
+  mark_field (GTK_WIDGET (self->unroll_spin), config->unroll > config->steps);
+  if (config->unroll > config->steps)
+    return fail (error, NULL, _("Unroll K (%u) cannot be longer than the horizon T (%u)."),
+                 config->unroll, config->steps);
+  if (!update_weights (self, error))
+    return FALSE;
+  config->weights = self->weights_spec;
+  if ((config->task = build_task (self, error)) == NULL)
+    return FALSE;
+  return l2l_train_config_validate (config, error);
+}
+
+void
+l2l_experiment_panel_show_error (L2lExperimentPanel *self,
+                                 const char         *message)
+{
+  gtk_label_set_text (self->error_label, message ? message : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->error_label), message != NULL);
+}
+
+const char *
+l2l_experiment_panel_get_error (L2lExperimentPanel *self)
+{
+  return gtk_widget_get_visible (GTK_WIDGET (self->error_label))
+         ? gtk_label_get_text (self->error_label) : NULL;
+}
+
+/* Settings. */
+
+static void
+load_task (L2lExperimentPanel *self,
+           const char         *spec)
+{
+  const L2lTaskFamily *const *families = l2l_task_families ();
+  g_auto(GStrv) parts = g_strsplit (spec, ":", 2);
+  g_autoptr(L2lOptions) options = NULL;
+
+  for (guint i = 0; families[i] != NULL; i++)
+    if (g_str_equal (families[i]->name, parts[0]))
+      gtk_drop_down_set_selected (self->task_dropdown, i);
+  build_task_options (self);
+  options = l2l_options_new_defaults (self->family->options, self->family->n_options);
+  if (!l2l_options_parse (options, parts[1], "settings", NULL))
+    return;
+  for (guint i = 0; i < self->family->n_options; i++)
+    {
+      const L2lOptionInfo *info = &self->family->options[i];
+      GtkWidget *field = self->option_widgets->pdata[i];
+      const char *value = options->values[i];
+
+      if (info->type == L2L_OPTION_INT)
+        gtk_spin_button_set_value (GTK_SPIN_BUTTON (field), g_ascii_strtod (value, NULL));
+      else if (info->type == L2L_OPTION_DOUBLE)
+        gtk_editable_set_text (GTK_EDITABLE (field), value);
+      else
+        for (guint c = 0; info->choices[c] != NULL; c++)
+          if (g_str_equal (info->choices[c], value))
+            gtk_drop_down_set_selected (GTK_DROP_DOWN (field), c);
+    }
+}
+
+static void
+load_optimizers (L2lExperimentPanel *self,
+                 const char         *text)
+{
+  g_auto(GStrv) items = g_strsplit (text, ",", -1);
+
+  for (guint i = 0; i < self->hand_rows->len; i++)
+    {
+      HandRow *row = self->hand_rows->pdata[i];
+      gboolean chosen = FALSE;
+
+      for (guint k = 0; items[k] != NULL; k++)
+        {
+          g_auto(GStrv) pair = g_strsplit (items[k], "=", 2);
+          if (g_str_equal (pair[0], row->info->name))
+            {
+              chosen = TRUE;
+              if (pair[1] != NULL)
+                gtk_editable_set_text (GTK_EDITABLE (row->rate), pair[1]);
+            }
+        }
+      gtk_check_button_set_active (row->check, chosen);
+    }
+}
+
+static void
+load_weights (L2lExperimentPanel *self,
+              const char         *spec)
+{
+  guint scheme = 4;   /* a list */
+
+  if (g_str_has_prefix (spec, "exp:"))
+    {
+      scheme = 2;
+      gtk_editable_set_text (GTK_EDITABLE (self->weights_entry), spec + 4);
+    }
+  else
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (weight_schemes); i++)
+        if (g_str_equal (spec, weight_schemes[i]))
+          scheme = i;
+      if (scheme == 4)
+        gtk_editable_set_text (GTK_EDITABLE (self->weights_entry), spec);
+    }
+  gtk_drop_down_set_selected (self->weights_dropdown, scheme);
+}
+
+void
+l2l_experiment_panel_load_settings (L2lExperimentPanel *self,
+                                    GSettings          *settings)
+{
+  g_autofree char *task = NULL, *optimizers = NULL, *weights = NULL;
+
+  if (settings == NULL)
+    return;
+  self->loading = TRUE;
+  task = g_settings_get_string (settings, "task");
+  optimizers = g_settings_get_string (settings, "optimizers");
+  weights = g_settings_get_string (settings, "weights");
+  load_task (self, task);
+  load_optimizers (self, optimizers);
+  load_weights (self, weights);
+  gtk_spin_button_set_value (self->steps_spin, g_settings_get_uint (settings, "steps"));
+  gtk_spin_button_set_value (self->runs_spin, g_settings_get_uint (settings, "runs"));
+  gtk_spin_button_set_value (self->seed_spin, g_settings_get_uint (settings, "seed"));
+  gtk_spin_button_set_value (self->horizon_spin, g_settings_get_uint (settings, "horizon"));
+  gtk_spin_button_set_value (self->unroll_spin, g_settings_get_uint (settings, "unroll"));
+  gtk_spin_button_set_value (self->batch_spin, g_settings_get_uint (settings, "batch"));
+  gtk_spin_button_set_value (self->epochs_spin, g_settings_get_uint (settings, "epochs"));
+  gtk_spin_button_set_value (self->meta_lr_spin, g_settings_get_double (settings, "meta-lr"));
+  gtk_spin_button_set_value (self->layers_spin, g_settings_get_uint (settings, "layers"));
+  gtk_spin_button_set_value (self->hidden_spin, g_settings_get_uint (settings, "hidden"));
+  self->loading = FALSE;
+  update_weights (self, NULL);
+  emit_changed (self);
+}
+
+void
+l2l_experiment_panel_save_settings (L2lExperimentPanel *self,
+                                    GSettings          *settings)
+{
+  g_autofree char *task = task_spec (self);
+  GString *optimizers = g_string_new (NULL);
+
+  if (settings == NULL)
+    {
+      g_string_free (optimizers, TRUE);
+      return;
+    }
+  for (guint i = 0; i < self->hand_rows->len; i++)
+    {
+      HandRow *row = self->hand_rows->pdata[i];
+      if (gtk_check_button_get_active (row->check))
+        g_string_append_printf (optimizers, "%s%s=%s", optimizers->len ? "," : "",
+                                row->info->name, gtk_editable_get_text (GTK_EDITABLE (row->rate)));
+    }
+  g_settings_set_string (settings, "task", task);
+  g_settings_set_string (settings, "optimizers", optimizers->str);
+  g_settings_set_string (settings, "weights", self->weights_spec ? self->weights_spec : "uniform");
+  g_settings_set_uint (settings, "steps", (guint) gtk_spin_button_get_value_as_int (self->steps_spin));
+  g_settings_set_uint (settings, "runs", (guint) gtk_spin_button_get_value_as_int (self->runs_spin));
+  g_settings_set_uint (settings, "seed", (guint) gtk_spin_button_get_value (self->seed_spin));
+  g_settings_set_uint (settings, "horizon", (guint) gtk_spin_button_get_value_as_int (self->horizon_spin));
+  g_settings_set_uint (settings, "unroll", (guint) gtk_spin_button_get_value_as_int (self->unroll_spin));
+  g_settings_set_uint (settings, "batch", (guint) gtk_spin_button_get_value_as_int (self->batch_spin));
+  g_settings_set_uint (settings, "epochs", (guint) gtk_spin_button_get_value_as_int (self->epochs_spin));
+  g_settings_set_double (settings, "meta-lr", gtk_spin_button_get_value (self->meta_lr_spin));
+  g_settings_set_uint (settings, "layers", (guint) gtk_spin_button_get_value_as_int (self->layers_spin));
+  g_settings_set_uint (settings, "hidden", (guint) gtk_spin_button_get_value_as_int (self->hidden_spin));
+  g_string_free (optimizers, TRUE);
+}
+
+/* Lookup for tests. */
+
+GtkSpinButton *
+l2l_experiment_panel_get_spin (L2lExperimentPanel *self,
+                               const char         *name)
+{
+  const struct { const char *name; GtkSpinButton *spin; } spins[] = {
+    { "steps", self->steps_spin }, { "runs", self->runs_spin }, { "seed", self->seed_spin },
+    { "horizon", self->horizon_spin }, { "unroll", self->unroll_spin },
+    { "batch", self->batch_spin }, { "epochs", self->epochs_spin },
+    { "meta-lr", self->meta_lr_spin }, { "layers", self->layers_spin },
+    { "hidden", self->hidden_spin },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (spins); i++)
+    if (g_str_equal (spins[i].name, name))
+      return spins[i].spin;
+  g_return_val_if_reached (NULL);
+}
+
+static HandRow *
+find_hand_row (L2lExperimentPanel *self,
+               const char         *name)
+{
+  for (guint i = 0; i < self->hand_rows->len; i++)
+    if (g_str_equal (((HandRow *) self->hand_rows->pdata[i])->info->name, name))
+      return self->hand_rows->pdata[i];
+  g_return_val_if_reached (NULL);
+}
+
+GtkCheckButton *
+l2l_experiment_panel_get_optimizer_check (L2lExperimentPanel *self,
+                                          const char         *name)
+{
+  return find_hand_row (self, name)->check;
+}
+
+GtkEntry *
+l2l_experiment_panel_get_optimizer_rate (L2lExperimentPanel *self,
+                                         const char         *name)
+{
+  return find_hand_row (self, name)->rate;
+}
+
+/* GObject. */
+
+static void
+l2l_experiment_panel_dispose (GObject *object)
+{
+  gtk_widget_dispose_template (GTK_WIDGET (object), L2L_TYPE_EXPERIMENT_PANEL);
+  G_OBJECT_CLASS (l2l_experiment_panel_parent_class)->dispose (object);
+}
+
+static void
+l2l_experiment_panel_finalize (GObject *object)
+{
+  L2lExperimentPanel *self = L2L_EXPERIMENT_PANEL (object);
+
+  g_ptr_array_unref (self->option_widgets);
+  g_ptr_array_unref (self->hand_rows);
+  g_ptr_array_unref (self->learned_rows);
+  g_free (self->weights_spec);
+  G_OBJECT_CLASS (l2l_experiment_panel_parent_class)->finalize (object);
+}
+
+static void
+l2l_experiment_panel_class_init (L2lExperimentPanelClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = l2l_experiment_panel_dispose;
+  object_class->finalize = l2l_experiment_panel_finalize;
+
+  signals[SIGNAL_CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                          0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  g_type_ensure (L2L_TYPE_WEIGHTS_PREVIEW);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/l2lworkbench/Workbench/ui/l2l-experiment-panel.ui");
+#define BIND(name) gtk_widget_class_bind_template_child (widget_class, L2lExperimentPanel, name)
+  BIND (task_dropdown);
+  BIND (task_options_grid);
+  BIND (optimizers_grid);
+  BIND (steps_spin);
+  BIND (runs_spin);
+  BIND (seed_spin);
+  BIND (horizon_spin);
+  BIND (unroll_spin);
+  BIND (weights_dropdown);
+  BIND (weights_entry);
+  BIND (weights_preview);
+  BIND (batch_spin);
+  BIND (epochs_spin);
+  BIND (meta_lr_spin);
+  BIND (layers_spin);
+  BIND (hidden_spin);
+  BIND (error_label);
+#undef BIND
+}
+
+static void
+l2l_experiment_panel_init (L2lExperimentPanel *self)
+{
+  const L2lTaskFamily *const *families = l2l_task_families ();
+  g_autoptr(GtkStringList) family_names = gtk_string_list_new (NULL);
+  const char *const scheme_names[] = {
+    _("Uniform"), _("Linear ramp"), _("Exponential (γ)"), _("Final step only"), _("Custom list"),
+    NULL,
+  };
+  g_autoptr(GtkStringList) schemes = gtk_string_list_new (scheme_names);
+  GtkSpinButton *spins[10];
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->option_widgets = g_ptr_array_new ();
+  self->hand_rows = g_ptr_array_new_with_free_func (g_free);
+  self->learned_rows = g_ptr_array_new_with_free_func (learned_row_free);
+
+  for (guint i = 0; families[i] != NULL; i++)
+    gtk_string_list_append (family_names, families[i]->name);
+  gtk_drop_down_set_model (self->task_dropdown, G_LIST_MODEL (family_names));
+  build_task_options (self);
+  g_signal_connect_swapped (self->task_dropdown, "notify::selected",
+                            G_CALLBACK (on_task_selected), self);
+  add_hand_rows (self);
+
+  gtk_drop_down_set_model (self->weights_dropdown, G_LIST_MODEL (schemes));
+  gtk_editable_set_text (GTK_EDITABLE (self->weights_entry), "0.95");
+  g_signal_connect_swapped (self->weights_dropdown, "notify::selected",
+                            G_CALLBACK (on_weights_changed), self);
+  g_signal_connect_swapped (self->weights_entry, "changed", G_CALLBACK (on_weights_changed), self);
+  g_signal_connect_swapped (self->horizon_spin, "value-changed",
+                            G_CALLBACK (on_weights_changed), self);
+
+  spins[0] = self->steps_spin, spins[1] = self->runs_spin, spins[2] = self->seed_spin;
+  spins[3] = self->unroll_spin, spins[4] = self->batch_spin, spins[5] = self->epochs_spin;
+  spins[6] = self->meta_lr_spin, spins[7] = self->layers_spin, spins[8] = self->hidden_spin;
+  spins[9] = self->horizon_spin;
+  for (guint i = 0; i < G_N_ELEMENTS (spins) - 1; i++)
+    g_signal_connect_swapped (spins[i], "value-changed", G_CALLBACK (emit_changed), self);
+  update_weights (self, NULL);
+}
+
+GtkWidget *
+l2l_experiment_panel_new (void)
+{
+  return g_object_new (L2L_TYPE_EXPERIMENT_PANEL, NULL);
+}

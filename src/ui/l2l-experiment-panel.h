@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "l2l-engine.h"
+
+G_BEGIN_DECLS
+
+#define L2L_TYPE_EXPERIMENT_PANEL (l2l_experiment_panel_get_type ())
+G_DECLARE_FINAL_TYPE (L2lExperimentPanel, l2l_experiment_panel, L2L, EXPERIMENT_PANEL, GtkBox)
+
+/* The sidebar: task and its options (built from the family's option table, so
+ * a new task needs no UI code), optimizers with a rate or "tune", learned
+ * optimizers, comparison and meta-training settings. It turns what is shown
+ * into engine configs and says what is wrong, at the field. Emits "changed"
+ * after every edit. */
+GtkWidget  *l2l_experiment_panel_new            (void);
+
+gboolean    l2l_experiment_panel_build_compare  (L2lExperimentPanel  *self,
+                                                 L2lCompareConfig    *config,
+                                                 GError             **error);
+/* @config->weights points into the panel until the next edit. */
+gboolean    l2l_experiment_panel_build_train    (L2lExperimentPanel  *self,
+                                                 L2lTrainConfig      *config,
+                                                 GError             **error);
+/* Adds a learned optimizer to the list (checked); takes a reference. */
+void        l2l_experiment_panel_add_learned    (L2lExperimentPanel  *self,
+                                                 const char          *label,
+                                                 L2lLstm             *net);
+/* Shows @message under the form (NULL hides it). */
+void        l2l_experiment_panel_show_error     (L2lExperimentPanel  *self,
+                                                 const char          *message);
+
+/* The message shown under the form, or NULL. */
+const char *l2l_experiment_panel_get_error      (L2lExperimentPanel  *self);
+
+/* The last experiment, remembered. @settings may be NULL (no schema). */
+void        l2l_experiment_panel_load_settings  (L2lExperimentPanel  *self,
+                                                 GSettings           *settings);
+void        l2l_experiment_panel_save_settings  (L2lExperimentPanel  *self,
+                                                 GSettings           *settings);
+
+/* A numeric field by name ("steps", "runs", "seed", "horizon", "unroll",
+ * "batch", "epochs", "meta-lr", "layers", "hidden"), for tests and shortcuts. */
+GtkSpinButton *l2l_experiment_panel_get_spin    (L2lExperimentPanel  *self,
+                                                 const char          *name);
+/* The check button of optimizer @name (e.g. "adam"), and its rate entry. */
+GtkCheckButton *l2l_experiment_panel_get_optimizer_check (L2lExperimentPanel *self,
+                                                          const char         *name);
+GtkEntry   *l2l_experiment_panel_get_optimizer_rate      (L2lExperimentPanel *self,
+                                                          const char         *name);
+
+G_END_DECLS

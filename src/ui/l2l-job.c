@@ -1,0 +1,316 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "l2l-ui"
+
+#include "config.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "l2l-job.h"
+
+typedef enum {
+  EVENT_COMPARE_POINT,
+  EVENT_TRAIN_EPOCH,
+  EVENT_PROGRESS,
+} EventKind;
+
+typedef struct {
+  EventKind kind;
+  guint     index;     /* optimizer, or epoch */
+  guint     step;      /* step, or phase */
+  double    a, b, c;   /* mean/q25/q75, meta/eval, or fraction */
+} Event;
+
+struct _L2lJob {
+  GObject           parent_instance;
+  gboolean          is_compare;
+  L2lCompareConfig  compare_config;
+  L2lCompareResult *compare_result;
+  L2lTrainer       *trainer;
+  GCancellable     *cancellable;
+  GThread          *thread;
+  gboolean          running;
+
+  GMutex            lock;          /* guards the fields below */
+  GArray           *events;        /* Event */
+  guint             idle_id;
+  gboolean          done;
+  GError           *error;
+  double           *column;        /* worker's scratch: one step's losses */
+  gint64            last_progress; /* worker: rate limit of progress events */
+};
+
+enum {
+  SIGNAL_COMPARE_POINT,
+  SIGNAL_TRAIN_EPOCH,
+  SIGNAL_PROGRESS,
+  SIGNAL_FINISHED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (L2lJob, l2l_job, G_TYPE_OBJECT)
+
+static gboolean
+dispatch_events (gpointer user_data)
+{
+  L2lJob *self = user_data;
+  g_autoptr(GArray) events = NULL;
+  gboolean done;
+  GError *error;
+
+  g_mutex_lock (&self->lock);
+  events = g_steal_pointer (&self->events);
+  self->events = g_array_new (FALSE, FALSE, sizeof (Event));
+  self->idle_id = 0;
+  done = self->done;
+  error = g_steal_pointer (&self->error);
+  g_mutex_unlock (&self->lock);
+
+  for (guint i = 0; i < events->len; i++)
+    {
+      const Event *event = &g_array_index (events, Event, i);
+      switch (event->kind)
+        {
+        case EVENT_COMPARE_POINT:
+          g_signal_emit (self, signals[SIGNAL_COMPARE_POINT], 0, event->index, event->step,
+                         event->a, event->b, event->c);
+          break;
+        case EVENT_TRAIN_EPOCH:
+          g_signal_emit (self, signals[SIGNAL_TRAIN_EPOCH], 0, event->index, event->a, event->b);
+          break;
+        case EVENT_PROGRESS:
+          g_signal_emit (self, signals[SIGNAL_PROGRESS], 0, event->a, event->step, event->index);
+          break;
+        }
+    }
+  if (done && self->running)
+    {
+      self->running = FALSE;
+      g_thread_join (g_steal_pointer (&self->thread));
+      g_signal_emit (self, signals[SIGNAL_FINISHED], 0, error);
+      g_clear_error (&error);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+/* Worker thread: queue an event; the first of a batch schedules the idle. */
+static void
+push_event (L2lJob      *self,
+            const Event *event)
+{
+  g_mutex_lock (&self->lock);
+  if (event != NULL)
+    g_array_append_val (self->events, *event);
+  if (self->idle_id == 0)
+    self->idle_id = g_idle_add_full (G_PRIORITY_LOW, dispatch_events, g_object_ref (self),
+                                     g_object_unref);
+  g_mutex_unlock (&self->lock);
+}
+
+static void
+push_progress (L2lJob  *self,
+               double   fraction,
+               guint    phase,
+               guint    index,
+               gboolean force)
+{
+  gint64 now = g_get_monotonic_time ();
+  Event event = { EVENT_PROGRESS, index, phase, fraction, 0, 0 };
+
+  if (!force && now - self->last_progress < G_USEC_PER_SEC / 30)
+    return;
+  self->last_progress = now;
+  push_event (self, &event);
+}
+
+static int
+compare_doubles (const void *a,
+                 const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
+
+static void
+on_compare_progress (const L2lCompareProgress *progress,
+                     gpointer                  user_data)
+{
+  L2lJob *self = user_data;
+  const L2lCompareConfig *config = &self->compare_config;
+
+  if (progress->phase == L2L_COMPARE_RUNNING)
+    {
+      /* Statistics over every run finished so far at this step. */
+      guint runs = progress->first_run + progress->n_runs;
+      Event event = { EVENT_COMPARE_POINT, progress->optimizer, progress->step, 0, 0, 0 };
+      double sum = 0.0;
+
+      for (guint r = 0; r < runs; r++)
+        {
+          double loss = progress->entry->losses[(gsize) r * (config->steps + 1) + progress->step];
+          self->column[r] = isnan (loss) ? INFINITY : loss;
+          sum += self->column[r];
+        }
+      qsort (self->column, runs, sizeof (double), compare_doubles);
+      event.a = sum / runs;
+      event.b = l2l_quantile_sorted (self->column, runs, 0.25);
+      event.c = l2l_quantile_sorted (self->column, runs, 0.75);
+      push_event (self, &event);
+    }
+  push_progress (self, (double) progress->done / progress->total,
+                 progress->phase == L2L_COMPARE_TUNING ? L2L_JOB_PHASE_TUNING
+                                                       : L2L_JOB_PHASE_RUNNING,
+                 progress->optimizer, FALSE);
+}
+
+static void
+on_train_progress (L2lTrainer             *trainer,
+                   const L2lTrainProgress *progress,
+                   gpointer                user_data)
+{
+  L2lJob *self = user_data;
+  Event event = { EVENT_TRAIN_EPOCH, progress->record->epoch, 0,
+                  progress->record->meta_loss, progress->record->eval_loss, 0 };
+
+  push_event (self, &event);
+  push_progress (self, (double) progress->record->epoch / MAX (progress->epochs, 1),
+                 L2L_JOB_PHASE_TRAINING, progress->record->epoch, FALSE);
+}
+
+static gpointer
+job_thread (gpointer user_data)
+{
+  L2lJob *self = user_data;
+  GError *error = NULL;
+
+  if (self->is_compare)
+    self->compare_result = l2l_compare_run (&self->compare_config, on_compare_progress, self,
+                                            self->cancellable, &error);
+  else
+    l2l_trainer_run (self->trainer, on_train_progress, self, self->cancellable, &error);
+
+  g_mutex_lock (&self->lock);
+  self->done = TRUE;
+  self->error = error;
+  g_mutex_unlock (&self->lock);
+  push_event (self, NULL);
+  return NULL;
+}
+
+static void
+l2l_job_finalize (GObject *object)
+{
+  L2lJob *self = L2L_JOB (object);
+
+  g_assert (self->thread == NULL);
+  for (guint i = 0; i < self->compare_config.n_optimizers; i++)
+    l2l_optimizer_spec_clear (&self->compare_config.optimizers[i]);
+  g_free (self->compare_config.optimizers);
+  g_clear_pointer (&self->compare_config.task, l2l_task_unref);
+  l2l_compare_result_free (self->compare_result);
+  l2l_trainer_free (self->trainer);
+  g_object_unref (self->cancellable);
+  g_array_unref (self->events);
+  g_clear_error (&self->error);
+  g_free (self->column);
+  g_mutex_clear (&self->lock);
+  G_OBJECT_CLASS (l2l_job_parent_class)->finalize (object);
+}
+
+static void
+l2l_job_class_init (L2lJobClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = l2l_job_finalize;
+
+  signals[SIGNAL_COMPARE_POINT] =
+    g_signal_new ("compare-point", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 5, G_TYPE_UINT, G_TYPE_UINT, G_TYPE_DOUBLE, G_TYPE_DOUBLE,
+                  G_TYPE_DOUBLE);
+  signals[SIGNAL_TRAIN_EPOCH] =
+    g_signal_new ("train-epoch", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 3, G_TYPE_UINT, G_TYPE_DOUBLE, G_TYPE_DOUBLE);
+  signals[SIGNAL_PROGRESS] =
+    g_signal_new ("progress", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 3, G_TYPE_DOUBLE, G_TYPE_UINT, G_TYPE_UINT);
+  signals[SIGNAL_FINISHED] =
+    g_signal_new ("finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
+}
+
+static void
+l2l_job_init (L2lJob *self)
+{
+  g_mutex_init (&self->lock);
+  self->events = g_array_new (FALSE, FALSE, sizeof (Event));
+  self->cancellable = g_cancellable_new ();
+}
+
+L2lJob *
+l2l_job_new_compare (L2lCompareConfig *config)
+{
+  L2lJob *self = g_object_new (L2L_TYPE_JOB, NULL);
+
+  self->is_compare = TRUE;
+  self->compare_config = *config;
+  memset (config, 0, sizeof *config);
+  self->column = g_new (double, self->compare_config.runs);
+  return self;
+}
+
+L2lJob *
+l2l_job_new_train (L2lTrainer *trainer)
+{
+  L2lJob *self = g_object_new (L2L_TYPE_JOB, NULL);
+
+  self->trainer = trainer;
+  return self;
+}
+
+void
+l2l_job_start (L2lJob *self)
+{
+  g_return_if_fail (self->thread == NULL && !self->done);
+  self->running = TRUE;
+  self->thread = g_thread_new ("l2l-job", job_thread, self);
+}
+
+void
+l2l_job_stop (L2lJob *self)
+{
+  g_cancellable_cancel (self->cancellable);
+}
+
+gboolean
+l2l_job_is_running (L2lJob *self)
+{
+  return self->running;
+}
+
+void
+l2l_job_wait (L2lJob *self)
+{
+  while (self->running)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+L2lCompareResult *
+l2l_job_get_compare_result (L2lJob *self)
+{
+  return self->compare_result;
+}
+
+L2lTrainer *
+l2l_job_get_trainer (L2lJob *self)
+{
+  return self->trainer;
+}
+
+const L2lCompareConfig *
+l2l_job_get_compare_config (L2lJob *self)
+{
+  return &self->compare_config;
+}

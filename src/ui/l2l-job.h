@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "l2l-engine.h"
+
+G_BEGIN_DECLS
+
+#define L2L_TYPE_JOB (l2l_job_get_type ())
+G_DECLARE_FINAL_TYPE (L2lJob, l2l_job, L2L, JOB, GObject)
+
+/* A long engine job (a comparison or meta-training) on a worker thread of its
+ * own. The engine's callbacks append small events under a lock and schedule
+ * one idle if none is pending; the idle replays them as signals on the main
+ * thread. Only the main thread touches the signals' receivers.
+ *
+ * Signals:
+ *   compare-point (guint optimizer, guint step, double mean, double q25, double q75)
+ *       statistics over the runs done so far at one step
+ *   train-epoch   (guint epoch, double meta_loss, double eval_loss)  NaN when absent
+ *   progress      (double fraction, guint phase, guint optimizer)
+ *   finished      (gpointer error)   a GError, or NULL on success */
+typedef enum {
+  L2L_JOB_PHASE_TUNING,
+  L2L_JOB_PHASE_RUNNING,
+  L2L_JOB_PHASE_TRAINING,
+} L2lJobPhase;
+
+/* Takes over @config's task and optimizers; @config is cleared. */
+L2lJob           *l2l_job_new_compare        (L2lCompareConfig *config);
+/* Takes over @trainer. */
+L2lJob           *l2l_job_new_train          (L2lTrainer       *trainer);
+
+void              l2l_job_start              (L2lJob *self);
+/* Asks the engine to stop after its current step; "finished" follows. */
+void              l2l_job_stop               (L2lJob *self);
+gboolean          l2l_job_is_running         (L2lJob *self);
+/* Blocks until the worker thread has ended (after stop, when closing). */
+void              l2l_job_wait               (L2lJob *self);
+
+L2lCompareResult *l2l_job_get_compare_result (L2lJob *self);
+L2lTrainer       *l2l_job_get_trainer        (L2lJob *self);
+const L2lCompareConfig *l2l_job_get_compare_config (L2lJob *self);
+
+G_END_DECLS

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "l2l-chart.h"
+#include "l2l-experiment-panel.h"
+
+G_BEGIN_DECLS
+
+#define L2L_TYPE_WINDOW (l2l_window_get_type ())
+G_DECLARE_FINAL_TYPE (L2lWindow, l2l_window, L2L, WINDOW, GtkApplicationWindow)
+
+/* The workbench window: the experiment sidebar, live charts of the comparison
+ * and of meta-training, Run and Stop, exports. @settings may be NULL. */
+L2lWindow          *l2l_window_new                  (GtkApplication *application,
+                                                     GSettings      *settings);
+L2lExperimentPanel *l2l_window_get_panel            (L2lWindow *self);
+L2lChart           *l2l_window_get_comparison_chart (L2lWindow *self);
+L2lChart           *l2l_window_get_training_chart   (L2lWindow *self);
+GtkWidget          *l2l_window_get_comparison_view  (L2lWindow *self);
+gboolean            l2l_window_is_running           (L2lWindow *self);
+/* Shows "comparison" or "training". */
+void                l2l_window_show_page            (L2lWindow  *self,
+                                                     const char *name);
+
+G_END_DECLS
