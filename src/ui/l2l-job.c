@@ -39,6 +39,7 @@ struct _L2lJob {
   GError           *error;
   double           *column;        /* worker's scratch: one step's losses */
   gint64            last_progress; /* worker: rate limit of progress events */
+  gint64            max_dispatch_us;
 };
 
 enum {
@@ -58,6 +59,7 @@ dispatch_events (gpointer user_data)
 {
   L2lJob *self = user_data;
   g_autoptr(GArray) events = NULL;
+  gint64 start = g_get_monotonic_time ();
   gboolean done;
   GError *error;
 
@@ -86,6 +88,7 @@ dispatch_events (gpointer user_data)
           break;
         }
     }
+  self->max_dispatch_us = MAX (self->max_dispatch_us, g_get_monotonic_time () - start);
   if (done && self->running)
     {
       self->running = FALSE;
@@ -295,6 +298,12 @@ l2l_job_wait (L2lJob *self)
 {
   while (self->running)
     g_main_context_iteration (NULL, TRUE);
+}
+
+gint64
+l2l_job_get_max_dispatch_us (L2lJob *self)
+{
+  return self->max_dispatch_us;
 }
 
 L2lCompareResult *

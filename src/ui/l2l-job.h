@@ -39,6 +39,8 @@ gboolean          l2l_job_is_running         (L2lJob *self);
 /* Blocks until the worker thread has ended (after stop, when closing). */
 void              l2l_job_wait               (L2lJob *self);
 
+/* The longest the main thread spent replaying one batch of events. */
+gint64            l2l_job_get_max_dispatch_us (L2lJob *self);
 L2lCompareResult *l2l_job_get_compare_result (L2lJob *self);
 L2lTrainer       *l2l_job_get_trainer        (L2lJob *self);
 const L2lCompareConfig *l2l_job_get_compare_config (L2lJob *self);

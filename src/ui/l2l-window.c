@@ -36,6 +36,7 @@ struct _L2lWindow {
   guint                 compare_count;
   guint                 training_count;
   gint64                started;
+  gint64                max_dispatch_us;
 };
 
 G_DEFINE_FINAL_TYPE (L2lWindow, l2l_window, GTK_TYPE_APPLICATION_WINDOW)
@@ -186,6 +187,7 @@ on_finished (L2lJob    *job,
   else
     status = g_strdup (_("Stopped"));
 
+  self->max_dispatch_us = MAX (self->max_dispatch_us, l2l_job_get_max_dispatch_us (job));
   gtk_label_set_text (self->status_label, status);
   gtk_progress_bar_set_fraction (self->progress_bar, error == NULL ? 1.0 : 0.0);
   gtk_progress_bar_set_text (self->progress_bar, error == NULL ? _("Done") : _("Stopped"));
@@ -580,6 +582,7 @@ l2l_window_init (L2lWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->compare_series = g_ptr_array_new ();
   self->comparison_chart = l2l_chart_new (_("Loss per step"), _("step"),
+                                          /* xgettext:no-c-format */
                                           _("loss (mean, 25–75 % band)"), TRUE);
   self->training_chart = l2l_chart_new (_("Meta-training"), _("epoch"), _("loss"), TRUE);
   l2l_chart_view_set_chart (self->comparison_view, self->comparison_chart);
@@ -636,6 +639,16 @@ gboolean
 l2l_window_is_running (L2lWindow *self)
 {
   return self->job != NULL;
+}
+
+void
+l2l_window_get_frame_costs (L2lWindow *self,
+                            gint64    *dispatch_us,
+                            gint64    *render_us)
+{
+  *dispatch_us = self->max_dispatch_us;
+  *render_us = MAX (l2l_chart_view_get_max_render_us (self->comparison_view),
+                    l2l_chart_view_get_max_render_us (self->training_view));
 }
 
 void
