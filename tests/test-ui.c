@@ -144,8 +144,16 @@ test_workbench (void)
   save_screenshot (GTK_WIDGET (window), screenshot);
   g_test_message ("screenshot: %s", screenshot);
 
-  /* What was set is remembered. */
+  /* Closing mid-run stops the engine first, promptly, and keeps the settings. */
+  l2l_window_show_page (window, "training");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL);
+  while (points_of (training, training->series->len - 2) < 2)
+    g_main_context_iteration (NULL, TRUE);
+  stop_asked = g_get_monotonic_time ();
   gtk_window_close (GTK_WINDOW (window));
+  stop_seconds = (g_get_monotonic_time () - stop_asked) / 1e6;
+  g_test_message ("closing mid-run took %.3f s", stop_seconds);
+  g_assert_cmpfloat (stop_seconds, <, 0.5);
   g_assert_cmpuint (g_settings_get_uint (settings, "steps"), ==, 40);
   g_assert_cmpuint (g_settings_get_uint (settings, "epochs"), ==, 1000000);
 }
