@@ -23,6 +23,9 @@ l2l_cli_experiment_option_group (L2lCliExperiment *args,
     { "problem", 0, 0, G_OPTION_ARG_FILENAME, &args->problem,
       "One fixed quadratic from JSON {\"W\": [[…]], \"y\": […], \"theta0\": […]} "
       "instead of --task", "FILE" },
+    { "data", 0, 0, G_OPTION_ARG_FILENAME, &args->data,
+      "Folder with the data set's standard IDX files, for mnist and fashion-mnist "
+      "(default: the built-in MNIST subset; Debian's Fashion-MNIST)", "DIR" },
     { "optimizers", 0, 0, G_OPTION_ARG_STRING, &args->optimizers,
       "Comma-separated optimizers: sgd, rmsprop, adam, nag, and learned ones as "
       "lstm:FILE (default: sgd,rmsprop,adam,nag)", "LIST" },
@@ -334,12 +337,36 @@ l2l_cli_experiment_build (const L2lCliExperiment  *args,
   if (args->problem != NULL)
     config->task = l2l_task_quadratic_new_from_file (args->problem, error);
   else
-    {
-      config->task = l2l_task_new_from_spec (args->task ? args->task : "quadratic", error);
-      if (config->task == NULL)
-        g_prefix_error (error, "--task: ");
-    }
+    config->task = l2l_cli_task_from_flags (args->task, args->data, error);
   return config->task != NULL && l2l_compare_config_validate (config, error);
+}
+
+L2lTask *
+l2l_cli_task_from_flags (const char  *spec,
+                         const char  *data,
+                         GError     **error)
+{
+  g_autofree char *full = NULL;
+  L2lTask *task;
+
+  spec = spec ? spec : "quadratic";
+  if (data != NULL)
+    {
+      if (strchr (data, ',') != NULL)
+        {
+          g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
+                       "--data: %s: a folder name with a comma cannot be passed on", data);
+          return NULL;
+        }
+      full = g_strdup_printf ("%s%sdata=%s", spec, strchr (spec, ':') ? "," : ":", data);
+    }
+  task = l2l_task_new_from_spec (full ? full : spec, error);
+  /* Name the flag the problem came from: the folder, or the task. */
+  if (task == NULL)
+    g_prefix_error (error, data && (strstr ((*error)->message, "unknown option 'data'") ||
+                                    g_str_has_prefix ((*error)->message, data))
+                           ? "--data: " : "--task: ");
+  return task;
 }
 
 void
@@ -347,6 +374,7 @@ l2l_cli_experiment_clear (L2lCliExperiment *args)
 {
   g_free (args->task);
   g_free (args->problem);
+  g_free (args->data);
   g_free (args->optimizers);
   g_free (args->lr);
   g_free (args->tune_runs);

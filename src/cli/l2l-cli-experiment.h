@@ -12,6 +12,7 @@ G_BEGIN_DECLS
 typedef struct {
   char     *task;
   char     *problem;
+  char     *data;
   char     *optimizers;
   char     *lr;
   gboolean  tune;
@@ -33,6 +34,12 @@ gboolean      l2l_cli_experiment_build        (const L2lCliExperiment  *args,
                                                L2lCompareConfig        *config,
                                                GError                 **error);
 void          l2l_cli_experiment_clear        (L2lCliExperiment *args);
+
+/* The task of --task SPEC (default quadratic) with --data DIR added as its
+ * data option; errors name the flag. */
+L2lTask      *l2l_cli_task_from_flags         (const char  *spec,
+                                               const char  *data,
+                                               GError     **error);
 
 /* Whole numbers, numbers and seeds of a flag; NULL @text leaves @out as is. */
 gboolean      l2l_cli_parse_count             (const char  *flag,

@@ -16,7 +16,7 @@
 #include "l2l-engine.h"
 
 typedef struct {
-  char *task, *problem, *epochs, *batch, *steps, *unroll, *weights, *meta_lr, *clip;
+  char *task, *problem, *data, *epochs, *batch, *steps, *unroll, *weights, *meta_lr, *clip;
   char *eval_every, *eval_runs, *seed, *layers, *hidden, *preprocess, *output_scale;
   char *threads, *out, *resume, *history, *plot, *plot_size;
 } TrainArgs;
@@ -179,9 +179,8 @@ build_config (const TrainArgs  *args,
 
   if (args->problem != NULL)
     config->task = l2l_task_quadratic_new_from_file (args->problem, error);
-  else if ((config->task = l2l_task_new_from_spec (args->task ? args->task : "quadratic",
-                                                   error)) == NULL)
-    g_prefix_error (error, "--task: ");
+  else
+    config->task = l2l_cli_task_from_flags (args->task, args->data, error);
   if (config->task == NULL)
     return FALSE;
   if (!l2l_train_config_validate (config, error))
@@ -197,7 +196,8 @@ static const char *
 setting_given_with_resume (const TrainArgs *args)
 {
   const struct { const char *flag; const char *value; } settings[] = {
-    { "--task", args->task }, { "--problem", args->problem }, { "--batch", args->batch },
+    { "--task", args->task }, { "--problem", args->problem }, { "--data", args->data },
+    { "--batch", args->batch },
     { "--steps", args->steps }, { "--unroll", args->unroll }, { "--weights", args->weights },
     { "--meta-lr", args->meta_lr }, { "--clip", args->clip },
     { "--eval-every", args->eval_every }, { "--eval-runs", args->eval_runs },
@@ -215,7 +215,7 @@ static void
 free_args (TrainArgs *args)
 {
   char **fields[] = {
-    &args->task, &args->problem, &args->epochs, &args->batch, &args->steps, &args->unroll,
+    &args->task, &args->problem, &args->data, &args->epochs, &args->batch, &args->steps, &args->unroll,
     &args->weights, &args->meta_lr, &args->clip, &args->eval_every, &args->eval_runs,
     &args->seed, &args->layers, &args->hidden, &args->preprocess, &args->output_scale,
     &args->threads, &args->out, &args->resume, &args->history, &args->plot,
@@ -261,6 +261,8 @@ l2l_cli_train (int   argc,
       "Task family and options (default: quadratic)", "SPEC" },
     { "problem", 0, 0, G_OPTION_ARG_FILENAME, &args.problem,
       "Train on one fixed quadratic from a JSON file instead of --task", "FILE" },
+    { "data", 0, 0, G_OPTION_ARG_FILENAME, &args.data,
+      "Folder with the data set's standard IDX files, for mnist and fashion-mnist", "DIR" },
     { "epochs", 0, 0, G_OPTION_ARG_STRING, &args.epochs,
       "Epochs; with --resume, the new target (default: 1000)", "N" },
     { "batch", 0, 0, G_OPTION_ARG_STRING, &args.batch,

@@ -5,8 +5,10 @@
  * Plain C11 on GLib/GIO and OpenBLAS; no screen. */
 #include "l2l-checkpoint.h"
 #include "l2l-compare.h"
+#include "l2l-dataset.h"
 #include "l2l-error.h"
 #include "l2l-file.h"
+#include "l2l-idx.h"
 #include "l2l-loss-weights.h"
 #include "l2l-lstm-optimizer.h"
 #include "l2l-lstm.h"
@@ -17,6 +19,7 @@
 #include "l2l-rng.h"
 #include "l2l-safetensors.h"
 #include "l2l-stats.h"
+#include "l2l-task-mlp.h"
 #include "l2l-task-quadratic.h"
 #include "l2l-task.h"
 #include "l2l-trajectories.h"

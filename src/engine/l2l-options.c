@@ -139,6 +139,14 @@ check_value (const L2lOptionInfo *info,
           return FALSE;
         }
       return TRUE;
+    case L2L_OPTION_STRING:
+      if (strchr (value, ',') != NULL)
+        {
+          g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
+                       "%s: %s: '%s' may not contain a comma", owner, info->key, value);
+          return FALSE;
+        }
+      return TRUE;
     default:
       g_assert_not_reached ();
     }

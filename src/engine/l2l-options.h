@@ -12,6 +12,7 @@ typedef enum {
   L2L_OPTION_INT,
   L2L_OPTION_DOUBLE,
   L2L_OPTION_CHOICE,
+  L2L_OPTION_STRING,   /* free text; the owner checks it (a path, "20x20") */
 } L2lOptionType;
 
 typedef struct {

@@ -7,10 +7,13 @@
 
 #include "l2l-error.h"
 #include "l2l-task.h"
+#include "l2l-task-mlp.h"
 #include "l2l-task-quadratic.h"
 
 static const L2lTaskFamily *const families[] = {
   &l2l_task_quadratic_family,
+  &l2l_task_mnist_family,
+  &l2l_task_fashion_mnist_family,
   NULL,
 };
 

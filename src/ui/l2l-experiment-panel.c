@@ -115,6 +115,7 @@ build_task_options (L2lExperimentPanel *self)
           g_signal_connect_swapped (field, "value-changed", G_CALLBACK (emit_changed), self);
           break;
         case L2L_OPTION_DOUBLE:
+        case L2L_OPTION_STRING:
           field = gtk_entry_new ();
           gtk_editable_set_text (GTK_EDITABLE (field), info->default_value);
           g_signal_connect_swapped (field, "changed", G_CALLBACK (emit_changed), self);
@@ -146,6 +147,7 @@ option_value (const L2lOptionInfo *info,
     case L2L_OPTION_INT:
       return g_strdup_printf ("%d", gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (field)));
     case L2L_OPTION_DOUBLE:
+    case L2L_OPTION_STRING:
       return g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (field))));
     case L2L_OPTION_CHOICE:
     default:
@@ -418,7 +420,7 @@ load_task (L2lExperimentPanel *self,
 
       if (info->type == L2L_OPTION_INT)
         gtk_spin_button_set_value (GTK_SPIN_BUTTON (field), g_ascii_strtod (value, NULL));
-      else if (info->type == L2L_OPTION_DOUBLE)
+      else if (info->type == L2L_OPTION_DOUBLE || info->type == L2L_OPTION_STRING)
         gtk_editable_set_text (GTK_EDITABLE (field), value);
       else
         for (guint c = 0; info->choices[c] != NULL; c++)

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Labelled images (MNIST-like: 28 × 28 grey bytes, labels 0–9), split once and
+ * for all into a training part, which optimizees draw their minibatches from,
+ * and a held-out part, which only evaluation losses see. The split is the
+ * data set's own where it has one (the t10k files), else the last 15 %. */
+typedef struct {
+  gatomicrefcount ref_count;
+  char           *source;       /* where it came from, for messages */
+  guint           width;
+  guint           height;
+  guint           n_train;
+  guint           n_held_out;
+  guint8         *images;       /* [(n_train + n_held_out) × width × height], training first */
+  guint8         *labels;       /* [n_train + n_held_out] */
+} L2lDataset;
+
+/* @kind is "mnist" or "fashion-mnist". @dir holds the standard files
+ * (train-images-idx3-ubyte, train-labels-idx1-ubyte and optionally t10k-…,
+ * each raw or .gz); NULL or "" takes the default: the MNIST subset built into
+ * the program, or Fashion-MNIST from Debian's dataset-fashion-mnist. Loaded
+ * once per process and shared. Errors name the file and what is wrong. */
+L2lDataset *l2l_dataset_get   (const char  *kind,
+                               const char  *dir,
+                               GError     **error);
+L2lDataset *l2l_dataset_ref   (L2lDataset *dataset);
+void        l2l_dataset_unref (L2lDataset *dataset);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (L2lDataset, l2l_dataset_unref)
+
+G_END_DECLS

@@ -1,0 +1,384 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "l2l-engine"
+
+#include "config.h"
+
+#include <cblas.h>
+#include <math.h>
+#include <string.h>
+
+#include "l2l-dataset.h"
+#include "l2l-error.h"
+#include "l2l-rng.h"
+#include "l2l-task-mlp.h"
+
+#define MAX_HIDDEN_LAYERS 4
+#define N_CLASSES 10
+#define EVAL_CHUNK 500
+
+typedef struct {
+  L2lTask     base;
+  L2lDataset *data;
+  guint       n_layers;                       /* linear layers: hidden + 1 */
+  guint       widths[MAX_HIDDEN_LAYERS + 2];  /* 784, hidden…, 10 */
+  gsize       weight_offset[MAX_HIDDEN_LAYERS + 1];
+  gsize       bias_offset[MAX_HIDDEN_LAYERS + 1];
+  gboolean    relu;
+  guint       batch;
+} MlpTask;
+
+/* Buffers for one forward/backward over @rows images. */
+typedef struct {
+  guint  rows;
+  float *act[MAX_HIDDEN_LAYERS + 2];   /* [rows × width]: act[0] the images, last the logits */
+  float *delta;                        /* [rows × widest]: ∂L/∂ pre-activation */
+  float *delta_next;
+  guint8 *labels;
+} Scratch;
+
+typedef struct {
+  L2lProblem  base;
+  MlpTask    *task;
+  guint64     seed;
+  L2lRng      rng;        /* minibatches */
+  Scratch     batch;
+  Scratch     eval;       /* made on the first evaluation */
+} MlpProblem;
+
+static void
+scratch_init (Scratch       *scratch,
+              const MlpTask *task,
+              guint          rows)
+{
+  guint widest = 0;
+
+  scratch->rows = rows;
+  for (guint k = 0; k <= task->n_layers; k++)
+    {
+      scratch->act[k] = g_new (float, (gsize) rows * task->widths[k]);
+      widest = MAX (widest, task->widths[k]);
+    }
+  scratch->delta = g_new (float, (gsize) rows * widest);
+  scratch->delta_next = g_new (float, (gsize) rows * widest);
+  scratch->labels = g_new (guint8, rows);
+}
+
+static void
+scratch_clear (Scratch       *scratch,
+               const MlpTask *task)
+{
+  if (scratch->rows == 0)
+    return;
+  for (guint k = 0; k <= task->n_layers; k++)
+    g_free (scratch->act[k]);
+  g_free (scratch->delta);
+  g_free (scratch->delta_next);
+  g_free (scratch->labels);
+  scratch->rows = 0;
+}
+
+static void
+load_image (const MlpTask *task,
+            guint          index,
+            float         *row)
+{
+  const gsize pixels = task->widths[0];
+  const guint8 *image = task->data->images + index * pixels;
+
+  for (gsize p = 0; p < pixels; p++)
+    row[p] = image[p] * (1.0f / 255.0f);
+}
+
+/* Forward over scratch->rows images in act[0]; returns the mean
+ * cross-entropy and leaves softmax − one-hot (over rows) in delta if @grad. */
+static double
+forward (const MlpTask *task,
+         const float   *theta,
+         Scratch       *s,
+         guint          rows,
+         gboolean       grad)
+{
+  double loss = 0.0;
+
+  for (guint k = 0; k < task->n_layers; k++)
+    {
+      const guint in = task->widths[k], out = task->widths[k + 1];
+      const float *bias = theta + task->bias_offset[k];
+      float *z = s->act[k + 1];
+
+      for (guint r = 0; r < rows; r++)
+        memcpy (z + (gsize) r * out, bias, out * sizeof (float));
+      /* Z [rows × out] += A [rows × in] · Wᵀ, W [out × in] */
+      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, (int) rows, (int) out, (int) in,
+                   1.0f, s->act[k], (int) in, theta + task->weight_offset[k], (int) in,
+                   1.0f, z, (int) out);
+      if (k + 1 == task->n_layers)
+        break;
+      for (gsize i = 0; i < (gsize) rows * out; i++)
+        z[i] = task->relu ? (z[i] > 0.0f ? z[i] : 0.0f) : 1.0f / (1.0f + expf (-z[i]));
+    }
+
+  for (guint r = 0; r < rows; r++)
+    {
+      const float *logits = s->act[task->n_layers] + (gsize) r * N_CLASSES;
+      float *d = s->delta + (gsize) r * N_CLASSES;
+      float top = logits[0];
+      double sum = 0.0, log_sum;
+
+      for (guint c = 1; c < N_CLASSES; c++)
+        top = MAX (top, logits[c]);
+      for (guint c = 0; c < N_CLASSES; c++)
+        sum += exp ((double) logits[c] - top);
+      log_sum = top + log (sum);
+      loss += log_sum - logits[s->labels[r]];
+      if (grad)
+        for (guint c = 0; c < N_CLASSES; c++)
+          d[c] = (float) ((exp ((double) logits[c] - log_sum) - (c == s->labels[r])) / rows);
+    }
+  return loss / rows;
+}
+
+static void
+backward (const MlpTask *task,
+          const float   *theta,
+          Scratch       *s,
+          guint          rows,
+          float         *grad)
+{
+  for (guint k = task->n_layers; k-- > 0;)
+    {
+      const guint in = task->widths[k], out = task->widths[k + 1];
+      float *db = grad + task->bias_offset[k];
+
+      /* dW [out × in] = Δᵀ [out × rows] · A [rows × in]; db = Σ_rows Δ */
+      cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, (int) out, (int) in, (int) rows,
+                   1.0f, s->delta, (int) out, s->act[k], (int) in,
+                   0.0f, grad + task->weight_offset[k], (int) in);
+      memset (db, 0, out * sizeof (float));
+      for (guint r = 0; r < rows; r++)
+        for (guint j = 0; j < out; j++)
+          db[j] += s->delta[(gsize) r * out + j];
+      if (k == 0)
+        break;
+
+      /* Δ_prev [rows × in] = Δ · W, times the activation's slope at A */
+      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, (int) rows, (int) in, (int) out,
+                   1.0f, s->delta, (int) out, theta + task->weight_offset[k], (int) in,
+                   0.0f, s->delta_next, (int) in);
+      for (gsize i = 0; i < (gsize) rows * in; i++)
+        {
+          float a = s->act[k][i];
+          s->delta_next[i] *= task->relu ? (a > 0.0f ? 1.0f : 0.0f) : a * (1.0f - a);
+        }
+      float *swap = s->delta;
+      s->delta = s->delta_next;
+      s->delta_next = swap;
+    }
+}
+
+static void
+mlp_problem_init (L2lProblem *problem,
+                  float      *theta)
+{
+  MlpProblem *self = (MlpProblem *) problem;
+  L2lRng rng;
+
+  l2l_rng_init (&rng, self->seed);
+  for (gsize i = 0; i < problem->n_params; i++)
+    theta[i] = (float) (0.01 * l2l_rng_normal (&rng));
+}
+
+static double
+mlp_problem_loss_grad (L2lProblem  *problem,
+                       const float *theta,
+                       float       *grad)
+{
+  MlpProblem *self = (MlpProblem *) problem;
+  const MlpTask *task = self->task;
+  Scratch *s = &self->batch;
+  double loss;
+
+  for (guint r = 0; r < s->rows; r++)
+    {
+      guint index = l2l_rng_below (&self->rng, task->data->n_train);
+      load_image (task, index, s->act[0] + (gsize) r * task->widths[0]);
+      s->labels[r] = task->data->labels[index];
+    }
+  loss = forward (task, theta, s, s->rows, TRUE);
+  backward (task, theta, s, s->rows, grad);
+  return loss;
+}
+
+static double
+mlp_problem_eval_loss (L2lProblem  *problem,
+                       const float *theta)
+{
+  MlpProblem *self = (MlpProblem *) problem;
+  const MlpTask *task = self->task;
+  const guint first = task->data->n_train, n = task->data->n_held_out;
+  double total = 0.0;
+
+  if (self->eval.rows == 0)
+    scratch_init (&self->eval, task, EVAL_CHUNK);
+  for (guint start = 0; start < n; start += EVAL_CHUNK)
+    {
+      guint rows = MIN (EVAL_CHUNK, n - start);
+      for (guint r = 0; r < rows; r++)
+        {
+          load_image (task, first + start + r, self->eval.act[0] + (gsize) r * task->widths[0]);
+          self->eval.labels[r] = task->data->labels[first + start + r];
+        }
+      total += forward (task, theta, &self->eval, rows, FALSE) * rows;
+    }
+  return total / n;
+}
+
+static void
+mlp_problem_free (L2lProblem *problem)
+{
+  MlpProblem *self = (MlpProblem *) problem;
+
+  scratch_clear (&self->batch, self->task);
+  scratch_clear (&self->eval, self->task);
+  l2l_task_unref (&self->task->base);
+  g_free (self);
+}
+
+static const L2lProblemClass mlp_problem_class = {
+  .init = mlp_problem_init,
+  .loss_grad = mlp_problem_loss_grad,
+  .eval_loss = mlp_problem_eval_loss,
+  .free = mlp_problem_free,
+};
+
+static L2lProblem *
+mlp_task_sample (L2lTask *task,
+                 guint64  seed)
+{
+  MlpProblem *self = g_new0 (MlpProblem, 1);
+
+  self->base.klass = &mlp_problem_class;
+  self->base.n_params = task->n_params;
+  self->task = (MlpTask *) l2l_task_ref (task);
+  /* θ0 and the minibatches come from two streams of the one seed. */
+  self->seed = seed;
+  l2l_rng_init (&self->rng, seed ^ G_GUINT64_CONSTANT (0x6d696e6962617463));
+  scratch_init (&self->batch, self->task, self->task->batch);
+  return &self->base;
+}
+
+static void
+mlp_task_finalize (L2lTask *task)
+{
+  l2l_dataset_unref (((MlpTask *) task)->data);
+  g_free (task);
+}
+
+static const L2lTaskClass mlp_task_class = {
+  .sample = mlp_task_sample,
+  .finalize = mlp_task_finalize,
+};
+
+/* "20" or "20x20": the hidden layers' widths. */
+static gboolean
+parse_hidden (const char  *text,
+              MlpTask     *task,
+              const char  *owner,
+              GError     **error)
+{
+  g_auto(GStrv) parts = g_strsplit (text, "x", -1);
+  guint n = g_strv_length (parts);
+
+  if (n < 1 || n > MAX_HIDDEN_LAYERS)
+    goto bad;
+  for (guint i = 0; i < n; i++)
+    {
+      gint64 width;
+      if (!l2l_parse_int (parts[i], &width) || width < 1 || width > 4096)
+        goto bad;
+      task->widths[i + 1] = (guint) width;
+    }
+  task->n_layers = n + 1;
+  return TRUE;
+
+bad:
+  g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
+               "%s: hidden: '%s' is not 1 to %d layer widths from 1 to 4096, like 20 or 20x20",
+               owner, text, MAX_HIDDEN_LAYERS);
+  return FALSE;
+}
+
+static const char *const act_choices[] = { "sigmoid", "relu", NULL };
+
+static const L2lOptionInfo mlp_options[] = {
+  { "hidden", L2L_OPTION_STRING, "20", 0, 0, NULL,
+    "Hidden layer widths: 20, 40, or 20x20 for two layers" },
+  { "act", L2L_OPTION_CHOICE, "sigmoid", 0, 0, act_choices,
+    "Activation of the hidden layers" },
+  { "batch", L2L_OPTION_INT, "128", 1, 60000, NULL, "Images in each minibatch" },
+  { "data", L2L_OPTION_STRING, "", 0, 0, NULL,
+    "Folder with the standard IDX files (empty: the default data set)" },
+};
+
+static L2lTask *
+mlp_task_create (const char        *kind,
+                 const L2lOptions  *options,
+                 GError           **error)
+{
+  g_autofree char *owner = g_strdup_printf ("task %s", kind);
+  g_autofree char *values = l2l_options_to_string (options);
+  MlpTask *self = g_new0 (MlpTask, 1);
+  gsize n_params = 0;
+
+  self->relu = g_str_equal (l2l_options_get_string (options, "act"), "relu");
+  self->batch = (guint) l2l_options_get_int (options, "batch");
+  if (!parse_hidden (l2l_options_get_string (options, "hidden"), self, owner, error) ||
+      (self->data = l2l_dataset_get (kind, l2l_options_get_string (options, "data"),
+                                     error)) == NULL)
+    {
+      g_free (self);
+      return NULL;
+    }
+  self->widths[0] = self->data->width * self->data->height;
+  self->widths[self->n_layers] = N_CLASSES;
+  for (guint k = 0; k < self->n_layers; k++)
+    {
+      self->weight_offset[k] = n_params;
+      n_params += (gsize) self->widths[k + 1] * self->widths[k];
+      self->bias_offset[k] = n_params;
+      n_params += self->widths[k + 1];
+    }
+  l2l_task_init_base (&self->base, &mlp_task_class, g_strdup_printf ("%s:%s", kind, values),
+                      n_params);
+  return &self->base;
+}
+
+static L2lTask *
+mnist_create (const L2lOptions  *options,
+              GError           **error)
+{
+  return mlp_task_create ("mnist", options, error);
+}
+
+static L2lTask *
+fashion_mnist_create (const L2lOptions  *options,
+                      GError           **error)
+{
+  return mlp_task_create ("fashion-mnist", options, error);
+}
+
+const L2lTaskFamily l2l_task_mnist_family = {
+  .name = "mnist",
+  .description = "An MLP classifying MNIST digits",
+  .options = mlp_options,
+  .n_options = G_N_ELEMENTS (mlp_options),
+  .create = mnist_create,
+};
+
+const L2lTaskFamily l2l_task_fashion_mnist_family = {
+  .name = "fashion-mnist",
+  .description = "An MLP classifying Fashion-MNIST images",
+  .options = mlp_options,
+  .n_options = G_N_ELEMENTS (mlp_options),
+  .create = fashion_mnist_create,
+};
