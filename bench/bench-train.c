@@ -4,12 +4,15 @@
 #include <cblas.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 
 #include "l2l-engine.h"
 
 /* One meta-training epoch as the learned-optimizer issue defines it: 128
- * 10-d quadratics, T = 100, K = 20, a 2 × 20 LSTM. Prints the median wall time
- * of an epoch, then how fast sgemm runs on the shapes of that epoch. */
+ * 10-d quadratics, T = 100, K = 20, a 2 × 20 LSTM; or, with "mnist", 2 MLPs
+ * 784-20-10 on minibatches of 128 images (logsign p = 5, output scale 0.01).
+ * Prints the median wall time of an epoch and the peak memory; for the
+ * quadratic on one thread also how fast sgemm runs on the epoch's shapes. */
 
 static int
 compare_doubles (const void *a,
@@ -59,15 +62,24 @@ main (int   argc,
   g_autoptr(L2lTrainer) trainer = NULL;
   g_autoptr(GError) error = NULL;
   L2lTrainConfig config;
-  const guint timed = 10;
+  const guint timed = argc > 2 ? 4 : 10;
   double times[10];
   guint n;
   const L2lTrainRecord *history;
   guint threads = argc > 1 ? (guint) atoi (argv[1]) : 1;
+  gboolean mnist = argc > 2 && g_str_equal (argv[2], "mnist");
+  struct rusage usage;
 
   l2l_engine_init (1);
   l2l_train_config_init_defaults (&config);
-  config.task = l2l_task_new_from_spec ("quadratic", NULL);
+  config.task = l2l_task_new_from_spec (mnist ? "mnist" : "quadratic", NULL);
+  if (mnist)
+    {
+      config.batch = 2;
+      config.lstm.preprocess_p = 5.0;
+      config.lstm.output_scale = 0.01;
+      config.eval_runs = 1;
+    }
   config.threads = CLAMP (threads, 1, 2);
   config.epochs = timed + 1;
   config.eval_every = 1000000;   /* time the epochs, not the evaluations */
@@ -82,9 +94,12 @@ main (int   argc,
   for (guint i = 0; i < timed - 1; i++)
     times[i] = history[i + 2].seconds;
   qsort (times, timed - 1, sizeof (double), compare_doubles);
-  printf ("engine epoch: %.6f s (median of %u, %u thread%s)\n", times[(timed - 1) / 2],
-          timed - 1, config.threads, config.threads > 1 ? "s" : "");
-  if (config.threads == 1)
+  getrusage (RUSAGE_SELF, &usage);
+  printf ("engine epoch: %.6f s (median of %u, %u thread%s, %s, %u functions an epoch); "
+          "peak memory %.0f MB\n", times[(timed - 1) / 2], timed - 1, config.threads,
+          config.threads > 1 ? "s" : "", mnist ? "mnist" : "quadratic", config.batch,
+          usage.ru_maxrss / 1024.0);
+  if (config.threads == 1 && !mnist)
     measure_sgemm (times[(timed - 1) / 2]);
   l2l_task_unref (config.task);
   return 0;

@@ -145,6 +145,13 @@ build_config (const TrainArgs  *args,
                            "--task and --problem exclude each other");
       return FALSE;
     }
+  if (args->problem != NULL)
+    config->task = l2l_task_quadratic_new_from_file (args->problem, error);
+  else
+    config->task = l2l_cli_task_from_flags (args->task, args->data, error);
+  if (config->task == NULL)
+    return FALSE;
+  l2l_train_config_use_task_defaults (config);
   if (!l2l_cli_parse_count ("--epochs", args->epochs, 0, 100000000, &config->epochs, error) ||
       !l2l_cli_parse_count ("--batch", args->batch, 1, 1 << 20, &config->batch, error) ||
       !l2l_cli_parse_count ("--steps", args->steps, 1, 1000000, &config->steps, error) ||
@@ -177,12 +184,6 @@ build_config (const TrainArgs  *args,
   if (args->weights != NULL)
     config->weights = args->weights;
 
-  if (args->problem != NULL)
-    config->task = l2l_task_quadratic_new_from_file (args->problem, error);
-  else
-    config->task = l2l_cli_task_from_flags (args->task, args->data, error);
-  if (config->task == NULL)
-    return FALSE;
   if (!l2l_train_config_validate (config, error))
     {
       g_prefix_error (error, "--");
@@ -266,7 +267,7 @@ l2l_cli_train (int   argc,
     { "epochs", 0, 0, G_OPTION_ARG_STRING, &args.epochs,
       "Epochs; with --resume, the new target (default: 1000)", "N" },
     { "batch", 0, 0, G_OPTION_ARG_STRING, &args.batch,
-      "Functions drawn afresh each epoch (default: 128)", "N" },
+      "Functions drawn afresh each epoch (default: 128; 2 for mnist and fashion-mnist)", "N" },
     { "steps", 0, 0, G_OPTION_ARG_STRING, &args.steps,
       "Horizon T: optimization steps per function (default: 100)", "T" },
     { "unroll", 0, 0, G_OPTION_ARG_STRING, &args.unroll,
@@ -288,9 +289,10 @@ l2l_cli_train (int   argc,
     { "hidden", 0, 0, G_OPTION_ARG_STRING, &args.hidden,
       "Hidden units per layer (default: 20)", "N" },
     { "preprocess", 0, 0, G_OPTION_ARG_STRING, &args.preprocess,
-      "Gradient preprocessing: logsign, logsign:p=P or none (default: logsign:p=10)", "KIND" },
+      "Gradient preprocessing: logsign, logsign:p=P or none (default: logsign:p=10; "
+      "p=5 for mnist and fashion-mnist)", "KIND" },
     { "output-scale", 0, 0, G_OPTION_ARG_STRING, &args.output_scale,
-      "Factor on the LSTM's output (default: 0.1)", "X" },
+      "Factor on the LSTM's output (default: 0.1; 0.01 for mnist and fashion-mnist)", "X" },
     { "threads", 0, 0, G_OPTION_ARG_STRING, &args.threads,
       "Worker threads, 1 or 2; results are the same (default: the cores, up to 2)", "N" },
     { "out", 0, 0, G_OPTION_ARG_FILENAME, &args.out,

@@ -34,6 +34,22 @@ h_rows (const L2lLstmUnroll *unroll,
   return xh_slot (unroll, l, s) + (gsize) l2l_lstm_layer_input (unroll->net, l) * unroll->n;
 }
 
+guint64
+l2l_lstm_unroll_bytes (const L2lLstmConfig *config,
+                       guint64              n,
+                       guint                max_steps)
+{
+  const guint64 H = config->hidden, K = max_steps;
+  guint64 per_coordinate = 4 * H + H + 1;    /* backward scratch */
+
+  for (guint l = 0; l < config->layers; l++)
+    {
+      guint64 w = (l == 0 ? (config->preprocess == L2L_PREPROCESS_LOGSIGN ? 2 : 1) : H) + H + 1;
+      per_coordinate += (K + 1) * w + K * 4 * H + (K + 1) * H + K * H + w + H;
+    }
+  return per_coordinate * n * sizeof (float);
+}
+
 L2lLstmUnroll *
 l2l_lstm_unroll_new (const L2lLstm *net,
                      gsize          n,

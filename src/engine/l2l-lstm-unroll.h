@@ -34,6 +34,12 @@ typedef struct {
   float         *storage;
 } L2lLstmUnroll;
 
+/* Bytes an unroll of @max_steps over @n coordinates takes, to refuse what
+ * cannot fit before trying. */
+guint64        l2l_lstm_unroll_bytes       (const L2lLstmConfig *config,
+                                            guint64              n,
+                                            guint                max_steps);
+
 L2lLstmUnroll *l2l_lstm_unroll_new         (const L2lLstm *net,
                                             gsize          n,
                                             guint          max_steps);

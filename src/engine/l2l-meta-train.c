@@ -6,6 +6,7 @@
 #include <json-glib/json-glib.h>
 #include <math.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "l2l-checkpoint.h"
 #include "l2l-error.h"
@@ -33,6 +34,39 @@ l2l_train_config_init_defaults (L2lTrainConfig *config)
     .threads = MIN (N_SHARDS, g_get_num_processors ()),
   };
   l2l_lstm_config_init_defaults (&config->lstm);
+}
+
+void
+l2l_train_config_use_task_defaults (L2lTrainConfig *config)
+{
+  const L2lTaskFamily *family = l2l_task_get_family (config->task);
+
+  if (family != NULL && family->lstm_preprocess_p > 0.0)
+    config->lstm.preprocess_p = family->lstm_preprocess_p;
+  if (family != NULL && family->lstm_output_scale > 0.0)
+    config->lstm.output_scale = family->lstm_output_scale;
+  if (family != NULL && family->train_batch > 0)
+    config->batch = family->train_batch;
+}
+
+/* The unrolls' caches must fit in half of this machine's memory. */
+static gboolean
+check_memory (const L2lTrainConfig  *config,
+              GError               **error)
+{
+  guint64 coordinates = (guint64) config->batch * l2l_task_get_n_params (config->task);
+  guint64 need = l2l_lstm_unroll_bytes (&config->lstm, coordinates, config->unroll);
+  long pages = sysconf (_SC_PHYS_PAGES), page_size = sysconf (_SC_PAGESIZE);
+  guint64 have = pages > 0 && page_size > 0 ? (guint64) pages * page_size : G_MAXUINT64;
+
+  if (need <= have / 2)
+    return TRUE;
+  g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
+               "batch: %u functions of %" G_GSIZE_FORMAT " parameters need %.1f GB for "
+               "unrolls of %u steps, more than half of this machine's %.1f GB; use fewer "
+               "functions an epoch or a shorter unroll", config->batch,
+               l2l_task_get_n_params (config->task), need / 1e9, config->unroll, have / 1e9);
+  return FALSE;
 }
 
 static gboolean
@@ -73,7 +107,7 @@ l2l_train_config_validate (const L2lTrainConfig  *config,
       !l2l_lstm_config_validate (&config->lstm, error))
     return FALSE;
   weights = l2l_loss_weights_new (config->weights, config->steps, error);
-  return weights != NULL;
+  return weights != NULL && check_memory (config, error);
 }
 
 /* Shards. */

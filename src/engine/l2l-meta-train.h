@@ -58,6 +58,8 @@ typedef void (*L2lTrainProgressFunc) (L2lTrainer             *trainer,
                                       gpointer                user_data);
 
 void         l2l_train_config_init_defaults (L2lTrainConfig *config);
+/* Takes the LSTM scaling that @config->task's family suggests, where it has one. */
+void         l2l_train_config_use_task_defaults (L2lTrainConfig *config);
 gboolean     l2l_train_config_validate      (const L2lTrainConfig *config,
                                              GError              **error);
 

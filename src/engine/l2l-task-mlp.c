@@ -373,6 +373,11 @@ const L2lTaskFamily l2l_task_mnist_family = {
   .options = mlp_options,
   .n_options = G_N_ELEMENTS (mlp_options),
   .create = mnist_create,
+  /* the paper's published code trains its MNIST optimizer with these */
+  .lstm_preprocess_p = 5.0,
+  .lstm_output_scale = 0.01,
+  /* 15,910 coordinates a function: two functions fill both cores */
+  .train_batch = 2,
 };
 
 const L2lTaskFamily l2l_task_fashion_mnist_family = {
@@ -381,4 +386,8 @@ const L2lTaskFamily l2l_task_fashion_mnist_family = {
   .options = mlp_options,
   .n_options = G_N_ELEMENTS (mlp_options),
   .create = fashion_mnist_create,
+  .lstm_preprocess_p = 5.0,
+  .lstm_output_scale = 0.01,
+  /* 15,910 coordinates a function: two functions fill both cores */
+  .train_batch = 2,
 };

@@ -93,6 +93,14 @@ l2l_task_unref (L2lTask *task)
   task->klass->finalize (task);
 }
 
+const L2lTaskFamily *
+l2l_task_get_family (const L2lTask *task)
+{
+  g_autofree char *name = g_strndup (task->spec, strcspn (task->spec, ":"));
+
+  return l2l_task_family_lookup (name);
+}
+
 const char *
 l2l_task_get_spec (const L2lTask *task)
 {

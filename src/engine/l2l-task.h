@@ -42,13 +42,18 @@ struct _L2lTask {
   gsize               n_params;
 };
 
-/* A family as the front ends see it: a name, a description and its options. */
+/* A family as the front ends see it: a name, a description and its options,
+ * and the meta-training settings that suit it (0: the global defaults,
+ * logsign p = 10, output scale 0.1, 128 functions an epoch). */
 typedef struct {
   const char          *name;
   const char          *description;
   const L2lOptionInfo *options;
   guint                n_options;
   L2lTask           *(*create) (const L2lOptions *options, GError **error);
+  double               lstm_preprocess_p;
+  double               lstm_output_scale;
+  guint                train_batch;       /* functions per epoch; 0: 128 */
 } L2lTaskFamily;
 
 const L2lTaskFamily *const *l2l_task_families          (void);   /* NULL-terminated */
@@ -64,6 +69,9 @@ void        l2l_task_init_base     (L2lTask            *task,
                                     const L2lTaskClass *klass,
                                     char               *spec,
                                     gsize               n_params);
+
+/* The family a task was made from (NULL for a problem file). */
+const L2lTaskFamily *l2l_task_get_family (const L2lTask *task);
 
 L2lTask    *l2l_task_ref           (L2lTask *task);
 void        l2l_task_unref         (L2lTask *task);

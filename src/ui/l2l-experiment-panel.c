@@ -359,6 +359,10 @@ l2l_experiment_panel_build_train (L2lExperimentPanel  *self,
                                   GError             **error)
 {
   l2l_train_config_init_defaults (config);
+  if ((config->task = build_task (self, error)) == NULL)
+    return FALSE;
+  /* the task's LSTM scaling; the fields below, batch included, then decide */
+  l2l_train_config_use_task_defaults (config);
   config->steps = (guint) gtk_spin_button_get_value_as_int (self->horizon_spin);
   config->unroll = (guint) gtk_spin_button_get_value_as_int (self->unroll_spin);
   config->batch = (guint) gtk_spin_button_get_value_as_int (self->batch_spin);
@@ -375,8 +379,6 @@ l2l_experiment_panel_build_train (L2lExperimentPanel  *self,
   if (!update_weights (self, error))
     return FALSE;
   config->weights = self->weights_spec;
-  if ((config->task = build_task (self, error)) == NULL)
-    return FALSE;
   return l2l_train_config_validate (config, error);
 }
 
