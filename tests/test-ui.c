@@ -131,6 +131,18 @@ test_workbench (void)
   spin (window, "unroll", 5);
   g_assert_null (l2l_experiment_panel_get_error (panel));
 
+  /* Another task family brings its own options, and its batch of functions. */
+  {
+    g_autofree char *spec = NULL;
+    l2l_experiment_panel_select_task (panel, "mnist");
+    spec = l2l_experiment_panel_get_task_spec (panel);
+    g_assert_cmpstr (spec, ==, "mnist:hidden=20,act=sigmoid,batch=128,data=");
+    g_assert_cmpint (gtk_spin_button_get_value_as_int (l2l_experiment_panel_get_spin (panel, "batch")), ==, 2);
+    g_assert_null (l2l_experiment_panel_get_error (panel));
+    l2l_experiment_panel_select_task (panel, "quadratic");
+    spin (window, "batch", 8);
+  }
+
   /* Back to the comparison, now with the learned optimizers: the first run fades. */
   l2l_window_show_page (window, "comparison");
   gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL);

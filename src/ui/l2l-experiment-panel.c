@@ -173,6 +173,10 @@ static void
 on_task_selected (L2lExperimentPanel *self)
 {
   build_task_options (self);
+  /* what suits the new family, e.g. two MLPs an epoch rather than 128 */
+  if (!self->loading)
+    gtk_spin_button_set_value (self->batch_spin,
+                               self->family->train_batch ? self->family->train_batch : 128);
   emit_changed (self);
 }
 
@@ -388,6 +392,23 @@ l2l_experiment_panel_show_error (L2lExperimentPanel *self,
 {
   gtk_label_set_text (self->error_label, message ? message : "");
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), message != NULL);
+}
+
+void
+l2l_experiment_panel_select_task (L2lExperimentPanel *self,
+                                  const char         *name)
+{
+  const L2lTaskFamily *const *families = l2l_task_families ();
+
+  for (guint i = 0; families[i] != NULL; i++)
+    if (g_str_equal (families[i]->name, name))
+      gtk_drop_down_set_selected (self->task_dropdown, i);
+}
+
+char *
+l2l_experiment_panel_get_task_spec (L2lExperimentPanel *self)
+{
+  return task_spec (self);
 }
 
 const char *

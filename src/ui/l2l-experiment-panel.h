@@ -32,6 +32,12 @@ void        l2l_experiment_panel_add_learned    (L2lExperimentPanel  *self,
 void        l2l_experiment_panel_show_error     (L2lExperimentPanel  *self,
                                                  const char          *message);
 
+/* Shows task family @name and its options. */
+void        l2l_experiment_panel_select_task    (L2lExperimentPanel  *self,
+                                                 const char          *name);
+/* "family:key=value,…" as the task fields say now. */
+char       *l2l_experiment_panel_get_task_spec  (L2lExperimentPanel  *self);
+
 /* The message shown under the form, or NULL. */
 const char *l2l_experiment_panel_get_error      (L2lExperimentPanel  *self);
 
