@@ -14,15 +14,6 @@
  * Prints the median wall time of an epoch and the peak memory; for the
  * quadratic on one thread also how fast sgemm runs on the epoch's shapes. */
 
-static int
-compare_doubles (const void *a,
-                 const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return (x > y) - (x < y);
-}
-
 /* The sgemm calls of one epoch (per shard of 640 coordinates), replayed on
  * their own: the rate sgemm reaches, and how much of the epoch it takes. */
 static void
@@ -93,7 +84,7 @@ main (int   argc,
   history = l2l_trainer_get_history (trainer, &n);
   for (guint i = 0; i < timed - 1; i++)
     times[i] = history[i + 2].seconds;
-  qsort (times, timed - 1, sizeof (double), compare_doubles);
+  l2l_sort_doubles (times, timed - 1);
   getrusage (RUSAGE_SELF, &usage);
   printf ("engine epoch: %.6f s (median of %u, %u thread%s, %s, %u functions an epoch); "
           "peak memory %.0f MB\n", times[(timed - 1) / 2], timed - 1, config.threads,

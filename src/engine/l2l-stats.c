@@ -17,6 +17,13 @@ compare_doubles (const void *a,
   return (x > y) - (x < y);
 }
 
+void
+l2l_sort_doubles (double *values,
+                  gsize   n)
+{
+  qsort (values, n, sizeof (double), compare_doubles);
+}
+
 double
 l2l_quantile_sorted (const double *sorted,
                      guint         n,
@@ -58,7 +65,7 @@ l2l_step_stats_compute (L2lStepStats *stats,
           column[r] = isnan (loss) ? INFINITY : loss;
           sum += column[r];
         }
-      qsort (column, runs, sizeof (double), compare_doubles);
+      l2l_sort_doubles (column, runs);
       stats->mean[t] = sum / runs;
       stats->median[t] = l2l_quantile_sorted (column, runs, 0.5);
       stats->q25[t] = l2l_quantile_sorted (column, runs, 0.25);

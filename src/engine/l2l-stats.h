@@ -22,6 +22,10 @@ void   l2l_step_stats_compute (L2lStepStats *stats,
                                guint         n_steps);
 void   l2l_step_stats_clear   (L2lStepStats *stats);
 
+/* Ascending, +inf last. */
+void   l2l_sort_doubles       (double       *values,
+                               gsize         n);
+
 /* Linear interpolation between order statistics (numpy's default, type 7). */
 double l2l_quantile_sorted    (const double *sorted,
                                guint         n,

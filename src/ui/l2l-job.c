@@ -129,15 +129,6 @@ push_progress (L2lJob  *self,
   push_event (self, &event);
 }
 
-static int
-compare_doubles (const void *a,
-                 const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return (x > y) - (x < y);
-}
-
 static void
 on_compare_progress (const L2lCompareProgress *progress,
                      gpointer                  user_data)
@@ -158,7 +149,7 @@ on_compare_progress (const L2lCompareProgress *progress,
           self->column[r] = isnan (loss) ? INFINITY : loss;
           sum += self->column[r];
         }
-      qsort (self->column, runs, sizeof (double), compare_doubles);
+      l2l_sort_doubles (self->column, runs);
       event.a = sum / runs;
       event.b = l2l_quantile_sorted (self->column, runs, 0.25);
       event.c = l2l_quantile_sorted (self->column, runs, 0.75);
