@@ -309,6 +309,21 @@ test_train_info_compare (void)
   test_util_remove_tree (dir);
 }
 
+static void
+test_mnist_tasks (void)
+{
+  const char *compare[] = { "compare", "--task", "mnist:hidden=8,batch=16", "--runs", "2",
+                            "--steps", "5", NULL };
+  const char *tune[] = { "tune", "--task", "mnist:batch=8", "--optimizers", "adam",
+                         "--tune-runs", "1", "--steps", "3", "--tune-grid", "1e-3:1e-1:1", NULL };
+  g_autofree char *out = NULL, *tuned = NULL;
+
+  g_assert_cmpint (run_l2l (compare, &out, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "Task mnist:hidden=8,act=sigmoid,batch=16,data= · 2 runs"));
+  g_assert_cmpint (run_l2l (tune, &tuned, NULL), ==, 0);
+  g_assert_nonnull (strstr (tuned, "adam: learning rate"));
+}
+
 static gboolean
 file_appears (const char *path)
 {
@@ -377,5 +392,6 @@ main (int   argc,
   g_test_add_func ("/cli/help", test_help);
   g_test_add_func ("/cli/train/info-compare-resume", test_train_info_compare);
   g_test_add_func ("/cli/train/interrupt", test_train_interrupt);
+  g_test_add_func ("/cli/mnist", test_mnist_tasks);
   return g_test_run ();
 }
