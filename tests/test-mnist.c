@@ -213,6 +213,26 @@ test_built_in_mnist (void)
   g_assert_cmpuint (counts[9], ==, 978);
 }
 
+/* Debian's dataset-fashion-mnist, which make test installs: 60,000 training
+ * images and the 10,000 t10k ones held out. */
+static void
+test_fashion_mnist (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(L2lDataset) fashion = NULL;
+
+  if (!g_file_test ("/usr/share/datasets/fashion-mnist", G_FILE_TEST_IS_DIR))
+    {
+      g_test_skip ("dataset-fashion-mnist is not installed (make test installs it)");
+      return;
+    }
+  fashion = l2l_dataset_get ("fashion-mnist", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (fashion->n_train, ==, 60000);
+  g_assert_cmpuint (fashion->n_held_out, ==, 10000);
+  g_assert_cmpuint (fashion->width * fashion->height, ==, 784);
+}
+
 /* Central differences on a fresh problem of the same seed each time: the
  * first minibatch is then always the same. */
 static double
@@ -328,6 +348,7 @@ main (int   argc,
   g_test_add_func ("/engine/mnist/idx-good", test_idx_good);
   g_test_add_func ("/engine/mnist/idx-bad", test_idx_bad);
   g_test_add_func ("/engine/mnist/built-in", test_built_in_mnist);
+  g_test_add_func ("/engine/mnist/fashion-mnist", test_fashion_mnist);
   g_test_add_data_func ("/engine/mnist/gradient/sigmoid", "mnist:hidden=8,batch=16", test_mlp_gradient);
   g_test_add_data_func ("/engine/mnist/gradient/relu", "mnist:hidden=8,act=relu,batch=16",
                         test_mlp_gradient);
