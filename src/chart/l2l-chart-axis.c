@@ -133,7 +133,7 @@ l2l_axis_format_tick (const L2lAxis *axis,
       return;
     }
   k = (int) round (exponent);
-  if (k >= 0 && k <= 3)
+  if (k >= -2 && k <= 3)   /* 0.01 … 1000 read best as they are */
     {
       g_snprintf (buffer, size, "%g", value);
       return;

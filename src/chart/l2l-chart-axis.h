@@ -31,7 +31,8 @@ double   l2l_axis_normalize    (const L2lAxis *axis,
                                 double         value);
 double   l2l_axis_denormalize  (const L2lAxis *axis,
                                 double         position);
-/* Tick label: "0.5", "20", "10⁻³" (log axes use powers of ten). */
+/* Tick label: "0.5", "20", "0.01", and beyond 0.01 … 1000 on log axes
+ * powers of ten: "10⁻³", "10⁴". */
 void     l2l_axis_format_tick  (const L2lAxis *axis,
                                 double         value,
                                 char          *buffer,
