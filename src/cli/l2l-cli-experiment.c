@@ -9,6 +9,7 @@
 
 #include "l2l-chart-export.h"
 #include "l2l-cli-experiment.h"
+#include "l2l-cli.h"
 
 #define DEFAULT_OPTIMIZERS "sgd,rmsprop,adam,nag"
 
@@ -361,6 +362,9 @@ l2l_cli_task_from_flags (const char  *spec,
       full = g_strdup_printf ("%s%sdata=%s", spec, strchr (spec, ':') ? "," : ":", data);
     }
   task = l2l_task_new_from_spec (full ? full : spec, error);
+  if (task == NULL && g_error_matches (*error, L2L_ENGINE_ERROR,
+                                       L2L_ENGINE_ERROR_DATA_NOT_INSTALLED))
+    l2l_cli_append_install_hint (*error);
   /* Name the flag the problem came from: the folder, or the task. */
   if (task == NULL)
     g_prefix_error (error, data && (strstr ((*error)->message, "unknown option 'data'") ||

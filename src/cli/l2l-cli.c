@@ -57,6 +57,15 @@ l2l_cli_error (const char *subcommand,
            message);
 }
 
+void
+l2l_cli_append_install_hint (GError *error)
+{
+  char *message = g_strconcat (error->message, " (apt-get install dataset-fashion-mnist)", NULL);
+
+  g_free (error->message);
+  error->message = message;
+}
+
 int
 l2l_cli_fail (const char   *subcommand,
               const GError *error)
@@ -69,7 +78,8 @@ l2l_cli_fail (const char   *subcommand,
   l2l_cli_error (subcommand, "%s", error->message);
   if (error->domain == L2L_ENGINE_ERROR &&
       (error->code == L2L_ENGINE_ERROR_INVALID_OPTION ||
-       error->code == L2L_ENGINE_ERROR_INVALID_FILE))
+       error->code == L2L_ENGINE_ERROR_INVALID_FILE ||
+       error->code == L2L_ENGINE_ERROR_DATA_NOT_INSTALLED))
     return L2L_EXIT_USAGE;
   return L2L_EXIT_FAILURE;
 }

@@ -26,6 +26,9 @@ void l2l_cli_error        (const char *subcommand,
                            const char *format,
                            ...) G_GNUC_PRINTF (2, 3);
 
+/* Says how to install a missing default data set (Debian's package names). */
+void l2l_cli_append_install_hint (GError *error);
+
 /* Maps an engine error to an exit status and prints it. */
 int  l2l_cli_fail         (const char   *subcommand,
                            const GError *error);

@@ -307,10 +307,21 @@ build_task (L2lExperimentPanel  *self,
             GError             **error)
 {
   g_autofree char *spec = task_spec (self);
+  L2lTask *task;
 
   for (guint i = 0; i < self->option_widgets->len; i++)
     mark_field (self->option_widgets->pdata[i], FALSE);
-  return l2l_task_new_from_spec (spec, error);
+  task = l2l_task_new_from_spec (spec, error);
+  if (task == NULL && g_error_matches (*error, L2L_ENGINE_ERROR,
+                                       L2L_ENGINE_ERROR_DATA_NOT_INSTALLED))
+    {
+      /* The engine knows no package names; Debian's is dataset-fashion-mnist. */
+      char *message = g_strdup_printf (_("%s. Install it with: apt-get install dataset-fashion-mnist"),
+                                       (*error)->message);
+      g_free ((*error)->message);
+      (*error)->message = message;
+    }
+  return task;
 }
 
 gboolean

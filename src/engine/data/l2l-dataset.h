@@ -23,7 +23,8 @@ typedef struct {
 /* @kind is "mnist" or "fashion-mnist". @dir holds the standard files
  * (train-images-idx3-ubyte, train-labels-idx1-ubyte and optionally t10k-…,
  * each raw or .gz); NULL or "" takes the default: the MNIST subset built into
- * the program, or Fashion-MNIST from Debian's dataset-fashion-mnist. Loaded
+ * the program, or Fashion-MNIST from /usr/share/datasets (its absence is
+ * L2L_ENGINE_ERROR_DATA_NOT_INSTALLED, for front ends to say how to get it). Loaded
  * once per process and shared. Errors name the file and what is wrong. */
 L2lDataset *l2l_dataset_get   (const char  *kind,
                                const char  *dir,

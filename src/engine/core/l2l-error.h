@@ -12,6 +12,7 @@ typedef enum {
   L2L_ENGINE_ERROR_INVALID_OPTION, /* a config value out of range or malformed */
   L2L_ENGINE_ERROR_INVALID_FILE,   /* a file whose contents do not fit the format */
   L2L_ENGINE_ERROR_DIVERGED,       /* nothing usable: every candidate diverged */
+  L2L_ENGINE_ERROR_DATA_NOT_INSTALLED, /* a data set's default folder is missing */
 } L2lEngineError;
 
 GQuark l2l_engine_error_quark (void);

@@ -3,12 +3,12 @@
 
 #include "config.h"
 
-#include <cblas.h>
 #include <math.h>
 #include <string.h>
 
 #include "l2l-dataset.h"
 #include "l2l-error.h"
+#include "l2l-nn.h"
 #include "l2l-rng.h"
 #include "l2l-task-mlp.h"
 
@@ -89,8 +89,8 @@ load_image (const MlpTask *task,
     row[p] = image[p] * (1.0f / 255.0f);
 }
 
-/* Forward over scratch->rows images in act[0]; returns the mean
- * cross-entropy and leaves softmax − one-hot (over rows) in delta if @grad. */
+/* Forward over @rows images in act[0]; returns the mean cross-entropy and
+ * leaves its gradient with respect to the logits in delta if @grad. */
 static double
 forward (const MlpTask *task,
          const float   *theta,
@@ -98,46 +98,25 @@ forward (const MlpTask *task,
          guint          rows,
          gboolean       grad)
 {
-  double loss = 0.0;
+  const guint last = task->n_layers;
 
-  for (guint k = 0; k < task->n_layers; k++)
+  for (guint k = 0; k < last; k++)
     {
       const guint in = task->widths[k], out = task->widths[k + 1];
-      const float *bias = theta + task->bias_offset[k];
-      float *z = s->act[k + 1];
 
-      for (guint r = 0; r < rows; r++)
-        memcpy (z + (gsize) r * out, bias, out * sizeof (float));
-      /* Z [rows × out] += A [rows × in] · Wᵀ, W [out × in] */
-      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, (int) rows, (int) out, (int) in,
-                   1.0f, s->act[k], (int) in, theta + task->weight_offset[k], (int) in,
-                   1.0f, z, (int) out);
-      if (k + 1 == task->n_layers)
+      l2l_linear_forward (s->act[k + 1], s->act[k], theta + task->weight_offset[k],
+                          theta + task->bias_offset[k], rows, in, out);
+      if (k + 1 == last)
         break;
-      for (gsize i = 0; i < (gsize) rows * out; i++)
-        z[i] = task->relu ? (z[i] > 0.0f ? z[i] : 0.0f) : 1.0f / (1.0f + expf (-z[i]));
+      if (task->relu)
+        l2l_relu_forward (s->act[k + 1], s->act[k + 1], (gsize) rows * out);
+      else
+        l2l_sigmoid_forward (s->act[k + 1], s->act[k + 1], (gsize) rows * out);
     }
-
-  for (guint r = 0; r < rows; r++)
-    {
-      const float *logits = s->act[task->n_layers] + (gsize) r * N_CLASSES;
-      float *d = s->delta + (gsize) r * N_CLASSES;
-      float top = logits[0];
-      double sum = 0.0, log_sum;
-
-      for (guint c = 1; c < N_CLASSES; c++)
-        top = MAX (top, logits[c]);
-      for (guint c = 0; c < N_CLASSES; c++)
-        sum += exp ((double) logits[c] - top);
-      log_sum = top + log (sum);
-      loss += log_sum - logits[s->labels[r]];
-      if (grad)
-        for (guint c = 0; c < N_CLASSES; c++)
-          d[c] = (float) ((exp ((double) logits[c] - log_sum) - (c == s->labels[r])) / rows);
-    }
-  return loss / rows;
+  return l2l_softmax_xent (grad ? s->delta : NULL, s->act[last], s->labels, rows, N_CLASSES);
 }
 
+/* Writes the whole gradient: @grad is zeroed, then every layer adds its share. */
 static void
 backward (const MlpTask *task,
           const float   *theta,
@@ -145,32 +124,22 @@ backward (const MlpTask *task,
           guint          rows,
           float         *grad)
 {
+  memset (grad, 0, task->base.n_params * sizeof (float));
   for (guint k = task->n_layers; k-- > 0;)
     {
       const guint in = task->widths[k], out = task->widths[k + 1];
-      float *db = grad + task->bias_offset[k];
+      float *swap;
 
-      /* dW [out × in] = Δᵀ [out × rows] · A [rows × in]; db = Σ_rows Δ */
-      cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, (int) out, (int) in, (int) rows,
-                   1.0f, s->delta, (int) out, s->act[k], (int) in,
-                   0.0f, grad + task->weight_offset[k], (int) in);
-      memset (db, 0, out * sizeof (float));
-      for (guint r = 0; r < rows; r++)
-        for (guint j = 0; j < out; j++)
-          db[j] += s->delta[(gsize) r * out + j];
+      l2l_linear_backward (k > 0 ? s->delta_next : NULL, grad + task->weight_offset[k],
+                           grad + task->bias_offset[k], s->delta, s->act[k],
+                           theta + task->weight_offset[k], rows, in, out);
       if (k == 0)
         break;
-
-      /* Δ_prev [rows × in] = Δ · W, times the activation's slope at A */
-      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, (int) rows, (int) in, (int) out,
-                   1.0f, s->delta, (int) out, theta + task->weight_offset[k], (int) in,
-                   0.0f, s->delta_next, (int) in);
-      for (gsize i = 0; i < (gsize) rows * in; i++)
-        {
-          float a = s->act[k][i];
-          s->delta_next[i] *= task->relu ? (a > 0.0f ? 1.0f : 0.0f) : a * (1.0f - a);
-        }
-      float *swap = s->delta;
+      if (task->relu)
+        l2l_relu_backward (s->delta_next, s->act[k], s->delta_next, (gsize) rows * in);
+      else
+        l2l_sigmoid_backward (s->delta_next, s->act[k], s->delta_next, (gsize) rows * in);
+      swap = s->delta;
       s->delta = s->delta_next;
       s->delta_next = swap;
     }

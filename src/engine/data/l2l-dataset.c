@@ -116,8 +116,11 @@ load (const char  *kind,
 
       if (!g_file_test (folder, G_FILE_TEST_IS_DIR))
         {
-          g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT, "%s: no such folder%s", folder,
-                       dir && *dir ? "" : " (apt-get install dataset-fashion-mnist)");
+          if (dir && *dir)
+            g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT, "%s: no such folder", folder);
+          else
+            g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_DATA_NOT_INSTALLED,
+                         "%s: no such folder: %s is not installed", folder, kind);
           return NULL;
         }
       train_images = find_file (folder, "train-images-idx3-ubyte");

@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Layer kernels as forward/backward pairs over a batch of @rows rows, row-major.
+ * Outputs come first. A backward pass writes the gradient with respect to its
+ * input and adds (+=) into the gradients of its parameters, so a caller zeroes
+ * those once. The *_ref versions are plain loops with the same contract, kept
+ * to check the fast ones against. */
+
+/* out [rows × n_out] = in [rows × n_in] · weightᵀ + bias; weight [n_out × n_in]
+ * as torch.nn.Linear holds it. */
+void   l2l_linear_forward      (float       *out,
+                                const float *in,
+                                const float *weight,
+                                const float *bias,
+                                gsize        rows,
+                                gsize        n_in,
+                                gsize        n_out);
+/* dweight [n_out × n_in] += doutᵀ · in; dbias [n_out] += Σ_rows dout;
+ * din [rows × n_in] = dout · weight unless NULL. */
+void   l2l_linear_backward     (float       *din,
+                                float       *dweight,
+                                float       *dbias,
+                                const float *dout,
+                                const float *in,
+                                const float *weight,
+                                gsize        rows,
+                                gsize        n_in,
+                                gsize        n_out);
+void   l2l_linear_forward_ref  (float       *out,
+                                const float *in,
+                                const float *weight,
+                                const float *bias,
+                                gsize        rows,
+                                gsize        n_in,
+                                gsize        n_out);
+void   l2l_linear_backward_ref (float       *din,
+                                float       *dweight,
+                                float       *dbias,
+                                const float *dout,
+                                const float *in,
+                                const float *weight,
+                                gsize        rows,
+                                gsize        n_in,
+                                gsize        n_out);
+
+/* Elementwise over @n values; @out may be @in. Backward takes the forward's
+ * output and writes din = dout · slope (@din may be @dout). */
+void   l2l_sigmoid_forward     (float       *out,
+                                const float *in,
+                                gsize        n);
+void   l2l_sigmoid_backward    (float       *din,
+                                const float *out,
+                                const float *dout,
+                                gsize        n);
+void   l2l_relu_forward        (float       *out,
+                                const float *in,
+                                gsize        n);
+void   l2l_relu_backward       (float       *din,
+                                const float *out,
+                                const float *dout,
+                                gsize        n);
+
+/* The mean over rows of −log softmax(logits)[label], logits [rows × classes],
+ * in double. Its gradient with respect to the logits goes to @dlogits
+ * [rows × classes] unless NULL: (softmax − one-hot) / rows. */
+double l2l_softmax_xent        (float        *dlogits,
+                                const float  *logits,
+                                const guint8 *labels,
+                                gsize         rows,
+                                gsize         classes);
+
+G_END_DECLS
