@@ -71,7 +71,7 @@ main (int   argc,
       config.lstm.output_scale = 0.01;
       config.eval_runs = 1;
     }
-  config.threads = CLAMP (threads, 1, 2);
+  config.threads = MAX (threads, 1);
   config.epochs = timed + 1;
   config.eval_every = 1000000;   /* time the epochs, not the evaluations */
   trainer = l2l_trainer_new (&config, &error);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "l2l-chart-export.h"
+#include "l2l-chart-results.h"
 #include "l2l-chart.h"
 #include "test-util.h"
 
@@ -280,7 +281,7 @@ test_exports (void)
   cairo_surface_t *image;
   gsize length;
 
-  g_assert_true (l2l_chart_export (chart, png, 640, 400, &error));
+  g_assert_true (l2l_chart_save (chart, png, 640, 400, &error));
   g_assert_no_error (error);
   image = cairo_image_surface_create_from_png (png);
   g_assert_cmpint (cairo_surface_status (image), ==, CAIRO_STATUS_SUCCESS);
@@ -288,20 +289,20 @@ test_exports (void)
   g_assert_cmpint (cairo_image_surface_get_height (image), ==, 400);
   cairo_surface_destroy (image);
 
-  g_assert_true (l2l_chart_export (chart, svg, 640, 400, &error));
+  g_assert_true (l2l_chart_save (chart, svg, 640, 400, &error));
   g_assert_true (g_file_get_contents (svg, &contents, &length, NULL));
   g_assert_nonnull (strstr (contents, "<svg"));
   g_assert_nonnull (strstr (contents, "width=\"640\""));
   g_assert_nonnull (strstr (contents, "</svg>"));
   g_clear_pointer (&contents, g_free);
 
-  g_assert_true (l2l_chart_export (chart, pdf, 640, 400, &error));
+  g_assert_true (l2l_chart_save (chart, pdf, 640, 400, &error));
   g_assert_true (g_file_get_contents (pdf, &contents, &length, NULL));
   g_assert_true (g_str_has_prefix (contents, "%PDF-"));
   g_assert_cmpuint (length, >, 32);
   g_assert_nonnull (g_strstr_len (contents + length - 32, 32, "%%EOF"));
 
-  g_assert_false (l2l_chart_export (chart, bad, 640, 400, &error));
+  g_assert_false (l2l_chart_save (chart, bad, 640, 400, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
   g_assert_cmpuint (test_util_count_entries (dir), ==, 3);   /* no temporaries */
   test_util_remove_tree (dir);

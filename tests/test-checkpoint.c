@@ -175,7 +175,7 @@ test_bad_headers (Fixture       *fixture,
                      "\"preprocess\":\"none\",\"output_scale\":\"0.1\"}";
   const struct { const char *tensors; gsize data; const char *needle; } cases[] = {
     { "{", 0, "not valid JSON" },
-    { "[1]", 0, "not a JSON object" },
+    { "[1]", 0, "expected a JSON object (the header)" },
     { "{%s,\"cells.0.weight_ih\":{\"dtype\":\"F16\",\"shape\":[4,1],\"data_offsets\":[0,8]}}",
       8, "dtype F16; only F32" },
     { "{%s,\"cells.0.weight_ih\":{\"dtype\":\"F32\",\"shape\":[4,1],\"data_offsets\":[0,12]}}",

@@ -182,7 +182,7 @@ test_learns (void)
                   l2l_trainer_get_best_eval_loss (trainer));
   g_assert_cmpfloat (l2l_trainer_get_best_eval_loss (trainer), <, 0.5 * history[0].eval_loss);
   /* the kept φ is the one that scored best */
-  g_assert_cmpfloat (l2l_trainer_evaluate (trainer, l2l_trainer_get_best (trainer)), ==,
+  g_assert_cmpfloat (l2l_trainer_evaluate (trainer, l2l_trainer_get_best (trainer), NULL), ==,
                      l2l_trainer_get_best_eval_loss (trainer));
 }
 
@@ -236,20 +236,103 @@ test_resume_same_curve (void)
   test_util_remove_tree (dir);
 }
 
+/* 1, 2, 3 and 5 threads over the same shards: the same bits. */
+static void
+check_threads_do_not_matter (L2lTrainConfig config)
+{
+  g_autoptr(L2lTrainer) one = NULL;
+
+  config.threads = 1;
+  one = l2l_trainer_new (&config, NULL);
+  g_assert_true (l2l_trainer_run (one, NULL, NULL, NULL, NULL));
+  for (guint threads = 2; threads <= 5; threads += 1 + (threads == 3))
+    {
+      g_autoptr(L2lTrainer) many = NULL;
+
+      config.threads = threads;
+      many = l2l_trainer_new (&config, NULL);
+      g_assert_true (l2l_trainer_run (many, NULL, NULL, NULL, NULL));
+      assert_same_training (one, many);
+    }
+}
+
 static void
 test_threads_do_not_matter (void)
 {
   g_autoptr(L2lTask) task = l2l_task_new_from_spec ("quadratic", NULL);
   L2lTrainConfig config = small_config (task);
-  g_autoptr(L2lTrainer) one = NULL, two = NULL;
 
   config.epochs = 3;
-  one = l2l_trainer_new (&config, NULL);
+  check_threads_do_not_matter (config);
+}
+
+/* MNIST functions are big enough that evaluations run in several chunks,
+ * which threads share too. */
+static void
+test_threads_do_not_matter_mnist (void)
+{
+  g_autoptr(L2lTask) task = l2l_task_new_from_spec ("mnist:batch=16", NULL);
+  L2lTrainConfig config = small_config (task);
+
+  l2l_train_config_use_task_defaults (&config);
+  config.batch = 3;
+  config.steps = 4;
+  config.unroll = 2;
+  config.epochs = 2;
+  config.eval_every = 1;
+  config.eval_runs = 9;
+  check_threads_do_not_matter (config);
+}
+
+/* A resume may change the thread count and still give the unbroken run's bits. */
+static void
+test_resume_other_threads (void)
+{
+  g_autoptr(L2lTask) task = l2l_task_new_from_spec ("quadratic", NULL);
+  L2lTrainConfig config = small_config (task);
+  g_autoptr(L2lTrainer) whole = NULL, first = NULL, resumed = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = test_util_make_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "r.safetensors", NULL);
+
+  whole = l2l_trainer_new (&config, NULL);
+  g_assert_true (l2l_trainer_run (whole, NULL, NULL, NULL, NULL));
+  config.epochs = 3;
   config.threads = 2;
-  two = l2l_trainer_new (&config, NULL);
-  g_assert_true (l2l_trainer_run (one, NULL, NULL, NULL, NULL));
-  g_assert_true (l2l_trainer_run (two, NULL, NULL, NULL, NULL));
-  assert_same_training (one, two);
+  first = l2l_trainer_new (&config, NULL);
+  g_assert_true (l2l_trainer_run (first, NULL, NULL, NULL, NULL));
+  g_assert_true (l2l_trainer_save_resume (first, path, &error));
+  /* NULL for the error: a caller may not want it. */
+  resumed = l2l_trainer_new_from_resume (path, NULL);
+  g_assert_nonnull (resumed);
+  g_assert_true (l2l_trainer_set_threads (resumed, 3, &error));
+  g_assert_false (l2l_trainer_set_threads (resumed, 0, NULL));
+  l2l_trainer_set_epochs (resumed, 6);
+  g_assert_true (l2l_trainer_run (resumed, NULL, NULL, NULL, NULL));
+  assert_same_training (whole, resumed);
+  test_util_remove_tree (dir);
+}
+
+/* Evaluations stop too: an evaluation under a cancelled flag gives NaN, and a
+ * run stopped in its first evaluation keeps nothing. */
+static void
+test_cancel_evaluation (void)
+{
+  g_autoptr(L2lTask) task = l2l_task_new_from_spec ("quadratic", NULL);
+  L2lTrainConfig config = small_config (task);
+  g_autoptr(L2lTrainer) trainer = l2l_trainer_new (&config, NULL);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  guint n;
+
+  g_cancellable_cancel (cancellable);
+  g_assert_true (isnan (l2l_trainer_evaluate (trainer, l2l_trainer_get_net (trainer),
+                                              cancellable)));
+  g_assert_false (l2l_trainer_run (trainer, NULL, NULL, cancellable, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  l2l_trainer_get_history (trainer, &n);
+  g_assert_cmpuint (n, ==, 0);
+  g_assert_cmpuint (l2l_trainer_get_epoch (trainer), ==, 0);
 }
 
 static void
@@ -326,6 +409,10 @@ main (int   argc,
   g_test_add_func ("/engine/meta-train/learns", test_learns);
   g_test_add_func ("/engine/meta-train/resume-same-curve", test_resume_same_curve);
   g_test_add_func ("/engine/meta-train/threads-do-not-matter", test_threads_do_not_matter);
+  g_test_add_func ("/engine/meta-train/threads-do-not-matter-mnist",
+                   test_threads_do_not_matter_mnist);
+  g_test_add_func ("/engine/meta-train/resume-other-threads", test_resume_other_threads);
+  g_test_add_func ("/engine/meta-train/cancel-evaluation", test_cancel_evaluation);
   g_test_add_func ("/engine/meta-train/cancel-keeps-whole-epochs", test_cancel_keeps_whole_epochs);
   g_test_add_func ("/engine/meta-train/loss-weights", test_loss_weights);
   return g_test_run ();

@@ -183,7 +183,7 @@ test_file_errors (void)
     { "{\"W\": [[1, 2]], \"y\": [1]}", "missing member \"theta0\"" },
     { "{\"W\": [], \"y\": [], \"theta0\": []}", "W must be a non-empty array" },
     { "{\"W\": [[1, 2], [3]], \"y\": [1, 2], \"theta0\": [0, 0]}",
-      "W[1] has 1 entries, expected 2" },
+      "W[1] is not a row of 2 numbers" },
     { "{\"W\": [[1, 2]], \"y\": [1, 2], \"theta0\": [0, 0]}", "y has 2 entries, expected 1" },
     { "{\"W\": [[1, 2]], \"y\": [1], \"theta0\": [0]}", "theta0 has 1 entries, expected 2" },
     { "{\"W\": [[1, \"x\"]], \"y\": [1], \"theta0\": [0, 0]}", "W[0][1] is not a number" },

@@ -35,31 +35,23 @@ append_bytes (void                *closure,
   return CAIRO_STATUS_SUCCESS;
 }
 
-gboolean
-l2l_chart_export (const L2lChart  *chart,
-                  const char      *path,
+GBytes *
+l2l_chart_encode (const L2lChart  *chart,
+                  L2lChartFormat   format,
                   int              width,
                   int              height,
                   GError         **error)
 {
   g_autoptr(GByteArray) bytes = g_byte_array_new ();
-  g_autoptr(GError) local_error = NULL;
-  L2lChartFormat format;
   cairo_surface_t *surface;
   cairo_status_t status;
   cairo_t *cr;
 
-  if (!l2l_chart_format_from_path (path, &format))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "%s: unknown image format; the name must end in .png, .svg or .pdf", path);
-      return FALSE;
-    }
   if (width < 16 || height < 16 || width > 16384 || height > 16384)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "%s: size %d × %d is outside 16 to 16384", path, width, height);
-      return FALSE;
+                   "size %d × %d is outside 16 to 16384", width, height);
+      return NULL;
     }
   if (format == L2L_CHART_SVG)
     surface = cairo_svg_surface_create_for_stream (append_bytes, bytes, width, height);
@@ -81,16 +73,9 @@ l2l_chart_export (const L2lChart  *chart,
   cairo_surface_destroy (surface);
   if (status != CAIRO_STATUS_SUCCESS)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s: cannot draw: %s", path,
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "cannot draw: %s",
                    cairo_status_to_string (status));
-      return FALSE;
+      return NULL;
     }
-  if (!g_file_set_contents_full (path, (const char *) bytes->data, bytes->len,
-                                 G_FILE_SET_CONTENTS_CONSISTENT, 0644, &local_error))
-    {
-      g_set_error (error, local_error->domain, local_error->code, "%s: cannot write: %s",
-                   path, local_error->message);
-      return FALSE;
-    }
-  return TRUE;
+  return g_byte_array_free_to_bytes (g_steal_pointer (&bytes));
 }

@@ -15,10 +15,11 @@ typedef enum {
 gboolean l2l_chart_format_from_path (const char     *path,
                                      L2lChartFormat *format);
 
-/* Renders @chart at @width × @height (pixels for PNG, points for SVG and PDF)
- * and writes it through a temporary name. Errors name @path. */
-gboolean l2l_chart_export           (const L2lChart  *chart,
-                                     const char      *path,
+/* Renders @chart at @width × @height (pixels for PNG, points for SVG and PDF,
+ * 16 to 16384) into the bytes of a file. Writing them is the front ends'
+ * (l2l_chart_save, through the engine's atomic writes). */
+GBytes  *l2l_chart_encode           (const L2lChart  *chart,
+                                     L2lChartFormat   format,
                                      int              width,
                                      int              height,
                                      GError         **error);

@@ -5,6 +5,7 @@
 
 #include <math.h>
 
+#include "l2l-chart-export.h"
 #include "l2l-chart-results.h"
 
 void
@@ -39,4 +40,29 @@ l2l_chart_add_train_history (L2lChart             *chart,
       if (!isnan (history[i].eval_loss))
         l2l_chart_series_append (eval, history[i].epoch, history[i].eval_loss, NAN, NAN);
     }
+}
+
+gboolean
+l2l_chart_save (const L2lChart *chart,
+                const char     *path,
+                int             width,
+                int             height,
+                GError        **error)
+{
+  g_autoptr(GBytes) bytes = NULL;
+  L2lChartFormat format;
+
+  if (!l2l_chart_format_from_path (path, &format))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "%s: unknown image format; the name must end in .png, .svg or .pdf", path);
+      return FALSE;
+    }
+  if ((bytes = l2l_chart_encode (chart, format, width, height, error)) == NULL)
+    {
+      g_prefix_error (error, "%s: ", path);
+      return FALSE;
+    }
+  return l2l_file_write_atomic (path, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                                error);
 }

@@ -20,4 +20,12 @@ void l2l_chart_add_train_history  (L2lChart             *chart,
                                    const char           *meta_name,
                                    const char           *eval_name);
 
+/* Encodes @chart in the format its name ends in (.png, .svg, .pdf) and writes
+ * it atomically; an existing non-regular file is never replaced. Errors name @path. */
+gboolean l2l_chart_save           (const L2lChart *chart,
+                                   const char     *path,
+                                   int             width,
+                                   int             height,
+                                   GError        **error);
+
 G_END_DECLS

@@ -57,7 +57,7 @@ write_plot (const L2lCompareResult  *result,
 
   chart = l2l_chart_new (title, "step", "loss (mean, 25–75 % band)", TRUE);
   l2l_chart_add_compare_result (chart, result);
-  return l2l_chart_export (chart, path, width, height, error);
+  return l2l_chart_save (chart, path, width, height, error);
 }
 
 int
@@ -119,6 +119,8 @@ l2l_cli_compare (int   argc,
                              &table_steps, &error)) ||
       (csv_path && !l2l_file_check_writable (csv_path, &error)) ||
       (json_path && !l2l_file_check_writable (json_path, &error)) ||
+      !l2l_file_check_distinct ((const char *[]) { csv_path, json_path, plot_path },
+                                (const char *[]) { "--csv", "--json", "--plot" }, 3, &error) ||
       !l2l_cli_parse_plot (plot_path, plot_size, &plot_width, &plot_height, &error))
     {
       status = L2L_EXIT_USAGE;

@@ -59,7 +59,7 @@ write_plot (TrainJob  *job,
   chart = l2l_chart_new (title, "epoch", "loss", TRUE);
   history = l2l_trainer_get_history (job->trainer, &n);
   l2l_chart_add_train_history (chart, history, n, "meta-loss", "held-out loss");
-  return l2l_chart_export (chart, job->plot_path, job->plot_width, job->plot_height, error);
+  return l2l_chart_save (chart, job->plot_path, job->plot_width, job->plot_height, error);
 }
 
 static gboolean
@@ -167,7 +167,8 @@ build_config (const TrainArgs  *args,
       !l2l_cli_parse_count ("--hidden", args->hidden, 1, 1024, &config->lstm.hidden, error) ||
       !l2l_cli_parse_number ("--output-scale", args->output_scale, 1e-9, 1e9,
                              &config->lstm.output_scale, error) ||
-      !l2l_cli_parse_count ("--threads", args->threads, 1, 2, &config->threads, error))
+      !l2l_cli_parse_count ("--threads", args->threads, 1, L2L_TRAIN_MAX_THREADS,
+                            &config->threads, error))
     return FALSE;
   if (args->preprocess != NULL &&
       !l2l_lstm_preprocess_parse (args->preprocess, &config->lstm, error))
@@ -294,7 +295,7 @@ l2l_cli_train (int   argc,
     { "output-scale", 0, 0, G_OPTION_ARG_STRING, &args.output_scale,
       "Factor on the LSTM's output (default: 0.1; 0.01 for mnist and fashion-mnist)", "X" },
     { "threads", 0, 0, G_OPTION_ARG_STRING, &args.threads,
-      "Worker threads, 1 or 2; results are the same (default: the cores, up to 2)", "N" },
+      "Worker threads; results are the same for any number (default: the cores)", "N" },
     { "out", 0, 0, G_OPTION_ARG_FILENAME, &args.out,
       "Best learned optimizer, as safetensors (required); the resume state goes beside "
       "it as NAME.resume.safetensors", "FILE" },
@@ -350,8 +351,10 @@ l2l_cli_train (int   argc,
       guint epochs = 0, threads = 1;
 
       if (!l2l_cli_parse_count ("--epochs", args.epochs, 0, 100000000, &epochs, &error) ||
-          !l2l_cli_parse_count ("--threads", args.threads, 1, 2, &threads, &error) ||
-          (job.trainer = l2l_trainer_new_from_resume (args.resume, &error)) == NULL)
+          !l2l_cli_parse_count ("--threads", args.threads, 1, L2L_TRAIN_MAX_THREADS, &threads,
+                                &error) ||
+          (job.trainer = l2l_trainer_new_from_resume (args.resume, &error)) == NULL ||
+          (args.threads != NULL && !l2l_trainer_set_threads (job.trainer, threads, &error)))
         {
           l2l_cli_error ("train", "%s", error->message);
           status = L2L_EXIT_USAGE;
@@ -373,6 +376,10 @@ l2l_cli_train (int   argc,
   if (!l2l_file_check_writable (job.out, &error) ||
       !l2l_file_check_writable (job.resume_out, &error) ||
       (job.history_path && !l2l_file_check_writable (job.history_path, &error)) ||
+      !l2l_file_check_distinct ((const char *[]) { job.out, job.resume_out, job.history_path,
+                                                   job.plot_path },
+                                (const char *[]) { "--out", "the resume file beside --out",
+                                                   "--history", "--plot" }, 4, &error) ||
       !l2l_cli_parse_plot (args.plot, args.plot_size, &job.plot_width, &job.plot_height,
                            &error))
     {

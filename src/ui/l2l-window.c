@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "l2l-chart-export.h"
+#include "l2l-chart-results.h"
 #include "l2l-chart-view.h"
 #include "l2l-job.h"
 #include "l2l-resources.h"
@@ -360,7 +361,7 @@ export_chart_done (L2lWindow      *self,
 
   if (size != NULL)
     sscanf (size, "%dx%d", &width, &height);
-  if (!l2l_chart_export (chart, path, width, height, &error))
+  if (!l2l_chart_save (chart, path, width, height, &error))
     show_error_dialog (self, _("The chart could not be exported"), error->message);
 }
 

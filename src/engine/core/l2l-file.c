@@ -1,14 +1,56 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #define G_LOG_DOMAIN "l2l-engine"
+/* realpath () */
+#define _XOPEN_SOURCE 700
 
 #include "config.h"
 
 #include <errno.h>
 #include <glib/gstdio.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "l2l-error.h"
 #include "l2l-file.h"
+
+/* The path that a write to @path would replace: links followed. */
+static char *
+resolve_output (const char *path)
+{
+  GStatBuf st;
+  char *target;
+
+  if (g_lstat (path, &st) == 0 && S_ISLNK (st.st_mode) &&
+      (target = realpath (path, NULL)) != NULL)
+    {
+      char *copy = g_strdup (target);
+      free (target);
+      return copy;
+    }
+  return g_strdup (path);
+}
+
+/* An existing output must be a regular file: never a device, FIFO or folder. */
+static gboolean
+check_regular (const char  *path,
+               const char  *shown,
+               GError     **error)
+{
+  GStatBuf st;
+
+  if (g_stat (path, &st) != 0 || S_ISREG (st.st_mode))
+    return TRUE;
+  if (S_ISDIR (st.st_mode))
+    g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_ISDIR, "%s: is a folder, not a file", shown);
+  else
+    g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+                 "%s: exists and is not a regular file (a device, FIFO or socket); "
+                 "it is not replaced", shown);
+  return FALSE;
+}
 
 gboolean
 l2l_file_write_atomic (const char  *path,
@@ -17,8 +59,11 @@ l2l_file_write_atomic (const char  *path,
                        GError     **error)
 {
   g_autoptr(GError) local_error = NULL;
+  g_autofree char *target = resolve_output (path);
 
-  if (!g_file_set_contents_full (path, contents, length,
+  if (!check_regular (target, path, error))
+    return FALSE;
+  if (!g_file_set_contents_full (target, contents, length,
                                  G_FILE_SET_CONTENTS_CONSISTENT, 0644, &local_error))
     {
       g_set_error (error, local_error->domain, local_error->code,
@@ -30,6 +75,7 @@ l2l_file_write_atomic (const char  *path,
 
 gboolean
 l2l_file_read (const char  *path,
+               gsize        max_bytes,
                char       **contents,
                gsize       *length,
                GError     **error)
@@ -55,7 +101,18 @@ l2l_file_read (const char  *path,
     }
   data = g_string_new (NULL);
   while ((got = fread (buffer, 1, sizeof buffer, file)) > 0)
-    g_string_append_len (data, buffer, (gssize) got);
+    {
+      if (data->len + got > max_bytes)
+        {
+          g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_FILE,
+                       "%s: larger than %" G_GSIZE_FORMAT " MB, more than such a file can be",
+                       path, max_bytes >> 20);
+          fclose (file);
+          g_string_free (data, TRUE);
+          return FALSE;
+        }
+      g_string_append_len (data, buffer, (gssize) got);
+    }
   if (ferror (file))
     {
       g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_IO,
@@ -75,14 +132,11 @@ gboolean
 l2l_file_check_writable (const char  *path,
                          GError     **error)
 {
-  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *target = resolve_output (path);
+  g_autofree char *dir = g_path_get_dirname (target);
 
-  if (g_file_test (path, G_FILE_TEST_IS_DIR))
-    {
-      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_ISDIR,
-                   "%s: is a folder, not a file", path);
-      return FALSE;
-    }
+  if (!check_regular (target, path, error))
+    return FALSE;
   if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
     {
       g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT,
@@ -97,4 +151,46 @@ l2l_file_check_writable (const char  *path,
       return FALSE;
     }
   return TRUE;
+}
+
+/* One spelling per file: the real folder, then the name (links followed). */
+static char *
+canonical_output (const char *path)
+{
+  g_autofree char *target = resolve_output (path);
+  g_autofree char *dir = g_path_get_dirname (target);
+  g_autofree char *name = g_path_get_basename (target);
+  char *real_dir = realpath (dir, NULL);
+  char *canonical = g_build_filename (real_dir ? real_dir : dir, name, NULL);
+
+  free (real_dir);
+  return canonical;
+}
+
+gboolean
+l2l_file_check_distinct (const char *const *paths,
+                         const char *const *flags,
+                         guint               n,
+                         GError            **error)
+{
+  g_autofree char **canonical = g_new0 (char *, n);
+  gboolean distinct = TRUE;
+
+  for (guint i = 0; i < n && distinct; i++)
+    {
+      if (paths[i] == NULL)
+        continue;
+      canonical[i] = canonical_output (paths[i]);
+      for (guint j = 0; j < i && distinct; j++)
+        if (canonical[j] != NULL && g_str_equal (canonical[i], canonical[j]))
+          {
+            g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
+                         "%s and %s name the same file, %s; give each its own",
+                         flags[j], flags[i], paths[i]);
+            distinct = FALSE;
+          }
+    }
+  for (guint i = 0; i < n; i++)
+    g_free (canonical[i]);
+  return distinct;
 }

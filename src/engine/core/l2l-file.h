@@ -5,22 +5,39 @@
 
 G_BEGIN_DECLS
 
-/* Writes through a temporary name and renames into place, so a crash never
- * leaves half a file. Errors name @path. */
-gboolean l2l_file_write_atomic (const char  *path,
-                                const char  *contents,
-                                gsize        length,
-                                GError     **error);
+/* Caps on what a loader reads, checked before the bytes are kept. */
+#define L2L_FILE_MAX_JSON_BYTES     (256u << 20)  /* problem files */
+#define L2L_FILE_MAX_BINARY_BYTES   (1u << 30)    /* checkpoints, data sets */
 
-/* Reads a whole file; errors read "PATH: cannot read: REASON". */
-gboolean l2l_file_read (const char  *path,
-                        char       **contents,
-                        gsize       *length,
-                        GError     **error);
+/* Writes through a temporary name and renames into place, so a crash never
+ * leaves half a file. A symbolic link is followed and its target replaced; a
+ * path that exists and is not a regular file (a device, a FIFO, a folder) is
+ * refused, never replaced. Errors name @path. */
+gboolean l2l_file_write_atomic   (const char  *path,
+                                  const char  *contents,
+                                  gsize        length,
+                                  GError     **error);
+
+/* Reads a whole file of at most @max_bytes; a longer one (or an endless one,
+ * like /dev/zero) is refused with the limit. Errors read "PATH: cannot read:
+ * REASON" or name the size. */
+gboolean l2l_file_read           (const char  *path,
+                                  gsize        max_bytes,
+                                  char       **contents,
+                                  gsize       *length,
+                                  GError     **error);
 
 /* Fails early, before a long run, when @path could not be written later:
- * its folder is missing or not writable, or it is a folder itself. */
+ * its folder is missing or not writable, or it exists and is not a regular
+ * file. */
 gboolean l2l_file_check_writable (const char  *path,
                                   GError     **error);
+
+/* Fails when two of the @n outputs (NULLs skipped) are one file, however
+ * spelled ("x", "./x", a link to x). @flags [n] name them in the message. */
+gboolean l2l_file_check_distinct (const char *const *paths,
+                                  const char *const *flags,
+                                  guint               n,
+                                  GError            **error);
 
 G_END_DECLS

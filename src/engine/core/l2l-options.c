@@ -198,8 +198,8 @@ l2l_options_parse (L2lOptions  *options,
   for (guint i = 0; items[i] != NULL; i++)
     {
       g_auto(GStrv) pair = g_strsplit (items[i], "=", 2);
-      g_strstrip (pair[0]);
-      if (pair[0][0] == '\0' || pair[1] == NULL)
+      /* An empty item ("dims=10," or ",") splits into no strings at all. */
+      if (pair[0] == NULL || *g_strstrip (pair[0]) == '\0' || pair[1] == NULL)
         {
           g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
                        "%s: '%s' is not of the form key=value", owner, items[i]);

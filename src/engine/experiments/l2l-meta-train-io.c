@@ -9,6 +9,7 @@
 
 #include "l2l-checkpoint.h"
 #include "l2l-error.h"
+#include "l2l-json.h"
 #include "l2l-meta-train-private.h"
 #include "l2l-options.h"
 
@@ -156,15 +157,16 @@ bad_value (Reader     *reader,
                  key, value);
 }
 
+/* A whole number from 0 to @max: a 64-bit value never wraps into a guint. */
 static guint64
 read_count (Reader     *reader,
-            const char *key)
+            const char *key,
+            guint64     max)
 {
   const char *text = need (reader, key);
   guint64 value = 0;
 
-  if (text != NULL && !g_ascii_string_to_unsigned (text, 10, 0, G_MAXUINT64,
-                                                   &value, NULL))
+  if (text != NULL && !g_ascii_string_to_unsigned (text, 10, 0, max, &value, NULL))
     bad_value (reader, key, text);
   return value;
 }
@@ -183,60 +185,70 @@ read_number (Reader     *reader,
   return value;
 }
 
-static double
+/* null (no value), "inf" (diverged) or a number; FALSE for anything else. */
+static gboolean
 history_value (JsonArray *entry,
-               guint      index)
+               guint      index,
+               double    *out)
 {
   JsonNode *node = json_array_get_element (entry, index);
+  GType type = JSON_NODE_HOLDS_VALUE (node) ? json_node_get_value_type (node) : G_TYPE_INVALID;
 
   if (JSON_NODE_HOLDS_NULL (node))
-    return NAN;
-  if (json_node_get_value_type (node) == G_TYPE_STRING)
-    return INFINITY;
-  return json_node_get_double (node);
+    *out = NAN;
+  else if (type == G_TYPE_STRING && g_str_equal (json_node_get_string (node), "inf"))
+    *out = INFINITY;
+  else if (type == G_TYPE_DOUBLE || type == G_TYPE_INT64)
+    *out = json_node_get_double (node);
+  else
+    return FALSE;
+  return TRUE;
 }
 
 static gboolean
 read_history (Reader     *reader,
               L2lTrainer *trainer)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonParser) parser = NULL;
   const char *text = need (reader, "history");
   JsonArray *entries;
 
   if (text == NULL)
     return FALSE;
-  if (!json_parser_load_from_data (parser, text, -1, NULL) ||
-      !JSON_NODE_HOLDS_ARRAY (json_parser_get_root (parser)))
-    {
-      bad_value (reader, "history", "(not a JSON array)");
-      return FALSE;
-    }
+  parser = l2l_json_parse (text, strlen (text), JSON_NODE_ARRAY,
+                           l2l_safetensors_get_path (reader->file), "metadata history",
+                           reader->error);
+  if (parser == NULL)
+    return FALSE;
   entries = json_node_get_array (json_parser_get_root (parser));
   for (guint i = 0; i < json_array_get_length (entries); i++)
     {
       JsonNode *node = json_array_get_element (entries, i);
       JsonArray *entry;
       L2lTrainRecord record;
+      double epoch;
 
       if (!JSON_NODE_HOLDS_ARRAY (node) ||
-          json_array_get_length (entry = json_node_get_array (node)) != 4)
+          json_array_get_length (entry = json_node_get_array (node)) != 4 ||
+          !history_value (entry, 0, &epoch) || !(epoch >= 0 && epoch <= G_MAXUINT) ||
+          epoch != floor (epoch) ||
+          !history_value (entry, 1, &record.meta_loss) ||
+          !history_value (entry, 2, &record.eval_loss) ||
+          !history_value (entry, 3, &record.seconds))
         {
           bad_value (reader, "history", "(an entry is not [epoch, meta, eval, seconds])");
           return FALSE;
         }
-      record.epoch = (guint) json_array_get_int_element (entry, 0);
-      record.meta_loss = history_value (entry, 1);
-      record.eval_loss = history_value (entry, 2);
-      record.seconds = history_value (entry, 3);
+      record.epoch = (guint) epoch;
       g_array_append_val (trainer->history, record);
     }
   return TRUE;
 }
 
-L2lTrainer *
-l2l_trainer_new_from_resume (const char  *path,
-                             GError     **error)
+/* @error is never NULL here: the reader checks it between fields. */
+static L2lTrainer *
+load_resume (const char  *path,
+             GError     **error)
 {
   g_autoptr(L2lSafetensors) file = l2l_safetensors_load (path, error);
   g_autoptr(L2lTrainer) trainer = NULL;
@@ -271,16 +283,16 @@ l2l_trainer_new_from_resume (const char  *path,
       return NULL;
     }
   config.task = task;
-  config.batch = (guint) read_count (&reader, "batch");
-  config.steps = (guint) read_count (&reader, "steps");
-  config.unroll = (guint) read_count (&reader, "unroll");
+  config.batch = (guint) read_count (&reader, "batch", G_MAXUINT);
+  config.steps = (guint) read_count (&reader, "steps", G_MAXUINT);
+  config.unroll = (guint) read_count (&reader, "unroll", G_MAXUINT);
   config.weights = need (&reader, "weights");
   config.meta_lr = read_number (&reader, "meta_lr");
   config.clip_norm = read_number (&reader, "clip_norm");
-  config.eval_every = (guint) read_count (&reader, "eval_every");
-  config.eval_runs = (guint) read_count (&reader, "eval_runs");
-  config.seed = read_count (&reader, "seed");
-  config.epochs = (guint) read_count (&reader, "target_epochs");
+  config.eval_every = (guint) read_count (&reader, "eval_every", G_MAXUINT);
+  config.eval_runs = (guint) read_count (&reader, "eval_runs", G_MAXUINT);
+  config.seed = read_count (&reader, "seed", G_MAXUINT64);
+  config.epochs = (guint) read_count (&reader, "target_epochs", G_MAXUINT);
   if (*error != NULL)
     return NULL;
   if (!l2l_train_config_validate (&config, error))
@@ -302,13 +314,31 @@ l2l_trainer_new_from_resume (const char  *path,
   if (!l2l_safetensors_read_tensor (file, "meta.adam.exp_avg", m, 1, dims, error) ||
       !l2l_safetensors_read_tensor (file, "meta.adam.exp_avg_sq", v, 1, dims, error))
     return NULL;
-  *step = read_count (&reader, "meta.adam.step");
-  trainer->epoch = (guint) read_count (&reader, "epochs");
-  trainer->best_epoch = (guint) read_count (&reader, "best_epoch");
+  *step = read_count (&reader, "meta.adam.step", G_MAXUINT64);
+  trainer->epoch = (guint) read_count (&reader, "epochs", G_MAXUINT);
+  trainer->best_epoch = (guint) read_count (&reader, "best_epoch", G_MAXUINT);
   trainer->best_eval_loss = read_number (&reader, "best_eval_loss");
   trainer->elapsed = read_number (&reader, "elapsed_seconds");
   if (*error != NULL || !read_history (&reader, trainer))
     return NULL;
+  if (trainer->history->len != (guint64) trainer->epoch + 1 ||
+      trainer->best_epoch > trainer->epoch)
+    {
+      bad_value (&reader, "history", "(does not match epochs and best_epoch)");
+      return NULL;
+    }
   l2l_trainer_reload_net (trainer);
   return g_steal_pointer (&trainer);
+}
+
+L2lTrainer *
+l2l_trainer_new_from_resume (const char  *path,
+                             GError     **error)
+{
+  GError *local_error = NULL;
+  L2lTrainer *trainer = load_resume (path, &local_error);
+
+  if (trainer == NULL)
+    g_propagate_error (error, local_error);
+  return trainer;
 }

@@ -31,7 +31,7 @@ l2l_train_config_init_defaults (L2lTrainConfig *config)
     .eval_every = 10,
     .eval_runs = 100,
     .seed = 0,
-    .threads = MIN (N_SHARDS, g_get_num_processors ()),
+    .threads = MIN (g_get_num_processors (), L2L_TRAIN_MAX_THREADS),
   };
   l2l_lstm_config_init_defaults (&config->lstm);
 }
@@ -103,7 +103,7 @@ l2l_train_config_validate (const L2lTrainConfig  *config,
       !check_range ("epochs", config->epochs, 0, 1e9, error) ||
       !check_range ("eval-every", config->eval_every, 1, 1e9, error) ||
       !check_range ("eval-runs", config->eval_runs, 1, 100000, error) ||
-      !check_range ("threads", config->threads, 1, N_SHARDS, error) ||
+      !check_range ("threads", config->threads, 1, L2L_TRAIN_MAX_THREADS, error) ||
       !l2l_lstm_config_validate (&config->lstm, error))
     return FALSE;
   weights = l2l_loss_weights_new (config->weights, config->steps, error);
@@ -224,36 +224,18 @@ shard_run_unroll (Shard *shard)
 }
 
 static void
-shard_job (gpointer data,
-           gpointer user_data)
+shard_item (guint    item,
+            gpointer user_data)
 {
-  Shard *shard = data;
-  L2lTrainer *trainer = shard->trainer;
+  L2lTrainer *trainer = user_data;
 
-  shard_run_unroll (shard);
-  g_mutex_lock (&trainer->lock);
-  if (--trainer->pending == 0)
-    g_cond_signal (&trainer->shards_done);
-  g_mutex_unlock (&trainer->lock);
+  shard_run_unroll (&trainer->shards[item]);
 }
 
 static void
 run_shards (L2lTrainer *trainer)
 {
-  if (trainer->pool == NULL)
-    {
-      for (guint i = 0; i < trainer->n_shards; i++)
-        shard_run_unroll (&trainer->shards[i]);
-      return;
-    }
-  trainer->pending = trainer->n_shards - 1;
-  for (guint i = 1; i < trainer->n_shards; i++)
-    g_thread_pool_push (trainer->pool, &trainer->shards[i], NULL);
-  shard_run_unroll (&trainer->shards[0]);
-  g_mutex_lock (&trainer->lock);
-  while (trainer->pending > 0)
-    g_cond_wait (&trainer->shards_done, &trainer->lock);
-  g_mutex_unlock (&trainer->lock);
+  l2l_parallel_run (trainer->parallel, trainer->n_shards, shard_item, trainer);
 }
 
 /* Construction. */
@@ -277,19 +259,16 @@ _l2l_trainer_alloc (const L2lTrainConfig *config,
   trainer->history = g_array_new (FALSE, FALSE, sizeof (L2lTrainRecord));
   trainer->dphi = g_new0 (float, P);
   trainer->snapshot = g_new0 (float, 3 * P);
-  g_mutex_init (&trainer->lock);
-  g_cond_init (&trainer->shards_done);
 
-  trainer->n_shards = MIN (N_SHARDS, config->batch);
+  trainer->n_shards = MIN (L2L_TRAIN_SHARDS, config->batch);
+  trainer->shards = g_new0 (Shard, trainer->n_shards);
   for (guint i = 0; i < trainer->n_shards; i++)
     {
       guint first = config->batch * i / trainer->n_shards;
       guint last = config->batch * (i + 1) / trainer->n_shards;
       shard_init (&trainer->shards[i], trainer, first, last - first);
     }
-  if (config->threads > 1 && trainer->n_shards > 1)
-    trainer->pool = g_thread_pool_new (shard_job, NULL, (int) config->threads - 1,
-                                       TRUE, NULL);
+  trainer->parallel = l2l_parallel_new (config->threads);
   return trainer;
 }
 
@@ -309,10 +288,10 @@ l2l_trainer_free (L2lTrainer *trainer)
 {
   if (trainer == NULL)
     return;
-  if (trainer->pool != NULL)
-    g_thread_pool_free (trainer->pool, FALSE, TRUE);
+  l2l_parallel_free (trainer->parallel);
   for (guint i = 0; i < trainer->n_shards; i++)
     shard_clear (&trainer->shards[i]);
+  g_free (trainer->shards);
   l2l_optimizer_free (trainer->adam);
   l2l_lstm_unref (trainer->net);
   l2l_lstm_unref (trainer->best);
@@ -322,8 +301,6 @@ l2l_trainer_free (L2lTrainer *trainer)
   g_array_unref (trainer->history);
   g_free (trainer->dphi);
   g_free (trainer->snapshot);
-  g_mutex_clear (&trainer->lock);
-  g_cond_clear (&trainer->shards_done);
   g_free (trainer);
 }
 
@@ -332,6 +309,19 @@ l2l_trainer_set_epochs (L2lTrainer *trainer,
                         guint       epochs)
 {
   trainer->config.epochs = epochs;
+}
+
+gboolean
+l2l_trainer_set_threads (L2lTrainer  *trainer,
+                         guint        threads,
+                         GError     **error)
+{
+  if (!check_range ("threads", threads, 1, L2L_TRAIN_MAX_THREADS, error))
+    return FALSE;
+  trainer->config.threads = threads;
+  l2l_parallel_free (trainer->parallel);
+  trainer->parallel = l2l_parallel_new (threads);
+  return TRUE;
 }
 
 const L2lTrainConfig *
@@ -375,8 +365,9 @@ l2l_trainer_get_history (L2lTrainer *trainer,
 /* Training. */
 
 double
-l2l_trainer_evaluate (L2lTrainer *trainer,
-                      L2lLstm    *net)
+l2l_trainer_evaluate (L2lTrainer   *trainer,
+                      L2lLstm      *net,
+                      GCancellable *cancellable)
 {
   const L2lTrainConfig *config = &trainer->config;
   const guint runs = config->eval_runs, T = config->steps;
@@ -390,11 +381,15 @@ l2l_trainer_evaluate (L2lTrainer *trainer,
     .stream = L2L_SEED_EVAL,
     .runs = runs,
     .steps = T,
+    .parallel = trainer->parallel,
   };
+  gboolean finished;
 
   l2l_optimizer_spec_init_learned (&spec, "lstm", net);
-  l2l_trajectories_run (&job, losses, NULL, NULL, NULL);
+  finished = l2l_trajectories_run (&job, losses, NULL, cancellable, NULL);
   l2l_optimizer_spec_clear (&spec);
+  if (!finished)
+    return NAN;
   for (guint r = 0; r < runs; r++)
     for (guint t = 1; t <= T; t++)
       total += trainer->weights->values[t - 1] * losses[(gsize) r * (T + 1) + t];
@@ -545,20 +540,26 @@ report (L2lTrainer           *trainer,
     progress (trainer, &event, user_data);
 }
 
+/* FALSE when cancelled, with nothing kept. */
 static gboolean
 evaluate_and_keep (L2lTrainer     *trainer,
-                   L2lTrainRecord *record)
+                   L2lTrainRecord *record,
+                   gboolean       *improved,
+                   GCancellable   *cancellable)
 {
-  record->eval_loss = l2l_trainer_evaluate (trainer, trainer->net);
+  record->eval_loss = l2l_trainer_evaluate (trainer, trainer->net, cancellable);
+  *improved = FALSE;
+  if (isnan (record->eval_loss))
+    return FALSE;
   if (record->eval_loss < trainer->best_eval_loss)
     {
       trainer->best_eval_loss = record->eval_loss;
       trainer->best_epoch = trainer->epoch;
       memcpy (trainer->best->params, trainer->net->params,
               trainer->net->n_params * sizeof (float));
-      return TRUE;
+      *improved = TRUE;
     }
-  return FALSE;
+  return TRUE;
 }
 
 gboolean
@@ -574,7 +575,13 @@ l2l_trainer_run (L2lTrainer           *trainer,
     {
       gint64 start = g_get_monotonic_time ();
       L2lTrainRecord record = { 0, NAN, NAN, 0.0 };
-      gboolean improved = evaluate_and_keep (trainer, &record);
+      gboolean improved;
+
+      if (!evaluate_and_keep (trainer, &record, &improved, cancellable))
+        {
+          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Cancelled");
+          return FALSE;
+        }
 
       record.seconds = (g_get_monotonic_time () - start) / 1e6;
       trainer->elapsed += record.seconds;
@@ -596,8 +603,15 @@ l2l_trainer_run (L2lTrainer           *trainer,
       trainer->epoch++;
       /* On the schedule only, never because a run happens to end here: a run
        * stopped and resumed must see the evaluations an unbroken run sees. */
-      if (trainer->epoch % config->eval_every == 0)
-        improved = evaluate_and_keep (trainer, &record);
+      if (trainer->epoch % config->eval_every == 0 &&
+          !evaluate_and_keep (trainer, &record, &improved, cancellable))
+        {
+          /* The epoch is not whole without its evaluation: undo it. */
+          trainer->epoch--;
+          take_snapshot (trainer, TRUE);
+          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Cancelled");
+          return FALSE;
+        }
       record.seconds = (g_get_monotonic_time () - start) / 1e6;
       trainer->elapsed += record.seconds;
       g_array_append_val (trainer->history, record);

@@ -30,9 +30,11 @@ typedef struct {
   guint          eval_every;   /* 10 */
   guint          eval_runs;    /* 100 */
   guint64        seed;
-  guint          threads;      /* 1 or 2 (default: the cores, up to 2); results do
-                                  not depend on it */
+  guint          threads;      /* 1 to L2L_TRAIN_MAX_THREADS (default: the cores);
+                                  results do not depend on it */
 } L2lTrainConfig;
+
+#define L2L_TRAIN_MAX_THREADS 1024
 
 typedef struct _L2lTrainer L2lTrainer;
 
@@ -71,9 +73,12 @@ L2lTrainer  *l2l_trainer_new_from_resume  (const char  *path,
                                            GError     **error);
 void         l2l_trainer_free             (L2lTrainer *trainer);
 
-/* A resumed trainer may be given a new target. */
+/* A resumed trainer may be given a new target, and a new thread count. */
 void         l2l_trainer_set_epochs       (L2lTrainer *trainer,
                                            guint       epochs);
+gboolean     l2l_trainer_set_threads      (L2lTrainer  *trainer,
+                                           guint        threads,
+                                           GError     **error);
 
 /* Trains until the target epoch. Cancelling stops after the current unroll
  * and rolls back to the last finished epoch, so that what is saved is whole. */
@@ -91,9 +96,11 @@ double                l2l_trainer_get_best_eval_loss (L2lTrainer *trainer);
 /* [n] records: epoch 0's evaluation, then one per epoch. */
 const L2lTrainRecord *l2l_trainer_get_history (L2lTrainer *trainer,
                                                guint      *n);
-/* Scores @net with the training objective on the held-out functions. */
-double                l2l_trainer_evaluate    (L2lTrainer *trainer,
-                                               L2lLstm    *net);
+/* Scores @net with the training objective on the held-out functions; NaN
+ * when cancelled. */
+double                l2l_trainer_evaluate    (L2lTrainer   *trainer,
+                                               L2lLstm      *net,
+                                               GCancellable *cancellable);
 
 /* The first unroll of epoch @epoch's functions from the current φ: returns
  * its share of L and writes ∂/∂φ into @dphi [n_params], changing nothing.

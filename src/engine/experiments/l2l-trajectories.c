@@ -12,6 +12,77 @@
  * this many coordinates: few calls per step, bounded memory. */
 #define MAX_CHUNK_COORDS (1u << 16)
 
+typedef struct {
+  const L2lTrajectoryJob *job;
+  guint                   chunk;       /* runs a chunk */
+  double                 *losses;
+  GCancellable           *cancellable;
+  gint                    cancelled;   /* atomic */
+  gint                    diverged;    /* atomic: runs */
+} Work;
+
+/* Runs [item × chunk, …) from θ0 to the last step, or until cancelled. */
+static void
+run_chunk (guint    item,
+           gpointer user_data)
+{
+  Work *work = user_data;
+  const L2lTrajectoryJob *job = work->job;
+  const gsize n = l2l_task_get_n_params (job->task);
+  const gsize stride = (gsize) job->steps + 1;
+  const guint first = item * work->chunk, count = MIN (work->chunk, job->runs - first);
+  g_autofree float *theta = g_new (float, count * n);
+  g_autofree float *grad = g_new (float, count * n);
+  g_autofree L2lProblem **problems = g_new0 (L2lProblem *, count);
+  g_autofree gboolean *diverged = g_new0 (gboolean, count);
+  g_autoptr(L2lOptimizer) optimizer =
+    l2l_optimizer_spec_create (job->optimizer, job->lr, count * n);
+
+  for (guint r = 0; r < count; r++)
+    {
+      problems[r] = l2l_task_sample (job->task, l2l_seed_derive (job->seed, job->stream, first + r));
+      l2l_problem_init (problems[r], theta + r * n);
+    }
+
+  for (guint step = 0; step <= job->steps; step++)
+    {
+      if (step > 0)
+        {
+          if (g_atomic_int_get (&work->cancelled) || g_cancellable_is_cancelled (work->cancellable))
+            {
+              g_atomic_int_set (&work->cancelled, TRUE);
+              break;
+            }
+          l2l_optimizer_step (optimizer, theta, grad);
+        }
+      for (guint r = 0; r < count; r++)
+        {
+          double *loss = &work->losses[(first + r) * stride + step];
+
+          if (diverged[r])
+            {
+              *loss = INFINITY;
+              continue;
+            }
+          *loss = l2l_problem_loss_grad (problems[r], theta + r * n, grad + r * n);
+          if (!isfinite (*loss))
+            {
+              /* A zero gradient keeps the dead run's coordinates from
+               * feeding NaN into state that later rules might share. */
+              *loss = INFINITY;
+              diverged[r] = TRUE;
+              g_atomic_int_inc (&work->diverged);
+              memset (grad + r * n, 0, n * sizeof (float));
+            }
+        }
+      if (job->on_step != NULL)
+        job->on_step (step, first, count, job->user_data);
+    }
+
+  for (guint r = 0; r < count; r++)
+    l2l_problem_free (problems[r]);
+}
+
 gboolean
 l2l_trajectories_run (const L2lTrajectoryJob *job,
                       double                 *losses,
@@ -20,72 +91,24 @@ l2l_trajectories_run (const L2lTrajectoryJob *job,
                       GError                **error)
 {
   const gsize n = l2l_task_get_n_params (job->task);
-  const gsize stride = (gsize) job->steps + 1;
-  const guint chunk = (guint) CLAMP (job->chunk_runs ? job->chunk_runs
-                                                     : MAX_CHUNK_COORDS / n, 1, job->runs);
-  g_autofree float *theta = g_new (float, chunk * n);
-  g_autofree float *grad = g_new (float, chunk * n);
-  g_autofree L2lProblem **problems = g_new0 (L2lProblem *, chunk);
-  g_autofree gboolean *diverged = g_new0 (gboolean, chunk);
-  gboolean cancelled = FALSE;
-  guint diverged_total = 0;
+  Work work = {
+    .job = job,
+    .chunk = (guint) CLAMP (job->chunk_runs ? job->chunk_runs : MAX_CHUNK_COORDS / n,
+                            1, job->runs),
+    .losses = losses,
+    .cancellable = cancellable,
+  };
+  const guint n_chunks = (job->runs + work.chunk - 1) / work.chunk;
 
-  for (guint first = 0; first < job->runs && !cancelled; first += chunk)
-    {
-      guint count = MIN (chunk, job->runs - first);
-      g_autoptr(L2lOptimizer) optimizer =
-        l2l_optimizer_spec_create (job->optimizer, job->lr, count * n);
-
-      for (guint r = 0; r < count; r++)
-        {
-          problems[r] = l2l_task_sample (job->task,
-                                         l2l_seed_derive (job->seed, job->stream, first + r));
-          l2l_problem_init (problems[r], theta + r * n);
-          diverged[r] = FALSE;
-        }
-
-      for (guint step = 0; step <= job->steps; step++)
-        {
-          if (step > 0)
-            {
-              if (g_cancellable_is_cancelled (cancellable))
-                {
-                  cancelled = TRUE;
-                  break;
-                }
-              l2l_optimizer_step (optimizer, theta, grad);
-            }
-          for (guint r = 0; r < count; r++)
-            {
-              double *loss = &losses[(first + r) * stride + step];
-
-              if (diverged[r])
-                {
-                  *loss = INFINITY;
-                  continue;
-                }
-              *loss = l2l_problem_loss_grad (problems[r], theta + r * n, grad + r * n);
-              if (!isfinite (*loss))
-                {
-                  /* A zero gradient keeps the dead run's coordinates from
-                   * feeding NaN into state that later rules might share. */
-                  *loss = INFINITY;
-                  diverged[r] = TRUE;
-                  diverged_total++;
-                  memset (grad + r * n, 0, n * sizeof (float));
-                }
-            }
-          if (job->on_step != NULL)
-            job->on_step (step, first, count, job->user_data);
-        }
-
-      for (guint r = 0; r < count; r++)
-        g_clear_pointer (&problems[r], l2l_problem_free);
-    }
+  if (job->on_step == NULL)
+    l2l_parallel_run (job->parallel, n_chunks, run_chunk, &work);
+  else
+    for (guint item = 0; item < n_chunks && !work.cancelled; item++)
+      run_chunk (item, &work);
 
   if (n_diverged != NULL)
-    *n_diverged = diverged_total;
-  if (cancelled)
+    *n_diverged = (guint) work.diverged;
+  if (work.cancelled)
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Cancelled");
       return FALSE;

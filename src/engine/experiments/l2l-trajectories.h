@@ -4,6 +4,7 @@
 #include <gio/gio.h>
 
 #include "l2l-optimizer.h"
+#include "l2l-parallel.h"
 #include "l2l-rng.h"
 #include "l2l-task.h"
 
@@ -30,6 +31,9 @@ typedef struct {
   guint                   chunk_runs;  /* runs stepped together; 0: by memory */
   L2lTrajectoryFunc       on_step;     /* may be NULL */
   gpointer                user_data;
+  /* Chunks run on these threads when there is no @on_step (which expects
+   * chunks in order); the losses are the same bits either way. May be NULL. */
+  L2lParallel            *parallel;
 } L2lTrajectoryJob;
 
 /* Fills @losses [runs × (steps + 1)]. A run whose loss turns NaN or infinite is

@@ -25,11 +25,13 @@ read_source (const char  *path,
                      "%s: cannot read: not built into this program", path);
       return bytes;
     }
-  if (!l2l_file_read (path, &contents, &length, error))
+  if (!l2l_file_read (path, L2L_FILE_MAX_BINARY_BYTES, &contents, &length, error))
     return NULL;
   return g_bytes_new_take (contents, length);
 }
 
+/* Inflates at most L2L_FILE_MAX_BINARY_BYTES: a small gzip bomb is refused,
+ * not unpacked into all of memory. */
 static GBytes *
 gunzip (GBytes      *compressed,
         const char  *path,
@@ -38,17 +40,29 @@ gunzip (GBytes      *compressed,
   g_autoptr(GZlibDecompressor) decompressor = g_zlib_decompressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP);
   g_autoptr(GInputStream) raw = g_memory_input_stream_new_from_bytes (compressed);
   g_autoptr(GInputStream) stream = g_converter_input_stream_new (raw, G_CONVERTER (decompressor));
-  g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
+  g_autoptr(GByteArray) out = g_byte_array_new ();
   g_autoptr(GError) local_error = NULL;
+  guint8 buffer[65536];
+  gssize got;
 
-  if (g_output_stream_splice (out, stream, G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET, NULL,
-                              &local_error) < 0)
+  while ((got = g_input_stream_read (stream, buffer, sizeof buffer, NULL, &local_error)) > 0)
+    {
+      if (out->len + (gsize) got > L2L_FILE_MAX_BINARY_BYTES)
+        {
+          g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_FILE,
+                       "%s: unpacks to more than %u MB, more than such a file can be", path,
+                       L2L_FILE_MAX_BINARY_BYTES >> 20);
+          return NULL;
+        }
+      g_byte_array_append (out, buffer, (guint) got);
+    }
+  if (got < 0)
     {
       g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_FILE,
                    "%s: broken gzip data: %s", path, local_error->message);
       return NULL;
     }
-  return g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (out));
+  return g_byte_array_free_to_bytes (g_steal_pointer (&out));
 }
 
 L2lIdx *
@@ -105,7 +119,9 @@ l2l_idx_load (const char  *path,
     {
       const guint8 *b = data + 4 + 4 * d;
       idx->dims[d] = (guint32) b[0] << 24 | (guint32) b[1] << 16 | (guint32) b[2] << 8 | b[3];
-      expected *= idx->dims[d];
+      /* Saturate rather than wrap: a product past the file's size is wrong anyway. */
+      expected = idx->dims[d] != 0 && expected > G_MAXUINT64 / idx->dims[d]
+                 ? G_MAXUINT64 : expected * idx->dims[d];
     }
   if (size - header != expected)
     {

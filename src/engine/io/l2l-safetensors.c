@@ -9,6 +9,7 @@
 
 #include "l2l-error.h"
 #include "l2l-file.h"
+#include "l2l-json.h"
 #include "l2l-safetensors.h"
 
 /* A header larger than this is not one we wrote or could use. */
@@ -310,15 +311,13 @@ parse_header (L2lSafetensors  *file,
               gsize            header_len,
               GError         **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) local_error = NULL;
+  g_autoptr(JsonParser) parser = l2l_json_parse (header, header_len, JSON_NODE_OBJECT,
+                                                  file->path, "the header", error);
   g_autoptr(GList) members = NULL;
   JsonObject *root;
 
-  if (!json_parser_load_from_data (parser, header, (gssize) header_len, &local_error))
-    return fail (error, file->path, "header is not valid JSON: %s", local_error->message);
-  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-    return fail (error, file->path, "header is not a JSON object");
+  if (parser == NULL)
+    return FALSE;
   root = json_node_get_object (json_parser_get_root (parser));
   members = json_object_get_members (root);
   for (GList *l = members; l != NULL; l = l->next)
@@ -358,7 +357,7 @@ l2l_safetensors_load (const char  *path,
   file->path = g_strdup (path);
   file->metadata = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   file->tensors = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, tensor_free);
-  if (!l2l_file_read (path, &file->contents, &size, error))
+  if (!l2l_file_read (path, L2L_FILE_MAX_BINARY_BYTES, &file->contents, &size, error))
     return NULL;
   if (size < 8)
     {

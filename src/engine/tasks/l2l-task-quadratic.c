@@ -11,6 +11,7 @@
 
 #include "l2l-error.h"
 #include "l2l-file.h"
+#include "l2l-json.h"
 #include "l2l-rng.h"
 #include "l2l-task-quadratic.h"
 
@@ -251,8 +252,7 @@ static QuadraticProblem *
 load_problem (const char  *path,
               GError     **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) local_error = NULL;
+  g_autoptr(JsonParser) parser = NULL;
   QuadraticProblem *problem;
   JsonNode *W_node, *y_node, *theta0_node;
   JsonArray *W_rows;
@@ -260,20 +260,10 @@ load_problem (const char  *path,
   g_autofree char *contents = NULL;
   gsize rows, cols, length;
 
-  if (!l2l_file_read (path, &contents, &length, error))
+  if (!l2l_file_read (path, L2L_FILE_MAX_JSON_BYTES, &contents, &length, error) ||
+      (parser = l2l_json_parse (contents, length, JSON_NODE_OBJECT, path, "a problem with W, y and "
+                                       "theta0", error)) == NULL)
     return NULL;
-  if (!json_parser_load_from_data (parser, contents, (gssize) length, &local_error))
-    {
-      g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_FILE,
-                   "%s: not valid JSON: %s", path, local_error->message);
-      return NULL;
-    }
-  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-    {
-      g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_FILE,
-                   "%s: expected a JSON object with W, y and theta0", path);
-      return NULL;
-    }
   root = json_node_get_object (json_parser_get_root (parser));
   if ((W_node = require_member (root, "W", path, error)) == NULL ||
       (y_node = require_member (root, "y", path, error)) == NULL ||
@@ -292,6 +282,19 @@ load_problem (const char  *path,
   W_rows = json_node_get_array (W_node);
   rows = json_array_get_length (W_rows);
   cols = json_array_get_length (json_array_get_array_element (W_rows, 0));
+  /* Every length is checked before rows × cols floats are allocated: each
+   * number then stands in the file, so the file's size bounds the memory. */
+  for (gsize i = 0; i < rows; i++)
+    {
+      JsonNode *row = json_array_get_element (W_rows, (guint) i);
+      if (!JSON_NODE_HOLDS_ARRAY (row) || json_array_get_length (json_node_get_array (row)) != cols)
+        {
+          g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_FILE,
+                       "%s: W[%" G_GSIZE_FORMAT "] is not a row of %" G_GSIZE_FORMAT
+                       " numbers like W[0]", path, i, cols);
+          return NULL;
+        }
+    }
 
   problem = quadratic_problem_new (rows, cols);
   for (gsize i = 0; i < rows; i++)

@@ -4,12 +4,14 @@
 #include "l2l-lstm-unroll.h"
 #include "l2l-meta-train.h"
 #include "l2l-optimizer.h"
+#include "l2l-parallel.h"
 
 G_BEGIN_DECLS
 
-/* The functions of an epoch are split into this many shards whatever the
- * thread count, so that results do not depend on it. */
-#define N_SHARDS 2
+/* The functions of an epoch are split into this many shards (fewer when the
+ * batch is smaller) whatever the thread count; the shards' meta-gradients are
+ * added in shard order, so results do not depend on the thread count. */
+#define L2L_TRAIN_SHARDS 16
 
 typedef struct {
   L2lTrainer     *trainer;
@@ -39,7 +41,7 @@ struct _L2lTrainer {
   GArray         *history;      /* L2lTrainRecord */
   double          elapsed;
 
-  Shard           shards[N_SHARDS];
+  Shard          *shards;
   guint           n_shards;
   float          *dphi;         /* [P] */
   float          *snapshot;     /* [3P]: φ, exp_avg, exp_avg_sq at the epoch's start */
@@ -47,10 +49,7 @@ struct _L2lTrainer {
   guint           unroll_start; /* the unroll the shards run now */
   guint           unroll_steps;
 
-  GThreadPool    *pool;
-  GMutex          lock;
-  GCond           shards_done;
-  guint           pending;
+  L2lParallel    *parallel;
 };
 
 /* Takes ownership of @net as the current φ; best φ starts as a copy. */
