@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <string.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -78,7 +80,7 @@ static const BadCase bad_cases[] = {
   { "tune-unknown-flag", { "tune", "--runs", "5", NULL }, "--runs" },
   { "train-no-out", { "train", "--epochs", "1", NULL }, "--out FILE is required" },
   { "train-unroll-too-long", { "train", "--steps", "20", "--unroll", "50", "--out", "@/o", NULL },
-    "--unroll: 50 is more than --steps (20)" },
+    "--unroll: 50 is more than steps (20)" },
   { "train-weights-list", { "train", "--steps", "3", "--unroll", "3", "--weights", "1,2",
                             "--out", "@/o", NULL }, "a list needs one number per step, 3" },
   { "train-weights-scheme", { "train", "--weights", "steep", "--out", "@/o", NULL },
@@ -115,9 +117,79 @@ static const BadCase bad_cases[] = {
     "no train-images-idx3-ubyte[.gz] there" },
   { "mnist-hidden", { "compare", "--task", "mnist:hidden=20y20", NULL },
     "hidden: '20y20' is not 1 to 4 layer widths" },
+  /* Found by fuzzing and review (issue 8): each once crashed, hung or lost data. */
+  { "task-trailing-comma", { "compare", "--task", "quadratic:dims=10,", NULL },
+    "--task: task quadratic: '' is not of the form key=value" },
+  { "task-only-comma", { "train", "--task", "quadratic:,", "--out", "@/o", NULL },
+    "'' is not of the form key=value" },
+  { "tune-task-trailing-comma", { "tune", "--task", "mnist:hidden=20,", NULL },
+    "'' is not of the form key=value" },
+  { "problem-empty", { "compare", "--problem", "@/empty.json", NULL }, "empty.json: " },
+  { "problem-deep", { "compare", "--problem", "@/deep.json", NULL },
+    "deep.json: nested more than 64 deep" },
+  { "problem-wide", { "compare", "--problem", "@/wide.json", NULL },
+    "wide.json: W[1] is not a row of 1000000 numbers" },
+  { "problem-endless", { "compare", "--problem", "/dev/zero", NULL },
+    "/dev/zero: larger than 256 MB" },
+  { "compare-too-big", { "compare", "--steps", "1000000", "--runs", "100000", NULL },
+    "--runs: the losses of every step of every run need 3200.0 GB" },
+  { "same-csv-json", { "compare", "--json", "@/out.csv", NULL },
+    "--csv and --json name the same file" },
+  { "same-csv-plot-spelled-apart", { "compare", "--plot", "@/./out.csv", NULL },
+    "--csv and --plot name the same file" },
+  { "train-out-history", { "train", "--out", "@/o", "--history", "@/o", NULL },
+    "--out and --history name the same file" },
+  { "train-history-resume", { "train", "--out", "@/o.safetensors", "--history",
+                              "@/o.resume.safetensors",
+                              NULL },
+    "the resume file beside --out and --history name the same file" },
+  { "output-fifo", { "train", "--out", "@/o", "--history", "@/fifo", NULL },
+    "fifo: exists and is not a regular file" },
+  { "output-link-to-fifo", { "tune", "--json", "@/link-to-fifo", NULL },
+    "link-to-fifo: exists and is not a regular file" },
+  { "train-epochs-range", { "train", "--epochs", "2000000000", "--out", "@/o", NULL },
+    "--epochs: 2000000000 is outside the range 0 to 1000000000" },
   { "compare-lstm-missing", { "compare", "--optimizers", "adam,lstm:@/absent.safetensors", NULL },
     "absent.safetensors: cannot read" },
 };
+
+/* Inputs that only some cases need: big ones are made for them alone. */
+static void
+write_special_inputs (const char *dir,
+                      const char *name)
+{
+  g_autofree char *fifo = g_build_filename (dir, "fifo", NULL);
+  g_autofree char *link = g_build_filename (dir, "link-to-fifo", NULL);
+
+  if (g_str_equal (name, "problem-empty"))
+    g_free (test_util_write_file (dir, "empty.json", ""));
+  else if (g_str_equal (name, "problem-deep"))
+    {
+      g_autofree char *deep = g_strnfill (100000, '[');
+      g_free (test_util_write_file (dir, "deep.json", deep));
+    }
+  else if (g_str_equal (name, "problem-wide"))
+    {
+      /* A first row of 10⁶ columns, then 10⁵ short rows: 10¹¹ floats if
+       * allocated before the rows are checked. */
+      GString *wide = g_string_new ("{\"W\": [[0");
+      g_autofree char *text = NULL;
+
+      for (guint i = 1; i < 1000000; i++)
+        g_string_append (wide, ",0");
+      g_string_append (wide, "]");
+      for (guint i = 1; i < 100000; i++)
+        g_string_append (wide, ",[0]");
+      g_string_append (wide, "], \"y\": [0], \"theta0\": [0]}");
+      text = g_string_free (wide, FALSE);
+      g_free (test_util_write_file (dir, "wide.json", text));
+    }
+  else if (g_str_has_prefix (name, "output-"))
+    {
+      g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+      g_assert_cmpint (symlink (fifo, link), ==, 0);
+    }
+}
 
 static void
 test_bad_input (gconstpointer data)
@@ -136,6 +208,7 @@ test_bad_input (gconstpointer data)
                                 "{\"W\": [[1, 2], [3, 4]], \"y\": [1, 2, 3], \"theta0\": [0, 0]}"));
   g_free (test_util_write_file (dir, "words.json",
                                 "{\"W\": [[1], [\"two\"]], \"y\": [1, 2], \"theta0\": [0]}"));
+  write_special_inputs (dir, bad->name);
   inputs = test_util_count_entries (dir);
 
   for (guint i = 0; bad->args[i] != NULL; i++)
@@ -160,8 +233,15 @@ test_bad_input (gconstpointer data)
   g_assert_cmpuint (g_strv_length (lines), ==, 1);
   g_assert_true (g_str_has_prefix (lines[0], "l2l"));
   g_assert_nonnull (strstr (lines[0], bad->needle));
-  /* nothing written, not even a temporary */
+  /* nothing written, not even a temporary, and nothing replaced */
   g_assert_cmpuint (test_util_count_entries (dir), ==, inputs);
+  if (g_str_has_prefix (bad->name, "output-"))
+    {
+      g_autofree char *fifo = g_build_filename (dir, "fifo", NULL);
+      GStatBuf st;
+      g_assert_cmpint (g_lstat (fifo, &st), ==, 0);
+      g_assert_true (S_ISFIFO (st.st_mode));
+    }
   test_util_remove_tree (dir);
 }
 
@@ -376,6 +456,99 @@ test_train_interrupt (void)
   test_util_remove_tree (dir);
 }
 
+/* The rows of one optimizer in a compare CSV, without its label. */
+static char *
+csv_rows_of (const char *csv,
+             const char *label)
+{
+  g_auto(GStrv) lines = g_strsplit (csv, "\n", -1);
+  g_autofree char *prefix = g_strconcat (label, ",", NULL);
+  GString *rows = g_string_new (NULL);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (g_str_has_prefix (lines[i], prefix))
+      g_string_append_printf (rows, "%s\n", lines[i] + strlen (prefix));
+  return g_string_free (rows, FALSE);
+}
+
+/* --threads 3 trains the φ that --threads 1 does, and so does a run resumed
+ * with another thread count; compared by the trajectories they give. */
+static void
+test_train_threads (void)
+{
+  g_autofree char *dir = test_util_make_tmpdir ();
+  const char *names[] = { "one", "three", "resumed" };
+  const char *threads[] = { "1", "3", "2" };
+  g_autofree char *csv_path = g_build_filename (dir, "losses.csv", NULL);
+  g_autofree char *optimizers = NULL, *csv = NULL, *rows_one = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("%s.safetensors", names[i]);
+      g_autofree char *out = g_build_filename (dir, name, NULL);
+      const char *args[] = { "train", "--epochs", i == 2 ? "2" : "4", "--batch", "8",
+                             "--steps", "20", "--unroll", "5", "--eval-every", "2",
+                             "--eval-runs", "5", "--threads", threads[i], "--out", out, NULL };
+
+      g_assert_cmpint (run_l2l (args, NULL, NULL), ==, 0);
+      if (i == 2)
+        {
+          g_autofree char *resume = g_build_filename (dir, "resumed.resume.safetensors", NULL);
+          const char *more[] = { "train", "--resume", resume, "--epochs", "4", "--threads", "3",
+                                 "--out", out, NULL };
+          g_assert_cmpint (run_l2l (more, NULL, NULL), ==, 0);
+        }
+    }
+  optimizers = g_strdup_printf ("lstm:%s/one.safetensors,lstm:%s/three.safetensors,"
+                                "lstm:%s/resumed.safetensors", dir, dir, dir);
+  {
+    const char *args[] = { "compare", "--optimizers", optimizers, "--runs", "5", "--steps",
+                           "20", "--csv", csv_path, NULL };
+    g_assert_cmpint (run_l2l (args, NULL, NULL), ==, 0);
+  }
+  g_assert_true (g_file_get_contents (csv_path, &csv, NULL, NULL));
+  rows_one = csv_rows_of (csv, "lstm:one");
+  g_assert_cmpuint (strlen (rows_one), >, 0);
+  for (guint i = 1; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *label = g_strconcat ("lstm:", names[i], NULL);
+      g_autofree char *rows = csv_rows_of (csv, label);
+      g_assert_cmpstr (rows, ==, rows_one);
+    }
+  test_util_remove_tree (dir);
+}
+
+/* Ctrl-C in the middle of an MNIST evaluation (the untrained net's, on 2,000
+ * held-out functions, minutes of work) ends the run within a step or so. */
+static void
+test_train_interrupt_evaluation (void)
+{
+  g_autofree char *dir = test_util_make_tmpdir ();
+  g_autofree char *out = g_build_filename (dir, "m.safetensors", NULL);
+  const char *argv[] = { g_getenv ("L2L_CLI"), "train", "--task", "mnist", "--eval-runs",
+                         "2000", "--threads", "2", "--out", out, NULL };
+  g_autoptr(GError) error = NULL;
+  GPid pid;
+  int wait_status;
+  gint64 sent;
+  double seconds;
+
+  g_spawn_async (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD |
+                 G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &pid, &error);
+  g_assert_no_error (error);
+  g_usleep (1500000);
+  sent = g_get_monotonic_time ();
+  kill (pid, SIGINT);
+  g_assert_cmpint (waitpid (pid, &wait_status, 0), ==, pid);
+  seconds = (g_get_monotonic_time () - sent) / 1e6;
+  g_spawn_close_pid (pid);
+  g_test_message ("exited %.3f s after SIGINT", seconds);
+  g_assert_true (WIFEXITED (wait_status));
+  g_assert_cmpint (WEXITSTATUS (wait_status), ==, 130);
+  g_assert_cmpfloat (seconds, <, 1.0);
+  test_util_remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -392,6 +565,8 @@ main (int   argc,
   g_test_add_func ("/cli/help", test_help);
   g_test_add_func ("/cli/train/info-compare-resume", test_train_info_compare);
   g_test_add_func ("/cli/train/interrupt", test_train_interrupt);
+  g_test_add_func ("/cli/train/interrupt-evaluation", test_train_interrupt_evaluation);
+  g_test_add_func ("/cli/train/threads", test_train_threads);
   g_test_add_func ("/cli/mnist", test_mnist_tasks);
   return g_test_run ();
 }

@@ -230,7 +230,7 @@ test_resume_same_curve (void)
   resumed = l2l_trainer_new_from_resume (path, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (l2l_trainer_get_epoch (resumed), ==, 3);
-  l2l_trainer_set_epochs (resumed, 6);
+  g_assert_true (l2l_trainer_set_epochs (resumed, 6, NULL));
   g_assert_true (l2l_trainer_run (resumed, NULL, NULL, NULL, NULL));
   assert_same_training (whole, resumed);
   test_util_remove_tree (dir);
@@ -307,7 +307,7 @@ test_resume_other_threads (void)
   g_assert_nonnull (resumed);
   g_assert_true (l2l_trainer_set_threads (resumed, 3, &error));
   g_assert_false (l2l_trainer_set_threads (resumed, 0, NULL));
-  l2l_trainer_set_epochs (resumed, 6);
+  g_assert_true (l2l_trainer_set_epochs (resumed, 6, NULL));
   g_assert_true (l2l_trainer_run (resumed, NULL, NULL, NULL, NULL));
   assert_same_training (whole, resumed);
   test_util_remove_tree (dir);

@@ -92,30 +92,28 @@ l2l_cli_parse_count (const char  *flag,
 }
 
 gboolean
-l2l_cli_parse_number (const char  *flag,
-                      const char  *text,
-                      double       min,
-                      double       max,
-                      double      *out,
-                      GError     **error)
+l2l_cli_parse_uint (const char  *flag,
+                    const char  *text,
+                    guint       *out,
+                    GError     **error)
 {
-  double value;
+  return l2l_cli_parse_count (flag, text, 0, G_MAXUINT, out, error);
+}
 
+gboolean
+l2l_cli_parse_real (const char  *flag,
+                    const char  *text,
+                    double      *out,
+                    GError     **error)
+{
   if (text == NULL)
     return TRUE;
-  if (!l2l_parse_double (text, &value))
+  if (!l2l_parse_double (text, out))
     {
       g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
                    "%s: '%s' is not a number", flag, text);
       return FALSE;
     }
-  if (value < min || value > max)
-    {
-      g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
-                   "%s: %s is outside the range %g to %g", flag, text, min, max);
-      return FALSE;
-    }
-  *out = value;
   return TRUE;
 }
 
@@ -318,9 +316,9 @@ l2l_cli_experiment_build (const L2lCliExperiment  *args,
   if (args->problem != NULL)
     config->runs = 1;
 
-  if (!l2l_cli_parse_count ("--steps", args->steps, 1, 1000000, &config->steps, error) ||
-      !l2l_cli_parse_count ("--runs", args->runs, 1, 100000, &config->runs, error) ||
-      !l2l_cli_parse_count ("--tune-runs", args->tune_runs, 1, 100000, &config->tune.runs, error) ||
+  if (!l2l_cli_parse_uint ("--steps", args->steps, &config->steps, error) ||
+      !l2l_cli_parse_uint ("--runs", args->runs, &config->runs, error) ||
+      !l2l_cli_parse_uint ("--tune-runs", args->tune_runs, &config->tune.runs, error) ||
       !l2l_cli_parse_seed (args->seed, &config->seed, error) ||
       !parse_tune_grid (args->tune_grid, &config->tune, error))
     return FALSE;
@@ -339,7 +337,15 @@ l2l_cli_experiment_build (const L2lCliExperiment  *args,
     config->task = l2l_task_quadratic_new_from_file (args->problem, error);
   else
     config->task = l2l_cli_task_from_flags (args->task, args->data, error);
-  return config->task != NULL && l2l_compare_config_validate (config, error);
+  if (config->task == NULL)
+    return FALSE;
+  if (!l2l_compare_config_validate (config, error))
+    {
+      /* The engine names the field; here it is a flag. */
+      g_prefix_error (error, "--");
+      return FALSE;
+    }
+  return TRUE;
 }
 
 L2lTask *

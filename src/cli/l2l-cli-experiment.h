@@ -41,18 +41,22 @@ L2lTask      *l2l_cli_task_from_flags         (const char  *spec,
                                                const char  *data,
                                                GError     **error);
 
-/* Whole numbers, numbers and seeds of a flag; NULL @text leaves @out as is. */
+/* A flag's whole number or finite number; NULL @text leaves @out as is.
+ * Syntax only: the engine's validation checks ranges (ARCHITECTURE §2). */
+gboolean      l2l_cli_parse_uint              (const char  *flag,
+                                               const char  *text,
+                                               guint       *out,
+                                               GError     **error);
+gboolean      l2l_cli_parse_real              (const char  *flag,
+                                               const char  *text,
+                                               double      *out,
+                                               GError     **error);
+/* A whole number from @min to @max, for the CLI's own flags. */
 gboolean      l2l_cli_parse_count             (const char  *flag,
                                                const char  *text,
                                                guint        min,
                                                guint        max,
                                                guint       *out,
-                                               GError     **error);
-gboolean      l2l_cli_parse_number            (const char  *flag,
-                                               const char  *text,
-                                               double       min,
-                                               double       max,
-                                               double      *out,
                                                GError     **error);
 gboolean      l2l_cli_parse_seed              (const char  *text,
                                                guint64     *out,

@@ -152,34 +152,24 @@ build_config (const TrainArgs  *args,
   if (config->task == NULL)
     return FALSE;
   l2l_train_config_use_task_defaults (config);
-  if (!l2l_cli_parse_count ("--epochs", args->epochs, 0, 100000000, &config->epochs, error) ||
-      !l2l_cli_parse_count ("--batch", args->batch, 1, 1 << 20, &config->batch, error) ||
-      !l2l_cli_parse_count ("--steps", args->steps, 1, 1000000, &config->steps, error) ||
-      !l2l_cli_parse_count ("--unroll", args->unroll, 1, 1000000, &config->unroll, error) ||
-      !l2l_cli_parse_number ("--meta-lr", args->meta_lr, 1e-12, 10, &config->meta_lr, error) ||
-      !l2l_cli_parse_number ("--clip", args->clip, 0, 1e12, &config->clip_norm, error) ||
-      !l2l_cli_parse_count ("--eval-every", args->eval_every, 1, 100000000,
-                            &config->eval_every, error) ||
-      !l2l_cli_parse_count ("--eval-runs", args->eval_runs, 1, 100000, &config->eval_runs, error) ||
+  if (!l2l_cli_parse_uint ("--epochs", args->epochs, &config->epochs, error) ||
+      !l2l_cli_parse_uint ("--batch", args->batch, &config->batch, error) ||
+      !l2l_cli_parse_uint ("--steps", args->steps, &config->steps, error) ||
+      !l2l_cli_parse_uint ("--unroll", args->unroll, &config->unroll, error) ||
+      !l2l_cli_parse_real ("--meta-lr", args->meta_lr, &config->meta_lr, error) ||
+      !l2l_cli_parse_real ("--clip", args->clip, &config->clip_norm, error) ||
+      !l2l_cli_parse_uint ("--eval-every", args->eval_every, &config->eval_every, error) ||
+      !l2l_cli_parse_uint ("--eval-runs", args->eval_runs, &config->eval_runs, error) ||
       !l2l_cli_parse_seed (args->seed, &config->seed, error) ||
-      !l2l_cli_parse_count ("--layers", args->layers, 1, L2L_LSTM_MAX_LAYERS,
-                            &config->lstm.layers, error) ||
-      !l2l_cli_parse_count ("--hidden", args->hidden, 1, 1024, &config->lstm.hidden, error) ||
-      !l2l_cli_parse_number ("--output-scale", args->output_scale, 1e-9, 1e9,
-                             &config->lstm.output_scale, error) ||
-      !l2l_cli_parse_count ("--threads", args->threads, 1, L2L_TRAIN_MAX_THREADS,
-                            &config->threads, error))
+      !l2l_cli_parse_uint ("--layers", args->layers, &config->lstm.layers, error) ||
+      !l2l_cli_parse_uint ("--hidden", args->hidden, &config->lstm.hidden, error) ||
+      !l2l_cli_parse_real ("--output-scale", args->output_scale, &config->lstm.output_scale, error) ||
+      !l2l_cli_parse_uint ("--threads", args->threads, &config->threads, error))
     return FALSE;
   if (args->preprocess != NULL &&
       !l2l_lstm_preprocess_parse (args->preprocess, &config->lstm, error))
     {
       g_prefix_error (error, "--");
-      return FALSE;
-    }
-  if (config->unroll > config->steps)
-    {
-      g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
-                   "--unroll: %u is more than --steps (%u)", config->unroll, config->steps);
       return FALSE;
     }
   if (args->weights != NULL)
@@ -350,18 +340,21 @@ l2l_cli_train (int   argc,
     {
       guint epochs = 0, threads = 1;
 
-      if (!l2l_cli_parse_count ("--epochs", args.epochs, 0, 100000000, &epochs, &error) ||
-          !l2l_cli_parse_count ("--threads", args.threads, 1, L2L_TRAIN_MAX_THREADS, &threads,
-                                &error) ||
-          (job.trainer = l2l_trainer_new_from_resume (args.resume, &error)) == NULL ||
-          (args.threads != NULL && !l2l_trainer_set_threads (job.trainer, threads, &error)))
+      if (!l2l_cli_parse_uint ("--epochs", args.epochs, &epochs, &error) ||
+          !l2l_cli_parse_uint ("--threads", args.threads, &threads, &error) ||
+          (job.trainer = l2l_trainer_new_from_resume (args.resume, &error)) == NULL)
         {
           l2l_cli_error ("train", "%s", error->message);
           status = L2L_EXIT_USAGE;
           goto out;
         }
-      if (args.epochs != NULL)
-        l2l_trainer_set_epochs (job.trainer, epochs);
+      if ((args.threads != NULL && !l2l_trainer_set_threads (job.trainer, threads, &error)) ||
+          (args.epochs != NULL && !l2l_trainer_set_epochs (job.trainer, epochs, &error)))
+        {
+          l2l_cli_error ("train", "--%s", error->message);
+          status = L2L_EXIT_USAGE;
+          goto out;
+        }
     }
   else
     {

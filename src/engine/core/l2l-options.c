@@ -44,6 +44,20 @@ l2l_parse_double (const char *text,
   return TRUE;
 }
 
+gboolean
+l2l_check_range (const char  *field,
+                 double       value,
+                 double       min,
+                 double       max,
+                 GError     **error)
+{
+  if (value >= min && value <= max)
+    return TRUE;
+  g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
+               "%s: %.15g is outside the range %.15g to %.15g", field, value, min, max);
+  return FALSE;
+}
+
 const char *
 l2l_format_double (char   *buffer,
                    double  value)

@@ -59,6 +59,14 @@ double      l2l_options_get_double   (const L2lOptions    *options,
 char       *l2l_options_to_string    (const L2lOptions    *options);
 
 /* Number parsing shared by every front end: the whole string must be the number. */
+/* Config checks name the field as users know it, which is also the CLI's
+ * flag without "--": "FIELD: VALUE is outside the range MIN to MAX". */
+gboolean    l2l_check_range          (const char          *field,
+                                      double               value,
+                                      double               min,
+                                      double               max,
+                                      GError             **error);
+
 gboolean    l2l_parse_int            (const char          *text,
                                       gint64              *out);
 gboolean    l2l_parse_double         (const char          *text,

@@ -7,9 +7,9 @@
 
 #include "l2l-compare.h"
 #include "l2l-error.h"
+#include "l2l-memory.h"
+#include "l2l-options.h"
 
-#define MAX_STEPS 1000000u
-#define MAX_RUNS 100000u
 
 void
 l2l_compare_config_init (L2lCompareConfig *config)
@@ -41,21 +41,12 @@ l2l_compare_config_validate (const L2lCompareConfig  *config,
   if (config->task == NULL || config->n_optimizers == 0)
     {
       g_set_error_literal (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
-                           "a comparison needs a task and at least one optimizer");
+                           "optimizers: a comparison needs a task and at least one optimizer");
       return FALSE;
     }
-  if (config->steps < 1 || config->steps > MAX_STEPS)
-    {
-      g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
-                   "steps: %u is outside the range 1 to %u", config->steps, MAX_STEPS);
-      return FALSE;
-    }
-  if (config->runs < 1 || config->runs > MAX_RUNS)
-    {
-      g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
-                   "runs: %u is outside the range 1 to %u", config->runs, MAX_RUNS);
-      return FALSE;
-    }
+  if (!l2l_check_range ("steps", config->steps, 1, L2L_MAX_STEPS, error) ||
+      !l2l_check_range ("runs", config->runs, 1, L2L_MAX_RUNS, error))
+    return FALSE;
   for (guint i = 0; i < config->n_optimizers; i++)
     {
       const L2lOptimizerSpec *spec = &config->optimizers[i];
@@ -63,25 +54,33 @@ l2l_compare_config_validate (const L2lCompareConfig  *config,
       if (spec->net != NULL && spec->tune)
         {
           g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
-                       "%s: a learned optimizer has no learning rate to tune", spec->label);
+                       "lr: %s: a learned optimizer has no learning rate to tune",
+                       spec->label);
           return FALSE;
         }
       any_tuned |= spec->tune;
       if (spec->net == NULL && !spec->tune && !(spec->lr > 0.0))
         {
           g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
-                       "%s: learning rate must be above 0, got %g", spec->label, spec->lr);
+                       "lr: %s: the learning rate must be above 0, got %g",
+                       spec->label, spec->lr);
           return FALSE;
         }
       for (guint j = 0; j < i; j++)
         if (g_str_equal (spec->label, config->optimizers[j].label))
           {
             g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
-                         "optimizer '%s' is listed twice", spec->label);
+                         "optimizers: '%s' is listed twice", spec->label);
             return FALSE;
           }
     }
-  return !any_tuned || l2l_tune_config_validate (&config->tune, error);
+  if (any_tuned && !l2l_tune_config_validate (&config->tune, error))
+    return FALSE;
+  /* Every optimizer's losses are kept: runs × (steps + 1) doubles each. */
+  return l2l_memory_check ((guint64) config->n_optimizers * config->runs *
+                           (config->steps + 1) * sizeof (double), "runs",
+                           "the losses of every step of every run",
+                           "use fewer runs or steps", error);
 }
 
 typedef struct {

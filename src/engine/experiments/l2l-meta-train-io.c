@@ -321,7 +321,9 @@ load_resume (const char  *path,
   trainer->elapsed = read_number (&reader, "elapsed_seconds");
   if (*error != NULL || !read_history (&reader, trainer))
     return NULL;
-  if (trainer->history->len != (guint64) trainer->epoch + 1 ||
+  /* No history at all: stopped in the untrained net's evaluation. */
+  if ((trainer->history->len != (guint64) trainer->epoch + 1 &&
+       !(trainer->history->len == 0 && trainer->epoch == 0)) ||
       trainer->best_epoch > trainer->epoch)
     {
       bad_value (&reader, "history", "(does not match epochs and best_epoch)");

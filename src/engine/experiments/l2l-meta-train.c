@@ -6,11 +6,11 @@
 #include <json-glib/json-glib.h>
 #include <math.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "l2l-checkpoint.h"
 #include "l2l-error.h"
 #include "l2l-lstm-unroll.h"
+#include "l2l-memory.h"
 #include "l2l-meta-train-private.h"
 #include "l2l-optimizer.h"
 #include "l2l-options.h"
@@ -55,32 +55,13 @@ check_memory (const L2lTrainConfig  *config,
               GError               **error)
 {
   guint64 coordinates = (guint64) config->batch * l2l_task_get_n_params (config->task);
-  guint64 need = l2l_lstm_unroll_bytes (&config->lstm, coordinates, config->unroll);
-  long pages = sysconf (_SC_PHYS_PAGES), page_size = sysconf (_SC_PAGESIZE);
-  guint64 have = pages > 0 && page_size > 0 ? (guint64) pages * page_size : G_MAXUINT64;
+  g_autofree char *what = g_strdup_printf ("%u functions of %" G_GSIZE_FORMAT " parameters in "
+                                           "unrolls of %u steps", config->batch,
+                                           l2l_task_get_n_params (config->task), config->unroll);
 
-  if (need <= have / 2)
-    return TRUE;
-  g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
-               "batch: %u functions of %" G_GSIZE_FORMAT " parameters need %.1f GB for "
-               "unrolls of %u steps, more than half of this machine's %.1f GB; use fewer "
-               "functions an epoch or a shorter unroll", config->batch,
-               l2l_task_get_n_params (config->task), need / 1e9, config->unroll, have / 1e9);
-  return FALSE;
-}
-
-static gboolean
-check_range (const char  *name,
-             double       value,
-             double       min,
-             double       max,
-             GError     **error)
-{
-  if (value >= min && value <= max)
-    return TRUE;
-  g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
-               "%s: %g is outside the range %g to %g", name, value, min, max);
-  return FALSE;
+  return l2l_memory_check (l2l_lstm_unroll_bytes (&config->lstm, coordinates, config->unroll),
+                           "batch", what, "use fewer functions an epoch or a shorter unroll",
+                           error);
 }
 
 gboolean
@@ -95,17 +76,24 @@ l2l_train_config_validate (const L2lTrainConfig  *config,
                            "meta-training needs a task");
       return FALSE;
     }
-  if (!check_range ("batch", config->batch, 1, 1 << 20, error) ||
-      !check_range ("steps", config->steps, 1, 1000000, error) ||
-      !check_range ("unroll", config->unroll, 1, config->steps, error) ||
-      !check_range ("meta-lr", config->meta_lr, 1e-12, 10, error) ||
-      !check_range ("clip", config->clip_norm, 0, 1e12, error) ||
-      !check_range ("epochs", config->epochs, 0, 1e9, error) ||
-      !check_range ("eval-every", config->eval_every, 1, 1e9, error) ||
-      !check_range ("eval-runs", config->eval_runs, 1, 100000, error) ||
-      !check_range ("threads", config->threads, 1, L2L_TRAIN_MAX_THREADS, error) ||
+  if (!l2l_check_range ("batch", config->batch, 1, 1 << 20, error) ||
+      !l2l_check_range ("steps", config->steps, 1, L2L_MAX_STEPS, error) ||
+      !l2l_check_range ("unroll", config->unroll, 1, L2L_MAX_STEPS, error) ||
+      !l2l_check_range ("meta-lr", config->meta_lr, 1e-12, 10, error) ||
+      !l2l_check_range ("clip", config->clip_norm, 0, 1e12, error) ||
+      !l2l_check_range ("epochs", config->epochs, 0, L2L_TRAIN_MAX_EPOCHS, error) ||
+      !l2l_check_range ("eval-every", config->eval_every, 1, L2L_TRAIN_MAX_EPOCHS, error) ||
+      !l2l_check_range ("eval-runs", config->eval_runs, 1, L2L_MAX_RUNS, error) ||
+      !l2l_check_range ("threads", config->threads, 1, L2L_TRAIN_MAX_THREADS, error) ||
       !l2l_lstm_config_validate (&config->lstm, error))
     return FALSE;
+  if (config->unroll > config->steps)
+    {
+      g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
+                   "unroll: %u is more than steps (%u): an unroll cannot be longer than the "
+                   "horizon", config->unroll, config->steps);
+      return FALSE;
+    }
   weights = l2l_loss_weights_new (config->weights, config->steps, error);
   return weights != NULL && check_memory (config, error);
 }
@@ -304,11 +292,15 @@ l2l_trainer_free (L2lTrainer *trainer)
   g_free (trainer);
 }
 
-void
-l2l_trainer_set_epochs (L2lTrainer *trainer,
-                        guint       epochs)
+gboolean
+l2l_trainer_set_epochs (L2lTrainer  *trainer,
+                        guint        epochs,
+                        GError     **error)
 {
+  if (!l2l_check_range ("epochs", epochs, 0, L2L_TRAIN_MAX_EPOCHS, error))
+    return FALSE;
   trainer->config.epochs = epochs;
+  return TRUE;
 }
 
 gboolean
@@ -316,7 +308,7 @@ l2l_trainer_set_threads (L2lTrainer  *trainer,
                          guint        threads,
                          GError     **error)
 {
-  if (!check_range ("threads", threads, 1, L2L_TRAIN_MAX_THREADS, error))
+  if (!l2l_check_range ("threads", threads, 1, L2L_TRAIN_MAX_THREADS, error))
     return FALSE;
   trainer->config.threads = threads;
   l2l_parallel_free (trainer->parallel);

@@ -35,6 +35,7 @@ typedef struct {
 } L2lTrainConfig;
 
 #define L2L_TRAIN_MAX_THREADS 1024
+#define L2L_TRAIN_MAX_EPOCHS  1000000000
 
 typedef struct _L2lTrainer L2lTrainer;
 
@@ -74,8 +75,9 @@ L2lTrainer  *l2l_trainer_new_from_resume  (const char  *path,
 void         l2l_trainer_free             (L2lTrainer *trainer);
 
 /* A resumed trainer may be given a new target, and a new thread count. */
-void         l2l_trainer_set_epochs       (L2lTrainer *trainer,
-                                           guint       epochs);
+gboolean     l2l_trainer_set_epochs       (L2lTrainer  *trainer,
+                                           guint        epochs,
+                                           GError     **error);
 gboolean     l2l_trainer_set_threads      (L2lTrainer  *trainer,
                                            guint        threads,
                                            GError     **error);

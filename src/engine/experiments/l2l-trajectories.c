@@ -31,13 +31,22 @@ run_chunk (guint    item,
   const gsize n = l2l_task_get_n_params (job->task);
   const gsize stride = (gsize) job->steps + 1;
   const guint first = item * work->chunk, count = MIN (work->chunk, job->runs - first);
-  g_autofree float *theta = g_new (float, count * n);
-  g_autofree float *grad = g_new (float, count * n);
-  g_autofree L2lProblem **problems = g_new0 (L2lProblem *, count);
-  g_autofree gboolean *diverged = g_new0 (gboolean, count);
-  g_autoptr(L2lOptimizer) optimizer =
-    l2l_optimizer_spec_create (job->optimizer, job->lr, count * n);
+  g_autofree float *theta = NULL, *grad = NULL;
+  g_autofree L2lProblem **problems = NULL;
+  g_autofree gboolean *diverged = NULL;
+  g_autoptr(L2lOptimizer) optimizer = NULL;
 
+  /* Chunks not begun when Stop comes are not begun at all. */
+  if (g_atomic_int_get (&work->cancelled) || g_cancellable_is_cancelled (work->cancellable))
+    {
+      g_atomic_int_set (&work->cancelled, TRUE);
+      return;
+    }
+  theta = g_new (float, count * n);
+  grad = g_new (float, count * n);
+  problems = g_new0 (L2lProblem *, count);
+  diverged = g_new0 (gboolean, count);
+  optimizer = l2l_optimizer_spec_create (job->optimizer, job->lr, count * n);
   for (guint r = 0; r < count; r++)
     {
       problems[r] = l2l_task_sample (job->task, l2l_seed_derive (job->seed, job->stream, first + r));

@@ -10,6 +10,10 @@
 
 G_BEGIN_DECLS
 
+/* The largest experiments a config may ask for; memory checks come on top. */
+#define L2L_MAX_STEPS 1000000
+#define L2L_MAX_RUNS  100000
+
 /* Called after step @step (0 = the initial loss) of runs
  * [first_run, first_run + n_runs); their losses are already in the matrix. */
 typedef void (*L2lTrajectoryFunc) (guint    step,

@@ -6,6 +6,7 @@
 #include <math.h>
 
 #include "l2l-error.h"
+#include "l2l-options.h"
 #include "l2l-tune.h"
 
 void
@@ -26,18 +27,12 @@ l2l_tune_config_validate (const L2lTuneConfig  *config,
       config->per_decade < 1 || config->per_decade > 100)
     {
       g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
-                   "tuning grid: need 0 < lowest ≤ highest rate and 1 to 100 points "
+                   "tune-grid: need 0 < lowest ≤ highest rate and 1 to 100 points "
                    "a decade, got %g to %g with %u a decade",
                    config->lr_min, config->lr_max, config->per_decade);
       return FALSE;
     }
-  if (config->runs < 1)
-    {
-      g_set_error_literal (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
-                           "tuning runs: need at least one function");
-      return FALSE;
-    }
-  return TRUE;
+  return l2l_check_range ("tune-runs", config->runs, 1, L2L_MAX_RUNS, error);
 }
 
 const char *

@@ -50,7 +50,7 @@ l2l_lstm_config_validate (const L2lLstmConfig  *config,
   if (!(config->output_scale > 0.0) || !isfinite (config->output_scale))
     {
       g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
-                   "output scale: %g is not a number above 0", config->output_scale);
+                   "output-scale: %g is not a number above 0", config->output_scale);
       return FALSE;
     }
   return TRUE;
