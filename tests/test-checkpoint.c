@@ -215,6 +215,94 @@ test_bad_headers (Fixture       *fixture,
     }
 }
 
+/* @path with @from replaced by @to in its header, the header padded to keep
+ * the data 8-byte aligned. */
+static char *
+edit_header (const char *dir,
+             const char *path,
+             const char *from,
+             const char *to)
+{
+  g_autofree char *contents = NULL, *header = NULL;
+  g_autofree char *out = g_build_filename (dir, "edited.safetensors", NULL);
+  GString *edited;
+  guint64 header_len = 0, data_offset;
+  gsize length;
+  char *at;
+
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  for (guint b = 0; b < 8; b++)
+    header_len |= (guint64) (guint8) contents[b] << (8 * b);
+  data_offset = header_len;
+  header = g_strndup (contents + 8, header_len);
+  g_strchomp (header);
+  at = strstr (header, from);
+  g_assert_nonnull (at);
+  edited = g_string_new_len (header, at - header);
+  g_string_append (edited, to);
+  g_string_append (edited, at + strlen (from));
+  while (edited->len % 8 != 0)
+    g_string_append_c (edited, ' ');
+  header_len = edited->len;
+  for (guint b = 8; b-- > 0;)
+    g_string_prepend_c (edited, (char) ((header_len >> (8 * b)) & 0xff));
+  g_string_append_len (edited, contents + 8 + data_offset, (gssize) (length - 8 - data_offset));
+  g_assert_true (g_file_set_contents (out, edited->str, (gssize) edited->len, NULL));
+  g_string_free (edited, TRUE);
+  return g_steal_pointer (&out);
+}
+
+/* Resume metadata that once trained with the wrong settings, crashed or
+ * printed GLib criticals (issue 8), each refused with the file named. */
+static void
+test_bad_resume_metadata (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autoptr(L2lTask) task = l2l_task_new_from_spec ("quadratic", NULL);
+  g_autofree char *resume = g_build_filename (fixture->dir, "r.safetensors", NULL);
+  g_autoptr(L2lTrainer) trainer = NULL;
+  g_autoptr(GError) error = NULL;
+  L2lTrainConfig config;
+  const struct { const char *from, *to, *needle; } cases[] = {
+    { "\"batch\":\"8\"", "\"batch\":\"4294967297\"", "batch: '4294967297' is not a valid value" },
+    { "\"eval_runs\":\"5\"", "\"eval_runs\":\"-1\"", "eval_runs: '-1'" },
+    { "\"task\":\"quadratic:", "\"task\":\"quadratic:,", "'' is not of the form key=value" },
+    { "\"history\":\"[[0,", "\"history\":\"[[{},", "history: an entry is not" },
+    { "\"history\":\"[[0,", "\"history\":\"[[\\\"x\\\",", "history: an entry is not" },
+    { "\"history\":\"[", "\"history\":\"[[0,1,2,3],", "its length does not match epochs" },
+    { "\"history\":\"[", "\"history\":\"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[",
+      "nested more than 64 deep" },
+  };
+
+  l2l_train_config_init_defaults (&config);
+  config.task = task;
+  config.batch = 8;
+  config.steps = 10;
+  config.unroll = 5;
+  config.epochs = 2;
+  config.eval_runs = 5;
+  config.threads = 1;
+  trainer = l2l_trainer_new (&config, &error);
+  g_assert_no_error (error);
+  g_assert_true (l2l_trainer_run (trainer, NULL, NULL, NULL, NULL));
+  g_assert_true (l2l_trainer_save_resume (trainer, resume, &error));
+
+  for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
+    {
+      g_autofree char *path = edit_header (fixture->dir, resume, cases[c].from, cases[c].to);
+      g_autoptr(L2lTrainer) loaded = l2l_trainer_new_from_resume (path, &error);
+
+      g_assert_null (loaded);
+      g_assert_nonnull (error);
+      g_test_message ("%s", error->message);
+      g_assert_true (g_str_has_prefix (error->message, path));
+      g_assert_nonnull (strstr (error->message, cases[c].needle));
+      g_clear_error (&error);
+      /* The same file with no GError to fill must not crash either. */
+      g_assert_null (l2l_trainer_new_from_resume (path, NULL));
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -231,5 +319,7 @@ main (int   argc,
               test_header_length, fixture_tear_down);
   g_test_add ("/engine/checkpoint/bad-headers", Fixture, NULL, fixture_set_up,
               test_bad_headers, fixture_tear_down);
+  g_test_add ("/engine/checkpoint/bad-resume-metadata", Fixture, NULL, fixture_set_up,
+              test_bad_resume_metadata, fixture_tear_down);
   return g_test_run ();
 }

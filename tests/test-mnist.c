@@ -135,6 +135,7 @@ static void
 test_idx_bad (void)
 {
   const guint32 dims[3] = { 5, 4, 3 }, label_dims[1] = { 5 }, short_dims[1] = { 4 };
+  const guint32 wrapping_dims[4] = { 65536, 65536, 65536, 65536 };   /* 2⁶⁴ bytes */
   guint8 pixels[60] = { 0 }, labels[5] = { 1, 2, 3, 4, 5 }, bad_labels[5] = { 1, 2, 12, 4, 5 };
   struct {
     const char *name;
@@ -157,6 +158,9 @@ test_idx_bad (void)
       "label 2 is 12, not a class 0–9" },
     { "labels as images", idx_bytes (1, label_dims, labels, 5, 0x08), idx_bytes (1, label_dims, labels, 5, 0x08),
       "not images" },
+    { "sizes that wrap", idx_bytes (4, wrapping_dims, pixels, 0, 0x08),
+      idx_bytes (1, label_dims, labels, 5, 0x08),
+      "promises 18446744073709551615 bytes of data, the file has 0" },
     { "broken gzip", g_bytes_new ("\x1f\x8b\x08\x00garbage-garbage", 19), idx_bytes (1, label_dims, labels, 5, 0x08),
       "broken gzip data" },
   };

@@ -153,11 +153,20 @@ bad_value (Reader     *reader,
 {
   if (*reader->error == NULL)
     g_set_error (reader->error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_FILE,
-                 "%s: metadata %s = '%s' is out of place", l2l_safetensors_get_path (reader->file),
+                 "%s: metadata %s: '%s' is not a valid value", l2l_safetensors_get_path (reader->file),
                  key, value);
 }
 
 /* A whole number from 0 to @max: a 64-bit value never wraps into a guint. */
+static void
+bad_history (Reader     *reader,
+             const char *problem)
+{
+  if (*reader->error == NULL)
+    g_set_error (reader->error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_FILE,
+                 "%s: metadata history: %s", l2l_safetensors_get_path (reader->file), problem);
+}
+
 static guint64
 read_count (Reader     *reader,
             const char *key,
@@ -236,7 +245,7 @@ read_history (Reader     *reader,
           !history_value (entry, 2, &record.eval_loss) ||
           !history_value (entry, 3, &record.seconds))
         {
-          bad_value (reader, "history", "(an entry is not [epoch, meta, eval, seconds])");
+          bad_history (reader, "an entry is not [epoch, meta, eval, seconds]");
           return FALSE;
         }
       record.epoch = (guint) epoch;
@@ -326,7 +335,7 @@ load_resume (const char  *path,
        !(trainer->history->len == 0 && trainer->epoch == 0)) ||
       trainer->best_epoch > trainer->epoch)
     {
-      bad_value (&reader, "history", "(does not match epochs and best_epoch)");
+      bad_history (&reader, "its length does not match epochs, or best_epoch is later");
       return NULL;
     }
   l2l_trainer_reload_net (trainer);
