@@ -111,9 +111,16 @@ test_idx_good (void)
   g_assert_cmpuint (b->n_held_out, ==, 6);
   g_assert_cmpmem (a->images, 20 * 12, b->images, 20 * 12);
   g_assert_cmpuint (b->labels[20 + 5], ==, 5);
-  /* loaded once, then shared */
+  /* loaded once, then shared while in use, and let go with the last user */
   split = l2l_dataset_get ("mnist", gz, NULL);
   g_assert_true (split == b);
+  g_assert_cmpuint (l2l_dataset_count_loaded (), ==, 2);
+  g_clear_pointer (&a, l2l_dataset_unref);
+  g_assert_cmpuint (l2l_dataset_count_loaded (), ==, 1);
+  g_clear_pointer (&b, l2l_dataset_unref);
+  g_assert_cmpuint (l2l_dataset_count_loaded (), ==, 1);
+  g_clear_pointer (&split, l2l_dataset_unref);
+  g_assert_cmpuint (l2l_dataset_count_loaded (), ==, 0);
   test_util_remove_tree (raw);
   test_util_remove_tree (gz);
 }

@@ -3,12 +3,14 @@
 
 #include <gtk/gtk.h>
 #include <math.h>
+#include <string.h>
 
 #include "l2l-chart-view.h"
 #include "l2l-window.h"
 
-/* Runs under Xvfb (see tests/meson.build): a real window, driven through its
- * widgets and actions as a person would, and a screenshot of it. */
+/* Runs under Xvfb (see tests/meson.build): real windows, driven through their
+ * widgets and actions as a person would. Each case has a window and settings
+ * of its own, so that one failure does not hide the rest. */
 
 static gboolean
 give_up (gpointer user_data)
@@ -69,83 +71,120 @@ points_of (L2lChart *chart,
   return ((L2lChartSeries *) chart->series->pdata[index])->x->len;
 }
 
+/* Fresh settings (the memory backend keeps them across cases) and a window. */
+typedef struct {
+  GSettings *settings;
+  L2lWindow *window;
+} Fixture;
+
 static void
-test_workbench (void)
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
 {
-  g_autoptr(GSettings) settings = g_settings_new ("io.github.l2lworkbench.Workbench");
-  L2lWindow *window = l2l_window_new (NULL, settings);
-  L2lExperimentPanel *panel = l2l_window_get_panel (window);
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_auto(GStrv) keys = NULL;
+
+  fixture->settings = g_settings_new ("io.github.l2lworkbench.Workbench");
+  g_object_get (fixture->settings, "settings-schema", &schema, NULL);
+  keys = g_settings_schema_list_keys (schema);
+  for (guint i = 0; keys[i] != NULL; i++)
+    g_settings_reset (fixture->settings, keys[i]);
+  if (data != NULL)   /* a task to start with */
+    g_settings_set_string (fixture->settings, "task", data);
+  fixture->window = l2l_window_new (NULL, fixture->settings);
+  g_object_add_weak_pointer (G_OBJECT (fixture->window), (gpointer *) &fixture->window);
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1280, 800);
+  gtk_window_present (GTK_WINDOW (fixture->window));
+  settle (200);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  if (fixture->window != NULL)
+    {
+      wait_until_done (fixture->window);
+      gtk_window_destroy (GTK_WINDOW (fixture->window));
+    }
+  while (fixture->window != NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_object_unref (fixture->settings);
+}
+
+static void
+run_page (L2lWindow  *window,
+          const char *page)
+{
+  l2l_window_show_page (window, page);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL);
+  g_assert_true (l2l_window_is_running (window));
+}
+
+/* A small comparison set through the widgets, adam tuned: one series per
+ * optimizer, a point per step. */
+static void
+test_compare (Fixture       *fixture,
+              gconstpointer  data)
+{
+  L2lWindow *window = fixture->window;
   L2lChart *comparison = l2l_window_get_comparison_chart (window);
-  L2lChart *training = l2l_window_get_training_chart (window);
-  g_autofree char *screenshot = g_test_build_filename (G_TEST_BUILT, "screenshot.png", NULL);
-  gint64 stop_asked;
-  double stop_seconds;
 
-  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
-  gtk_window_present (GTK_WINDOW (window));
-  settle (300);
-
-  /* A small comparison, set through the widgets; adam tuned. */
   spin (window, "steps", 40);
   spin (window, "runs", 12);
   spin (window, "seed", 2);
-  gtk_editable_set_text (GTK_EDITABLE (l2l_experiment_panel_get_optimizer_rate (panel, "adam")), "tune");
-  g_assert_null (l2l_experiment_panel_get_error (panel));
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL);
-  g_assert_true (l2l_window_is_running (window));
+  gtk_editable_set_text (GTK_EDITABLE (l2l_experiment_panel_get_optimizer_rate (
+                           l2l_window_get_panel (window), "adam")), "tune");
+  g_assert_null (l2l_experiment_panel_get_error (l2l_window_get_panel (window)));
+  run_page (window, "comparison");
   wait_until_done (window);
   g_assert_cmpuint (l2l_chart_count_series (comparison, FALSE), ==, 4);
   for (guint i = 0; i < 4; i++)
     g_assert_cmpuint (points_of (comparison, i), ==, 41);
+}
 
-  /* Meta-training: a few short epochs; the result joins the optimizers. */
-  l2l_window_show_page (window, "training");
+static void
+short_training (L2lWindow *window)
+{
   spin (window, "horizon", 20);
   spin (window, "unroll", 5);
   spin (window, "batch", 8);
   spin (window, "epochs", 20);
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL);
+}
+
+/* The README's screenshot: a comparison, two trainings (one stopped), and the
+ * comparison again with both learned optimizers, the first run faded. */
+static void
+test_train_then_compare (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  L2lWindow *window = fixture->window;
+  L2lChart *comparison = l2l_window_get_comparison_chart (window);
+  L2lChart *training = l2l_window_get_training_chart (window);
+  g_autofree char *screenshot = g_test_build_filename (G_TEST_BUILT, "screenshot.png", NULL);
+
+  spin (window, "steps", 40);
+  spin (window, "runs", 12);
+  spin (window, "seed", 2);
+  run_page (window, "comparison");
+  wait_until_done (window);
+
+  short_training (window);
+  run_page (window, "training");
   wait_until_done (window);
   g_assert_cmpuint (l2l_chart_count_series (training, FALSE), ==, 2);
   g_assert_cmpuint (points_of (training, 0), ==, 20);     /* meta-loss, epochs 1 … 20 */
   g_assert_cmpuint (points_of (training, 1), >=, 2);      /* held-out, epoch 0 and later */
 
-  /* Stop takes effect quickly. */
   spin (window, "epochs", 1000000);
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL);
+  run_page (window, "training");
   while (points_of (training, training->series->len - 2) < 3)
     g_main_context_iteration (NULL, TRUE);
-  stop_asked = g_get_monotonic_time ();
   gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL);
   wait_until_done (window);
-  stop_seconds = (g_get_monotonic_time () - stop_asked) / 1e6;
-  g_test_message ("stop took %.3f s", stop_seconds);
-  g_assert_cmpfloat (stop_seconds, <, 0.2);
-  g_assert_cmpuint (l2l_chart_count_series (training, TRUE), ==, 2);   /* the first run, faded */
+  g_assert_cmpuint (l2l_chart_count_series (training, TRUE), ==, 2);   /* the first, faded */
 
-  /* An invalid value is shown at the form and blocks Run. */
-  spin (window, "unroll", 50);
-  g_assert_nonnull (l2l_experiment_panel_get_error (panel));
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL);
-  g_assert_false (l2l_window_is_running (window));
-  spin (window, "unroll", 5);
-  g_assert_null (l2l_experiment_panel_get_error (panel));
-
-  /* Another task family brings its own options, and its batch of functions. */
-  {
-    g_autofree char *spec = NULL;
-    l2l_experiment_panel_select_task (panel, "mnist");
-    spec = l2l_experiment_panel_get_task_spec (panel);
-    g_assert_cmpstr (spec, ==, "mnist:hidden=20,act=sigmoid,batch=128,data=");
-    g_assert_cmpint (gtk_spin_button_get_value_as_int (l2l_experiment_panel_get_spin (panel, "batch")), ==, 2);
-    g_assert_null (l2l_experiment_panel_get_error (panel));
-    l2l_experiment_panel_select_task (panel, "quadratic");
-    spin (window, "batch", 8);
-  }
-
-  /* Back to the comparison, now with the learned optimizers: the first run fades. */
-  l2l_window_show_page (window, "comparison");
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL);
+  run_page (window, "comparison");
   wait_until_done (window);
   g_assert_cmpuint (l2l_chart_count_series (comparison, TRUE), ==, 4);
   g_assert_cmpuint (l2l_chart_count_series (comparison, FALSE), ==, 6);
@@ -155,19 +194,155 @@ test_workbench (void)
                   l2l_chart_view_get_max_render_us (L2L_CHART_VIEW (l2l_window_get_comparison_view (window))) / 1e3);
   save_screenshot (GTK_WIDGET (window), screenshot);
   g_test_message ("screenshot: %s", screenshot);
+}
 
-  /* Closing mid-run stops the engine first, promptly, and keeps the settings. */
-  l2l_window_show_page (window, "training");
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL);
-  while (points_of (training, training->series->len - 2) < 2)
+/* Stop takes effect quickly, and keeps what was trained. */
+static void
+test_stop (Fixture       *fixture,
+           gconstpointer  data)
+{
+  L2lWindow *window = fixture->window;
+  L2lChart *training = l2l_window_get_training_chart (window);
+  gint64 stop_asked;
+  double stop_seconds;
+
+  short_training (window);
+  spin (window, "epochs", 1000000);
+  run_page (window, "training");
+  while (points_of (training, 0) < 3)
     g_main_context_iteration (NULL, TRUE);
   stop_asked = g_get_monotonic_time ();
-  gtk_window_close (GTK_WINDOW (window));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL);
+  wait_until_done (window);
   stop_seconds = (g_get_monotonic_time () - stop_asked) / 1e6;
-  g_test_message ("closing mid-run took %.3f s", stop_seconds);
-  g_assert_cmpfloat (stop_seconds, <, 0.5);
-  g_assert_cmpuint (g_settings_get_uint (settings, "steps"), ==, 40);
-  g_assert_cmpuint (g_settings_get_uint (settings, "epochs"), ==, 1000000);
+  g_test_message ("stop took %.3f s", stop_seconds);
+  g_assert_cmpfloat (stop_seconds, <, 0.2);
+}
+
+/* Stop in the middle of an MNIST held-out evaluation (100 functions of 100
+ * steps, many seconds of work) takes effect within a step. */
+static void
+test_stop_in_evaluation (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  L2lWindow *window = fixture->window;
+  L2lChart *training = l2l_window_get_training_chart (window);
+  gint64 stop_asked;
+  double stop_seconds;
+
+  spin (window, "batch", 2);
+  spin (window, "epochs", 1000);
+  run_page (window, "training");
+  settle (1500);
+  /* still in the untrained net's evaluation: no epoch has been reported */
+  g_assert_true (l2l_window_is_running (window));
+  g_assert_cmpuint (points_of (training, 1), ==, 0);
+  stop_asked = g_get_monotonic_time ();
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL);
+  wait_until_done (window);
+  stop_seconds = (g_get_monotonic_time () - stop_asked) / 1e6;
+  g_test_message ("stop during an evaluation took %.3f s", stop_seconds);
+  g_assert_cmpfloat (stop_seconds, <, 0.2);
+}
+
+/* An invalid value is shown at the form, named by the engine's rule, and
+ * blocks Run. */
+static void
+test_invalid_field (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  L2lWindow *window = fixture->window;
+  L2lExperimentPanel *panel = l2l_window_get_panel (window);
+
+  l2l_window_show_page (window, "training");
+  spin (window, "horizon", 20);
+  spin (window, "unroll", 50);
+  g_assert_nonnull (l2l_experiment_panel_get_error (panel));
+  g_assert_nonnull (strstr (l2l_experiment_panel_get_error (panel), "unroll"));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL);
+  g_assert_false (l2l_window_is_running (window));
+  spin (window, "unroll", 5);
+  g_assert_null (l2l_experiment_panel_get_error (panel));
+}
+
+/* Another family brings its own options and batch; choosing it, or typing a
+ * data folder, reads no data set: the worker does, at Run. */
+static void
+test_task_family (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  L2lWindow *window = fixture->window;
+  L2lExperimentPanel *panel = l2l_window_get_panel (window);
+  g_autofree char *spec = NULL;
+
+  l2l_window_show_page (window, "training");
+  l2l_experiment_panel_select_task (panel, "mnist");
+  spec = l2l_experiment_panel_get_task_spec (panel);
+  g_assert_cmpstr (spec, ==, "mnist:hidden=20,act=sigmoid,batch=128,data=");
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (l2l_experiment_panel_get_spin (panel, "batch")), ==, 2);
+  g_assert_null (l2l_experiment_panel_get_error (panel));
+  g_assert_cmpuint (l2l_dataset_count_loaded (), ==, 0);
+  l2l_experiment_panel_select_task (panel, "quadratic");
+  g_assert_cmpuint (l2l_dataset_count_loaded (), ==, 0);
+}
+
+/* A data folder that does not exist is found by the worker: the run fails
+ * with a message, and nothing stays loaded. */
+static void
+test_missing_data (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  L2lWindow *window = fixture->window;
+
+  GList *toplevels;
+  guint dialogs = 0;
+
+  g_assert_null (l2l_experiment_panel_get_error (l2l_window_get_panel (window)));
+  run_page (window, "comparison");
+  wait_until_done (window);
+  g_assert_cmpstr (l2l_window_get_status (window), ==, "Failed");
+  g_assert_cmpuint (l2l_dataset_count_loaded (), ==, 0);
+  toplevels = gtk_window_list_toplevels ();
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (GTK_IS_MESSAGE_DIALOG (l->data))
+      {
+        g_autofree char *text = NULL;
+        g_object_get (l->data, "secondary-text", &text, NULL);
+        g_test_message ("dialog: %s", text);
+        g_assert_nonnull (strstr (text, "/nonexistent/folder: no such folder"));
+        gtk_window_destroy (l->data);
+        dialogs++;
+      }
+  g_list_free (toplevels);
+  g_assert_cmpuint (dialogs, ==, 1);
+}
+
+/* Closing mid-run stops the engine; the window goes when its job has ended,
+ * promptly, and the settings are kept. */
+static void
+test_close_mid_run (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  L2lWindow *window = fixture->window;
+  L2lChart *training = l2l_window_get_training_chart (window);
+  gint64 close_asked;
+  double close_seconds;
+
+  short_training (window);
+  spin (window, "steps", 40);
+  spin (window, "epochs", 1000000);
+  run_page (window, "training");
+  while (points_of (training, 0) < 2)
+    g_main_context_iteration (NULL, TRUE);
+  close_asked = g_get_monotonic_time ();
+  gtk_window_close (GTK_WINDOW (window));
+  while (fixture->window != NULL)
+    g_main_context_iteration (NULL, TRUE);
+  close_seconds = (g_get_monotonic_time () - close_asked) / 1e6;
+  g_test_message ("closing mid-run took %.3f s", close_seconds);
+  g_assert_cmpfloat (close_seconds, <, 0.5);
+  g_assert_cmpuint (g_settings_get_uint (fixture->settings, "steps"), ==, 40);
+  g_assert_cmpuint (g_settings_get_uint (fixture->settings, "epochs"), ==, 1000000);
 }
 
 int
@@ -175,6 +350,19 @@ main (int   argc,
       char *argv[])
 {
   gtk_test_init (&argc, &argv, NULL);
-  g_test_add_func ("/ui/workbench", test_workbench);
+  g_test_add ("/ui/compare", Fixture, NULL, fixture_set_up, test_compare, fixture_tear_down);
+  g_test_add ("/ui/train-then-compare", Fixture, NULL, fixture_set_up, test_train_then_compare,
+              fixture_tear_down);
+  g_test_add ("/ui/stop", Fixture, NULL, fixture_set_up, test_stop, fixture_tear_down);
+  g_test_add ("/ui/stop-in-evaluation", Fixture, "mnist", fixture_set_up,
+              test_stop_in_evaluation, fixture_tear_down);
+  g_test_add ("/ui/invalid-field", Fixture, NULL, fixture_set_up, test_invalid_field,
+              fixture_tear_down);
+  g_test_add ("/ui/task-family", Fixture, NULL, fixture_set_up, test_task_family,
+              fixture_tear_down);
+  g_test_add ("/ui/missing-data", Fixture, "mnist:data=/nonexistent/folder", fixture_set_up,
+              test_missing_data, fixture_tear_down);
+  g_test_add ("/ui/close-mid-run", Fixture, NULL, fixture_set_up, test_close_mid_run,
+              fixture_tear_down);
   return g_test_run ();
 }

@@ -302,35 +302,56 @@ fail (GError     **error,
   return FALSE;
 }
 
-static L2lTask *
-build_task (L2lExperimentPanel  *self,
-            GError             **error)
+/* The task spec as the fields say, checked for syntax only: making the task
+ * (and reading its data) is the worker's job (ARCHITECTURE §5). */
+static char *
+checked_task_spec (L2lExperimentPanel  *self,
+                   GError             **error)
 {
   g_autofree char *spec = task_spec (self);
-  L2lTask *task;
 
   for (guint i = 0; i < self->option_widgets->len; i++)
     mark_field (self->option_widgets->pdata[i], FALSE);
-  task = l2l_task_new_from_spec (spec, error);
-  if (task == NULL && g_error_matches (*error, L2L_ENGINE_ERROR,
-                                       L2L_ENGINE_ERROR_DATA_NOT_INSTALLED))
+  if (!l2l_task_spec_check (spec, error))
+    return NULL;
+  return g_steal_pointer (&spec);
+}
+
+/* Marks the field that an engine error names ("unroll: …"). */
+static void
+mark_engine_field (L2lExperimentPanel *self,
+                   const GError       *error,
+                   gboolean            training)
+{
+  const struct { const char *field; GtkSpinButton *spin; } fields[] = {
+    { "steps", training ? self->horizon_spin : self->steps_spin },
+    { "runs", self->runs_spin },
+    { "unroll", self->unroll_spin },
+    { "batch", self->batch_spin },
+    { "epochs", self->epochs_spin },
+    { "meta-lr", self->meta_lr_spin },
+    { "layers", self->layers_spin },
+    { "hidden", self->hidden_spin },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
     {
-      /* The engine knows no package names; Debian's is dataset-fashion-mnist. */
-      char *message = g_strdup_printf (_("%s. Install it with: apt-get install dataset-fashion-mnist"),
-                                       (*error)->message);
-      g_free ((*error)->message);
-      (*error)->message = message;
+      g_autofree char *prefix = g_strconcat (fields[i].field, ":", NULL);
+      mark_field (GTK_WIDGET (fields[i].spin),
+                  error != NULL && g_str_has_prefix (error->message, prefix));
     }
-  return task;
 }
 
 gboolean
 l2l_experiment_panel_build_compare (L2lExperimentPanel  *self,
                                     L2lCompareConfig    *config,
+                                    char               **spec,
                                     GError             **error)
 {
   guint n = self->hand_rows->len + self->learned_rows->len;
+  gboolean valid;
 
+  *spec = NULL;
   l2l_compare_config_init (config);
   config->steps = (guint) gtk_spin_button_get_value_as_int (self->steps_spin);
   config->runs = (guint) gtk_spin_button_get_value_as_int (self->runs_spin);
@@ -341,16 +362,16 @@ l2l_experiment_panel_build_compare (L2lExperimentPanel  *self,
     {
       HandRow *row = self->hand_rows->pdata[i];
       g_autofree char *rate = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (row->rate))));
-      L2lOptimizerSpec *spec = &config->optimizers[config->n_optimizers];
+      L2lOptimizerSpec *optimizer = &config->optimizers[config->n_optimizers];
 
       mark_field (GTK_WIDGET (row->rate), FALSE);
       if (!gtk_check_button_get_active (row->check))
         continue;
-      l2l_optimizer_spec_init (spec, row->info);
+      l2l_optimizer_spec_init (optimizer, row->info);
       config->n_optimizers++;
       if (g_ascii_strcasecmp (rate, "tune") == 0)
-        spec->tune = TRUE;
-      else if (!l2l_parse_double (rate, &spec->lr) || spec->lr <= 0.0)
+        optimizer->tune = TRUE;
+      else if (!l2l_parse_double (rate, &optimizer->lr) || optimizer->lr <= 0.0)
         return fail (error, GTK_WIDGET (row->rate),
                      _("%s: “%s” is not a learning rate above 0 or “tune”"), row->info->name, rate);
     }
@@ -363,21 +384,26 @@ l2l_experiment_panel_build_compare (L2lExperimentPanel  *self,
     }
   if (config->n_optimizers == 0)
     return fail (error, NULL, _("Choose at least one optimizer."));
-  if ((config->task = build_task (self, error)) == NULL)
+  if ((*spec = checked_task_spec (self, error)) == NULL)
     return FALSE;
-  return l2l_compare_config_validate (config, error);
+  valid = l2l_compare_config_check_settings (config, error);
+  mark_engine_field (self, valid ? NULL : *error, FALSE);
+  return valid;
 }
 
 gboolean
 l2l_experiment_panel_build_train (L2lExperimentPanel  *self,
                                   L2lTrainConfig      *config,
+                                  char               **spec,
                                   GError             **error)
 {
+  gboolean valid;
+
   l2l_train_config_init_defaults (config);
-  if ((config->task = build_task (self, error)) == NULL)
+  if ((*spec = checked_task_spec (self, error)) == NULL)
     return FALSE;
-  /* the task's LSTM scaling; the fields below, batch included, then decide */
-  l2l_train_config_use_task_defaults (config);
+  /* the family's LSTM scaling; the fields below, batch included, then decide */
+  l2l_train_config_use_family_defaults (config, self->family);
   config->steps = (guint) gtk_spin_button_get_value_as_int (self->horizon_spin);
   config->unroll = (guint) gtk_spin_button_get_value_as_int (self->unroll_spin);
   config->batch = (guint) gtk_spin_button_get_value_as_int (self->batch_spin);
@@ -387,14 +413,12 @@ l2l_experiment_panel_build_train (L2lExperimentPanel  *self,
   config->lstm.hidden = (guint) gtk_spin_button_get_value_as_int (self->hidden_spin);
   config->seed = (guint64) gtk_spin_button_get_value (self->seed_spin);
   config->eval_every = MAX (1, MIN (10, config->epochs / 20));
-  mark_field (GTK_WIDGET (self->unroll_spin), config->unroll > config->steps);
-  if (config->unroll > config->steps)
-    return fail (error, NULL, _("Unroll K (%u) cannot be longer than the horizon T (%u)."),
-                 config->unroll, config->steps);
   if (!update_weights (self, error))
     return FALSE;
   config->weights = self->weights_spec;
-  return l2l_train_config_validate (config, error);
+  valid = l2l_train_config_check_settings (config, error);
+  mark_engine_field (self, valid ? NULL : *error, TRUE);
+  return valid;
 }
 
 void

@@ -17,12 +17,17 @@ G_DECLARE_FINAL_TYPE (L2lExperimentPanel, l2l_experiment_panel, L2L, EXPERIMENT_
  * after every edit. */
 GtkWidget  *l2l_experiment_panel_new            (void);
 
+/* The experiment shown, checked without making the task (no data is read):
+ * @config's task stays NULL and @spec receives the task spec for the worker.
+ * What is wrong is marked at its field. @config->weights points into the
+ * panel until the next edit. */
 gboolean    l2l_experiment_panel_build_compare  (L2lExperimentPanel  *self,
                                                  L2lCompareConfig    *config,
+                                                 char               **spec,
                                                  GError             **error);
-/* @config->weights points into the panel until the next edit. */
 gboolean    l2l_experiment_panel_build_train    (L2lExperimentPanel  *self,
                                                  L2lTrainConfig      *config,
+                                                 char               **spec,
                                                  GError             **error);
 /* Adds a learned optimizer to the list (checked); takes a reference. */
 void        l2l_experiment_panel_add_learned    (L2lExperimentPanel  *self,

@@ -25,7 +25,10 @@ typedef struct {
 struct _L2lJob {
   GObject           parent_instance;
   gboolean          is_compare;
+  char             *task_spec;
   L2lCompareConfig  compare_config;
+  L2lTrainConfig    train_config;    /* its weights point at weights_spec */
+  char             *weights_spec;
   L2lCompareResult *compare_result;
   L2lTrainer       *trainer;
   GCancellable     *cancellable;
@@ -71,6 +74,8 @@ dispatch_events (gpointer user_data)
   error = g_steal_pointer (&self->error);
   g_mutex_unlock (&self->lock);
 
+  /* Keep the job alive through handlers that drop their references. */
+  g_object_ref (self);
   for (guint i = 0; i < events->len; i++)
     {
       const Event *event = &g_array_index (events, Event, i);
@@ -96,6 +101,7 @@ dispatch_events (gpointer user_data)
       g_signal_emit (self, signals[SIGNAL_FINISHED], 0, error);
       g_clear_error (&error);
     }
+  g_object_unref (self);
   return G_SOURCE_REMOVE;
 }
 
@@ -175,23 +181,43 @@ on_train_progress (L2lTrainer             *trainer,
                  L2L_JOB_PHASE_TRAINING, progress->record->epoch, FALSE);
 }
 
+/* Worker thread: makes the task (reading any data set), then runs. */
+static gboolean
+run_job (L2lJob  *self,
+         GError **error)
+{
+  L2lTask *task = l2l_task_new_from_spec (self->task_spec, error);
+
+  if (task == NULL)
+    return FALSE;
+  if (self->is_compare)
+    {
+      self->compare_config.task = task;
+      self->compare_result = l2l_compare_run (&self->compare_config, on_compare_progress, self,
+                                              self->cancellable, error);
+      return self->compare_result != NULL;
+    }
+  self->train_config.task = task;
+  self->trainer = l2l_trainer_new (&self->train_config, error);
+  g_clear_pointer (&self->train_config.task, l2l_task_unref);
+  return self->trainer != NULL &&
+         l2l_trainer_run (self->trainer, on_train_progress, self, self->cancellable, error);
+}
+
+/* Owns a reference to the job from start to end. */
 static gpointer
 job_thread (gpointer user_data)
 {
   L2lJob *self = user_data;
   GError *error = NULL;
 
-  if (self->is_compare)
-    self->compare_result = l2l_compare_run (&self->compare_config, on_compare_progress, self,
-                                            self->cancellable, &error);
-  else
-    l2l_trainer_run (self->trainer, on_train_progress, self, self->cancellable, &error);
-
+  run_job (self, &error);
   g_mutex_lock (&self->lock);
   self->done = TRUE;
   self->error = error;
   g_mutex_unlock (&self->lock);
   push_event (self, NULL);
+  g_object_unref (self);
   return NULL;
 }
 
@@ -205,6 +231,8 @@ l2l_job_finalize (GObject *object)
     l2l_optimizer_spec_clear (&self->compare_config.optimizers[i]);
   g_free (self->compare_config.optimizers);
   g_clear_pointer (&self->compare_config.task, l2l_task_unref);
+  g_free (self->task_spec);
+  g_free (self->weights_spec);
   l2l_compare_result_free (self->compare_result);
   l2l_trainer_free (self->trainer);
   g_object_unref (self->cancellable);
@@ -232,7 +260,7 @@ l2l_job_class_init (L2lJobClass *klass)
                   NULL, G_TYPE_NONE, 3, G_TYPE_DOUBLE, G_TYPE_UINT, G_TYPE_UINT);
   signals[SIGNAL_FINISHED] =
     g_signal_new ("finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
-                  NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
+                  NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
 }
 
 static void
@@ -244,11 +272,14 @@ l2l_job_init (L2lJob *self)
 }
 
 L2lJob *
-l2l_job_new_compare (L2lCompareConfig *config)
+l2l_job_new_compare (L2lCompareConfig *config,
+                     const char       *task_spec)
 {
   L2lJob *self = g_object_new (L2L_TYPE_JOB, NULL);
 
+  g_return_val_if_fail (config->task == NULL, self);
   self->is_compare = TRUE;
+  self->task_spec = g_strdup (task_spec);
   self->compare_config = *config;
   memset (config, 0, sizeof *config);
   self->column = g_new (double, self->compare_config.runs);
@@ -256,11 +287,16 @@ l2l_job_new_compare (L2lCompareConfig *config)
 }
 
 L2lJob *
-l2l_job_new_train (L2lTrainer *trainer)
+l2l_job_new_train (const L2lTrainConfig *config,
+                   const char           *task_spec)
 {
   L2lJob *self = g_object_new (L2L_TYPE_JOB, NULL);
 
-  self->trainer = trainer;
+  g_return_val_if_fail (config->task == NULL, self);
+  self->task_spec = g_strdup (task_spec);
+  self->train_config = *config;
+  self->weights_spec = g_strdup (config->weights);
+  self->train_config.weights = self->weights_spec;
   return self;
 }
 
@@ -269,7 +305,7 @@ l2l_job_start (L2lJob *self)
 {
   g_return_if_fail (self->thread == NULL && !self->done);
   self->running = TRUE;
-  self->thread = g_thread_new ("l2l-job", job_thread, self);
+  self->thread = g_thread_new ("l2l-job", job_thread, g_object_ref (self));
 }
 
 void
@@ -282,13 +318,6 @@ gboolean
 l2l_job_is_running (L2lJob *self)
 {
   return self->running;
-}
-
-void
-l2l_job_wait (L2lJob *self)
-{
-  while (self->running)
-    g_main_context_iteration (NULL, TRUE);
 }
 
 gint64

@@ -11,36 +11,41 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (L2lJob, l2l_job, L2L, JOB, GObject)
 
 /* A long engine job (a comparison or meta-training) on a worker thread of its
- * own. The engine's callbacks append small events under a lock and schedule
- * one idle if none is pending; the idle replays them as signals on the main
- * thread. Only the main thread touches the signals' receivers.
+ * own. The worker makes the task from its spec (loading data sets is engine
+ * work, never the main thread's) and holds a reference to the job until it
+ * ends, so a job whose owner went away still ends cleanly. The engine's
+ * callbacks append small events under a lock and schedule one idle if none is
+ * pending; the idle replays them as signals on the main thread.
  *
  * Signals:
  *   compare-point (guint optimizer, guint step, double mean, double q25, double q75)
  *       statistics over the runs done so far at one step
  *   train-epoch   (guint epoch, double meta_loss, double eval_loss)  NaN when absent
  *   progress      (double fraction, guint phase, guint optimizer)
- *   finished      (gpointer error)   a GError, or NULL on success */
+ *   finished      (GError *error)   NULL on success; G_IO_ERROR_CANCELLED after Stop */
 typedef enum {
   L2L_JOB_PHASE_TUNING,
   L2L_JOB_PHASE_RUNNING,
   L2L_JOB_PHASE_TRAINING,
 } L2lJobPhase;
 
-/* Takes over @config's task and optimizers; @config is cleared. */
-L2lJob           *l2l_job_new_compare        (L2lCompareConfig *config);
-/* Takes over @trainer. */
-L2lJob           *l2l_job_new_train          (L2lTrainer       *trainer);
+/* Takes over @config's optimizers (@config is cleared); its task must be NULL:
+ * the worker makes it from @task_spec. */
+L2lJob           *l2l_job_new_compare        (L2lCompareConfig     *config,
+                                              const char           *task_spec);
+/* Copies @config (whose task must be NULL) and its weights. */
+L2lJob           *l2l_job_new_train          (const L2lTrainConfig *config,
+                                              const char           *task_spec);
 
 void              l2l_job_start              (L2lJob *self);
 /* Asks the engine to stop after its current step; "finished" follows. */
 void              l2l_job_stop               (L2lJob *self);
+/* TRUE from start until "finished" has been emitted. */
 gboolean          l2l_job_is_running         (L2lJob *self);
-/* Blocks until the worker thread has ended (after stop, when closing). */
-void              l2l_job_wait               (L2lJob *self);
 
 /* The longest the main thread spent replaying one batch of events. */
 gint64            l2l_job_get_max_dispatch_us (L2lJob *self);
+/* After "finished": the results, NULL when the job failed before them. */
 L2lCompareResult *l2l_job_get_compare_result (L2lJob *self);
 L2lTrainer       *l2l_job_get_trainer        (L2lJob *self);
 const L2lCompareConfig *l2l_job_get_compare_config (L2lJob *self);

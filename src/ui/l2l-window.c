@@ -32,6 +32,7 @@ struct _L2lWindow {
   L2lChartSeries       *meta_series;
   L2lChartSeries       *eval_series;
   L2lJob               *job;                 /* running */
+  gboolean              close_when_finished;
   L2lJob               *last_compare;        /* finished, for exports */
   L2lJob               *last_training;       /* finished, for saving */
   guint                 compare_count;
@@ -69,18 +70,18 @@ static void
 update_actions (L2lWindow *self)
 {
   g_autoptr(GError) error = NULL;
+  g_autofree char *spec = NULL;
   gboolean running = self->job != NULL, valid;
 
   if (showing_training (self))
     {
       L2lTrainConfig config;
-      valid = l2l_experiment_panel_build_train (self->panel, &config, &error);
-      g_clear_pointer (&config.task, l2l_task_unref);
+      valid = l2l_experiment_panel_build_train (self->panel, &config, &spec, &error);
     }
   else
     {
       L2lCompareConfig config;
-      valid = l2l_experiment_panel_build_compare (self->panel, &config, &error);
+      valid = l2l_experiment_panel_build_compare (self->panel, &config, &spec, &error);
       l2l_compare_config_clear (&config);
     }
   l2l_experiment_panel_show_error (self->panel, valid ? NULL : error->message);
@@ -165,7 +166,13 @@ on_finished (L2lJob    *job,
 
   if (error != NULL && !stopped)
     {
-      show_error_dialog (self, _("The experiment failed"), error->message);
+      /* The engine knows no package names; Debian's is dataset-fashion-mnist. */
+      g_autofree char *message =
+        g_error_matches (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_DATA_NOT_INSTALLED)
+        ? g_strdup_printf (_("%s. Install it with: apt-get install dataset-fashion-mnist"),
+                           error->message)
+        : g_strdup (error->message);
+      show_error_dialog (self, _("The experiment failed"), message);
       status = g_strdup (_("Failed"));
     }
   else if (trainer != NULL)
@@ -192,8 +199,12 @@ on_finished (L2lJob    *job,
   gtk_label_set_text (self->status_label, status);
   gtk_progress_bar_set_fraction (self->progress_bar, error == NULL ? 1.0 : 0.0);
   gtk_progress_bar_set_text (self->progress_bar, error == NULL ? _("Done") : _("Stopped"));
+  g_signal_handlers_disconnect_by_data (job, self);
   g_clear_object (&self->job);
   update_actions (self);
+  /* A close asked for while the job ran goes ahead now. */
+  if (self->close_when_finished)
+    gtk_window_close (GTK_WINDOW (self));
 }
 
 static void
@@ -216,10 +227,10 @@ static void
 run_comparison (L2lWindow *self)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *suffix = NULL;
+  g_autofree char *suffix = NULL, *spec = NULL;
   L2lCompareConfig config;
 
-  if (!l2l_experiment_panel_build_compare (self->panel, &config, &error))
+  if (!l2l_experiment_panel_build_compare (self->panel, &config, &spec, &error))
     {
       l2l_compare_config_clear (&config);
       show_error_dialog (self, _("The comparison cannot start"), error->message);
@@ -231,31 +242,27 @@ run_comparison (L2lWindow *self)
   for (guint i = 0; i < config.n_optimizers; i++)
     g_ptr_array_add (self->compare_series,
                      l2l_chart_add_series (self->comparison_chart, config.optimizers[i].label, i, TRUE));
-  start_job (self, l2l_job_new_compare (&config));
+  start_job (self, l2l_job_new_compare (&config, spec));
 }
 
 static void
 run_training (L2lWindow *self)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *suffix = NULL;
+  g_autofree char *suffix = NULL, *spec = NULL;
   L2lTrainConfig config;
-  L2lTrainer *trainer;
 
-  if (!l2l_experiment_panel_build_train (self->panel, &config, &error) ||
-      (trainer = l2l_trainer_new (&config, &error)) == NULL)
+  if (!l2l_experiment_panel_build_train (self->panel, &config, &spec, &error))
     {
-      g_clear_pointer (&config.task, l2l_task_unref);
       show_error_dialog (self, _("Meta-training cannot start"), error->message);
       return;
     }
-  g_clear_pointer (&config.task, l2l_task_unref);
   self->training_count++;
   suffix = g_strdup_printf (_("run %u"), self->training_count - 1);
   l2l_chart_fade_all (self->training_chart, suffix);
   self->meta_series = l2l_chart_add_series (self->training_chart, _("meta-loss"), 0, FALSE);
   self->eval_series = l2l_chart_add_series (self->training_chart, _("held-out loss"), 1, FALSE);
-  start_job (self, l2l_job_new_train (trainer));
+  start_job (self, l2l_job_new_train (&config, spec));
 }
 
 static void
@@ -500,9 +507,11 @@ l2l_window_close_request (GtkWindow *window)
 
   if (self->job != NULL)
     {
-      /* Stop the engine and let its thread end before the window goes. */
+      /* Stop the engine; the window closes when its job has finished. */
+      self->close_when_finished = TRUE;
       l2l_job_stop (self->job);
-      l2l_job_wait (self->job);
+      gtk_label_set_text (self->status_label, _("Stopping…"));
+      return TRUE;
     }
   if (self->settings != NULL)
     {
@@ -521,10 +530,13 @@ l2l_window_dispose (GObject *object)
 {
   L2lWindow *self = L2L_WINDOW (object);
 
+  /* Destroyed mid-run without a close: the job ends on its own (its
+   * worker holds a reference), and tells nobody. */
   if (self->job != NULL)
     {
+      g_signal_handlers_disconnect_by_data (self->job, self);
       l2l_job_stop (self->job);
-      l2l_job_wait (self->job);
+      g_clear_object (&self->job);
     }
   g_clear_object (&self->last_compare);
   g_clear_object (&self->last_training);
@@ -634,6 +646,12 @@ GtkWidget *
 l2l_window_get_comparison_view (L2lWindow *self)
 {
   return GTK_WIDGET (self->comparison_view);
+}
+
+const char *
+l2l_window_get_status (L2lWindow *self)
+{
+  return gtk_label_get_text (self->status_label);
 }
 
 gboolean

@@ -20,6 +20,8 @@ L2lChart           *l2l_window_get_comparison_chart (L2lWindow *self);
 L2lChart           *l2l_window_get_training_chart   (L2lWindow *self);
 GtkWidget          *l2l_window_get_comparison_view  (L2lWindow *self);
 gboolean            l2l_window_is_running           (L2lWindow *self);
+/* The status line under the charts ("Running…", "Failed", …). */
+const char         *l2l_window_get_status           (L2lWindow *self);
 /* The longest the main thread spent in our code for one batch of engine
  * events and for one chart render, over every run so far. */
 void                l2l_window_get_frame_costs      (L2lWindow *self,

@@ -14,8 +14,11 @@
 #define FASHION_MNIST_DIR "/usr/share/datasets/fashion-mnist"
 #define HELD_OUT_PERCENT 15
 
-static GMutex cache_lock;
-static GHashTable *cache;   /* "kind|dir" → L2lDataset */
+/* Data sets in use, shared: "kind|dir" → L2lDataset, not owned. The last
+ * unref takes a data set out, so nothing stays loaded that nobody uses.
+ * Recursive: a load that fails unrefs its half-made data set under the lock. */
+static GRecMutex cache_lock;
+static GHashTable *cache;
 
 /* "DIR/NAME" or "DIR/NAME.gz", whichever exists; NULL if neither. */
 static char *
@@ -196,17 +199,29 @@ l2l_dataset_get (const char  *kind,
   g_autofree char *key = g_strdup_printf ("%s|%s", kind, dir ? dir : "");
   L2lDataset *dataset;
 
-  g_mutex_lock (&cache_lock);
+  g_rec_mutex_lock (&cache_lock);
   if (cache == NULL)
-    cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                   (GDestroyNotify) l2l_dataset_unref);
-  dataset = g_hash_table_lookup (cache, key);
-  if (dataset == NULL && (dataset = load (kind, dir, error)) != NULL)
-    g_hash_table_insert (cache, g_steal_pointer (&key), dataset);
-  if (dataset != NULL)
+    cache = g_hash_table_new (g_str_hash, g_str_equal);
+  if ((dataset = g_hash_table_lookup (cache, key)) != NULL)
     l2l_dataset_ref (dataset);
-  g_mutex_unlock (&cache_lock);
+  else if ((dataset = load (kind, dir, error)) != NULL)
+    {
+      dataset->cache_key = g_steal_pointer (&key);
+      g_hash_table_insert (cache, dataset->cache_key, dataset);
+    }
+  g_rec_mutex_unlock (&cache_lock);
   return dataset;
+}
+
+guint
+l2l_dataset_count_loaded (void)
+{
+  guint n;
+
+  g_rec_mutex_lock (&cache_lock);
+  n = cache != NULL ? g_hash_table_size (cache) : 0;
+  g_rec_mutex_unlock (&cache_lock);
+  return n;
 }
 
 L2lDataset *
@@ -219,8 +234,20 @@ l2l_dataset_ref (L2lDataset *dataset)
 void
 l2l_dataset_unref (L2lDataset *dataset)
 {
-  if (dataset == NULL || !g_atomic_ref_count_dec (&dataset->ref_count))
+  gboolean last;
+
+  if (dataset == NULL)
     return;
+  /* Under the lock, so that a get cannot revive it between the drop to 0
+   * and its removal. */
+  g_rec_mutex_lock (&cache_lock);
+  last = g_atomic_ref_count_dec (&dataset->ref_count);
+  if (last && dataset->cache_key != NULL)
+    g_hash_table_remove (cache, dataset->cache_key);
+  g_rec_mutex_unlock (&cache_lock);
+  if (!last)
+    return;
+  g_free (dataset->cache_key);
   g_free (dataset->source);
   g_free (dataset->images);
   g_free (dataset->labels);

@@ -18,6 +18,7 @@ typedef struct {
   guint           n_held_out;
   guint8         *images;       /* [(n_train + n_held_out) × width × height], training first */
   guint8         *labels;       /* [n_train + n_held_out] */
+  char           *cache_key;    /* private */
 } L2lDataset;
 
 /* @kind is "mnist" or "fashion-mnist". @dir holds the standard files
@@ -25,11 +26,13 @@ typedef struct {
  * each raw or .gz); NULL or "" takes the default: the MNIST subset built into
  * the program, or Fashion-MNIST from /usr/share/datasets (its absence is
  * L2L_ENGINE_ERROR_DATA_NOT_INSTALLED, for front ends to say how to get it). Loaded
- * once per process and shared. Errors name the file and what is wrong. */
+ * once and shared while in use. Errors name the file and what is wrong. */
 L2lDataset *l2l_dataset_get   (const char  *kind,
                                const char  *dir,
                                GError     **error);
 L2lDataset *l2l_dataset_ref   (L2lDataset *dataset);
+/* Data sets loaded now: each is freed with its last reference. */
+guint       l2l_dataset_count_loaded (void);
 void        l2l_dataset_unref (L2lDataset *dataset);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (L2lDataset, l2l_dataset_unref)

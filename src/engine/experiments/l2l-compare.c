@@ -36,12 +36,25 @@ gboolean
 l2l_compare_config_validate (const L2lCompareConfig  *config,
                              GError                 **error)
 {
-  gboolean any_tuned = FALSE;
-
-  if (config->task == NULL || config->n_optimizers == 0)
+  if (config->task == NULL)
     {
       g_set_error_literal (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
-                           "optimizers: a comparison needs a task and at least one optimizer");
+                           "task: a comparison needs a task");
+      return FALSE;
+    }
+  return l2l_compare_config_check_settings (config, error);
+}
+
+gboolean
+l2l_compare_config_check_settings (const L2lCompareConfig  *config,
+                                   GError                 **error)
+{
+  gboolean any_tuned = FALSE;
+
+  if (config->n_optimizers == 0)
+    {
+      g_set_error_literal (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
+                           "optimizers: choose at least one optimizer");
       return FALSE;
     }
   if (!l2l_check_range ("steps", config->steps, 1, L2L_MAX_STEPS, error) ||

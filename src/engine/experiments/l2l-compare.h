@@ -64,6 +64,9 @@ typedef void (*L2lCompareProgressFunc) (const L2lCompareProgress *progress,
 void              l2l_compare_config_init     (L2lCompareConfig *config);
 /* Clears the optimizers and drops the task: for configs built by front ends. */
 void              l2l_compare_config_clear    (L2lCompareConfig *config);
+/* Every rule but the task's presence (for checks as the user types). */
+gboolean          l2l_compare_config_check_settings (const L2lCompareConfig *config,
+                                                     GError                **error);
 gboolean          l2l_compare_config_validate (const L2lCompareConfig *config,
                                                GError                **error);
 

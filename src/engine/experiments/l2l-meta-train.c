@@ -39,8 +39,13 @@ l2l_train_config_init_defaults (L2lTrainConfig *config)
 void
 l2l_train_config_use_task_defaults (L2lTrainConfig *config)
 {
-  const L2lTaskFamily *family = l2l_task_get_family (config->task);
+  l2l_train_config_use_family_defaults (config, l2l_task_get_family (config->task));
+}
 
+void
+l2l_train_config_use_family_defaults (L2lTrainConfig      *config,
+                                      const L2lTaskFamily *family)
+{
   if (family != NULL && family->lstm_preprocess_p > 0.0)
     config->lstm.preprocess_p = family->lstm_preprocess_p;
   if (family != NULL && family->lstm_output_scale > 0.0)
@@ -65,17 +70,11 @@ check_memory (const L2lTrainConfig  *config,
 }
 
 gboolean
-l2l_train_config_validate (const L2lTrainConfig  *config,
-                           GError               **error)
+l2l_train_config_check_settings (const L2lTrainConfig  *config,
+                                 GError               **error)
 {
   g_autoptr(L2lLossWeights) weights = NULL;
 
-  if (config->task == NULL)
-    {
-      g_set_error_literal (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
-                           "meta-training needs a task");
-      return FALSE;
-    }
   if (!l2l_check_range ("batch", config->batch, 1, 1 << 20, error) ||
       !l2l_check_range ("steps", config->steps, 1, L2L_MAX_STEPS, error) ||
       !l2l_check_range ("unroll", config->unroll, 1, L2L_MAX_STEPS, error) ||
@@ -95,7 +94,20 @@ l2l_train_config_validate (const L2lTrainConfig  *config,
       return FALSE;
     }
   weights = l2l_loss_weights_new (config->weights, config->steps, error);
-  return weights != NULL && check_memory (config, error);
+  return weights != NULL;
+}
+
+gboolean
+l2l_train_config_validate (const L2lTrainConfig  *config,
+                           GError               **error)
+{
+  if (config->task == NULL)
+    {
+      g_set_error_literal (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
+                           "meta-training needs a task");
+      return FALSE;
+    }
+  return l2l_train_config_check_settings (config, error) && check_memory (config, error);
 }
 
 /* Shards. */

@@ -61,8 +61,15 @@ typedef void (*L2lTrainProgressFunc) (L2lTrainer             *trainer,
                                       gpointer                user_data);
 
 void         l2l_train_config_init_defaults (L2lTrainConfig *config);
-/* Takes the LSTM scaling that @config->task's family suggests, where it has one. */
-void         l2l_train_config_use_task_defaults (L2lTrainConfig *config);
+/* Takes the LSTM scaling and batch that @config->task's family (or @family)
+ * suggests, where it has them. */
+void         l2l_train_config_use_task_defaults   (L2lTrainConfig      *config);
+void         l2l_train_config_use_family_defaults (L2lTrainConfig      *config,
+                                                   const L2lTaskFamily *family);
+/* Every rule that needs no task (ranges, K ≤ T, w_t): what a front end checks
+ * as the user types. Validation adds the task and the memory it needs. */
+gboolean     l2l_train_config_check_settings (const L2lTrainConfig *config,
+                                              GError              **error);
 gboolean     l2l_train_config_validate      (const L2lTrainConfig *config,
                                              GError              **error);
 

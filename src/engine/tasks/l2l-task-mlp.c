@@ -322,6 +322,25 @@ mlp_task_create (const char        *kind,
   return &self->base;
 }
 
+static gboolean
+mnist_check (const L2lOptions  *options,
+             GError           **error)
+{
+  MlpTask shape = { 0 };
+
+  return parse_hidden (l2l_options_get_string (options, "hidden"), &shape, "task mnist", error);
+}
+
+static gboolean
+fashion_mnist_check (const L2lOptions  *options,
+                     GError           **error)
+{
+  MlpTask shape = { 0 };
+
+  return parse_hidden (l2l_options_get_string (options, "hidden"), &shape,
+                       "task fashion-mnist", error);
+}
+
 static L2lTask *
 mnist_create (const L2lOptions  *options,
               GError           **error)
@@ -342,6 +361,7 @@ const L2lTaskFamily l2l_task_mnist_family = {
   .options = mlp_options,
   .n_options = G_N_ELEMENTS (mlp_options),
   .create = mnist_create,
+  .check = mnist_check,
   /* the paper's published code trains its MNIST optimizer with these */
   .lstm_preprocess_p = 5.0,
   .lstm_output_scale = 0.01,
@@ -355,6 +375,7 @@ const L2lTaskFamily l2l_task_fashion_mnist_family = {
   .options = mlp_options,
   .n_options = G_N_ELEMENTS (mlp_options),
   .create = fashion_mnist_create,
+  .check = fashion_mnist_check,
   .lstm_preprocess_p = 5.0,
   .lstm_output_scale = 0.01,
   /* 15,910 coordinates a function: two functions fill both cores */

@@ -32,19 +32,17 @@ l2l_task_family_lookup (const char *name)
   return NULL;
 }
 
-L2lTask *
-l2l_task_new_from_spec (const char  *spec,
-                        GError     **error)
+/* The family of "name:key=value,…" and its options, parsed and checked. */
+static const L2lTaskFamily *
+parse_spec (const char  *spec,
+            L2lOptions **options_out,
+            GError     **error)
 {
   g_autofree char *name = NULL;
   g_autofree char *owner = NULL;
   g_autoptr(L2lOptions) options = NULL;
   const char *colon = strchr (spec, ':');
   const L2lTaskFamily *family;
-
-  /* "file:PATH" is how a problem loaded from a file names itself. */
-  if (g_str_has_prefix (spec, "file:"))
-    return l2l_task_quadratic_new_from_file (spec + strlen ("file:"), error);
 
   name = colon ? g_strndup (spec, colon - spec) : g_strdup (spec);
   family = l2l_task_family_lookup (name);
@@ -60,7 +58,33 @@ l2l_task_new_from_spec (const char  *spec,
     }
   owner = g_strdup_printf ("task %s", family->name);
   options = l2l_options_new_defaults (family->options, family->n_options);
-  if (!l2l_options_parse (options, colon ? colon + 1 : NULL, owner, error))
+  if (!l2l_options_parse (options, colon ? colon + 1 : NULL, owner, error) ||
+      (family->check != NULL && !family->check (options, error)))
+    return NULL;
+  *options_out = g_steal_pointer (&options);
+  return family;
+}
+
+gboolean
+l2l_task_spec_check (const char  *spec,
+                     GError     **error)
+{
+  g_autoptr(L2lOptions) options = NULL;
+
+  return g_str_has_prefix (spec, "file:") || parse_spec (spec, &options, error) != NULL;
+}
+
+L2lTask *
+l2l_task_new_from_spec (const char  *spec,
+                        GError     **error)
+{
+  g_autoptr(L2lOptions) options = NULL;
+  const L2lTaskFamily *family;
+
+  /* "file:PATH" is how a problem loaded from a file names itself. */
+  if (g_str_has_prefix (spec, "file:"))
+    return l2l_task_quadratic_new_from_file (spec + strlen ("file:"), error);
+  if ((family = parse_spec (spec, &options, error)) == NULL)
     return NULL;
   return family->create (options, error);
 }

@@ -51,6 +51,8 @@ typedef struct {
   const L2lOptionInfo *options;
   guint                n_options;
   L2lTask           *(*create) (const L2lOptions *options, GError **error);
+  /* Checks what the option table cannot, without loading anything; may be NULL. */
+  gboolean           (*check)  (const L2lOptions *options, GError **error);
   double               lstm_preprocess_p;
   double               lstm_output_scale;
   guint                train_batch;       /* functions per epoch; 0: 128 */
@@ -62,6 +64,13 @@ const L2lTaskFamily        *l2l_task_family_lookup     (const char *name);
 /* "quadratic", "quadratic:dims=10,dist=uniform", or "file:PATH" (a problem
  * file, as such tasks give their spec). */
 L2lTask    *l2l_task_new_from_spec (const char  *spec,
+                                    GError     **error);
+
+/* Checks a spec's family and options as l2l_task_new_from_spec would, but
+ * makes nothing and reads no file or data set: cheap enough for every
+ * keystroke. A data folder that does not exist is only found when the task
+ * is made. */
+gboolean    l2l_task_spec_check    (const char  *spec,
                                     GError     **error);
 
 /* For family implementations: fills the base and takes ownership of @spec. */
