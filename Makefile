@@ -5,7 +5,11 @@ MESON_SETUP_OPTS ?=
 L2L = $(BUILD)/src/cli/l2l
 WORKBENCH = $(BUILD)/src/ui/l2l-workbench
 
-.PHONY: all deps build run test bench clean
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_RUNS ?= 3000
+
+.PHONY: all deps build run test bench fuzz fuzz-ci fuzz-build clean
 
 all: build
 
@@ -32,5 +36,19 @@ test: build
 bench: build
 	@meson test -C $(BUILD) --benchmark --verbose
 
+# libFuzzer harnesses for every loader (clang, ASan, UBSan): each runs
+# FUZZ_SECONDS; fuzz-ci runs each for FUZZ_RUNS inputs from the corpus.
+fuzz-build:
+	@scripts/install-deps scripts/debian-packages.txt scripts/debian-packages-fuzz.txt
+	@test -f $(FUZZ_BUILD)/build.ninja || CC=clang meson setup $(FUZZ_BUILD) -Dfuzzing=true \
+	  -Db_sanitize=address,undefined -Db_lundef=false
+	@meson compile -C $(FUZZ_BUILD)
+
+fuzz: fuzz-build
+	@scripts/run-fuzz $(FUZZ_BUILD) -max_total_time=$(FUZZ_SECONDS)
+
+fuzz-ci: fuzz-build
+	@scripts/run-fuzz $(FUZZ_BUILD) -runs=$(FUZZ_RUNS)
+
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) $(FUZZ_BUILD)

@@ -74,8 +74,8 @@ l2l_tune_work (const L2lTuneConfig *config,
                guint                steps)
 {
   guint n_grid;
-  g_autofree double *grid = l2l_tune_grid (config, &n_grid);
 
+  g_free (l2l_tune_grid (config, &n_grid));
   return (guint64) n_grid * config->runs * steps;
 }
 

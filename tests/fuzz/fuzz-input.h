@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+#include <stdint.h>
+
+G_BEGIN_DECLS
+
+/* The loaders take paths, so each input goes through a real file: one in a
+ * private temporary folder (never a system path), rewritten per input. */
+const char *fuzz_input_write (const uint8_t *data,
+                              size_t         size);
+
+/* Criticals and warnings are findings, as under G_DEBUG=fatal-criticals. */
+void        fuzz_input_init  (void);
+
+int         LLVMFuzzerTestOneInput (const uint8_t *data,
+                                    size_t         size);
+
+G_END_DECLS
