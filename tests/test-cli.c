@@ -255,11 +255,12 @@ test_compare_writes_files (void)
   g_autofree char *out = NULL, *contents = NULL, *contents2 = NULL, *summary = NULL;
   g_autofree char *plot = g_build_filename (dir, "chart.svg", NULL);
   g_autofree char *svg = NULL;
+  /* and the same CSV on 1 and 3 threads */
   const char *args[] = { "compare", "--runs", "7", "--steps", "12", "--seed", "3",
                          "--tune", "--tune-runs", "3", "--csv", csv, "--json", json,
-                         "--plot", plot, NULL };
+                         "--plot", plot, "--threads", "1", NULL };
   const char *again[] = { "compare", "--runs", "7", "--steps", "12", "--seed", "3",
-                          "--tune", "--tune-runs", "3", "--csv", csv2, NULL };
+                          "--tune", "--tune-runs", "3", "--csv", csv2, "--threads", "3", NULL };
   g_auto(GStrv) lines = NULL;
   gsize len, len2;
 

@@ -7,6 +7,8 @@
 
 #include "l2l-engine.h"
 
+static guint compare_threads = 1;
+
 static L2lCompareResult *
 run_compare (const char *spec,
              guint64     seed,
@@ -35,6 +37,7 @@ run_compare (const char *spec,
   config.steps = 30;
   config.seed = seed;
   config.tune.runs = 4;
+  config.threads = compare_threads;
   result = l2l_compare_run (&config, NULL, NULL, NULL, &error);
   g_assert_no_error (error);
   for (guint i = 0; i < 4; i++)
@@ -216,6 +219,40 @@ test_chunking_is_invisible (void)
       }
 }
 
+/* Tuning's rates and the optimizers' test runs on 1, 2, 3 or 5 threads: the
+ * same rates, the same losses, bit for bit. */
+static void
+test_threads_do_not_matter (void)
+{
+  g_autoptr(L2lCompareResult) one = NULL;
+  g_autofree char *csv_one = NULL;
+  gsize len_one;
+
+  compare_threads = 1;
+  one = run_compare ("quadratic", 3, 30, 0.01, TRUE);
+  csv_one = l2l_results_to_csv (one, &len_one);
+  for (guint threads = 2; threads <= 5; threads += 1 + (threads == 3))
+    {
+      g_autoptr(L2lCompareResult) many = NULL;
+      g_autofree char *csv = NULL;
+      gsize len;
+
+      compare_threads = threads;
+      many = run_compare ("quadratic", 3, 30, 0.01, TRUE);
+      csv = l2l_results_to_csv (many, &len);
+      g_assert_cmpmem (csv, len, csv_one, len_one);
+      for (guint i = 0; i < one->n_entries; i++)
+        {
+          g_assert_cmpfloat (many->entries[i].lr, ==, one->entries[i].lr);
+          g_assert_cmpmem (many->entries[i].tuning->objective,
+                           many->entries[i].tuning->n_grid * sizeof (double),
+                           one->entries[i].tuning->objective,
+                           one->entries[i].tuning->n_grid * sizeof (double));
+        }
+    }
+  compare_threads = 1;
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -230,5 +267,6 @@ main (int   argc,
   g_test_add_func ("/engine/compare/cancel", test_cancel);
   g_test_add_func ("/engine/compare/invalid-config", test_invalid_config);
   g_test_add_func ("/engine/compare/chunking-is-invisible", test_chunking_is_invisible);
+  g_test_add_func ("/engine/compare/threads-do-not-matter", test_threads_do_not_matter);
   return g_test_run ();
 }

@@ -65,7 +65,7 @@ test_picks_lowest (Fixture       *fixture,
   l2l_tune_config_init_defaults (&config);
   config.runs = 3;
   l2l_optimizer_spec_init (&spec, &l2l_optimizer_sgd);
-  result = l2l_tune_run (fixture->task, &spec, 1, 0, &config, NULL, NULL, NULL, &error);
+  result = l2l_tune_run (fixture->task, &spec, 1, 0, &config, NULL, NULL, NULL, NULL, &error);
   g_assert_no_error (error);
 
   for (guint k = 0; k < result->n_grid; k++)
@@ -94,7 +94,7 @@ test_sum_objective (Fixture       *fixture,
   };
 
   l2l_optimizer_spec_init (&spec, &l2l_optimizer_sgd);
-  result = l2l_tune_run (fixture->task, &spec, 3, 0, &config, NULL, NULL, NULL, &error);
+  result = l2l_tune_run (fixture->task, &spec, 3, 0, &config, NULL, NULL, NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (result->n_grid, ==, 11);
   for (guint k = 0; k < result->n_grid; k++)
@@ -119,7 +119,7 @@ test_all_diverge (Fixture       *fixture,
   };
 
   l2l_optimizer_spec_init (&spec, &l2l_optimizer_sgd);
-  result = l2l_tune_run (fixture->task, &spec, 100, 0, &config, NULL, NULL, NULL, &error);
+  result = l2l_tune_run (fixture->task, &spec, 100, 0, &config, NULL, NULL, NULL, NULL, &error);
   g_assert_null (result);
   g_assert_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_DIVERGED);
   g_assert_nonnull (strstr (error->message, "sgd"));
@@ -144,7 +144,7 @@ test_tunes_on_other_functions (void)
   };
 
   l2l_optimizer_spec_init (&spec, &l2l_optimizer_sgd);
-  result = l2l_tune_run (task, &spec, 10, 0, &config, NULL, NULL, NULL, NULL);
+  result = l2l_tune_run (task, &spec, 10, 0, &config, NULL, NULL, NULL, NULL, NULL);
   g_assert_true (l2l_trajectories_run (&job, losses, NULL, NULL, NULL));
   for (guint r = 0; r < 5; r++)
     test_mean += losses[r * 11 + 10] / 5;

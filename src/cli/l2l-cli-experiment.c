@@ -34,6 +34,8 @@ l2l_cli_experiment_option_group (L2lCliExperiment *args,
       "Optimization steps per function (default: 100)", "N" },
     { "seed", 0, 0, G_OPTION_ARG_STRING, &args->seed,
       "Seed of every random draw (default: 0)", "N" },
+    { "threads", 0, 0, G_OPTION_ARG_STRING, &args->threads,
+      "Worker threads; results are the same for any number (default: the cores)", "N" },
     { "tune-runs", 0, 0, G_OPTION_ARG_STRING, &args->tune_runs,
       "Tuning functions, drawn apart from the test functions (default: 20)", "N" },
     { "tune-objective", 0, 0, G_OPTION_ARG_STRING, &args->tune_objective,
@@ -319,6 +321,7 @@ l2l_cli_experiment_build (const L2lCliExperiment  *args,
   if (!l2l_cli_parse_uint ("--steps", args->steps, &config->steps, error) ||
       !l2l_cli_parse_uint ("--runs", args->runs, &config->runs, error) ||
       !l2l_cli_parse_uint ("--tune-runs", args->tune_runs, &config->tune.runs, error) ||
+      !l2l_cli_parse_uint ("--threads", args->threads, &config->threads, error) ||
       !l2l_cli_parse_seed (args->seed, &config->seed, error) ||
       !parse_tune_grid (args->tune_grid, &config->tune, error))
     return FALSE;
@@ -393,6 +396,7 @@ l2l_cli_experiment_clear (L2lCliExperiment *args)
   g_free (args->steps);
   g_free (args->runs);
   g_free (args->seed);
+  g_free (args->threads);
 }
 
 static int

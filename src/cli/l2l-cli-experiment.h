@@ -22,6 +22,7 @@ typedef struct {
   char     *steps;
   char     *runs;
   char     *seed;
+  char     *threads;
 } L2lCliExperiment;
 
 /* Entries for the flags every experiment has (task, problem, optimizers,

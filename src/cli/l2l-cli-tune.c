@@ -38,12 +38,14 @@ tune_job (gpointer       data,
 {
   TuneJob *job = data;
   const L2lCompareConfig *config = &job->config;
+  g_autoptr(L2lParallel) parallel = l2l_parallel_new (config->threads);
 
   for (job->current = 0; job->current < config->n_optimizers; job->current++)
     {
       job->results[job->current] =
         l2l_tune_run (config->task, &config->optimizers[job->current], config->steps,
-                      config->seed, &config->tune, on_progress, job, cancellable, error);
+                      config->seed, &config->tune, parallel, on_progress, job, cancellable,
+                      error);
       if (job->results[job->current] == NULL)
         break;
     }

@@ -11,6 +11,9 @@ G_BEGIN_DECLS
  * items' results in item order (ARCHITECTURE §3, determinism). */
 typedef struct _L2lParallel L2lParallel;
 
+/* The most threads a config may ask for. */
+#define L2L_MAX_THREADS 1024
+
 typedef void (*L2lParallelFunc) (guint    item,
                                  gpointer user_data);
 

@@ -18,6 +18,7 @@ l2l_compare_config_init (L2lCompareConfig *config)
     .steps = 100,
     .runs = 100,
     .seed = 0,
+    .threads = MIN (g_get_num_processors (), L2L_MAX_THREADS),
   };
   l2l_tune_config_init_defaults (&config->tune);
 }
@@ -58,7 +59,8 @@ l2l_compare_config_check_settings (const L2lCompareConfig  *config,
       return FALSE;
     }
   if (!l2l_check_range ("steps", config->steps, 1, L2L_MAX_STEPS, error) ||
-      !l2l_check_range ("runs", config->runs, 1, L2L_MAX_RUNS, error))
+      !l2l_check_range ("runs", config->runs, 1, L2L_MAX_RUNS, error) ||
+      !l2l_check_range ("threads", config->threads, 1, L2L_MAX_THREADS, error))
     return FALSE;
   for (guint i = 0; i < config->n_optimizers; i++)
     {
@@ -96,22 +98,40 @@ l2l_compare_config_check_settings (const L2lCompareConfig  *config,
                            "use fewer runs or steps", error);
 }
 
+/* Progress from any thread, reported one event at a time. */
 typedef struct {
   L2lCompareProgressFunc  func;
   gpointer                user_data;
-  L2lCompareProgress      event;
+  GMutex                  lock;
+  guint64                 done;     /* run-steps of all phases */
+  guint64                 total;
 } Reporter;
+
+typedef struct {
+  Reporter              *reporter;
+  guint                  optimizer;
+  const L2lCompareEntry *entry;
+  guint64                tune_base;  /* run-steps done before this tuning */
+} EntryReporter;
 
 static void
 report_tuning (guint64  done,
                guint64  total,
                gpointer user_data)
 {
-  Reporter *reporter = user_data;
-  L2lCompareProgress event = reporter->event;
+  EntryReporter *entry = user_data;
+  Reporter *reporter = entry->reporter;
+  L2lCompareProgress event = {
+    .phase = L2L_COMPARE_TUNING,
+    .optimizer = entry->optimizer,
+    .entry = entry->entry,
+    .done = entry->tune_base + done,
+    .total = reporter->total,
+  };
 
-  event.done += done;
+  g_mutex_lock (&reporter->lock);
   reporter->func (&event, reporter->user_data);
+  g_mutex_unlock (&reporter->lock);
 }
 
 static void
@@ -120,14 +140,63 @@ report_running (guint    step,
                 guint    n_runs,
                 gpointer user_data)
 {
-  Reporter *reporter = user_data;
+  EntryReporter *entry = user_data;
+  Reporter *reporter = entry->reporter;
+  L2lCompareProgress event = {
+    .phase = L2L_COMPARE_RUNNING,
+    .optimizer = entry->optimizer,
+    .entry = entry->entry,
+    .step = step,
+    .first_run = first_run,
+    .n_runs = n_runs,
+    .total = reporter->total,
+  };
 
+  g_mutex_lock (&reporter->lock);
   if (step > 0)
-    reporter->event.done += n_runs;
-  reporter->event.step = step;
-  reporter->event.first_run = first_run;
-  reporter->event.n_runs = n_runs;
-  reporter->func (&reporter->event, reporter->user_data);
+    reporter->done += n_runs;
+  event.done = reporter->done;
+  reporter->func (&event, reporter->user_data);
+  g_mutex_unlock (&reporter->lock);
+}
+
+/* The test runs of every optimizer, one optimizer an item. */
+typedef struct {
+  const L2lCompareConfig *config;
+  L2lCompareResult       *result;
+  EntryReporter          *reporters;
+  gboolean                report;
+  GCancellable           *cancellable;
+  gint                    cancelled;    /* atomic */
+} Running;
+
+static void
+run_entry (guint    i,
+           gpointer user_data)
+{
+  Running *running = user_data;
+  const L2lCompareConfig *config = running->config;
+  L2lCompareEntry *entry = &running->result->entries[i];
+  L2lTrajectoryJob job = {
+    .task = config->task,
+    .optimizer = &config->optimizers[i],
+    .lr = entry->lr,
+    .seed = config->seed,
+    .stream = L2L_SEED_TEST,
+    .runs = config->runs,
+    .steps = config->steps,
+    .on_step = running->report ? report_running : NULL,
+    .user_data = &running->reporters[i],
+  };
+
+  if (g_atomic_int_get (&running->cancelled) ||
+      !l2l_trajectories_run (&job, entry->losses, &entry->diverged_runs,
+                             running->cancellable, NULL))
+    {
+      g_atomic_int_set (&running->cancelled, TRUE);
+      return;
+    }
+  l2l_step_stats_compute (&entry->stats, entry->losses, config->runs, config->steps + 1);
 }
 
 L2lCompareResult *
@@ -138,7 +207,10 @@ l2l_compare_run (const L2lCompareConfig  *config,
                  GError                 **error)
 {
   g_autoptr(L2lCompareResult) result = NULL;
-  Reporter reporter = { progress, user_data, { 0 } };
+  g_autoptr(L2lParallel) parallel = NULL;
+  g_autofree EntryReporter *reporters = NULL;
+  Reporter reporter = { progress, user_data, { 0 }, 0, 0 };
+  Running running = { config, NULL, NULL, progress != NULL, cancellable, FALSE };
   guint64 tune_work;
 
   if (!l2l_compare_config_validate (config, error))
@@ -152,13 +224,20 @@ l2l_compare_run (const L2lCompareConfig  *config,
   result->tune = config->tune;
   result->n_entries = config->n_optimizers;
   result->entries = g_new0 (L2lCompareEntry, config->n_optimizers);
+  parallel = l2l_parallel_new (config->threads);
+  reporters = g_new0 (EntryReporter, config->n_optimizers);
 
   tune_work = l2l_tune_work (&config->tune, config->steps);
-  reporter.event.total = (guint64) config->n_optimizers * config->runs * config->steps;
+  reporter.total = (guint64) config->n_optimizers * config->runs * config->steps;
   for (guint i = 0; i < config->n_optimizers; i++)
-    if (config->optimizers[i].tune)
-      reporter.event.total += tune_work;
+    {
+      reporters[i] = (EntryReporter) { &reporter, i, &result->entries[i], 0 };
+      if (config->optimizers[i].tune)
+        reporter.total += tune_work;
+    }
+  g_mutex_init (&reporter.lock);
 
+  /* Tuning: one optimizer after another, the rates of its grid in parallel. */
   for (guint i = 0; i < config->n_optimizers; i++)
     {
       const L2lOptimizerSpec *spec = &config->optimizers[i];
@@ -167,45 +246,31 @@ l2l_compare_run (const L2lCompareConfig  *config,
       entry->label = g_strdup (spec->label);
       entry->learned = spec->net != NULL;
       entry->lr = entry->learned ? NAN : spec->lr;
-      if (spec->tune)
+      entry->losses = g_new (double, (gsize) config->runs * (config->steps + 1));
+      if (!spec->tune)
+        continue;
+      reporters[i].tune_base = reporter.done;
+      entry->tuning = l2l_tune_run (config->task, spec, config->steps, config->seed,
+                                    &config->tune, parallel, progress ? report_tuning : NULL,
+                                    &reporters[i], cancellable, error);
+      if (entry->tuning == NULL)
         {
-          reporter.event.phase = L2L_COMPARE_TUNING;
-          reporter.event.optimizer = i;
-          reporter.event.entry = entry;
-          entry->tuning = l2l_tune_run (config->task, spec, config->steps, config->seed,
-                                        &config->tune, progress ? report_tuning : NULL,
-                                        &reporter, cancellable, error);
-          if (entry->tuning == NULL)
-            return NULL;
-          entry->lr = l2l_tune_result_best_lr (entry->tuning);
-          reporter.event.done += tune_work;
+          g_mutex_clear (&reporter.lock);
+          return NULL;
         }
+      entry->lr = l2l_tune_result_best_lr (entry->tuning);
+      reporter.done += tune_work;
     }
 
-  for (guint i = 0; i < config->n_optimizers; i++)
+  /* The test runs: the optimizers in parallel, each one's runs in order. */
+  running.result = result;
+  running.reporters = reporters;
+  l2l_parallel_run (parallel, config->n_optimizers, run_entry, &running);
+  g_mutex_clear (&reporter.lock);
+  if (running.cancelled)
     {
-      L2lCompareEntry *entry = &result->entries[i];
-      L2lTrajectoryJob job = {
-        .task = config->task,
-        .optimizer = &config->optimizers[i],
-        .lr = entry->lr,
-        .seed = config->seed,
-        .stream = L2L_SEED_TEST,
-        .runs = config->runs,
-        .steps = config->steps,
-        .on_step = progress ? report_running : NULL,
-        .user_data = &reporter,
-      };
-
-      entry->losses = g_new (double, (gsize) config->runs * (config->steps + 1));
-      reporter.event.phase = L2L_COMPARE_RUNNING;
-      reporter.event.optimizer = i;
-      reporter.event.entry = entry;
-      if (!l2l_trajectories_run (&job, entry->losses, &entry->diverged_runs,
-                                 cancellable, error))
-        return NULL;
-      l2l_step_stats_compute (&entry->stats, entry->losses, config->runs,
-                              config->steps + 1);
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Cancelled");
+      return NULL;
     }
   return g_steal_pointer (&result);
 }

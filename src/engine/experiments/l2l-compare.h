@@ -18,6 +18,7 @@ typedef struct {
   guint             runs;
   guint64           seed;
   L2lTuneConfig     tune;
+  guint             threads;     /* the cores by default; results do not depend on it */
 } L2lCompareConfig;
 
 typedef struct {
@@ -70,6 +71,9 @@ gboolean          l2l_compare_config_check_settings (const L2lCompareConfig *con
 gboolean          l2l_compare_config_validate (const L2lCompareConfig *config,
                                                GError                **error);
 
+/* Tuning runs the rates of a grid in parallel, the test runs the optimizers;
+ * @progress is called from the worker threads, one call at a time, and each
+ * optimizer's RUNNING events come in step order. */
 L2lCompareResult *l2l_compare_run             (const L2lCompareConfig  *config,
                                                L2lCompareProgressFunc   progress,
                                                gpointer                 user_data,

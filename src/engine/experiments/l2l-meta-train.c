@@ -31,7 +31,7 @@ l2l_train_config_init_defaults (L2lTrainConfig *config)
     .eval_every = 10,
     .eval_runs = 100,
     .seed = 0,
-    .threads = MIN (g_get_num_processors (), L2L_TRAIN_MAX_THREADS),
+    .threads = MIN (g_get_num_processors (), L2L_MAX_THREADS),
   };
   l2l_lstm_config_init_defaults (&config->lstm);
 }
@@ -83,7 +83,7 @@ l2l_train_config_check_settings (const L2lTrainConfig  *config,
       !l2l_check_range ("epochs", config->epochs, 0, L2L_TRAIN_MAX_EPOCHS, error) ||
       !l2l_check_range ("eval-every", config->eval_every, 1, L2L_TRAIN_MAX_EPOCHS, error) ||
       !l2l_check_range ("eval-runs", config->eval_runs, 1, L2L_MAX_RUNS, error) ||
-      !l2l_check_range ("threads", config->threads, 1, L2L_TRAIN_MAX_THREADS, error) ||
+      !l2l_check_range ("threads", config->threads, 1, L2L_MAX_THREADS, error) ||
       !l2l_lstm_config_validate (&config->lstm, error))
     return FALSE;
   if (config->unroll > config->steps)
@@ -320,7 +320,7 @@ l2l_trainer_set_threads (L2lTrainer  *trainer,
                          guint        threads,
                          GError     **error)
 {
-  if (!l2l_check_range ("threads", threads, 1, L2L_TRAIN_MAX_THREADS, error))
+  if (!l2l_check_range ("threads", threads, 1, L2L_MAX_THREADS, error))
     return FALSE;
   trainer->config.threads = threads;
   l2l_parallel_free (trainer->parallel);

@@ -30,11 +30,10 @@ typedef struct {
   guint          eval_every;   /* 10 */
   guint          eval_runs;    /* 100 */
   guint64        seed;
-  guint          threads;      /* 1 to L2L_TRAIN_MAX_THREADS (default: the cores);
+  guint          threads;      /* 1 to L2L_MAX_THREADS (default: the cores);
                                   results do not depend on it */
 } L2lTrainConfig;
 
-#define L2L_TRAIN_MAX_THREADS 1024
 #define L2L_TRAIN_MAX_EPOCHS  1000000000
 
 typedef struct _L2lTrainer L2lTrainer;

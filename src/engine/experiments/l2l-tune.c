@@ -82,6 +82,7 @@ l2l_tune_work (const L2lTuneConfig *config,
 typedef struct {
   L2lTuneProgressFunc progress;
   gpointer            user_data;
+  GMutex              lock;       /* one progress call at a time */
   guint64             done;
   guint64             total;
 } TuneProgress;
@@ -96,8 +97,10 @@ tune_on_step (guint    step,
 
   if (step == 0)
     return;
+  g_mutex_lock (&progress->lock);
   progress->done += n_runs;
   progress->progress (progress->done, progress->total, progress->user_data);
+  g_mutex_unlock (&progress->lock);
 }
 
 static double
@@ -121,46 +124,84 @@ objective_of (const double     *losses,
   return isfinite (total) ? total / runs : INFINITY;
 }
 
+/* One rate of the grid on all tuning functions. */
+typedef struct {
+  L2lTask                *task;
+  const L2lOptimizerSpec *optimizer;
+  guint                   steps;
+  guint64                 seed;
+  const L2lTuneConfig    *config;
+  TuneProgress           *progress;
+  GCancellable           *cancellable;
+  L2lTuneResult          *result;
+  gint                    cancelled;   /* atomic */
+} Grid;
+
+static void
+run_rate (guint    k,
+          gpointer user_data)
+{
+  Grid *grid = user_data;
+  const L2lTuneConfig *config = grid->config;
+  g_autofree double *losses = g_new (double, (gsize) config->runs * (grid->steps + 1));
+  L2lTrajectoryJob job = {
+    .task = grid->task,
+    .optimizer = grid->optimizer,
+    .lr = grid->result->grid[k],
+    .seed = grid->seed,
+    .stream = L2L_SEED_TUNE,
+    .runs = config->runs,
+    .steps = grid->steps,
+    .on_step = grid->progress->progress ? tune_on_step : NULL,
+    .user_data = grid->progress,
+  };
+
+  if (g_atomic_int_get (&grid->cancelled) ||
+      !l2l_trajectories_run (&job, losses, NULL, grid->cancellable, NULL))
+    {
+      g_atomic_int_set (&grid->cancelled, TRUE);
+      return;
+    }
+  grid->result->objective[k] = objective_of (losses, config->runs, grid->steps,
+                                             config->objective);
+}
+
 L2lTuneResult *
 l2l_tune_run (L2lTask                *task,
               const L2lOptimizerSpec *optimizer,
               guint                   steps,
               guint64                 seed,
               const L2lTuneConfig    *config,
+              L2lParallel            *parallel,
               L2lTuneProgressFunc     progress,
               gpointer                user_data,
               GCancellable           *cancellable,
               GError                **error)
 {
-  g_autoptr(L2lTuneResult) result = g_new0 (L2lTuneResult, 1);
-  g_autofree double *losses = g_new (double, (gsize) config->runs * (steps + 1));
-  TuneProgress tracker = { progress, user_data, 0, l2l_tune_work (config, steps) };
-  L2lTrajectoryJob job = {
-    .task = task,
-    .optimizer = optimizer,
-    .seed = seed,
-    .stream = L2L_SEED_TUNE,
-    .runs = config->runs,
-    .steps = steps,
-    .on_step = progress ? tune_on_step : NULL,
-    .user_data = &tracker,
-  };
+  g_autoptr(L2lTuneResult) result = NULL;
+  TuneProgress tracker = { progress, user_data, { 0 }, 0, 0 };
+  Grid grid = { task, optimizer, steps, seed, config, &tracker, cancellable, NULL, FALSE };
 
   if (!l2l_tune_config_validate (config, error))
     return NULL;
+  result = g_new0 (L2lTuneResult, 1);
   result->grid = l2l_tune_grid (config, &result->n_grid);
   result->objective = g_new (double, result->n_grid);
-
-  for (guint k = 0; k < result->n_grid; k++)
+  tracker.total = l2l_tune_work (config, steps);
+  g_mutex_init (&tracker.lock);
+  grid.result = result;
+  l2l_parallel_run (parallel, result->n_grid, run_rate, &grid);
+  g_mutex_clear (&tracker.lock);
+  if (grid.cancelled)
     {
-      job.lr = result->grid[k];
-      if (!l2l_trajectories_run (&job, losses, NULL, cancellable, error))
-        return NULL;
-      result->objective[k] = objective_of (losses, config->runs, steps, config->objective);
-      if (result->objective[k] < result->objective[result->best])
-        result->best = k;
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Cancelled");
+      return NULL;
     }
 
+  /* In grid order, whichever thread ran which rate: ties go to the smaller. */
+  for (guint k = 1; k < result->n_grid; k++)
+    if (result->objective[k] < result->objective[result->best])
+      result->best = k;
   if (!isfinite (result->objective[result->best]))
     {
       g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_DIVERGED,

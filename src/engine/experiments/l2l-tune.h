@@ -41,11 +41,14 @@ double        *l2l_tune_grid                 (const L2lTuneConfig *config,
 /* Called after each tuning step with how many run-steps are done of the total. */
 typedef void (*L2lTuneProgressFunc) (guint64 done, guint64 total, gpointer user_data);
 
+/* The grid's rates run on @parallel's threads (may be NULL); @progress is
+ * called from them, one call at a time. */
 L2lTuneResult *l2l_tune_run   (L2lTask                *task,
                                const L2lOptimizerSpec *optimizer,
                                guint                   steps,
                                guint64                 seed,
                                const L2lTuneConfig    *config,
+                               L2lParallel            *parallel,
                                L2lTuneProgressFunc     progress,
                                gpointer                user_data,
                                GCancellable           *cancellable,
