@@ -196,6 +196,17 @@ test_train_then_compare (Fixture       *fixture,
   g_test_message ("screenshot: %s", screenshot);
 }
 
+/* Seconds from Stop to the end of the job. */
+static double
+stop_and_time (L2lWindow *window)
+{
+  gint64 stop_asked = g_get_monotonic_time ();
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL);
+  wait_until_done (window);
+  return (g_get_monotonic_time () - stop_asked) / 1e6;
+}
+
 /* Stop takes effect quickly, and keeps what was trained. */
 static void
 test_stop (Fixture       *fixture,
@@ -203,7 +214,6 @@ test_stop (Fixture       *fixture,
 {
   L2lWindow *window = fixture->window;
   L2lChart *training = l2l_window_get_training_chart (window);
-  gint64 stop_asked;
   double stop_seconds;
 
   short_training (window);
@@ -211,10 +221,7 @@ test_stop (Fixture       *fixture,
   run_page (window, "training");
   while (points_of (training, 0) < 3)
     g_main_context_iteration (NULL, TRUE);
-  stop_asked = g_get_monotonic_time ();
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL);
-  wait_until_done (window);
-  stop_seconds = (g_get_monotonic_time () - stop_asked) / 1e6;
+  stop_seconds = stop_and_time (window);
   g_test_message ("stop took %.3f s", stop_seconds);
   g_assert_cmpfloat (stop_seconds, <, 0.2);
 }
@@ -227,7 +234,6 @@ test_stop_in_evaluation (Fixture       *fixture,
 {
   L2lWindow *window = fixture->window;
   L2lChart *training = l2l_window_get_training_chart (window);
-  gint64 stop_asked;
   double stop_seconds;
 
   spin (window, "batch", 2);
@@ -237,12 +243,11 @@ test_stop_in_evaluation (Fixture       *fixture,
   /* still in the untrained net's evaluation: no epoch has been reported */
   g_assert_true (l2l_window_is_running (window));
   g_assert_cmpuint (points_of (training, 1), ==, 0);
-  stop_asked = g_get_monotonic_time ();
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL);
-  wait_until_done (window);
-  stop_seconds = (g_get_monotonic_time () - stop_asked) / 1e6;
+  stop_seconds = stop_and_time (window);
   g_test_message ("stop during an evaluation took %.3f s", stop_seconds);
-  g_assert_cmpfloat (stop_seconds, <, 0.2);
+  /* A step of 4 MNIST functions takes tens of milliseconds (more under the
+   * sanitizers); without the check it would be the whole evaluation. */
+  g_assert_cmpfloat (stop_seconds, <, 1.0);
 }
 
 /* An invalid value is shown at the form, named by the engine's rule, and

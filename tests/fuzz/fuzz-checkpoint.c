@@ -16,14 +16,3 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   g_assert_true ((net == NULL) == (error != NULL));
   return 0;
 }
-
-int LLVMFuzzerInitialize (int *argc, char ***argv);
-
-int
-LLVMFuzzerInitialize (int    *argc,
-                      char ***argv)
-{
-  fuzz_input_init ();
-  l2l_engine_init (1);
-  return 0;
-}

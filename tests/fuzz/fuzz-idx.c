@@ -21,13 +21,3 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   g_assert_cmpuint (expected, ==, g_bytes_get_size (idx->data));
   return 0;
 }
-
-int LLVMFuzzerInitialize (int *argc, char ***argv);
-
-int
-LLVMFuzzerInitialize (int    *argc,
-                      char ***argv)
-{
-  fuzz_input_init ();
-  return 0;
-}

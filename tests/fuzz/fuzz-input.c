@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "fuzz-input.h"
+#include "l2l-engine.h"
 
 static char *dir, *path;
 
@@ -20,6 +21,15 @@ void
 fuzz_input_init (void)
 {
   g_log_set_always_fatal (G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING);
+  l2l_engine_init (1);
+}
+
+int
+LLVMFuzzerInitialize (int    *argc,
+                      char ***argv)
+{
+  fuzz_input_init ();
+  return 0;
 }
 
 const char *

@@ -11,9 +11,13 @@ G_BEGIN_DECLS
 const char *fuzz_input_write (const uint8_t *data,
                               size_t         size);
 
-/* Criticals and warnings are findings, as under G_DEBUG=fatal-criticals. */
+/* Criticals and warnings are findings, as under G_DEBUG=fatal-criticals;
+ * OpenBLAS keeps to one thread. libFuzzer calls it through
+ * LLVMFuzzerInitialize, the replay driver directly. */
 void        fuzz_input_init  (void);
 
+int         LLVMFuzzerInitialize   (int       *argc,
+                                    char    ***argv);
 int         LLVMFuzzerTestOneInput (const uint8_t *data,
                                     size_t         size);
 

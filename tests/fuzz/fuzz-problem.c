@@ -29,14 +29,3 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   l2l_problem_loss_grad (problem, theta, grad);
   return 0;
 }
-
-int LLVMFuzzerInitialize (int *argc, char ***argv);
-
-int
-LLVMFuzzerInitialize (int    *argc,
-                      char ***argv)
-{
-  fuzz_input_init ();
-  l2l_engine_init (1);
-  return 0;
-}

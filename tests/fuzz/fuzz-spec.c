@@ -30,13 +30,3 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   g_assert_true (l2l_lstm_preprocess_parse (text, &lstm, &error) == (error == NULL));
   return 0;
 }
-
-int LLVMFuzzerInitialize (int *argc, char ***argv);
-
-int
-LLVMFuzzerInitialize (int    *argc,
-                      char ***argv)
-{
-  fuzz_input_init ();
-  return 0;
-}
