@@ -550,6 +550,32 @@ test_train_interrupt_evaluation (void)
   test_util_remove_tree (dir);
 }
 
+/* Ctrl-C while the task is still being made (MNIST loading) is not lost: the
+ * run stops as soon as it starts, exits 130 and writes nothing. */
+static void
+test_interrupt_before_job (void)
+{
+  g_autofree char *dir = test_util_make_tmpdir ();
+  g_autofree char *csv = g_build_filename (dir, "l.csv", NULL);
+  const char *argv[] = { g_getenv ("L2L_CLI"), "compare", "--task", "mnist", "--runs", "1000",
+                         "--csv", csv, NULL };
+  g_autoptr(GError) error = NULL;
+  GPid pid;
+  int wait_status;
+
+  g_spawn_async (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD |
+                 G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &pid, &error);
+  g_assert_no_error (error);
+  g_usleep (30000);
+  kill (pid, SIGINT);
+  g_assert_cmpint (waitpid (pid, &wait_status, 0), ==, pid);
+  g_spawn_close_pid (pid);
+  g_assert_true (WIFEXITED (wait_status));
+  g_assert_cmpint (WEXITSTATUS (wait_status), ==, 130);
+  g_assert_cmpuint (test_util_count_entries (dir), ==, 0);
+  test_util_remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -567,6 +593,7 @@ main (int   argc,
   g_test_add_func ("/cli/train/info-compare-resume", test_train_info_compare);
   g_test_add_func ("/cli/train/interrupt", test_train_interrupt);
   g_test_add_func ("/cli/train/interrupt-evaluation", test_train_interrupt_evaluation);
+  g_test_add_func ("/cli/interrupt-before-job", test_interrupt_before_job);
   g_test_add_func ("/cli/train/threads", test_train_threads);
   g_test_add_func ("/cli/mnist", test_mnist_tasks);
   return g_test_run ();

@@ -17,6 +17,27 @@ typedef struct {
   GError        *error;
 } Job;
 
+/* Ctrl-C before a job starts (while a data set loads, say) is remembered and
+ * stops the job at once, so that it ends as an interrupt always does. */
+static volatile sig_atomic_t interrupted_early;
+
+static void
+remember_interrupt (int signum)
+{
+  interrupted_early = 1;
+}
+
+void
+l2l_cli_catch_interrupts (void)
+{
+  struct sigaction action = { 0 };
+
+  action.sa_handler = remember_interrupt;
+  sigemptyset (&action.sa_mask);
+  sigaction (SIGINT, &action, NULL);
+  sigaction (SIGTERM, &action, NULL);
+}
+
 static gboolean
 quit_loop (gpointer user_data)
 {
@@ -53,7 +74,12 @@ l2l_cli_run_job (L2lCliJobFunc   func,
   Job job = { func, data, g_cancellable_new (), g_main_loop_new (NULL, FALSE), FALSE, NULL };
   guint sigint = g_unix_signal_add (SIGINT, on_signal, &job);
   guint sigterm = g_unix_signal_add (SIGTERM, on_signal, &job);
-  GThread *thread = g_thread_new ("l2l-job", job_thread, &job);
+  GThread *thread;
+
+  /* After GLib's handlers are in place, so that no signal falls between. */
+  if (interrupted_early)
+    g_cancellable_cancel (job.cancellable);
+  thread = g_thread_new ("l2l-job", job_thread, &job);
 
   g_main_loop_run (job.loop);
   g_thread_join (thread);

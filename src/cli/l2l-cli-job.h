@@ -16,4 +16,8 @@ gboolean l2l_cli_run_job (L2lCliJobFunc   func,
                           gpointer        data,
                           GError        **error);
 
+/* From the start of main: Ctrl-C or SIGTERM before a job runs stops it as
+ * soon as it starts. */
+void     l2l_cli_catch_interrupts (void);
+
 G_END_DECLS

@@ -6,6 +6,7 @@
 #include <gio/gio.h>
 #include <stdio.h>
 
+#include "l2l-cli-job.h"
 #include "l2l-cli.h"
 #include "l2l-engine.h"
 
@@ -89,6 +90,7 @@ l2l_cli_main (int   argc,
               char *argv[])
 {
   l2l_engine_init (1);
+  l2l_cli_catch_interrupts ();
 
   if (argc < 2)
     {

@@ -619,6 +619,26 @@ l2l_experiment_panel_get_spin (L2lExperimentPanel *self,
   g_return_val_if_reached (NULL);
 }
 
+/* The spins' ranges are the engine's (ARCHITECTURE §2), not copies in the
+ * templates: a value the engine would refuse cannot be typed. */
+static void
+apply_engine_limits (L2lExperimentPanel *self)
+{
+  const struct { const char *field; GtkSpinButton *spin; } spins[] = {
+    { "steps", self->steps_spin }, { "runs", self->runs_spin },
+    { "steps", self->horizon_spin }, { "unroll", self->unroll_spin },
+    { "batch", self->batch_spin }, { "epochs", self->epochs_spin },
+    { "meta-lr", self->meta_lr_spin }, { "layers", self->layers_spin },
+    { "hidden", self->hidden_spin },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (spins); i++)
+    {
+      const L2lLimit *limit = l2l_limit_lookup (spins[i].field);
+      gtk_spin_button_set_range (spins[i].spin, limit->min, limit->max);
+    }
+}
+
 static HandRow *
 find_hand_row (L2lExperimentPanel *self,
                const char         *name)
@@ -713,6 +733,7 @@ l2l_experiment_panel_init (L2lExperimentPanel *self)
   GtkSpinButton *spins[10];
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  apply_engine_limits (self);
   self->option_widgets = g_ptr_array_new ();
   self->hand_rows = g_ptr_array_new_with_free_func (g_free);
   self->learned_rows = g_ptr_array_new_with_free_func (learned_row_free);

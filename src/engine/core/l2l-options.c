@@ -8,7 +8,9 @@
 #include <string.h>
 
 #include "l2l-error.h"
+#include "l2l-lstm.h"
 #include "l2l-options.h"
+#include "l2l-parallel.h"
 
 gboolean
 l2l_parse_int (const char *text,
@@ -44,17 +46,47 @@ l2l_parse_double (const char *text,
   return TRUE;
 }
 
+/* Memory needs are checked apart (l2l_memory_check): these bound what any
+ * machine could mean. */
+static const L2lLimit limits[] = {
+  { "steps",        1,     1e6 },        /* T, and a comparison's steps */
+  { "runs",         1,     1e5 },
+  { "tune-runs",    1,     1e5 },
+  { "eval-runs",    1,     1e5 },
+  { "unroll",       1,     1e6 },        /* and K ≤ T */
+  { "batch",        1,     1 << 20 },
+  { "epochs",       0,     1e9 },
+  { "eval-every",   1,     1e9 },
+  { "meta-lr",      1e-12, 10 },
+  { "clip",         0,     1e12 },
+  { "threads",      1,     L2L_MAX_THREADS },
+  { "layers",       1,     L2L_LSTM_MAX_LAYERS },
+  { "hidden",       1,     1024 },
+  { "output-scale", 1e-9,  1e9 },
+};
+
+const L2lLimit *
+l2l_limit_lookup (const char *field)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (limits); i++)
+    if (g_str_equal (limits[i].field, field))
+      return &limits[i];
+  return NULL;
+}
+
 gboolean
-l2l_check_range (const char  *field,
+l2l_check_limit (const char  *field,
                  double       value,
-                 double       min,
-                 double       max,
                  GError     **error)
 {
-  if (value >= min && value <= max)
+  const L2lLimit *limit = l2l_limit_lookup (field);
+
+  g_return_val_if_fail (limit != NULL, FALSE);
+  if (value >= limit->min && value <= limit->max)
     return TRUE;
   g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
-               "%s: %.15g is outside the range %.15g to %.15g", field, value, min, max);
+               "%s: %.15g is outside the range %.15g to %.15g", field, value, limit->min,
+               limit->max);
   return FALSE;
 }
 

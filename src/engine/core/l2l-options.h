@@ -59,12 +59,20 @@ double      l2l_options_get_double   (const L2lOptions    *options,
 char       *l2l_options_to_string    (const L2lOptions    *options);
 
 /* Number parsing shared by every front end: the whole string must be the number. */
-/* Config checks name the field as users know it, which is also the CLI's
- * flag without "--": "FIELD: VALUE is outside the range MIN to MAX". */
-gboolean    l2l_check_range          (const char          *field,
+/* The range of every numeric setting, one table for the engine's checks and
+ * the front ends' widgets. Fields are named as users know them, which is also
+ * the CLI's flag without "--". */
+typedef struct {
+  const char *field;
+  double      min;
+  double      max;
+} L2lLimit;
+
+/* NULL for a field without a range. */
+const L2lLimit *l2l_limit_lookup     (const char          *field);
+/* "FIELD: VALUE is outside the range MIN to MAX" when it is. */
+gboolean    l2l_check_limit          (const char          *field,
                                       double               value,
-                                      double               min,
-                                      double               max,
                                       GError             **error);
 
 gboolean    l2l_parse_int            (const char          *text,

@@ -58,9 +58,9 @@ l2l_compare_config_check_settings (const L2lCompareConfig  *config,
                            "optimizers: choose at least one optimizer");
       return FALSE;
     }
-  if (!l2l_check_range ("steps", config->steps, 1, L2L_MAX_STEPS, error) ||
-      !l2l_check_range ("runs", config->runs, 1, L2L_MAX_RUNS, error) ||
-      !l2l_check_range ("threads", config->threads, 1, L2L_MAX_THREADS, error))
+  if (!l2l_check_limit ("steps", config->steps, error) ||
+      !l2l_check_limit ("runs", config->runs, error) ||
+      !l2l_check_limit ("threads", config->threads, error))
     return FALSE;
   for (guint i = 0; i < config->n_optimizers; i++)
     {

@@ -75,15 +75,15 @@ l2l_train_config_check_settings (const L2lTrainConfig  *config,
 {
   g_autoptr(L2lLossWeights) weights = NULL;
 
-  if (!l2l_check_range ("batch", config->batch, 1, 1 << 20, error) ||
-      !l2l_check_range ("steps", config->steps, 1, L2L_MAX_STEPS, error) ||
-      !l2l_check_range ("unroll", config->unroll, 1, L2L_MAX_STEPS, error) ||
-      !l2l_check_range ("meta-lr", config->meta_lr, 1e-12, 10, error) ||
-      !l2l_check_range ("clip", config->clip_norm, 0, 1e12, error) ||
-      !l2l_check_range ("epochs", config->epochs, 0, L2L_TRAIN_MAX_EPOCHS, error) ||
-      !l2l_check_range ("eval-every", config->eval_every, 1, L2L_TRAIN_MAX_EPOCHS, error) ||
-      !l2l_check_range ("eval-runs", config->eval_runs, 1, L2L_MAX_RUNS, error) ||
-      !l2l_check_range ("threads", config->threads, 1, L2L_MAX_THREADS, error) ||
+  if (!l2l_check_limit ("batch", config->batch, error) ||
+      !l2l_check_limit ("steps", config->steps, error) ||
+      !l2l_check_limit ("unroll", config->unroll, error) ||
+      !l2l_check_limit ("meta-lr", config->meta_lr, error) ||
+      !l2l_check_limit ("clip", config->clip_norm, error) ||
+      !l2l_check_limit ("epochs", config->epochs, error) ||
+      !l2l_check_limit ("eval-every", config->eval_every, error) ||
+      !l2l_check_limit ("eval-runs", config->eval_runs, error) ||
+      !l2l_check_limit ("threads", config->threads, error) ||
       !l2l_lstm_config_validate (&config->lstm, error))
     return FALSE;
   if (config->unroll > config->steps)
@@ -309,7 +309,7 @@ l2l_trainer_set_epochs (L2lTrainer  *trainer,
                         guint        epochs,
                         GError     **error)
 {
-  if (!l2l_check_range ("epochs", epochs, 0, L2L_TRAIN_MAX_EPOCHS, error))
+  if (!l2l_check_limit ("epochs", epochs, error))
     return FALSE;
   trainer->config.epochs = epochs;
   return TRUE;
@@ -320,7 +320,7 @@ l2l_trainer_set_threads (L2lTrainer  *trainer,
                          guint        threads,
                          GError     **error)
 {
-  if (!l2l_check_range ("threads", threads, 1, L2L_MAX_THREADS, error))
+  if (!l2l_check_limit ("threads", threads, error))
     return FALSE;
   trainer->config.threads = threads;
   l2l_parallel_free (trainer->parallel);

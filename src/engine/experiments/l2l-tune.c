@@ -32,7 +32,7 @@ l2l_tune_config_validate (const L2lTuneConfig  *config,
                    config->lr_min, config->lr_max, config->per_decade);
       return FALSE;
     }
-  return l2l_check_range ("tune-runs", config->runs, 1, L2L_MAX_RUNS, error);
+  return l2l_check_limit ("tune-runs", config->runs, error);
 }
 
 const char *

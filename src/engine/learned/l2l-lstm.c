@@ -11,7 +11,6 @@
 #include "l2l-options.h"
 #include "l2l-rng.h"
 
-#define MAX_HIDDEN 1024
 
 void
 l2l_lstm_config_init_defaults (L2lLstmConfig *config)
@@ -27,19 +26,9 @@ gboolean
 l2l_lstm_config_validate (const L2lLstmConfig  *config,
                           GError              **error)
 {
-  if (config->layers < 1 || config->layers > L2L_LSTM_MAX_LAYERS)
-    {
-      g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
-                   "layers: %u is outside the range 1 to %u", config->layers,
-                   L2L_LSTM_MAX_LAYERS);
-      return FALSE;
-    }
-  if (config->hidden < 1 || config->hidden > MAX_HIDDEN)
-    {
-      g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
-                   "hidden: %u is outside the range 1 to %u", config->hidden, MAX_HIDDEN);
-      return FALSE;
-    }
+  if (!l2l_check_limit ("layers", config->layers, error) ||
+      !l2l_check_limit ("hidden", config->hidden, error))
+    return FALSE;
   if (config->preprocess == L2L_PREPROCESS_LOGSIGN &&
       !(config->preprocess_p > 0.0 && config->preprocess_p <= 80.0))
     {
@@ -47,13 +36,7 @@ l2l_lstm_config_validate (const L2lLstmConfig  *config,
                    "preprocess: p = %g is outside the range (0, 80]", config->preprocess_p);
       return FALSE;
     }
-  if (!(config->output_scale > 0.0) || !isfinite (config->output_scale))
-    {
-      g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
-                   "output-scale: %g is not a number above 0", config->output_scale);
-      return FALSE;
-    }
-  return TRUE;
+  return l2l_check_limit ("output-scale", config->output_scale, error);
 }
 
 char *
