@@ -150,7 +150,7 @@ static const BadCase bad_cases[] = {
   { "train-epochs-range", { "train", "--epochs", "2000000000", "--out", "@/o", NULL },
     "--epochs: 2000000000 is outside the range 0 to 1000000000" },
   { "compare-lstm-missing", { "compare", "--optimizers", "adam,lstm:@/absent.safetensors", NULL },
-    "absent.safetensors: cannot read" },
+    "absent.safetensors: no such file, and no pretrained optimizer of that name (pretrained: " },
 };
 
 /* Inputs that only some cases need: big ones are made for them alone. */
@@ -576,6 +576,47 @@ test_interrupt_before_job (void)
   test_util_remove_tree (dir);
 }
 
+/* `l2l train --task mnist` with no settings trains with the defaults that
+ * `l2l train --help` prints for mnist (the engine's, which the GUI uses too). */
+static void
+test_train_family_defaults (void)
+{
+  g_autofree char *dir = test_util_make_tmpdir ();
+  g_autofree char *out = g_build_filename (dir, "m.safetensors", NULL);
+  const char *help[] = { "train", "--help", NULL };
+  const char *train[] = { "train", "--task", "mnist", "--epochs", "0", "--out", out, NULL };
+  const char *info[] = { "info", out, NULL };
+  g_autofree char *help_text = NULL, *info_text = NULL;
+  g_auto(GStrv) lines = NULL;
+  const char *mnist_line = NULL;
+  const struct { const char *flag, *key; } settings[] = {
+    { "--batch ", "batch " }, { "--eval-every ", "eval_every " },
+    { "--eval-runs ", "eval_runs " }, { "--meta-lr ", "meta_lr " },
+    { "--preprocess ", "preprocess " }, { "--output-scale ", "output_scale " },
+  };
+
+  g_assert_cmpint (run_l2l (help, &help_text, NULL), ==, 0);
+  lines = g_strsplit (help_text, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (g_str_has_prefix (g_strchug (lines[i]), "mnist "))
+      mnist_line = lines[i];
+  g_assert_nonnull (mnist_line);
+  g_assert_nonnull (strstr (mnist_line, "--epochs 400"));
+  g_assert_cmpint (run_l2l (train, NULL, NULL), ==, 0);
+  g_assert_cmpint (run_l2l (info, &info_text, NULL), ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (settings); i++)
+    {
+      const char *value = strstr (mnist_line, settings[i].flag) + strlen (settings[i].flag);
+      g_autofree char *word = g_strndup (value, strcspn (value, " "));
+      g_autofree char *expected = g_strdup_printf ("%s%*s%s", settings[i].key,
+                                                   (int) (17 - strlen (settings[i].key)), "",
+                                                   word);
+      g_test_message ("%s", expected);
+      g_assert_nonnull (strstr (info_text, expected));
+    }
+  test_util_remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -594,6 +635,7 @@ main (int   argc,
   g_test_add_func ("/cli/train/interrupt", test_train_interrupt);
   g_test_add_func ("/cli/train/interrupt-evaluation", test_train_interrupt_evaluation);
   g_test_add_func ("/cli/interrupt-before-job", test_interrupt_before_job);
+  g_test_add_func ("/cli/train/family-defaults", test_train_family_defaults);
   g_test_add_func ("/cli/train/threads", test_train_threads);
   g_test_add_func ("/cli/mnist", test_mnist_tasks);
   return g_test_run ();

@@ -138,9 +138,53 @@ test_compare (Fixture       *fixture,
   g_assert_null (l2l_experiment_panel_get_error (l2l_window_get_panel (window)));
   run_page (window, "comparison");
   wait_until_done (window);
-  g_assert_cmpuint (l2l_chart_count_series (comparison, FALSE), ==, 4);
-  for (guint i = 0; i < 4; i++)
+  g_assert_cmpuint (l2l_chart_count_series (comparison, FALSE), ==, 5);   /* + lstm:quadratic */
+  for (guint i = 0; i < 5; i++)
     g_assert_cmpuint (points_of (comparison, i), ==, 41);
+}
+
+static double
+final_mean (L2lChart   *chart,
+            const char *name)
+{
+  for (guint i = 0; i < chart->series->len; i++)
+    {
+      L2lChartSeries *series = chart->series->pdata[i];
+      if (g_str_equal (series->name, name))
+        return g_array_index (series->y, double, series->y->len - 1);
+    }
+  g_assert_not_reached ();
+}
+
+/* The first minute: default settings, one press of Run, and the pretrained
+ * optimizer (listed from the start, checked for the quadratic task it was
+ * trained on) beats tuned Adam; the MNIST one waits for its task. */
+static void
+test_first_run (Fixture       *fixture,
+                gconstpointer  data)
+{
+  L2lWindow *window = fixture->window;
+  L2lExperimentPanel *panel = l2l_window_get_panel (window);
+  L2lChart *comparison = l2l_window_get_comparison_chart (window);
+  g_autofree char *first_run = g_test_build_filename (G_TEST_BUILT, "first-run.png", NULL);
+  double learned, adam;
+
+  g_assert_true (gtk_check_button_get_active (l2l_experiment_panel_get_learned_check (panel, "lstm:quadratic")));
+  g_assert_false (gtk_check_button_get_active (l2l_experiment_panel_get_learned_check (panel, "lstm:mnist")));
+  run_page (window, "comparison");
+  wait_until_done (window);
+  g_assert_cmpuint (l2l_chart_count_series (comparison, FALSE), ==, 5);
+  learned = final_mean (comparison, "lstm:quadratic");
+  adam = final_mean (comparison, "adam");
+  g_test_message ("mean loss at step 100: lstm:quadratic %.4g, tuned adam %.4g", learned, adam);
+  g_assert_cmpfloat (learned, <, adam);
+  settle (300);
+  save_screenshot (GTK_WIDGET (window), first_run);
+  g_test_message ("screenshot: %s", first_run);
+
+  l2l_experiment_panel_select_task (panel, "mnist");
+  g_assert_false (gtk_check_button_get_active (l2l_experiment_panel_get_learned_check (panel, "lstm:quadratic")));
+  g_assert_true (gtk_check_button_get_active (l2l_experiment_panel_get_learned_check (panel, "lstm:mnist")));
 }
 
 static void
@@ -186,8 +230,8 @@ test_train_then_compare (Fixture       *fixture,
 
   run_page (window, "comparison");
   wait_until_done (window);
-  g_assert_cmpuint (l2l_chart_count_series (comparison, TRUE), ==, 4);
-  g_assert_cmpuint (l2l_chart_count_series (comparison, FALSE), ==, 6);
+  g_assert_cmpuint (l2l_chart_count_series (comparison, TRUE), ==, 5);
+  g_assert_cmpuint (l2l_chart_count_series (comparison, FALSE), ==, 7);
 
   settle (500);
   g_test_message ("longest chart render: %.1f ms",
@@ -291,6 +335,38 @@ test_task_family (Fixture       *fixture,
   g_assert_cmpuint (l2l_dataset_count_loaded (), ==, 0);
 }
 
+/* The meta-training a family gets by default is the engine's, the same that
+ * `l2l train --task FAMILY` runs. */
+static void
+test_family_defaults (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  L2lExperimentPanel *panel = l2l_window_get_panel (fixture->window);
+  const L2lTaskFamily *const *families = l2l_task_families ();
+
+  for (guint i = 0; families[i] != NULL; i++)
+    {
+      L2lTrainConfig engine, shown;
+      g_autofree char *spec = NULL;
+      g_autoptr(GError) error = NULL;
+
+      l2l_experiment_panel_select_task (panel, families[i]->name);
+      l2l_train_config_init_defaults (&engine);
+      l2l_train_config_use_family_defaults (&engine, families[i]);
+      g_assert_true (l2l_experiment_panel_build_train (panel, &shown, &spec, &error));
+      g_assert_cmpuint (shown.epochs, ==, engine.epochs);
+      g_assert_cmpuint (shown.batch, ==, engine.batch);
+      g_assert_cmpuint (shown.steps, ==, engine.steps);
+      g_assert_cmpuint (shown.unroll, ==, engine.unroll);
+      g_assert_cmpuint (shown.eval_every, ==, engine.eval_every);
+      g_assert_cmpuint (shown.eval_runs, ==, engine.eval_runs);
+      g_assert_cmpfloat (shown.meta_lr, ==, engine.meta_lr);
+      g_assert_cmpfloat (shown.lstm.preprocess_p, ==, engine.lstm.preprocess_p);
+      g_assert_cmpfloat (shown.lstm.output_scale, ==, engine.lstm.output_scale);
+      g_assert_cmpuint (shown.lstm.hidden, ==, engine.lstm.hidden);
+    }
+}
+
 /* A data folder that does not exist is found by the worker: the run fails
  * with a message, and nothing stays loaded. */
 static void
@@ -356,6 +432,7 @@ main (int   argc,
 {
   gtk_test_init (&argc, &argv, NULL);
   g_test_add ("/ui/compare", Fixture, NULL, fixture_set_up, test_compare, fixture_tear_down);
+  g_test_add ("/ui/first-run", Fixture, NULL, fixture_set_up, test_first_run, fixture_tear_down);
   g_test_add ("/ui/train-then-compare", Fixture, NULL, fixture_set_up, test_train_then_compare,
               fixture_tear_down);
   g_test_add ("/ui/stop", Fixture, NULL, fixture_set_up, test_stop, fixture_tear_down);
@@ -364,6 +441,8 @@ main (int   argc,
   g_test_add ("/ui/invalid-field", Fixture, NULL, fixture_set_up, test_invalid_field,
               fixture_tear_down);
   g_test_add ("/ui/task-family", Fixture, NULL, fixture_set_up, test_task_family,
+              fixture_tear_down);
+  g_test_add ("/ui/family-defaults", Fixture, NULL, fixture_set_up, test_family_defaults,
               fixture_tear_down);
   g_test_add ("/ui/missing-data", Fixture, "mnist:data=/nonexistent/folder", fixture_set_up,
               test_missing_data, fixture_tear_down);

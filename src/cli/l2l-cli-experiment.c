@@ -29,7 +29,8 @@ l2l_cli_experiment_option_group (L2lCliExperiment *args,
       "(default: the built-in MNIST subset; Debian's Fashion-MNIST)", "DIR" },
     { "optimizers", 0, 0, G_OPTION_ARG_STRING, &args->optimizers,
       "Comma-separated optimizers: sgd, rmsprop, adam, nag, and learned ones as "
-      "lstm:FILE (default: sgd,rmsprop,adam,nag)", "LIST" },
+      "lstm:FILE or lstm:NAME of a pretrained one, e.g. lstm:quadratic (default: "
+      "sgd,rmsprop,adam,nag)", "LIST" },
     { "steps", 0, 0, G_OPTION_ARG_STRING, &args->steps,
       "Optimization steps per function (default: 100)", "N" },
     { "seed", 0, 0, G_OPTION_ARG_STRING, &args->seed,
@@ -138,6 +139,17 @@ l2l_cli_parse_seed (const char  *text,
   return TRUE;
 }
 
+char *
+l2l_cli_resolve_learned (const char  *name,
+                         GError     **error)
+{
+  char *path = l2l_pretrained_resolve (name + strlen ("lstm:"), error);
+
+  if (path == NULL)
+    g_prefix_error (error, "lstm:");
+  return path;
+}
+
 /* "lstm:runs/quad.safetensors" → label "lstm:quad". */
 static char *
 learned_label (const char *path)
@@ -159,11 +171,12 @@ add_optimizer (L2lCompareConfig  *config,
 
   if (g_str_has_prefix (name, "lstm:"))
     {
-      g_autoptr(L2lLstm) net = l2l_checkpoint_load (name + strlen ("lstm:"), error);
+      g_autofree char *path = l2l_cli_resolve_learned (name, error);
+      g_autoptr(L2lLstm) net = path ? l2l_checkpoint_load (path, error) : NULL;
 
       if (net == NULL)
         return FALSE;
-      label = learned_label (name + strlen ("lstm:"));
+      label = learned_label (path);
       l2l_optimizer_spec_init_learned (spec, label, net);
     }
   else
@@ -174,7 +187,7 @@ add_optimizer (L2lCompareConfig  *config,
         {
           g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
                        "--optimizers: unknown optimizer '%s' (known: sgd, rmsprop, adam, nag, "
-                       "lstm:FILE)", name);
+                       "lstm:FILE, lstm:NAME of a pretrained one)", name);
           return FALSE;
         }
       l2l_optimizer_spec_init (spec, info);

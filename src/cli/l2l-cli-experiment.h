@@ -42,6 +42,11 @@ L2lTask      *l2l_cli_task_from_flags         (const char  *spec,
                                                const char  *data,
                                                GError     **error);
 
+/* "lstm:FILE" or "lstm:NAME" (a pretrained optimizer; a file of that name
+ * wins) → the path to load. Errors read "lstm:NAME: …" and list the names. */
+char         *l2l_cli_resolve_learned         (const char  *name,
+                                               GError     **error);
+
 /* A flag's whole number or finite number; NULL @text leaves @out as is.
  * Syntax only: the engine's validation checks ranges (ARCHITECTURE §2). */
 gboolean      l2l_cli_parse_uint              (const char  *flag,

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "l2l-cli-experiment.h"
 #include "l2l-cli.h"
 #include "l2l-engine.h"
 
@@ -29,10 +30,11 @@ l2l_cli_info (int   argc,
   g_autoptr(L2lLstm) net = NULL;
   g_autofree const char **keys = NULL;
   g_autofree const char **tensors = NULL;
+  g_autofree char *path = NULL;
   L2lLstmConfig config;
 
   g_set_prgname ("l2l info");
-  context = g_option_context_new ("FILE — describe a learned optimizer");
+  context = g_option_context_new ("FILE|lstm:NAME — describe a learned optimizer");
   g_option_context_set_summary (context,
     "Checks a learned-optimizer checkpoint or resume file (safetensors) and prints\n"
     "its architecture, how it was trained, and its tensors.");
@@ -46,7 +48,14 @@ l2l_cli_info (int   argc,
       l2l_cli_error ("info", "expected one FILE, got %d", argc - 1);
       return L2L_EXIT_USAGE;
     }
-  if ((file = l2l_safetensors_load (argv[1], &error)) == NULL ||
+  /* "lstm:NAME" as in --optimizers: a file, or a pretrained optimizer. */
+  if (g_str_has_prefix (argv[1], "lstm:") &&
+      (path = l2l_cli_resolve_learned (argv[1], &error)) == NULL)
+    {
+      l2l_cli_error ("info", "%s", error->message);
+      return L2L_EXIT_USAGE;
+    }
+  if ((file = l2l_safetensors_load (path ? path : argv[1], &error)) == NULL ||
       !l2l_checkpoint_read_architecture (file, &config, &error) ||
       (net = l2l_checkpoint_read_net (file, &config, NULL, &error)) == NULL)
     {

@@ -224,18 +224,42 @@ print_summary (TrainJob *job)
   const L2lTrainConfig *config = l2l_trainer_get_config (job->trainer);
   guint n;
   const L2lTrainRecord *history = l2l_trainer_get_history (job->trainer, &n);
-  double seconds = 0.0, untrained = history[0].eval_loss;
+  double eval_seconds, seconds = l2l_trainer_get_elapsed (job->trainer, &eval_seconds);
+  double untrained = n > 0 ? history[0].eval_loss : NAN;
 
-  for (guint i = 0; i < n; i++)
-    seconds += history[i].seconds;
   printf ("Trained on %s: %u epochs of %u functions, T = %u, K = %u, w_t %s\n",
           l2l_task_get_spec (config->task), l2l_trainer_get_epoch (job->trainer),
           config->batch, config->steps, config->unroll, config->weights);
   printf ("Held-out loss (%u functions): untrained %.4g, best %.4g\n", config->eval_runs,
           untrained, l2l_trainer_get_best_eval_loss (job->trainer));
-  printf ("Wall time %.1f s (%.1f ms an epoch)\n", seconds,
-          n > 1 ? 1e3 * seconds / (n - 1) : 0.0);
+  printf ("Wall time %.1f s (%.1f ms an epoch), of which held-out evaluations %.1f s (%.1f %%)\n",
+          seconds, n > 1 ? 1e3 * seconds / (n - 1) : 0.0, eval_seconds,
+          seconds > 0.0 ? 100.0 * eval_seconds / seconds : 0.0);
   printf ("Best optimizer: %s\nResume state: %s\n", job->out, job->resume_out);
+}
+
+/* The engine's defaults of every family, for --help: no copies here. */
+static char *
+family_defaults_text (void)
+{
+  const L2lTaskFamily *const *families = l2l_task_families ();
+  GString *text = g_string_new ("Defaults by task (the desktop app uses the same):\n");
+
+  for (guint i = 0; families[i] != NULL; i++)
+    {
+      L2lTrainConfig config;
+      g_autofree char *preprocess = NULL;
+
+      l2l_train_config_init_defaults (&config);
+      l2l_train_config_use_family_defaults (&config, families[i]);
+      preprocess = l2l_lstm_preprocess_to_string (&config.lstm);
+      g_string_append_printf (text, "  %-14s --epochs %u --batch %u --eval-every %u "
+                              "--eval-runs %u --meta-lr %g --preprocess %s --output-scale %g\n",
+                              families[i]->name, config.epochs, config.batch, config.eval_every,
+                              config.eval_runs, config.meta_lr, preprocess,
+                              config.lstm.output_scale);
+    }
+  return g_string_free (text, FALSE);
 }
 
 int
@@ -245,6 +269,7 @@ l2l_cli_train (int   argc,
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   TrainArgs args = { 0 };
+  g_autofree char *defaults = NULL;
   L2lTrainConfig config;
   TrainJob job = { 0 };
   int status = L2L_EXIT_OK;
@@ -256,9 +281,9 @@ l2l_cli_train (int   argc,
     { "data", 0, 0, G_OPTION_ARG_FILENAME, &args.data,
       "Folder with the data set's standard IDX files, for mnist and fashion-mnist", "DIR" },
     { "epochs", 0, 0, G_OPTION_ARG_STRING, &args.epochs,
-      "Epochs; with --resume, the new target (default: 1000)", "N" },
+      "Epochs; with --resume, the new target (default: the task's, below)", "N" },
     { "batch", 0, 0, G_OPTION_ARG_STRING, &args.batch,
-      "Functions drawn afresh each epoch (default: 128; 2 for mnist and fashion-mnist)", "N" },
+      "Functions drawn afresh each epoch (default: the task's)", "N" },
     { "steps", 0, 0, G_OPTION_ARG_STRING, &args.steps,
       "Horizon T: optimization steps per function (default: 100)", "T" },
     { "unroll", 0, 0, G_OPTION_ARG_STRING, &args.unroll,
@@ -267,23 +292,23 @@ l2l_cli_train (int   argc,
       "Loss weights w_t: uniform, linear, exp:γ, final, or T numbers (default: uniform)",
       "SCHEME|LIST" },
     { "meta-lr", 0, 0, G_OPTION_ARG_STRING, &args.meta_lr,
-      "Learning rate of Adam on the LSTM (default: 0.001)", "X" },
+      "Learning rate of Adam on the LSTM (default: the task's)", "X" },
     { "clip", 0, 0, G_OPTION_ARG_STRING, &args.clip,
       "Clip the meta-gradient to this norm; 0 turns clipping off (default: 1)", "X" },
     { "eval-every", 0, 0, G_OPTION_ARG_STRING, &args.eval_every,
-      "Score on held-out functions every E epochs, keeping the best (default: 10)", "E" },
+      "Score on held-out functions every E epochs, keeping the best (default: the task's)",
+      "E" },
     { "eval-runs", 0, 0, G_OPTION_ARG_STRING, &args.eval_runs,
-      "Held-out functions (default: 100)", "N" },
+      "Held-out functions (default: the task's)", "N" },
     { "seed", 0, 0, G_OPTION_ARG_STRING, &args.seed,
       "Seed of the initial LSTM and of every function drawn (default: 0)", "N" },
     { "layers", 0, 0, G_OPTION_ARG_STRING, &args.layers, "LSTM layers (default: 2)", "N" },
     { "hidden", 0, 0, G_OPTION_ARG_STRING, &args.hidden,
       "Hidden units per layer (default: 20)", "N" },
     { "preprocess", 0, 0, G_OPTION_ARG_STRING, &args.preprocess,
-      "Gradient preprocessing: logsign, logsign:p=P or none (default: logsign:p=10; "
-      "p=5 for mnist and fashion-mnist)", "KIND" },
+      "Gradient preprocessing: logsign, logsign:p=P or none (default: the task's)", "KIND" },
     { "output-scale", 0, 0, G_OPTION_ARG_STRING, &args.output_scale,
-      "Factor on the LSTM's output (default: 0.1; 0.01 for mnist and fashion-mnist)", "X" },
+      "Factor on the LSTM's output (default: the task's)", "X" },
     { "threads", 0, 0, G_OPTION_ARG_STRING, &args.threads,
       "Worker threads; results are the same for any number (default: the cores)", "N" },
     { "out", 0, 0, G_OPTION_ARG_FILENAME, &args.out,
@@ -307,6 +332,8 @@ l2l_cli_train (int   argc,
     "φ that scores best on held-out functions. Ctrl-C stops after the current\n"
     "unroll and saves the best optimizer and the resume state.");
   g_option_context_add_main_entries (context, entries, NULL);
+  defaults = family_defaults_text ();
+  g_option_context_set_description (context, defaults);
 
   l2l_train_config_init_defaults (&config);
   if (!g_option_context_parse (context, &argc, &argv, &error))

@@ -22,7 +22,10 @@ static const Subcommand subcommands[] = {
   { "tune", "Pick each optimizer's learning rate on a log grid", l2l_cli_tune },
   { "train", "Meta-train an LSTM optimizer and keep the best on held-out functions",
     l2l_cli_train },
-  { "info", "Describe a learned optimizer (checkpoint or resume file)", l2l_cli_info },
+  { "info", "Describe a learned optimizer (checkpoint, resume file or lstm:NAME)",
+    l2l_cli_info },
+  { "optimizers", "List the pretrained learned optimizers (use them as lstm:NAME)",
+    l2l_cli_optimizers },
 };
 
 static void

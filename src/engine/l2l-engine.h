@@ -17,6 +17,7 @@
 #include "l2l-optimizer.h"
 #include "l2l-options.h"
 #include "l2l-parallel.h"
+#include "l2l-pretrained.h"
 #include "l2l-results.h"
 #include "l2l-rng.h"
 #include "l2l-safetensors.h"

@@ -19,6 +19,7 @@ typedef struct {
   char           *label;
   L2lLstm        *net;
   GtkCheckButton *check;
+  char           *family;   /* a pretrained optimizer's task family, else NULL */
 } LearnedRow;
 
 struct _L2lExperimentPanel {
@@ -169,14 +170,17 @@ task_spec (L2lExperimentPanel *self)
   return g_string_free (spec, FALSE);
 }
 
+static void apply_family_defaults       (L2lExperimentPanel *self);
+static void check_pretrained_for_family (L2lExperimentPanel *self);
+
 static void
 on_task_selected (L2lExperimentPanel *self)
 {
   build_task_options (self);
   /* what suits the new family, e.g. two MLPs an epoch rather than 128 */
   if (!self->loading)
-    gtk_spin_button_set_value (self->batch_spin,
-                               self->family->train_batch ? self->family->train_batch : 128);
+    apply_family_defaults (self);
+  check_pretrained_for_family (self);
   emit_changed (self);
 }
 
@@ -216,17 +220,19 @@ learned_row_free (gpointer data)
   LearnedRow *row = data;
 
   g_free (row->label);
+  g_free (row->family);
   l2l_lstm_unref (row->net);
   g_free (row);
 }
 
-void
-l2l_experiment_panel_add_learned (L2lExperimentPanel *self,
-                                  const char         *label,
-                                  L2lLstm            *net)
+static LearnedRow *
+add_learned_row (L2lExperimentPanel *self,
+                 const char         *label,
+                 L2lLstm            *net,
+                 const char         *kind_text)
 {
   LearnedRow *row = g_new0 (LearnedRow, 1);
-  GtkWidget *kind = gtk_label_new (_("learned"));
+  GtkWidget *kind = gtk_label_new (kind_text);
 
   row->label = g_strdup (label);
   row->net = l2l_lstm_ref (net);
@@ -239,6 +245,77 @@ l2l_experiment_panel_add_learned (L2lExperimentPanel *self,
   gtk_grid_attach (self->optimizers_grid, kind, 1, (int) self->n_grid_rows++, 1, 1);
   g_ptr_array_add (self->learned_rows, row);
   emit_changed (self);
+  return row;
+}
+
+void
+l2l_experiment_panel_add_learned (L2lExperimentPanel *self,
+                                  const char         *label,
+                                  L2lLstm            *net)
+{
+  add_learned_row (self, label, net, _("learned"));
+}
+
+/* A pretrained optimizer is checked where the task is the one it learned on. */
+static void
+check_pretrained_for_family (L2lExperimentPanel *self)
+{
+  for (guint i = 0; i < self->learned_rows->len; i++)
+    {
+      LearnedRow *row = self->learned_rows->pdata[i];
+      if (row->family != NULL)
+        gtk_check_button_set_active (row->check, g_str_equal (row->family, self->family->name));
+    }
+}
+
+/* The optimizers that ship, as "lstm:NAME" like the CLI's. A shipped file
+ * that does not load is a build defect: it is left out with a warning. */
+static void
+add_pretrained_rows (L2lExperimentPanel *self)
+{
+  g_auto(GStrv) names = l2l_pretrained_list ();
+
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      g_autofree char *path = l2l_pretrained_resolve (names[i], NULL);
+      g_autofree char *label = g_strconcat ("lstm:", names[i], NULL);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(L2lSafetensors) file = l2l_safetensors_load (path, &error);
+      g_autoptr(L2lLstm) net = NULL;
+      L2lLstmConfig config;
+      const char *task;
+      LearnedRow *row;
+
+      if (file == NULL || !l2l_checkpoint_read_architecture (file, &config, &error) ||
+          (net = l2l_checkpoint_read_net (file, &config, NULL, &error)) == NULL)
+        {
+          g_message ("pretrained optimizer %s left out: %s", names[i], error->message);
+          continue;
+        }
+      row = add_learned_row (self, label, net, _("pretrained"));
+      task = l2l_safetensors_get_metadata (file, "task");
+      row->family = task ? g_strndup (task, strcspn (task, ":")) : g_strdup ("");
+      gtk_widget_set_tooltip_text (GTK_WIDGET (row->check), task);
+    }
+  check_pretrained_for_family (self);
+}
+
+/* The meta-training fields as the engine's defaults for the family, the same
+ * settings `l2l train --task FAMILY` takes. */
+static void
+apply_family_defaults (L2lExperimentPanel *self)
+{
+  L2lTrainConfig config;
+
+  l2l_train_config_init_defaults (&config);
+  l2l_train_config_use_family_defaults (&config, self->family);
+  gtk_spin_button_set_value (self->horizon_spin, config.steps);
+  gtk_spin_button_set_value (self->unroll_spin, config.unroll);
+  gtk_spin_button_set_value (self->batch_spin, config.batch);
+  gtk_spin_button_set_value (self->epochs_spin, config.epochs);
+  gtk_spin_button_set_value (self->meta_lr_spin, config.meta_lr);
+  gtk_spin_button_set_value (self->layers_spin, config.lstm.layers);
+  gtk_spin_button_set_value (self->hidden_spin, config.lstm.hidden);
 }
 
 /* Loss weights. */
@@ -412,7 +489,6 @@ l2l_experiment_panel_build_train (L2lExperimentPanel  *self,
   config->lstm.layers = (guint) gtk_spin_button_get_value_as_int (self->layers_spin);
   config->lstm.hidden = (guint) gtk_spin_button_get_value_as_int (self->hidden_spin);
   config->seed = (guint64) gtk_spin_button_get_value (self->seed_spin);
-  config->eval_every = MAX (1, MIN (10, config->epochs / 20));
   if (!update_weights (self, error))
     return FALSE;
   config->weights = self->weights_spec;
@@ -501,7 +577,7 @@ load_optimizers (L2lExperimentPanel *self,
       for (guint k = 0; items[k] != NULL; k++)
         {
           g_auto(GStrv) pair = g_strsplit (items[k], "=", 2);
-          if (g_str_equal (pair[0], row->info->name))
+          if (pair[0] != NULL && g_str_equal (pair[0], row->info->name))
             {
               chosen = TRUE;
               if (pair[1] != NULL)
@@ -552,13 +628,26 @@ l2l_experiment_panel_load_settings (L2lExperimentPanel *self,
   gtk_spin_button_set_value (self->steps_spin, g_settings_get_uint (settings, "steps"));
   gtk_spin_button_set_value (self->runs_spin, g_settings_get_uint (settings, "runs"));
   gtk_spin_button_set_value (self->seed_spin, g_settings_get_uint (settings, "seed"));
-  gtk_spin_button_set_value (self->horizon_spin, g_settings_get_uint (settings, "horizon"));
-  gtk_spin_button_set_value (self->unroll_spin, g_settings_get_uint (settings, "unroll"));
-  gtk_spin_button_set_value (self->batch_spin, g_settings_get_uint (settings, "batch"));
-  gtk_spin_button_set_value (self->epochs_spin, g_settings_get_uint (settings, "epochs"));
-  gtk_spin_button_set_value (self->meta_lr_spin, g_settings_get_double (settings, "meta-lr"));
-  gtk_spin_button_set_value (self->layers_spin, g_settings_get_uint (settings, "layers"));
-  gtk_spin_button_set_value (self->hidden_spin, g_settings_get_uint (settings, "hidden"));
+  /* Meta-training fields the user never set are the family's defaults,
+   * as `l2l train` takes them, not copies kept in the schema. */
+  apply_family_defaults (self);
+  {
+    const struct { const char *key; GtkSpinButton *spin; } fields[] = {
+      { "horizon", self->horizon_spin }, { "unroll", self->unroll_spin },
+      { "batch", self->batch_spin }, { "epochs", self->epochs_spin },
+      { "meta-lr", self->meta_lr_spin }, { "layers", self->layers_spin },
+      { "hidden", self->hidden_spin },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+      {
+        g_autoptr(GVariant) value = g_settings_get_user_value (settings, fields[i].key);
+        if (value != NULL)
+          gtk_spin_button_set_value (fields[i].spin,
+                                     g_variant_is_of_type (value, G_VARIANT_TYPE_DOUBLE)
+                                     ? g_variant_get_double (value) : g_variant_get_uint32 (value));
+      }
+  }
   self->loading = FALSE;
   update_weights (self, NULL);
   emit_changed (self);
@@ -637,6 +726,16 @@ apply_engine_limits (L2lExperimentPanel *self)
       const L2lLimit *limit = l2l_limit_lookup (spins[i].field);
       gtk_spin_button_set_range (spins[i].spin, limit->min, limit->max);
     }
+}
+
+GtkCheckButton *
+l2l_experiment_panel_get_learned_check (L2lExperimentPanel *self,
+                                        const char         *label)
+{
+  for (guint i = 0; i < self->learned_rows->len; i++)
+    if (g_str_equal (((LearnedRow *) self->learned_rows->pdata[i])->label, label))
+      return ((LearnedRow *) self->learned_rows->pdata[i])->check;
+  g_return_val_if_reached (NULL);
 }
 
 static HandRow *
@@ -742,9 +841,11 @@ l2l_experiment_panel_init (L2lExperimentPanel *self)
     gtk_string_list_append (family_names, families[i]->name);
   gtk_drop_down_set_model (self->task_dropdown, G_LIST_MODEL (family_names));
   build_task_options (self);
+  apply_family_defaults (self);
   g_signal_connect_swapped (self->task_dropdown, "notify::selected",
                             G_CALLBACK (on_task_selected), self);
   add_hand_rows (self);
+  add_pretrained_rows (self);
 
   gtk_drop_down_set_model (self->weights_dropdown, G_LIST_MODEL (schemes));
   gtk_editable_set_text (GTK_EDITABLE (self->weights_entry), "0.95");

@@ -61,5 +61,8 @@ GtkCheckButton *l2l_experiment_panel_get_optimizer_check (L2lExperimentPanel *se
                                                           const char         *name);
 GtkEntry   *l2l_experiment_panel_get_optimizer_rate      (L2lExperimentPanel *self,
                                                           const char         *name);
+/* The check button of learned optimizer @label (e.g. "lstm:quadratic"). */
+GtkCheckButton *l2l_experiment_panel_get_learned_check   (L2lExperimentPanel *self,
+                                                          const char         *label);
 
 G_END_DECLS

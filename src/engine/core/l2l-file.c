@@ -6,10 +6,12 @@
 #include "config.h"
 
 #include <errno.h>
+#include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -85,6 +87,24 @@ l2l_file_read (const char  *path,
   gsize got;
   FILE *file;
 
+  if (g_str_has_prefix (path, "resource://"))
+    {
+      g_autoptr(GBytes) bytes = g_resources_lookup_data (path + strlen ("resource://"),
+                                                         G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
+      if (bytes == NULL)
+        {
+          g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT,
+                       "%s: cannot read: not built into this program", path);
+          return FALSE;
+        }
+      if (length != NULL)
+        *length = g_bytes_get_size (bytes);
+      /* NUL-terminated like a file read, for text formats. */
+      *contents = g_malloc (g_bytes_get_size (bytes) + 1);
+      memcpy (*contents, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+      (*contents)[g_bytes_get_size (bytes)] = '\0';
+      return TRUE;
+    }
   if (g_file_test (path, G_FILE_TEST_IS_DIR))
     {
       g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_ISDIR,

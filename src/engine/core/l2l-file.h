@@ -19,8 +19,9 @@ gboolean l2l_file_write_atomic   (const char  *path,
                                   GError     **error);
 
 /* Reads a whole file of at most @max_bytes; a longer one (or an endless one,
- * like /dev/zero) is refused with the limit. Errors read "PATH: cannot read:
- * REASON" or name the size. */
+ * like /dev/zero) is refused with the limit. "resource:///…" reads a file
+ * built into the program. Errors read "PATH: cannot read: REASON" or name
+ * the size. */
 gboolean l2l_file_read           (const char  *path,
                                   gsize        max_bytes,
                                   char       **contents,

@@ -62,6 +62,7 @@ writer_with_metadata (L2lTrainer *trainer,
   add_count (writer, "best_epoch", trainer->best_epoch);
   add_number (writer, "best_eval_loss", trainer->best_eval_loss);
   add_number (writer, "elapsed_seconds", trainer->elapsed);
+  add_number (writer, "eval_seconds", trainer->eval_elapsed);
   return writer;
 }
 
@@ -328,6 +329,9 @@ load_resume (const char  *path,
   trainer->best_epoch = (guint) read_count (&reader, "best_epoch", G_MAXUINT);
   trainer->best_eval_loss = read_number (&reader, "best_eval_loss");
   trainer->elapsed = read_number (&reader, "elapsed_seconds");
+  /* Files from before eval_seconds was kept count no evaluation time. */
+  if (l2l_safetensors_get_metadata (file, "eval_seconds") != NULL)
+    trainer->eval_elapsed = read_number (&reader, "eval_seconds");
   if (*error != NULL || !read_history (&reader, trainer))
     return NULL;
   /* No history at all: stopped in the untrained net's evaluation. */

@@ -52,6 +52,14 @@ l2l_train_config_use_family_defaults (L2lTrainConfig      *config,
     config->lstm.output_scale = family->lstm_output_scale;
   if (family != NULL && family->train_batch > 0)
     config->batch = family->train_batch;
+  if (family != NULL && family->train_epochs > 0)
+    config->epochs = family->train_epochs;
+  if (family != NULL && family->train_eval_every > 0)
+    config->eval_every = family->train_eval_every;
+  if (family != NULL && family->train_eval_runs > 0)
+    config->eval_runs = family->train_eval_runs;
+  if (family != NULL && family->train_meta_lr > 0.0)
+    config->meta_lr = family->train_meta_lr;
 }
 
 /* The unrolls' caches must fit in half of this machine's memory. */
@@ -353,6 +361,15 @@ l2l_trainer_get_best (L2lTrainer *trainer)
 }
 
 double
+l2l_trainer_get_elapsed (L2lTrainer *trainer,
+                         double     *eval_seconds)
+{
+  if (eval_seconds != NULL)
+    *eval_seconds = trainer->eval_elapsed;
+  return trainer->elapsed;
+}
+
+double
 l2l_trainer_get_best_eval_loss (L2lTrainer *trainer)
 {
   return trainer->best_eval_loss;
@@ -551,10 +568,13 @@ evaluate_and_keep (L2lTrainer     *trainer,
                    gboolean       *improved,
                    GCancellable   *cancellable)
 {
+  gint64 start = g_get_monotonic_time ();
+
   record->eval_loss = l2l_trainer_evaluate (trainer, trainer->net, cancellable);
   *improved = FALSE;
   if (isnan (record->eval_loss))
     return FALSE;
+  trainer->eval_elapsed += (g_get_monotonic_time () - start) / 1e6;
   if (record->eval_loss < trainer->best_eval_loss)
     {
       trainer->best_eval_loss = record->eval_loss;

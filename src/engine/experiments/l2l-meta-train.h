@@ -101,6 +101,9 @@ guint                 l2l_trainer_get_epoch   (L2lTrainer *trainer);
 L2lLstm              *l2l_trainer_get_net     (L2lTrainer *trainer);
 L2lLstm              *l2l_trainer_get_best    (L2lTrainer *trainer);
 double                l2l_trainer_get_best_eval_loss (L2lTrainer *trainer);
+/* Training wall time across resumes, and of it the held-out evaluations'. */
+double                l2l_trainer_get_elapsed (L2lTrainer *trainer,
+                                               double     *eval_seconds);
 /* [n] records: epoch 0's evaluation, then one per epoch. */
 const L2lTrainRecord *l2l_trainer_get_history (L2lTrainer *trainer,
                                                guint      *n);

@@ -16,15 +16,6 @@ read_source (const char  *path,
   char *contents;
   gsize length;
 
-  if (g_str_has_prefix (path, "resource://"))
-    {
-      GBytes *bytes = g_resources_lookup_data (path + strlen ("resource://"),
-                                               G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
-      if (bytes == NULL)
-        g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT,
-                     "%s: cannot read: not built into this program", path);
-      return bytes;
-    }
   if (!l2l_file_read (path, L2L_FILE_MAX_BINARY_BYTES, &contents, &length, error))
     return NULL;
   return g_bytes_new_take (contents, length);

@@ -40,6 +40,7 @@ struct _L2lTrainer {
   guint           epoch;
   GArray         *history;      /* L2lTrainRecord */
   double          elapsed;
+  double          eval_elapsed; /* of it, in held-out evaluations */
 
   Shard          *shards;
   guint           n_shards;

@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "l2l-cli"
+
+#include "config.h"
+
+#include <stdio.h>
+
+#include "l2l-cli.h"
+#include "l2l-engine.h"
+
+static const char *
+metadata_or_dash (const L2lSafetensors *file,
+                  const char           *key)
+{
+  const char *value = l2l_safetensors_get_metadata (file, key);
+
+  return value != NULL ? value : "-";
+}
+
+int
+l2l_cli_optimizers (int   argc,
+                    char *argv[])
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) names = NULL;
+
+  g_set_prgname ("l2l optimizers");
+  context = g_option_context_new ("— list the pretrained learned optimizers");
+  g_option_context_set_summary (context,
+    "Lists the learned optimizers that ship with L2L Workbench, with the task each was\n"
+    "trained on, its held-out loss, epochs and training time. Use one as lstm:NAME.");
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      l2l_cli_error ("optimizers", "%s", error->message);
+      return L2L_EXIT_USAGE;
+    }
+  if (argc > 1)
+    {
+      l2l_cli_error ("optimizers", "unexpected argument '%s'", argv[1]);
+      return L2L_EXIT_USAGE;
+    }
+
+  names = l2l_pretrained_list ();
+  printf ("%-16s %-48s %-14s %-7s %s\n", "optimizer", "task", "held-out loss", "epochs",
+          "trained in");
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      g_autofree char *path = l2l_pretrained_resolve (names[i], NULL);
+      g_autoptr(L2lSafetensors) file = l2l_safetensors_load (path, &error);
+
+      if (file == NULL)
+        {
+          l2l_cli_error ("optimizers", "%s", error->message);
+          return L2L_EXIT_FAILURE;
+        }
+      g_autofree char *label = g_strconcat ("lstm:", names[i], NULL);
+      double seconds = g_ascii_strtod (metadata_or_dash (file, "elapsed_seconds"), NULL);
+      double loss = g_ascii_strtod (metadata_or_dash (file, "best_eval_loss"), NULL);
+
+      printf ("%-16s %-48s %-14.4g %-7s %.0f s\n", label, metadata_or_dash (file, "task"),
+              loss, metadata_or_dash (file, "epochs"), seconds);
+    }
+  printf ("\nUse one as lstm:NAME, e.g. l2l compare --tune --optimizers sgd,rmsprop,adam,nag,"
+          "lstm:quadratic\n");
+  return L2L_EXIT_OK;
+}

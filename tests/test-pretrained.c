@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "l2l-engine.h"
+#include "test-util.h"
+
+/* The optimizers that ship: their names, their files, and what they are worth. */
+
+static void
+test_names_resolve (void)
+{
+  g_auto(GStrv) names = l2l_pretrained_list ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = test_util_make_tmpdir ();
+  g_autofree char *cwd = g_get_current_dir ();
+  g_autofree char *known = NULL, *unknown = NULL, *shadowed = NULL;
+
+  g_assert_true (g_strv_contains ((const char *const *) names, "quadratic"));
+  g_assert_true (g_strv_contains ((const char *const *) names, "mnist"));
+  known = l2l_pretrained_resolve ("quadratic", &error);
+  g_assert_no_error (error);
+  g_assert_true (l2l_pretrained_is_builtin (known));
+
+  unknown = l2l_pretrained_resolve ("cubic", &error);
+  g_assert_null (unknown);
+  g_assert_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "cubic: no such file"));
+  g_assert_nonnull (strstr (error->message, "mnist, quadratic"));
+  g_clear_error (&error);
+
+  /* A file of that name, here, wins over the pretrained one. */
+  g_assert_cmpint (g_chdir (dir), ==, 0);
+  g_free (test_util_write_file (dir, "quadratic", "not a checkpoint"));
+  shadowed = l2l_pretrained_resolve ("quadratic", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (shadowed, ==, "quadratic");
+  g_assert_cmpint (g_chdir (cwd), ==, 0);
+  test_util_remove_tree (dir);
+}
+
+/* Each shipped file loads, and says how it was made. */
+static void
+test_shipped_files (void)
+{
+  const char *const keys[] = {
+    "format", "format_version", "layers", "hidden", "preprocess", "output_scale", "kind",
+    "task", "batch", "steps", "unroll", "weights", "meta_lr", "clip_norm", "eval_every",
+    "eval_runs", "seed", "target_epochs", "epochs", "best_epoch", "best_eval_loss",
+    "elapsed_seconds", "eval_seconds",
+  };
+  g_auto(GStrv) names = l2l_pretrained_list ();
+
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      g_autofree char *path = l2l_pretrained_resolve (names[i], NULL);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(L2lSafetensors) file = l2l_safetensors_load (path, &error);
+      g_autoptr(L2lLstm) net = l2l_checkpoint_load (path, &error);
+      const char *task;
+
+      g_assert_no_error (error);
+      g_assert_nonnull (net);
+      for (guint k = 0; k < G_N_ELEMENTS (keys); k++)
+        g_assert_nonnull (l2l_safetensors_get_metadata (file, keys[k]));
+      g_assert_cmpstr (l2l_safetensors_get_metadata (file, "kind"), ==, "best");
+      g_assert_cmpstr (l2l_safetensors_get_metadata (file, "seed"), ==, "0");
+      /* named by the family it was trained on */
+      task = l2l_safetensors_get_metadata (file, "task");
+      g_assert_true (g_str_has_prefix (task, names[i]));
+      g_assert_cmpuint (task[strlen (names[i])], ==, ':');
+    }
+}
+
+/* The shipped quadratic optimizer beats tuned Adam on 100 held-out quadratics
+ * (test seed 7, which neither its training nor the tuning used). A check of
+ * the file's fidelity, not of timing. */
+static void
+test_quadratic_beats_adam (void)
+{
+  g_autofree char *path = l2l_pretrained_resolve ("quadratic", NULL);
+  g_autoptr(L2lLstm) net = l2l_checkpoint_load (path, NULL);
+  g_autoptr(L2lCompareResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  L2lOptimizerSpec optimizers[2];
+  L2lCompareConfig config;
+
+  l2l_compare_config_init (&config);
+  config.task = l2l_task_new_from_spec ("quadratic", NULL);
+  l2l_optimizer_spec_init (&optimizers[0], l2l_optimizer_info_lookup ("adam"));
+  optimizers[0].tune = TRUE;
+  l2l_optimizer_spec_init_learned (&optimizers[1], "lstm:quadratic", net);
+  config.optimizers = optimizers;
+  config.n_optimizers = 2;
+  config.seed = 7;
+  result = l2l_compare_run (&config, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_test_message ("mean loss at step 100: tuned adam %.4g, lstm:quadratic %.4g",
+                  result->entries[0].stats.mean[100], result->entries[1].stats.mean[100]);
+  g_assert_cmpfloat (result->entries[1].stats.mean[100], <, result->entries[0].stats.mean[100]);
+  g_assert_cmpfloat (result->entries[1].stats.median[100], <, result->entries[0].stats.median[100]);
+  l2l_optimizer_spec_clear (&optimizers[0]);
+  l2l_optimizer_spec_clear (&optimizers[1]);
+  l2l_task_unref (config.task);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  l2l_engine_init (1);
+  g_test_add_func ("/engine/pretrained/names-resolve", test_names_resolve);
+  g_test_add_func ("/engine/pretrained/shipped-files", test_shipped_files);
+  g_test_add_func ("/engine/pretrained/quadratic-beats-adam", test_quadratic_beats_adam);
+  return g_test_run ();
+}
