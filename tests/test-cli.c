@@ -617,6 +617,30 @@ test_train_family_defaults (void)
   test_util_remove_tree (dir);
 }
 
+/* The pretrained optimizers by name: listed, described, raced; a file of
+ * the same name wins; an unknown name is refused with the known ones. */
+static void
+test_pretrained (void)
+{
+  const char *list[] = { "optimizers", NULL };
+  const char *info[] = { "info", "lstm:mnist", NULL };
+  const char *race[] = { "compare", "--optimizers", "adam,lstm:quadratic", "--runs", "5",
+                         "--steps", "10", NULL };
+  const char *unknown[] = { "compare", "--optimizers", "lstm:cubic", NULL };
+  g_autofree char *list_out = NULL, *info_out = NULL, *race_out = NULL, *err = NULL;
+
+  g_assert_cmpint (run_l2l (list, &list_out, NULL), ==, 0);
+  g_assert_nonnull (strstr (list_out, "lstm:quadratic"));
+  g_assert_nonnull (strstr (list_out, "lstm:mnist"));
+  g_assert_cmpint (run_l2l (info, &info_out, NULL), ==, 0);
+  g_assert_nonnull (strstr (info_out, "task             mnist:"));
+  g_assert_cmpint (run_l2l (race, &race_out, NULL), ==, 0);
+  g_assert_nonnull (strstr (race_out, "lstm:quadratic  learned"));
+  g_assert_cmpint (run_l2l (unknown, NULL, &err), ==, 2);
+  g_assert_nonnull (strstr (err, "lstm:cubic: no such file, and no pretrained optimizer of that "
+                                 "name (pretrained: mnist, quadratic)"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -636,6 +660,7 @@ main (int   argc,
   g_test_add_func ("/cli/train/interrupt-evaluation", test_train_interrupt_evaluation);
   g_test_add_func ("/cli/interrupt-before-job", test_interrupt_before_job);
   g_test_add_func ("/cli/train/family-defaults", test_train_family_defaults);
+  g_test_add_func ("/cli/pretrained", test_pretrained);
   g_test_add_func ("/cli/train/threads", test_train_threads);
   g_test_add_func ("/cli/mnist", test_mnist_tasks);
   return g_test_run ();
