@@ -13,6 +13,7 @@
 #include "l2l-lstm-optimizer.h"
 #include "l2l-lstm.h"
 #include "l2l-meta-train.h"
+#include "l2l-conv.h"
 #include "l2l-nn.h"
 #include "l2l-optimizer.h"
 #include "l2l-options.h"

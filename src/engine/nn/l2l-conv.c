@@ -1,0 +1,397 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "l2l-engine"
+
+#include "config.h"
+
+#include <cblas.h>
+#include <string.h>
+
+#include "l2l-conv.h"
+
+guint
+l2l_conv2d_out_height (const L2lConv2d *conv)
+{
+  return (conv->height + 2 * conv->pad - conv->k) / conv->stride + 1;
+}
+
+guint
+l2l_conv2d_out_width (const L2lConv2d *conv)
+{
+  return (conv->width + 2 * conv->pad - conv->k) / conv->stride + 1;
+}
+
+gsize
+l2l_conv2d_col_size (const L2lConv2d *conv)
+{
+  return (gsize) conv->c_in * conv->k * conv->k * l2l_conv2d_out_height (conv) *
+         l2l_conv2d_out_width (conv);
+}
+
+/* col [c_in·k·k × H'·W']: row (c, ky, kx) holds the input pixel each output
+ * position sees through that tap, 0 in the padding. */
+static void
+im2col (float           *col,
+        const float     *image,
+        const L2lConv2d *conv)
+{
+  const guint oh = l2l_conv2d_out_height (conv), ow = l2l_conv2d_out_width (conv);
+  const guint k = conv->k, s = conv->stride;
+  const int pad = (int) conv->pad, h = (int) conv->height, w = (int) conv->width;
+
+  for (guint c = 0; c < conv->c_in; c++)
+    for (guint ky = 0; ky < k; ky++)
+      for (guint kx = 0; kx < k; kx++)
+        {
+          float *row = col + ((gsize) (c * k + ky) * k + kx) * oh * ow;
+          const float *plane = image + (gsize) c * h * w;
+
+          for (guint oy = 0; oy < oh; oy++)
+            {
+              int iy = (int) (oy * s + ky) - pad;
+              for (guint ox = 0; ox < ow; ox++)
+                {
+                  int ix = (int) (ox * s + kx) - pad;
+                  row[oy * ow + ox] = iy >= 0 && iy < h && ix >= 0 && ix < w
+                                      ? plane[iy * w + ix] : 0.0f;
+                }
+            }
+        }
+}
+
+/* The adjoint of im2col: adds each column entry back to its pixel. */
+static void
+col2im_add (float           *image,
+            const float     *col,
+            const L2lConv2d *conv)
+{
+  const guint oh = l2l_conv2d_out_height (conv), ow = l2l_conv2d_out_width (conv);
+  const guint k = conv->k, s = conv->stride;
+  const int pad = (int) conv->pad, h = (int) conv->height, w = (int) conv->width;
+
+  for (guint c = 0; c < conv->c_in; c++)
+    for (guint ky = 0; ky < k; ky++)
+      for (guint kx = 0; kx < k; kx++)
+        {
+          const float *row = col + ((gsize) (c * k + ky) * k + kx) * oh * ow;
+          float *plane = image + (gsize) c * h * w;
+
+          for (guint oy = 0; oy < oh; oy++)
+            {
+              int iy = (int) (oy * s + ky) - pad;
+              if (iy < 0 || iy >= h)
+                continue;
+              for (guint ox = 0; ox < ow; ox++)
+                {
+                  int ix = (int) (ox * s + kx) - pad;
+                  if (ix >= 0 && ix < w)
+                    plane[iy * w + ix] += row[oy * ow + ox];
+                }
+            }
+        }
+}
+
+void
+l2l_conv2d_forward (float           *out,
+                    float           *col,
+                    const float     *in,
+                    const float     *weight,
+                    const float     *bias,
+                    const L2lConv2d *conv)
+{
+  const gsize hw = (gsize) l2l_conv2d_out_height (conv) * l2l_conv2d_out_width (conv);
+  const gsize taps = (gsize) conv->c_in * conv->k * conv->k;
+  const gsize in_size = (gsize) conv->c_in * conv->height * conv->width;
+
+  for (guint n = 0; n < conv->n; n++)
+    {
+      float *image_out = out + n * conv->c_out * hw;
+
+      im2col (col, in + n * in_size, conv);
+      for (guint c = 0; c < conv->c_out; c++)
+        for (gsize i = 0; i < hw; i++)
+          image_out[c * hw + i] = bias[c];
+      /* out [c_out × HW] += W [c_out × taps] · col [taps × HW] */
+      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, (int) conv->c_out, (int) hw,
+                   (int) taps, 1.0f, weight, (int) taps, col, (int) hw, 1.0f, image_out,
+                   (int) hw);
+    }
+}
+
+void
+l2l_conv2d_backward (float           *din,
+                     float           *dweight,
+                     float           *dbias,
+                     float           *col,
+                     const float     *dout,
+                     const float     *in,
+                     const float     *weight,
+                     const L2lConv2d *conv)
+{
+  const gsize hw = (gsize) l2l_conv2d_out_height (conv) * l2l_conv2d_out_width (conv);
+  const gsize taps = (gsize) conv->c_in * conv->k * conv->k;
+  const gsize in_size = (gsize) conv->c_in * conv->height * conv->width;
+
+  if (din != NULL)
+    memset (din, 0, conv->n * in_size * sizeof (float));
+  for (guint n = 0; n < conv->n; n++)
+    {
+      const float *image_dout = dout + n * conv->c_out * hw;
+
+      if (dbias != NULL)
+        for (guint c = 0; c < conv->c_out; c++)
+          for (gsize i = 0; i < hw; i++)
+            dbias[c] += image_dout[c * hw + i];
+      if (dweight != NULL)
+        {
+          im2col (col, in + n * in_size, conv);
+          /* dW [c_out × taps] += dout [c_out × HW] · colᵀ */
+          cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, (int) conv->c_out, (int) taps,
+                       (int) hw, 1.0f, image_dout, (int) hw, col, (int) hw, 1.0f, dweight,
+                       (int) taps);
+        }
+      if (din != NULL)
+        {
+          /* dcol [taps × HW] = Wᵀ · dout, in the scratch, then back onto pixels */
+          cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, (int) taps, (int) hw,
+                       (int) conv->c_out, 1.0f, weight, (int) taps, image_dout, (int) hw,
+                       0.0f, col, (int) hw);
+          col2im_add (din + n * in_size, col, conv);
+        }
+    }
+}
+
+/* The plain loops: out[n, o, y, x] = b[o] + Σ w[o, c, ky, kx] · in[n, c, y·s + ky − p, x·s + kx − p]. */
+void
+l2l_conv2d_forward_ref (float           *out,
+                        const float     *in,
+                        const float     *weight,
+                        const float     *bias,
+                        const L2lConv2d *conv)
+{
+  const guint oh = l2l_conv2d_out_height (conv), ow = l2l_conv2d_out_width (conv);
+  const guint k = conv->k, h = conv->height, w = conv->width;
+
+  for (guint n = 0; n < conv->n; n++)
+    for (guint o = 0; o < conv->c_out; o++)
+      for (guint y = 0; y < oh; y++)
+        for (guint x = 0; x < ow; x++)
+          {
+            float sum = bias[o];
+            for (guint c = 0; c < conv->c_in; c++)
+              for (guint ky = 0; ky < k; ky++)
+                for (guint kx = 0; kx < k; kx++)
+                  {
+                    int iy = (int) (y * conv->stride + ky) - (int) conv->pad;
+                    int ix = (int) (x * conv->stride + kx) - (int) conv->pad;
+                    if (iy < 0 || iy >= (int) h || ix < 0 || ix >= (int) w)
+                      continue;
+                    sum += weight[((o * conv->c_in + c) * k + ky) * k + kx] *
+                           in[((gsize) (n * conv->c_in + c) * h + iy) * w + ix];
+                  }
+            out[((gsize) (n * conv->c_out + o) * oh + y) * ow + x] = sum;
+          }
+}
+
+void
+l2l_conv2d_backward_ref (float           *din,
+                         float           *dweight,
+                         float           *dbias,
+                         const float     *dout,
+                         const float     *in,
+                         const float     *weight,
+                         const L2lConv2d *conv)
+{
+  const guint oh = l2l_conv2d_out_height (conv), ow = l2l_conv2d_out_width (conv);
+  const guint k = conv->k, h = conv->height, w = conv->width;
+
+  if (din != NULL)
+    memset (din, 0, (gsize) conv->n * conv->c_in * h * w * sizeof (float));
+  for (guint n = 0; n < conv->n; n++)
+    for (guint o = 0; o < conv->c_out; o++)
+      for (guint y = 0; y < oh; y++)
+        for (guint x = 0; x < ow; x++)
+          {
+            const float d = dout[((gsize) (n * conv->c_out + o) * oh + y) * ow + x];
+
+            if (dbias != NULL)
+              dbias[o] += d;
+            for (guint c = 0; c < conv->c_in; c++)
+              for (guint ky = 0; ky < k; ky++)
+                for (guint kx = 0; kx < k; kx++)
+                  {
+                    int iy = (int) (y * conv->stride + ky) - (int) conv->pad;
+                    int ix = (int) (x * conv->stride + kx) - (int) conv->pad;
+                    gsize wi = ((o * conv->c_in + c) * k + ky) * k + kx;
+                    gsize ii = ((gsize) (n * conv->c_in + c) * h + iy) * w + ix;
+
+                    if (iy < 0 || iy >= (int) h || ix < 0 || ix >= (int) w)
+                      continue;
+                    if (dweight != NULL)
+                      dweight[wi] += d * in[ii];
+                    if (din != NULL)
+                      din[ii] += d * weight[wi];
+                  }
+          }
+}
+
+void
+l2l_maxpool_forward (float       *out,
+                     guint32     *argmax,
+                     const float *in,
+                     guint        planes,
+                     guint        height,
+                     guint        width,
+                     guint        k,
+                     guint        stride)
+{
+  const guint oh = (height - k) / stride + 1, ow = (width - k) / stride + 1;
+
+  for (guint p = 0; p < planes; p++)
+    {
+      const float *plane = in + (gsize) p * height * width;
+
+      for (guint y = 0; y < oh; y++)
+        for (guint x = 0; x < ow; x++)
+          {
+            guint32 best = y * stride * width + x * stride;
+
+            for (guint ky = 0; ky < k; ky++)
+              for (guint kx = 0; kx < k; kx++)
+                {
+                  guint32 at = (y * stride + ky) * width + x * stride + kx;
+                  if (plane[at] > plane[best])
+                    best = at;
+                }
+            out[((gsize) p * oh + y) * ow + x] = plane[best];
+            argmax[((gsize) p * oh + y) * ow + x] = best;
+          }
+    }
+}
+
+void
+l2l_maxpool_backward (float         *din,
+                      const float   *dout,
+                      const guint32 *argmax,
+                      guint          planes,
+                      guint          height,
+                      guint          width,
+                      guint          k,
+                      guint          stride)
+{
+  const gsize outputs = (gsize) ((height - k) / stride + 1) * ((width - k) / stride + 1);
+
+  memset (din, 0, (gsize) planes * height * width * sizeof (float));
+  for (guint p = 0; p < planes; p++)
+    for (gsize i = 0; i < outputs; i++)
+      din[(gsize) p * height * width + argmax[p * outputs + i]] += dout[p * outputs + i];
+}
+
+void
+l2l_gram_forward (float       *gram,
+                  const float *features,
+                  guint        channels,
+                  gsize        m)
+{
+  cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, (int) channels, (int) channels, (int) m,
+               (float) (1.0 / ((double) channels * m)), features, (int) m, features, (int) m,
+               0.0f, gram, (int) channels);
+}
+
+void
+l2l_gram_backward (float       *dfeatures,
+                   const float *dgram,
+                   const float *features,
+                   guint        channels,
+                   gsize        m)
+{
+  const float scale = (float) (1.0 / ((double) channels * m));
+
+  /* dF = (dG + dGᵀ) F · scale, as two products: no scratch for the sum */
+  cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, (int) channels, (int) m,
+               (int) channels, scale, dgram, (int) channels, features, (int) m, 0.0f, dfeatures,
+               (int) m);
+  cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, (int) channels, (int) m,
+               (int) channels, scale, dgram, (int) channels, features, (int) m, 1.0f, dfeatures,
+               (int) m);
+}
+
+void
+l2l_gram_forward_ref (float       *gram,
+                      const float *features,
+                      guint        channels,
+                      gsize        m)
+{
+  for (guint i = 0; i < channels; i++)
+    for (guint j = 0; j < channels; j++)
+      {
+        double sum = 0.0;
+        for (gsize t = 0; t < m; t++)
+          sum += (double) features[i * m + t] * features[j * m + t];
+        gram[i * channels + j] = (float) (sum / ((double) channels * m));
+      }
+}
+
+double
+l2l_tv_forward (const float *image,
+                guint        channels,
+                guint        height,
+                guint        width)
+{
+  double vertical = 0.0, horizontal = 0.0;
+
+  for (guint c = 0; c < channels; c++)
+    {
+      const float *plane = image + (gsize) c * height * width;
+      for (guint y = 0; y < height; y++)
+        for (guint x = 0; x < width; x++)
+          {
+            if (y + 1 < height)
+              {
+                double d = (double) plane[(y + 1) * width + x] - plane[y * width + x];
+                vertical += d * d;
+              }
+            if (x + 1 < width)
+              {
+                double d = (double) plane[y * width + x + 1] - plane[y * width + x];
+                horizontal += d * d;
+              }
+          }
+    }
+  return vertical / ((double) channels * (height - 1) * width) +
+         horizontal / ((double) channels * height * (width - 1));
+}
+
+void
+l2l_tv_backward (float       *dimage,
+                 double       scale,
+                 const float *image,
+                 guint        channels,
+                 guint        height,
+                 guint        width)
+{
+  const double cv = 2.0 * scale / ((double) channels * (height - 1) * width);
+  const double ch = 2.0 * scale / ((double) channels * height * (width - 1));
+
+  for (guint c = 0; c < channels; c++)
+    {
+      const float *plane = image + (gsize) c * height * width;
+      float *dplane = dimage + (gsize) c * height * width;
+
+      for (guint y = 0; y < height; y++)
+        for (guint x = 0; x < width; x++)
+          {
+            const gsize at = (gsize) y * width + x;
+            double g = 0.0;
+
+            if (y + 1 < height)
+              g -= cv * ((double) plane[at + width] - plane[at]);
+            if (y > 0)
+              g += cv * ((double) plane[at] - plane[at - width]);
+            if (x + 1 < width)
+              g -= ch * ((double) plane[at + 1] - plane[at]);
+            if (x > 0)
+              g += ch * ((double) plane[at] - plane[at - 1]);
+            dplane[at] += (float) g;
+          }
+    }
+}

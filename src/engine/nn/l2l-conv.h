@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Convolutional kernels, with the contract of l2l-nn.h: outputs first, a
+ * backward pass writes the gradient of its input and adds into those of its
+ * parameters, and every fast kernel has a plain _ref twin. Images are planar
+ * and batched: [N × C × H × W]. Kernels are square (k × k), zero padding
+ * @pad on every side, output sizes (H + 2·pad − k) / stride + 1, floored. */
+
+typedef struct {
+  guint n;        /* images */
+  guint c_in;
+  guint height;
+  guint width;
+  guint c_out;
+  guint k;
+  guint stride;
+  guint pad;
+} L2lConv2d;
+
+guint  l2l_conv2d_out_height (const L2lConv2d *conv);
+guint  l2l_conv2d_out_width  (const L2lConv2d *conv);
+/* Floats of the scratch buffer the fast kernels need (one image's columns). */
+gsize  l2l_conv2d_col_size   (const L2lConv2d *conv);
+
+/* out [N × c_out × H' × W'] = weight [c_out × c_in × k × k] ⊛ in + bias [c_out]
+ * (torch.nn.Conv2d); im2col into @col, then one sgemm an image. */
+void   l2l_conv2d_forward      (float            *out,
+                                float            *col,
+                                const float      *in,
+                                const float      *weight,
+                                const float      *bias,
+                                const L2lConv2d  *conv);
+/* din (unless NULL) written; dweight, dbias (unless NULL) added to. */
+void   l2l_conv2d_backward     (float            *din,
+                                float            *dweight,
+                                float            *dbias,
+                                float            *col,
+                                const float      *dout,
+                                const float      *in,
+                                const float      *weight,
+                                const L2lConv2d  *conv);
+void   l2l_conv2d_forward_ref  (float            *out,
+                                const float      *in,
+                                const float      *weight,
+                                const float      *bias,
+                                const L2lConv2d  *conv);
+void   l2l_conv2d_backward_ref (float            *din,
+                                float            *dweight,
+                                float            *dbias,
+                                const float      *dout,
+                                const float      *in,
+                                const float      *weight,
+                                const L2lConv2d  *conv);
+
+/* Max-pooling of @planes planes of H × W, window k, stride s (no padding,
+ * floor): out [planes × H' × W'], and in @argmax the index in its plane of
+ * each output's maximum (the first, on ties), which backward routes dout to. */
+void   l2l_maxpool_forward     (float            *out,
+                                guint32          *argmax,
+                                const float      *in,
+                                guint             planes,
+                                guint             height,
+                                guint             width,
+                                guint             k,
+                                guint             stride);
+void   l2l_maxpool_backward    (float            *din,
+                                const float      *dout,
+                                const guint32    *argmax,
+                                guint             planes,
+                                guint             height,
+                                guint             width,
+                                guint             k,
+                                guint             stride);
+
+/* G [C × C] = F Fᵀ / (C · M) for features F [C × M] (style transfer's Gram
+ * matrix). Backward: dF = (dG + dGᵀ) F / (C · M), written. */
+void   l2l_gram_forward        (float            *gram,
+                                const float      *features,
+                                guint             channels,
+                                gsize             m);
+void   l2l_gram_backward       (float            *dfeatures,
+                                const float      *dgram,
+                                const float      *features,
+                                guint             channels,
+                                gsize             m);
+void   l2l_gram_forward_ref    (float            *gram,
+                                const float      *features,
+                                guint             channels,
+                                gsize             m);
+
+/* Total variation of an image [C × H × W]: the mean of its squared vertical
+ * differences plus the mean of its squared horizontal ones. Backward adds
+ * @scale · ∂tv/∂x into @dimage. */
+double l2l_tv_forward          (const float      *image,
+                                guint             channels,
+                                guint             height,
+                                guint             width);
+void   l2l_tv_backward         (float            *dimage,
+                                double            scale,
+                                const float      *image,
+                                guint             channels,
+                                guint             height,
+                                guint             width);
+
+G_END_DECLS

@@ -1,0 +1,315 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "l2l-engine.h"
+
+/* The convolutional kernels: each fast kernel against its plain loops, and
+ * every backward pass against central differences of its forward. */
+
+static float *
+normal_floats (gsize   n,
+               guint64 seed)
+{
+  float *values = g_new (float, n);
+  L2lRng rng;
+
+  l2l_rng_init (&rng, seed);
+  for (gsize i = 0; i < n; i++)
+    values[i] = (float) l2l_rng_normal (&rng);
+  return values;
+}
+
+static double
+max_rel_diff (const float *a,
+              const float *b,
+              gsize        n)
+{
+  double worst = 0.0;
+
+  for (gsize i = 0; i < n; i++)
+    worst = MAX (worst, fabs ((double) a[i] - b[i]) / MAX (1.0, fabs (b[i])));
+  return worst;
+}
+
+static const L2lConv2d shapes[] = {
+  { .n = 2, .c_in = 3, .height = 7, .width = 6, .c_out = 4, .k = 3, .stride = 1, .pad = 1 },
+  { .n = 2, .c_in = 3, .height = 9, .width = 8, .c_out = 5, .k = 3, .stride = 2, .pad = 0 },
+  { .n = 1, .c_in = 2, .height = 8, .width = 8, .c_out = 3, .k = 5, .stride = 1, .pad = 2 },
+  { .n = 1, .c_in = 4, .height = 5, .width = 6, .c_out = 2, .k = 1, .stride = 1, .pad = 0 },
+  { .n = 1, .c_in = 2, .height = 9, .width = 7, .c_out = 3, .k = 3, .stride = 2, .pad = 1 },
+};
+
+typedef struct {
+  L2lConv2d conv;
+  gsize     n_in, n_weight, n_out;
+  float    *in, *weight, *bias, *dout, *col;
+} Case;
+
+static void
+case_init (Case            *c,
+           const L2lConv2d *conv,
+           guint64          seed)
+{
+  c->conv = *conv;
+  c->n_in = (gsize) conv->n * conv->c_in * conv->height * conv->width;
+  c->n_weight = (gsize) conv->c_out * conv->c_in * conv->k * conv->k;
+  c->n_out = (gsize) conv->n * conv->c_out * l2l_conv2d_out_height (conv) *
+             l2l_conv2d_out_width (conv);
+  c->in = normal_floats (c->n_in, seed);
+  c->weight = normal_floats (c->n_weight, seed + 1);
+  c->bias = normal_floats (conv->c_out, seed + 2);
+  c->dout = normal_floats (c->n_out, seed + 3);
+  c->col = g_new (float, l2l_conv2d_col_size (conv));
+}
+
+static void
+case_clear (Case *c)
+{
+  g_free (c->in);
+  g_free (c->weight);
+  g_free (c->bias);
+  g_free (c->dout);
+  g_free (c->col);
+}
+
+static void
+test_conv2d_matches_reference (void)
+{
+  for (guint s = 0; s < G_N_ELEMENTS (shapes); s++)
+    {
+      Case c;
+      g_autofree float *out = NULL, *out_ref = NULL, *din = NULL, *din_ref = NULL;
+      g_autofree float *dw = NULL, *dw_ref = NULL, *db = NULL, *db_ref = NULL;
+
+      case_init (&c, &shapes[s], 10 * s + 1);
+      out = g_new (float, c.n_out);
+      out_ref = g_new (float, c.n_out);
+      din = g_new (float, c.n_in);
+      din_ref = g_new (float, c.n_in);
+      /* backward adds into parameter gradients: start both from the same values */
+      dw = normal_floats (c.n_weight, 99);
+      dw_ref = g_memdup2 (dw, c.n_weight * sizeof (float));
+      db = normal_floats (c.conv.c_out, 98);
+      db_ref = g_memdup2 (db, c.conv.c_out * sizeof (float));
+
+      l2l_conv2d_forward (out, c.col, c.in, c.weight, c.bias, &c.conv);
+      l2l_conv2d_forward_ref (out_ref, c.in, c.weight, c.bias, &c.conv);
+      l2l_conv2d_backward (din, dw, db, c.col, c.dout, c.in, c.weight, &c.conv);
+      l2l_conv2d_backward_ref (din_ref, dw_ref, db_ref, c.dout, c.in, c.weight, &c.conv);
+      g_assert_cmpfloat (max_rel_diff (out, out_ref, c.n_out), <, 1e-5);
+      g_assert_cmpfloat (max_rel_diff (din, din_ref, c.n_in), <, 1e-5);
+      g_assert_cmpfloat (max_rel_diff (dw, dw_ref, c.n_weight), <, 1e-5);
+      g_assert_cmpfloat (max_rel_diff (db, db_ref, c.conv.c_out), <, 1e-5);
+      case_clear (&c);
+    }
+}
+
+/* L = Σ dout · conv(in), in double. */
+static double
+conv_objective (Case *c)
+{
+  g_autofree float *out = g_new (float, c->n_out);
+  double total = 0.0;
+
+  l2l_conv2d_forward (out, c->col, c->in, c->weight, c->bias, &c->conv);
+  for (gsize i = 0; i < c->n_out; i++)
+    total += (double) c->dout[i] * out[i];
+  return total;
+}
+
+/* The objective is linear in every argument: central differences are exact
+ * but for rounding, so a wide step keeps that small. */
+static double
+check_by_differences (Case        *c,
+                      float       *x,
+                      const float *analytic,
+                      gsize        n)
+{
+  const float h = 0.25f;
+  double worst = 0.0;
+
+  for (gsize i = 0; i < n; i++)
+    {
+      float saved = x[i];
+      double up, down, numeric;
+
+      x[i] = saved + h;
+      up = conv_objective (c);
+      x[i] = saved - h;
+      down = conv_objective (c);
+      x[i] = saved;
+      numeric = (up - down) / (2.0 * h);
+      worst = MAX (worst, fabs (numeric - analytic[i]) / MAX (1.0, fabs (numeric)));
+    }
+  return worst;
+}
+
+static void
+test_conv2d_gradient (void)
+{
+  for (guint s = 0; s < G_N_ELEMENTS (shapes); s++)
+    {
+      Case c;
+      g_autofree float *din = NULL, *dw = NULL, *db = NULL;
+      double worst_in, worst_w, worst_b;
+
+      case_init (&c, &shapes[s], 10 * s + 5);
+      din = g_new (float, c.n_in);
+      dw = g_new0 (float, c.n_weight);
+      db = g_new0 (float, c.conv.c_out);
+      l2l_conv2d_backward (din, dw, db, c.col, c.dout, c.in, c.weight, &c.conv);
+      worst_in = check_by_differences (&c, c.in, din, c.n_in);
+      worst_w = check_by_differences (&c, c.weight, dw, c.n_weight);
+      worst_b = check_by_differences (&c, c.bias, db, c.conv.c_out);
+      g_test_message ("k %u stride %u pad %u: worst relative error input %.1e, weight %.1e, "
+                      "bias %.1e", c.conv.k, c.conv.stride, c.conv.pad, worst_in, worst_w,
+                      worst_b);
+      g_assert_cmpfloat (worst_in, <, 1e-3);
+      g_assert_cmpfloat (worst_w, <, 1e-3);
+      g_assert_cmpfloat (worst_b, <, 1e-3);
+      case_clear (&c);
+    }
+}
+
+/* Max-pooling 3/2 and 2/2 on values at least 0.1 apart, so that the small
+ * differences below never cross a tie: routes the gradient to each maximum. */
+static void
+test_maxpool (void)
+{
+  const guint planes = 2, height = 7, width = 8;
+  const struct { guint k, stride; } pools[] = { { 3, 2 }, { 2, 2 } };
+  const gsize n = (gsize) planes * height * width;
+  g_autofree float *in = g_new (float, n);
+  g_autofree float *din = g_new (float, n);
+  L2lRng rng;
+
+  l2l_rng_init (&rng, 3);
+  for (gsize i = 0; i < n; i++)
+    in[i] = 0.1f * (float) i;
+  for (gsize i = n - 1; i > 0; i--)   /* shuffle */
+    {
+      gsize j = l2l_rng_below (&rng, (guint) (i + 1));
+      float t = in[i];
+      in[i] = in[j];
+      in[j] = t;
+    }
+
+  for (guint p = 0; p < G_N_ELEMENTS (pools); p++)
+    {
+      const guint k = pools[p].k, s = pools[p].stride;
+      const gsize outputs = (gsize) planes * ((height - k) / s + 1) * ((width - k) / s + 1);
+      g_autofree float *out = g_new (float, outputs), *moved = g_new (float, outputs);
+      g_autofree float *dout = normal_floats (outputs, 7);
+      g_autofree guint32 *argmax = g_new (guint32, outputs);
+      g_autofree guint32 *scratch = g_new (guint32, outputs);
+      const float h = 1e-2f;
+
+      l2l_maxpool_forward (out, argmax, in, planes, height, width, k, s);
+      l2l_maxpool_backward (din, dout, argmax, planes, height, width, k, s);
+      for (gsize i = 0; i < n; i++)
+        {
+          double up = 0.0, down = 0.0;
+          float saved = in[i];
+
+          in[i] = saved + h;
+          l2l_maxpool_forward (moved, scratch, in, planes, height, width, k, s);
+          for (gsize o = 0; o < outputs; o++)
+            up += (double) dout[o] * moved[o];
+          in[i] = saved - h;
+          l2l_maxpool_forward (moved, scratch, in, planes, height, width, k, s);
+          for (gsize o = 0; o < outputs; o++)
+            down += (double) dout[o] * moved[o];
+          in[i] = saved;
+          g_assert_cmpfloat (fabs ((up - down) / (2.0 * h) - din[i]), <, 1e-4);
+        }
+      /* each output is the largest value of its window */
+      for (gsize o = 0; o < outputs; o++)
+        g_assert_cmpfloat (out[o], ==, in[(o / (outputs / planes)) * height * width + argmax[o]]);
+    }
+}
+
+static void
+test_gram (void)
+{
+  const guint channels = 5;
+  const gsize m = 11;
+  g_autofree float *features = normal_floats (channels * m, 21);
+  g_autofree float *gram = g_new (float, channels * channels);
+  g_autofree float *gram_ref = g_new (float, channels * channels);
+  g_autofree float *dgram = normal_floats (channels * channels, 22);
+  g_autofree float *dfeatures = g_new (float, channels * m);
+  const float h = 1e-2f;
+  double worst = 0.0;
+
+  l2l_gram_forward (gram, features, channels, m);
+  l2l_gram_forward_ref (gram_ref, features, channels, m);
+  g_assert_cmpfloat (max_rel_diff (gram, gram_ref, channels * channels), <, 1e-5);
+  l2l_gram_backward (dfeatures, dgram, features, channels, m);
+  for (gsize i = 0; i < channels * m; i++)
+    {
+      float saved = features[i];
+      double up = 0.0, down = 0.0, numeric;
+
+      features[i] = saved + h;
+      l2l_gram_forward_ref (gram, features, channels, m);
+      for (guint j = 0; j < channels * channels; j++)
+        up += (double) dgram[j] * gram[j];
+      features[i] = saved - h;
+      l2l_gram_forward_ref (gram, features, channels, m);
+      for (guint j = 0; j < channels * channels; j++)
+        down += (double) dgram[j] * gram[j];
+      features[i] = saved;
+      numeric = (up - down) / (2.0 * h);
+      worst = MAX (worst, fabs (numeric - dfeatures[i]) / MAX (1e-2, fabs (numeric)));
+    }
+  g_test_message ("Gram: worst relative error %.1e", worst);
+  g_assert_cmpfloat (worst, <, 1e-3);
+}
+
+static void
+test_total_variation (void)
+{
+  /* one 2 × 2 plane [[0, 1], [2, 3]]: vertical (4 + 4) / 2, horizontal (1 + 1) / 2 */
+  const float square[4] = { 0, 1, 2, 3 };
+  const guint channels = 3, height = 5, width = 6;
+  const gsize n = (gsize) channels * height * width;
+  g_autofree float *image = normal_floats (n, 31);
+  g_autofree float *dimage = g_new0 (float, n);
+  const float h = 1e-2f;
+  double worst = 0.0;
+
+  g_assert_cmpfloat (l2l_tv_forward (square, 1, 2, 2), ==, 5.0);
+  l2l_tv_backward (dimage, 3.0, image, channels, height, width);
+  for (gsize i = 0; i < n; i++)
+    {
+      float saved = image[i];
+      double up, down, numeric;
+
+      image[i] = saved + h;
+      up = 3.0 * l2l_tv_forward (image, channels, height, width);
+      image[i] = saved - h;
+      down = 3.0 * l2l_tv_forward (image, channels, height, width);
+      image[i] = saved;
+      numeric = (up - down) / (2.0 * h);
+      worst = MAX (worst, fabs (numeric - dimage[i]) / MAX (1e-2, fabs (numeric)));
+    }
+  g_test_message ("total variation: worst relative error %.1e", worst);
+  g_assert_cmpfloat (worst, <, 1e-3);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  l2l_engine_init (1);
+  g_test_add_func ("/engine/conv/conv2d-matches-reference", test_conv2d_matches_reference);
+  g_test_add_func ("/engine/conv/conv2d-gradient", test_conv2d_gradient);
+  g_test_add_func ("/engine/conv/maxpool", test_maxpool);
+  g_test_add_func ("/engine/conv/gram", test_gram);
+  g_test_add_func ("/engine/conv/total-variation", test_total_variation);
+  return g_test_run ();
+}
