@@ -9,6 +9,7 @@
 #include "l2l-error.h"
 #include "l2l-file.h"
 #include "l2l-idx.h"
+#include "l2l-image.h"
 #include "l2l-loss-weights.h"
 #include "l2l-lstm-optimizer.h"
 #include "l2l-lstm.h"

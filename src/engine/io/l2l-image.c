@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "l2l-engine"
+
+#include "config.h"
+
+#include <gdk-pixbuf/gdk-pixbuf.h>
+#include <math.h>
+
+#include "l2l-error.h"
+#include "l2l-file.h"
+#include "l2l-image.h"
+
+/* Refuses an image too large to keep before it is decoded, from its header. */
+static void
+on_size_prepared (GdkPixbufLoader *loader,
+                  int              width,
+                  int              height,
+                  gpointer         user_data)
+{
+  gboolean *too_large = user_data;
+
+  if ((guint64) width * (guint64) height > L2L_IMAGE_MAX_PIXELS)
+    {
+      *too_large = TRUE;
+      gdk_pixbuf_loader_set_size (loader, 1, 1);
+    }
+}
+
+static gboolean
+refuse (GError     **error,
+        const char  *path,
+        const char  *format,
+        ...) G_GNUC_PRINTF (3, 4);
+
+static gboolean
+refuse (GError     **error,
+        const char  *path,
+        const char  *format,
+        ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_FILE, "%s: %s", path, message);
+  return FALSE;
+}
+
+L2lImage *
+l2l_image_load (const char  *path,
+                GError     **error)
+{
+  g_autoptr(GdkPixbufLoader) loader = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *contents = NULL;
+  g_autoptr(L2lImage) image = NULL;
+  gboolean too_large = FALSE;
+  GdkPixbuf *pixbuf;
+  const guint8 *data;
+  int stride, channels;
+  gsize length, plane;
+
+  if (!l2l_file_read (path, L2L_FILE_MAX_BINARY_BYTES, &contents, &length, error))
+    return NULL;
+  /* Made only now: a loader must be closed before it goes. */
+  loader = gdk_pixbuf_loader_new ();
+  g_signal_connect (loader, "size-prepared", G_CALLBACK (on_size_prepared), &too_large);
+  if (!gdk_pixbuf_loader_write (loader, (const guint8 *) contents, length, &local_error))
+    gdk_pixbuf_loader_close (loader, NULL);   /* a loader must always be closed */
+  else
+    gdk_pixbuf_loader_close (loader, &local_error);
+  if (local_error != NULL)
+    {
+      refuse (error, path, "not an image that can be read (PNG, JPEG, …): %s",
+              local_error->message);
+      return NULL;
+    }
+  if (too_large)
+    {
+      refuse (error, path, "more than %u million pixels", L2L_IMAGE_MAX_PIXELS >> 20);
+      return NULL;
+    }
+  pixbuf = gdk_pixbuf_loader_get_pixbuf (loader);
+  if (pixbuf == NULL || gdk_pixbuf_get_bits_per_sample (pixbuf) != 8 ||
+      gdk_pixbuf_get_colorspace (pixbuf) != GDK_COLORSPACE_RGB)
+    {
+      refuse (error, path, "not an 8-bit RGB or grayscale image");
+      return NULL;
+    }
+
+  image = g_new0 (L2lImage, 1);
+  image->width = (guint) gdk_pixbuf_get_width (pixbuf);
+  image->height = (guint) gdk_pixbuf_get_height (pixbuf);
+  if (MIN (image->width, image->height) < L2L_IMAGE_MIN_SIDE)
+    {
+      refuse (error, path, "%u × %u pixels is smaller than %u pixels a side", image->width,
+              image->height, L2L_IMAGE_MIN_SIDE);
+      return NULL;
+    }
+  /* GdkPixbuf gives RGB or RGBA whatever the file held: grayscale comes
+   * spread to three channels, and alpha is the fourth, left out here. */
+  data = gdk_pixbuf_read_pixels (pixbuf);
+  stride = gdk_pixbuf_get_rowstride (pixbuf);
+  channels = gdk_pixbuf_get_n_channels (pixbuf);
+  plane = (gsize) image->width * image->height;
+  image->pixels = g_new (float, 3 * plane);
+  for (guint y = 0; y < image->height; y++)
+    for (guint x = 0; x < image->width; x++)
+      for (guint c = 0; c < 3; c++)
+        image->pixels[c * plane + (gsize) y * image->width + x] =
+          data[(gsize) y * stride + (gsize) x * channels + c] * (1.0f / 255.0f);
+  return g_steal_pointer (&image);
+}
+
+void
+l2l_image_free (L2lImage *image)
+{
+  if (image == NULL)
+    return;
+  g_free (image->pixels);
+  g_free (image);
+}
+
+gboolean
+l2l_image_save_png (const float *pixels,
+                    guint        width,
+                    guint        height,
+                    const char  *path,
+                    GError     **error)
+{
+  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, (int) width,
+                                                (int) height);
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *png = NULL;
+  const gsize plane = (gsize) width * height;
+  guint8 *data;
+  gsize length;
+  int stride;
+
+  if (pixbuf == NULL)
+    return refuse (error, path, "%u × %u pixels cannot be written", width, height);
+  data = gdk_pixbuf_get_pixels (pixbuf);
+  stride = gdk_pixbuf_get_rowstride (pixbuf);
+  for (guint y = 0; y < height; y++)
+    for (guint x = 0; x < width; x++)
+      for (guint c = 0; c < 3; c++)
+        {
+          float value = pixels[c * plane + (gsize) y * width + x];
+          /* NaN, from a diverged run, is written as black */
+          value = isnan (value) ? 0.0f : CLAMP (value, 0.0f, 1.0f);
+          data[(gsize) y * stride + (gsize) x * 3 + c] = (guint8) (value * 255.0f + 0.5f);
+        }
+  if (!gdk_pixbuf_save_to_buffer (pixbuf, &png, &length, "png", &local_error, NULL))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s: cannot encode PNG: %s", path,
+                   local_error->message);
+      return FALSE;
+    }
+  return l2l_file_write_atomic (path, png, length, error);
+}

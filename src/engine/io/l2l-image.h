@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Images in and out for neural art (ARCHITECTURE §4): PNG, JPEG and whatever
+ * else GdkPixbuf reads, as planar float RGB in [0, 1]; styled images out as
+ * 8-bit RGB PNG. */
+
+#define L2L_IMAGE_MIN_SIDE 16
+#define L2L_IMAGE_MAX_PIXELS (64u << 20)
+
+typedef struct {
+  guint  width;
+  guint  height;
+  float *pixels;    /* [3 × height × width], R plane, G plane, B plane */
+} L2lImage;
+
+/* Grayscale is spread to RGB and alpha dropped. A missing, unreadable,
+ * corrupt or non-image file, or one whose shorter side is under
+ * L2L_IMAGE_MIN_SIDE pixels, is refused with the file named. */
+L2lImage *l2l_image_load     (const char  *path,
+                              GError     **error);
+void      l2l_image_free     (L2lImage    *image);
+
+/* Writes @pixels [3 × height × width] as an 8-bit RGB PNG, each value
+ * clamped to [0, 1] and rounded, through the engine's atomic writer. */
+gboolean  l2l_image_save_png (const float *pixels,
+                              guint        width,
+                              guint        height,
+                              const char  *path,
+                              GError     **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (L2lImage, l2l_image_free)
+
+G_END_DECLS
