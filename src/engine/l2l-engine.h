@@ -3,6 +3,7 @@
 
 /* The numeric core: tasks, optimizers, comparisons, tuning, result files.
  * Plain C11 on GLib/GIO and OpenBLAS; no screen. */
+#include "l2l-art-objective.h"
 #include "l2l-checkpoint.h"
 #include "l2l-compare.h"
 #include "l2l-dataset.h"
@@ -15,6 +16,7 @@
 #include "l2l-lstm.h"
 #include "l2l-meta-train.h"
 #include "l2l-conv.h"
+#include "l2l-feature-net.h"
 #include "l2l-nn.h"
 #include "l2l-optimizer.h"
 #include "l2l-options.h"

@@ -1,0 +1,331 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "l2l-engine"
+
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "l2l-conv.h"
+#include "l2l-error.h"
+#include "l2l-feature-net.h"
+#include "l2l-nn.h"
+#include "l2l-safetensors.h"
+
+static gboolean
+refuse (GError     **error,
+        const char  *path,
+        const char  *format,
+        ...) G_GNUC_PRINTF (3, 4);
+
+static gboolean
+refuse (GError     **error,
+        const char  *path,
+        const char  *format,
+        ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_FILE, "%s: %s", path, message);
+  return FALSE;
+}
+
+/* "conv3x3/s2/p0/32+relu" or "…+relu+maxpool3/s2". */
+static gboolean
+parse_layer (const char      *text,
+             L2lFeatureLayer *layer)
+{
+  guint k2 = 0;
+  int used = 0, used_pool = 0;
+
+  if (sscanf (text, "conv%ux%u/s%u/p%u/%u+relu%n", &layer->k, &k2, &layer->stride,
+              &layer->pad, &layer->c_out, &used) != 5 || used == 0 ||
+      layer->k != k2 || layer->k < 1 || layer->k > 15 || layer->stride < 1 ||
+      layer->stride > 8 || layer->pad > 8 || layer->c_out < 1 || layer->c_out > 4096)
+    return FALSE;
+  if (text[used] == '\0')
+    return TRUE;
+  if (sscanf (text + used, "+maxpool%u/s%u%n", &layer->pool_k, &layer->pool_stride,
+              &used_pool) != 2 || text[used + used_pool] != '\0')
+    return FALSE;
+  return layer->pool_k >= 1 && layer->pool_k <= 8 && layer->pool_stride >= 1 &&
+         layer->pool_stride <= 8;
+}
+
+static void
+free_layers (L2lFeatureNet *net)
+{
+  for (guint l = 0; l < net->n_layers; l++)
+    {
+      g_free (net->layers[l].weight);
+      g_free (net->layers[l].bias);
+    }
+}
+
+L2lFeatureNet *
+l2l_feature_net_load (const char  *path,
+                      GError     **error)
+{
+  g_autoptr(L2lSafetensors) file = l2l_safetensors_load (path, error);
+  g_autoptr(L2lFeatureNet) net = NULL;
+  g_auto(GStrv) entries = NULL;
+  const char *format, *layers, *input;
+  guint c_in = 3;
+
+  if (file == NULL)
+    return NULL;
+  format = l2l_safetensors_get_metadata (file, "format");
+  layers = l2l_safetensors_get_metadata (file, "layers");
+  input = l2l_safetensors_get_metadata (file, "input");
+  if (format == NULL || !g_str_equal (format, L2L_FEATURE_NET_FORMAT))
+    {
+      refuse (error, path, "not a feature network (metadata format is %s, not %s)",
+              format ? format : "missing", L2L_FEATURE_NET_FORMAT);
+      return NULL;
+    }
+  if (input != NULL && !g_str_equal (input, "RGB in [0,1], then x*2-1"))
+    {
+      refuse (error, path, "input '%s' is not the one supported, 'RGB in [0,1], then x*2-1'",
+              input);
+      return NULL;
+    }
+  if (layers == NULL || *layers == '\0')
+    {
+      refuse (error, path, "metadata layers is missing");
+      return NULL;
+    }
+
+  net = g_new0 (L2lFeatureNet, 1);
+  g_atomic_ref_count_init (&net->ref_count);
+  net->path = g_strdup (path);
+  entries = g_strsplit (layers, ";", -1);
+  if (g_strv_length (entries) > L2L_FEATURE_NET_MAX_LAYERS)
+    {
+      refuse (error, path, "%u layers; at most %d are read", g_strv_length (entries),
+              L2L_FEATURE_NET_MAX_LAYERS);
+      return NULL;
+    }
+  for (guint l = 0; entries[l] != NULL; l++)
+    {
+      L2lFeatureLayer *layer = &net->layers[l];
+      g_autofree char *weight_name = g_strdup_printf ("convs.%u.weight", l);
+      g_autofree char *bias_name = g_strdup_printf ("convs.%u.bias", l);
+      guint64 weight_dims[4], bias_dims[1];
+
+      if (!parse_layer (entries[l], layer))
+        {
+          refuse (error, path, "layer %u, '%s', is not like conv3x3/s1/p0/32+relu"
+                  "[+maxpool3/s2]", l, entries[l]);
+          return NULL;
+        }
+      layer->c_in = c_in;
+      net->n_layers = l + 1;
+      weight_dims[0] = layer->c_out;
+      weight_dims[1] = layer->c_in;
+      weight_dims[2] = weight_dims[3] = layer->k;
+      bias_dims[0] = layer->c_out;
+      layer->weight = g_new (float, (gsize) layer->c_out * layer->c_in * layer->k * layer->k);
+      layer->bias = g_new (float, layer->c_out);
+      if (!l2l_safetensors_read_tensor (file, weight_name, layer->weight, 4, weight_dims,
+                                        error) ||
+          !l2l_safetensors_read_tensor (file, bias_name, layer->bias, 1, bias_dims, error))
+        return NULL;
+      c_in = layer->c_out;
+    }
+  return g_steal_pointer (&net);
+}
+
+L2lFeatureNet *
+l2l_feature_net_ref (L2lFeatureNet *net)
+{
+  g_atomic_ref_count_inc (&net->ref_count);
+  return net;
+}
+
+void
+l2l_feature_net_unref (L2lFeatureNet *net)
+{
+  if (net == NULL || !g_atomic_ref_count_dec (&net->ref_count))
+    return;
+  free_layers (net);
+  g_free (net->path);
+  g_free (net);
+}
+
+static L2lConv2d
+layer_conv (const L2lFeatureLayer *layer,
+            guint                  height,
+            guint                  width)
+{
+  return (L2lConv2d) {
+    .n = 1, .c_in = layer->c_in, .height = height, .width = width, .c_out = layer->c_out,
+    .k = layer->k, .stride = layer->stride, .pad = layer->pad,
+  };
+}
+
+gsize
+l2l_feature_run_size (const L2lFeatureRun *run,
+                      guint                layer)
+{
+  return (gsize) run->net->layers[layer].c_out * run->feature_h[layer] * run->feature_w[layer];
+}
+
+L2lFeatureRun *
+l2l_feature_run_new (L2lFeatureNet  *net,
+                     guint           height,
+                     guint           width,
+                     GError        **error)
+{
+  g_autoptr(L2lFeatureRun) run = g_new0 (L2lFeatureRun, 1);
+  gsize widest = 3 * (gsize) height * width, col = 0;
+  guint h = height, w = width;
+
+  run->net = l2l_feature_net_ref (net);
+  run->height = height;
+  run->width = width;
+  run->input = g_new (float, 3 * (gsize) height * width);
+  for (guint l = 0; l < net->n_layers; l++)
+    {
+      const L2lFeatureLayer *layer = &net->layers[l];
+      L2lConv2d conv = layer_conv (layer, h, w);
+
+      if (h + 2 * layer->pad < layer->k || w + 2 * layer->pad < layer->k)
+        {
+          g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
+                       "size: %u × %u pixels are too few for layer %u of %s", height, width, l,
+                       net->path);
+          return NULL;
+        }
+      col = MAX (col, l2l_conv2d_col_size (&conv));
+      run->feature_h[l] = h = l2l_conv2d_out_height (&conv);
+      run->feature_w[l] = w = l2l_conv2d_out_width (&conv);
+      run->features[l] = g_new (float, l2l_feature_run_size (run, l));
+      widest = MAX (widest, l2l_feature_run_size (run, l));
+      if (layer->pool_k > 0)
+        {
+          if (h < layer->pool_k || w < layer->pool_k)
+            {
+              g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
+                           "size: %u × %u pixels are too few for the pooling after layer %u "
+                           "of %s", height, width, l, net->path);
+              return NULL;
+            }
+          h = (h - layer->pool_k) / layer->pool_stride + 1;
+          w = (w - layer->pool_k) / layer->pool_stride + 1;
+          run->pooled[l] = g_new (float, (gsize) layer->c_out * h * w);
+          run->argmax[l] = g_new (guint32, (gsize) layer->c_out * h * w);
+        }
+    }
+  run->grad_a = g_new (float, widest);
+  run->grad_b = g_new (float, widest);
+  run->col = g_new (float, col);
+  return g_steal_pointer (&run);
+}
+
+void
+l2l_feature_run_free (L2lFeatureRun *run)
+{
+  if (run == NULL)
+    return;
+  for (guint l = 0; run->net != NULL && l < run->net->n_layers; l++)
+    {
+      g_free (run->features[l]);
+      g_free (run->pooled[l]);
+      g_free (run->argmax[l]);
+    }
+  g_free (run->input);
+  g_free (run->grad_a);
+  g_free (run->grad_b);
+  g_free (run->col);
+  l2l_feature_net_unref (run->net);
+  g_free (run);
+}
+
+/* The map that layer @l reads, and its height and width. */
+static const float *
+layer_input (const L2lFeatureRun *run,
+             guint                l,
+             guint               *height,
+             guint               *width)
+{
+  const L2lFeatureLayer *before;
+
+  if (l == 0)
+    {
+      *height = run->height;
+      *width = run->width;
+      return run->input;
+    }
+  before = &run->net->layers[l - 1];
+  *height = run->feature_h[l - 1];
+  *width = run->feature_w[l - 1];
+  if (before->pool_k == 0)
+    return run->features[l - 1];
+  *height = (*height - before->pool_k) / before->pool_stride + 1;
+  *width = (*width - before->pool_k) / before->pool_stride + 1;
+  return run->pooled[l - 1];
+}
+
+void
+l2l_feature_run_forward (L2lFeatureRun *run,
+                         const float   *image)
+{
+  const gsize n = 3 * (gsize) run->height * run->width;
+
+  for (gsize i = 0; i < n; i++)
+    run->input[i] = image[i] * 2.0f - 1.0f;
+  for (guint l = 0; l < run->net->n_layers; l++)
+    {
+      const L2lFeatureLayer *layer = &run->net->layers[l];
+      guint h, w;
+      const float *in = layer_input (run, l, &h, &w);
+      L2lConv2d conv = layer_conv (layer, h, w);
+
+      l2l_conv2d_forward (run->features[l], run->col, in, layer->weight, layer->bias, &conv);
+      l2l_relu_forward (run->features[l], run->features[l], l2l_feature_run_size (run, l));
+      if (layer->pool_k > 0)
+        l2l_maxpool_forward (run->pooled[l], run->argmax[l], run->features[l], layer->c_out,
+                             run->feature_h[l], run->feature_w[l], layer->pool_k,
+                             layer->pool_stride);
+    }
+}
+
+void
+l2l_feature_run_backward (L2lFeatureRun  *run,
+                          float         **dfeatures,
+                          float          *dimage)
+{
+  /* upstream: ∂f/∂(the input of layer l + 1), in grad_a; g: ∂f/∂F_l, in grad_b */
+  gboolean have_upstream = FALSE;
+
+  for (guint l = run->net->n_layers; l-- > 0;)
+    {
+      const L2lFeatureLayer *layer = &run->net->layers[l];
+      const gsize size = l2l_feature_run_size (run, l);
+      float *g = run->grad_b;
+      guint h, w;
+      const float *in = layer_input (run, l, &h, &w);
+      L2lConv2d conv = layer_conv (layer, h, w);
+
+      if (!have_upstream)
+        memset (g, 0, size * sizeof (float));
+      else if (layer->pool_k > 0)
+        l2l_maxpool_backward (g, run->grad_a, run->argmax[l], layer->c_out, run->feature_h[l],
+                              run->feature_w[l], layer->pool_k, layer->pool_stride);
+      else
+        memcpy (g, run->grad_a, size * sizeof (float));
+      if (dfeatures[l] != NULL)
+        for (gsize i = 0; i < size; i++)
+          g[i] += dfeatures[l][i];
+      l2l_relu_backward (g, run->features[l], g, size);
+      l2l_conv2d_backward (run->grad_a, NULL, NULL, run->col, g, in, layer->weight, &conv);
+      have_upstream = TRUE;
+    }
+  /* the input was x · 2 − 1 */
+  for (gsize i = 0; i < 3 * (gsize) run->height * run->width; i++)
+    dimage[i] = 2.0f * run->grad_a[i];
+}
