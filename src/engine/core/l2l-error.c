@@ -5,4 +5,20 @@
 
 #include "l2l-error.h"
 
+gboolean
+l2l_set_file_error (GError     **error,
+                    const char  *path,
+                    const char  *format,
+                    ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_FILE, "%s: %s", path, message);
+  return FALSE;
+}
+
 G_DEFINE_QUARK (l2l-engine-error-quark, l2l_engine_error)

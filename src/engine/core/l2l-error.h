@@ -15,6 +15,13 @@ typedef enum {
   L2L_ENGINE_ERROR_DATA_NOT_INSTALLED, /* a data set's default folder is missing */
 } L2lEngineError;
 
-GQuark l2l_engine_error_quark (void);
+GQuark   l2l_engine_error_quark (void);
+
+/* Sets L2L_ENGINE_ERROR_INVALID_FILE as "PATH: MESSAGE" and returns FALSE, for
+ * loaders that name the file in every refusal. */
+gboolean l2l_set_file_error     (GError     **error,
+                                 const char  *path,
+                                 const char  *format,
+                                 ...) G_GNUC_PRINTF (3, 4);
 
 G_END_DECLS

@@ -26,28 +26,6 @@ on_size_prepared (GdkPixbufLoader *loader,
     }
 }
 
-static gboolean
-refuse (GError     **error,
-        const char  *path,
-        const char  *format,
-        ...) G_GNUC_PRINTF (3, 4);
-
-static gboolean
-refuse (GError     **error,
-        const char  *path,
-        const char  *format,
-        ...)
-{
-  g_autofree char *message = NULL;
-  va_list args;
-
-  va_start (args, format);
-  message = g_strdup_vprintf (format, args);
-  va_end (args);
-  g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_FILE, "%s: %s", path, message);
-  return FALSE;
-}
-
 L2lImage *
 l2l_image_load (const char  *path,
                 GError     **error)
@@ -73,20 +51,20 @@ l2l_image_load (const char  *path,
     gdk_pixbuf_loader_close (loader, &local_error);
   if (local_error != NULL)
     {
-      refuse (error, path, "not an image that can be read (PNG, JPEG, …): %s",
+      l2l_set_file_error (error, path, "not an image that can be read (PNG, JPEG, …): %s",
               local_error->message);
       return NULL;
     }
   if (too_large)
     {
-      refuse (error, path, "more than %u million pixels", L2L_IMAGE_MAX_PIXELS >> 20);
+      l2l_set_file_error (error, path, "more than %u million pixels", L2L_IMAGE_MAX_PIXELS >> 20);
       return NULL;
     }
   pixbuf = gdk_pixbuf_loader_get_pixbuf (loader);
   if (pixbuf == NULL || gdk_pixbuf_get_bits_per_sample (pixbuf) != 8 ||
       gdk_pixbuf_get_colorspace (pixbuf) != GDK_COLORSPACE_RGB)
     {
-      refuse (error, path, "not an 8-bit RGB or grayscale image");
+      l2l_set_file_error (error, path, "not an 8-bit RGB or grayscale image");
       return NULL;
     }
 
@@ -95,7 +73,7 @@ l2l_image_load (const char  *path,
   image->height = (guint) gdk_pixbuf_get_height (pixbuf);
   if (MIN (image->width, image->height) < L2L_IMAGE_MIN_SIDE)
     {
-      refuse (error, path, "%u × %u pixels is smaller than %u pixels a side", image->width,
+      l2l_set_file_error (error, path, "%u × %u pixels is smaller than %u pixels a side", image->width,
               image->height, L2L_IMAGE_MIN_SIDE);
       return NULL;
     }
@@ -140,7 +118,7 @@ l2l_image_save_png (const float *pixels,
   int stride;
 
   if (pixbuf == NULL)
-    return refuse (error, path, "%u × %u pixels cannot be written", width, height);
+    return l2l_set_file_error (error, path, "%u × %u pixels cannot be written", width, height);
   data = gdk_pixbuf_get_pixels (pixbuf);
   stride = gdk_pixbuf_get_rowstride (pixbuf);
   for (guint y = 0; y < height; y++)

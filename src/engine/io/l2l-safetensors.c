@@ -187,28 +187,6 @@ l2l_safetensors_writer_free (L2lSafetensorsWriter *writer)
 /* Reading. */
 
 static gboolean
-fail (GError    **error,
-      const char *path,
-      const char *format,
-      ...) G_GNUC_PRINTF (3, 4);
-
-static gboolean
-fail (GError    **error,
-      const char *path,
-      const char *format,
-      ...)
-{
-  g_autofree char *message = NULL;
-  va_list args;
-
-  va_start (args, format);
-  message = g_strdup_vprintf (format, args);
-  va_end (args);
-  g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_FILE, "%s: %s", path, message);
-  return FALSE;
-}
-
-static gboolean
 read_uint (JsonNode *node,
            guint64  *out)
 {
@@ -231,25 +209,25 @@ parse_tensor (L2lSafetensors  *file,
   guint64 count = 1;
 
   if (!JSON_NODE_HOLDS_OBJECT (node))
-    return fail (error, file->path, "tensor %s is not described by an object", name);
+    return l2l_set_file_error (error, file->path, "tensor %s is not described by an object", name);
   object = json_node_get_object (node);
   dtype = json_object_get_member (object, "dtype");
   shape = json_object_get_member (object, "shape");
   offsets = json_object_get_member (object, "data_offsets");
   if (dtype == NULL || shape == NULL || offsets == NULL)
-    return fail (error, file->path, "tensor %s lacks dtype, shape or data_offsets", name);
+    return l2l_set_file_error (error, file->path, "tensor %s lacks dtype, shape or data_offsets", name);
   if (!JSON_NODE_HOLDS_VALUE (dtype) || json_node_get_value_type (dtype) != G_TYPE_STRING)
-    return fail (error, file->path, "tensor %s has a dtype that is not a string", name);
+    return l2l_set_file_error (error, file->path, "tensor %s has a dtype that is not a string", name);
   if (!g_str_equal (json_node_get_string (dtype), "F32"))
-    return fail (error, file->path, "tensor %s has dtype %s; only F32 is supported",
+    return l2l_set_file_error (error, file->path, "tensor %s has dtype %s; only F32 is supported",
                  name, json_node_get_string (dtype));
   if (!JSON_NODE_HOLDS_ARRAY (shape) ||
       json_array_get_length (json_node_get_array (shape)) > L2L_SAFETENSORS_MAX_DIMS)
-    return fail (error, file->path, "tensor %s has a shape that is not a list of at most "
+    return l2l_set_file_error (error, file->path, "tensor %s has a shape that is not a list of at most "
                  "%d sizes", name, L2L_SAFETENSORS_MAX_DIMS);
   if (!JSON_NODE_HOLDS_ARRAY (offsets) ||
       json_array_get_length (json_node_get_array (offsets)) != 2)
-    return fail (error, file->path, "tensor %s: data_offsets is not [begin, end]", name);
+    return l2l_set_file_error (error, file->path, "tensor %s: data_offsets is not [begin, end]", name);
 
   tensor = g_new0 (Tensor, 1);
   tensor->name = g_strdup (name);
@@ -259,21 +237,21 @@ parse_tensor (L2lSafetensors  *file,
     {
       if (!read_uint (json_array_get_element (json_node_get_array (shape), d),
                       &tensor->dims[d]) || tensor->dims[d] > G_MAXUINT32)
-        return fail (error, file->path, "tensor %s: shape entry %u is not a size", name, d);
+        return l2l_set_file_error (error, file->path, "tensor %s: shape entry %u is not a size", name, d);
       count *= tensor->dims[d];
       if (count > file->data_size)
-        return fail (error, file->path, "tensor %s: shape is larger than the file", name);
+        return l2l_set_file_error (error, file->path, "tensor %s: shape is larger than the file", name);
     }
   if (!read_uint (json_array_get_element (json_node_get_array (offsets), 0), &tensor->begin) ||
       !read_uint (json_array_get_element (json_node_get_array (offsets), 1), &tensor->end) ||
       tensor->begin > tensor->end)
-    return fail (error, file->path, "tensor %s: data_offsets are not 0 ≤ begin ≤ end", name);
+    return l2l_set_file_error (error, file->path, "tensor %s: data_offsets are not 0 ≤ begin ≤ end", name);
   if (tensor->end > file->data_size)
-    return fail (error, file->path, "tensor %s ends at byte %" G_GUINT64_FORMAT
+    return l2l_set_file_error (error, file->path, "tensor %s ends at byte %" G_GUINT64_FORMAT
                  " of the data, but the data has only %" G_GUINT64_FORMAT " bytes "
                  "(truncated file?)", name, tensor->end, file->data_size);
   if (tensor->end - tensor->begin != count * sizeof (float))
-    return fail (error, file->path, "tensor %s: %" G_GUINT64_FORMAT " bytes of data for %"
+    return l2l_set_file_error (error, file->path, "tensor %s: %" G_GUINT64_FORMAT " bytes of data for %"
                  G_GUINT64_FORMAT " floats", name, tensor->end - tensor->begin, count);
   return TRUE;
 }
@@ -300,7 +278,7 @@ check_overlaps (L2lSafetensors  *file,
   qsort (tensors, n, sizeof (Tensor *), compare_begin);
   for (i = 1; i < n; i++)
     if (tensors[i]->begin < tensors[i - 1]->end)
-      return fail (error, file->path, "tensors %s and %s overlap",
+      return l2l_set_file_error (error, file->path, "tensors %s and %s overlap",
                    tensors[i - 1]->name, tensors[i]->name);
   return TRUE;
 }
@@ -332,13 +310,13 @@ parse_header (L2lSafetensors  *file,
           continue;
         }
       if (!JSON_NODE_HOLDS_OBJECT (node))
-        return fail (error, file->path, "__metadata__ is not an object");
+        return l2l_set_file_error (error, file->path, "__metadata__ is not an object");
       g_autoptr(GList) keys = json_object_get_members (json_node_get_object (node));
       for (GList *k = keys; k != NULL; k = k->next)
         {
           JsonNode *value = json_object_get_member (json_node_get_object (node), k->data);
           if (!JSON_NODE_HOLDS_VALUE (value) || json_node_get_value_type (value) != G_TYPE_STRING)
-            return fail (error, file->path, "metadata %s is not a string", (char *) k->data);
+            return l2l_set_file_error (error, file->path, "metadata %s is not a string", (char *) k->data);
           g_hash_table_insert (file->metadata, g_strdup (k->data),
                                g_strdup (json_node_get_string (value)));
         }
@@ -361,20 +339,20 @@ l2l_safetensors_load (const char  *path,
     return NULL;
   if (size < 8)
     {
-      fail (error, path, "%" G_GSIZE_FORMAT " bytes is too short for a safetensors file", size);
+      l2l_set_file_error (error, path, "%" G_GSIZE_FORMAT " bytes is too short for a safetensors file", size);
       return NULL;
     }
   for (guint b = 0; b < 8; b++)
     header_len |= (guint64) (guint8) file->contents[b] << (8 * b);
   if (header_len > size - 8)
     {
-      fail (error, path, "header length %" G_GUINT64_FORMAT " is larger than the file "
+      l2l_set_file_error (error, path, "header length %" G_GUINT64_FORMAT " is larger than the file "
             "(%" G_GSIZE_FORMAT " bytes); truncated or not a safetensors file", header_len, size);
       return NULL;
     }
   if (header_len > MAX_HEADER_BYTES)
     {
-      fail (error, path, "header length %" G_GUINT64_FORMAT " is beyond %u bytes",
+      l2l_set_file_error (error, path, "header length %" G_GUINT64_FORMAT " is beyond %u bytes",
             header_len, MAX_HEADER_BYTES);
       return NULL;
     }
@@ -474,12 +452,12 @@ l2l_safetensors_read_tensor (const L2lSafetensors *file,
   guint64 count;
 
   if (tensor == NULL)
-    return fail (error, file->path, "tensor %s is missing", name);
+    return l2l_set_file_error (error, file->path, "tensor %s is missing", name);
   if (tensor->n_dims != n_dims || memcmp (tensor->dims, dims, n_dims * sizeof (guint64)) != 0)
     {
       g_autofree char *found = format_shape (tensor->n_dims, tensor->dims);
       g_autofree char *wanted = format_shape (n_dims, dims);
-      return fail (error, file->path, "tensor %s has shape %s, expected %s", name, found, wanted);
+      return l2l_set_file_error (error, file->path, "tensor %s has shape %s, expected %s", name, found, wanted);
     }
   count = tensor_count (tensor);
   for (guint64 k = 0; k < count; k++)

@@ -12,28 +12,6 @@
 #include "l2l-nn.h"
 #include "l2l-safetensors.h"
 
-static gboolean
-refuse (GError     **error,
-        const char  *path,
-        const char  *format,
-        ...) G_GNUC_PRINTF (3, 4);
-
-static gboolean
-refuse (GError     **error,
-        const char  *path,
-        const char  *format,
-        ...)
-{
-  g_autofree char *message = NULL;
-  va_list args;
-
-  va_start (args, format);
-  message = g_strdup_vprintf (format, args);
-  va_end (args);
-  g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_FILE, "%s: %s", path, message);
-  return FALSE;
-}
-
 /* "conv3x3/s2/p0/32+relu" or "…+relu+maxpool3/s2". */
 static gboolean
 parse_layer (const char      *text,
@@ -83,19 +61,19 @@ l2l_feature_net_load (const char  *path,
   input = l2l_safetensors_get_metadata (file, "input");
   if (format == NULL || !g_str_equal (format, L2L_FEATURE_NET_FORMAT))
     {
-      refuse (error, path, "not a feature network (metadata format is %s, not %s)",
+      l2l_set_file_error (error, path, "not a feature network (metadata format is %s, not %s)",
               format ? format : "missing", L2L_FEATURE_NET_FORMAT);
       return NULL;
     }
   if (input != NULL && !g_str_equal (input, "RGB in [0,1], then x*2-1"))
     {
-      refuse (error, path, "input '%s' is not the one supported, 'RGB in [0,1], then x*2-1'",
+      l2l_set_file_error (error, path, "input '%s' is not the one supported, 'RGB in [0,1], then x*2-1'",
               input);
       return NULL;
     }
   if (layers == NULL || *layers == '\0')
     {
-      refuse (error, path, "metadata layers is missing");
+      l2l_set_file_error (error, path, "metadata layers is missing");
       return NULL;
     }
 
@@ -105,7 +83,7 @@ l2l_feature_net_load (const char  *path,
   entries = g_strsplit (layers, ";", -1);
   if (g_strv_length (entries) > L2L_FEATURE_NET_MAX_LAYERS)
     {
-      refuse (error, path, "%u layers; at most %d are read", g_strv_length (entries),
+      l2l_set_file_error (error, path, "%u layers; at most %d are read", g_strv_length (entries),
               L2L_FEATURE_NET_MAX_LAYERS);
       return NULL;
     }
@@ -118,7 +96,7 @@ l2l_feature_net_load (const char  *path,
 
       if (!parse_layer (entries[l], layer))
         {
-          refuse (error, path, "layer %u, '%s', is not like conv3x3/s1/p0/32+relu"
+          l2l_set_file_error (error, path, "layer %u, '%s', is not like conv3x3/s1/p0/32+relu"
                   "[+maxpool3/s2]", l, entries[l]);
           return NULL;
         }
