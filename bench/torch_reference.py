@@ -6,9 +6,15 @@ gradient), as the yardstick for the engine's speed. Same algorithm as the
 engine: T = 100, K = 20, w_t = 1, second derivatives dropped, Adam 1e-3 with
 the meta-gradient clipped to norm 1, on either 128 10-d quadratics (logsign
 p = 10, output scale 0.1) or 2 MLPs 784-20-10 on minibatches of 128 MNIST
-images (logsign p = 5, output scale 0.01). Prints the median seconds per epoch."""
+images (logsign p = 5, output scale 0.01). Prints the median seconds per epoch.
+
+With --task art it times instead the neural-art objective and its gradient
+(autograd) through the shipped feature net at --size pixels: the same loss as
+the engine's l2l-art-objective.c (alpha 1, beta 30, gamma 10, content layer 2),
+and prints the median seconds per evaluation."""
 import argparse
 import gzip
+import json
 import math
 import pathlib
 import statistics
@@ -116,14 +122,85 @@ def mnist_epoch(net, meta_opt, images, labels, functions=2, steps=100, unroll=20
         meta_opt.step()
 
 
+def load_feature_net():
+    """The shipped safetensors feature net, read by hand (no extra package)."""
+    path = (pathlib.Path(__file__).resolve().parent.parent / "data" / "art" / "feature-nets"
+            / "inception-v3-stem.safetensors")
+    raw = path.read_bytes()
+    size = int.from_bytes(raw[:8], "little")
+    header = json.loads(raw[8:8 + size])
+    data = raw[8 + size:]
+    layers = header["__metadata__"]["layers"].split(";")
+    convs = []
+    for i, text in enumerate(layers):
+        tensors = []
+        for kind in ("weight", "bias"):
+            entry = header[f"convs.{i}.{kind}"]
+            start, end = entry["data_offsets"]
+            tensors.append(torch.frombuffer(bytearray(data[start:end]),
+                                            dtype=torch.float32).view(entry["shape"]))
+        stride = int(text.split("/s")[1].split("/")[0])
+        pad = int(text.split("/p")[1].split("/")[0])
+        pool = "maxpool" in text
+        convs.append((tensors[0], tensors[1], stride, pad, pool))
+    return convs
+
+
+def art_features(convs, image):
+    x = (image * 2 - 1).unsqueeze(0)
+    features = []
+    for weight, bias, stride, pad, pool in convs:
+        x = torch.relu(torch.nn.functional.conv2d(x, weight, bias, stride=stride, padding=pad))
+        features.append(x[0])
+        if pool:
+            x = torch.nn.functional.max_pool2d(x, 3, 2)
+    return features
+
+
+def gram(f):
+    c = f.shape[0]
+    m = f.reshape(c, -1)
+    return m @ m.t() / m.numel()
+
+
+def art_seconds(size, reps):
+    convs = load_feature_net()
+    content, style = torch.rand(3, size, size), torch.rand(3, size, size)
+    target = art_features(convs, content)[2].detach()
+    grams = [gram(f).detach() for f in art_features(convs, style)]
+
+    def evaluate(theta):
+        features = art_features(convs, theta)
+        content_loss = (features[2] - target).pow(2).mean()
+        style_loss = sum((gram(f) - g).pow(2).sum() for f, g in zip(features, grams))
+        smooth = ((theta[:, 1:, :] - theta[:, :-1, :]).pow(2).mean()
+                  + (theta[:, :, 1:] - theta[:, :, :-1]).pow(2).mean())
+        loss = content_loss + 30 * style_loss + 10 * smooth
+        grad, = torch.autograd.grad(loss, theta)
+        return grad
+
+    theta = content.clone().requires_grad_()
+    evaluate(theta)   # warm-up
+    times = []
+    for _ in range(reps):
+        start = time.perf_counter()
+        evaluate(theta)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--epochs", type=int, default=10)
-    parser.add_argument("--task", choices=("quadratic", "mnist"), default="quadratic")
+    parser.add_argument("--task", choices=("quadratic", "mnist", "art"), default="quadratic")
+    parser.add_argument("--size", type=int, default=64)
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
+    if args.task == "art":
+        print(f"{art_seconds(args.size, 50):.6f}")
+        return
     if args.task == "mnist":
         images, labels = load_mnist()
         net = LstmOptimizer(p=5.0, scale=0.01)

@@ -316,6 +316,126 @@ test_feature_net_files (void)
   g_rmdir (dir);
 }
 
+/* A torchvision-style VGG `features` file: convolutions at 0, 2 and 5 (a
+ * max-pool at 4) of 4, 4 and 8 channels, weights from @seed; @in2 lets a
+ * case break the chain of channels. */
+static char *
+write_vgg (const char *dir,
+           guint       in2,
+           guint       k2)
+{
+  g_autoptr(L2lSafetensorsWriter) writer = l2l_safetensors_writer_new ();
+  char *path = g_build_filename (dir, "vgg.safetensors", NULL);
+  const guint index[3] = { 0, 2, 5 }, out[3] = { 4, 4, 8 }, in[3] = { 3, 4, in2 };
+  const guint k[3] = { 3, 3, k2 };
+  g_autofree float *values = g_new (float, 8 * 8 * 3 * 3 * 3);
+  L2lRng rng;
+
+  l2l_rng_init (&rng, 11);
+  for (guint i = 0; i < 8 * 8 * 3 * 3 * 3; i++)
+    values[i] = (float) (0.3 * l2l_rng_normal (&rng));
+  for (guint l = 0; l < 3; l++)
+    {
+      g_autofree char *weight = g_strdup_printf ("features.%u.weight", index[l]);
+      g_autofree char *bias = g_strdup_printf ("features.%u.bias", index[l]);
+      const guint64 w[4] = { out[l], in[l], k[l], k[l] }, b[1] = { out[l] };
+
+      l2l_safetensors_writer_add_tensor (writer, weight, values, 4, w);
+      l2l_safetensors_writer_add_tensor (writer, bias, values + 100, 1, b);
+    }
+  g_assert_true (l2l_safetensors_writer_write (writer, path, NULL));
+  return path;
+}
+
+/* The VGG layout: padding 1, the pool where the Sequential has one,
+ * ImageNet-normalised input (checked on one output by hand), and the
+ * gradient through it all by central differences. */
+static void
+test_vgg_layout (void)
+{
+  static const float mean[3] = { 0.485f, 0.456f, 0.406f }, std[3] = { 0.229f, 0.224f, 0.225f };
+  g_autofree char *dir = g_dir_make_tmp ("l2l-test-XXXXXX", NULL);
+  g_autofree char *path = write_vgg (dir, 4, 3);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(L2lFeatureNet) net = l2l_feature_net_load (path, &error);
+  g_autoptr(L2lFeatureRun) run = NULL;
+  const guint side = 16;
+  const gsize n = 3 * side * side;
+  g_autofree float *image = g_new (float, n), *grad = g_new (float, n);
+  float *dfeatures[L2L_FEATURE_NET_MAX_LAYERS] = { NULL };
+  double by_hand;
+  L2lRng rng;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (net->n_layers, ==, 3);
+  for (guint l = 0; l < 3; l++)
+    {
+      g_assert_cmpuint (net->layers[l].k, ==, 3);
+      g_assert_cmpuint (net->layers[l].pad, ==, 1);
+      g_assert_cmpuint (net->layers[l].pool_k, ==, l == 1 ? 2 : 0);
+    }
+  run = l2l_feature_run_new (net, side, side, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (run->feature_h[1], ==, 16);
+  g_assert_cmpuint (run->feature_h[2], ==, 8);
+
+  l2l_rng_init (&rng, 3);
+  for (gsize i = 0; i < n; i++)
+    image[i] = (float) l2l_rng_uniform (&rng);
+  l2l_feature_run_forward (run, image);
+  /* channel 1 of layer 0 at row 5, column 7 */
+  by_hand = net->layers[0].bias[1];
+  for (guint c = 0; c < 3; c++)
+    for (guint dy = 0; dy < 3; dy++)
+      for (guint dx = 0; dx < 3; dx++)
+        by_hand += net->layers[0].weight[((1 * 3 + c) * 3 + dy) * 3 + dx] *
+                   ((image[(c * side + 4 + dy) * side + 6 + dx] - mean[c]) / std[c]);
+  g_assert_cmpfloat (fabs (run->features[0][(1 * side + 5) * side + 7] - MAX (by_hand, 0.0)), <,
+                     1e-4);
+
+  /* f = Σ F_2: ∂f/∂F_2 = 1 */
+  dfeatures[2] = g_new (float, l2l_feature_run_size (run, 2));
+  for (gsize i = 0; i < l2l_feature_run_size (run, 2); i++)
+    dfeatures[2][i] = 1.0f;
+  l2l_feature_run_backward (run, dfeatures, grad);
+  for (guint probe = 0; probe < 6; probe++)
+    {
+      gsize i = l2l_rng_below (&rng, (guint) n);
+      float saved = image[i];
+      double up = 0.0, down = 0.0;
+
+      image[i] = saved + 1e-3f;
+      l2l_feature_run_forward (run, image);
+      for (gsize j = 0; j < l2l_feature_run_size (run, 2); j++)
+        up += run->features[2][j];
+      image[i] = saved - 1e-3f;
+      l2l_feature_run_forward (run, image);
+      for (gsize j = 0; j < l2l_feature_run_size (run, 2); j++)
+        down += run->features[2][j];
+      image[i] = saved;
+      g_assert_cmpfloat (fabs ((up - down) / 2e-3 - grad[i]) / MAX (1.0, fabs (grad[i])), <,
+                         2e-2);
+    }
+  g_free (dfeatures[2]);
+  g_unlink (path);
+
+  /* channels that do not chain, or a kernel that is not 3 × 3 */
+  {
+    g_autofree char *broken = write_vgg (dir, 5, 3);
+    g_assert_null (l2l_feature_net_load (broken, &error));
+    g_assert_nonnull (strstr (error->message, "features.5.weight is not [out, 4, 3, 3]"));
+    g_clear_error (&error);
+    g_unlink (broken);
+  }
+  {
+    g_autofree char *broken = write_vgg (dir, 4, 1);
+    g_assert_null (l2l_feature_net_load (broken, &error));
+    g_assert_nonnull (strstr (error->message, "features.5.weight is not [out, 4, 3, 3]"));
+    g_unlink (broken);
+  }
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -329,5 +449,6 @@ main (int   argc,
   g_test_add ("/engine/art/gradient", Fixture, NULL, fixture_set_up, test_gradient,
               fixture_tear_down);
   g_test_add_func ("/engine/art/feature-net-files", test_feature_net_files);
+  g_test_add_func ("/engine/art/vgg-layout", test_vgg_layout);
   return g_test_run ();
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <gdk-pixbuf/gdk-pixbuf.h>
 #include <glib/gstdio.h>
 #include <string.h>
 #include <signal.h>
@@ -151,7 +152,72 @@ static const BadCase bad_cases[] = {
     "--epochs: 2000000000 is outside the range 0 to 1000000000" },
   { "compare-lstm-missing", { "compare", "--optimizers", "adam,lstm:@/absent.safetensors", NULL },
     "absent.safetensors: no such file, and no pretrained optimizer of that name (pretrained: " },
+  /* l2l art: every bad image or feature net is named, and no folder or file made */
+  { "art-no-content", { "art", "--out-dir", "@/out", NULL }, "--content is required" },
+  { "art-no-out-dir", { "art", "--content", "@/art-photo.png", NULL }, "--out-dir is required" },
+  { "art-content-missing", { "art", "--content", "@/absent.png", "--out-dir", "@/out", NULL },
+    "absent.png: cannot read: No such file" },
+  { "art-content-not-image", { "art", "--content", "@/p.json", "--out-dir", "@/out", NULL },
+    "p.json: not an image" },
+  { "art-content-truncated", { "art", "--content", "@/art-truncated.jpg", "--out-dir", "@/out",
+                               NULL }, "art-truncated.jpg: " },
+  { "art-content-tiny", { "art", "--content", "@/art-tiny.png", "--out-dir", "@/out", NULL },
+    "art-tiny.png: 8 × 8 pixels" },
+  { "art-style-not-image", { "art", "--content", "@/art-photo.png", "--style", "@/p.json",
+                             "--out-dir", "@/out", NULL }, "p.json: not an image" },
+  { "art-net-truncated", { "art", "--content", "@/art-photo.png", "--net", "@/art-net.safetensors",
+                           "--out-dir", "@/out", NULL }, "art-net.safetensors: " },
+  { "art-net-not-net", { "art", "--content", "@/art-photo.png", "--net", "@/p.json",
+                         "--out-dir", "@/out", NULL }, "p.json: " },
+  { "art-size-range", { "art", "--content", "@/art-photo.png", "--size", "8", "--out-dir",
+                        "@/out", NULL }, "--size: 8 is outside the range 16 to 1024" },
+  { "art-size-too-small-for-net", { "art", "--content", "@/art-photo.png", "--size", "20",
+                                    "--out-dir", "@/out", NULL }, "--size: 20 × 20 pixels are too few" },
+  { "art-init", { "art", "--content", "@/art-photo.png", "--init", "zeros", "--out-dir", "@/out",
+                  NULL }, "--init: 'zeros' is not one of content, noise" },
+  { "art-comma", { "art", "--content", "@/a,b.png", "--out-dir", "@/out", NULL },
+    "a name with a comma cannot be passed on" },
 };
+
+static char *
+source_path (const char *relative)
+{
+  return g_build_filename (g_getenv ("G_TEST_SRCDIR"), "..", relative, NULL);
+}
+
+/* The first @percent of a file, as a download cut short leaves it. */
+static void
+write_truncated (const char *from,
+                 const char *to,
+                 guint       percent)
+{
+  g_autofree char *contents = NULL;
+  gsize length;
+
+  g_assert_true (g_file_get_contents (from, &contents, &length, NULL));
+  g_assert_true (g_file_set_contents (to, contents, length * percent / 100, NULL));
+}
+
+/* Images for l2l art's cases: a photo, a truncated JPEG, a tiny PNG and a
+ * truncated feature net. */
+static void
+write_art_inputs (const char *dir)
+{
+  g_autofree char *photo = source_path ("tests/data/art-32/content.png");
+  g_autofree char *jpeg = source_path ("data/art/content/chelsea.jpg");
+  g_autofree char *net = source_path ("data/art/feature-nets/inception-v3-stem.safetensors");
+  g_autofree char *photo_copy = g_build_filename (dir, "art-photo.png", NULL);
+  g_autofree char *truncated = g_build_filename (dir, "art-truncated.jpg", NULL);
+  g_autofree char *tiny = g_build_filename (dir, "art-tiny.png", NULL);
+  g_autofree char *net_copy = g_build_filename (dir, "art-net.safetensors", NULL);
+  g_autoptr(GdkPixbuf) small = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 8, 8);
+
+  write_truncated (photo, photo_copy, 100);
+  write_truncated (jpeg, truncated, 40);
+  write_truncated (net, net_copy, 50);
+  gdk_pixbuf_fill (small, 0x336699ff);
+  g_assert_true (gdk_pixbuf_save (small, tiny, "png", NULL, NULL));
+}
 
 /* Inputs that only some cases need: big ones are made for them alone. */
 static void
@@ -184,6 +250,8 @@ write_special_inputs (const char *dir,
       text = g_string_free (wide, FALSE);
       g_free (test_util_write_file (dir, "wide.json", text));
     }
+  else if (g_str_has_prefix (name, "art-"))
+    write_art_inputs (dir);
   else if (g_str_has_prefix (name, "output-"))
     {
       g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);

@@ -120,7 +120,9 @@ test_bad_images (void)
   g_autofree char *tiny = g_build_filename (dir, "tiny.png", NULL);
   g_autofree char *truncated = g_build_filename (dir, "truncated.png", NULL);
   g_autofree char *good = g_build_filename (dir, "good.png", NULL);
-  g_autofree char *contents = NULL;
+  g_autofree char *photo = art_path ("content/coffee.jpg");
+  g_autofree char *cut_jpeg = g_build_filename (dir, "cut.jpg", NULL);
+  g_autofree char *contents = NULL, *jpeg = NULL;
   g_autoptr(GdkPixbuf) small = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 40, 15);
   g_autofree float *pixels = g_new0 (float, 3 * 64 * 64);
   gsize length;
@@ -130,12 +132,16 @@ test_bad_images (void)
   g_assert_true (l2l_image_save_png (pixels, 64, 64, good, NULL));
   g_assert_true (g_file_get_contents (good, &contents, &length, NULL));
   g_assert_true (g_file_set_contents (truncated, contents, (gssize) length / 2, NULL));
+  /* GdkPixbuf alone would take a JPEG cut at any point */
+  g_assert_true (g_file_get_contents (photo, &jpeg, &length, NULL));
+  g_assert_true (g_file_set_contents (cut_jpeg, jpeg, (gssize) length * 9 / 10, NULL));
 
   expect_refused (missing, "cannot read");
   expect_refused (text, "not an image that can be read");
   expect_refused (empty, "not an image that can be read");
   expect_refused (tiny, "40 × 15 pixels is smaller than 16 pixels a side");
   expect_refused (truncated, "not an image that can be read");
+  expect_refused (cut_jpeg, "a JPEG cut short");
   test_util_remove_tree (dir);
 }
 

@@ -77,7 +77,7 @@ linear_finalize (L2lTask *task)
   g_free (task);
 }
 
-static const L2lTaskClass linear_task_class = { linear_sample, linear_finalize };
+static const L2lTaskClass linear_task_class = { .sample = linear_sample, .finalize = linear_finalize };
 
 static L2lTask *
 linear_task_new (void)

@@ -14,7 +14,7 @@
 #include "l2l-cli.h"
 
 typedef struct {
-  L2lCompareConfig  config;
+  L2lCompareConfig *config;
   L2lCompareResult *result;
   L2lCliProgress    progress;
 } CompareJob;
@@ -24,7 +24,7 @@ on_progress (const L2lCompareProgress *event,
              gpointer                  user_data)
 {
   CompareJob *job = user_data;
-  const char *label = job->config.optimizers[event->optimizer].label;
+  const char *label = job->config->optimizers[event->optimizer].label;
   g_autofree char *what = g_strdup_printf ("%s %s",
                                            event->phase == L2L_COMPARE_TUNING ? "tuning"
                                                                               : "running",
@@ -40,17 +40,28 @@ compare_job (gpointer       data,
 {
   CompareJob *job = data;
 
-  job->result = l2l_compare_run (&job->config, on_progress, job, cancellable, error);
+  job->result = l2l_compare_run (job->config, on_progress, job, cancellable, error);
   l2l_cli_progress_finish (&job->progress);
   return job->result != NULL;
 }
 
-static gboolean
-write_plot (const L2lCompareResult  *result,
-            const char              *path,
-            int                      width,
-            int                      height,
-            GError                 **error)
+L2lCompareResult *
+l2l_cli_compare_run (L2lCompareConfig  *config,
+                     GError           **error)
+{
+  CompareJob job = { .config = config };
+
+  l2l_cli_progress_init (&job.progress);
+  l2l_cli_run_job (compare_job, &job, error);
+  return job.result;
+}
+
+gboolean
+l2l_cli_compare_write_plot (const L2lCompareResult  *result,
+                            const char              *path,
+                            int                      width,
+                            int                      height,
+                            GError                 **error)
 {
   g_autoptr(L2lChart) chart = NULL;
   g_autofree char *title = g_strdup_printf ("%s · %u runs", result->task_spec, result->runs);
@@ -74,7 +85,8 @@ l2l_cli_compare (int   argc,
   g_autofree char *plot_path = NULL;
   g_autofree char *plot_size = NULL;
   int plot_width, plot_height;
-  CompareJob job = { 0 };
+  L2lCompareConfig config = { 0 };
+  g_autoptr(L2lCompareResult) result = NULL;
   int status = L2L_EXIT_OK;
   const GOptionEntry entries[] = {
     { "csv", 0, 0, G_OPTION_ARG_FILENAME, &csv_path,
@@ -98,7 +110,9 @@ l2l_cli_compare (int   argc,
     "prints the mean and median loss, and writes every loss (--csv) and a\n"
     "per-step summary (--json). A run whose loss turns NaN or infinite is\n"
     "reported as diverged.");
-  g_option_context_set_main_group (context, l2l_cli_experiment_option_group (&args, TRUE));
+  g_option_context_set_main_group (context, l2l_cli_experiment_option_group (&args, L2L_CLI_FLAGS_TASK |
+                                                                               L2L_CLI_FLAGS_RUNS |
+                                                                               L2L_CLI_FLAGS_RATES));
   g_option_context_add_main_entries (context, entries, NULL);
 
   if (!g_option_context_parse (context, &argc, &argv, &error))
@@ -113,9 +127,9 @@ l2l_cli_compare (int   argc,
       status = L2L_EXIT_USAGE;
       goto out;
     }
-  if (!l2l_cli_experiment_build (&args, &job.config, &error) ||
+  if (!l2l_cli_experiment_build (&args, &config, &error) ||
       (table_steps_text &&
-       !l2l_cli_parse_steps ("--table-steps", table_steps_text, job.config.steps,
+       !l2l_cli_parse_steps ("--table-steps", table_steps_text, config.steps,
                              &table_steps, &error)) ||
       (csv_path && !l2l_file_check_writable (csv_path, &error)) ||
       (json_path && !l2l_file_check_writable (json_path, &error)) ||
@@ -131,27 +145,25 @@ l2l_cli_compare (int   argc,
   if (table_steps == NULL)
     {
       table_steps = g_array_new (FALSE, FALSE, sizeof (guint));
-      g_array_append_val (table_steps, job.config.steps);
+      g_array_append_val (table_steps, config.steps);
     }
 
-  l2l_cli_progress_init (&job.progress);
-  if (!l2l_cli_run_job (compare_job, &job, &error))
+  if ((result = l2l_cli_compare_run (&config, &error)) == NULL)
     {
       status = l2l_cli_fail ("compare", error);
       goto out;
     }
-  if ((csv_path && !l2l_results_write_csv (job.result, csv_path, &error)) ||
-      (json_path && !l2l_results_write_json (job.result, json_path, &error)) ||
-      (plot_path && !write_plot (job.result, plot_path, plot_width, plot_height, &error)))
+  if ((csv_path && !l2l_results_write_csv (result, csv_path, &error)) ||
+      (json_path && !l2l_results_write_json (result, json_path, &error)) ||
+      (plot_path && !l2l_cli_compare_write_plot (result, plot_path, plot_width, plot_height, &error)))
     {
       status = l2l_cli_fail ("compare", error);
       goto out;
     }
-  l2l_cli_print_compare_table (stdout, job.result, table_steps);
+  l2l_cli_print_compare_table (stdout, result, table_steps);
 
 out:
-  l2l_compare_result_free (job.result);
-  l2l_compare_config_clear (&job.config);
+  l2l_compare_config_clear (&config);
   l2l_cli_experiment_clear (&args);
   return status;
 }

@@ -14,10 +14,10 @@
 #define DEFAULT_OPTIMIZERS "sgd,rmsprop,adam,nag"
 
 GOptionGroup *
-l2l_cli_experiment_option_group (L2lCliExperiment *args,
-                                 gboolean          with_runs)
+l2l_cli_experiment_option_group (L2lCliExperiment      *args,
+                                 L2lCliExperimentFlags  flags)
 {
-  const GOptionEntry common[] = {
+  const GOptionEntry task[] = {
     { "task", 0, 0, G_OPTION_ARG_STRING, &args->task,
       "Task family and options, e.g. quadratic:dims=10,dist=uniform,theta0-std=0.01 "
       "(default: quadratic)", "SPEC" },
@@ -27,6 +27,9 @@ l2l_cli_experiment_option_group (L2lCliExperiment *args,
     { "data", 0, 0, G_OPTION_ARG_FILENAME, &args->data,
       "Folder with the data set's standard IDX files, for mnist and fashion-mnist "
       "(default: the built-in MNIST subset; Debian's Fashion-MNIST)", "DIR" },
+    { NULL },
+  };
+  const GOptionEntry common[] = {
     { "optimizers", 0, 0, G_OPTION_ARG_STRING, &args->optimizers,
       "Comma-separated optimizers: sgd, rmsprop, adam, nag, and learned ones as "
       "lstm:FILE or lstm:NAME of a pretrained one, e.g. lstm:quadratic (default: "
@@ -50,6 +53,9 @@ l2l_cli_experiment_option_group (L2lCliExperiment *args,
   const GOptionEntry runs[] = {
     { "runs", 0, 0, G_OPTION_ARG_STRING, &args->runs,
       "Test functions (default: 100; 1 with --problem)", "N" },
+    { NULL },
+  };
+  const GOptionEntry rates[] = {
     { "lr", 0, 0, G_OPTION_ARG_STRING, &args->lr,
       "Learning rates, e.g. sgd=0.01,adam=0.1 or adam=tune (defaults: sgd 0.01, "
       "rmsprop 0.01, adam 0.001, nag 0.01)", "LIST" },
@@ -60,9 +66,13 @@ l2l_cli_experiment_option_group (L2lCliExperiment *args,
   GOptionGroup *group = g_option_group_new ("experiment", "Experiment options:",
                                             "Show experiment options", NULL, NULL);
 
+  if (flags & L2L_CLI_FLAGS_TASK)
+    g_option_group_add_entries (group, task);
   g_option_group_add_entries (group, common);
-  if (with_runs)
+  if (flags & L2L_CLI_FLAGS_RUNS)
     g_option_group_add_entries (group, runs);
+  if (flags & L2L_CLI_FLAGS_RATES)
+    g_option_group_add_entries (group, rates);
   return group;
 }
 
@@ -162,9 +172,10 @@ learned_label (const char *path)
 }
 
 static gboolean
-add_optimizer (L2lCompareConfig  *config,
-               const char        *name,
-               GError           **error)
+add_optimizer (L2lCompareConfig     *config,
+               const L2lTaskFamily  *family,
+               const char           *name,
+               GError              **error)
 {
   L2lOptimizerSpec *spec = &config->optimizers[config->n_optimizers];
   g_autofree char *label = NULL;
@@ -191,6 +202,7 @@ add_optimizer (L2lCompareConfig  *config,
           return FALSE;
         }
       l2l_optimizer_spec_init (spec, info);
+      spec->lr = l2l_task_family_default_lr (family, info->name, spec->lr);
     }
   for (guint j = 0; j < config->n_optimizers; j++)
     if (g_str_equal (config->optimizers[j].label, spec->label))
@@ -205,9 +217,10 @@ add_optimizer (L2lCompareConfig  *config,
 }
 
 static gboolean
-parse_optimizers (const char        *text,
-                  L2lCompareConfig  *config,
-                  GError           **error)
+parse_optimizers (const char           *text,
+                  const L2lTaskFamily  *family,
+                  L2lCompareConfig     *config,
+                  GError              **error)
 {
   g_auto(GStrv) names = g_strsplit (text ? text : DEFAULT_OPTIMIZERS, ",", -1);
   guint n = g_strv_length (names);
@@ -220,7 +233,7 @@ parse_optimizers (const char        *text,
     }
   config->optimizers = g_new0 (L2lOptimizerSpec, n);
   for (guint i = 0; i < n; i++)
-    if (!add_optimizer (config, g_strstrip (names[i]), error))
+    if (!add_optimizer (config, family, g_strstrip (names[i]), error))
       return FALSE;
   return TRUE;
 }
@@ -345,7 +358,11 @@ l2l_cli_experiment_build (const L2lCliExperiment  *args,
                    "--tune-objective: '%s' is not final or sum", args->tune_objective);
       return FALSE;
     }
-  if (!parse_optimizers (args->optimizers, config, error) ||
+  /* Rates suited to the task unless --lr says otherwise. */
+  if (!parse_optimizers (args->optimizers,
+                         args->problem ? NULL : l2l_task_family_of_spec (args->task ? args->task
+                                                                                    : "quadratic"),
+                         config, error) ||
       !parse_learning_rates (args->lr, args->tune, config, error))
     return FALSE;
 

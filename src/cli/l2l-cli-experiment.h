@@ -25,10 +25,16 @@ typedef struct {
   char     *threads;
 } L2lCliExperiment;
 
-/* Entries for the flags every experiment has (task, problem, optimizers,
- * steps, seed, tuning grid); @with_runs adds --runs, --lr and --tune. */
-GOptionGroup *l2l_cli_experiment_option_group (L2lCliExperiment *args,
-                                               gboolean          with_runs);
+typedef enum {
+  L2L_CLI_FLAGS_TASK  = 1 << 0,   /* --task, --problem, --data */
+  L2L_CLI_FLAGS_RUNS  = 1 << 1,   /* --runs */
+  L2L_CLI_FLAGS_RATES = 1 << 2,   /* --lr, --tune */
+} L2lCliExperimentFlags;
+
+/* Entries for the flags every experiment has (optimizers, steps, seed,
+ * threads, tuning grid), and those of @flags. */
+GOptionGroup *l2l_cli_experiment_option_group (L2lCliExperiment      *args,
+                                               L2lCliExperimentFlags  flags);
 
 /* Turns the flags into a validated config; errors name the flag. */
 gboolean      l2l_cli_experiment_build        (const L2lCliExperiment  *args,
@@ -82,5 +88,16 @@ gboolean      l2l_cli_parse_steps             (const char  *flag,
                                                guint        max_step,
                                                GArray     **steps,
                                                GError     **error);
+
+/* Runs a comparison with a progress line on stderr; NULL with the error when
+ * it fails or is interrupted. */
+L2lCompareResult *l2l_cli_compare_run        (L2lCompareConfig        *config,
+                                              GError                 **error);
+/* The mean loss per step with its 25–75 % band, log scale, as --plot draws it. */
+gboolean      l2l_cli_compare_write_plot      (const L2lCompareResult  *result,
+                                               const char              *path,
+                                               int                      width,
+                                               int                      height,
+                                               GError                 **error);
 
 G_END_DECLS

@@ -33,11 +33,12 @@ l2l_cli_print_compare_table (FILE                   *out,
       width = MAX (width, (int) g_utf8_strlen (result->entries[i].label, -1));
     }
 
-  fprintf (out, "Task %s · %u runs × %u steps · seed %" G_GUINT64_FORMAT "\n",
-           result->task_spec, result->runs, result->steps, result->seed);
+  fprintf (out, "Task %s · %u run%s × %u steps · seed %" G_GUINT64_FORMAT "\n",
+           result->task_spec, result->runs, result->runs == 1 ? "" : "s", result->steps,
+           result->seed);
   if (any_tuned)
-    fprintf (out, "Tuned on %u other functions over %g…%g (%u a decade), minimising the "
-             "%s\n", result->tune.runs, result->tune.lr_min, result->tune.lr_max,
+    fprintf (out, "Tuned on %u other function%s over %g…%g (%u a decade), minimising the "
+             "%s\n", result->tune.runs, result->tune.runs == 1 ? "" : "s", result->tune.lr_min, result->tune.lr_max,
              result->tune.per_decade,
              result->tune.objective == L2L_TUNE_FINAL ? "mean final loss"
                                                       : "mean summed loss");

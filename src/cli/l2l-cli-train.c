@@ -253,9 +253,11 @@ family_defaults_text (void)
       l2l_train_config_init_defaults (&config);
       l2l_train_config_use_family_defaults (&config, families[i]);
       preprocess = l2l_lstm_preprocess_to_string (&config.lstm);
-      g_string_append_printf (text, "  %-14s --epochs %u --batch %u --eval-every %u "
-                              "--eval-runs %u --meta-lr %g --preprocess %s --output-scale %g\n",
-                              families[i]->name, config.epochs, config.batch, config.eval_every,
+      g_string_append_printf (text, "  %-14s --epochs %u --batch %u --steps %u --unroll %u "
+                              "--eval-every %u --eval-runs %u --meta-lr %g --preprocess %s "
+                              "--output-scale %g\n",
+                              families[i]->name, config.epochs, config.batch, config.steps,
+                              config.unroll, config.eval_every,
                               config.eval_runs, config.meta_lr, preprocess,
                               config.lstm.output_scale);
     }
@@ -285,9 +287,9 @@ l2l_cli_train (int   argc,
     { "batch", 0, 0, G_OPTION_ARG_STRING, &args.batch,
       "Functions drawn afresh each epoch (default: the task's)", "N" },
     { "steps", 0, 0, G_OPTION_ARG_STRING, &args.steps,
-      "Horizon T: optimization steps per function (default: 100)", "T" },
+      "Horizon T: optimization steps per function (default: the task's)", "T" },
     { "unroll", 0, 0, G_OPTION_ARG_STRING, &args.unroll,
-      "Unroll length K of truncated BPTT; the last unroll may be shorter (default: 20)", "K" },
+      "Unroll length K of truncated BPTT; the last unroll may be shorter (default: the task's)", "K" },
     { "weights", 0, 0, G_OPTION_ARG_STRING, &args.weights,
       "Loss weights w_t: uniform, linear, exp:γ, final, or T numbers (default: uniform)",
       "SCHEME|LIST" },

@@ -129,7 +129,7 @@ l2l_cli_tune (int   argc,
     "Runs each optimizer at every rate of a log grid on tuning functions (drawn\n"
     "apart from the functions 'l2l compare' tests on) and picks the rate with\n"
     "the lowest objective; ties go to the smaller rate.");
-  g_option_context_set_main_group (context, l2l_cli_experiment_option_group (&args, FALSE));
+  g_option_context_set_main_group (context, l2l_cli_experiment_option_group (&args, L2L_CLI_FLAGS_TASK));
   g_option_context_add_main_entries (context, entries, NULL);
 
   if (!g_option_context_parse (context, &argc, &argv, &error))

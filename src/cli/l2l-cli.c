@@ -22,6 +22,8 @@ static const Subcommand subcommands[] = {
   { "tune", "Pick each optimizer's learning rate on a log grid", l2l_cli_tune },
   { "train", "Meta-train an LSTM optimizer and keep the best on held-out functions",
     l2l_cli_train },
+  { "art", "Style a photo with each optimizer (neural art) and write the images",
+    l2l_cli_art },
   { "info", "Describe a learned optimizer (checkpoint, resume file or lstm:NAME)",
     l2l_cli_info },
   { "optimizers", "List the pretrained learned optimizers (use them as lstm:NAME)",

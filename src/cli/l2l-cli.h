@@ -19,6 +19,7 @@ int  l2l_cli_main         (int argc, char *argv[]);
 int  l2l_cli_compare      (int argc, char *argv[]);
 int  l2l_cli_tune         (int argc, char *argv[]);
 int  l2l_cli_train        (int argc, char *argv[]);
+int  l2l_cli_art          (int argc, char *argv[]);
 int  l2l_cli_info         (int argc, char *argv[]);
 int  l2l_cli_optimizers   (int argc, char *argv[]);
 

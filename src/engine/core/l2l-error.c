@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "l2l-error.h"
+#include "l2l-file.h"
 
 gboolean
 l2l_set_file_error (GError     **error,
@@ -12,12 +13,13 @@ l2l_set_file_error (GError     **error,
                     ...)
 {
   g_autofree char *message = NULL;
+  g_autofree char *name = l2l_file_display_name (path);
   va_list args;
 
   va_start (args, format);
   message = g_strdup_vprintf (format, args);
   va_end (args);
-  g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_FILE, "%s: %s", path, message);
+  g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_FILE, "%s: %s", name, message);
   return FALSE;
 }
 

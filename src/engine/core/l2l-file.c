@@ -214,3 +214,13 @@ l2l_file_check_distinct (const char *const *paths,
     g_free (canonical[i]);
   return distinct;
 }
+
+char *
+l2l_file_display_name (const char *path)
+{
+  static const char prefix[] = "resource:///io/github/l2lworkbench/Workbench/data/";
+
+  if (g_str_has_prefix (path, prefix))
+    return g_strconcat ("built-in ", path + strlen (prefix), NULL);
+  return g_strdup (path);
+}

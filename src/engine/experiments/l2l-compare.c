@@ -91,10 +91,13 @@ l2l_compare_config_check_settings (const L2lCompareConfig  *config,
     }
   if (any_tuned && !l2l_tune_config_validate (&config->tune, error))
     return FALSE;
-  /* Every optimizer's losses are kept: runs × (steps + 1) doubles each. */
+  /* Every optimizer's losses are kept: runs × (steps + 1) doubles each, and
+   * its final θ when asked for. */
   return l2l_memory_check ((guint64) config->n_optimizers * config->runs *
-                           (config->steps + 1) * sizeof (double), "runs",
-                           "the losses of every step of every run",
+                           ((config->steps + 1) * sizeof (double) +
+                            (config->keep_final_theta && config->task
+                             ? l2l_task_get_n_params (config->task) * sizeof (float) : 0)),
+                           "runs", "the losses of every step of every run",
                            "use fewer runs or steps", error);
 }
 
@@ -187,6 +190,7 @@ run_entry (guint    i,
     .steps = config->steps,
     .on_step = running->report ? report_running : NULL,
     .user_data = &running->reporters[i],
+    .final_theta = entry->final_theta,
   };
 
   if (g_atomic_int_get (&running->cancelled) ||
@@ -247,6 +251,8 @@ l2l_compare_run (const L2lCompareConfig  *config,
       entry->learned = spec->net != NULL;
       entry->lr = entry->learned ? NAN : spec->lr;
       entry->losses = g_new (double, (gsize) config->runs * (config->steps + 1));
+      if (config->keep_final_theta)
+        entry->final_theta = g_new (float, config->runs * l2l_task_get_n_params (config->task));
       if (!spec->tune)
         continue;
       reporters[i].tune_base = reporter.done;
@@ -286,6 +292,7 @@ l2l_compare_result_free (L2lCompareResult *result)
       g_free (entry->label);
       l2l_tune_result_free (entry->tuning);
       g_free (entry->losses);
+      g_free (entry->final_theta);
       l2l_step_stats_clear (&entry->stats);
     }
   g_free (result->entries);

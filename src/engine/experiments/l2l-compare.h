@@ -19,6 +19,7 @@ typedef struct {
   guint64           seed;
   L2lTuneConfig     tune;
   guint             threads;     /* the cores by default; results do not depend on it */
+  gboolean          keep_final_theta;  /* fill each entry's final_theta (neural art's images) */
 } L2lCompareConfig;
 
 typedef struct {
@@ -27,6 +28,7 @@ typedef struct {
   double         lr;             /* NaN for a learned optimizer */
   L2lTuneResult *tuning;         /* NULL unless the rate was tuned */
   double        *losses;         /* [runs × (steps + 1)] */
+  float         *final_theta;    /* [runs × n_params] with keep_final_theta, else NULL */
   guint          diverged_runs;
   L2lStepStats   stats;
 } L2lCompareEntry;

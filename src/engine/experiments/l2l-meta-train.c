@@ -52,6 +52,10 @@ l2l_train_config_use_family_defaults (L2lTrainConfig      *config,
     config->lstm.output_scale = family->lstm_output_scale;
   if (family != NULL && family->train_batch > 0)
     config->batch = family->train_batch;
+  if (family != NULL && family->train_steps > 0)
+    config->steps = family->train_steps;
+  if (family != NULL && family->train_unroll > 0)
+    config->unroll = family->train_unroll;
   if (family != NULL && family->train_epochs > 0)
     config->epochs = family->train_epochs;
   if (family != NULL && family->train_eval_every > 0)

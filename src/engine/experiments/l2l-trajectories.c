@@ -31,6 +31,8 @@ run_chunk (guint    item,
   const gsize n = l2l_task_get_n_params (job->task);
   const gsize stride = (gsize) job->steps + 1;
   const guint first = item * work->chunk, count = MIN (work->chunk, job->runs - first);
+  /* Comparisons and evaluations test on what training never sees. */
+  const gboolean held_out = job->stream == L2L_SEED_TEST || job->stream == L2L_SEED_EVAL;
   g_autofree float *theta = NULL, *grad = NULL;
   g_autofree L2lProblem **problems = NULL;
   g_autofree gboolean *diverged = NULL;
@@ -49,7 +51,9 @@ run_chunk (guint    item,
   optimizer = l2l_optimizer_spec_create (job->optimizer, job->lr, count * n);
   for (guint r = 0; r < count; r++)
     {
-      problems[r] = l2l_task_sample (job->task, l2l_seed_derive (job->seed, job->stream, first + r));
+      guint64 seed = l2l_seed_derive (job->seed, job->stream, first + r);
+      problems[r] = held_out ? l2l_task_sample_held_out (job->task, seed)
+                             : l2l_task_sample (job->task, seed);
       l2l_problem_init (problems[r], theta + r * n);
     }
 
@@ -88,6 +92,8 @@ run_chunk (guint    item,
         job->on_step (step, first, count, job->user_data);
     }
 
+  if (job->final_theta != NULL && !g_atomic_int_get (&work->cancelled))
+    memcpy (job->final_theta + first * n, theta, count * n * sizeof (float));
   for (guint r = 0; r < count; r++)
     l2l_problem_free (problems[r]);
 }

@@ -23,7 +23,8 @@ typedef void (*L2lTrajectoryFunc) (guint    step,
 
 /* One optimizer with one learning rate on @runs problems. Run r is the
  * problem drawn from l2l_seed_derive (seed, stream, r), so every optimizer
- * given the same seed and stream sees the same functions from the same θ0. */
+ * given the same seed and stream sees the same functions from the same θ0;
+ * the TEST and EVAL streams draw held-out problems (l2l_task_sample_held_out). */
 typedef struct {
   L2lTask                *task;
   const L2lOptimizerSpec *optimizer;
@@ -38,6 +39,7 @@ typedef struct {
   /* Chunks run on these threads when there is no @on_step (which expects
    * chunks in order); the losses are the same bits either way. May be NULL. */
   L2lParallel            *parallel;
+  float                  *final_theta; /* [runs × n_params]: θ after the last step; may be NULL */
 } L2lTrajectoryJob;
 
 /* Fills @losses [runs × (steps + 1)]. A run whose loss turns NaN or infinite is

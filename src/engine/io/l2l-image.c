@@ -26,6 +26,23 @@ on_size_prepared (GdkPixbufLoader *loader,
     }
 }
 
+/* libjpeg fills a JPEG cut short with gray and only warns, so GdkPixbuf
+ * takes it: a whole JPEG ends with the end-of-image marker FF D9 (allowing
+ * a short trailer some cameras add). */
+static gboolean
+jpeg_is_cut_short (const guint8 *data,
+                   gsize         length)
+{
+  const gsize tail = MIN (length, 1024);
+
+  if (length < 4 || data[0] != 0xff || data[1] != 0xd8)
+    return FALSE;
+  for (gsize i = length - tail; i + 1 < length; i++)
+    if (data[i] == 0xff && data[i + 1] == 0xd9)
+      return FALSE;
+  return TRUE;
+}
+
 L2lImage *
 l2l_image_load (const char  *path,
                 GError     **error)
@@ -42,6 +59,11 @@ l2l_image_load (const char  *path,
 
   if (!l2l_file_read (path, L2L_FILE_MAX_BINARY_BYTES, &contents, &length, error))
     return NULL;
+  if (jpeg_is_cut_short ((const guint8 *) contents, length))
+    {
+      l2l_set_file_error (error, path, "a JPEG cut short (no end-of-image marker)");
+      return NULL;
+    }
   /* Made only now: a loader must be closed before it goes. */
   loader = gdk_pixbuf_loader_new ();
   g_signal_connect (loader, "size-prepared", G_CALLBACK (on_size_prepared), &too_large);
@@ -73,8 +95,8 @@ l2l_image_load (const char  *path,
   image->height = (guint) gdk_pixbuf_get_height (pixbuf);
   if (MIN (image->width, image->height) < L2L_IMAGE_MIN_SIDE)
     {
-      l2l_set_file_error (error, path, "%u × %u pixels is smaller than %u pixels a side", image->width,
-              image->height, L2L_IMAGE_MIN_SIDE);
+      l2l_set_file_error (error, path, "%u × %u pixels is smaller than %u pixels a side",
+                          image->width, image->height, L2L_IMAGE_MIN_SIDE);
       return NULL;
     }
   /* GdkPixbuf gives RGB or RGBA whatever the file held: grayscale comes

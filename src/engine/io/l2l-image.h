@@ -33,6 +33,21 @@ gboolean  l2l_image_save_png (const float *pixels,
                               const char  *path,
                               GError     **error);
 
+/* The square of side @side at column @x, row @y of @image (inside it),
+ * resampled to @size × @size into @out [3 × size × size]; a square already
+ * @size wide is copied as is. */
+void      l2l_image_crop_resize (const L2lImage *image,
+                                 guint           x,
+                                 guint           y,
+                                 guint           side,
+                                 guint           size,
+                                 float          *out);
+
+/* The largest centred square of @image, at @size × @size. */
+void      l2l_image_center_square (const L2lImage *image,
+                                   guint           size,
+                                   float          *out);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (L2lImage, l2l_image_free)
 
 G_END_DECLS

@@ -9,6 +9,7 @@
 #include "l2l-conv.h"
 #include "l2l-error.h"
 #include "l2l-feature-net.h"
+#include "l2l-file.h"
 #include "l2l-nn.h"
 #include "l2l-safetensors.h"
 
@@ -44,77 +45,157 @@ free_layers (L2lFeatureNet *net)
     }
 }
 
-L2lFeatureNet *
-l2l_feature_net_load (const char  *path,
-                      GError     **error)
+static gboolean
+read_layer (const L2lSafetensors  *file,
+            L2lFeatureLayer       *layer,
+            const char            *weight_name,
+            const char            *bias_name,
+            GError               **error)
 {
-  g_autoptr(L2lSafetensors) file = l2l_safetensors_load (path, error);
-  g_autoptr(L2lFeatureNet) net = NULL;
+  const guint64 weight_dims[4] = { layer->c_out, layer->c_in, layer->k, layer->k };
+  const guint64 bias_dims[1] = { layer->c_out };
+
+  layer->weight = g_new (float, (gsize) layer->c_out * layer->c_in * layer->k * layer->k);
+  layer->bias = g_new (float, layer->c_out);
+  return l2l_safetensors_read_tensor (file, weight_name, layer->weight, 4, weight_dims, error) &&
+         l2l_safetensors_read_tensor (file, bias_name, layer->bias, 1, bias_dims, error);
+}
+
+/* The project's own format: the layers say what the tensors are. */
+static gboolean
+load_described (L2lFeatureNet         *net,
+                const L2lSafetensors  *file,
+                const char            *path,
+                GError               **error)
+{
+  const char *layers = l2l_safetensors_get_metadata (file, "layers");
+  const char *input = l2l_safetensors_get_metadata (file, "input");
   g_auto(GStrv) entries = NULL;
-  const char *format, *layers, *input;
   guint c_in = 3;
 
-  if (file == NULL)
-    return NULL;
-  format = l2l_safetensors_get_metadata (file, "format");
-  layers = l2l_safetensors_get_metadata (file, "layers");
-  input = l2l_safetensors_get_metadata (file, "input");
-  if (format == NULL || !g_str_equal (format, L2L_FEATURE_NET_FORMAT))
-    {
-      l2l_set_file_error (error, path, "not a feature network (metadata format is %s, not %s)",
-              format ? format : "missing", L2L_FEATURE_NET_FORMAT);
-      return NULL;
-    }
   if (input != NULL && !g_str_equal (input, "RGB in [0,1], then x*2-1"))
-    {
-      l2l_set_file_error (error, path, "input '%s' is not the one supported, 'RGB in [0,1], then x*2-1'",
-              input);
-      return NULL;
-    }
+    return l2l_set_file_error (error, path, "input '%s' is not the one supported, "
+                               "'RGB in [0,1], then x*2-1'", input);
   if (layers == NULL || *layers == '\0')
-    {
-      l2l_set_file_error (error, path, "metadata layers is missing");
-      return NULL;
-    }
-
-  net = g_new0 (L2lFeatureNet, 1);
-  g_atomic_ref_count_init (&net->ref_count);
-  net->path = g_strdup (path);
+    return l2l_set_file_error (error, path, "metadata layers is missing");
   entries = g_strsplit (layers, ";", -1);
   if (g_strv_length (entries) > L2L_FEATURE_NET_MAX_LAYERS)
+    return l2l_set_file_error (error, path, "%u layers; at most %d are read",
+                               g_strv_length (entries), L2L_FEATURE_NET_MAX_LAYERS);
+  for (guint c = 0; c < 3; c++)
     {
-      l2l_set_file_error (error, path, "%u layers; at most %d are read", g_strv_length (entries),
-              L2L_FEATURE_NET_MAX_LAYERS);
-      return NULL;
+      net->input_scale[c] = 2.0f;
+      net->input_shift[c] = -1.0f;
     }
   for (guint l = 0; entries[l] != NULL; l++)
     {
       L2lFeatureLayer *layer = &net->layers[l];
       g_autofree char *weight_name = g_strdup_printf ("convs.%u.weight", l);
       g_autofree char *bias_name = g_strdup_printf ("convs.%u.bias", l);
-      guint64 weight_dims[4], bias_dims[1];
 
       if (!parse_layer (entries[l], layer))
-        {
-          l2l_set_file_error (error, path, "layer %u, '%s', is not like conv3x3/s1/p0/32+relu"
-                  "[+maxpool3/s2]", l, entries[l]);
-          return NULL;
-        }
+        return l2l_set_file_error (error, path, "layer %u, '%s', is not like "
+                                   "conv3x3/s1/p0/32+relu[+maxpool3/s2]", l, entries[l]);
       layer->c_in = c_in;
       net->n_layers = l + 1;
-      weight_dims[0] = layer->c_out;
-      weight_dims[1] = layer->c_in;
-      weight_dims[2] = weight_dims[3] = layer->k;
-      bias_dims[0] = layer->c_out;
-      layer->weight = g_new (float, (gsize) layer->c_out * layer->c_in * layer->k * layer->k);
-      layer->bias = g_new (float, layer->c_out);
-      if (!l2l_safetensors_read_tensor (file, weight_name, layer->weight, 4, weight_dims,
-                                        error) ||
-          !l2l_safetensors_read_tensor (file, bias_name, layer->bias, 1, bias_dims, error))
-        return NULL;
+      if (!read_layer (file, layer, weight_name, bias_name, error))
+        return FALSE;
       c_in = layer->c_out;
     }
-  return g_steal_pointer (&net);
+  return TRUE;
+}
+
+static gint
+compare_uint (gconstpointer a,
+              gconstpointer b)
+{
+  guint x = *(const guint *) a, y = *(const guint *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* torchvision's VGG `features` saved as it is: features.N.weight/.bias for
+ * each 3 × 3 convolution (padding 1), a ReLU at N + 1 and, where the next
+ * convolution is at N + 3, a 2 × 2 max-pool at N + 2; inputs normalised
+ * with ImageNet's mean and deviation, as torchvision's weights expect. */
+static gboolean
+load_vgg (L2lFeatureNet         *net,
+          const L2lSafetensors  *file,
+          const char            *path,
+          GError               **error)
+{
+  static const float mean[3] = { 0.485f, 0.456f, 0.406f }, std[3] = { 0.229f, 0.224f, 0.225f };
+  g_autofree const char **names = l2l_safetensors_list_tensors (file);
+  g_autoptr(GArray) indices = g_array_new (FALSE, FALSE, sizeof (guint));
+  guint c_in = 3;
+
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      guint index;
+      int used = 0;
+
+      if (sscanf (names[i], "features.%u.weight%n", &index, &used) == 1 &&
+          names[i][used] == '\0')
+        g_array_append_val (indices, index);
+    }
+  g_array_sort (indices, compare_uint);
+  if (indices->len > L2L_FEATURE_NET_MAX_LAYERS)
+    return l2l_set_file_error (error, path, "%u convolutions; at most %d are read",
+                               indices->len, L2L_FEATURE_NET_MAX_LAYERS);
+  for (guint c = 0; c < 3; c++)
+    {
+      net->input_scale[c] = 1.0f / std[c];
+      net->input_shift[c] = -mean[c] / std[c];
+    }
+  for (guint l = 0; l < indices->len; l++)
+    {
+      const guint index = g_array_index (indices, guint, l);
+      const guint gap = l + 1 < indices->len ? g_array_index (indices, guint, l + 1) - index : 2;
+      L2lFeatureLayer *layer = &net->layers[l];
+      g_autofree char *weight_name = g_strdup_printf ("features.%u.weight", index);
+      g_autofree char *bias_name = g_strdup_printf ("features.%u.bias", index);
+      guint64 dims[8];
+
+      if ((l == 0 && index != 0) || (gap != 2 && gap != 3))
+        return l2l_set_file_error (error, path, "%s does not follow the torchvision VGG "
+                                   "layout (convolutions at 0, then every 2 or 3)", weight_name);
+      if (l2l_safetensors_get_shape (file, weight_name, dims) != 4 || dims[1] != c_in ||
+          dims[2] != 3 || dims[3] != 3 || dims[0] < 1 || dims[0] > 4096)
+        return l2l_set_file_error (error, path, "%s is not [out, %u, 3, 3]", weight_name, c_in);
+      *layer = (L2lFeatureLayer) {
+        .c_in = c_in, .c_out = (guint) dims[0], .k = 3, .stride = 1, .pad = 1,
+        .pool_k = gap == 3 ? 2 : 0, .pool_stride = gap == 3 ? 2 : 0,
+      };
+      net->n_layers = l + 1;
+      if (!read_layer (file, layer, weight_name, bias_name, error))
+        return FALSE;
+      c_in = layer->c_out;
+    }
+  return TRUE;
+}
+
+L2lFeatureNet *
+l2l_feature_net_load (const char  *path,
+                      GError     **error)
+{
+  g_autoptr(L2lSafetensors) file = l2l_safetensors_load (path, error);
+  g_autoptr(L2lFeatureNet) net = NULL;
+  const char *format;
+
+  if (file == NULL)
+    return NULL;
+  format = l2l_safetensors_get_metadata (file, "format");
+  net = g_new0 (L2lFeatureNet, 1);
+  g_atomic_ref_count_init (&net->ref_count);
+  net->path = l2l_file_display_name (path);
+  if (format != NULL && g_str_equal (format, L2L_FEATURE_NET_FORMAT))
+    return load_described (net, file, path, error) ? g_steal_pointer (&net) : NULL;
+  if (format == NULL && l2l_safetensors_has_tensor (file, "features.0.weight"))
+    return load_vgg (net, file, path, error) ? g_steal_pointer (&net) : NULL;
+  l2l_set_file_error (error, path, "not a feature network (metadata format is %s, not %s, "
+                      "and no torchvision VGG features.0.weight)", format ? format : "missing",
+                      L2L_FEATURE_NET_FORMAT);
+  return NULL;
 }
 
 L2lFeatureNet *
@@ -254,8 +335,11 @@ l2l_feature_run_forward (L2lFeatureRun *run,
 {
   const gsize n = 3 * (gsize) run->height * run->width;
 
-  for (gsize i = 0; i < n; i++)
-    run->input[i] = image[i] * 2.0f - 1.0f;
+  const gsize plane = n / 3;
+
+  for (guint c = 0; c < 3; c++)
+    for (gsize i = c * plane; i < (c + 1) * plane; i++)
+      run->input[i] = image[i] * run->net->input_scale[c] + run->net->input_shift[c];
   for (guint l = 0; l < run->net->n_layers; l++)
     {
       const L2lFeatureLayer *layer = &run->net->layers[l];
@@ -278,6 +362,7 @@ l2l_feature_run_backward (L2lFeatureRun  *run,
                           float          *dimage)
 {
   /* upstream: ∂f/∂(the input of layer l + 1), in grad_a; g: ∂f/∂F_l, in grad_b */
+  const gsize plane = (gsize) run->height * run->width;
   gboolean have_upstream = FALSE;
 
   for (guint l = run->net->n_layers; l-- > 0;)
@@ -303,7 +388,8 @@ l2l_feature_run_backward (L2lFeatureRun  *run,
       l2l_conv2d_backward (run->grad_a, NULL, NULL, run->col, g, in, layer->weight, &conv);
       have_upstream = TRUE;
     }
-  /* the input was x · 2 − 1 */
-  for (gsize i = 0; i < 3 * (gsize) run->height * run->width; i++)
-    dimage[i] = 2.0f * run->grad_a[i];
+  /* the input was x · scale + shift, channel by channel */
+  for (guint c = 0; c < 3; c++)
+    for (gsize i = c * plane; i < (c + 1) * plane; i++)
+      dimage[i] = run->net->input_scale[c] * run->grad_a[i];
 }

@@ -9,7 +9,10 @@ G_BEGIN_DECLS
  * safetensors with convs.N.weight [out, in, k, k] and convs.N.bias [out] and
  * metadata format = "l2l-workbench.feature-net", layers =
  * "conv3x3/s2/p0/32+relu;…+maxpool3/s2", input = "RGB in [0,1], then x*2-1".
- * Its features F_l are the ReLU outputs of every layer (before any pool). */
+ * Its features F_l are the ReLU outputs of every layer (before any pool).
+ * A torchvision VGG `features` export (features.N.weight [out, in, 3, 3],
+ * features.N.bias) loads too: 3 × 3 convolutions with padding 1, a 2 × 2
+ * max-pool wherever the Sequential has one, ImageNet-normalised input. */
 
 #define L2L_FEATURE_NET_FORMAT "l2l-workbench.feature-net"
 #define L2L_FEATURE_NET_MAX_LAYERS 32
@@ -23,9 +26,11 @@ typedef struct {
 
 typedef struct {
   gatomicrefcount  ref_count;
-  char            *path;
+  char            *path;          /* as messages name it */
   guint            n_layers;
   L2lFeatureLayer  layers[L2L_FEATURE_NET_MAX_LAYERS];
+  float            input_scale[3];  /* the net sees image · scale + shift, per channel */
+  float            input_shift[3];
 } L2lFeatureNet;
 
 /* Every shape, the layers text and the tensors are checked against each

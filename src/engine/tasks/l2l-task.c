@@ -7,6 +7,7 @@
 
 #include "l2l-error.h"
 #include "l2l-task.h"
+#include "l2l-task-art.h"
 #include "l2l-task-mlp.h"
 #include "l2l-task-quadratic.h"
 
@@ -14,6 +15,7 @@ static const L2lTaskFamily *const families[] = {
   &l2l_task_quadratic_family,
   &l2l_task_mnist_family,
   &l2l_task_fashion_mnist_family,
+  &l2l_task_art_family,
   NULL,
 };
 
@@ -30,6 +32,25 @@ l2l_task_family_lookup (const char *name)
     if (g_str_equal (families[i]->name, name))
       return families[i];
   return NULL;
+}
+
+const L2lTaskFamily *
+l2l_task_family_of_spec (const char *spec)
+{
+  g_autofree char *name = g_strndup (spec, strcspn (spec, ":"));
+
+  return l2l_task_family_lookup (name);
+}
+
+double
+l2l_task_family_default_lr (const L2lTaskFamily *family,
+                            const char          *optimizer,
+                            double               fallback)
+{
+  for (guint i = 0; family != NULL && family->rates != NULL && family->rates[i].optimizer; i++)
+    if (g_str_equal (family->rates[i].optimizer, optimizer))
+      return family->rates[i].lr;
+  return fallback;
 }
 
 /* The family of "name:key=value,…" and its options, parsed and checked. */
@@ -120,9 +141,7 @@ l2l_task_unref (L2lTask *task)
 const L2lTaskFamily *
 l2l_task_get_family (const L2lTask *task)
 {
-  g_autofree char *name = g_strndup (task->spec, strcspn (task->spec, ":"));
-
-  return l2l_task_family_lookup (name);
+  return l2l_task_family_of_spec (task->spec);
 }
 
 const char *
@@ -141,6 +160,15 @@ L2lProblem *
 l2l_task_sample (L2lTask *task,
                  guint64  seed)
 {
+  return task->klass->sample (task, seed);
+}
+
+L2lProblem *
+l2l_task_sample_held_out (L2lTask *task,
+                          guint64  seed)
+{
+  if (task->klass->sample_held_out != NULL)
+    return task->klass->sample_held_out (task, seed);
   return task->klass->sample (task, seed);
 }
 

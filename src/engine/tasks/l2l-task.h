@@ -31,8 +31,11 @@ struct _L2lProblem {
 };
 
 struct _L2lTaskClass {
-  L2lProblem *(*sample)   (L2lTask *task, guint64 seed);
-  void        (*finalize) (L2lTask *task);
+  L2lProblem *(*sample)          (L2lTask *task, guint64 seed);
+  /* A problem for testing (comparisons, meta-training's evaluations), where a
+   * family keeps data that training never sees; NULL: the same as sample. */
+  L2lProblem *(*sample_held_out) (L2lTask *task, guint64 seed);
+  void        (*finalize)        (L2lTask *task);
 };
 
 struct _L2lTask {
@@ -45,10 +48,18 @@ struct _L2lTask {
 /* A family as the front ends see it: a name, a description and its options,
  * and the meta-training settings that suit it, which the CLI and the GUI both
  * take through l2l_train_config_use_family_defaults (0: the global defaults,
- * logsign p = 10, output scale 0.1, 128 functions an epoch, 1000 epochs, an
- * evaluation on 100 functions every 10, meta learning rate 1e-3). Together
+ * logsign p = 10, output scale 0.1, 128 functions an epoch, T = 100, K = 20,
+ * 1000 epochs, an evaluation on 100 functions every 10, meta learning rate
+ * 1e-3). Together
  * they keep `l2l train --task NAME` under 15 minutes on 2 cores, evaluations
  * under a tenth of it. */
+/* A hand-written optimizer's learning rate where a family's scale differs
+ * from the optimizer's own default. */
+typedef struct {
+  const char *optimizer;
+  double      lr;
+} L2lFamilyRate;
+
 typedef struct {
   const char          *name;
   const char          *description;
@@ -60,14 +71,23 @@ typedef struct {
   double               lstm_preprocess_p;
   double               lstm_output_scale;
   guint                train_batch;       /* functions per epoch */
+  guint                train_steps;       /* horizon T */
+  guint                train_unroll;      /* K */
   guint                train_epochs;
   guint                train_eval_every;
   guint                train_eval_runs;
   double               train_meta_lr;
+  const L2lFamilyRate *rates;             /* NULL-terminated by optimizer; may be NULL */
 } L2lTaskFamily;
 
 const L2lTaskFamily *const *l2l_task_families          (void);   /* NULL-terminated */
 const L2lTaskFamily        *l2l_task_family_lookup     (const char *name);
+/* The family of a spec ("art:size=128" → art), NULL for none or a problem file. */
+const L2lTaskFamily        *l2l_task_family_of_spec    (const char *spec);
+/* The rate @family suggests for @optimizer, or @fallback. */
+double                      l2l_task_family_default_lr (const L2lTaskFamily *family,
+                                                        const char          *optimizer,
+                                                        double               fallback);
 
 /* "quadratic", "quadratic:dims=10,dist=uniform", or "file:PATH" (a problem
  * file, as such tasks give their spec). */
@@ -96,6 +116,8 @@ const char *l2l_task_get_spec      (const L2lTask *task);
 gsize       l2l_task_get_n_params  (const L2lTask *task);
 L2lProblem *l2l_task_sample        (L2lTask *task,
                                     guint64  seed);
+L2lProblem *l2l_task_sample_held_out (L2lTask *task,
+                                      guint64  seed);
 
 void        l2l_problem_init       (L2lProblem  *problem,
                                     float       *theta);
