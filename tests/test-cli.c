@@ -5,6 +5,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -706,7 +707,77 @@ test_pretrained (void)
   g_assert_nonnull (strstr (race_out, "lstm:quadratic  learned"));
   g_assert_cmpint (run_l2l (unknown, NULL, &err), ==, 2);
   g_assert_nonnull (strstr (err, "lstm:cubic: no such file, and no pretrained optimizer of that "
-                                 "name (pretrained: mnist, quadratic)"));
+                                 "name (pretrained: art, mnist, quadratic)"));
+}
+
+/* Mean absolute difference of two images of one size, and their sizes. */
+static double
+image_difference (const char *a,
+                  const char *b,
+                  int        *width,
+                  int        *height)
+{
+  g_autoptr(GdkPixbuf) x = gdk_pixbuf_new_from_file (a, NULL);
+  g_autoptr(GdkPixbuf) y = gdk_pixbuf_new_from_file (b, NULL);
+  const guint8 *p, *q;
+  double total = 0.0;
+  int n;
+
+  g_assert_nonnull (x);
+  g_assert_nonnull (y);
+  *width = gdk_pixbuf_get_width (x);
+  *height = gdk_pixbuf_get_height (x);
+  if (gdk_pixbuf_get_width (y) != *width || gdk_pixbuf_get_height (y) != *height)
+    return -1.0;
+  p = gdk_pixbuf_read_pixels (x);
+  q = gdk_pixbuf_read_pixels (y);
+  n = gdk_pixbuf_get_rowstride (x) * *height;
+  g_assert_cmpint (gdk_pixbuf_get_rowstride (y) * *height, ==, n);
+  for (int i = 0; i < n; i++)
+    total += abs ((int) p[i] - (int) q[i]);
+  return total / n / 255.0;
+}
+
+/* A short l2l art run: an image and a triple per optimizer, of the right
+ * sizes, the styled image not the content; the CSV and the plot too. */
+static void
+test_art (void)
+{
+  g_autofree char *dir = test_util_make_tmpdir ();
+  g_autofree char *content = source_path ("tests/data/art-32/content.png");
+  g_autofree char *out_dir = g_build_filename (dir, "styled", NULL);
+  g_autofree char *csv = g_build_filename (dir, "art.csv", NULL);
+  g_autofree char *plot = g_build_filename (dir, "art.svg", NULL);
+  g_autofree char *adam = g_build_filename (out_dir, "adam.png", NULL);
+  g_autofree char *triple = g_build_filename (out_dir, "adam-triple.png", NULL);
+  g_autofree char *sgd = g_build_filename (out_dir, "sgd.png", NULL);
+  g_autofree char *learned = g_build_filename (out_dir, "lstm-quadratic.png", NULL);
+  g_autofree char *out = NULL, *losses = NULL;
+  const char *args[] = { "art", "--content", content, "--size", "32", "--steps", "12",
+                         "--optimizers", "adam,sgd,lstm:quadratic", "--out-dir", out_dir,
+                         "--csv", csv, "--plot", plot, NULL };
+  g_auto(GStrv) lines = NULL;
+  int width, height;
+
+  g_assert_cmpint (run_l2l (args, &out, NULL), ==, 0);
+  g_test_message ("%s", out);
+  g_assert_nonnull (strstr (out, "1 run × 12 steps"));
+  g_assert_nonnull (strstr (out, "0.1 "));   /* adam's rate suited to images */
+  g_assert_cmpfloat (image_difference (adam, content, &width, &height), >, 0.01);
+  g_assert_cmpint (width, ==, 32);
+  g_assert_cmpint (height, ==, 32);
+  g_assert_cmpfloat (image_difference (sgd, content, &width, &height), >, 0.0);
+  g_assert_true (g_file_test (learned, G_FILE_TEST_IS_REGULAR));
+  g_assert_cmpfloat (image_difference (triple, triple, &width, &height), ==, 0.0);
+  g_assert_cmpint (width, ==, 96);
+  g_assert_cmpint (height, ==, 32);
+  g_assert_true (g_file_get_contents (csv, &losses, NULL, NULL));
+  lines = g_strsplit (losses, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 1 + 3 * 13 + 1);
+  g_assert_true (g_file_test (plot, G_FILE_TEST_IS_REGULAR));
+  /* six images and nothing else in the folder */
+  g_assert_cmpuint (test_util_count_entries (out_dir), ==, 6);
+  test_util_remove_tree (dir);
 }
 
 int
@@ -731,5 +802,6 @@ main (int   argc,
   g_test_add_func ("/cli/pretrained", test_pretrained);
   g_test_add_func ("/cli/train/threads", test_train_threads);
   g_test_add_func ("/cli/mnist", test_mnist_tasks);
+  g_test_add_func ("/cli/art", test_art);
   return g_test_run ();
 }
