@@ -42,8 +42,9 @@ l2l_cli_optimizers (int   argc,
     }
 
   names = l2l_pretrained_list ();
-  printf ("%-16s %-48s %-14s %-7s %s\n", "optimizer", "task", "held-out loss", "epochs",
-          "trained in");
+  /* The task last: specs run long. */
+  printf ("%-16s %-14s %-7s %-11s %s\n", "optimizer", "held-out loss", "epochs", "trained in",
+          "task");
   for (guint i = 0; names[i] != NULL; i++)
     {
       g_autofree char *path = l2l_pretrained_resolve (names[i], NULL);
@@ -58,8 +59,10 @@ l2l_cli_optimizers (int   argc,
       double seconds = g_ascii_strtod (metadata_or_dash (file, "elapsed_seconds"), NULL);
       double loss = g_ascii_strtod (metadata_or_dash (file, "best_eval_loss"), NULL);
 
-      printf ("%-16s %-48s %-14.4g %-7s %.0f s\n", label, metadata_or_dash (file, "task"),
-              loss, metadata_or_dash (file, "epochs"), seconds);
+      g_autofree char *trained = g_strdup_printf ("%.0f s", seconds);
+
+      printf ("%-16s %-14.4g %-7s %-11s %s\n", label, loss, metadata_or_dash (file, "epochs"),
+              trained, metadata_or_dash (file, "task"));
     }
   printf ("\nUse one as lstm:NAME, e.g. l2l compare --tune --optimizers sgd,rmsprop,adam,nag,"
           "lstm:quadratic\n");
