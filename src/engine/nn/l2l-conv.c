@@ -29,6 +29,23 @@ l2l_conv2d_col_size (const L2lConv2d *conv)
 
 /* col [c_in·k·k × H'·W']: row (c, ky, kx) holds the input pixel each output
  * position sees through that tap, 0 in the padding. */
+/* The output columns [*lo, *hi) whose input column ox·s + kx − pad lies
+ * inside the image: the rest read padding. */
+static void
+inside_columns (const L2lConv2d *conv,
+                guint            kx,
+                guint           *lo,
+                guint           *hi)
+{
+  const int s = (int) conv->stride, pad = (int) conv->pad, w = (int) conv->width;
+  const int ow = (int) l2l_conv2d_out_width (conv);
+  const int first = pad > (int) kx ? (pad - (int) kx + s - 1) / s : 0;
+  const int last = w - 1 + pad - (int) kx;   /* ox · s ≤ last */
+
+  *lo = (guint) MIN (first, ow);
+  *hi = last < 0 ? *lo : (guint) CLAMP (last / s + 1, first, ow);
+}
+
 static void
 im2col (float           *col,
         const float     *image,
@@ -44,16 +61,28 @@ im2col (float           *col,
         {
           float *row = col + ((gsize) (c * k + ky) * k + kx) * oh * ow;
           const float *plane = image + (gsize) c * h * w;
+          guint lo, hi;
 
+          inside_columns (conv, kx, &lo, &hi);
           for (guint oy = 0; oy < oh; oy++)
             {
-              int iy = (int) (oy * s + ky) - pad;
-              for (guint ox = 0; ox < ow; ox++)
+              const int iy = (int) (oy * s + ky) - pad;
+              float *dst = row + (gsize) oy * ow;
+              const float *src;
+
+              if (iy < 0 || iy >= h)
                 {
-                  int ix = (int) (ox * s + kx) - pad;
-                  row[oy * ow + ox] = iy >= 0 && iy < h && ix >= 0 && ix < w
-                                      ? plane[iy * w + ix] : 0.0f;
+                  memset (dst, 0, ow * sizeof (float));
+                  continue;
                 }
+              src = plane + (gsize) iy * w + (int) kx - pad;
+              memset (dst, 0, lo * sizeof (float));
+              if (s == 1)
+                memcpy (dst + lo, src + lo, (hi - lo) * sizeof (float));
+              else
+                for (guint ox = lo; ox < hi; ox++)
+                  dst[ox] = src[ox * s];
+              memset (dst + hi, 0, (ow - hi) * sizeof (float));
             }
         }
 }
@@ -74,18 +103,24 @@ col2im_add (float           *image,
         {
           const float *row = col + ((gsize) (c * k + ky) * k + kx) * oh * ow;
           float *plane = image + (gsize) c * h * w;
+          guint lo, hi;
 
+          inside_columns (conv, kx, &lo, &hi);
           for (guint oy = 0; oy < oh; oy++)
             {
-              int iy = (int) (oy * s + ky) - pad;
+              const int iy = (int) (oy * s + ky) - pad;
+              const float *src = row + (gsize) oy * ow;
+              float *dst;
+
               if (iy < 0 || iy >= h)
                 continue;
-              for (guint ox = 0; ox < ow; ox++)
-                {
-                  int ix = (int) (ox * s + kx) - pad;
-                  if (ix >= 0 && ix < w)
-                    plane[iy * w + ix] += row[oy * ow + ox];
-                }
+              dst = plane + (gsize) iy * w + (int) kx - pad;
+              if (s == 1)
+                for (guint ox = lo; ox < hi; ox++)
+                  dst[ox] += src[ox];
+              else
+                for (guint ox = lo; ox < hi; ox++)
+                  dst[ox * s] += src[ox];
             }
         }
 }
@@ -292,26 +327,31 @@ l2l_gram_forward (float       *gram,
                   guint        channels,
                   gsize        m)
 {
-  cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, (int) channels, (int) channels, (int) m,
-               (float) (1.0 / ((double) channels * m)), features, (int) m, features, (int) m,
-               0.0f, gram, (int) channels);
+  /* G is symmetric: ssyrk computes one triangle, half sgemm's work */
+  cblas_ssyrk (CblasRowMajor, CblasUpper, CblasNoTrans, (int) channels, (int) m,
+               (float) (1.0 / ((double) channels * m)), features, (int) m, 0.0f, gram,
+               (int) channels);
+  for (guint i = 0; i < channels; i++)
+    for (guint j = 0; j < i; j++)
+      gram[i * channels + j] = gram[j * channels + i];
 }
 
 void
 l2l_gram_backward (float       *dfeatures,
-                   const float *dgram,
+                   float       *dgram,
                    const float *features,
                    guint        channels,
                    gsize        m)
 {
   const float scale = (float) (1.0 / ((double) channels * m));
 
-  /* dF = (dG + dGᵀ) F · scale, as two products: no scratch for the sum */
+  /* dF = (dG + dGᵀ) F · scale: the sum in place, then one product */
+  for (guint i = 0; i < channels; i++)
+    for (guint j = 0; j <= i; j++)
+      dgram[i * channels + j] = dgram[j * channels + i] =
+        dgram[i * channels + j] + dgram[j * channels + i];
   cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, (int) channels, (int) m,
                (int) channels, scale, dgram, (int) channels, features, (int) m, 0.0f, dfeatures,
-               (int) m);
-  cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, (int) channels, (int) m,
-               (int) channels, scale, dgram, (int) channels, features, (int) m, 1.0f, dfeatures,
                (int) m);
 }
 

@@ -78,13 +78,14 @@ void   l2l_maxpool_backward    (float            *din,
                                 guint             stride);
 
 /* G [C × C] = F Fᵀ / (C · M) for features F [C × M] (style transfer's Gram
- * matrix). Backward: dF = (dG + dGᵀ) F / (C · M), written. */
+ * matrix). Backward: dF = (dG + dGᵀ) F / (C · M), written; @dgram is
+ * overwritten with dG + dGᵀ. */
 void   l2l_gram_forward        (float            *gram,
                                 const float      *features,
                                 guint             channels,
                                 gsize             m);
 void   l2l_gram_backward       (float            *dfeatures,
-                                const float      *dgram,
+                                float            *dgram,
                                 const float      *features,
                                 guint             channels,
                                 gsize             m);
