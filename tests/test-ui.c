@@ -270,8 +270,8 @@ test_stop (Fixture       *fixture,
   g_assert_cmpfloat (stop_seconds, <, 0.2);
 }
 
-/* Stop in the middle of an MNIST held-out evaluation (100 functions of 100
- * steps, many seconds of work) takes effect within a step. */
+/* Stop in the middle of an MNIST held-out evaluation (8 functions of 1000
+ * steps: over ten seconds of work) takes effect within a step. */
 static void
 test_stop_in_evaluation (Fixture       *fixture,
                          gconstpointer  data)
@@ -282,6 +282,11 @@ test_stop_in_evaluation (Fixture       *fixture,
 
   spin (window, "batch", 2);
   spin (window, "epochs", 1000);
+  spin (window, "horizon", 1000);
+  /* A short unroll keeps the trainer's buffers small: meson test's
+   * MALLOC_PERTURB_ makes their allocation touch every page, which took
+   * seconds beside other tests, before the evaluation even began. */
+  spin (window, "unroll", 5);
   run_page (window, "training");
   settle (1500);
   /* still in the untrained net's evaluation: no epoch has been reported */
@@ -290,8 +295,9 @@ test_stop_in_evaluation (Fixture       *fixture,
   stop_seconds = stop_and_time (window);
   g_test_message ("stop during an evaluation took %.3f s", stop_seconds);
   /* A step of 4 MNIST functions takes tens of milliseconds (more under the
-   * sanitizers); without the check it would be the whole evaluation. */
-  g_assert_cmpfloat (stop_seconds, <, 1.0);
+   * sanitizers, or beside other tests on two cores); without the check it
+   * would be the rest of the evaluation, seconds more. */
+  g_assert_cmpfloat (stop_seconds, <, 2.0);
 }
 
 /* An invalid value is shown at the form, named by the engine's rule, and
