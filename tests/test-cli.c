@@ -170,6 +170,9 @@ static const BadCase bad_cases[] = {
                            "--out-dir", "@/out", NULL }, "art-net.safetensors: " },
   { "art-net-not-net", { "art", "--content", "@/art-photo.png", "--net", "@/p.json",
                          "--out-dir", "@/out", NULL }, "p.json: " },
+  { "art-net-layers-mismatch", { "art", "--content", "@/art-photo.png", "--net",
+                                 "@/art-mismatch.safetensors", "--out-dir", "@/out", NULL },
+    "art-mismatch.safetensors: tensor convs.0.weight has shape [4, 3, 1, 1], expected [4, 3, 3, 3]" },
   { "art-size-range", { "art", "--content", "@/art-photo.png", "--size", "8", "--out-dir",
                         "@/out", NULL }, "--size: 8 is outside the range 16 to 1024" },
   { "art-size-too-small-for-net", { "art", "--content", "@/art-photo.png", "--size", "20",
@@ -207,6 +210,9 @@ write_art_inputs (const char *dir)
   g_autofree char *photo = source_path ("tests/data/art-32/content.png");
   g_autofree char *jpeg = source_path ("data/art/content/chelsea.jpg");
   g_autofree char *net = source_path ("data/art/feature-nets/inception-v3-stem.safetensors");
+  /* layers say 3 × 3, the tensor is 1 × 1 (a seed of the feature-net fuzzer) */
+  g_autofree char *mismatch = source_path ("tests/fuzz/corpus/feature-net/mismatch");
+  g_autofree char *mismatch_copy = g_build_filename (dir, "art-mismatch.safetensors", NULL);
   g_autofree char *photo_copy = g_build_filename (dir, "art-photo.png", NULL);
   g_autofree char *truncated = g_build_filename (dir, "art-truncated.jpg", NULL);
   g_autofree char *tiny = g_build_filename (dir, "art-tiny.png", NULL);
@@ -216,6 +222,7 @@ write_art_inputs (const char *dir)
   write_truncated (photo, photo_copy, 100);
   write_truncated (jpeg, truncated, 40);
   write_truncated (net, net_copy, 50);
+  write_truncated (mismatch, mismatch_copy, 100);
   gdk_pixbuf_fill (small, 0x336699ff);
   g_assert_true (gdk_pixbuf_save (small, tiny, "png", NULL, NULL));
 }
