@@ -253,6 +253,77 @@ test_threads_do_not_matter (void)
   compare_threads = 1;
 }
 
+typedef struct {
+  gsize  n;
+  float *first;     /* θ of run 0 at step 0, per optimizer */
+  float *last;      /* θ of every run at the last step */
+  guint  steps;
+  guint  seen;
+} ThetaSeen;
+
+static void
+keep_theta (const L2lCompareProgress *progress,
+            gpointer                  user_data)
+{
+  ThetaSeen *seen = user_data;
+
+  if (progress->phase != L2L_COMPARE_RUNNING)
+    return;
+  g_assert_nonnull (progress->theta);
+  seen->seen++;
+  if (progress->step == 0 && progress->first_run == 0 && progress->optimizer == 0)
+    memcpy (seen->first, progress->theta, seen->n * sizeof (float));
+  if (progress->step == seen->steps && progress->optimizer == 1)
+    memcpy (seen->last + progress->first_run * seen->n, progress->theta,
+            progress->n_runs * seen->n * sizeof (float));
+}
+
+/* Progress carries each run's θ as it goes (neural art's previews): θ0 at
+ * step 0, and at the last step the final θ the result keeps. */
+static void
+test_progress_carries_theta (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(L2lCompareResult) result = NULL;
+  g_autoptr(L2lProblem) problem = NULL;
+  L2lCompareConfig config;
+  L2lOptimizerSpec optimizers[2];
+  g_autofree float *theta0 = NULL;
+  ThetaSeen seen = { 0 };
+
+  l2l_compare_config_init (&config);
+  config.task = l2l_task_new_from_spec ("quadratic:dims=6", &error);
+  g_assert_no_error (error);
+  l2l_optimizer_spec_init (&optimizers[0], l2l_optimizer_info_lookup ("sgd"));
+  l2l_optimizer_spec_init (&optimizers[1], l2l_optimizer_info_lookup ("adam"));
+  config.optimizers = optimizers;
+  config.n_optimizers = 2;
+  config.runs = 5;
+  config.steps = 12;
+  config.seed = 4;
+  config.keep_final_theta = TRUE;
+  seen.n = 6;
+  seen.steps = config.steps;
+  seen.first = g_new0 (float, seen.n);
+  seen.last = g_new0 (float, config.runs * seen.n);
+  result = l2l_compare_run (&config, keep_theta, &seen, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (seen.seen, >=, 2 * (config.steps + 1));
+
+  problem = l2l_task_sample_held_out (config.task, l2l_seed_derive (4, L2L_SEED_TEST, 0));
+  theta0 = g_new (float, seen.n);
+  l2l_problem_init (problem, theta0);
+  g_assert_cmpmem (seen.first, seen.n * sizeof (float), theta0, seen.n * sizeof (float));
+  g_assert_cmpmem (seen.last, config.runs * seen.n * sizeof (float),
+                   result->entries[1].final_theta, config.runs * seen.n * sizeof (float));
+  g_assert_true (memcmp (theta0, result->entries[1].final_theta, seen.n * sizeof (float)) != 0);
+  g_free (seen.first);
+  g_free (seen.last);
+  l2l_optimizer_spec_clear (&optimizers[0]);
+  l2l_optimizer_spec_clear (&optimizers[1]);
+  l2l_task_unref (config.task);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -268,5 +339,6 @@ main (int   argc,
   g_test_add_func ("/engine/compare/invalid-config", test_invalid_config);
   g_test_add_func ("/engine/compare/chunking-is-invisible", test_chunking_is_invisible);
   g_test_add_func ("/engine/compare/threads-do-not-matter", test_threads_do_not_matter);
+  g_test_add_func ("/engine/compare/progress-carries-theta", test_progress_carries_theta);
   return g_test_run ();
 }

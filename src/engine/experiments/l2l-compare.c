@@ -138,10 +138,11 @@ report_tuning (guint64  done,
 }
 
 static void
-report_running (guint    step,
-                guint    first_run,
-                guint    n_runs,
-                gpointer user_data)
+report_running (guint        step,
+                guint        first_run,
+                guint        n_runs,
+                const float *theta,
+                gpointer     user_data)
 {
   EntryReporter *entry = user_data;
   Reporter *reporter = entry->reporter;
@@ -152,6 +153,7 @@ report_running (guint    step,
     .step = step,
     .first_run = first_run,
     .n_runs = n_runs,
+    .theta = theta,
     .total = reporter->total,
   };
 

@@ -49,7 +49,9 @@ typedef enum {
 } L2lComparePhase;
 
 /* RUNNING events carry the losses of runs [first_run, first_run + n_runs) at
- * @step, found in entry->losses; TUNING events carry only progress. */
+ * @step, found in entry->losses, and their parameters at that step in @theta
+ * [n_runs × n_params] (valid during the call only: neural art's previews);
+ * TUNING events carry only progress. */
 typedef struct {
   L2lComparePhase         phase;
   guint                   optimizer;
@@ -57,6 +59,7 @@ typedef struct {
   guint                   step;
   guint                   first_run;
   guint                   n_runs;
+  const float            *theta;
   guint64                 done;     /* run-steps of all phases */
   guint64                 total;
 } L2lCompareProgress;

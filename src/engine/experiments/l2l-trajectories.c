@@ -89,7 +89,7 @@ run_chunk (guint    item,
             }
         }
       if (job->on_step != NULL)
-        job->on_step (step, first, count, job->user_data);
+        job->on_step (step, first, count, theta, job->user_data);
     }
 
   if (job->final_theta != NULL && !g_atomic_int_get (&work->cancelled))

@@ -15,11 +15,14 @@ G_BEGIN_DECLS
 #define L2L_MAX_RUNS  100000
 
 /* Called after step @step (0 = the initial loss) of runs
- * [first_run, first_run + n_runs); their losses are already in the matrix. */
-typedef void (*L2lTrajectoryFunc) (guint    step,
-                                   guint    first_run,
-                                   guint    n_runs,
-                                   gpointer user_data);
+ * [first_run, first_run + n_runs); their losses are already in the matrix,
+ * and @theta [n_runs × n_params] holds their parameters at that step (valid
+ * during the call only: what neural art's previews show). */
+typedef void (*L2lTrajectoryFunc) (guint        step,
+                                   guint        first_run,
+                                   guint        n_runs,
+                                   const float *theta,
+                                   gpointer     user_data);
 
 /* One optimizer with one learning rate on @runs problems. Run r is the
  * problem drawn from l2l_seed_derive (seed, stream, r), so every optimizer

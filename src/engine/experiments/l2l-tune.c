@@ -88,10 +88,11 @@ typedef struct {
 } TuneProgress;
 
 static void
-tune_on_step (guint    step,
-              guint    first_run,
-              guint    n_runs,
-              gpointer user_data)
+tune_on_step (guint        step,
+              guint        first_run,
+              guint        n_runs,
+              const float *theta,
+              gpointer     user_data)
 {
   TuneProgress *progress = user_data;
 
