@@ -12,7 +12,30 @@ typedef struct {
   guint   epochs;
   guint   finished;
   GError *error;
+  guint   previews[2];
+  guint   last_step[2];
+  double  last_loss[2];
+  GBytes *last_rgb[2];
 } Seen;
+
+static void
+on_preview (L2lJob *job,
+            guint   optimizer,
+            guint   step,
+            double  loss,
+            GBytes *rgb,
+            Seen   *seen)
+{
+  g_assert_true (g_main_context_is_owner (g_main_context_default ()));
+  g_assert_cmpuint (optimizer, <, 2);
+  /* newer images only */
+  g_assert_true (seen->previews[optimizer] == 0 || step > seen->last_step[optimizer]);
+  seen->previews[optimizer]++;
+  seen->last_step[optimizer] = step;
+  seen->last_loss[optimizer] = loss;
+  g_clear_pointer (&seen->last_rgb[optimizer], g_bytes_unref);
+  seen->last_rgb[optimizer] = g_bytes_ref (rgb);
+}
 
 static void
 on_point (L2lJob *job,
@@ -54,6 +77,7 @@ watch (L2lJob *job,
 {
   g_signal_connect (job, "compare-point", G_CALLBACK (on_point), seen);
   g_signal_connect (job, "train-epoch", G_CALLBACK (on_epoch), seen);
+  g_signal_connect (job, "compare-preview", G_CALLBACK (on_preview), seen);
   g_signal_connect (job, "finished", G_CALLBACK (on_finished), seen);
 }
 
@@ -96,6 +120,57 @@ test_compare (void)
   g_assert_no_error (seen.error);
   g_assert_cmpuint (seen.points, ==, 2 * 11);
   g_assert_nonnull (l2l_job_get_compare_result (job));
+}
+
+/* Neural art: each optimizer's first run shows as images, the last one at the
+ * last step, the final image and loss of the result; other tasks send none. */
+static void
+test_art_previews (void)
+{
+  g_autoptr(L2lJob) job = NULL;
+  L2lCompareConfig config;
+  const L2lCompareResult *result;
+  Seen seen = { 0 };
+
+  l2l_compare_config_init (&config);
+  config.steps = 10;
+  config.runs = 2;
+  config.keep_final_theta = TRUE;
+  config.optimizers = g_new0 (L2lOptimizerSpec, 2);
+  l2l_optimizer_spec_init (&config.optimizers[0], l2l_optimizer_info_lookup ("sgd"));
+  l2l_optimizer_spec_init (&config.optimizers[1], l2l_optimizer_info_lookup ("adam"));
+  config.optimizers[0].lr = 1e-3;   /* small enough not to diverge at 32 px */
+  config.optimizers[1].lr = 0.1;
+  config.n_optimizers = 2;
+  job = l2l_job_new_compare (&config, "art:size=32");
+  watch (job, &seen);
+  l2l_job_start (job);
+  wait_finished (&seen);
+  g_assert_no_error (seen.error);
+  result = l2l_job_get_compare_result (job);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree guint8 *expected = g_new (guint8, 3 * 32 * 32);
+
+      g_assert_cmpuint (seen.previews[i], >=, 1);
+      g_assert_cmpuint (seen.last_step[i], ==, 10);
+      g_assert_cmpfloat (seen.last_loss[i], ==, result->entries[i].losses[10]);
+      l2l_image_to_rgb8 (result->entries[i].final_theta, 32, 32, expected, 3 * 32);
+      g_assert_cmpmem (g_bytes_get_data (seen.last_rgb[i], NULL),
+                       g_bytes_get_size (seen.last_rgb[i]), expected, 3 * 32 * 32);
+      g_bytes_unref (seen.last_rgb[i]);
+    }
+  g_assert_cmpuint (seen.points, ==, 2 * 11);
+
+  {
+    g_autoptr(L2lJob) quadratic = small_compare ("quadratic");
+    Seen none = { 0 };
+
+    watch (quadratic, &none);
+    l2l_job_start (quadratic);
+    wait_finished (&none);
+    g_assert_cmpuint (none.previews[0] + none.previews[1], ==, 0);
+  }
 }
 
 /* The task is made on the worker: a bad data folder is an error of the job. */
@@ -169,6 +244,7 @@ main (int   argc,
   l2l_engine_init (1);
   g_test_add_func ("/ui/job/compare", test_compare);
   g_test_add_func ("/ui/job/task-error", test_task_error);
+  g_test_add_func ("/ui/job/art-previews", test_art_previews);
   g_test_add_func ("/ui/job/stop-training", test_stop_training);
   g_test_add_func ("/ui/job/owner-goes-away", test_owner_goes_away);
   return g_test_run ();

@@ -15,6 +15,13 @@ typedef enum {
   EVENT_PROGRESS,
 } EventKind;
 
+/* The newest image of one optimizer's first run not yet shown. */
+typedef struct {
+  GBytes *rgb;
+  guint   step;
+  double  loss;
+} Preview;
+
 typedef struct {
   EventKind kind;
   guint     index;     /* optimizer, or epoch */
@@ -40,13 +47,17 @@ struct _L2lJob {
   guint             idle_id;
   gboolean          done;
   GError           *error;
+  Preview          *previews;      /* [n_optimizers]: neural art's newest images */
   double           *column;        /* worker's scratch: one step's losses */
   gint64            last_progress; /* worker: rate limit of progress events */
+  guint             preview_side;  /* worker: an art task's image side, else 0 */
+  gint64           *last_preview;  /* worker: per optimizer, rate limit of previews */
   gint64            max_dispatch_us;
 };
 
 enum {
   SIGNAL_COMPARE_POINT,
+  SIGNAL_COMPARE_PREVIEW,
   SIGNAL_TRAIN_EPOCH,
   SIGNAL_PROGRESS,
   SIGNAL_FINISHED,
@@ -62,6 +73,8 @@ dispatch_events (gpointer user_data)
 {
   L2lJob *self = user_data;
   g_autoptr(GArray) events = NULL;
+  g_autofree Preview *previews = NULL;
+  const guint n_previews = self->previews ? self->compare_config.n_optimizers : 0;
   gint64 start = g_get_monotonic_time ();
   gboolean done;
   GError *error;
@@ -69,6 +82,11 @@ dispatch_events (gpointer user_data)
   g_mutex_lock (&self->lock);
   events = g_steal_pointer (&self->events);
   self->events = g_array_new (FALSE, FALSE, sizeof (Event));
+  if (n_previews > 0)
+    {
+      previews = g_memdup2 (self->previews, n_previews * sizeof (Preview));
+      memset (self->previews, 0, n_previews * sizeof (Preview));
+    }
   self->idle_id = 0;
   done = self->done;
   error = g_steal_pointer (&self->error);
@@ -93,6 +111,13 @@ dispatch_events (gpointer user_data)
           break;
         }
     }
+  for (guint i = 0; i < n_previews; i++)
+    if (previews[i].rgb != NULL)
+      {
+        g_signal_emit (self, signals[SIGNAL_COMPARE_PREVIEW], 0, i, previews[i].step,
+                       previews[i].loss, previews[i].rgb);
+        g_bytes_unref (previews[i].rgb);
+      }
   self->max_dispatch_us = MAX (self->max_dispatch_us, g_get_monotonic_time () - start);
   if (done && self->running)
     {
@@ -135,6 +160,36 @@ push_progress (L2lJob  *self,
   push_event (self, &event);
 }
 
+/* Worker thread: the first run's image, converted here rather than on the
+ * main thread, at most 30 times a second per optimizer and always at the
+ * last step; a newer one replaces one not yet shown. */
+static void
+push_preview (L2lJob                   *self,
+              const L2lCompareProgress *progress)
+{
+  const guint side = self->preview_side, steps = self->compare_config.steps;
+  const gint64 now = g_get_monotonic_time ();
+  Preview *slot = &self->previews[progress->optimizer];
+  guint8 *rgb;
+  GBytes *bytes;
+
+  if (progress->first_run != 0 || progress->theta == NULL ||
+      (progress->step != steps &&
+       now - self->last_preview[progress->optimizer] < G_USEC_PER_SEC / 30))
+    return;
+  self->last_preview[progress->optimizer] = now;
+  rgb = g_malloc ((gsize) 3 * side * side);
+  l2l_image_to_rgb8 (progress->theta, side, side, rgb, (gsize) 3 * side);
+  bytes = g_bytes_new_take (rgb, (gsize) 3 * side * side);
+  g_mutex_lock (&self->lock);
+  g_clear_pointer (&slot->rgb, g_bytes_unref);
+  slot->rgb = bytes;
+  slot->step = progress->step;
+  slot->loss = progress->entry->losses[progress->step];
+  g_mutex_unlock (&self->lock);
+  push_event (self, NULL);
+}
+
 static void
 on_compare_progress (const L2lCompareProgress *progress,
                      gpointer                  user_data)
@@ -160,6 +215,8 @@ on_compare_progress (const L2lCompareProgress *progress,
       event.b = l2l_quantile_sorted (self->column, runs, 0.25);
       event.c = l2l_quantile_sorted (self->column, runs, 0.75);
       push_event (self, &event);
+      if (self->preview_side > 0)
+        push_preview (self, progress);
     }
   push_progress (self, (double) progress->done / progress->total,
                  progress->phase == L2L_COMPARE_TUNING ? L2L_JOB_PHASE_TUNING
@@ -192,6 +249,11 @@ run_job (L2lJob  *self,
     return FALSE;
   if (self->is_compare)
     {
+      const gsize n = l2l_task_get_n_params (task);
+      const guint side = (guint) sqrt (n / 3.0 + 0.5);
+
+      if (l2l_task_get_family (task) == &l2l_task_art_family && (gsize) 3 * side * side == n)
+        self->preview_side = side;
       self->compare_config.task = task;
       self->compare_result = l2l_compare_run (&self->compare_config, on_compare_progress, self,
                                               self->cancellable, error);
@@ -239,6 +301,10 @@ l2l_job_finalize (GObject *object)
   g_array_unref (self->events);
   g_clear_error (&self->error);
   g_free (self->column);
+  for (guint i = 0; self->previews != NULL && i < self->compare_config.n_optimizers; i++)
+    g_clear_pointer (&self->previews[i].rgb, g_bytes_unref);
+  g_free (self->previews);
+  g_free (self->last_preview);
   g_mutex_clear (&self->lock);
   G_OBJECT_CLASS (l2l_job_parent_class)->finalize (object);
 }
@@ -252,6 +318,9 @@ l2l_job_class_init (L2lJobClass *klass)
     g_signal_new ("compare-point", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                   NULL, G_TYPE_NONE, 5, G_TYPE_UINT, G_TYPE_UINT, G_TYPE_DOUBLE, G_TYPE_DOUBLE,
                   G_TYPE_DOUBLE);
+  signals[SIGNAL_COMPARE_PREVIEW] =
+    g_signal_new ("compare-preview", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 4, G_TYPE_UINT, G_TYPE_UINT, G_TYPE_DOUBLE, G_TYPE_BYTES);
   signals[SIGNAL_TRAIN_EPOCH] =
     g_signal_new ("train-epoch", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                   NULL, G_TYPE_NONE, 3, G_TYPE_UINT, G_TYPE_DOUBLE, G_TYPE_DOUBLE);
@@ -283,6 +352,8 @@ l2l_job_new_compare (L2lCompareConfig *config,
   self->compare_config = *config;
   memset (config, 0, sizeof *config);
   self->column = g_new (double, self->compare_config.runs);
+  self->previews = g_new0 (Preview, self->compare_config.n_optimizers);
+  self->last_preview = g_new0 (gint64, self->compare_config.n_optimizers);
   return self;
 }
 

@@ -20,6 +20,9 @@ G_DECLARE_FINAL_TYPE (L2lJob, l2l_job, L2L, JOB, GObject)
  * Signals:
  *   compare-point (guint optimizer, guint step, double mean, double q25, double q75)
  *       statistics over the runs done so far at one step
+ *   compare-preview (guint optimizer, guint step, double loss, GBytes *rgb)
+ *       neural art: the first run's image at @step as packed 8-bit RGB rows,
+ *       at most 30 a second per optimizer, and always the last step's
  *   train-epoch   (guint epoch, double meta_loss, double eval_loss)  NaN when absent
  *   progress      (double fraction, guint phase, guint optimizer)
  *   finished      (GError *error)   NULL on success; G_IO_ERROR_CANCELLED after Stop */

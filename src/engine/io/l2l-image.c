@@ -123,6 +123,26 @@ l2l_image_free (L2lImage *image)
   g_free (image);
 }
 
+void
+l2l_image_to_rgb8 (const float *pixels,
+                   guint        width,
+                   guint        height,
+                   guint8      *rgb,
+                   gsize        stride)
+{
+  const gsize plane = (gsize) width * height;
+
+  for (guint y = 0; y < height; y++)
+    for (guint x = 0; x < width; x++)
+      for (guint c = 0; c < 3; c++)
+        {
+          float value = pixels[c * plane + (gsize) y * width + x];
+          /* NaN, from a diverged run, is shown as black */
+          value = isnan (value) ? 0.0f : CLAMP (value, 0.0f, 1.0f);
+          rgb[(gsize) y * stride + (gsize) x * 3 + c] = (guint8) (value * 255.0f + 0.5f);
+        }
+}
+
 gboolean
 l2l_image_save_png (const float *pixels,
                     guint        width,
@@ -134,7 +154,6 @@ l2l_image_save_png (const float *pixels,
                                                 (int) height);
   g_autoptr(GError) local_error = NULL;
   g_autofree char *png = NULL;
-  const gsize plane = (gsize) width * height;
   guint8 *data;
   gsize length;
   int stride;
@@ -143,15 +162,7 @@ l2l_image_save_png (const float *pixels,
     return l2l_set_file_error (error, path, "%u × %u pixels cannot be written", width, height);
   data = gdk_pixbuf_get_pixels (pixbuf);
   stride = gdk_pixbuf_get_rowstride (pixbuf);
-  for (guint y = 0; y < height; y++)
-    for (guint x = 0; x < width; x++)
-      for (guint c = 0; c < 3; c++)
-        {
-          float value = pixels[c * plane + (gsize) y * width + x];
-          /* NaN, from a diverged run, is written as black */
-          value = isnan (value) ? 0.0f : CLAMP (value, 0.0f, 1.0f);
-          data[(gsize) y * stride + (gsize) x * 3 + c] = (guint8) (value * 255.0f + 0.5f);
-        }
+  l2l_image_to_rgb8 (pixels, width, height, data, (gsize) stride);
   if (!gdk_pixbuf_save_to_buffer (pixbuf, &png, &length, "png", &local_error, NULL))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s: cannot encode PNG: %s", path,

@@ -25,6 +25,15 @@ L2lImage *l2l_image_load     (const char  *path,
                               GError     **error);
 void      l2l_image_free     (L2lImage    *image);
 
+/* @pixels [3 × height × width] as interleaved 8-bit RGB rows of @stride
+ * bytes, each value clamped to [0, 1] and rounded (NaN as 0): what PNGs and
+ * previews show. */
+void      l2l_image_to_rgb8  (const float *pixels,
+                              guint        width,
+                              guint        height,
+                              guint8      *rgb,
+                              gsize        stride);
+
 /* Writes @pixels [3 × height × width] as an 8-bit RGB PNG, each value
  * clamped to [0, 1] and rounded, through the engine's atomic writer. */
 gboolean  l2l_image_save_png (const float *pixels,
