@@ -12,11 +12,26 @@ typedef struct {
   guint   epochs;
   guint   finished;
   GError *error;
+  guint   art_inputs;
   guint   previews[2];
   guint   last_step[2];
   double  last_loss[2];
   GBytes *last_rgb[2];
 } Seen;
+
+static void
+on_art_inputs (L2lJob *job,
+               Seen   *seen)
+{
+  const float *content, *style;
+
+  g_assert_cmpuint (l2l_job_get_art_inputs (job, &content, &style), ==, 32);
+  g_assert_nonnull (content);
+  g_assert_nonnull (style);
+  /* before any image of a run */
+  g_assert_cmpuint (seen->previews[0] + seen->previews[1], ==, 0);
+  seen->art_inputs++;
+}
 
 static void
 on_preview (L2lJob *job,
@@ -78,6 +93,7 @@ watch (L2lJob *job,
   g_signal_connect (job, "compare-point", G_CALLBACK (on_point), seen);
   g_signal_connect (job, "train-epoch", G_CALLBACK (on_epoch), seen);
   g_signal_connect (job, "compare-preview", G_CALLBACK (on_preview), seen);
+  g_signal_connect (job, "art-inputs", G_CALLBACK (on_art_inputs), seen);
   g_signal_connect (job, "finished", G_CALLBACK (on_finished), seen);
 }
 
@@ -161,6 +177,7 @@ test_art_previews (void)
       g_bytes_unref (seen.last_rgb[i]);
     }
   g_assert_cmpuint (seen.points, ==, 2 * 11);
+  g_assert_cmpuint (seen.art_inputs, ==, 1);
 
   {
     g_autoptr(L2lJob) quadratic = small_compare ("quadratic");
@@ -169,7 +186,7 @@ test_art_previews (void)
     watch (quadratic, &none);
     l2l_job_start (quadratic);
     wait_finished (&none);
-    g_assert_cmpuint (none.previews[0] + none.previews[1], ==, 0);
+    g_assert_cmpuint (none.previews[0] + none.previews[1] + none.art_inputs, ==, 0);
   }
 }
 

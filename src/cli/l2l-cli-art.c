@@ -77,27 +77,6 @@ image_name (const char *label)
   return g_strdelimit (g_strdup (label), ":/\\", '-');
 }
 
-/* Content | result | style side by side, as the paper's Figure 9. */
-static gboolean
-write_triple (const float  *content,
-              const float  *result,
-              const float  *style,
-              guint         size,
-              const char   *path,
-              GError      **error)
-{
-  const float *parts[] = { content, result, style };
-  const gsize row = (gsize) 3 * size;
-  g_autofree float *triple = g_new (float, 3 * row * size);
-
-  for (guint c = 0; c < 3; c++)
-    for (guint y = 0; y < size; y++)
-      for (guint p = 0; p < 3; p++)
-        memcpy (triple + ((gsize) c * size + y) * row + (gsize) p * size,
-                parts[p] + ((gsize) c * size + y) * size, size * sizeof (float));
-  return l2l_image_save_png (triple, 3 * size, size, path, error);
-}
-
 /* Every image this run will write, checked before any work. */
 static gboolean
 check_outputs (const L2lCompareConfig  *config,
@@ -144,8 +123,9 @@ write_images (const L2lCompareConfig  *config,
       g_autofree char *triple_path = g_build_filename (dir, triple, NULL);
 
       if (!l2l_image_save_png (entry->final_theta, size, size, single_path, error) ||
-          !write_triple (l2l_art_problem_get_content (problem), entry->final_theta,
-                         l2l_art_problem_get_style (problem), size, triple_path, error))
+          !l2l_image_save_triple_png (l2l_art_problem_get_content (problem), entry->final_theta,
+                                      l2l_art_problem_get_style (problem), size, triple_path,
+                                      error))
         return FALSE;
       printf ("Wrote %s and %s\n", single_path, triple_path);
     }

@@ -13,6 +13,7 @@ typedef enum {
   EVENT_COMPARE_POINT,
   EVENT_TRAIN_EPOCH,
   EVENT_PROGRESS,
+  EVENT_ART_INPUTS,
 } EventKind;
 
 /* The newest image of one optimizer's first run not yet shown. */
@@ -50,7 +51,9 @@ struct _L2lJob {
   Preview          *previews;      /* [n_optimizers]: neural art's newest images */
   double           *column;        /* worker's scratch: one step's losses */
   gint64            last_progress; /* worker: rate limit of progress events */
-  guint             preview_side;  /* worker: an art task's image side, else 0 */
+  guint             preview_side;  /* an art task's image side, else 0 */
+  float            *art_content;   /* an art task's first run: its content and style */
+  float            *art_style;
   gint64           *last_preview;  /* worker: per optimizer, rate limit of previews */
   gint64            max_dispatch_us;
 };
@@ -58,6 +61,7 @@ struct _L2lJob {
 enum {
   SIGNAL_COMPARE_POINT,
   SIGNAL_COMPARE_PREVIEW,
+  SIGNAL_ART_INPUTS,
   SIGNAL_TRAIN_EPOCH,
   SIGNAL_PROGRESS,
   SIGNAL_FINISHED,
@@ -108,6 +112,9 @@ dispatch_events (gpointer user_data)
           break;
         case EVENT_PROGRESS:
           g_signal_emit (self, signals[SIGNAL_PROGRESS], 0, event->a, event->step, event->index);
+          break;
+        case EVENT_ART_INPUTS:
+          g_signal_emit (self, signals[SIGNAL_ART_INPUTS], 0);
           break;
         }
     }
@@ -239,6 +246,24 @@ on_train_progress (L2lTrainer             *trainer,
 }
 
 /* Worker thread: makes the task (reading any data set), then runs. */
+/* Worker thread: the content and style of the first run, which the previews
+ * show, as the comparison will draw it. */
+static void
+show_art_inputs (L2lJob  *self,
+                 L2lTask *task,
+                 guint    side)
+{
+  g_autoptr(L2lProblem) problem =
+    l2l_task_sample_held_out (task, l2l_seed_derive (self->compare_config.seed, L2L_SEED_TEST, 0));
+  const gsize n = l2l_task_get_n_params (task);
+  Event event = { EVENT_ART_INPUTS, 0, 0, 0, 0, 0 };
+
+  self->art_content = g_memdup2 (l2l_art_problem_get_content (problem), n * sizeof (float));
+  self->art_style = g_memdup2 (l2l_art_problem_get_style (problem), n * sizeof (float));
+  self->preview_side = side;
+  push_event (self, &event);
+}
+
 static gboolean
 run_job (L2lJob  *self,
          GError **error)
@@ -253,7 +278,7 @@ run_job (L2lJob  *self,
       const guint side = (guint) sqrt (n / 3.0 + 0.5);
 
       if (l2l_task_get_family (task) == &l2l_task_art_family && (gsize) 3 * side * side == n)
-        self->preview_side = side;
+        show_art_inputs (self, task, side);
       self->compare_config.task = task;
       self->compare_result = l2l_compare_run (&self->compare_config, on_compare_progress, self,
                                               self->cancellable, error);
@@ -305,6 +330,8 @@ l2l_job_finalize (GObject *object)
     g_clear_pointer (&self->previews[i].rgb, g_bytes_unref);
   g_free (self->previews);
   g_free (self->last_preview);
+  g_free (self->art_content);
+  g_free (self->art_style);
   g_mutex_clear (&self->lock);
   G_OBJECT_CLASS (l2l_job_parent_class)->finalize (object);
 }
@@ -321,6 +348,9 @@ l2l_job_class_init (L2lJobClass *klass)
   signals[SIGNAL_COMPARE_PREVIEW] =
     g_signal_new ("compare-preview", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                   NULL, G_TYPE_NONE, 4, G_TYPE_UINT, G_TYPE_UINT, G_TYPE_DOUBLE, G_TYPE_BYTES);
+  signals[SIGNAL_ART_INPUTS] =
+    g_signal_new ("art-inputs", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 0);
   signals[SIGNAL_TRAIN_EPOCH] =
     g_signal_new ("train-epoch", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                   NULL, G_TYPE_NONE, 3, G_TYPE_UINT, G_TYPE_DOUBLE, G_TYPE_DOUBLE);
@@ -413,4 +443,14 @@ const L2lCompareConfig *
 l2l_job_get_compare_config (L2lJob *self)
 {
   return &self->compare_config;
+}
+
+guint
+l2l_job_get_art_inputs (L2lJob       *self,
+                        const float **content,
+                        const float **style)
+{
+  *content = self->art_content;
+  *style = self->art_style;
+  return self->art_content != NULL ? self->preview_side : 0;
 }

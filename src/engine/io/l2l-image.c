@@ -5,6 +5,7 @@
 
 #include <gdk-pixbuf/gdk-pixbuf.h>
 #include <math.h>
+#include <string.h>
 
 #include "l2l-error.h"
 #include "l2l-file.h"
@@ -170,4 +171,24 @@ l2l_image_save_png (const float *pixels,
       return FALSE;
     }
   return l2l_file_write_atomic (path, png, length, error);
+}
+
+gboolean
+l2l_image_save_triple_png (const float *content,
+                           const float *result,
+                           const float *style,
+                           guint        size,
+                           const char  *path,
+                           GError     **error)
+{
+  const float *parts[] = { content, result, style };
+  const gsize row = (gsize) 3 * size;
+  g_autofree float *triple = g_new (float, 3 * row * size);
+
+  for (guint c = 0; c < 3; c++)
+    for (guint y = 0; y < size; y++)
+      for (guint p = 0; p < 3; p++)
+        memcpy (triple + ((gsize) c * size + y) * row + (gsize) p * size,
+                parts[p] + ((gsize) c * size + y) * size, size * sizeof (float));
+  return l2l_image_save_png (triple, 3 * size, size, path, error);
 }

@@ -42,6 +42,15 @@ gboolean  l2l_image_save_png (const float *pixels,
                               const char  *path,
                               GError     **error);
 
+/* @content | @result | @style, each [3 × size × size], side by side in one
+ * PNG 3·size wide (the paper's Figure 9), written as l2l_image_save_png does. */
+gboolean  l2l_image_save_triple_png (const float *content,
+                                     const float *result,
+                                     const float *style,
+                                     guint        size,
+                                     const char  *path,
+                                     GError     **error);
+
 /* The square of side @side at column @x, row @y of @image (inside it),
  * resampled to @size × @size into @out [3 × size × size]; a square already
  * @size wide is copied as is. */
