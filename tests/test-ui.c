@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <gtk/gtk.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "l2l-chart-view.h"
@@ -432,6 +434,151 @@ test_close_mid_run (Fixture       *fixture,
   g_assert_cmpuint (g_settings_get_uint (fixture->settings, "epochs"), ==, 1000000);
 }
 
+/* Only these optimizers checked (hand-written names and lstm:NAME). */
+static void
+choose_optimizers (L2lWindow         *window,
+                   const char *const *names)
+{
+  L2lExperimentPanel *panel = l2l_window_get_panel (window);
+  const char *hand[] = { "sgd", "rmsprop", "adam", "nag" };
+  const char *learned[] = { "lstm:quadratic", "lstm:mnist", "lstm:art" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (hand); i++)
+    gtk_check_button_set_active (l2l_experiment_panel_get_optimizer_check (panel, hand[i]),
+                                 g_strv_contains (names, hand[i]));
+  for (guint i = 0; i < G_N_ELEMENTS (learned); i++)
+    gtk_check_button_set_active (l2l_experiment_panel_get_learned_check (panel, learned[i]),
+                                 g_strv_contains (names, learned[i]));
+}
+
+/* Mean absolute difference of two RGB textures of one size, in [0, 1]. */
+static double
+texture_difference (GdkTexture *a,
+                    GdkTexture *b)
+{
+  const int width = gdk_texture_get_width (a), height = gdk_texture_get_height (a);
+  g_autofree guchar *p = g_malloc ((gsize) 4 * width * height);
+  g_autofree guchar *q = g_malloc ((gsize) 4 * width * height);
+  double total = 0.0;
+
+  g_assert_cmpint (gdk_texture_get_width (b), ==, width);
+  gdk_texture_download (a, p, (gsize) 4 * width);
+  gdk_texture_download (b, q, (gsize) 4 * width);
+  for (gsize i = 0; i < (gsize) 4 * width * height; i++)
+    total += abs ((int) p[i] - (int) q[i]);
+  return total / (3.0 * width * height) / 255.0;
+}
+
+static void
+assert_png_size (const char *path,
+                 int         width,
+                 int         height)
+{
+  g_autoptr(GdkTexture) texture = gdk_texture_new_from_filename (path, NULL);
+
+  g_assert_nonnull (texture);
+  g_assert_cmpint (gdk_texture_get_width (texture), ==, width);
+  g_assert_cmpint (gdk_texture_get_height (texture), ==, height);
+}
+
+/* The Neural art page: a shipped photo and painting, 10 steps at 32 px with
+ * two optimizers: a tile each, painted and not the photo; the enlarged view;
+ * the styled image and the triple exported; Stop during a long run. */
+static void
+test_art_page (Fixture       *fixture,
+               gconstpointer  data)
+{
+  L2lWindow *window = fixture->window;
+  L2lExperimentPanel *panel = l2l_window_get_panel (window);
+  L2lArtView *view = l2l_window_get_art_view (window);
+  g_autofree char *dir = g_dir_make_tmp ("l2l-test-XXXXXX", NULL);
+  g_autofree char *image = g_build_filename (dir, "adam.png", NULL);
+  g_autofree char *triple = g_build_filename (dir, "adam-triple.png", NULL);
+  g_autofree char *spec = NULL;
+  g_autoptr(GError) error = NULL;
+  GdkTexture *content;
+  GtkWindow *large;
+  double stop_seconds;
+
+  l2l_window_show_page (window, "art");
+  spec = l2l_experiment_panel_get_task_spec (panel);
+  g_assert_true (g_str_has_prefix (spec, "art:content=" L2L_ART_SHIPPED "content/chelsea.jpg"));
+  l2l_art_view_choose_shipped (view, FALSE, "astronaut");
+  l2l_art_view_choose_shipped (view, TRUE, "the-scream");
+  g_clear_pointer (&spec, g_free);
+  spec = l2l_experiment_panel_get_task_spec (panel);
+  g_assert_nonnull (strstr (spec, "content/astronaut.jpg"));
+  g_assert_nonnull (strstr (spec, "style/the-scream.jpg"));
+  l2l_experiment_panel_set_task_option (panel, "size", "32");
+  spin (window, "steps", 10);
+  choose_optimizers (window, (const char *[]) { "sgd", "adam", NULL });
+  g_assert_null (l2l_experiment_panel_get_error (panel));
+
+  run_page (window, "art");
+  wait_until_done (window);
+  g_assert_cmpstr (l2l_experiment_panel_get_error (panel), ==, NULL);
+  g_assert_cmpuint (l2l_art_view_get_n_tiles (view), ==, 4);
+  content = l2l_art_view_get_input_texture (view, FALSE);
+  g_assert_nonnull (content);
+  g_assert_cmpint (gdk_texture_get_width (content), ==, 32);
+  for (guint i = 0; i < 2; i++)
+    {
+      GdkTexture *painted = l2l_art_view_get_texture (view, i);
+      g_assert_nonnull (painted);
+      g_assert_cmpint (gdk_texture_get_width (painted), ==, 32);
+      g_test_message ("tile %u differs from the content by %.3f", i,
+                      texture_difference (painted, content));
+      g_assert_cmpfloat (texture_difference (painted, content), >, 0.005);
+    }
+  g_assert_cmpuint (l2l_chart_count_series (l2l_window_get_art_chart (window), FALSE), ==, 2);
+
+  large = l2l_art_view_enlarge (view, 1);
+  settle (100);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (large)));
+  g_assert_true (gtk_picture_get_paintable (GTK_PICTURE (gtk_window_get_child (large))) ==
+                 GDK_PAINTABLE (l2l_art_view_get_texture (view, 1)));
+  gtk_window_destroy (large);
+  g_assert_cmpuint (l2l_art_view_get_selected (view), ==, 1);
+  g_assert_true (l2l_window_export_styled_image (window, image, FALSE, &error));
+  g_assert_no_error (error);
+  g_assert_true (l2l_window_export_styled_image (window, triple, TRUE, &error));
+  g_assert_no_error (error);
+  assert_png_size (image, 32, 32);
+  assert_png_size (triple, 96, 32);
+
+  /* Stop during a long run, once its first images are in */
+  l2l_experiment_panel_set_task_option (panel, "size", "128");
+  spin (window, "steps", 100000);
+  run_page (window, "art");
+  while (l2l_art_view_get_texture (view, 0) == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  stop_seconds = stop_and_time (window);
+  g_test_message ("stop during an art run took %.3f s", stop_seconds);
+  g_assert_cmpfloat (stop_seconds, <, 1.0);
+  g_unlink (image);
+  g_unlink (triple);
+  g_rmdir (dir);
+}
+
+/* The page after a 128 px run with SGD, Adam and the shipped learned
+ * optimizer, for the README. */
+static void
+test_art_screenshot (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  L2lWindow *window = fixture->window;
+  g_autofree char *screenshot = g_test_build_filename (G_TEST_BUILT, "art-page.png", NULL);
+
+  l2l_window_show_page (window, "art");
+  spin (window, "steps", 128);
+  choose_optimizers (window, (const char *[]) { "sgd", "adam", "lstm:art", NULL });
+  run_page (window, "art");
+  wait_until_done (window);
+  settle (500);
+  save_screenshot (GTK_WIDGET (window), screenshot);
+  g_test_message ("screenshot: %s", screenshot);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -453,6 +600,9 @@ main (int   argc,
   g_test_add ("/ui/missing-data", Fixture, "mnist:data=/nonexistent/folder", fixture_set_up,
               test_missing_data, fixture_tear_down);
   g_test_add ("/ui/close-mid-run", Fixture, NULL, fixture_set_up, test_close_mid_run,
+              fixture_tear_down);
+  g_test_add ("/ui/art-page", Fixture, NULL, fixture_set_up, test_art_page, fixture_tear_down);
+  g_test_add ("/ui/art-screenshot", Fixture, NULL, fixture_set_up, test_art_screenshot,
               fixture_tear_down);
   return g_test_run ();
 }

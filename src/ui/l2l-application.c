@@ -91,6 +91,7 @@ l2l_application_startup (GApplication *application)
   set_accels (app, "win.save-optimizer", "<Control>s");
   set_accels (app, "win.show-page::comparison", "<Alt>1");
   set_accels (app, "win.show-page::training", "<Alt>2");
+  set_accels (app, "win.show-page::art", "<Alt>3");
 
   if (source != NULL)
     schema = g_settings_schema_source_lookup (source, APPLICATION_ID, TRUE);

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <math.h>
 #include <string.h>
 
 #include "l2l-experiment-panel.h"
@@ -170,6 +171,33 @@ task_spec (L2lExperimentPanel *self)
   return g_string_free (spec, FALSE);
 }
 
+char *
+l2l_experiment_panel_get_task_option (L2lExperimentPanel *self,
+                                      const char         *key)
+{
+  for (guint i = 0; i < self->family->n_options; i++)
+    if (g_str_equal (self->family->options[i].key, key))
+      return option_value (&self->family->options[i], self->option_widgets->pdata[i]);
+  return NULL;
+}
+
+void
+l2l_experiment_panel_set_task_option (L2lExperimentPanel *self,
+                                      const char         *key,
+                                      const char         *value)
+{
+  for (guint i = 0; i < self->family->n_options; i++)
+    if (g_str_equal (self->family->options[i].key, key))
+      {
+        GtkWidget *field = self->option_widgets->pdata[i];
+
+        if (self->family->options[i].type == L2L_OPTION_STRING)
+          gtk_editable_set_text (GTK_EDITABLE (field), value);
+        else if (self->family->options[i].type == L2L_OPTION_INT)
+          gtk_spin_button_set_value (GTK_SPIN_BUTTON (field), g_ascii_strtod (value, NULL));
+      }
+}
+
 static void apply_family_defaults       (L2lExperimentPanel *self);
 static void check_pretrained_for_family (L2lExperimentPanel *self);
 
@@ -316,6 +344,16 @@ apply_family_defaults (L2lExperimentPanel *self)
   gtk_spin_button_set_value (self->meta_lr_spin, config.meta_lr);
   gtk_spin_button_set_value (self->layers_spin, config.lstm.layers);
   gtk_spin_button_set_value (self->hidden_spin, config.lstm.hidden);
+  /* A family with rates of its own (art: tuning images is slow) gets them. */
+  for (guint i = 0; self->family->rates != NULL && i < self->hand_rows->len; i++)
+    {
+      HandRow *row = self->hand_rows->pdata[i];
+      double lr = l2l_task_family_default_lr (self->family, row->info->name, NAN);
+      char rate[G_ASCII_DTOSTR_BUF_SIZE];
+
+      if (!isnan (lr))
+        gtk_editable_set_text (GTK_EDITABLE (row->rate), g_ascii_formatd (rate, sizeof rate, "%g", lr));
+    }
 }
 
 /* Loss weights. */

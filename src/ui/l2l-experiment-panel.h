@@ -42,6 +42,13 @@ void        l2l_experiment_panel_select_task    (L2lExperimentPanel  *self,
                                                  const char          *name);
 /* "family:key=value,…" as the task fields say now. */
 char       *l2l_experiment_panel_get_task_spec  (L2lExperimentPanel  *self);
+/* The value of one option of the chosen family (NULL when it has none), and
+ * setting a text or whole-number one (ignored when it has none). */
+char       *l2l_experiment_panel_get_task_option (L2lExperimentPanel *self,
+                                                 const char         *key);
+void        l2l_experiment_panel_set_task_option (L2lExperimentPanel *self,
+                                                 const char         *key,
+                                                 const char         *value);
 
 /* The message shown under the form, or NULL. */
 const char *l2l_experiment_panel_get_error      (L2lExperimentPanel  *self);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "l2l-art-view.h"
 #include "l2l-chart-export.h"
 #include "l2l-chart-results.h"
 #include "l2l-chart-view.h"
@@ -22,19 +23,23 @@ struct _L2lWindow {
   GtkStack             *results_stack;
   L2lChartView         *comparison_view;
   L2lChartView         *training_view;
+  L2lArtView           *art_view;
   GtkLabel             *status_label;
   GtkProgressBar       *progress_bar;
 
   GSettings            *settings;
   L2lChart             *comparison_chart;
   L2lChart             *training_chart;
+  L2lChart             *art_chart;
   GPtrArray            *compare_series;      /* this run's series, per optimizer */
+  L2lChartView         *compare_view;        /* where they are drawn */
   L2lChartSeries       *meta_series;
   L2lChartSeries       *eval_series;
   L2lJob               *job;                 /* running */
   gboolean              close_when_finished;
   L2lJob               *last_compare;        /* finished, for exports */
   L2lJob               *last_training;       /* finished, for saving */
+  L2lJob               *last_art;            /* finished, for its images */
   guint                 compare_count;
   guint                 training_count;
   gint64                started;
@@ -47,6 +52,12 @@ static gboolean
 showing_training (L2lWindow *self)
 {
   return g_strcmp0 (gtk_stack_get_visible_child_name (self->results_stack), "training") == 0;
+}
+
+static gboolean
+showing_art (L2lWindow *self)
+{
+  return g_strcmp0 (gtk_stack_get_visible_child_name (self->results_stack), "art") == 0;
 }
 
 static void
@@ -83,6 +94,18 @@ update_actions (L2lWindow *self)
       L2lCompareConfig config;
       valid = l2l_experiment_panel_build_compare (self->panel, &config, &spec, &error);
       l2l_compare_config_clear (&config);
+      if (valid && showing_art (self) && !g_str_has_prefix (spec, "art:"))
+        {
+          g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                               _("The Neural art page styles images: choose the art task"));
+          valid = FALSE;
+        }
+    }
+  if (showing_art (self) && g_str_has_prefix (spec ? spec : "", "art:"))
+    {
+      g_autofree char *content = l2l_experiment_panel_get_task_option (self->panel, "content");
+      g_autofree char *style = l2l_experiment_panel_get_task_option (self->panel, "style");
+      l2l_art_view_show_choice (self->art_view, content, style);
     }
   l2l_experiment_panel_show_error (self->panel, valid ? NULL : error->message);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.run", valid && !running);
@@ -91,7 +114,9 @@ update_actions (L2lWindow *self)
                                  self->last_training != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export-results",
                                  showing_training (self) ? self->last_training != NULL
-                                                         : self->last_compare != NULL);
+                                 : showing_art (self) ? self->last_art != NULL
+                                                      : self->last_compare != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export-image", self->last_art != NULL);
 }
 
 /* A comparison. */
@@ -116,7 +141,31 @@ on_compare_point (L2lJob    *job,
     }
   else
     l2l_chart_series_append (series, step, mean, q25, q75);
-  l2l_chart_view_changed (self->comparison_view);
+  l2l_chart_view_changed (self->compare_view);
+}
+
+static void
+on_art_inputs (L2lJob    *job,
+               L2lWindow *self)
+{
+  const float *content, *style;
+  guint side = l2l_job_get_art_inputs (job, &content, &style);
+
+  l2l_art_view_set_inputs (self->art_view, side, content, style);
+}
+
+static void
+on_compare_preview (L2lJob    *job,
+                    guint      optimizer,
+                    guint      step,
+                    double     loss,
+                    GBytes    *rgb,
+                    L2lWindow *self)
+{
+  const float *content, *style;
+
+  l2l_art_view_update (self->art_view, optimizer, step, loss, rgb,
+                       l2l_job_get_art_inputs (job, &content, &style));
 }
 
 static void
@@ -154,6 +203,14 @@ on_progress (L2lJob    *job,
   gtk_progress_bar_set_text (self->progress_bar, text);
 }
 
+static gboolean
+is_art_job (L2lJob *job)
+{
+  const float *content, *style;
+
+  return l2l_job_get_art_inputs (job, &content, &style) > 0;
+}
+
 static void
 on_finished (L2lJob    *job,
              GError    *error,
@@ -187,6 +244,11 @@ on_finished (L2lJob    *job,
                                 l2l_trainer_get_epoch (trainer), seconds,
                                 l2l_trainer_get_best_eval_loss (trainer), label);
     }
+  else if (!stopped && is_art_job (job))
+    {
+      g_set_object (&self->last_art, job);
+      status = g_strdup_printf (_("Styled in %.1f s; click an image to see it large"), seconds);
+    }
   else if (!stopped)
     {
       g_set_object (&self->last_compare, job);
@@ -214,6 +276,8 @@ start_job (L2lWindow *self,
   self->job = job;
   self->started = g_get_monotonic_time ();
   g_signal_connect (job, "compare-point", G_CALLBACK (on_compare_point), self);
+  g_signal_connect (job, "compare-preview", G_CALLBACK (on_compare_preview), self);
+  g_signal_connect (job, "art-inputs", G_CALLBACK (on_art_inputs), self);
   g_signal_connect (job, "train-epoch", G_CALLBACK (on_train_epoch), self);
   g_signal_connect (job, "progress", G_CALLBACK (on_progress), self);
   g_signal_connect (job, "finished", G_CALLBACK (on_finished), self);
@@ -223,11 +287,15 @@ start_job (L2lWindow *self,
   update_actions (self);
 }
 
+/* A comparison, or on the Neural art page one image styled by each optimizer. */
 static void
-run_comparison (L2lWindow *self)
+run_comparison (L2lWindow *self,
+                gboolean   art)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *suffix = NULL, *spec = NULL;
+  g_autofree const char **labels = NULL;
+  L2lChart *chart = art ? self->art_chart : self->comparison_chart;
   L2lCompareConfig config;
 
   if (!l2l_experiment_panel_build_compare (self->panel, &config, &spec, &error))
@@ -236,12 +304,25 @@ run_comparison (L2lWindow *self)
       show_error_dialog (self, _("The comparison cannot start"), error->message);
       return;
     }
+  if (art)
+    {
+      /* one image; tuned rates on it alone (the same function every time
+       * when it starts from the content) */
+      config.runs = 1;
+      config.tune.runs = 1;
+      config.keep_final_theta = TRUE;
+      labels = g_new0 (const char *, config.n_optimizers + 1);
+      for (guint i = 0; i < config.n_optimizers; i++)
+        labels[i] = config.optimizers[i].label;
+      l2l_art_view_begin (self->art_view, labels, config.n_optimizers);
+    }
   suffix = g_strdup_printf (_("run %u"), self->compare_count++);
-  l2l_chart_fade_all (self->comparison_chart, suffix);
+  l2l_chart_fade_all (chart, suffix);
   g_ptr_array_set_size (self->compare_series, 0);
   for (guint i = 0; i < config.n_optimizers; i++)
     g_ptr_array_add (self->compare_series,
-                     l2l_chart_add_series (self->comparison_chart, config.optimizers[i].label, i, TRUE));
+                     l2l_chart_add_series (chart, config.optimizers[i].label, i, !art));
+  self->compare_view = art ? l2l_art_view_get_chart_view (self->art_view) : self->comparison_view;
   start_job (self, l2l_job_new_compare (&config, spec));
 }
 
@@ -278,7 +359,7 @@ run_action (GtkWidget  *widget,
   if (showing_training (self))
     run_training (self);
   else
-    run_comparison (self);
+    run_comparison (self, showing_art (self));
 }
 
 static void
@@ -304,8 +385,10 @@ clear_runs_action (GtkWidget  *widget,
 
   l2l_chart_remove_faded (self->comparison_chart);
   l2l_chart_remove_faded (self->training_chart);
+  l2l_chart_remove_faded (self->art_chart);
   l2l_chart_view_changed (self->comparison_view);
   l2l_chart_view_changed (self->training_view);
+  l2l_chart_view_changed (l2l_art_view_get_chart_view (self->art_view));
 }
 
 static void
@@ -363,7 +446,8 @@ export_chart_done (L2lWindow      *self,
 {
   g_autoptr(GError) error = NULL;
   const char *size = gtk_file_chooser_get_choice (chooser, "size");
-  L2lChart *chart = showing_training (self) ? self->training_chart : self->comparison_chart;
+  L2lChart *chart = showing_training (self) ? self->training_chart
+                    : showing_art (self) ? self->art_chart : self->comparison_chart;
   int width = 1000, height = 650;
 
   if (size != NULL)
@@ -381,7 +465,8 @@ export_action (GtkWidget  *widget,
   const char *size_labels[] = { "1000 × 650", "1600 × 1000", "2400 × 1500", "800 × 500", NULL };
   GtkFileChooserNative *dialog =
     file_dialog (self, _("Export Chart (.png, .svg or .pdf)"), GTK_FILE_CHOOSER_ACTION_SAVE,
-                 showing_training (self) ? "meta-training.png" : "comparison.png",
+                 showing_training (self) ? "meta-training.png"
+                 : showing_art (self) ? "neural-art-loss.png" : "comparison.png",
                  export_chart_done);
 
   gtk_file_chooser_add_choice (GTK_FILE_CHOOSER (dialog), "size", _("Size"),
@@ -409,9 +494,13 @@ export_results_done (L2lWindow      *self,
       ok = l2l_file_write_atomic (path, csv, length, &error);
     }
   else if (g_str_has_suffix (lower, ".json"))
-    ok = l2l_results_write_json (l2l_job_get_compare_result (self->last_compare), path, &error);
+    ok = l2l_results_write_json (l2l_job_get_compare_result (showing_art (self) ? self->last_art
+                                                                                : self->last_compare),
+                                 path, &error);
   else if (g_str_has_suffix (lower, ".csv"))
-    ok = l2l_results_write_csv (l2l_job_get_compare_result (self->last_compare), path, &error);
+    ok = l2l_results_write_csv (l2l_job_get_compare_result (showing_art (self) ? self->last_art
+                                                                               : self->last_compare),
+                                path, &error);
   else
     {
       g_set_error (&error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
@@ -435,6 +524,60 @@ export_results_action (GtkWidget  *widget,
                  showing_training (self) ? "meta-training.csv" : "comparison.csv",
                  export_results_done);
 
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+gboolean
+l2l_window_export_styled_image (L2lWindow   *self,
+                                const char  *path,
+                                gboolean     triple,
+                                GError     **error)
+{
+  const L2lCompareResult *result;
+  const float *content, *style;
+  guint side, optimizer;
+
+  g_return_val_if_fail (self->last_art != NULL, FALSE);
+  result = l2l_job_get_compare_result (self->last_art);
+  side = l2l_job_get_art_inputs (self->last_art, &content, &style);
+  optimizer = MIN (l2l_art_view_get_selected (self->art_view), result->n_entries - 1);
+  if (triple)
+    return l2l_image_save_triple_png (content, result->entries[optimizer].final_theta, style,
+                                      side, path, error);
+  return l2l_image_save_png (result->entries[optimizer].final_theta, side, side, path, error);
+}
+
+static void
+export_image_done (L2lWindow      *self,
+                   GtkFileChooser *chooser,
+                   const char     *path)
+{
+  g_autoptr(GError) error = NULL;
+  const char *what = gtk_file_chooser_get_choice (chooser, "what");
+
+  if (!l2l_window_export_styled_image (self, path, g_strcmp0 (what, "triple") == 0, &error))
+    show_error_dialog (self, _("The image could not be exported"), error->message);
+}
+
+static void
+export_image_action (GtkWidget  *widget,
+                     const char *action,
+                     GVariant   *parameter)
+{
+  L2lWindow *self = L2L_WINDOW (widget);
+  const char *whats[] = { "image", "triple", NULL };
+  const char *what_labels[] = { _("The styled image"), _("Content | result | style"), NULL };
+  const L2lCompareResult *result = l2l_job_get_compare_result (self->last_art);
+  guint optimizer = MIN (l2l_art_view_get_selected (self->art_view), result->n_entries - 1);
+  g_autofree char *name = g_strdup_printf ("%s.png", result->entries[optimizer].label);
+  GtkFileChooserNative *dialog;
+
+  g_strdelimit (name, ":/\\", '-');
+  dialog = file_dialog (self, _("Export Styled Image (.png)"), GTK_FILE_CHOOSER_ACTION_SAVE,
+                        name, export_image_done);
+  gtk_file_chooser_add_choice (GTK_FILE_CHOOSER (dialog), "what", _("Export"), whats,
+                               what_labels);
+  gtk_file_chooser_set_choice (GTK_FILE_CHOOSER (dialog), "what", whats[0]);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
 }
 
@@ -540,6 +683,7 @@ l2l_window_dispose (GObject *object)
     }
   g_clear_object (&self->last_compare);
   g_clear_object (&self->last_training);
+  g_clear_object (&self->last_art);
   gtk_widget_dispose_template (GTK_WIDGET (object), L2L_TYPE_WINDOW);
   G_OBJECT_CLASS (l2l_window_parent_class)->dispose (object);
 }
@@ -553,6 +697,7 @@ l2l_window_finalize (GObject *object)
   g_ptr_array_unref (self->compare_series);
   l2l_chart_free (self->comparison_chart);
   l2l_chart_free (self->training_chart);
+  l2l_chart_free (self->art_chart);
   G_OBJECT_CLASS (l2l_window_parent_class)->finalize (object);
 }
 
@@ -570,12 +715,14 @@ l2l_window_class_init (L2lWindowClass *klass)
   g_assert (l2l_get_resource () != NULL);
   g_type_ensure (L2L_TYPE_CHART_VIEW);
   g_type_ensure (L2L_TYPE_EXPERIMENT_PANEL);
+  g_type_ensure (L2L_TYPE_ART_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/l2lworkbench/Workbench/ui/l2l-window.ui");
   gtk_widget_class_bind_template_child (widget_class, L2lWindow, panel);
   gtk_widget_class_bind_template_child (widget_class, L2lWindow, results_stack);
   gtk_widget_class_bind_template_child (widget_class, L2lWindow, comparison_view);
   gtk_widget_class_bind_template_child (widget_class, L2lWindow, training_view);
+  gtk_widget_class_bind_template_child (widget_class, L2lWindow, art_view);
   gtk_widget_class_bind_template_child (widget_class, L2lWindow, status_label);
   gtk_widget_class_bind_template_child (widget_class, L2lWindow, progress_bar);
 
@@ -583,10 +730,48 @@ l2l_window_class_init (L2lWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.stop", NULL, stop_action);
   gtk_widget_class_install_action (widget_class, "win.export", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "win.export-results", NULL, export_results_action);
+  gtk_widget_class_install_action (widget_class, "win.export-image", NULL, export_image_action);
   gtk_widget_class_install_action (widget_class, "win.clear-runs", NULL, clear_runs_action);
   gtk_widget_class_install_action (widget_class, "win.load-optimizer", NULL, load_action);
   gtk_widget_class_install_action (widget_class, "win.save-optimizer", NULL, save_action);
   gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_action);
+}
+
+/* The Neural art page styles one photo: the art task, with the shipped
+ * photo of the cat and Starry Night at 128 px until the user picks others. */
+static void
+on_page_shown (L2lWindow *self)
+{
+  if (showing_art (self))
+    {
+      g_autofree char *spec = l2l_experiment_panel_get_task_spec (self->panel);
+      g_autofree char *content = NULL, *style = NULL;
+
+      if (!g_str_has_prefix (spec, "art:"))
+        l2l_experiment_panel_select_task (self->panel, "art");
+      content = l2l_experiment_panel_get_task_option (self->panel, "content");
+      style = l2l_experiment_panel_get_task_option (self->panel, "style");
+      if (content != NULL && *content == '\0')
+        {
+          /* the first visit: a photo to style, at a size that shows it */
+          l2l_experiment_panel_set_task_option (self->panel, "content",
+                                                L2L_ART_SHIPPED "content/chelsea.jpg");
+          l2l_experiment_panel_set_task_option (self->panel, "size", "128");
+        }
+      if (style != NULL && *style == '\0')
+        l2l_experiment_panel_set_task_option (self->panel, "style",
+                                              L2L_ART_SHIPPED "style/starry-night.jpg");
+    }
+  update_actions (self);
+}
+
+static void
+on_image_chosen (L2lArtView *view,
+                 gboolean    style,
+                 const char *path,
+                 L2lWindow  *self)
+{
+  l2l_experiment_panel_set_task_option (self->panel, style ? "style" : "content", path);
 }
 
 static void
@@ -598,11 +783,15 @@ l2l_window_init (L2lWindow *self)
                                           /* xgettext:no-c-format */
                                           _("loss (mean, 25–75 % band)"), TRUE);
   self->training_chart = l2l_chart_new (_("Meta-training"), _("epoch"), _("loss"), TRUE);
+  self->art_chart = l2l_chart_new (_("Loss per step"), _("step"), _("loss"), TRUE);
   l2l_chart_view_set_chart (self->comparison_view, self->comparison_chart);
   l2l_chart_view_set_chart (self->training_view, self->training_chart);
+  l2l_chart_view_set_chart (l2l_art_view_get_chart_view (self->art_view), self->art_chart);
+  self->compare_view = self->comparison_view;
   g_signal_connect_swapped (self->panel, "changed", G_CALLBACK (update_actions), self);
   g_signal_connect_swapped (self->results_stack, "notify::visible-child-name",
-                            G_CALLBACK (update_actions), self);
+                            G_CALLBACK (on_page_shown), self);
+  g_signal_connect (self->art_view, "image-chosen", G_CALLBACK (on_image_chosen), self);
   update_actions (self);
 }
 
@@ -642,6 +831,18 @@ l2l_window_get_training_chart (L2lWindow *self)
   return self->training_chart;
 }
 
+L2lArtView *
+l2l_window_get_art_view (L2lWindow *self)
+{
+  return self->art_view;
+}
+
+L2lChart *
+l2l_window_get_art_chart (L2lWindow *self)
+{
+  return self->art_chart;
+}
+
 GtkWidget *
 l2l_window_get_comparison_view (L2lWindow *self)
 {
@@ -666,8 +867,9 @@ l2l_window_get_frame_costs (L2lWindow *self,
                             gint64    *render_us)
 {
   *dispatch_us = self->max_dispatch_us;
-  *render_us = MAX (l2l_chart_view_get_max_render_us (self->comparison_view),
-                    l2l_chart_view_get_max_render_us (self->training_view));
+  *render_us = MAX (MAX (l2l_chart_view_get_max_render_us (self->comparison_view),
+                         l2l_chart_view_get_max_render_us (self->training_view)),
+                    l2l_chart_view_get_max_render_us (l2l_art_view_get_chart_view (self->art_view)));
 }
 
 void

@@ -4,6 +4,7 @@
 #include <gtk/gtk.h>
 
 #include "l2l-chart.h"
+#include "l2l-art-view.h"
 #include "l2l-experiment-panel.h"
 
 G_BEGIN_DECLS
@@ -19,6 +20,14 @@ L2lExperimentPanel *l2l_window_get_panel            (L2lWindow *self);
 L2lChart           *l2l_window_get_comparison_chart (L2lWindow *self);
 L2lChart           *l2l_window_get_training_chart   (L2lWindow *self);
 GtkWidget          *l2l_window_get_comparison_view  (L2lWindow *self);
+L2lArtView         *l2l_window_get_art_view         (L2lWindow *self);
+L2lChart           *l2l_window_get_art_chart        (L2lWindow *self);
+/* The Neural art page's last finished run: the selected tile's image, or the
+ * content | result | style triple, as PNG (what Export Styled Image… does). */
+gboolean            l2l_window_export_styled_image  (L2lWindow   *self,
+                                                     const char  *path,
+                                                     gboolean     triple,
+                                                     GError     **error);
 gboolean            l2l_window_is_running           (L2lWindow *self);
 /* The status line under the charts ("Running…", "Failed", …). */
 const char         *l2l_window_get_status           (L2lWindow *self);
