@@ -555,6 +555,16 @@ test_art_page (Fixture       *fixture,
   stop_seconds = stop_and_time (window);
   g_test_message ("stop during an art run took %.3f s", stop_seconds);
   g_assert_cmpfloat (stop_seconds, <, 1.0);
+
+  /* another task on another page, and back: the art run's choices return */
+  l2l_window_show_page (window, "comparison");
+  l2l_experiment_panel_select_task (panel, "quadratic");
+  l2l_window_show_page (window, "art");
+  g_clear_pointer (&spec, g_free);
+  spec = l2l_experiment_panel_get_task_spec (panel);
+  g_assert_nonnull (strstr (spec, "content/astronaut.jpg"));
+  g_assert_nonnull (strstr (spec, "style/the-scream.jpg"));
+  g_assert_nonnull (strstr (spec, "size=128"));
   g_unlink (image);
   g_unlink (triple);
   g_rmdir (dir);

@@ -171,6 +171,22 @@ task_spec (L2lExperimentPanel *self)
   return g_string_free (spec, FALSE);
 }
 
+static void load_task                   (L2lExperimentPanel *self,
+                                         const char         *spec);
+static void apply_family_defaults       (L2lExperimentPanel *self);
+static void check_pretrained_for_family (L2lExperimentPanel *self);
+
+void
+l2l_experiment_panel_set_task_spec (L2lExperimentPanel *self,
+                                    const char         *spec)
+{
+  load_task (self, spec);
+  if (!self->loading)
+    apply_family_defaults (self);
+  check_pretrained_for_family (self);
+  emit_changed (self);
+}
+
 char *
 l2l_experiment_panel_get_task_option (L2lExperimentPanel *self,
                                       const char         *key)
@@ -197,9 +213,6 @@ l2l_experiment_panel_set_task_option (L2lExperimentPanel *self,
           gtk_spin_button_set_value (GTK_SPIN_BUTTON (field), g_ascii_strtod (value, NULL));
       }
 }
-
-static void apply_family_defaults       (L2lExperimentPanel *self);
-static void check_pretrained_for_family (L2lExperimentPanel *self);
 
 static void
 on_task_selected (L2lExperimentPanel *self)

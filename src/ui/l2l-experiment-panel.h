@@ -42,6 +42,9 @@ void        l2l_experiment_panel_select_task    (L2lExperimentPanel  *self,
                                                  const char          *name);
 /* "family:key=value,…" as the task fields say now. */
 char       *l2l_experiment_panel_get_task_spec  (L2lExperimentPanel  *self);
+/* Chooses a family and its options from a spec ("art:size=128,…"). */
+void        l2l_experiment_panel_set_task_spec  (L2lExperimentPanel *self,
+                                                 const char         *spec);
 /* The value of one option of the chosen family (NULL when it has none), and
  * setting a text or whole-number one (ignored when it has none). */
 char       *l2l_experiment_panel_get_task_option (L2lExperimentPanel *self,

@@ -304,6 +304,8 @@ run_comparison (L2lWindow *self,
       show_error_dialog (self, _("The comparison cannot start"), error->message);
       return;
     }
+  if (art && self->settings != NULL)
+    g_settings_set_string (self->settings, "art-task", spec);
   if (art)
     {
       /* one image; tuned rates on it alone (the same function every time
@@ -747,7 +749,13 @@ on_page_shown (L2lWindow *self)
       g_autofree char *spec = l2l_experiment_panel_get_task_spec (self->panel);
       g_autofree char *content = NULL, *style = NULL;
 
-      if (!g_str_has_prefix (spec, "art:"))
+      g_autofree char *last = self->settings ? g_settings_get_string (self->settings, "art-task")
+                                             : NULL;
+
+      /* the options of the last art run, else the family's */
+      if (!g_str_has_prefix (spec, "art:") && last != NULL && g_str_has_prefix (last, "art:"))
+        l2l_experiment_panel_set_task_spec (self->panel, last);
+      else if (!g_str_has_prefix (spec, "art:"))
         l2l_experiment_panel_select_task (self->panel, "art");
       content = l2l_experiment_panel_get_task_option (self->panel, "content");
       style = l2l_experiment_panel_get_task_option (self->panel, "style");
