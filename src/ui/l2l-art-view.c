@@ -143,7 +143,12 @@ picker_build (Picker            *picker,
   for (guint i = 0; names[i] != NULL; i++)
     {
       g_autofree char *uri = shipped_uri (style, names[i]);
-      g_autoptr(GdkTexture) texture = gdk_texture_new_from_resource (uri + strlen ("resource://"));
+      /* decoded at the size shown: a full-size texture would be scaled down
+       * again on every frame that draws it */
+      g_autoptr(GdkPixbuf) pixbuf =
+        gdk_pixbuf_new_from_resource_at_scale (uri + strlen ("resource://"), 2 * THUMBNAIL_SIZE,
+                                               2 * THUMBNAIL_SIZE, TRUE, NULL);
+      g_autoptr(GdkTexture) texture = gdk_texture_new_for_pixbuf (pixbuf);
       /* an image, not a picture: it keeps to its pixel size */
       GtkWidget *thumbnail = gtk_image_new_from_paintable (GDK_PAINTABLE (texture));
       GtkWidget *child = gtk_flow_box_child_new ();
