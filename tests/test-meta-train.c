@@ -366,6 +366,63 @@ test_cancel_keeps_whole_epochs (void)
   assert_same_training (cancelled, two);
 }
 
+typedef struct {
+  guint evaluations;
+  guint checked;
+} EvalSeen;
+
+/* Each evaluation's first held-out function, as the net at that time takes
+ * it through the horizon (among the same runs: the LSTM's products over more
+ * columns may round otherwise): what the progress gives as eval_theta. */
+static void
+check_eval_theta (L2lTrainer             *trainer,
+                  const L2lTrainProgress *progress,
+                  gpointer                user_data)
+{
+  EvalSeen *seen = user_data;
+  const L2lTrainConfig *config = l2l_trainer_get_config (trainer);
+  const gsize n = l2l_task_get_n_params (config->task);
+  g_autofree double *losses = NULL;
+  g_autofree float *final = NULL;
+  L2lOptimizerSpec spec;
+  L2lTrajectoryJob job = {
+    .task = config->task, .optimizer = &spec, .seed = config->seed, .stream = L2L_SEED_EVAL,
+    .runs = config->eval_runs, .steps = config->steps,
+  };
+
+  if (isnan (progress->record->eval_loss))
+    {
+      g_assert_null (progress->eval_theta);
+      return;
+    }
+  g_assert_nonnull (progress->eval_theta);
+  seen->evaluations++;
+  if (progress->record->epoch != 0)
+    return;
+  /* before any epoch, the net evaluated is the first φ */
+  losses = g_new (double, (gsize) config->eval_runs * (config->steps + 1));
+  final = g_new (float, config->eval_runs * n);
+  job.final_theta = final;
+  l2l_optimizer_spec_init_learned (&spec, "lstm", l2l_trainer_get_net (trainer));
+  g_assert_true (l2l_trajectories_run (&job, losses, NULL, NULL, NULL));
+  l2l_optimizer_spec_clear (&spec);
+  g_assert_cmpmem (progress->eval_theta, n * sizeof (float), final, n * sizeof (float));
+  seen->checked++;
+}
+
+static void
+test_eval_theta (void)
+{
+  g_autoptr(L2lTask) task = l2l_task_new_from_spec ("quadratic", NULL);
+  L2lTrainConfig config = small_config (task);
+  g_autoptr(L2lTrainer) trainer = l2l_trainer_new (&config, NULL);
+  EvalSeen seen = { 0 };
+
+  g_assert_true (l2l_trainer_run (trainer, check_eval_theta, &seen, NULL, NULL));
+  g_assert_cmpuint (seen.evaluations, ==, 4);   /* epochs 0, 2, 4, 6 */
+  g_assert_cmpuint (seen.checked, ==, 1);
+}
+
 static void
 test_loss_weights (void)
 {
@@ -415,5 +472,6 @@ main (int   argc,
   g_test_add_func ("/engine/meta-train/cancel-evaluation", test_cancel_evaluation);
   g_test_add_func ("/engine/meta-train/cancel-keeps-whole-epochs", test_cancel_keeps_whole_epochs);
   g_test_add_func ("/engine/meta-train/loss-weights", test_loss_weights);
+  g_test_add_func ("/engine/meta-train/eval-theta", test_eval_theta);
   return g_test_run ();
 }

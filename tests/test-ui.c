@@ -570,6 +570,35 @@ test_art_page (Fixture       *fixture,
   g_rmdir (dir);
 }
 
+/* Meta-training on art shows, beside its chart, what φ makes of a held-out
+ * photo at each evaluation. */
+static void
+test_art_training (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  L2lWindow *window = fixture->window;
+  L2lExperimentPanel *panel = l2l_window_get_panel (window);
+  g_autofree char *screenshot = g_test_build_filename (G_TEST_BUILT, "art-training.png", NULL);
+  GdkPaintable *painted;
+
+  l2l_window_show_page (window, "training");
+  l2l_experiment_panel_select_task (panel, "art");
+  l2l_experiment_panel_set_task_option (panel, "size", "32");
+  spin (window, "horizon", 8);
+  spin (window, "unroll", 4);
+  spin (window, "batch", 1);
+  spin (window, "epochs", 2);
+  g_assert_null (l2l_window_get_training_art (window));
+  run_page (window, "training");
+  wait_until_done (window);
+  painted = l2l_window_get_training_art (window);
+  g_assert_true (GDK_IS_TEXTURE (painted));
+  g_assert_cmpint (gdk_texture_get_width (GDK_TEXTURE (painted)), ==, 32);
+  settle (300);
+  save_screenshot (GTK_WIDGET (window), screenshot);
+  g_test_message ("screenshot: %s", screenshot);
+}
+
 /* The page after a 128 px run with SGD, Adam and the shipped learned
  * optimizer, for the README. */
 static void
@@ -613,6 +642,8 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/ui/art-page", Fixture, NULL, fixture_set_up, test_art_page, fixture_tear_down);
   g_test_add ("/ui/art-screenshot", Fixture, NULL, fixture_set_up, test_art_screenshot,
+              fixture_tear_down);
+  g_test_add ("/ui/art-training", Fixture, NULL, fixture_set_up, test_art_training,
               fixture_tear_down);
   return g_test_run ();
 }

@@ -49,6 +49,7 @@ struct _L2lJob {
   gboolean          done;
   GError           *error;
   Preview          *previews;      /* [n_optimizers]: neural art's newest images */
+  Preview           train_preview; /* neural art: the last evaluation's image */
   double           *column;        /* worker's scratch: one step's losses */
   gint64            last_progress; /* worker: rate limit of progress events */
   guint             preview_side;  /* an art task's image side, else 0 */
@@ -62,6 +63,7 @@ enum {
   SIGNAL_COMPARE_POINT,
   SIGNAL_COMPARE_PREVIEW,
   SIGNAL_ART_INPUTS,
+  SIGNAL_TRAIN_PREVIEW,
   SIGNAL_TRAIN_EPOCH,
   SIGNAL_PROGRESS,
   SIGNAL_FINISHED,
@@ -79,6 +81,7 @@ dispatch_events (gpointer user_data)
   g_autoptr(GArray) events = NULL;
   g_autofree Preview *previews = NULL;
   const guint n_previews = self->previews ? self->compare_config.n_optimizers : 0;
+  Preview train_preview;
   gint64 start = g_get_monotonic_time ();
   gboolean done;
   GError *error;
@@ -91,6 +94,8 @@ dispatch_events (gpointer user_data)
       previews = g_memdup2 (self->previews, n_previews * sizeof (Preview));
       memset (self->previews, 0, n_previews * sizeof (Preview));
     }
+  train_preview = self->train_preview;
+  memset (&self->train_preview, 0, sizeof self->train_preview);
   self->idle_id = 0;
   done = self->done;
   error = g_steal_pointer (&self->error);
@@ -125,6 +130,12 @@ dispatch_events (gpointer user_data)
                        previews[i].loss, previews[i].rgb);
         g_bytes_unref (previews[i].rgb);
       }
+  if (train_preview.rgb != NULL)
+    {
+      g_signal_emit (self, signals[SIGNAL_TRAIN_PREVIEW], 0, train_preview.step,
+                     train_preview.loss, train_preview.rgb);
+      g_bytes_unref (train_preview.rgb);
+    }
   self->max_dispatch_us = MAX (self->max_dispatch_us, g_get_monotonic_time () - start);
   if (done && self->running)
     {
@@ -240,6 +251,20 @@ on_train_progress (L2lTrainer             *trainer,
   Event event = { EVENT_TRAIN_EPOCH, progress->record->epoch, 0,
                   progress->record->meta_loss, progress->record->eval_loss, 0 };
 
+  /* neural art: what φ painted of the first held-out photo */
+  if (self->preview_side > 0 && progress->eval_theta != NULL)
+    {
+      const guint side = self->preview_side;
+      guint8 *rgb = g_malloc ((gsize) 3 * side * side);
+      GBytes *bytes;
+
+      l2l_image_to_rgb8 (progress->eval_theta, side, side, rgb, (gsize) 3 * side);
+      bytes = g_bytes_new_take (rgb, (gsize) 3 * side * side);
+      g_mutex_lock (&self->lock);
+      g_clear_pointer (&self->train_preview.rgb, g_bytes_unref);
+      self->train_preview = (Preview) { bytes, progress->record->epoch, progress->record->eval_loss };
+      g_mutex_unlock (&self->lock);
+    }
   push_event (self, &event);
   push_progress (self, (double) progress->record->epoch / MAX (progress->epochs, 1),
                  L2L_JOB_PHASE_TRAINING, progress->record->epoch, FALSE);
@@ -253,8 +278,11 @@ show_art_inputs (L2lJob  *self,
                  L2lTask *task,
                  guint    side)
 {
+  /* a comparison's first test function, or training's first held-out one */
   g_autoptr(L2lProblem) problem =
-    l2l_task_sample_held_out (task, l2l_seed_derive (self->compare_config.seed, L2L_SEED_TEST, 0));
+    self->is_compare
+    ? l2l_task_sample_held_out (task, l2l_seed_derive (self->compare_config.seed, L2L_SEED_TEST, 0))
+    : l2l_task_sample_held_out (task, l2l_seed_derive (self->train_config.seed, L2L_SEED_EVAL, 0));
   const gsize n = l2l_task_get_n_params (task);
   Event event = { EVENT_ART_INPUTS, 0, 0, 0, 0, 0 };
 
@@ -272,13 +300,15 @@ run_job (L2lJob  *self,
 
   if (task == NULL)
     return FALSE;
+  {
+    const gsize n = l2l_task_get_n_params (task);
+    const guint side = (guint) sqrt (n / 3.0 + 0.5);
+
+    if (l2l_task_get_family (task) == &l2l_task_art_family && (gsize) 3 * side * side == n)
+      show_art_inputs (self, task, side);
+  }
   if (self->is_compare)
     {
-      const gsize n = l2l_task_get_n_params (task);
-      const guint side = (guint) sqrt (n / 3.0 + 0.5);
-
-      if (l2l_task_get_family (task) == &l2l_task_art_family && (gsize) 3 * side * side == n)
-        show_art_inputs (self, task, side);
       self->compare_config.task = task;
       self->compare_result = l2l_compare_run (&self->compare_config, on_compare_progress, self,
                                               self->cancellable, error);
@@ -332,6 +362,7 @@ l2l_job_finalize (GObject *object)
   g_free (self->last_preview);
   g_free (self->art_content);
   g_free (self->art_style);
+  g_clear_pointer (&self->train_preview.rgb, g_bytes_unref);
   g_mutex_clear (&self->lock);
   G_OBJECT_CLASS (l2l_job_parent_class)->finalize (object);
 }
@@ -351,6 +382,9 @@ l2l_job_class_init (L2lJobClass *klass)
   signals[SIGNAL_ART_INPUTS] =
     g_signal_new ("art-inputs", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                   NULL, G_TYPE_NONE, 0);
+  signals[SIGNAL_TRAIN_PREVIEW] =
+    g_signal_new ("train-preview", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 3, G_TYPE_UINT, G_TYPE_DOUBLE, G_TYPE_BYTES);
   signals[SIGNAL_TRAIN_EPOCH] =
     g_signal_new ("train-epoch", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                   NULL, G_TYPE_NONE, 3, G_TYPE_UINT, G_TYPE_DOUBLE, G_TYPE_DOUBLE);

@@ -20,11 +20,14 @@ G_DECLARE_FINAL_TYPE (L2lJob, l2l_job, L2L, JOB, GObject)
  * Signals:
  *   compare-point (guint optimizer, guint step, double mean, double q25, double q75)
  *       statistics over the runs done so far at one step
- *   art-inputs    ()  neural art: l2l_job_get_art_inputs has the first run's images
+ *   art-inputs    ()  neural art: l2l_job_get_art_inputs has the images of the first
+ *       test function (a comparison) or held-out function (training)
  *   compare-preview (guint optimizer, guint step, double loss, GBytes *rgb)
  *       neural art: the first run's image at @step as packed 8-bit RGB rows,
  *       at most 30 a second per optimizer, and always the last step's
  *   train-epoch   (guint epoch, double meta_loss, double eval_loss)  NaN when absent
+ *   train-preview (guint epoch, double eval_loss, GBytes *rgb)
+ *       neural art: what φ made of the first held-out photo at an evaluation
  *   progress      (double fraction, guint phase, guint optimizer)
  *   finished      (GError *error)   NULL on success; G_IO_ERROR_CANCELLED after Stop */
 typedef enum {
@@ -53,8 +56,9 @@ gint64            l2l_job_get_max_dispatch_us (L2lJob *self);
 L2lCompareResult *l2l_job_get_compare_result (L2lJob *self);
 L2lTrainer       *l2l_job_get_trainer        (L2lJob *self);
 const L2lCompareConfig *l2l_job_get_compare_config (L2lJob *self);
-/* An art comparison's first run: its content and style [3 × side × side],
- * from "art-inputs" on; returns the side, 0 (and NULLs) for other tasks. */
+/* An art job's first test (or held-out) function: its content and style
+ * [3 × side × side], from "art-inputs" on; returns the side, 0 (and NULLs)
+ * for other tasks. */
 guint             l2l_job_get_art_inputs     (L2lJob       *self,
                                               const float **content,
                                               const float **style);

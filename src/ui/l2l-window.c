@@ -24,6 +24,10 @@ struct _L2lWindow {
   L2lChartView         *comparison_view;
   L2lChartView         *training_view;
   L2lArtView           *art_view;
+  GtkWidget            *training_art_box;    /* shown while an art task trains */
+  GtkPicture           *training_content;
+  GtkPicture           *training_art;
+  GtkLabel             *training_art_label;
   GtkLabel             *status_label;
   GtkProgressBar       *progress_bar;
 
@@ -150,8 +154,41 @@ on_art_inputs (L2lJob    *job,
 {
   const float *content, *style;
   guint side = l2l_job_get_art_inputs (job, &content, &style);
+  g_autoptr(GdkTexture) texture = NULL;
+  guint8 *rgb;
 
-  l2l_art_view_set_inputs (self->art_view, side, content, style);
+  if (l2l_job_get_compare_config (job)->n_optimizers > 0)
+    {
+      l2l_art_view_set_inputs (self->art_view, side, content, style);
+      return;
+    }
+  /* meta-training: the held-out photo its evaluations style */
+  rgb = g_malloc ((gsize) 3 * side * side);
+  l2l_image_to_rgb8 (content, side, side, rgb, (gsize) 3 * side);
+  texture = gdk_memory_texture_new ((int) side, (int) side, GDK_MEMORY_R8G8B8,
+                                    g_bytes_new_take (rgb, (gsize) 3 * side * side),
+                                    (gsize) 3 * side);
+  gtk_picture_set_paintable (self->training_content, GDK_PAINTABLE (texture));
+  gtk_picture_set_paintable (self->training_art, NULL);
+  gtk_widget_set_visible (self->training_art_box, TRUE);
+}
+
+static void
+on_train_preview (L2lJob    *job,
+                  guint      epoch,
+                  double     eval_loss,
+                  GBytes    *rgb,
+                  L2lWindow *self)
+{
+  const float *content, *style;
+  guint side = l2l_job_get_art_inputs (job, &content, &style);
+  g_autoptr(GdkTexture) texture = gdk_memory_texture_new ((int) side, (int) side,
+                                                          GDK_MEMORY_R8G8B8, rgb,
+                                                          (gsize) 3 * side);
+  g_autofree char *label = g_strdup_printf (_("As styled by φ at epoch %u"), epoch);
+
+  gtk_picture_set_paintable (self->training_art, GDK_PAINTABLE (texture));
+  gtk_label_set_text (self->training_art_label, label);
 }
 
 static void
@@ -278,6 +315,7 @@ start_job (L2lWindow *self,
   g_signal_connect (job, "compare-point", G_CALLBACK (on_compare_point), self);
   g_signal_connect (job, "compare-preview", G_CALLBACK (on_compare_preview), self);
   g_signal_connect (job, "art-inputs", G_CALLBACK (on_art_inputs), self);
+  g_signal_connect (job, "train-preview", G_CALLBACK (on_train_preview), self);
   g_signal_connect (job, "train-epoch", G_CALLBACK (on_train_epoch), self);
   g_signal_connect (job, "progress", G_CALLBACK (on_progress), self);
   g_signal_connect (job, "finished", G_CALLBACK (on_finished), self);
@@ -345,6 +383,7 @@ run_training (L2lWindow *self)
   l2l_chart_fade_all (self->training_chart, suffix);
   self->meta_series = l2l_chart_add_series (self->training_chart, _("meta-loss"), 0, FALSE);
   self->eval_series = l2l_chart_add_series (self->training_chart, _("held-out loss"), 1, FALSE);
+  gtk_widget_set_visible (self->training_art_box, g_str_has_prefix (spec, "art:"));
   start_job (self, l2l_job_new_train (&config, spec));
 }
 
@@ -725,6 +764,10 @@ l2l_window_class_init (L2lWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, L2lWindow, comparison_view);
   gtk_widget_class_bind_template_child (widget_class, L2lWindow, training_view);
   gtk_widget_class_bind_template_child (widget_class, L2lWindow, art_view);
+  gtk_widget_class_bind_template_child (widget_class, L2lWindow, training_art_box);
+  gtk_widget_class_bind_template_child (widget_class, L2lWindow, training_content);
+  gtk_widget_class_bind_template_child (widget_class, L2lWindow, training_art);
+  gtk_widget_class_bind_template_child (widget_class, L2lWindow, training_art_label);
   gtk_widget_class_bind_template_child (widget_class, L2lWindow, status_label);
   gtk_widget_class_bind_template_child (widget_class, L2lWindow, progress_bar);
 
@@ -843,6 +886,13 @@ L2lArtView *
 l2l_window_get_art_view (L2lWindow *self)
 {
   return self->art_view;
+}
+
+GdkPaintable *
+l2l_window_get_training_art (L2lWindow *self)
+{
+  return gtk_widget_get_visible (self->training_art_box)
+         ? gtk_picture_get_paintable (self->training_art) : NULL;
 }
 
 L2lChart *

@@ -22,6 +22,9 @@ L2lChart           *l2l_window_get_training_chart   (L2lWindow *self);
 GtkWidget          *l2l_window_get_comparison_view  (L2lWindow *self);
 L2lArtView         *l2l_window_get_art_view         (L2lWindow *self);
 L2lChart           *l2l_window_get_art_chart        (L2lWindow *self);
+/* While or after an art task trains: φ's painting of the held-out photo at
+ * the last evaluation, on the Meta-training page; else NULL. */
+GdkPaintable       *l2l_window_get_training_art     (L2lWindow *self);
 /* The Neural art page's last finished run: the selected tile's image, or the
  * content | result | style triple, as PNG (what Export Styled Image… does). */
 gboolean            l2l_window_export_styled_image  (L2lWindow   *self,

@@ -313,6 +313,7 @@ l2l_trainer_free (L2lTrainer *trainer)
   g_array_unref (trainer->history);
   g_free (trainer->dphi);
   g_free (trainer->snapshot);
+  g_free (trainer->eval_theta);
   g_free (trainer);
 }
 
@@ -410,6 +411,10 @@ l2l_trainer_evaluate (L2lTrainer   *trainer,
   };
   gboolean finished;
 
+  /* what φ made of each held-out function: neural art shows the first */
+  if (trainer->eval_theta == NULL)
+    trainer->eval_theta = g_new (float, (gsize) runs * l2l_task_get_n_params (config->task));
+  job.final_theta = trainer->eval_theta;
   l2l_optimizer_spec_init_learned (&spec, "lstm", net);
   finished = l2l_trajectories_run (&job, losses, NULL, cancellable, NULL);
   l2l_optimizer_spec_clear (&spec);
@@ -559,6 +564,7 @@ report (L2lTrainer           *trainer,
     .best_epoch = trainer->best_epoch,
     .improved = improved,
     .elapsed = trainer->elapsed,
+    .eval_theta = isnan (record->eval_loss) ? NULL : trainer->eval_theta,
   };
 
   if (progress != NULL)

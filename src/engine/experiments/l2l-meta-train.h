@@ -53,6 +53,10 @@ typedef struct {
   guint                 best_epoch;
   gboolean              improved;         /* this epoch's evaluation is the new best */
   double                elapsed;          /* training wall time so far, across resumes */
+  /* On epochs with an evaluation: θ of its first held-out function after the
+   * last step, [n_params] (valid during the call only), e.g. the image φ
+   * painted; else NULL. */
+  const float          *eval_theta;
 } L2lTrainProgress;
 
 typedef void (*L2lTrainProgressFunc) (L2lTrainer             *trainer,

@@ -46,6 +46,7 @@ struct _L2lTrainer {
   guint           n_shards;
   float          *dphi;         /* [P] */
   float          *snapshot;     /* [3P]: φ, exp_avg, exp_avg_sq at the epoch's start */
+  float          *eval_theta;   /* [eval_runs × n]: each held-out function's last θ */
   guint64         snapshot_step;
   guint           unroll_start; /* the unroll the shards run now */
   guint           unroll_steps;
