@@ -451,6 +451,24 @@ choose_optimizers (L2lWindow         *window,
                                  g_strv_contains (names, learned[i]));
 }
 
+/* The spread of a texture's values, in [0, 1]: 0 for a blank one. */
+static double
+texture_spread (GdkTexture *texture)
+{
+  const int width = gdk_texture_get_width (texture), height = gdk_texture_get_height (texture);
+  g_autofree guchar *p = g_malloc ((gsize) 4 * width * height);
+  double sum = 0.0, squares = 0.0, n = 3.0 * width * height;
+
+  gdk_texture_download (texture, p, (gsize) 4 * width);
+  for (gsize i = 0; i < (gsize) 4 * width * height; i++)
+    if (i % 4 != 3)   /* not alpha */
+      {
+        sum += p[i] / 255.0;
+        squares += (p[i] / 255.0) * (p[i] / 255.0);
+      }
+  return sqrt (MAX (0.0, squares / n - (sum / n) * (sum / n)));
+}
+
 /* Mean absolute difference of two RGB textures of one size, in [0, 1]. */
 static double
 texture_difference (GdkTexture *a,
@@ -529,6 +547,7 @@ test_art_page (Fixture       *fixture,
       g_test_message ("tile %u differs from the content by %.3f", i,
                       texture_difference (painted, content));
       g_assert_cmpfloat (texture_difference (painted, content), >, 0.005);
+      g_assert_cmpfloat (texture_spread (painted), >, 0.02);   /* not blank */
     }
   g_assert_cmpuint (l2l_chart_count_series (l2l_window_get_art_chart (window), FALSE), ==, 2);
 
