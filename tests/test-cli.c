@@ -151,6 +151,12 @@ static const BadCase bad_cases[] = {
     "link-to-fifo: exists and is not a regular file" },
   { "train-epochs-range", { "train", "--epochs", "2000000000", "--out", "@/o", NULL },
     "--epochs: 2000000000 is outside the range 0 to 1000000000" },
+  { "train-meta-lr-schedule", { "train", "--meta-lr-schedule", "step", "--out", "@/o", NULL },
+    "--meta-lr-schedule: 'step' is not constant or cosine" },
+  { "train-scale-range", { "train", "--scale-range", "0.5", "--out", "@/o", NULL },
+    "--scale-range: 0.5 is outside the range 1 to 1000000" },
+  { "train-curriculum", { "train", "--curriculum", "5000", "--out", "@/o", NULL },
+    "--curriculum: 5000 is outside the range 0 to 1000" },
   { "compare-lstm-missing", { "compare", "--optimizers", "adam,lstm:@/absent.safetensors", NULL },
     "absent.safetensors: no such file, and no pretrained optimizer of that name (pretrained: " },
   /* l2l art: every bad image or feature net is named, and no folder or file made */

@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "l2l-engine.h"
+#include "l2l-meta-train-private.h"
+#include "l2l-scaled-problem.h"
 #include "test-util.h"
 
 /* f(θ) = aᵀθ: its gradient a does not depend on θ, so the second-order term
@@ -423,6 +425,132 @@ test_eval_theta (void)
   g_assert_cmpuint (seen.checked, ==, 1);
 }
 
+/* Random scaling (Lv et al.): g(θ) = f(c ⊙ θ) from θ0 / c, its gradient
+ * c ⊙ ∇f by central differences, every c_i within [1/R, R], per seed. */
+static void
+test_scaled_problem (void)
+{
+  g_autoptr(L2lTask) task = l2l_task_new_from_spec ("quadratic:dims=6", NULL);
+  g_autoptr(L2lProblem) plain = l2l_task_sample (task, 3);
+  g_autoptr(L2lProblem) scaled = l2l_scaled_problem_new (l2l_task_sample (task, 3), 9, 10.0);
+  g_autoptr(L2lProblem) other = l2l_scaled_problem_new (l2l_task_sample (task, 3), 10, 10.0);
+  float theta0[6], start[6], other_start[6], grad[6], plain_grad[6], x[6];
+  double worst = 0.0;
+
+  l2l_problem_init (plain, theta0);
+  l2l_problem_init (scaled, start);
+  l2l_problem_init (other, other_start);
+  g_assert_true (memcmp (start, other_start, sizeof start) != 0);
+  g_assert_cmpfloat (fabs (l2l_problem_loss_grad (scaled, start, grad) -
+                           l2l_problem_loss_grad (plain, theta0, plain_grad)), <, 1e-4);
+  for (guint i = 0; i < 6; i++)
+    {
+      double c = theta0[i] / start[i];   /* θ0 = c θ0 / c */
+      g_assert_cmpfloat (c, >=, 0.1 - 1e-6);
+      g_assert_cmpfloat (c, <=, 10.0 + 1e-6);
+      g_assert_cmpfloat (fabs (grad[i] - c * plain_grad[i]), <=, 1e-4 * (1 + fabs (grad[i])));
+    }
+  memcpy (x, start, sizeof x);
+  for (guint i = 0; i < 6; i++)
+    {
+      const float h = 1e-2f * MAX (1.0f, fabsf (x[i]));
+      float saved = x[i], scratch[6];
+      double up, down, numeric;
+
+      x[i] = saved + h;
+      up = l2l_problem_loss_grad (scaled, x, scratch);
+      x[i] = saved - h;
+      down = l2l_problem_loss_grad (scaled, x, scratch);
+      x[i] = saved;
+      numeric = (up - down) / (2.0 * h);
+      worst = MAX (worst, fabs (numeric - grad[i]) / MAX (1.0, fabs (numeric)));
+    }
+  g_test_message ("scaled gradient: worst relative error %.1e", worst);
+  g_assert_cmpfloat (worst, <, 1e-2);
+}
+
+/* The curriculum's horizons and the cosine schedule's rates, epoch by epoch. */
+static void
+test_recipe_schedules (void)
+{
+  L2lTrainConfig config;
+
+  l2l_train_config_init_defaults (&config);
+  config.steps = 100;
+  config.unroll = 20;
+  config.epochs = 8;
+  g_assert_cmpuint (_l2l_train_epoch_horizon (&config, 1), ==, 100);
+  config.curriculum = 4;   /* 25, 50, 75, 100 → whole unrolls: 40, 60, 80, 100 */
+  g_assert_cmpuint (_l2l_train_epoch_horizon (&config, 1), ==, 40);
+  g_assert_cmpuint (_l2l_train_epoch_horizon (&config, 2), ==, 40);
+  g_assert_cmpuint (_l2l_train_epoch_horizon (&config, 3), ==, 60);
+  g_assert_cmpuint (_l2l_train_epoch_horizon (&config, 6), ==, 80);
+  g_assert_cmpuint (_l2l_train_epoch_horizon (&config, 8), ==, 100);
+  g_assert_cmpuint (_l2l_train_epoch_horizon (&config, 9), ==, 100);   /* resumed past */
+
+  g_assert_cmpfloat (_l2l_train_epoch_meta_lr (&config, 5), ==, config.meta_lr);
+  config.meta_lr_schedule = L2L_META_LR_COSINE;
+  g_assert_cmpfloat (_l2l_train_epoch_meta_lr (&config, 1), ==, config.meta_lr);
+  g_assert_cmpfloat (fabs (_l2l_train_epoch_meta_lr (&config, 5) - 0.505 * config.meta_lr), <,
+                     1e-12);
+  g_assert_cmpfloat (_l2l_train_epoch_meta_lr (&config, 8), >, config.meta_lr / 100);
+  g_assert_cmpfloat (fabs (_l2l_train_epoch_meta_lr (&config, 9) - config.meta_lr / 100), <,
+                     1e-12);
+}
+
+static void
+cancel_after_epoch_3 (L2lTrainer             *trainer,
+                      const L2lTrainProgress *progress,
+                      gpointer                user_data)
+{
+  if (progress->record->epoch == 3)
+    g_cancellable_cancel (user_data);
+}
+
+/* With every recipe on: training changes the net unlike without them, gives
+ * the same bits on 1 and 3 threads, and an interrupted run resumed from its
+ * file ends where an unbroken one does. */
+static void
+test_recipes_resume_and_threads (void)
+{
+  g_autoptr(L2lTask) task = l2l_task_new_from_spec ("quadratic:dist=uniform", NULL);
+  L2lTrainConfig config = small_config (task);
+  g_autoptr(L2lTrainer) plain = NULL, whole = NULL, three = NULL, first = NULL, resumed = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = test_util_make_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "r.safetensors", NULL);
+
+  plain = l2l_trainer_new (&config, NULL);
+  g_assert_true (l2l_trainer_run (plain, NULL, NULL, NULL, NULL));
+  config.meta_lr_schedule = L2L_META_LR_COSINE;
+  config.scale_range = 5.0;
+  config.curriculum = 2;
+  whole = l2l_trainer_new (&config, NULL);
+  g_assert_true (l2l_trainer_run (whole, NULL, NULL, NULL, NULL));
+  g_assert_true (memcmp (l2l_trainer_get_net (plain)->params, l2l_trainer_get_net (whole)->params,
+                         l2l_trainer_get_net (plain)->n_params * sizeof (float)) != 0);
+
+  config.threads = 3;
+  three = l2l_trainer_new (&config, NULL);
+  g_assert_true (l2l_trainer_run (three, NULL, NULL, NULL, NULL));
+  assert_same_training (whole, three);
+
+  config.threads = 1;
+  first = l2l_trainer_new (&config, NULL);
+  g_assert_false (l2l_trainer_run (first, cancel_after_epoch_3, cancellable, cancellable, NULL));
+  g_assert_true (l2l_trainer_save_resume (first, path, &error));
+  g_assert_no_error (error);
+  resumed = l2l_trainer_new_from_resume (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (l2l_trainer_get_config (resumed)->curriculum, ==, 2);
+  g_assert_cmpfloat (l2l_trainer_get_config (resumed)->scale_range, ==, 5.0);
+  g_assert_cmpint (l2l_trainer_get_config (resumed)->meta_lr_schedule, ==, L2L_META_LR_COSINE);
+  g_assert_true (l2l_trainer_run (resumed, NULL, NULL, NULL, NULL));
+  assert_same_training (whole, resumed);
+  test_util_remove_tree (dir);
+}
+
 static void
 test_loss_weights (void)
 {
@@ -473,5 +601,8 @@ main (int   argc,
   g_test_add_func ("/engine/meta-train/cancel-keeps-whole-epochs", test_cancel_keeps_whole_epochs);
   g_test_add_func ("/engine/meta-train/loss-weights", test_loss_weights);
   g_test_add_func ("/engine/meta-train/eval-theta", test_eval_theta);
+  g_test_add_func ("/engine/meta-train/scaled-problem", test_scaled_problem);
+  g_test_add_func ("/engine/meta-train/recipe-schedules", test_recipe_schedules);
+  g_test_add_func ("/engine/meta-train/recipes-resume-and-threads", test_recipes_resume_and_threads);
   return g_test_run ();
 }

@@ -19,6 +19,7 @@ typedef struct {
   char *task, *problem, *data, *epochs, *batch, *steps, *unroll, *weights, *meta_lr, *clip;
   char *eval_every, *eval_runs, *seed, *layers, *hidden, *preprocess, *output_scale;
   char *threads, *out, *resume, *history, *plot, *plot_size;
+  char *meta_lr_schedule, *scale_range, *curriculum;
 } TrainArgs;
 
 typedef struct {
@@ -164,8 +165,17 @@ build_config (const TrainArgs  *args,
       !l2l_cli_parse_uint ("--layers", args->layers, &config->lstm.layers, error) ||
       !l2l_cli_parse_uint ("--hidden", args->hidden, &config->lstm.hidden, error) ||
       !l2l_cli_parse_real ("--output-scale", args->output_scale, &config->lstm.output_scale, error) ||
-      !l2l_cli_parse_uint ("--threads", args->threads, &config->threads, error))
+      !l2l_cli_parse_uint ("--threads", args->threads, &config->threads, error) ||
+      !l2l_cli_parse_real ("--scale-range", args->scale_range, &config->scale_range, error) ||
+      !l2l_cli_parse_uint ("--curriculum", args->curriculum, &config->curriculum, error))
     return FALSE;
+  if (args->meta_lr_schedule != NULL &&
+      !l2l_meta_lr_schedule_from_string (args->meta_lr_schedule, &config->meta_lr_schedule))
+    {
+      g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
+                   "--meta-lr-schedule: '%s' is not constant or cosine", args->meta_lr_schedule);
+      return FALSE;
+    }
   if (args->preprocess != NULL &&
       !l2l_lstm_preprocess_parse (args->preprocess, &config->lstm, error))
     {
@@ -195,6 +205,8 @@ setting_given_with_resume (const TrainArgs *args)
     { "--eval-every", args->eval_every }, { "--eval-runs", args->eval_runs },
     { "--seed", args->seed }, { "--layers", args->layers }, { "--hidden", args->hidden },
     { "--preprocess", args->preprocess }, { "--output-scale", args->output_scale },
+    { "--meta-lr-schedule", args->meta_lr_schedule }, { "--scale-range", args->scale_range },
+    { "--curriculum", args->curriculum },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (settings); i++)
@@ -211,7 +223,7 @@ free_args (TrainArgs *args)
     &args->weights, &args->meta_lr, &args->clip, &args->eval_every, &args->eval_runs,
     &args->seed, &args->layers, &args->hidden, &args->preprocess, &args->output_scale,
     &args->threads, &args->out, &args->resume, &args->history, &args->plot,
-    &args->plot_size,
+    &args->plot_size, &args->meta_lr_schedule, &args->scale_range, &args->curriculum,
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
@@ -230,6 +242,11 @@ print_summary (TrainJob *job)
   printf ("Trained on %s: %u epochs of %u functions, T = %u, K = %u, w_t %s\n",
           l2l_task_get_spec (config->task), l2l_trainer_get_epoch (job->trainer),
           config->batch, config->steps, config->unroll, config->weights);
+  if (config->meta_lr_schedule != L2L_META_LR_CONSTANT || config->scale_range > 1.0 ||
+      config->curriculum > 0)
+    printf ("Recipe: meta learning rate %s, scale range %g, curriculum %u\n",
+            l2l_meta_lr_schedule_to_string (config->meta_lr_schedule), config->scale_range,
+            config->curriculum);
   printf ("Held-out loss (%u functions): untrained %.4g, best %.4g\n", config->eval_runs,
           untrained, l2l_trainer_get_best_eval_loss (job->trainer));
   printf ("Wall time %.1f s (%.1f ms an epoch), of which held-out evaluations %.1f s (%.1f %%)\n",
@@ -297,6 +314,15 @@ l2l_cli_train (int   argc,
       "Learning rate of Adam on the LSTM (default: the task's)", "X" },
     { "clip", 0, 0, G_OPTION_ARG_STRING, &args.clip,
       "Clip the meta-gradient to this norm; 0 turns clipping off (default: 1)", "X" },
+    { "meta-lr-schedule", 0, 0, G_OPTION_ARG_STRING, &args.meta_lr_schedule,
+      "constant, or cosine: from --meta-lr down to a hundredth of it at the last epoch "
+      "(default: constant)", "NAME" },
+    { "scale-range", 0, 0, G_OPTION_ARG_STRING, &args.scale_range,
+      "See each training function through random units: every parameter scaled by a "
+      "factor between 1/R and R (Lv et al. 2017; default: 1, off)", "R" },
+    { "curriculum", 0, 0, G_OPTION_ARG_STRING, &args.curriculum,
+      "Grow the horizon in N stages, from T/N to T in whole unrolls (Chen et al. 2020; "
+      "default: 0, off)", "N" },
     { "eval-every", 0, 0, G_OPTION_ARG_STRING, &args.eval_every,
       "Score on held-out functions every E epochs, keeping the best (default: the task's)",
       "E" },

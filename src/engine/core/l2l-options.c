@@ -59,6 +59,8 @@ static const L2lLimit limits[] = {
   { "eval-every",   1,     1e9 },
   { "meta-lr",      1e-12, 10 },
   { "clip",         0,     1e12 },
+  { "scale-range",  1,     1e6 },
+  { "curriculum",   0,     1000 },
   { "threads",      1,     L2L_MAX_THREADS },
   { "layers",       1,     L2L_LSTM_MAX_LAYERS },
   { "hidden",       1,     1024 },

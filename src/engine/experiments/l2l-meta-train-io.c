@@ -54,6 +54,10 @@ writer_with_metadata (L2lTrainer *trainer,
   l2l_safetensors_writer_add_metadata (writer, "weights", config->weights);
   add_number (writer, "meta_lr", config->meta_lr);
   add_number (writer, "clip_norm", config->clip_norm);
+  l2l_safetensors_writer_add_metadata (writer, "meta_lr_schedule",
+                                       l2l_meta_lr_schedule_to_string (config->meta_lr_schedule));
+  add_number (writer, "scale_range", config->scale_range);
+  add_count (writer, "curriculum", config->curriculum);
   add_count (writer, "eval_every", config->eval_every);
   add_count (writer, "eval_runs", config->eval_runs);
   add_count (writer, "seed", config->seed);
@@ -267,7 +271,7 @@ load_resume (const char  *path,
   L2lTrainConfig config;
   L2lLstm *net;
   Reader reader = { file, error };
-  const char *kind, *task_spec;
+  const char *kind, *task_spec, *schedule;
   guint64 dims[1];
   float *m, *v;
   guint64 *step;
@@ -303,6 +307,14 @@ load_resume (const char  *path,
   config.eval_runs = (guint) read_count (&reader, "eval_runs", G_MAXUINT);
   config.seed = read_count (&reader, "seed", G_MAXUINT64);
   config.epochs = (guint) read_count (&reader, "target_epochs", G_MAXUINT);
+  /* recipes added later: files from before trained without them */
+  if (l2l_safetensors_get_metadata (file, "scale_range") != NULL)
+    config.scale_range = read_number (&reader, "scale_range");
+  if (l2l_safetensors_get_metadata (file, "curriculum") != NULL)
+    config.curriculum = (guint) read_count (&reader, "curriculum", G_MAXUINT);
+  schedule = l2l_safetensors_get_metadata (file, "meta_lr_schedule");
+  if (schedule != NULL && !l2l_meta_lr_schedule_from_string (schedule, &config.meta_lr_schedule))
+    bad_value (&reader, "meta_lr_schedule", schedule);
   if (*error != NULL)
     return NULL;
   if (!l2l_train_config_validate (&config, error))

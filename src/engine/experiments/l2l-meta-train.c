@@ -15,6 +15,7 @@
 #include "l2l-optimizer.h"
 #include "l2l-options.h"
 #include "l2l-rng.h"
+#include "l2l-scaled-problem.h"
 #include "l2l-trajectories.h"
 
 void
@@ -32,8 +33,30 @@ l2l_train_config_init_defaults (L2lTrainConfig *config)
     .eval_runs = 100,
     .seed = 0,
     .threads = MIN (g_get_num_processors (), L2L_MAX_THREADS),
+    .meta_lr_schedule = L2L_META_LR_CONSTANT,
+    .scale_range = 1.0,
+    .curriculum = 0,
   };
   l2l_lstm_config_init_defaults (&config->lstm);
+}
+
+gboolean
+l2l_meta_lr_schedule_from_string (const char        *text,
+                                  L2lMetaLrSchedule *schedule)
+{
+  if (g_strcmp0 (text, "constant") == 0)
+    *schedule = L2L_META_LR_CONSTANT;
+  else if (g_strcmp0 (text, "cosine") == 0)
+    *schedule = L2L_META_LR_COSINE;
+  else
+    return FALSE;
+  return TRUE;
+}
+
+const char *
+l2l_meta_lr_schedule_to_string (L2lMetaLrSchedule schedule)
+{
+  return schedule == L2L_META_LR_COSINE ? "cosine" : "constant";
 }
 
 void
@@ -92,6 +115,8 @@ l2l_train_config_check_settings (const L2lTrainConfig  *config,
       !l2l_check_limit ("unroll", config->unroll, error) ||
       !l2l_check_limit ("meta-lr", config->meta_lr, error) ||
       !l2l_check_limit ("clip", config->clip_norm, error) ||
+      !l2l_check_limit ("scale-range", config->scale_range, error) ||
+      !l2l_check_limit ("curriculum", config->curriculum, error) ||
       !l2l_check_limit ("epochs", config->epochs, error) ||
       !l2l_check_limit ("eval-every", config->eval_every, error) ||
       !l2l_check_limit ("eval-runs", config->eval_runs, error) ||
@@ -180,6 +205,12 @@ shard_begin_epoch (Shard *shard,
       guint64 index = (guint64) epoch * config->batch + shard->first + i;
       shard->problems[i] = l2l_task_sample (config->task,
                                             l2l_seed_derive (config->seed, L2L_SEED_TRAIN, index));
+      if (config->scale_range > 1.0)
+        shard->problems[i] =
+          l2l_scaled_problem_new (shard->problems[i],
+                                  l2l_seed_derive (config->seed ^ G_GUINT64_CONSTANT (0x7363616c65),
+                                                   L2L_SEED_TRAIN, index),
+                                  config->scale_range);
       l2l_problem_init (shard->problems[i], shard->theta + i * P);
       l2l_problem_loss_grad (shard->problems[i], shard->theta + i * P, shard->grads + i * P);
     }
@@ -196,7 +227,7 @@ shard_run_unroll (Shard *shard)
   const L2lTrainConfig *config = &trainer->config;
   const gsize P = l2l_task_get_n_params (config->task), n = shard->n;
   const guint t0 = trainer->unroll_start, k = trainer->unroll_steps;
-  const double norm = 1.0 / (trainer->weights->sum * config->batch);
+  const double norm = 1.0 / (trainer->weight_sum * config->batch);
 
   for (guint s = 0; s < k; s++)
     {
@@ -478,6 +509,37 @@ clip_gradient (float  *grad,
   return TRUE;
 }
 
+/* The horizon epoch @epoch trains on: T, or with a curriculum its stage's
+ * share of T in whole unrolls. */
+guint
+_l2l_train_epoch_horizon (const L2lTrainConfig *config,
+                          guint                 epoch)
+{
+  guint stage, steps;
+
+  if (config->curriculum == 0)
+    return config->steps;
+  stage = (guint) MIN ((guint64) config->curriculum * (epoch - 1) / MAX (config->epochs, 1),
+                       config->curriculum - 1);
+  steps = (guint) (((guint64) config->steps * (stage + 1) + config->curriculum - 1) /
+                   config->curriculum);
+  steps = (steps + config->unroll - 1) / config->unroll * config->unroll;
+  return MIN (steps, config->steps);
+}
+
+double
+_l2l_train_epoch_meta_lr (const L2lTrainConfig *config,
+                          guint                 epoch)
+{
+  const double lowest = config->meta_lr / 100.0;
+  double progress;
+
+  if (config->meta_lr_schedule == L2L_META_LR_CONSTANT)
+    return config->meta_lr;
+  progress = MIN (1.0, (double) (epoch - 1) / MAX (config->epochs, 1));
+  return lowest + (config->meta_lr - lowest) * 0.5 * (1.0 + cos (G_PI * progress));
+}
+
 /* One epoch. FALSE when cancelled, with φ and Adam as at the epoch's start. */
 static gboolean
 train_epoch (L2lTrainer   *trainer,
@@ -487,13 +549,18 @@ train_epoch (L2lTrainer   *trainer,
   const L2lTrainConfig *config = &trainer->config;
   const gsize P = trainer->net->n_params;
   const guint epoch = trainer->epoch + 1;
+  const guint horizon = _l2l_train_epoch_horizon (config, epoch);
   gboolean diverged = FALSE;
 
   take_snapshot (trainer, FALSE);
+  trainer->weight_sum = 0.0;
+  for (guint t = 0; t < horizon; t++)
+    trainer->weight_sum += trainer->weights->values[t];
+  l2l_adam_set_lr (trainer->adam, _l2l_train_epoch_meta_lr (config, epoch));
   for (guint i = 0; i < trainer->n_shards; i++)
     shard_begin_epoch (&trainer->shards[i], epoch);
 
-  for (guint t0 = 0; t0 < config->steps; t0 += config->unroll)
+  for (guint t0 = 0; t0 < horizon; t0 += config->unroll)
     {
       if (g_cancellable_is_cancelled (cancellable))
         {
@@ -501,7 +568,7 @@ train_epoch (L2lTrainer   *trainer,
           return FALSE;
         }
       trainer->unroll_start = t0;
-      trainer->unroll_steps = MIN (config->unroll, config->steps - t0);
+      trainer->unroll_steps = MIN (config->unroll, horizon - t0);
       run_shards (trainer);
 
       memset (trainer->dphi, 0, P * sizeof (float));
@@ -540,6 +607,7 @@ l2l_trainer_unroll_gradient (L2lTrainer *trainer,
     shard_begin_epoch (&trainer->shards[i], epoch);
   trainer->unroll_start = 0;
   trainer->unroll_steps = trainer->config.unroll;
+  trainer->weight_sum = trainer->weights->sum;
   run_shards (trainer);
   memset (dphi, 0, trainer->net->n_params * sizeof (float));
   for (guint i = 0; i < trainer->n_shards; i++)

@@ -17,6 +17,12 @@ G_BEGIN_DECLS
  * first epoch and after every @eval_every-th, φ is scored by the same L on
  * @eval_runs held-out functions; the best φ so far is kept (the paper's early
  * stopping). */
+/* How the meta learning rate moves over the epochs. */
+typedef enum {
+  L2L_META_LR_CONSTANT,
+  L2L_META_LR_COSINE,     /* from meta_lr down to meta_lr / 100 at the target epoch */
+} L2lMetaLrSchedule;
+
 typedef struct {
   L2lTask       *task;
   L2lLstmConfig  lstm;
@@ -32,7 +38,19 @@ typedef struct {
   guint64        seed;
   guint          threads;      /* 1 to L2L_MAX_THREADS (default: the cores);
                                   results do not depend on it */
+  /* Recipes beyond the paper's (README, MNIST ablation): */
+  L2lMetaLrSchedule meta_lr_schedule;
+  double         scale_range;  /* each training function seen through random units
+                                  c_i ∈ [1/R, R] (Lv et al. 2017); 1: off */
+  guint          curriculum;   /* stages of a growing horizon (Chen et al. 2020):
+                                  stage s of N trains on the first ⌈(s+1)T/N⌉ steps,
+                                  rounded up to whole unrolls; 0: off */
 } L2lTrainConfig;
+
+/* "constant" or "cosine". */
+gboolean     l2l_meta_lr_schedule_from_string (const char        *text,
+                                               L2lMetaLrSchedule *schedule);
+const char  *l2l_meta_lr_schedule_to_string   (L2lMetaLrSchedule  schedule);
 
 #define L2L_TRAIN_MAX_EPOCHS  1000000000
 

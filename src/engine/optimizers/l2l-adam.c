@@ -86,6 +86,13 @@ adam_create (gsize  n,
 }
 
 void
+l2l_adam_set_lr (L2lOptimizer *adam,
+                 double        lr)
+{
+  ((Adam *) adam)->lr = lr;
+}
+
+void
 l2l_adam_get_state (L2lOptimizer  *adam,
                     float        **exp_avg,
                     float        **exp_avg_sq,

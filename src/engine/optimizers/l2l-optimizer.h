@@ -38,6 +38,9 @@ const L2lOptimizerInfo *const *l2l_optimizer_infos       (void);  /* NULL-termin
 
 /* Adam's state, to save and restore a meta-optimizer: exp_avg and exp_avg_sq
  * [n] and the step count, as torch.optim.Adam's state_dict has them. */
+/* Changes Adam's learning rate between steps (a meta learning rate schedule). */
+void l2l_adam_set_lr    (L2lOptimizer  *adam,
+                         double         lr);
 void l2l_adam_get_state (L2lOptimizer  *adam,
                          float        **exp_avg,
                          float        **exp_avg_sq,

@@ -50,9 +50,17 @@ struct _L2lTrainer {
   guint64         snapshot_step;
   guint           unroll_start; /* the unroll the shards run now */
   guint           unroll_steps;
+  double          weight_sum;   /* Σ w_t over this epoch's horizon */
 
   L2lParallel    *parallel;
 };
+
+/* The horizon and meta learning rate of epoch @epoch (1-based) under the
+ * config's curriculum and schedule. */
+guint       _l2l_train_epoch_horizon  (const L2lTrainConfig *config,
+                                       guint                 epoch);
+double      _l2l_train_epoch_meta_lr  (const L2lTrainConfig *config,
+                                       guint                 epoch);
 
 /* Takes ownership of @net as the current φ; best φ starts as a copy. */
 L2lTrainer *_l2l_trainer_alloc        (const L2lTrainConfig *config,

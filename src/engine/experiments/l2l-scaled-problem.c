@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "l2l-engine"
+
+#include "config.h"
+
+#include <math.h>
+
+#include "l2l-rng.h"
+#include "l2l-scaled-problem.h"
+
+typedef struct {
+  L2lProblem  base;
+  L2lProblem *inner;
+  float      *scale;     /* c [n] */
+  float      *scaled;    /* scratch: c ⊙ θ */
+} ScaledProblem;
+
+static void
+scaled_init (L2lProblem *problem,
+             float      *theta)
+{
+  ScaledProblem *self = (ScaledProblem *) problem;
+
+  l2l_problem_init (self->inner, theta);
+  for (gsize i = 0; i < problem->n_params; i++)
+    theta[i] /= self->scale[i];
+}
+
+static double
+scaled_loss_grad (L2lProblem  *problem,
+                  const float *theta,
+                  float       *grad)
+{
+  ScaledProblem *self = (ScaledProblem *) problem;
+  double loss;
+
+  for (gsize i = 0; i < problem->n_params; i++)
+    self->scaled[i] = self->scale[i] * theta[i];
+  loss = l2l_problem_loss_grad (self->inner, self->scaled, grad);
+  for (gsize i = 0; i < problem->n_params; i++)
+    grad[i] *= self->scale[i];
+  return loss;
+}
+
+static void
+scaled_free (L2lProblem *problem)
+{
+  ScaledProblem *self = (ScaledProblem *) problem;
+
+  l2l_problem_free (self->inner);
+  g_free (self->scale);
+  g_free (self->scaled);
+  g_free (self);
+}
+
+static const L2lProblemClass scaled_problem_class = {
+  .init = scaled_init,
+  .loss_grad = scaled_loss_grad,
+  .free = scaled_free,
+};
+
+L2lProblem *
+l2l_scaled_problem_new (L2lProblem *inner,
+                        guint64     seed,
+                        double      range)
+{
+  ScaledProblem *self = g_new0 (ScaledProblem, 1);
+  const double log_range = log (range);
+  L2lRng rng;
+
+  self->base.klass = &scaled_problem_class;
+  self->base.n_params = inner->n_params;
+  self->inner = inner;
+  self->scale = g_new (float, inner->n_params);
+  self->scaled = g_new (float, inner->n_params);
+  l2l_rng_init (&rng, seed);
+  for (gsize i = 0; i < inner->n_params; i++)
+    self->scale[i] = (float) exp ((2.0 * l2l_rng_uniform (&rng) - 1.0) * log_range);
+  return &self->base;
+}
