@@ -210,6 +210,8 @@ assert_same_training (L2lTrainer *a,
                    net_b->params, net_b->n_params * sizeof (float));
   g_assert_cmpmem (l2l_trainer_get_best (a)->params, net_a->n_params * sizeof (float),
                    l2l_trainer_get_best (b)->params, net_b->n_params * sizeof (float));
+  g_assert_cmpmem (l2l_trainer_get_scored (a)->params, net_a->n_params * sizeof (float),
+                   l2l_trainer_get_scored (b)->params, net_b->n_params * sizeof (float));
 }
 
 static void
@@ -526,6 +528,7 @@ test_recipes_resume_and_threads (void)
   config.meta_lr_schedule = L2L_META_LR_COSINE;
   config.scale_range = 5.0;
   config.curriculum = 2;
+  config.average = 0.9;
   whole = l2l_trainer_new (&config, NULL);
   g_assert_true (l2l_trainer_run (whole, NULL, NULL, NULL, NULL));
   g_assert_true (memcmp (l2l_trainer_get_net (plain)->params, l2l_trainer_get_net (whole)->params,
@@ -546,9 +549,56 @@ test_recipes_resume_and_threads (void)
   g_assert_cmpuint (l2l_trainer_get_config (resumed)->curriculum, ==, 2);
   g_assert_cmpfloat (l2l_trainer_get_config (resumed)->scale_range, ==, 5.0);
   g_assert_cmpint (l2l_trainer_get_config (resumed)->meta_lr_schedule, ==, L2L_META_LR_COSINE);
+  g_assert_cmpfloat (l2l_trainer_get_config (resumed)->average, ==, 0.9);
   g_assert_true (l2l_trainer_run (resumed, NULL, NULL, NULL, NULL));
   assert_same_training (whole, resumed);
   test_util_remove_tree (dir);
+}
+
+/* The moving average after each meta-step n is d φ̄ + (1 − d) φ with
+ * d = min (β, (1 + n) / (10 + n)); it, not φ, is scored and kept. Replayed
+ * here by training one epoch at a time, one meta-step an epoch. */
+static void
+test_average (void)
+{
+  g_autoptr(L2lTask) task = l2l_task_new_from_spec ("quadratic", NULL);
+  L2lTrainConfig config = small_config (task);
+  g_autoptr(L2lTrainer) trainer = NULL;
+  g_autofree float *expected = NULL;
+  L2lLstm *net;
+  double best;
+
+  config.steps = config.unroll = 5;
+  config.eval_every = 1;
+  config.average = 0.3;
+  trainer = l2l_trainer_new (&config, NULL);
+  net = l2l_trainer_get_net (trainer);
+  g_assert_true (l2l_trainer_get_scored (trainer) != net);
+  expected = g_memdup2 (net->params, net->n_params * sizeof (float));
+  g_assert_true (l2l_trainer_set_epochs (trainer, 0, NULL));
+  g_assert_true (l2l_trainer_run (trainer, NULL, NULL, NULL, NULL));   /* the untrained score */
+  best = l2l_trainer_get_best_eval_loss (trainer);
+  for (guint epoch = 1; epoch <= 4; epoch++)
+    {
+      const float decay = (float) MIN (0.3, (1.0 + epoch) / (10.0 + epoch));
+      guint n;
+      const L2lTrainRecord *history;
+
+      g_assert_true (l2l_trainer_set_epochs (trainer, epoch, NULL));
+      g_assert_true (l2l_trainer_run (trainer, NULL, NULL, NULL, NULL));
+      for (gsize i = 0; i < net->n_params; i++)
+        expected[i] = decay * expected[i] + (1.0f - decay) * net->params[i];
+      g_assert_cmpmem (l2l_trainer_get_scored (trainer)->params, net->n_params * sizeof (float),
+                       expected, net->n_params * sizeof (float));
+      g_assert_true (memcmp (expected, net->params, net->n_params * sizeof (float)) != 0);
+      history = l2l_trainer_get_history (trainer, &n);
+      g_assert_cmpfloat (history[n - 1].eval_loss, ==,
+                         l2l_trainer_evaluate (trainer, l2l_trainer_get_scored (trainer), NULL));
+      if (history[n - 1].eval_loss < best)
+        g_assert_cmpmem (l2l_trainer_get_best (trainer)->params, net->n_params * sizeof (float),
+                         expected, net->n_params * sizeof (float));
+      best = l2l_trainer_get_best_eval_loss (trainer);
+    }
 }
 
 static void
@@ -604,5 +654,6 @@ main (int   argc,
   g_test_add_func ("/engine/meta-train/scaled-problem", test_scaled_problem);
   g_test_add_func ("/engine/meta-train/recipe-schedules", test_recipe_schedules);
   g_test_add_func ("/engine/meta-train/recipes-resume-and-threads", test_recipes_resume_and_threads);
+  g_test_add_func ("/engine/meta-train/average", test_average);
   return g_test_run ();
 }

@@ -19,7 +19,7 @@ typedef struct {
   char *task, *problem, *data, *epochs, *batch, *steps, *unroll, *weights, *meta_lr, *clip;
   char *eval_every, *eval_runs, *seed, *layers, *hidden, *preprocess, *output_scale;
   char *threads, *out, *resume, *history, *plot, *plot_size;
-  char *meta_lr_schedule, *scale_range, *curriculum;
+  char *meta_lr_schedule, *scale_range, *curriculum, *average;
 } TrainArgs;
 
 typedef struct {
@@ -167,7 +167,8 @@ build_config (const TrainArgs  *args,
       !l2l_cli_parse_real ("--output-scale", args->output_scale, &config->lstm.output_scale, error) ||
       !l2l_cli_parse_uint ("--threads", args->threads, &config->threads, error) ||
       !l2l_cli_parse_real ("--scale-range", args->scale_range, &config->scale_range, error) ||
-      !l2l_cli_parse_uint ("--curriculum", args->curriculum, &config->curriculum, error))
+      !l2l_cli_parse_uint ("--curriculum", args->curriculum, &config->curriculum, error) ||
+      !l2l_cli_parse_real ("--average", args->average, &config->average, error))
     return FALSE;
   if (args->meta_lr_schedule != NULL &&
       !l2l_meta_lr_schedule_from_string (args->meta_lr_schedule, &config->meta_lr_schedule))
@@ -206,7 +207,7 @@ setting_given_with_resume (const TrainArgs *args)
     { "--seed", args->seed }, { "--layers", args->layers }, { "--hidden", args->hidden },
     { "--preprocess", args->preprocess }, { "--output-scale", args->output_scale },
     { "--meta-lr-schedule", args->meta_lr_schedule }, { "--scale-range", args->scale_range },
-    { "--curriculum", args->curriculum },
+    { "--curriculum", args->curriculum }, { "--average", args->average },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (settings); i++)
@@ -224,6 +225,7 @@ free_args (TrainArgs *args)
     &args->seed, &args->layers, &args->hidden, &args->preprocess, &args->output_scale,
     &args->threads, &args->out, &args->resume, &args->history, &args->plot,
     &args->plot_size, &args->meta_lr_schedule, &args->scale_range, &args->curriculum,
+    &args->average,
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
@@ -243,10 +245,10 @@ print_summary (TrainJob *job)
           l2l_task_get_spec (config->task), l2l_trainer_get_epoch (job->trainer),
           config->batch, config->steps, config->unroll, config->weights);
   if (config->meta_lr_schedule != L2L_META_LR_CONSTANT || config->scale_range > 1.0 ||
-      config->curriculum > 0)
-    printf ("Recipe: meta learning rate %s, scale range %g, curriculum %u\n",
+      config->curriculum > 0 || config->average > 0.0)
+    printf ("Recipe: meta learning rate %s, scale range %g, curriculum %u, average %g\n",
             l2l_meta_lr_schedule_to_string (config->meta_lr_schedule), config->scale_range,
-            config->curriculum);
+            config->curriculum, config->average);
   printf ("Held-out loss (%u functions): untrained %.4g, best %.4g\n", config->eval_runs,
           untrained, l2l_trainer_get_best_eval_loss (job->trainer));
   printf ("Wall time %.1f s (%.1f ms an epoch), of which held-out evaluations %.1f s (%.1f %%)\n",
@@ -323,6 +325,9 @@ l2l_cli_train (int   argc,
     { "curriculum", 0, 0, G_OPTION_ARG_STRING, &args.curriculum,
       "Grow the horizon in N stages, from T/N to T in whole unrolls (Chen et al. 2020; "
       "default: 0, off)", "N" },
+    { "average", 0, 0, G_OPTION_ARG_STRING, &args.average,
+      "Score and keep a moving average of φ with this decay per meta-step instead of φ "
+      "itself (Polyak averaging; default: 0, off)", "β" },
     { "eval-every", 0, 0, G_OPTION_ARG_STRING, &args.eval_every,
       "Score on held-out functions every E epochs, keeping the best (default: the task's)",
       "E" },

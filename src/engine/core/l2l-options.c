@@ -61,6 +61,7 @@ static const L2lLimit limits[] = {
   { "clip",         0,     1e12 },
   { "scale-range",  1,     1e6 },
   { "curriculum",   0,     1000 },
+  { "average",      0,     0.999999 },
   { "threads",      1,     L2L_MAX_THREADS },
   { "layers",       1,     L2L_LSTM_MAX_LAYERS },
   { "hidden",       1,     1024 },

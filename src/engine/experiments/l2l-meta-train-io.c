@@ -58,6 +58,7 @@ writer_with_metadata (L2lTrainer *trainer,
                                        l2l_meta_lr_schedule_to_string (config->meta_lr_schedule));
   add_number (writer, "scale_range", config->scale_range);
   add_count (writer, "curriculum", config->curriculum);
+  add_number (writer, "average", config->average);
   add_count (writer, "eval_every", config->eval_every);
   add_count (writer, "eval_runs", config->eval_runs);
   add_count (writer, "seed", config->seed);
@@ -127,6 +128,8 @@ l2l_trainer_save_resume (L2lTrainer  *trainer,
   l2l_safetensors_writer_add_metadata (writer, "history", history);
   l2l_checkpoint_add_net (writer, trainer->net, NULL);
   l2l_checkpoint_add_net (writer, trainer->best, "best.");
+  if (trainer->average != NULL)
+    l2l_checkpoint_add_net (writer, trainer->average, "average.");
   l2l_safetensors_writer_add_tensor (writer, "meta.adam.exp_avg", m, 1, dims);
   l2l_safetensors_writer_add_tensor (writer, "meta.adam.exp_avg_sq", v, 1, dims);
   return l2l_safetensors_writer_write (writer, path, error);
@@ -268,6 +271,7 @@ load_resume (const char  *path,
   g_autoptr(L2lTrainer) trainer = NULL;
   g_autoptr(L2lTask) task = NULL;
   g_autoptr(L2lLstm) best = NULL;
+  g_autoptr(L2lLstm) average = NULL;
   L2lTrainConfig config;
   L2lLstm *net;
   Reader reader = { file, error };
@@ -312,6 +316,8 @@ load_resume (const char  *path,
     config.scale_range = read_number (&reader, "scale_range");
   if (l2l_safetensors_get_metadata (file, "curriculum") != NULL)
     config.curriculum = (guint) read_count (&reader, "curriculum", G_MAXUINT);
+  if (l2l_safetensors_get_metadata (file, "average") != NULL)
+    config.average = read_number (&reader, "average");
   schedule = l2l_safetensors_get_metadata (file, "meta_lr_schedule");
   if (schedule != NULL && !l2l_meta_lr_schedule_from_string (schedule, &config.meta_lr_schedule))
     bad_value (&reader, "meta_lr_schedule", schedule);
@@ -324,13 +330,17 @@ load_resume (const char  *path,
     }
 
   if ((net = l2l_checkpoint_read_net (file, &config.lstm, NULL, error)) == NULL ||
-      (best = l2l_checkpoint_read_net (file, &config.lstm, "best.", error)) == NULL)
+      (best = l2l_checkpoint_read_net (file, &config.lstm, "best.", error)) == NULL ||
+      (config.average > 0.0 &&
+       (average = l2l_checkpoint_read_net (file, &config.lstm, "average.", error)) == NULL))
     {
       g_clear_pointer (&net, l2l_lstm_unref);
       return NULL;
     }
   trainer = _l2l_trainer_alloc (&config, net);
   memcpy (trainer->best->params, best->params, net->n_params * sizeof (float));
+  if (average != NULL)
+    memcpy (trainer->average->params, average->params, net->n_params * sizeof (float));
   dims[0] = net->n_params;
   l2l_adam_get_state (trainer->adam, &m, &v, &step);
   if (!l2l_safetensors_read_tensor (file, "meta.adam.exp_avg", m, 1, dims, error) ||

@@ -36,6 +36,7 @@ l2l_train_config_init_defaults (L2lTrainConfig *config)
     .meta_lr_schedule = L2L_META_LR_CONSTANT,
     .scale_range = 1.0,
     .curriculum = 0,
+    .average = 0.0,
   };
   l2l_lstm_config_init_defaults (&config->lstm);
 }
@@ -117,6 +118,7 @@ l2l_train_config_check_settings (const L2lTrainConfig  *config,
       !l2l_check_limit ("clip", config->clip_norm, error) ||
       !l2l_check_limit ("scale-range", config->scale_range, error) ||
       !l2l_check_limit ("curriculum", config->curriculum, error) ||
+      !l2l_check_limit ("average", config->average, error) ||
       !l2l_check_limit ("epochs", config->epochs, error) ||
       !l2l_check_limit ("eval-every", config->eval_every, error) ||
       !l2l_check_limit ("eval-runs", config->eval_runs, error) ||
@@ -301,7 +303,9 @@ _l2l_trainer_alloc (const L2lTrainConfig *config,
   trainer->adam = l2l_optimizer_adam.create (P, config->meta_lr);
   trainer->history = g_array_new (FALSE, FALSE, sizeof (L2lTrainRecord));
   trainer->dphi = g_new0 (float, P);
-  trainer->snapshot = g_new0 (float, 3 * P);
+  trainer->snapshot = g_new0 (float, 4 * P);
+  if (config->average > 0.0)
+    trainer->average = l2l_lstm_copy (net);
 
   trainer->n_shards = MIN (L2L_TRAIN_SHARDS, config->batch);
   trainer->shards = g_new0 (Shard, trainer->n_shards);
@@ -338,6 +342,8 @@ l2l_trainer_free (L2lTrainer *trainer)
   l2l_optimizer_free (trainer->adam);
   l2l_lstm_unref (trainer->net);
   l2l_lstm_unref (trainer->best);
+  if (trainer->average != NULL)
+    l2l_lstm_unref (trainer->average);
   l2l_loss_weights_free (trainer->weights);
   l2l_task_unref (trainer->config.task);
   g_free (trainer->weights_spec);
@@ -388,6 +394,12 @@ L2lLstm *
 l2l_trainer_get_net (L2lTrainer *trainer)
 {
   return trainer->net;
+}
+
+L2lLstm *
+l2l_trainer_get_scored (L2lTrainer *trainer)
+{
+  return trainer->average != NULL ? trainer->average : trainer->net;
 }
 
 L2lLstm *
@@ -479,12 +491,16 @@ take_snapshot (L2lTrainer *trainer,
       memcpy (trainer->snapshot, trainer->net->params, P * sizeof (float));
       memcpy (trainer->snapshot + P, m, P * sizeof (float));
       memcpy (trainer->snapshot + 2 * P, v, P * sizeof (float));
+      if (trainer->average != NULL)
+        memcpy (trainer->snapshot + 3 * P, trainer->average->params, P * sizeof (float));
       trainer->snapshot_step = *step;
       return;
     }
   memcpy (trainer->net->params, trainer->snapshot, P * sizeof (float));
   memcpy (m, trainer->snapshot + P, P * sizeof (float));
   memcpy (v, trainer->snapshot + 2 * P, P * sizeof (float));
+  if (trainer->average != NULL)
+    memcpy (trainer->average->params, trainer->snapshot + 3 * P, P * sizeof (float));
   *step = trainer->snapshot_step;
   l2l_trainer_reload_net (trainer);
 }
@@ -507,6 +523,24 @@ clip_gradient (float  *grad,
     for (gsize i = 0; i < n; i++)
       grad[i] = (float) (grad[i] * coef);
   return TRUE;
+}
+
+/* φ̄ ← d φ̄ + (1 − d) φ after meta-step n, with d = min (β, (1 + n) / (10 + n))
+ * as in TensorFlow's ExponentialMovingAverage: early on the average follows φ
+ * instead of dragging the untrained net along. */
+static void
+update_average (L2lTrainer *trainer)
+{
+  const gsize P = trainer->net->n_params;
+  float *m, *v;
+  guint64 *step;
+  float decay, *restrict average = trainer->average->params;
+  const float *restrict phi = trainer->net->params;
+
+  l2l_adam_get_state (trainer->adam, &m, &v, &step);
+  decay = (float) MIN (trainer->config.average, (1.0 + *step) / (10.0 + *step));
+  for (gsize i = 0; i < P; i++)
+    average[i] = decay * average[i] + (1.0f - decay) * phi[i];
 }
 
 /* The horizon epoch @epoch trains on: T, or with a curriculum its stage's
@@ -583,6 +617,8 @@ train_epoch (L2lTrainer   *trainer,
         }
       l2l_optimizer_step (trainer->adam, trainer->net->params, trainer->dphi);
       l2l_trainer_reload_net (trainer);
+      if (trainer->average != NULL)
+        update_average (trainer);
     }
 
   *meta_loss = 0.0;
@@ -647,8 +683,9 @@ evaluate_and_keep (L2lTrainer     *trainer,
                    GCancellable   *cancellable)
 {
   gint64 start = g_get_monotonic_time ();
+  L2lLstm *scored = l2l_trainer_get_scored (trainer);
 
-  record->eval_loss = l2l_trainer_evaluate (trainer, trainer->net, cancellable);
+  record->eval_loss = l2l_trainer_evaluate (trainer, scored, cancellable);
   *improved = FALSE;
   if (isnan (record->eval_loss))
     return FALSE;
@@ -657,8 +694,7 @@ evaluate_and_keep (L2lTrainer     *trainer,
     {
       trainer->best_eval_loss = record->eval_loss;
       trainer->best_epoch = trainer->epoch;
-      memcpy (trainer->best->params, trainer->net->params,
-              trainer->net->n_params * sizeof (float));
+      memcpy (trainer->best->params, scored->params, scored->n_params * sizeof (float));
       *improved = TRUE;
     }
   return TRUE;

@@ -45,6 +45,9 @@ typedef struct {
   guint          curriculum;   /* stages of a growing horizon (Chen et al. 2020):
                                   stage s of N trains on the first ⌈(s+1)T/N⌉ steps,
                                   rounded up to whole unrolls; 0: off */
+  double         average;      /* decay β of a moving average of φ over meta-steps
+                                  (Polyak averaging), which is then what is scored
+                                  and kept; 0: off */
 } L2lTrainConfig;
 
 /* "constant" or "cosine". */
@@ -121,6 +124,8 @@ gboolean     l2l_trainer_run              (L2lTrainer           *trainer,
 const L2lTrainConfig *l2l_trainer_get_config  (L2lTrainer *trainer);
 guint                 l2l_trainer_get_epoch   (L2lTrainer *trainer);
 L2lLstm              *l2l_trainer_get_net     (L2lTrainer *trainer);
+/* The φ evaluations score: the moving average with config.average, else φ. */
+L2lLstm              *l2l_trainer_get_scored  (L2lTrainer *trainer);
 L2lLstm              *l2l_trainer_get_best    (L2lTrainer *trainer);
 double                l2l_trainer_get_best_eval_loss (L2lTrainer *trainer);
 /* Training wall time across resumes, and of it the held-out evaluations'. */

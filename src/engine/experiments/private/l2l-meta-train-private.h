@@ -34,6 +34,7 @@ struct _L2lTrainer {
   L2lLossWeights *weights;
   L2lLstm        *net;
   L2lLstm        *best;
+  L2lLstm        *average;      /* φ̄ with config.average, else NULL */
   double          best_eval_loss;
   guint           best_epoch;
   L2lOptimizer   *adam;
@@ -45,7 +46,7 @@ struct _L2lTrainer {
   Shard          *shards;
   guint           n_shards;
   float          *dphi;         /* [P] */
-  float          *snapshot;     /* [3P]: φ, exp_avg, exp_avg_sq at the epoch's start */
+  float          *snapshot;     /* [4P]: φ, exp_avg, exp_avg_sq, φ̄ at the epoch's start */
   float          *eval_theta;   /* [eval_runs × n]: each held-out function's last θ */
   guint64         snapshot_step;
   guint           unroll_start; /* the unroll the shards run now */
