@@ -529,6 +529,7 @@ test_recipes_resume_and_threads (void)
   config.scale_range = 5.0;
   config.curriculum = 2;
   config.average = 0.9;
+  config.zero_output = TRUE;
   whole = l2l_trainer_new (&config, NULL);
   g_assert_true (l2l_trainer_run (whole, NULL, NULL, NULL, NULL));
   g_assert_true (memcmp (l2l_trainer_get_net (plain)->params, l2l_trainer_get_net (whole)->params,
@@ -550,6 +551,7 @@ test_recipes_resume_and_threads (void)
   g_assert_cmpfloat (l2l_trainer_get_config (resumed)->scale_range, ==, 5.0);
   g_assert_cmpint (l2l_trainer_get_config (resumed)->meta_lr_schedule, ==, L2L_META_LR_COSINE);
   g_assert_cmpfloat (l2l_trainer_get_config (resumed)->average, ==, 0.9);
+  g_assert_true (l2l_trainer_get_config (resumed)->zero_output);
   g_assert_true (l2l_trainer_run (resumed, NULL, NULL, NULL, NULL));
   assert_same_training (whole, resumed);
   test_util_remove_tree (dir);
@@ -599,6 +601,35 @@ test_average (void)
                          expected, net->n_params * sizeof (float));
       best = l2l_trainer_get_best_eval_loss (trainer);
     }
+}
+
+/* From a zero output layer the untrained optimizer does nothing, and training
+ * still learns to descend. */
+static void
+test_zero_output (void)
+{
+  g_autoptr(L2lTask) task = l2l_task_new_from_spec ("quadratic", NULL);
+  L2lTrainConfig config = small_config (task);
+  g_autoptr(L2lTrainer) trainer = NULL;
+  const L2lTrainRecord *history;
+  const L2lLstmTensor *weight;
+  L2lLstm *net;
+  guint n;
+
+  config.zero_output = TRUE;
+  config.epochs = 30;
+  trainer = l2l_trainer_new (&config, NULL);
+  net = l2l_trainer_get_net (trainer);
+  weight = l2l_lstm_out_weight (net);
+  for (guint i = 0; i < weight->cols; i++)
+    g_assert_cmpfloat (net->params[weight->offset + i], ==, 0.0f);
+  g_assert_cmpfloat (net->params[l2l_lstm_out_bias (net)->offset], ==, 0.0f);
+  g_assert_cmpfloat (net->params[0], !=, 0.0f);   /* the LSTM cells stay random */
+
+  g_assert_true (l2l_trainer_run (trainer, NULL, NULL, NULL, NULL));
+  history = l2l_trainer_get_history (trainer, &n);
+  g_assert_cmpfloat (l2l_trainer_get_best_eval_loss (trainer), <, 0.5 * history[0].eval_loss);
+  g_assert_cmpfloat (net->params[weight->offset], !=, 0.0f);
 }
 
 static void
@@ -655,5 +686,6 @@ main (int   argc,
   g_test_add_func ("/engine/meta-train/recipe-schedules", test_recipe_schedules);
   g_test_add_func ("/engine/meta-train/recipes-resume-and-threads", test_recipes_resume_and_threads);
   g_test_add_func ("/engine/meta-train/average", test_average);
+  g_test_add_func ("/engine/meta-train/zero-output", test_zero_output);
   return g_test_run ();
 }

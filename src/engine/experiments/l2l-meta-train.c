@@ -37,6 +37,7 @@ l2l_train_config_init_defaults (L2lTrainConfig *config)
     .scale_range = 1.0,
     .curriculum = 0,
     .average = 0.0,
+    .zero_output = FALSE,
   };
   l2l_lstm_config_init_defaults (&config->lstm);
 }
@@ -323,11 +324,22 @@ L2lTrainer *
 l2l_trainer_new (const L2lTrainConfig  *config,
                  GError               **error)
 {
+  L2lLstm *net;
+
   if (!l2l_train_config_validate (config, error))
     return NULL;
-  return _l2l_trainer_alloc (config, l2l_lstm_new (&config->lstm,
-                                              l2l_seed_derive (config->seed, L2L_SEED_TRAIN,
-                                                               G_MAXUINT64)));
+  net = l2l_lstm_new (&config->lstm, l2l_seed_derive (config->seed, L2L_SEED_TRAIN, G_MAXUINT64));
+  /* A random output layer takes random steps from the start, which on some
+   * tasks (MLPs with sigmoid units) saturate the optimizee before φ learns
+   * anything; from zero, the first meta-gradients point down the loss. */
+  if (config->zero_output)
+    {
+      const L2lLstmTensor *weight = l2l_lstm_out_weight (net), *bias = l2l_lstm_out_bias (net);
+
+      memset (net->params + weight->offset, 0, weight->cols * sizeof (float));
+      net->params[bias->offset] = 0.0f;
+    }
+  return _l2l_trainer_alloc (config, net);
 }
 
 void

@@ -48,6 +48,8 @@ typedef struct {
   double         average;      /* decay β of a moving average of φ over meta-steps
                                   (Polyak averaging), which is then what is scored
                                   and kept; 0: off */
+  gboolean       zero_output;  /* start from the optimizer that does nothing: the
+                                  output layer at zero instead of random */
 } L2lTrainConfig;
 
 /* "constant" or "cosine". */
