@@ -157,6 +157,8 @@ static const BadCase bad_cases[] = {
     "--scale-range: 0.5 is outside the range 1 to 1000000" },
   { "train-average", { "train", "--average", "1", "--out", "@/o", NULL },
     "--average: 1 is outside the range 0 to 0.999999" },
+  { "train-meta-objective", { "train", "--meta-objective", "sum", "--out", "@/o", NULL },
+    "--meta-objective: 'sum' is not loss or log" },
   { "train-output-init", { "train", "--output-init", "ones", "--out", "@/o", NULL },
     "--output-init: 'ones' is not random or zero" },
   { "train-curriculum", { "train", "--curriculum", "5000", "--out", "@/o", NULL },

@@ -33,7 +33,7 @@ linear_loss_grad (L2lProblem  *problem,
                   float       *grad)
 {
   LinearProblem *self = (LinearProblem *) problem;
-  double loss = 0.0;
+  double loss = 20.0;   /* positive where the tests go, for the log objective */
 
   for (guint i = 0; i < LINEAR_DIMS; i++)
     {
@@ -91,7 +91,7 @@ linear_task_new (void)
 }
 
 static void
-test_meta_gradient (void)
+check_meta_gradient (gboolean log_objective)
 {
   g_autoptr(L2lTask) task = linear_task_new ();
   g_autoptr(L2lTrainer) trainer = NULL;
@@ -109,6 +109,7 @@ test_meta_gradient (void)
   config.lstm.hidden = 5;
   config.lstm.output_scale = 1.0;
   config.threads = 1;
+  config.log_objective = log_objective;
   trainer = l2l_trainer_new (&config, &error);
   g_assert_no_error (error);
   net = l2l_trainer_get_net (trainer);
@@ -142,6 +143,19 @@ test_meta_gradient (void)
       g_test_message ("%s: worst relative error %.3g", tensor->name, worst);
       g_assert_cmpfloat (worst, <, 2e-2);
     }
+}
+
+static void
+test_meta_gradient (void)
+{
+  check_meta_gradient (FALSE);
+}
+
+/* Σ w_t log f_t: each step's gradient divided by its loss. */
+static void
+test_meta_gradient_log (void)
+{
+  check_meta_gradient (TRUE);
 }
 
 static L2lTrainConfig
@@ -530,6 +544,7 @@ test_recipes_resume_and_threads (void)
   config.curriculum = 2;
   config.average = 0.9;
   config.zero_output = TRUE;
+  config.log_objective = TRUE;
   whole = l2l_trainer_new (&config, NULL);
   g_assert_true (l2l_trainer_run (whole, NULL, NULL, NULL, NULL));
   g_assert_true (memcmp (l2l_trainer_get_net (plain)->params, l2l_trainer_get_net (whole)->params,
@@ -552,6 +567,7 @@ test_recipes_resume_and_threads (void)
   g_assert_cmpint (l2l_trainer_get_config (resumed)->meta_lr_schedule, ==, L2L_META_LR_COSINE);
   g_assert_cmpfloat (l2l_trainer_get_config (resumed)->average, ==, 0.9);
   g_assert_true (l2l_trainer_get_config (resumed)->zero_output);
+  g_assert_true (l2l_trainer_get_config (resumed)->log_objective);
   g_assert_true (l2l_trainer_run (resumed, NULL, NULL, NULL, NULL));
   assert_same_training (whole, resumed);
   test_util_remove_tree (dir);
@@ -672,6 +688,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   l2l_engine_init (1);
   g_test_add_func ("/engine/meta-train/meta-gradient", test_meta_gradient);
+  g_test_add_func ("/engine/meta-train/meta-gradient-log", test_meta_gradient_log);
   g_test_add_func ("/engine/meta-train/learns", test_learns);
   g_test_add_func ("/engine/meta-train/resume-same-curve", test_resume_same_curve);
   g_test_add_func ("/engine/meta-train/threads-do-not-matter", test_threads_do_not_matter);

@@ -20,6 +20,7 @@ typedef struct {
   char *eval_every, *eval_runs, *seed, *layers, *hidden, *preprocess, *output_scale;
   char *threads, *out, *resume, *history, *plot, *plot_size;
   char *meta_lr_schedule, *scale_range, *curriculum, *average, *output_init;
+  char *objective;
 } TrainArgs;
 
 typedef struct {
@@ -178,6 +179,14 @@ build_config (const TrainArgs  *args,
       return FALSE;
     }
   config->zero_output = g_strcmp0 (args->output_init, "zero") == 0;
+  if (args->objective != NULL && !g_str_equal (args->objective, "loss") &&
+      !g_str_equal (args->objective, "log"))
+    {
+      g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
+                   "--meta-objective: '%s' is not loss or log", args->objective);
+      return FALSE;
+    }
+  config->log_objective = g_strcmp0 (args->objective, "log") == 0;
   if (args->meta_lr_schedule != NULL &&
       !l2l_meta_lr_schedule_from_string (args->meta_lr_schedule, &config->meta_lr_schedule))
     {
@@ -216,7 +225,7 @@ setting_given_with_resume (const TrainArgs *args)
     { "--preprocess", args->preprocess }, { "--output-scale", args->output_scale },
     { "--meta-lr-schedule", args->meta_lr_schedule }, { "--scale-range", args->scale_range },
     { "--curriculum", args->curriculum }, { "--average", args->average },
-    { "--output-init", args->output_init },
+    { "--output-init", args->output_init }, { "--meta-objective", args->objective },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (settings); i++)
@@ -234,7 +243,7 @@ free_args (TrainArgs *args)
     &args->seed, &args->layers, &args->hidden, &args->preprocess, &args->output_scale,
     &args->threads, &args->out, &args->resume, &args->history, &args->plot,
     &args->plot_size, &args->meta_lr_schedule, &args->scale_range, &args->curriculum,
-    &args->average, &args->output_init,
+    &args->average, &args->output_init, &args->objective,
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
@@ -254,11 +263,13 @@ print_summary (TrainJob *job)
           l2l_task_get_spec (config->task), l2l_trainer_get_epoch (job->trainer),
           config->batch, config->steps, config->unroll, config->weights);
   if (config->meta_lr_schedule != L2L_META_LR_CONSTANT || config->scale_range > 1.0 ||
-      config->curriculum > 0 || config->average > 0.0 || config->zero_output)
+      config->curriculum > 0 || config->average > 0.0 || config->zero_output ||
+      config->log_objective)
     printf ("Recipe: meta learning rate %s, scale range %g, curriculum %u, average %g, "
-            "output layer from %s\n",
+            "output layer from %s, objective %s\n",
             l2l_meta_lr_schedule_to_string (config->meta_lr_schedule), config->scale_range,
-            config->curriculum, config->average, config->zero_output ? "zero" : "random");
+            config->curriculum, config->average, config->zero_output ? "zero" : "random",
+            config->log_objective ? "log" : "loss");
   printf ("Held-out loss (%u functions): untrained %.4g, best %.4g\n", config->eval_runs,
           untrained, l2l_trainer_get_best_eval_loss (job->trainer));
   printf ("Wall time %.1f s (%.1f ms an epoch), of which held-out evaluations %.1f s (%.1f %%)\n",
@@ -338,6 +349,9 @@ l2l_cli_train (int   argc,
     { "average", 0, 0, G_OPTION_ARG_STRING, &args.average,
       "Score and keep a moving average of φ with this decay per meta-step instead of φ "
       "itself (Polyak averaging; default: 0, off)", "β" },
+    { "meta-objective", 0, 0, G_OPTION_ARG_STRING, &args.objective,
+      "loss, or log: follow the gradient of Σ w_t log f_t, where every step counts by its "
+      "ratio (default: loss)", "NAME" },
     { "output-init", 0, 0, G_OPTION_ARG_STRING, &args.output_init,
       "random, or zero: start from the optimizer that does nothing (default: random)",
       "INIT" },

@@ -60,6 +60,7 @@ writer_with_metadata (L2lTrainer *trainer,
   add_count (writer, "curriculum", config->curriculum);
   add_number (writer, "average", config->average);
   add_count (writer, "zero_output", config->zero_output ? 1 : 0);
+  add_count (writer, "log_objective", config->log_objective ? 1 : 0);
   add_count (writer, "eval_every", config->eval_every);
   add_count (writer, "eval_runs", config->eval_runs);
   add_count (writer, "seed", config->seed);
@@ -321,6 +322,8 @@ load_resume (const char  *path,
     config.average = read_number (&reader, "average");
   if (l2l_safetensors_get_metadata (file, "zero_output") != NULL)
     config.zero_output = read_count (&reader, "zero_output", 1) != 0;
+  if (l2l_safetensors_get_metadata (file, "log_objective") != NULL)
+    config.log_objective = read_count (&reader, "log_objective", 1) != 0;
   schedule = l2l_safetensors_get_metadata (file, "meta_lr_schedule");
   if (schedule != NULL && !l2l_meta_lr_schedule_from_string (schedule, &config.meta_lr_schedule))
     bad_value (&reader, "meta_lr_schedule", schedule);

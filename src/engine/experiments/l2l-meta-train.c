@@ -37,6 +37,7 @@ l2l_train_config_init_defaults (L2lTrainConfig *config)
     .scale_range = 1.0,
     .curriculum = 0,
     .average = 0.0,
+    .log_objective = FALSE,
     .zero_output = FALSE,
   };
   l2l_lstm_config_init_defaults (&config->lstm);
@@ -170,6 +171,7 @@ shard_init (Shard      *shard,
   shard->grads = g_new0 (float, (K + 1) * shard->n);
   shard->update = g_new0 (float, shard->n);
   shard->dupdate = g_new0 (float, K * shard->n);
+  shard->losses = g_new0 (double, (gsize) K * count);
   shard->unroll = l2l_lstm_unroll_new (trainer->net, shard->n, K);
 }
 
@@ -191,6 +193,7 @@ shard_clear (Shard *shard)
   g_free (shard->grads);
   g_free (shard->update);
   g_free (shard->dupdate);
+  g_free (shard->losses);
   l2l_lstm_unroll_free (shard->unroll);
 }
 
@@ -219,8 +222,11 @@ shard_begin_epoch (Shard *shard,
     }
   l2l_lstm_unroll_reset_state (shard->unroll);
   shard->meta_loss = 0.0;
+  shard->objective = 0.0;
   shard->diverged = FALSE;
 }
+
+#define LOG_OBJECTIVE_FLOOR 1e-12
 
 /* One unroll: K forward steps, then the backward pass into unroll->grad. */
 static void
@@ -248,19 +254,31 @@ shard_run_unroll (Shard *shard)
                                                shard->grads + (s + 1) * n + i * P);
           shard->diverged |= !isfinite (loss);
           shard->meta_loss += coef * loss;
+          /* the floor keeps log finite where a loss reaches 0 (quadratics) */
+          shard->losses[s * shard->count + i] = MAX (loss, LOG_OBJECTIVE_FLOOR);
+          shard->objective += coef * (config->log_objective ? log (MAX (loss, LOG_OBJECTIVE_FLOOR))
+                                                            : loss);
         }
     }
 
-  /* ∂L/∂g_s = Σ_{t > s} coef_t ∇_t over the unroll: a suffix sum. */
+  /* ∂L/∂g_s = Σ_{t > s} c_t ∇_t over the unroll, a suffix sum, where c_t is
+   * the weight, over f_t for the log objective. */
   for (guint s = k; s-- > 0;)
     {
-      const float coef = (float) (trainer->weights->values[t0 + s] * norm);
-      const float *restrict grad = shard->grads + (s + 1) * n;
+      const double coef = trainer->weights->values[t0 + s] * norm;
       const float *restrict later = shard->dupdate + (s + 1) * n;
-      float *restrict row = shard->dupdate + s * n;
 
-      for (gsize r = 0; r < n; r++)
-        row[r] = coef * grad[r] + (s + 1 < k ? later[r] : 0.0f);
+      for (guint i = 0; i < shard->count; i++)
+        {
+          const float c = (float) (config->log_objective ? coef / shard->losses[s * shard->count + i]
+                                                         : coef);
+          const float *restrict grad = shard->grads + (s + 1) * n + i * P;
+          const float *restrict after = later + i * P;
+          float *restrict row = shard->dupdate + s * n + i * P;
+
+          for (gsize r = 0; r < P; r++)
+            row[r] = c * grad[r] + (s + 1 < k ? after[r] : 0.0f);
+        }
     }
   l2l_lstm_packed_zero (&shard->unroll->grad);
   l2l_lstm_unroll_backward (shard->unroll, k, shard->dupdate, NULL, NULL);
@@ -661,7 +679,7 @@ l2l_trainer_unroll_gradient (L2lTrainer *trainer,
   for (guint i = 0; i < trainer->n_shards; i++)
     {
       l2l_lstm_packed_add_to_params (&trainer->shards[i].unroll->grad, trainer->net, dphi);
-      objective += trainer->shards[i].meta_loss;
+      objective += trainer->shards[i].objective;
     }
   return objective;
 }

@@ -48,6 +48,9 @@ typedef struct {
   double         average;      /* decay β of a moving average of φ over meta-steps
                                   (Polyak averaging), which is then what is scored
                                   and kept; 0: off */
+  gboolean       log_objective; /* follow the gradient of Σ w_t log f_t instead of
+                                  Σ w_t f_t: every step's improvement counts by its
+                                  ratio, and a blow-up no more than a gain */
   gboolean       zero_output;  /* start from the optimizer that does nothing: the
                                   output layer at zero instead of random */
 } L2lTrainConfig;
@@ -143,7 +146,7 @@ double                l2l_trainer_evaluate    (L2lTrainer   *trainer,
                                                GCancellable *cancellable);
 
 /* The first unroll of epoch @epoch's functions from the current φ: returns
- * its share of L and writes ∂/∂φ into @dphi [n_params], changing nothing.
+ * its share of L (of Σ w_t log f_t with log_objective) and writes ∂/∂φ into @dphi [n_params], changing nothing.
  * The quantity that each Adam step follows, exposed for checking. */
 double                l2l_trainer_unroll_gradient (L2lTrainer *trainer,
                                                    guint       epoch,

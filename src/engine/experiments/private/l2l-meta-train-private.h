@@ -23,8 +23,10 @@ typedef struct {
   float          *grads;        /* [(K + 1) × n]: ∇ at each θ of the unroll */
   float          *update;       /* [n] */
   float          *dupdate;      /* [K × n]: ∂L/∂g_s */
+  double         *losses;       /* [K × count]: f of each function after each step */
   L2lLstmUnroll  *unroll;
-  double          meta_loss;    /* this epoch's share of L */
+  double          meta_loss;    /* this epoch's share of Σ w_t f_t, as reported */
+  double          objective;    /* and of what φ follows (the same, or the logs) */
   gboolean        diverged;
 } Shard;
 
