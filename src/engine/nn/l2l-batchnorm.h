@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Batch normalization as the paper's code uses it: always with the
+ * minibatch's own statistics (torch.nn.BatchNorm2d / BatchNorm1d in training
+ * mode), so a function's loss does not depend on the minibatches before it.
+ * Each channel is normalised by its mean and biased variance over the N × M
+ * values it has, then scaled by gamma and shifted by beta. Layout
+ * [N × C × M]: M = H·W after a convolution, 1 for a fully connected layer's
+ * [N × C] features. */
+typedef struct {
+  guint  n;
+  guint  channels;
+  gsize  m;
+  double eps;       /* 1e-5, as torch */
+} L2lBatchNorm;
+
+/* out [N × C × M] = gamma ⊙ x̂ + beta; keeps x̂ [N × C × M] and 1/σ [C] for
+ * the backward pass. */
+void l2l_batchnorm_forward  (float              *out,
+                             float              *xhat,
+                             float              *inv_std,
+                             const float        *in,
+                             const float        *gamma,
+                             const float        *beta,
+                             const L2lBatchNorm *bn);
+/* din written; dgamma, dbeta [C] added to (the contract of l2l-nn.h). The
+ * batch statistics are differentiated through: din = γ/(σK) (K dout − Σ dout
+ * − x̂ Σ dout x̂) per channel, K = N·M. */
+void l2l_batchnorm_backward (float              *din,
+                             float              *dgamma,
+                             float              *dbeta,
+                             const float        *dout,
+                             const float        *xhat,
+                             const float        *inv_std,
+                             const float        *gamma,
+                             const L2lBatchNorm *bn);
+
+G_END_DECLS
