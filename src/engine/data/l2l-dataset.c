@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "l2l-cifar.h"
 #include "l2l-dataset.h"
 #include "l2l-engine-data.h"
 #include "l2l-error.h"
@@ -105,6 +106,26 @@ load (const char  *kind,
   gboolean ok = FALSE;
 
   g_atomic_ref_count_init (&dataset->ref_count);
+  dataset->channels = 1;
+  if (g_str_equal (kind, "cifar10"))
+    {
+      if (dir == NULL || *dir == '\0')
+        {
+          g_set_error_literal (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_DATA_NOT_INSTALLED,
+                               "cifar10: no copy given: CIFAR-10 cannot ship with the program; "
+                               "name the folder of its binary version (cifar-10-batches-bin)");
+          return NULL;
+        }
+      if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
+        {
+          g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT, "%s: no such folder", dir);
+          return NULL;
+        }
+      if (!_l2l_cifar_load (dataset, dir, error))
+        return NULL;
+      dataset->source = g_strdup (dir);
+      return g_steal_pointer (&dataset);
+    }
   if ((dir == NULL || *dir == '\0') && g_str_equal (kind, "mnist"))
     {
       /* Referencing the bundle links it in; its constructor registers it. */

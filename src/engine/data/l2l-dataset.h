@@ -5,27 +5,31 @@
 
 G_BEGIN_DECLS
 
-/* Labelled images (MNIST-like: 28 × 28 grey bytes, labels 0–9), split once and
- * for all into a training part, which optimizees draw their minibatches from,
+/* Labelled images (MNIST-like: 28 × 28 grey bytes; CIFAR-10: 32 × 32, three
+ * planes R, G, B; labels 0–9), split once and for all into a training part, which optimizees draw their minibatches from,
  * and a held-out part, which only evaluation losses see. The split is the
  * data set's own where it has one (the t10k files), else the last 15 %. */
 typedef struct {
   gatomicrefcount ref_count;
   char           *source;       /* where it came from, for messages */
+  guint           channels;     /* 1, or 3 for CIFAR-10 */
   guint           width;
   guint           height;
   guint           n_train;
   guint           n_held_out;
-  guint8         *images;       /* [(n_train + n_held_out) × width × height], training first */
+  guint8         *images;       /* [(n_train + n_held_out) × channels × height × width],
+                                   training first */
   guint8         *labels;       /* [n_train + n_held_out] */
   char           *cache_key;    /* private */
 } L2lDataset;
 
-/* @kind is "mnist" or "fashion-mnist". @dir holds the standard files
- * (train-images-idx3-ubyte, train-labels-idx1-ubyte and optionally t10k-…,
- * each raw or .gz); NULL or "" takes the default: the MNIST subset built into
- * the program, or Fashion-MNIST from /usr/share/datasets (its absence is
- * L2L_ENGINE_ERROR_DATA_NOT_INSTALLED, for front ends to say how to get it). Loaded
+/* @kind is "mnist", "fashion-mnist" or "cifar10". For the first two @dir holds
+ * the standard files (train-images-idx3-ubyte, train-labels-idx1-ubyte and
+ * optionally t10k-…, each raw or .gz); NULL or "" takes the default: the MNIST
+ * subset built into the program, or Fashion-MNIST from /usr/share/datasets
+ * (its absence is L2L_ENGINE_ERROR_DATA_NOT_INSTALLED, for front ends to say
+ * how to get it). CIFAR-10 has no default: @dir is the user's
+ * cifar-10-batches-bin folder (without it, DATA_NOT_INSTALLED too). Loaded
  * once and shared while in use. Errors name the file and what is wrong. */
 L2lDataset *l2l_dataset_get   (const char  *kind,
                                const char  *dir,

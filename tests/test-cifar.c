@@ -1,0 +1,164 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gstdio.h>
+
+#include "l2l-engine.h"
+#include "test-util.h"
+
+/* The CIFAR-10 reader on small batch files written here: records land in
+ * order (training batches, then the test batch) with their planes as they
+ * are; a missing batch, a size that is not whole records, and a label above
+ * 9 are refused naming the file; no folder at all says how to get it. */
+
+#define RECORD 3073
+
+/* Batch @index (0–4 training, 5 test) of @records records: record r's label is
+ * (index + r) % 10 and its pixel p is (index · 31 + r · 7 + p) % 256. */
+static void
+write_batch (const char *dir,
+             guint       index,
+             guint       records,
+             int         bad_label_at)
+{
+  const char *names[] = { "data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin",
+                          "data_batch_4.bin", "data_batch_5.bin", "test_batch.bin" };
+  g_autofree guint8 *bytes = g_new (guint8, (gsize) records * RECORD);
+  g_autofree char *path = g_build_filename (dir, names[index], NULL);
+
+  for (guint r = 0; r < records; r++)
+    {
+      bytes[(gsize) r * RECORD] = (guint8) ((int) r == bad_label_at ? 10 : (index + r) % 10);
+      for (guint p = 0; p < RECORD - 1; p++)
+        bytes[(gsize) r * RECORD + 1 + p] = (guint8) ((index * 31 + r * 7 + p) % 256);
+    }
+  g_assert_true (g_file_set_contents (path, (const char *) bytes, (gssize) records * RECORD,
+                                      NULL));
+}
+
+static char *
+write_all (guint per_batch,
+           guint test_records)
+{
+  char *dir = test_util_make_tmpdir ();
+
+  for (guint i = 0; i < 5; i++)
+    write_batch (dir, i, per_batch, -1);
+  write_batch (dir, 5, test_records, -1);
+  return dir;
+}
+
+static void
+test_reads (void)
+{
+  g_autofree char *dir = write_all (3, 2);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(L2lDataset) data = l2l_dataset_get ("cifar10", dir, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (data->channels, ==, 3);
+  g_assert_cmpuint (data->width, ==, 32);
+  g_assert_cmpuint (data->height, ==, 32);
+  g_assert_cmpuint (data->n_train, ==, 15);
+  g_assert_cmpuint (data->n_held_out, ==, 2);
+  for (guint i = 0; i < 17; i++)
+    {
+      guint batch = i < 15 ? i / 3 : 5, r = i < 15 ? i % 3 : i - 15;
+      const guint8 *image = data->images + (gsize) i * (RECORD - 1);
+
+      g_assert_cmpuint (data->labels[i], ==, (batch + r) % 10);
+      /* first pixel of R, first of G (1024 later), last of B */
+      g_assert_cmpuint (image[0], ==, (batch * 31 + r * 7) % 256);
+      g_assert_cmpuint (image[1024], ==, (batch * 31 + r * 7 + 1024) % 256);
+      g_assert_cmpuint (image[3071], ==, (batch * 31 + r * 7 + 3071) % 256);
+    }
+  test_util_remove_tree (dir);
+}
+
+static void
+assert_refused (const char *dir,
+                const char *file,
+                const char *problem)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(L2lDataset) data = l2l_dataset_get ("cifar10", dir, &error);
+  g_autofree char *path = g_build_filename (dir, file, NULL);
+
+  g_assert_null (data);
+  g_assert_nonnull (error);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, path));
+  if (problem != NULL)
+    g_assert_nonnull (strstr (error->message, problem));
+  else
+    g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT);
+}
+
+static void
+test_missing_test_batch (void)
+{
+  g_autofree char *dir = write_all (2, 1);
+  g_autofree char *path = g_build_filename (dir, "test_batch.bin", NULL);
+
+  g_assert_cmpint (g_remove (path), ==, 0);
+  assert_refused (dir, "test_batch.bin", NULL);   /* GLib's words, maybe translated */
+  test_util_remove_tree (dir);
+}
+
+static void
+test_truncated (void)
+{
+  g_autofree char *dir = write_all (2, 1);
+  g_autofree char *path = g_build_filename (dir, "data_batch_3.bin", NULL);
+  g_autofree char *contents = NULL;
+  gsize size;
+
+  g_assert_true (g_file_get_contents (path, &contents, &size, NULL));
+  g_assert_true (g_file_set_contents (path, contents, (gssize) size - 100, NULL));
+  assert_refused (dir, "data_batch_3.bin", "not a whole number of 3073-byte");
+  g_assert_true (g_file_set_contents (path, "", 0, NULL));
+  assert_refused (dir, "data_batch_3.bin", "0 bytes");
+  test_util_remove_tree (dir);
+}
+
+static void
+test_bad_label (void)
+{
+  g_autofree char *dir = write_all (2, 1);
+
+  write_batch (dir, 4, 3, 2);
+  assert_refused (dir, "data_batch_5.bin", "record 2 has label 10, not a class 0–9");
+  test_util_remove_tree (dir);
+}
+
+static void
+test_no_folder (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = test_util_make_tmpdir ();
+  g_autofree char *absent = g_build_filename (dir, "absent", NULL);
+
+  g_assert_null (l2l_dataset_get ("cifar10", NULL, &error));
+  g_assert_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_DATA_NOT_INSTALLED);
+  g_assert_nonnull (strstr (error->message, "cifar-10-batches-bin"));
+  g_clear_error (&error);
+  g_assert_null (l2l_dataset_get ("cifar10", absent, &error));
+  g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT);
+  g_assert_nonnull (strstr (error->message, absent));
+  test_util_remove_tree (dir);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/engine/cifar/reads", test_reads);
+  g_test_add_func ("/engine/cifar/missing-test-batch", test_missing_test_batch);
+  g_test_add_func ("/engine/cifar/truncated", test_truncated);
+  g_test_add_func ("/engine/cifar/bad-label", test_bad_label);
+  g_test_add_func ("/engine/cifar/no-folder", test_no_folder);
+  return g_test_run ();
+}
