@@ -136,6 +136,23 @@ train_job (gpointer       data,
   return ok;
 }
 
+/* A flag with two values: @value NULL or @off leaves *@on FALSE. */
+static gboolean
+parse_switch (const char  *flag,
+              const char  *value,
+              const char  *off,
+              const char  *on_name,
+              gboolean    *on,
+              GError     **error)
+{
+  *on = g_strcmp0 (value, on_name) == 0;
+  if (value == NULL || *on || g_str_equal (value, off))
+    return TRUE;
+  g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
+               "%s: '%s' is not %s or %s", flag, value, off, on_name);
+  return FALSE;
+}
+
 static gboolean
 build_config (const TrainArgs  *args,
               L2lTrainConfig   *config,
@@ -171,22 +188,11 @@ build_config (const TrainArgs  *args,
       !l2l_cli_parse_uint ("--curriculum", args->curriculum, &config->curriculum, error) ||
       !l2l_cli_parse_real ("--average", args->average, &config->average, error))
     return FALSE;
-  if (args->output_init != NULL && !g_str_equal (args->output_init, "random") &&
-      !g_str_equal (args->output_init, "zero"))
-    {
-      g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
-                   "--output-init: '%s' is not random or zero", args->output_init);
-      return FALSE;
-    }
-  config->zero_output = g_strcmp0 (args->output_init, "zero") == 0;
-  if (args->objective != NULL && !g_str_equal (args->objective, "loss") &&
-      !g_str_equal (args->objective, "log"))
-    {
-      g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
-                   "--meta-objective: '%s' is not loss or log", args->objective);
-      return FALSE;
-    }
-  config->log_objective = g_strcmp0 (args->objective, "log") == 0;
+  if (!parse_switch ("--output-init", args->output_init, "random", "zero",
+                     &config->zero_output, error) ||
+      !parse_switch ("--meta-objective", args->objective, "loss", "log",
+                     &config->log_objective, error))
+    return FALSE;
   if (args->meta_lr_schedule != NULL &&
       !l2l_meta_lr_schedule_from_string (args->meta_lr_schedule, &config->meta_lr_schedule))
     {
