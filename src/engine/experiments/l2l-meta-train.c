@@ -256,8 +256,8 @@ shard_run_unroll (Shard *shard)
           shard->meta_loss += coef * loss;
           /* the floor keeps log finite where a loss reaches 0 (quadratics) */
           shard->losses[s * shard->count + i] = MAX (loss, LOG_OBJECTIVE_FLOOR);
-          shard->objective += coef * (config->log_objective ? log (MAX (loss, LOG_OBJECTIVE_FLOOR))
-                                                            : loss);
+          shard->objective += coef * (config->log_objective
+                                      ? log (shard->losses[s * shard->count + i]) : loss);
         }
     }
 
@@ -372,8 +372,7 @@ l2l_trainer_free (L2lTrainer *trainer)
   l2l_optimizer_free (trainer->adam);
   l2l_lstm_unref (trainer->net);
   l2l_lstm_unref (trainer->best);
-  if (trainer->average != NULL)
-    l2l_lstm_unref (trainer->average);
+  l2l_lstm_unref (trainer->average);
   l2l_loss_weights_free (trainer->weights);
   l2l_task_unref (trainer->config.task);
   g_free (trainer->weights_spec);
