@@ -15,29 +15,6 @@
 
 #define RECORD 3073
 
-/* Batch @index (0–4 training, 5 test) of @records records: record r's label is
- * (index + r) % 10 and its pixel p is (index · 31 + r · 7 + p) % 256. */
-static void
-write_batch (const char *dir,
-             guint       index,
-             guint       records,
-             int         bad_label_at)
-{
-  const char *names[] = { "data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin",
-                          "data_batch_4.bin", "data_batch_5.bin", "test_batch.bin" };
-  g_autofree guint8 *bytes = g_new (guint8, (gsize) records * RECORD);
-  g_autofree char *path = g_build_filename (dir, names[index], NULL);
-
-  for (guint r = 0; r < records; r++)
-    {
-      bytes[(gsize) r * RECORD] = (guint8) ((int) r == bad_label_at ? 10 : (index + r) % 10);
-      for (guint p = 0; p < RECORD - 1; p++)
-        bytes[(gsize) r * RECORD + 1 + p] = (guint8) ((index * 31 + r * 7 + p) % 256);
-    }
-  g_assert_true (g_file_set_contents (path, (const char *) bytes, (gssize) records * RECORD,
-                                      NULL));
-}
-
 static char *
 write_all (guint per_batch,
            guint test_records)
@@ -45,8 +22,8 @@ write_all (guint per_batch,
   char *dir = test_util_make_tmpdir ();
 
   for (guint i = 0; i < 5; i++)
-    write_batch (dir, i, per_batch, -1);
-  write_batch (dir, 5, test_records, -1);
+    test_util_write_cifar_batch (dir, i, per_batch, -1);
+  test_util_write_cifar_batch (dir, 5, test_records, -1);
   return dir;
 }
 
@@ -128,7 +105,7 @@ test_bad_label (void)
 {
   g_autofree char *dir = write_all (2, 1);
 
-  write_batch (dir, 4, 3, 2);
+  test_util_write_cifar_batch (dir, 4, 3, 2);
   assert_refused (dir, "data_batch_5.bin", "record 2 has label 10, not a class 0–9");
   test_util_remove_tree (dir);
 }

@@ -61,3 +61,25 @@ test_util_count_entries (const char *path)
   g_dir_close (dir);
   return n;
 }
+
+void
+test_util_write_cifar_batch (const char *dir,
+                             guint       index,
+                             guint       records,
+                             int         bad_label_at)
+{
+  const char *names[] = { "data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin",
+                          "data_batch_4.bin", "data_batch_5.bin", "test_batch.bin" };
+  const gsize record = 3073;
+  g_autofree guint8 *bytes = g_new (guint8, records * record);
+  g_autofree char *path = g_build_filename (dir, names[index], NULL);
+
+  for (guint r = 0; r < records; r++)
+    {
+      bytes[r * record] = (guint8) ((int) r == bad_label_at ? 10 : (index + r) % 10);
+      for (guint p = 0; p < record - 1; p++)
+        bytes[r * record + 1 + p] = (guint8) ((index * 31 + r * 7 + p) % 256);
+    }
+  g_assert_true (g_file_set_contents (path, (const char *) bytes, (gssize) (records * record),
+                                      NULL));
+}

@@ -16,4 +16,12 @@ char    *test_util_write_file    (const char *dir,
 /* Number of entries in @dir, to prove that nothing (not even a temporary) was left. */
 guint    test_util_count_entries (const char *dir);
 
+/* CIFAR-10 batch @index (0–4 data_batch_N.bin, 5 test_batch.bin) of @records
+ * records in @dir: record r's label is (index + r) % 10, or 10 (bad) at
+ * @bad_label_at, and its pixel p is (index · 31 + r · 7 + p) % 256. */
+void     test_util_write_cifar_batch (const char *dir,
+                                      guint       index,
+                                      guint       records,
+                                      int         bad_label_at);
+
 G_END_DECLS

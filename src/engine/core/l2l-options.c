@@ -189,11 +189,20 @@ check_value (const L2lOptionInfo *info,
         }
       return TRUE;
     case L2L_OPTION_STRING:
-      if (strchr (value, ',') != NULL)
+      /* The value must read back from "key=value,…": each comma followed by
+       * a piece without "=" (a list), never by "=" or nothing. */
+      for (const char *comma = strchr (value, ','); comma != NULL; comma = strchr (comma + 1, ','))
         {
-          g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
-                       "%s: %s: '%s' may not contain a comma", owner, info->key, value);
-          return FALSE;
+          const char *next = strchr (comma + 1, ',');
+          g_autofree char *piece = next ? g_strndup (comma + 1, next - comma - 1)
+                                        : g_strdup (comma + 1);
+          if (*g_strstrip (piece) == '\0' || strchr (piece, '=') != NULL)
+            {
+              g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
+                           "%s: %s: '%s' would not read back: after a comma comes a list item, "
+                           "not '=' or nothing", owner, info->key, value);
+              return FALSE;
+            }
         }
       return TRUE;
     default:
@@ -240,6 +249,8 @@ l2l_options_parse (L2lOptions  *options,
                    GError     **error)
 {
   g_auto(GStrv) items = NULL;
+  g_autofree char *key = NULL;
+  g_autoptr(GString) value = NULL;
 
   if (text == NULL || *text == '\0')
     return TRUE;
@@ -247,6 +258,17 @@ l2l_options_parse (L2lOptions  *options,
   for (guint i = 0; items[i] != NULL; i++)
     {
       g_auto(GStrv) pair = g_strsplit (items[i], "=", 2);
+
+      /* An item without "=" after a key=value continues that value: a list,
+       * as in classes=0,1. */
+      if (key != NULL && pair[0] != NULL && pair[1] == NULL && *g_strstrip (pair[0]) != '\0')
+        {
+          g_string_append_printf (value, ",%s", pair[0]);
+          continue;
+        }
+      if (key != NULL && !l2l_options_set (options, key, value->str, owner, error))
+        return FALSE;
+      g_clear_pointer (&key, g_free);
       /* An empty item ("dims=10," or ",") splits into no strings at all. */
       if (pair[0] == NULL || *g_strstrip (pair[0]) == '\0' || pair[1] == NULL)
         {
@@ -254,10 +276,12 @@ l2l_options_parse (L2lOptions  *options,
                        "%s: '%s' is not of the form key=value", owner, items[i]);
           return FALSE;
         }
-      if (!l2l_options_set (options, pair[0], g_strstrip (pair[1]), owner, error))
-        return FALSE;
+      key = g_strdup (pair[0]);
+      if (value == NULL)
+        value = g_string_new (NULL);
+      g_string_assign (value, g_strstrip (pair[1]));
     }
-  return TRUE;
+  return key == NULL || l2l_options_set (options, key, value->str, owner, error);
 }
 
 static const char *

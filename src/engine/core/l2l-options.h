@@ -36,8 +36,10 @@ L2lOptions *l2l_options_new_defaults (const L2lOptionInfo *infos,
                                       guint                n_infos);
 void        l2l_options_free         (L2lOptions          *options);
 
-/* @text is "key=value,key=value" (may be NULL or empty). @owner names what the
- * options belong to in error messages, e.g. "task quadratic". */
+/* @text is "key=value,key=value" (may be NULL or empty); an item without "="
+ * continues the value before it, so lists read naturally ("classes=0,1").
+ * @owner names what the options belong to in error messages, e.g. "task
+ * quadratic". */
 gboolean    l2l_options_parse        (L2lOptions          *options,
                                       const char          *text,
                                       const char          *owner,

@@ -142,13 +142,14 @@ l2l_conv2d_forward (float           *out,
       float *image_out = out + n * conv->c_out * hw;
 
       im2col (col, in + n * in_size, conv);
-      for (guint c = 0; c < conv->c_out; c++)
-        for (gsize i = 0; i < hw; i++)
-          image_out[c * hw + i] = bias[c];
-      /* out [c_out × HW] += W [c_out × taps] · col [taps × HW] */
+      if (bias != NULL)
+        for (guint c = 0; c < conv->c_out; c++)
+          for (gsize i = 0; i < hw; i++)
+            image_out[c * hw + i] = bias[c];
+      /* out [c_out × HW] (+)= W [c_out × taps] · col [taps × HW] */
       cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, (int) conv->c_out, (int) hw,
-                   (int) taps, 1.0f, weight, (int) taps, col, (int) hw, 1.0f, image_out,
-                   (int) hw);
+                   (int) taps, 1.0f, weight, (int) taps, col, (int) hw,
+                   bias != NULL ? 1.0f : 0.0f, image_out, (int) hw);
     }
 }
 
@@ -211,7 +212,7 @@ l2l_conv2d_forward_ref (float           *out,
       for (guint y = 0; y < oh; y++)
         for (guint x = 0; x < ow; x++)
           {
-            float sum = bias[o];
+            float sum = bias != NULL ? bias[o] : 0.0f;
             for (guint c = 0; c < conv->c_in; c++)
               for (guint ky = 0; ky < k; ky++)
                 for (guint kx = 0; kx < k; kx++)

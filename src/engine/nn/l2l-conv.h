@@ -28,7 +28,8 @@ guint  l2l_conv2d_out_width  (const L2lConv2d *conv);
 gsize  l2l_conv2d_col_size   (const L2lConv2d *conv);
 
 /* out [N × c_out × H' × W'] = weight [c_out × c_in × k × k] ⊛ in + bias [c_out]
- * (torch.nn.Conv2d); im2col into @col, then one sgemm an image. */
+ * (torch.nn.Conv2d; @bias may be NULL, as before batch normalization);
+ * im2col into @col, then one sgemm an image. */
 void   l2l_conv2d_forward      (float            *out,
                                 float            *col,
                                 const float      *in,

@@ -18,10 +18,12 @@ l2l_linear_forward (float       *out,
                     gsize        n_in,
                     gsize        n_out)
 {
-  for (gsize r = 0; r < rows; r++)
-    memcpy (out + r * n_out, bias, n_out * sizeof (float));
+  if (bias != NULL)
+    for (gsize r = 0; r < rows; r++)
+      memcpy (out + r * n_out, bias, n_out * sizeof (float));
   cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, (int) rows, (int) n_out, (int) n_in,
-               1.0f, in, (int) n_in, weight, (int) n_in, 1.0f, out, (int) n_out);
+               1.0f, in, (int) n_in, weight, (int) n_in, bias != NULL ? 1.0f : 0.0f, out,
+               (int) n_out);
 }
 
 void
@@ -37,7 +39,7 @@ l2l_linear_backward (float       *din,
 {
   cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, (int) n_out, (int) n_in, (int) rows,
                1.0f, dout, (int) n_out, in, (int) n_in, 1.0f, dweight, (int) n_in);
-  for (gsize r = 0; r < rows; r++)
+  for (gsize r = 0; r < rows && dbias != NULL; r++)
     for (gsize j = 0; j < n_out; j++)
       dbias[j] += dout[r * n_out + j];
   if (din != NULL)
@@ -57,7 +59,7 @@ l2l_linear_forward_ref (float       *out,
   for (gsize r = 0; r < rows; r++)
     for (gsize j = 0; j < n_out; j++)
       {
-        float sum = bias[j];
+        float sum = bias != NULL ? bias[j] : 0.0f;
         for (gsize i = 0; i < n_in; i++)
           sum += in[r * n_in + i] * weight[j * n_in + i];
         out[r * n_out + j] = sum;
@@ -79,7 +81,8 @@ l2l_linear_backward_ref (float       *din,
     for (gsize j = 0; j < n_out; j++)
       {
         const float d = dout[r * n_out + j];
-        dbias[j] += d;
+        if (dbias != NULL)
+          dbias[j] += d;
         for (gsize i = 0; i < n_in; i++)
           dweight[j * n_in + i] += d * in[r * n_in + i];
       }

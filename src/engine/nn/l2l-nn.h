@@ -12,7 +12,8 @@ G_BEGIN_DECLS
  * to check the fast ones against. */
 
 /* out [rows × n_out] = in [rows × n_in] · weightᵀ + bias; weight [n_out × n_in]
- * as torch.nn.Linear holds it. */
+ * as torch.nn.Linear holds it. @bias (and backward's @dbias) may be NULL: a
+ * layer without bias, as before batch normalization. */
 void   l2l_linear_forward      (float       *out,
                                 const float *in,
                                 const float *weight,

@@ -8,6 +8,7 @@
 #include "l2l-error.h"
 #include "l2l-task.h"
 #include "l2l-task-art.h"
+#include "l2l-task-cnn.h"
 #include "l2l-task-mlp.h"
 #include "l2l-task-quadratic.h"
 
@@ -15,6 +16,7 @@ static const L2lTaskFamily *const families[] = {
   &l2l_task_quadratic_family,
   &l2l_task_mnist_family,
   &l2l_task_fashion_mnist_family,
+  &l2l_task_cnn_family,
   &l2l_task_art_family,
   NULL,
 };
@@ -120,6 +122,26 @@ l2l_task_init_base (L2lTask            *task,
   g_atomic_ref_count_init (&task->ref_count);
   task->spec = spec;
   task->n_params = n_params;
+  task->n_groups = 1;
+  task->groups[0] = (L2lTaskGroup) { "all", 0, n_params };
+}
+
+void
+l2l_task_set_groups (L2lTask           *task,
+                     guint              n,
+                     const char *const *names,
+                     const gsize       *counts)
+{
+  gsize start = 0;
+
+  g_assert (n >= 1 && n <= L2L_TASK_MAX_GROUPS);
+  task->n_groups = n;
+  for (guint g = 0; g < n; g++)
+    {
+      task->groups[g] = (L2lTaskGroup) { names[g], start, counts[g] };
+      start += counts[g];
+    }
+  g_assert (start == task->n_params);
 }
 
 L2lTask *
@@ -154,6 +176,24 @@ gsize
 l2l_task_get_n_params (const L2lTask *task)
 {
   return task->n_params;
+}
+
+const L2lTaskGroup *
+l2l_task_get_groups (const L2lTask *task,
+                     guint         *n_groups)
+{
+  *n_groups = task->n_groups;
+  return task->groups;
+}
+
+char *
+l2l_task_groups_to_string (const L2lTask *task)
+{
+  GString *text = g_string_new (NULL);
+
+  for (guint g = 0; g < task->n_groups; g++)
+    g_string_append_printf (text, "%s%s", g ? "," : "", task->groups[g].name);
+  return g_string_free (text, FALSE);
 }
 
 L2lProblem *

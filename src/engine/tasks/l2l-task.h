@@ -38,11 +38,25 @@ struct _L2lTaskClass {
   void        (*finalize)        (L2lTask *task);
 };
 
+/* A named, contiguous range of θ's coordinates that one LSTM may serve
+ * (ARCHITECTURE §3): the cnn family's "conv" and "fc". Groups cover every
+ * coordinate exactly once, in order; a family with no reason for more has one,
+ * "all". */
+typedef struct {
+  const char *name;
+  gsize       start;
+  gsize       count;
+} L2lTaskGroup;
+
+#define L2L_TASK_MAX_GROUPS 8
+
 struct _L2lTask {
   const L2lTaskClass *klass;
   gatomicrefcount     ref_count;
   char               *spec;       /* canonical "family:key=value,…" */
   gsize               n_params;
+  guint               n_groups;
+  L2lTaskGroup        groups[L2L_TASK_MAX_GROUPS];
 };
 
 /* A family as the front ends see it: a name, a description and its options,
@@ -101,11 +115,18 @@ L2lTask    *l2l_task_new_from_spec (const char  *spec,
 gboolean    l2l_task_spec_check    (const char  *spec,
                                     GError     **error);
 
-/* For family implementations: fills the base and takes ownership of @spec. */
+/* For family implementations: fills the base and takes ownership of @spec;
+ * the task has one group, "all". */
 void        l2l_task_init_base     (L2lTask            *task,
                                     const L2lTaskClass *klass,
                                     char               *spec,
                                     gsize               n_params);
+/* Replaces the one group by @n groups of @counts coordinates, in order
+ * (@names static strings; the counts add up to n_params). */
+void        l2l_task_set_groups    (L2lTask            *task,
+                                    guint               n,
+                                    const char *const  *names,
+                                    const gsize        *counts);
 
 /* The family a task was made from (NULL for a problem file). */
 const L2lTaskFamily *l2l_task_get_family (const L2lTask *task);
@@ -114,6 +135,10 @@ L2lTask    *l2l_task_ref           (L2lTask *task);
 void        l2l_task_unref         (L2lTask *task);
 const char *l2l_task_get_spec      (const L2lTask *task);
 gsize       l2l_task_get_n_params  (const L2lTask *task);
+const L2lTaskGroup *l2l_task_get_groups (const L2lTask *task,
+                                         guint         *n_groups);
+/* "conv,fc": the groups' names, for messages and metadata. */
+char       *l2l_task_groups_to_string (const L2lTask *task);
 L2lProblem *l2l_task_sample        (L2lTask *task,
                                     guint64  seed);
 L2lProblem *l2l_task_sample_held_out (L2lTask *task,

@@ -1,0 +1,527 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "l2l-engine"
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "l2l-batchnorm.h"
+#include "l2l-conv.h"
+#include "l2l-dataset.h"
+#include "l2l-error.h"
+#include "l2l-nn.h"
+#include "l2l-rng.h"
+#include "l2l-task-cnn.h"
+
+#define N_CONV 3
+#define KERNEL 5
+#define N_LABELS 10
+#define BN_EPS 1e-5
+
+typedef struct {
+  L2lTask     base;
+  L2lDataset *data;
+  guint       channels;
+  guint       fc;
+  guint       batch;
+  guint       n_classes;
+  guint8      class_of[N_LABELS];      /* data set label → class, G_MAXUINT8: left out */
+  guint      *train;                   /* images of the kept classes */
+  guint       n_train;
+  guint      *held_out;
+  guint       n_held_out;
+  guint       c_in[N_CONV];
+  guint       height[N_CONV + 1];      /* [l]: conv l's input; [N_CONV]: the last pool's output */
+  guint       width[N_CONV + 1];
+  guint       flat;                    /* channels × height[N_CONV] × width[N_CONV] */
+  gsize       conv_weight[N_CONV];
+  gsize       gamma[N_CONV + 1];       /* [N_CONV]: the fully connected layer's */
+  gsize       beta[N_CONV + 1];
+  gsize       fc_weight;
+  gsize       out_weight;
+  gsize       out_bias;
+} CnnTask;
+
+/* One forward and backward over up to `batch` images; evaluations reuse it. */
+typedef struct {
+  float   *input;                      /* [rows × C × H × W] */
+  float   *z;                          /* a convolution's output, before normalization */
+  float   *xhat[N_CONV + 1];
+  float   *act[N_CONV + 1];            /* after normalization and ReLU */
+  float   *inv_std[N_CONV + 1];
+  float   *pool[N_CONV];
+  guint32 *argmax[N_CONV];
+  float   *logits;
+  float   *col;
+  float   *d0;                         /* backward ping-pong, [rows × widest] */
+  float   *d1;
+  guint8  *labels;
+  float   *storage;
+} Scratch;
+
+typedef struct {
+  L2lProblem  base;
+  CnnTask    *task;
+  guint64     seed;
+  L2lRng      rng;                     /* minibatches */
+  Scratch     s;
+} CnnProblem;
+
+static L2lConv2d
+conv_shape (const CnnTask *task,
+            guint          layer,
+            guint          rows)
+{
+  return (L2lConv2d) {
+    .n = rows, .c_in = task->c_in[layer], .height = task->height[layer],
+    .width = task->width[layer], .c_out = task->channels, .k = KERNEL, .stride = 1,
+    .pad = KERNEL / 2,
+  };
+}
+
+static gsize
+plane (const CnnTask *task,
+       guint          layer)
+{
+  return (gsize) task->height[layer] * task->width[layer];
+}
+
+static void
+scratch_init (Scratch       *s,
+              const CnnTask *task)
+{
+  const gsize rows = task->batch, ch = task->channels;
+  gsize total = 0, offset = 0, widest = 0, col = 0;
+
+  for (guint l = 0; l < N_CONV; l++)
+    {
+      L2lConv2d conv = conv_shape (task, l, 1);
+      widest = MAX (widest, rows * MAX (ch, task->c_in[l]) * plane (task, l));
+      col = MAX (col, l2l_conv2d_col_size (&conv));
+      total += 2 * rows * ch * plane (task, l) + rows * ch * plane (task, l + 1) + ch;
+    }
+  widest = MAX (widest, rows * MAX (MAX (task->flat, task->fc), task->n_classes));
+  total += rows * task->c_in[0] * plane (task, 0) + widest
+           + 2 * rows * task->fc + task->fc + rows * task->n_classes + col + 2 * widest;
+  s->storage = g_new (float, total);
+#define CARVE(size) (offset += (size), s->storage + offset - (size))
+  s->input = CARVE (rows * task->c_in[0] * plane (task, 0));
+  s->z = CARVE (widest);
+  for (guint l = 0; l < N_CONV; l++)
+    {
+      s->xhat[l] = CARVE (rows * ch * plane (task, l));
+      s->act[l] = CARVE (rows * ch * plane (task, l));
+      s->pool[l] = CARVE (rows * ch * plane (task, l + 1));
+      s->inv_std[l] = CARVE (ch);
+    }
+  s->xhat[N_CONV] = CARVE (rows * task->fc);
+  s->act[N_CONV] = CARVE (rows * task->fc);
+  s->inv_std[N_CONV] = CARVE (task->fc);
+  s->logits = CARVE (rows * task->n_classes);
+  s->col = CARVE (col);
+  s->d0 = CARVE (widest);
+  s->d1 = CARVE (widest);
+#undef CARVE
+  g_assert (offset == total);
+  for (guint l = 0; l < N_CONV; l++)
+    s->argmax[l] = g_new (guint32, rows * ch * plane (task, l + 1));
+  s->labels = g_new (guint8, rows);
+}
+
+static void
+scratch_clear (Scratch *s)
+{
+  for (guint l = 0; l < N_CONV; l++)
+    g_free (s->argmax[l]);
+  g_free (s->labels);
+  g_free (s->storage);
+}
+
+/* Image @index of the data set into row @r of the input, scaled to [0, 1]. */
+static void
+load_image (const CnnTask *task,
+            Scratch       *s,
+            guint          r,
+            guint          index)
+{
+  const gsize size = (gsize) task->c_in[0] * plane (task, 0);
+  const guint8 *image = task->data->images + index * size;
+  float *row = s->input + r * size;
+
+  for (gsize p = 0; p < size; p++)
+    row[p] = image[p] * (1.0f / 255.0f);
+  s->labels[r] = task->class_of[task->data->labels[index]];
+}
+
+/* The mean cross-entropy of the @rows images in the input; with @grad, its
+ * gradient with respect to the logits is left in d0. */
+static double
+forward (const CnnTask *task,
+         const float   *theta,
+         Scratch       *s,
+         guint          rows,
+         gboolean       grad)
+{
+  const guint ch = task->channels;
+  const float *in = s->input;
+
+  for (guint l = 0; l < N_CONV; l++)
+    {
+      L2lConv2d conv = conv_shape (task, l, rows);
+      L2lBatchNorm bn = { rows, ch, plane (task, l), BN_EPS };
+
+      l2l_conv2d_forward (s->z, s->col, in, theta + task->conv_weight[l], NULL, &conv);
+      l2l_batchnorm_forward (s->act[l], s->xhat[l], s->inv_std[l], s->z,
+                             theta + task->gamma[l], theta + task->beta[l], &bn);
+      l2l_relu_forward (s->act[l], s->act[l], (gsize) rows * ch * plane (task, l));
+      l2l_maxpool_forward (s->pool[l], s->argmax[l], s->act[l], rows * ch, task->height[l],
+                           task->width[l], 2, 2);
+      in = s->pool[l];
+    }
+
+  {
+    L2lBatchNorm bn = { rows, task->fc, 1, BN_EPS };
+
+    l2l_linear_forward (s->z, in, theta + task->fc_weight, NULL, rows, task->flat, task->fc);
+    l2l_batchnorm_forward (s->act[N_CONV], s->xhat[N_CONV], s->inv_std[N_CONV], s->z,
+                           theta + task->gamma[N_CONV], theta + task->beta[N_CONV], &bn);
+    l2l_relu_forward (s->act[N_CONV], s->act[N_CONV], (gsize) rows * task->fc);
+  }
+  l2l_linear_forward (s->logits, s->act[N_CONV], theta + task->out_weight,
+                      theta + task->out_bias, rows, task->fc, task->n_classes);
+  return l2l_softmax_xent (grad ? s->d0 : NULL, s->logits, s->labels, rows, task->n_classes);
+}
+
+/* From the logits' gradient in d0 to the whole gradient, which is zeroed
+ * first: every layer adds its share (the contract of l2l-nn.h). */
+static void
+backward (const CnnTask *task,
+          const float   *theta,
+          Scratch       *s,
+          guint          rows,
+          float         *grad)
+{
+  const guint ch = task->channels;
+  L2lBatchNorm fc_bn = { rows, task->fc, 1, BN_EPS };
+  float *dout = s->d0, *din = s->d1, *swap;
+
+  memset (grad, 0, task->base.n_params * sizeof (float));
+  l2l_linear_backward (din, grad + task->out_weight, grad + task->out_bias, dout,
+                       s->act[N_CONV], theta + task->out_weight, rows, task->fc,
+                       task->n_classes);
+  l2l_relu_backward (din, s->act[N_CONV], din, (gsize) rows * task->fc);
+  l2l_batchnorm_backward (dout, grad + task->gamma[N_CONV], grad + task->beta[N_CONV], din,
+                          s->xhat[N_CONV], s->inv_std[N_CONV], theta + task->gamma[N_CONV],
+                          &fc_bn);
+  l2l_linear_backward (din, grad + task->fc_weight, NULL, dout, s->pool[N_CONV - 1],
+                       theta + task->fc_weight, rows, task->flat, task->fc);
+
+  /* din holds ∂L/∂pool[l] on entry to each layer */
+  for (guint l = N_CONV; l-- > 0;)
+    {
+      L2lConv2d conv = conv_shape (task, l, rows);
+      L2lBatchNorm bn = { rows, ch, plane (task, l), BN_EPS };
+
+      l2l_maxpool_backward (dout, din, s->argmax[l], rows * ch, task->height[l],
+                            task->width[l], 2, 2);
+      l2l_relu_backward (dout, s->act[l], dout, (gsize) rows * ch * plane (task, l));
+      l2l_batchnorm_backward (din, grad + task->gamma[l], grad + task->beta[l], dout,
+                              s->xhat[l], s->inv_std[l], theta + task->gamma[l], &bn);
+      l2l_conv2d_backward (l > 0 ? dout : NULL, grad + task->conv_weight[l], NULL, s->col,
+                           din, l > 0 ? s->pool[l - 1] : s->input,
+                           theta + task->conv_weight[l], &conv);
+      swap = din;
+      din = dout;
+      dout = swap;
+    }
+}
+
+static void
+cnn_problem_init (L2lProblem *problem,
+                  float      *theta)
+{
+  CnnProblem *self = (CnnProblem *) problem;
+  const CnnTask *task = self->task;
+  L2lRng rng;
+
+  /* torch.nn's defaults: U(±1/√fan_in) for weights and the last bias, γ = 1, β = 0. */
+  l2l_rng_init (&rng, self->seed);
+  for (guint l = 0; l <= N_CONV; l++)
+    {
+      const gsize fan_in = l < N_CONV ? (gsize) task->c_in[l] * KERNEL * KERNEL : task->flat;
+      const gsize size = l < N_CONV ? task->channels * fan_in : task->fc * fan_in;
+      const gsize weight = l < N_CONV ? task->conv_weight[l] : task->fc_weight;
+      const gsize channels = l < N_CONV ? task->channels : task->fc;
+      const double bound = 1.0 / sqrt ((double) fan_in);
+
+      for (gsize i = 0; i < size; i++)
+        theta[weight + i] = (float) ((2.0 * l2l_rng_uniform (&rng) - 1.0) * bound);
+      for (gsize c = 0; c < channels; c++)
+        {
+          theta[task->gamma[l] + c] = 1.0f;
+          theta[task->beta[l] + c] = 0.0f;
+        }
+    }
+  {
+    const double bound = 1.0 / sqrt ((double) task->fc);
+    for (gsize i = 0; i < (gsize) task->n_classes * (task->fc + 1); i++)
+      theta[task->out_weight + i] = (float) ((2.0 * l2l_rng_uniform (&rng) - 1.0) * bound);
+  }
+}
+
+static double
+cnn_problem_loss_grad (L2lProblem  *problem,
+                       const float *theta,
+                       float       *grad)
+{
+  CnnProblem *self = (CnnProblem *) problem;
+  const CnnTask *task = self->task;
+  double loss;
+
+  for (guint r = 0; r < task->batch; r++)
+    load_image (task, &self->s, r, task->train[l2l_rng_below (&self->rng, task->n_train)]);
+  loss = forward (task, theta, &self->s, task->batch, TRUE);
+  backward (task, theta, &self->s, task->batch, grad);
+  return loss;
+}
+
+/* The held-out images in minibatches whose sizes differ by one at most, so
+ * that none is so small that its own statistics say nothing. */
+static double
+cnn_problem_eval_loss (L2lProblem  *problem,
+                       const float *theta)
+{
+  CnnProblem *self = (CnnProblem *) problem;
+  const CnnTask *task = self->task;
+  const guint n = task->n_held_out, chunks = (n + task->batch - 1) / task->batch;
+  double total = 0.0;
+  guint start = 0;
+
+  for (guint k = 0; k < chunks; k++)
+    {
+      const guint rows = n / chunks + (k < n % chunks ? 1 : 0);
+
+      for (guint r = 0; r < rows; r++)
+        load_image (task, &self->s, r, task->held_out[start + r]);
+      total += forward (task, theta, &self->s, rows, FALSE) * rows;
+      start += rows;
+    }
+  return total / n;
+}
+
+static void
+cnn_problem_free (L2lProblem *problem)
+{
+  CnnProblem *self = (CnnProblem *) problem;
+
+  scratch_clear (&self->s);
+  l2l_task_unref (&self->task->base);
+  g_free (self);
+}
+
+static const L2lProblemClass cnn_problem_class = {
+  .init = cnn_problem_init,
+  .loss_grad = cnn_problem_loss_grad,
+  .eval_loss = cnn_problem_eval_loss,
+  .free = cnn_problem_free,
+};
+
+static L2lProblem *
+cnn_task_sample (L2lTask *task,
+                 guint64  seed)
+{
+  CnnProblem *self = g_new0 (CnnProblem, 1);
+
+  self->base.klass = &cnn_problem_class;
+  self->base.n_params = task->n_params;
+  self->task = (CnnTask *) l2l_task_ref (task);
+  /* θ0 and the minibatches come from two streams of the one seed. */
+  self->seed = seed;
+  l2l_rng_init (&self->rng, seed ^ G_GUINT64_CONSTANT (0x636e6e6261746368));
+  scratch_init (&self->s, self->task);
+  return &self->base;
+}
+
+static void
+cnn_task_finalize (L2lTask *task)
+{
+  CnnTask *self = (CnnTask *) task;
+
+  l2l_dataset_unref (self->data);
+  g_free (self->train);
+  g_free (self->held_out);
+  g_free (self);
+}
+
+static const L2lTaskClass cnn_task_class = {
+  .sample = cnn_task_sample,
+  .finalize = cnn_task_finalize,
+};
+
+/* "0-9", "0-4", "0,1", "0-2,7": labels 0–9, at least two. */
+static gboolean
+parse_classes (const char  *text,
+               gboolean     keep[N_LABELS],
+               GError     **error)
+{
+  g_auto(GStrv) parts = g_strsplit (text, ",", -1);
+  guint n = 0;
+
+  memset (keep, 0, N_LABELS * sizeof (gboolean));
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      g_auto(GStrv) range = g_strsplit (parts[i], "-", 3);
+      gint64 lo, hi;
+
+      if (range[0] == NULL || !l2l_parse_int (range[0], &lo))
+        goto bad;
+      hi = lo;
+      if (range[1] != NULL && (range[2] != NULL || !l2l_parse_int (range[1], &hi)))
+        goto bad;
+      if (lo < 0 || hi >= N_LABELS || lo > hi)
+        goto bad;
+      for (gint64 c = lo; c <= hi; c++)
+        keep[c] = TRUE;
+    }
+  for (guint c = 0; c < N_LABELS; c++)
+    n += keep[c] ? 1 : 0;
+  if (n >= 2)
+    return TRUE;
+
+bad:
+  g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
+               "task cnn: classes: '%s' is not a list of labels or ranges from 0 to 9 naming "
+               "at least two, like 0-9, 0-4 or 0,1", text);
+  return FALSE;
+}
+
+static gboolean
+cnn_check (const L2lOptions  *options,
+           GError           **error)
+{
+  gboolean keep[N_LABELS];
+
+  return parse_classes (l2l_options_get_string (options, "classes"), keep, error);
+}
+
+/* The images of [first, first + count) whose labels are kept. */
+static guint *
+select_images (const CnnTask *task,
+               guint          first,
+               guint          count,
+               guint         *n_out)
+{
+  guint *index = g_new (guint, MAX (count, 1));
+  guint n = 0;
+
+  for (guint i = first; i < first + count; i++)
+    if (task->class_of[task->data->labels[i]] != G_MAXUINT8)
+      index[n++] = i;
+  *n_out = n;
+  return index;
+}
+
+static const char *const dataset_choices[] = { "fashion-mnist", "mnist", "cifar10", NULL };
+
+static const L2lOptionInfo cnn_options[] = {
+  { "dataset", L2L_OPTION_CHOICE, "fashion-mnist", 0, 0, dataset_choices,
+    "Images to classify (CIFAR-10 needs its folder in data)" },
+  { "data", L2L_OPTION_STRING, "", 0, 0, NULL,
+    "Folder with the data set's files (empty: the default; CIFAR-10 has none)" },
+  { "classes", L2L_OPTION_STRING, "0-9", 0, 0, NULL,
+    "Labels kept, renumbered in order: 0-9, 0-4 or 0,1" },
+  { "channels", L2L_OPTION_INT, "16", 1, 256, NULL, "Filters of each convolution" },
+  { "fc", L2L_OPTION_INT, "32", 1, 4096, NULL, "Units of the fully connected layer" },
+  { "batch", L2L_OPTION_INT, "128", 2, 60000, NULL, "Images in each minibatch" },
+};
+
+static L2lTask *
+cnn_create (const L2lOptions  *options,
+            GError           **error)
+{
+  static const char *const group_names[] = { "conv", "fc" };
+  g_autofree char *values = l2l_options_to_string (options);
+  const char *dataset = l2l_options_get_string (options, "dataset");
+  gboolean keep[N_LABELS];
+  CnnTask *self;
+  gsize n = 0, counts[2];
+
+  if (!parse_classes (l2l_options_get_string (options, "classes"), keep, error))
+    return NULL;
+  self = g_new0 (CnnTask, 1);
+  self->channels = (guint) l2l_options_get_int (options, "channels");
+  self->fc = (guint) l2l_options_get_int (options, "fc");
+  self->batch = (guint) l2l_options_get_int (options, "batch");
+  self->data = l2l_dataset_get (dataset, l2l_options_get_string (options, "data"), error);
+  if (self->data == NULL)
+    {
+      g_free (self);
+      return NULL;
+    }
+  for (guint c = 0; c < N_LABELS; c++)
+    self->class_of[c] = keep[c] ? (guint8) self->n_classes++ : G_MAXUINT8;
+  self->train = select_images (self, 0, self->data->n_train, &self->n_train);
+  self->held_out = select_images (self, self->data->n_train, self->data->n_held_out,
+                                  &self->n_held_out);
+  if (self->n_train == 0 || self->n_held_out == 0)
+    {
+      g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
+                   "task cnn: %s has no %s images of classes %s", self->data->source,
+                   self->n_train == 0 ? "training" : "held-out",
+                   l2l_options_get_string (options, "classes"));
+      cnn_task_finalize (&self->base);
+      return NULL;
+    }
+
+  self->height[0] = self->data->height;
+  self->width[0] = self->data->width;
+  for (guint l = 0; l < N_CONV; l++)
+    {
+      self->c_in[l] = l == 0 ? self->data->channels : self->channels;
+      self->height[l + 1] = self->height[l] / 2;
+      self->width[l + 1] = self->width[l] / 2;
+      self->conv_weight[l] = n;
+      n += (gsize) self->channels * self->c_in[l] * KERNEL * KERNEL;
+      self->gamma[l] = n;
+      n += self->channels;
+      self->beta[l] = n;
+      n += self->channels;
+    }
+  counts[0] = n;
+  self->flat = self->channels * self->height[N_CONV] * self->width[N_CONV];
+  self->fc_weight = n;
+  n += (gsize) self->fc * self->flat;
+  self->gamma[N_CONV] = n;
+  n += self->fc;
+  self->beta[N_CONV] = n;
+  n += self->fc;
+  self->out_weight = n;
+  n += (gsize) self->n_classes * self->fc;
+  self->out_bias = n;
+  n += self->n_classes;
+  counts[1] = n - counts[0];
+
+  l2l_task_init_base (&self->base, &cnn_task_class, g_strdup_printf ("cnn:%s", values), n);
+  l2l_task_set_groups (&self->base, 2, group_names, counts);
+  return &self->base;
+}
+
+/* Meta-training on 18,298 coordinates a function whose every gradient costs
+ * a forward and backward pass over 128 images: two functions an epoch (one a
+ * core), T = 100 in unrolls of 20. */
+const L2lTaskFamily l2l_task_cnn_family = {
+  .name = "cnn",
+  .description = "A small convolutional net on Fashion-MNIST, MNIST or CIFAR-10",
+  .options = cnn_options,
+  .n_options = G_N_ELEMENTS (cnn_options),
+  .create = cnn_create,
+  .check = cnn_check,
+  .lstm_preprocess_p = 10.0,
+  .lstm_output_scale = 0.1,
+  .train_batch = 2,
+  .train_epochs = 200,
+  .train_eval_every = 20,
+  .train_eval_runs = 4,
+  .train_meta_lr = 1e-3,
+};

@@ -1,0 +1,245 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "l2l-engine.h"
+#include "test-util.h"
+
+/* The cnn family: the whole loss's gradient against central differences in
+ * each parameter group, the groups covering θ exactly once, label subsets
+ * renumbered, CIFAR-10-shaped input from small files, bad options refused,
+ * and Adam lowering the loss of a function. */
+
+#define SMALL "cnn:dataset=mnist,channels=3,fc=6,batch=12"
+
+static L2lTask *
+make_task (const char *spec)
+{
+  g_autoptr(GError) error = NULL;
+  L2lTask *task = l2l_task_new_from_spec (spec, &error);
+
+  g_assert_no_error (error);
+  return task;
+}
+
+/* The loss of the first minibatch of a function drawn from @seed at @theta:
+ * a fresh problem each time, so that every evaluation sees the same images. */
+static double
+first_loss (L2lTask     *task,
+            guint64      seed,
+            const float *theta,
+            float       *grad)
+{
+  g_autoptr(L2lProblem) problem = l2l_task_sample (task, seed);
+
+  return l2l_problem_loss_grad (problem, theta, grad);
+}
+
+static void
+test_groups (void)
+{
+  g_autoptr(L2lTask) task = make_task ("cnn");
+  guint n_groups;
+  const L2lTaskGroup *groups = l2l_task_get_groups (task, &n_groups);
+  g_autofree char *names = l2l_task_groups_to_string (task);
+  /* 28 × 28 → 14 → 7 → 3; conv: 16·1·25 + 2·16·25·16 + 3·32; fc: 32·144 + 64 + 330 */
+  const gsize conv = 400 + 2 * 6400 + 96, fc = 4608 + 64 + 330;
+
+  g_assert_cmpuint (n_groups, ==, 2);
+  g_assert_cmpstr (names, ==, "conv,fc");
+  g_assert_cmpuint (groups[0].start, ==, 0);
+  g_assert_cmpuint (groups[0].count, ==, conv);
+  g_assert_cmpuint (groups[1].start, ==, conv);
+  g_assert_cmpuint (groups[1].count, ==, fc);
+  g_assert_cmpuint (l2l_task_get_n_params (task), ==, conv + fc);
+
+  /* other families: one group, "all", over everything */
+  {
+    g_autoptr(L2lTask) quadratic = make_task ("quadratic");
+    groups = l2l_task_get_groups (quadratic, &n_groups);
+    g_assert_cmpuint (n_groups, ==, 1);
+    g_assert_cmpstr (groups[0].name, ==, "all");
+    g_assert_cmpuint (groups[0].count, ==, l2l_task_get_n_params (quadratic));
+  }
+}
+
+static int
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
+{
+  const double x = *(const double *) a, y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
+
+/* Each group's share of the gradient against central differences at a
+ * dozen coordinates spread over it (weights, γ and β alike). ReLU and
+ * max-pooling have kinks that a step of h can cross, and the loss is float:
+ * every coordinate must agree to 5 % (plus 2e-3 absolute), and the median one
+ * to 1 %; a wrong layer misses by far more. */
+static void
+test_gradient (void)
+{
+  g_autoptr(L2lTask) task = make_task (SMALL);
+  const gsize n = l2l_task_get_n_params (task);
+  g_autofree float *theta = g_new (float, n);
+  g_autofree float *grad = g_new (float, n);
+  g_autofree float *scratch = g_new (float, n);
+  g_autoptr(L2lProblem) problem = l2l_task_sample (task, 5);
+  g_autoptr(GArray) errors = g_array_new (FALSE, FALSE, sizeof (double));
+  guint n_groups;
+  const L2lTaskGroup *groups = l2l_task_get_groups (task, &n_groups);
+
+  l2l_problem_init (problem, theta);
+  first_loss (task, 5, theta, grad);
+  for (guint g = 0; g < n_groups; g++)
+    for (guint k = 0; k < 12; k++)
+      {
+        const gsize i = groups[g].start + (groups[g].count - 1) * k / 11;
+        const float saved = theta[i], h = 1e-4f;
+        double plus, minus, numeric, error;
+
+        theta[i] = saved + h;
+        plus = first_loss (task, 5, theta, scratch);
+        theta[i] = saved - h;
+        minus = first_loss (task, 5, theta, scratch);
+        theta[i] = saved;
+        numeric = (plus - minus) / (2.0 * h);
+        g_assert_cmpfloat (fabs (numeric - grad[i]),
+                           <=, 0.05 * MAX (fabs (numeric), fabs (grad[i])) + 2e-3);
+        error = fabs (numeric - grad[i]) / MAX (fabs (numeric), fabs (grad[i]));
+        g_array_append_val (errors, error);
+      }
+  g_array_sort (errors, compare_doubles);
+  g_test_message ("median relative error %.2e, worst %.2e over %u coordinates",
+                  g_array_index (errors, double, errors->len / 2),
+                  g_array_index (errors, double, errors->len - 1), errors->len);
+  g_assert_cmpfloat (g_array_index (errors, double, errors->len / 2), <, 1e-2);
+}
+
+/* classes=0,1 keeps two labels: two logits, and the loss at the start is
+ * near log 2 rather than log 10; 0-4 gives five. */
+static void
+test_classes (void)
+{
+  g_autoptr(L2lTask) ten = make_task (SMALL);
+  g_autoptr(L2lTask) two = make_task (SMALL ",classes=0,1");
+  g_autoptr(L2lTask) five = make_task (SMALL ",classes=0-4");
+  const gsize n10 = l2l_task_get_n_params (ten);
+  g_autofree float *theta = g_new (float, n10), *grad = g_new (float, n10);
+  double sum = 0.0;
+
+  /* out.weight [K × 6] and out.bias [K] */
+  g_assert_cmpuint (n10 - l2l_task_get_n_params (two), ==, 8 * 7);
+  g_assert_cmpuint (n10 - l2l_task_get_n_params (five), ==, 5 * 7);
+  for (guint64 seed = 0; seed < 8; seed++)
+    {
+      g_autoptr(L2lProblem) problem = l2l_task_sample (two, seed);
+      l2l_problem_init (problem, theta);
+      sum += l2l_problem_loss_grad (problem, theta, grad);
+    }
+  g_assert_cmpfloat (fabs (sum / 8 - log (2.0)), <, 0.35);
+}
+
+static void
+test_bad_options (void)
+{
+  const char *bad[] = { "cnn:classes=7", "cnn:classes=3-1", "cnn:classes=0-10",
+                        "cnn:classes=a", "cnn:classes=0,,1", "cnn:batch=1",
+                        "cnn:dataset=svhn", "cnn:channels=0" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_assert_false (l2l_task_spec_check (bad[i], &error));
+      g_assert_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION);
+      g_test_message ("%s: %s", bad[i], error->message);
+    }
+  /* CIFAR-10 without its folder says how to get it */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(L2lTask) task = l2l_task_new_from_spec ("cnn:dataset=cifar10", &error);
+    g_assert_null (task);
+    g_assert_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_DATA_NOT_INSTALLED);
+  }
+}
+
+/* 32 × 32 × 3 images from batch files written here: 32 → 16 → 8 → 4, three
+ * input planes; the gradient is finite and the held-out loss is taken. */
+static void
+test_cifar (void)
+{
+  g_autofree char *dir = test_util_make_tmpdir ();
+  g_autofree char *spec = NULL;
+  g_autoptr(L2lTask) task = NULL;
+  g_autoptr(L2lProblem) problem = NULL;
+  g_autofree float *theta = NULL, *grad = NULL;
+  gsize n;
+  double loss;
+
+  for (guint i = 0; i < 6; i++)
+    test_util_write_cifar_batch (dir, i, 10, -1);
+  spec = g_strdup_printf ("cnn:dataset=cifar10,data=%s,batch=8,channels=2,fc=4", dir);
+  task = make_task (spec);
+  n = l2l_task_get_n_params (task);
+  /* conv 2·3·25 + 2·(2·2·25) + 3·4; fc 4·(2·4·4) + 8 + 10·4 + 10 */
+  g_assert_cmpuint (n, ==, 150 + 200 + 12 + 128 + 8 + 50);
+  theta = g_new (float, n);
+  grad = g_new (float, n);
+  problem = l2l_task_sample (task, 1);
+  l2l_problem_init (problem, theta);
+  loss = l2l_problem_loss_grad (problem, theta, grad);
+  g_assert_true (isfinite (loss));
+  for (gsize i = 0; i < n; i++)
+    g_assert_true (isfinite (grad[i]));
+  g_assert_true (isfinite (l2l_problem_eval_loss (problem, theta, NULL)));
+  test_util_remove_tree (dir);
+}
+
+/* A function's held-out loss falls under 30 steps of Adam, and the same seed
+ * gives the same losses. */
+static void
+test_learns (void)
+{
+  g_autoptr(L2lTask) task = make_task ("cnn:dataset=mnist,channels=4,fc=16,batch=32");
+  const gsize n = l2l_task_get_n_params (task);
+  g_autofree float *theta = g_new (float, n), *grad = g_new (float, n);
+  g_autoptr(L2lProblem) problem = l2l_task_sample (task, 3);
+  g_autoptr(L2lProblem) again = l2l_task_sample (task, 3);
+  g_autoptr(L2lOptimizer) adam = NULL;
+  double before, after, first, first_again;
+
+  adam = l2l_optimizer_info_lookup ("adam")->create (n, 0.01);
+  l2l_problem_init (problem, theta);
+  before = l2l_problem_eval_loss (problem, theta, NULL);
+  first = l2l_problem_loss_grad (problem, theta, grad);
+  {
+    g_autofree float *scratch = g_new (float, n);
+    first_again = l2l_problem_loss_grad (again, theta, scratch);
+  }
+  g_assert_cmpfloat (first, ==, first_again);
+  for (guint step = 0; step < 30; step++)
+    {
+      l2l_optimizer_step (adam, theta, grad);
+      l2l_problem_loss_grad (problem, theta, grad);
+    }
+  after = l2l_problem_eval_loss (problem, theta, NULL);
+  g_test_message ("held-out loss %.3f → %.3f", before, after);
+  g_assert_cmpfloat (after, <, 0.6 * before);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/engine/cnn/groups", test_groups);
+  g_test_add_func ("/engine/cnn/gradient", test_gradient);
+  g_test_add_func ("/engine/cnn/classes", test_classes);
+  g_test_add_func ("/engine/cnn/bad-options", test_bad_options);
+  g_test_add_func ("/engine/cnn/cifar", test_cifar);
+  g_test_add_func ("/engine/cnn/learns", test_learns);
+  return g_test_run ();
+}
