@@ -168,7 +168,7 @@ check_trajectory (Fixture    *fixture,
   g_autoptr(L2lOptimizer) opt = NULL;
 
   l2l_optimizer_spec_init (&spec, l2l_optimizer_info_lookup (optimizer));
-  opt = l2l_optimizer_spec_create (&spec, number (fixture, lr_key), fixture->n);
+  opt = l2l_optimizer_spec_create (&spec, number (fixture, lr_key), NULL, fixture->n);
   for (guint step = 0; step < json_array_get_length (expected); step++)
     {
       double loss = l2l_art_objective_eval (fixture->objective, theta, grad, NULL);

@@ -303,6 +303,111 @@ test_bad_resume_metadata (Fixture       *fixture,
     }
 }
 
+/* One LSTM per group: the tensors of each group carry its name as a prefix
+ * and, without it, PyTorch's names and shapes (each group loads into
+ * torch.nn.LSTMCell and Linear modules); the metadata lists the groups; a
+ * per-group net whose groups hold the same φ optimizes the cnn exactly as
+ * one LSTM of that φ does; it is refused for a task with other groups; bad
+ * group metadata is refused naming the file. */
+static void
+test_per_group (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(L2lSafetensorsWriter) writer = l2l_safetensors_writer_new ();
+  g_autofree char *path = g_build_filename (fixture->dir, "groups.safetensors", NULL);
+  g_autoptr(L2lSafetensors) file = NULL;
+  g_autoptr(L2lLstm) net = NULL, loaded = NULL;
+  g_autoptr(L2lTask) cnn = l2l_task_new_from_spec ("cnn:dataset=mnist,channels=2,fc=4,batch=8",
+                                                   NULL);
+  g_autoptr(L2lTask) quadratic = l2l_task_new_from_spec ("quadratic", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree const char **names = NULL;
+  L2lLstmConfig config;
+  L2lCompareConfig compare;
+  double one[3 * 11], grouped[3 * 11];
+  L2lOptimizerSpec spec;
+  L2lTrajectoryJob job = { .task = cnn, .seed = 2, .stream = L2L_SEED_TEST, .runs = 3,
+                           .steps = 10, .optimizer = &spec };
+
+  l2l_lstm_config_init_defaults (&config);
+  g_assert_true (l2l_lstm_config_set_groups (&config, "conv,fc", &error));
+  net = l2l_lstm_new (&config, 5);
+  g_assert_cmpuint (net->n_params, ==, 2 * fixture->net->n_params);
+  l2l_checkpoint_add_architecture (writer, &config);
+  l2l_checkpoint_add_net (writer, net, NULL);
+  g_assert_true (l2l_safetensors_writer_write (writer, path, &error));
+
+  file = l2l_safetensors_load (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (l2l_safetensors_get_metadata (file, "groups"), ==, "conv,fc");
+  names = l2l_safetensors_list_tensors (file);
+  g_assert_cmpuint (g_strv_length ((GStrv) names), ==, 2 * fixture->net->n_tensors);
+  for (guint g = 0; g < 2; g++)
+    for (guint t = 0; t < fixture->net->n_tensors; t++)
+      {
+        const L2lLstmTensor *plain = &fixture->net->tensors[t];
+        g_autofree char *name = g_strconcat (g ? "fc." : "conv.", plain->name, NULL);
+        guint64 dims[L2L_SAFETENSORS_MAX_DIMS];
+        guint n_dims = l2l_safetensors_get_shape (file, name, dims);
+
+        g_assert_cmpuint (n_dims, ==, plain->cols ? 2 : 1);
+        g_assert_cmpuint (dims[0], ==, plain->rows);
+        if (plain->cols)
+          g_assert_cmpuint (dims[1], ==, plain->cols);
+      }
+
+  loaded = l2l_checkpoint_load (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (loaded->config.groups, ==, "conv,fc");
+  g_assert_cmpmem (loaded->params, loaded->n_params * sizeof (float),
+                   net->params, net->n_params * sizeof (float));
+
+  /* both groups holding the fixture's φ: the same trajectories as one LSTM */
+  memcpy (loaded->params, fixture->net->params, fixture->net->n_params * sizeof (float));
+  memcpy (loaded->params + loaded->group_size, fixture->net->params,
+          fixture->net->n_params * sizeof (float));
+  l2l_optimizer_spec_init_learned (&spec, "one", fixture->net);
+  g_assert_true (l2l_trajectories_run (&job, one, NULL, NULL, NULL));
+  l2l_optimizer_spec_clear (&spec);
+  l2l_optimizer_spec_init_learned (&spec, "grouped", loaded);
+  g_assert_true (l2l_trajectories_run (&job, grouped, NULL, NULL, NULL));
+  l2l_optimizer_spec_clear (&spec);
+  for (guint i = 0; i < G_N_ELEMENTS (one); i++)
+    g_assert_cmpfloat_with_epsilon (grouped[i], one[i], 1e-5 * one[i]);
+  /* and another φ for fc alone changes them from the first step on */
+  memcpy (loaded->params + loaded->group_size, net->params + net->group_size,
+          net->group_size * sizeof (float));
+  l2l_optimizer_spec_init_learned (&spec, "grouped", loaded);
+  g_assert_true (l2l_trajectories_run (&job, grouped, NULL, NULL, NULL));
+  l2l_optimizer_spec_clear (&spec);
+  g_assert_cmpfloat (grouped[0], ==, one[0]);
+  g_assert_cmpfloat (grouped[1], !=, one[1]);
+
+  l2l_compare_config_init (&compare);
+  compare.task = l2l_task_ref (quadratic);
+  compare.optimizers = g_new0 (L2lOptimizerSpec, 1);
+  compare.n_optimizers = 1;
+  l2l_optimizer_spec_init_learned (&compare.optimizers[0], "lstm:groups", loaded);
+  g_assert_false (l2l_compare_config_validate (&compare, &error));
+  g_assert_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION);
+  g_assert_nonnull (strstr (error->message, "lstm:groups has one LSTM per parameter group "
+                                            "(conv,fc) but task quadratic"));
+  g_clear_error (&error);
+  g_clear_pointer (&compare.task, l2l_task_unref);
+  compare.task = l2l_task_ref (cnn);
+  g_assert_true (l2l_compare_config_validate (&compare, &error));
+  l2l_compare_config_clear (&compare);
+
+  {
+    g_autofree char *bad = edit_header (fixture->dir, path, "\"conv,fc\"", "\"conv,,fc\"");
+    g_autoptr(L2lLstm) refused = l2l_checkpoint_load (bad, &error);
+    g_assert_null (refused);
+    g_assert_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_FILE);
+    g_assert_true (g_str_has_prefix (error->message, bad));
+    g_assert_nonnull (strstr (error->message, "groups 'conv,,fc'"));
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -321,5 +426,7 @@ main (int   argc,
               test_bad_headers, fixture_tear_down);
   g_test_add ("/engine/checkpoint/bad-resume-metadata", Fixture, NULL, fixture_set_up,
               test_bad_resume_metadata, fixture_tear_down);
+  g_test_add ("/engine/checkpoint/per-group", Fixture, NULL, fixture_set_up,
+              test_per_group, fixture_tear_down);
   return g_test_run ();
 }

@@ -213,7 +213,7 @@ static void
 test_forward (gconstpointer data)
 {
   Case *test = case_new (GPOINTER_TO_INT (data), 2, 6);
-  L2lLstmUnroll *unroll = l2l_lstm_unroll_new (test->net, test->N, test->K);
+  L2lLstmUnroll *unroll = l2l_lstm_unroll_new (test->net, test->N, test->K, NULL, 0);
   g_autofree double *phi = g_new (double, test->net->n_params);
   g_autofree double *expected = g_new (double, test->K * test->N);
   g_autofree float *updates = g_new (float, test->K * test->N);
@@ -236,7 +236,7 @@ static void
 test_backward (gconstpointer data)
 {
   Case *test = case_new (GPOINTER_TO_INT (data), 2, 4);
-  L2lLstmUnroll *unroll = l2l_lstm_unroll_new (test->net, test->N, test->K);
+  L2lLstmUnroll *unroll = l2l_lstm_unroll_new (test->net, test->N, test->K, NULL, 0);
   const gsize P = test->net->n_params, KN = test->K * test->N;
   g_autofree double *phi = g_new (double, P);
   g_autofree float *dphi = g_new0 (float, P);
@@ -247,9 +247,9 @@ test_backward (gconstpointer data)
   for (gsize i = 0; i < P; i++)
     phi[i] = test->net->params[i];
   run_fast (test, unroll, updates);
-  l2l_lstm_packed_zero (&unroll->grad);
+  l2l_lstm_unroll_zero_grad (unroll);
   l2l_lstm_unroll_backward (unroll, test->K, test->weights, test->grads, dinput);
-  l2l_lstm_packed_add_to_params (&unroll->grad, test->net, dphi);
+  l2l_lstm_unroll_add_grad (unroll, dphi);
 
   for (guint t = 0; t < test->net->n_tensors; t++)
     {
@@ -307,9 +307,9 @@ static void
 test_carry (void)
 {
   Case *test = case_new (L2L_PREPROCESS_LOGSIGN, 2, 6);
-  L2lLstmUnroll *whole = l2l_lstm_unroll_new (test->net, test->N, test->K);
-  L2lLstmUnroll *parts = l2l_lstm_unroll_new (test->net, test->N, 3);
-  L2lLstmUnroll *single = l2l_lstm_unroll_new (test->net, test->N, 1);
+  L2lLstmUnroll *whole = l2l_lstm_unroll_new (test->net, test->N, test->K, NULL, 0);
+  L2lLstmUnroll *parts = l2l_lstm_unroll_new (test->net, test->N, 3, NULL, 0);
+  L2lLstmUnroll *single = l2l_lstm_unroll_new (test->net, test->N, 1, NULL, 0);
   const gsize N = test->N, KN = test->K * test->N;
   g_autofree float *a = g_new (float, KN), *b = g_new (float, KN), *c = g_new (float, KN);
 

@@ -81,19 +81,43 @@ linear_finalize (L2lTask *task)
 
 static const L2lTaskClass linear_task_class = { .sample = linear_sample, .finalize = linear_finalize };
 
+/* With @grouped, two parameter groups: "head", the first two coordinates,
+ * and "tail", the rest. */
 static L2lTask *
-linear_task_new (void)
+linear_task_new (gboolean grouped)
 {
+  static const char *const names[] = { "head", "tail" };
+  const gsize counts[] = { 2, LINEAR_DIMS - 2 };
   L2lTask *task = g_new0 (L2lTask, 1);
 
   l2l_task_init_base (task, &linear_task_class, g_strdup ("linear"), LINEAR_DIMS);
+  if (grouped)
+    l2l_task_set_groups (task, 2, names, counts);
   return task;
 }
 
-static void
-check_meta_gradient (gboolean log_objective)
+static L2lTrainConfig
+small_config (L2lTask *task)
 {
-  g_autoptr(L2lTask) task = linear_task_new ();
+  L2lTrainConfig config;
+
+  l2l_train_config_init_defaults (&config);
+  config.task = task;
+  config.batch = 8;
+  config.steps = 20;
+  config.unroll = 5;
+  config.epochs = 6;
+  config.eval_every = 2;
+  config.eval_runs = 10;
+  config.threads = 1;
+  return config;
+}
+
+static void
+check_meta_gradient (gboolean log_objective,
+                     gboolean per_group)
+{
+  g_autoptr(L2lTask) task = linear_task_new (per_group);
   g_autoptr(L2lTrainer) trainer = NULL;
   g_autoptr(GError) error = NULL;
   L2lTrainConfig config;
@@ -110,9 +134,12 @@ check_meta_gradient (gboolean log_objective)
   config.lstm.output_scale = 1.0;
   config.threads = 1;
   config.log_objective = log_objective;
+  l2l_train_config_set_per_group (&config, per_group);
   trainer = l2l_trainer_new (&config, &error);
   g_assert_no_error (error);
   net = l2l_trainer_get_net (trainer);
+  g_assert_cmpuint (net->n_groups, ==, per_group ? 2 : 1);
+  g_assert_cmpuint (net->n_tensors, ==, net->n_groups * (2 * L2L_LSTM_TENSORS_PER_LAYER + 2));
   dphi = g_new (float, net->n_params);
   scratch = g_new (float, net->n_params);
   l2l_trainer_unroll_gradient (trainer, 1, dphi);
@@ -148,31 +175,76 @@ check_meta_gradient (gboolean log_objective)
 static void
 test_meta_gradient (void)
 {
-  check_meta_gradient (FALSE);
+  check_meta_gradient (FALSE, FALSE);
 }
 
 /* Σ w_t log f_t: each step's gradient divided by its loss. */
 static void
 test_meta_gradient_log (void)
 {
-  check_meta_gradient (TRUE);
+  check_meta_gradient (TRUE, FALSE);
 }
 
-static L2lTrainConfig
-small_config (L2lTask *task)
+/* One LSTM per group: each group's φ ("head.cells.0.weight_ih" …) gets the
+ * meta-gradient of its own coordinates' updates. */
+static void
+test_meta_gradient_per_group (void)
 {
-  L2lTrainConfig config;
+  check_meta_gradient (FALSE, TRUE);
+}
 
-  l2l_train_config_init_defaults (&config);
-  config.task = task;
-  config.batch = 8;
-  config.steps = 20;
-  config.unroll = 5;
-  config.epochs = 6;
-  config.eval_every = 2;
-  config.eval_runs = 10;
-  config.threads = 1;
-  return config;
+/* One LSTM for each of the cnn's groups: the held-out loss falls, both
+ * groups' φ move, and they end up different. A grouped net is refused for a
+ * task whose groups differ; asking for per-group on a one-group task gives
+ * one LSTM. */
+static void
+test_per_group_cnn (void)
+{
+  g_autoptr(L2lTask) task = l2l_task_new_from_spec ("cnn:dataset=mnist,channels=4,fc=8,batch=16",
+                                                    NULL);
+  g_autoptr(L2lTask) quadratic = l2l_task_new_from_spec ("quadratic", NULL);
+  g_autoptr(L2lTrainer) trainer = NULL;
+  g_autoptr(L2lLstm) start = NULL;
+  g_autoptr(GError) error = NULL;
+  L2lTrainConfig config = small_config (task);
+  const L2lTrainRecord *history;
+  L2lLstm *net;
+  gsize moved[2] = { 0, 0 };
+  guint n;
+
+  config.batch = 2;
+  config.unroll = 10;
+  config.epochs = 30;
+  config.eval_every = 10;
+  config.eval_runs = 2;
+  config.meta_lr = 0.01;
+  l2l_train_config_set_per_group (&config, TRUE);
+  g_assert_cmpstr (config.lstm.groups, ==, "conv,fc");
+  trainer = l2l_trainer_new (&config, &error);
+  g_assert_no_error (error);
+  net = l2l_trainer_get_net (trainer);
+  g_assert_cmpuint (net->n_groups, ==, 2);
+  g_assert_cmpstr (net->tensors[0].name, ==, "conv.cells.0.weight_ih");
+  g_assert_cmpstr (net->tensors[net->n_tensors - 1].name, ==, "fc.out.bias");
+  start = l2l_lstm_copy (net);
+  g_assert_true (l2l_trainer_run (trainer, NULL, NULL, NULL, NULL));
+  history = l2l_trainer_get_history (trainer, &n);
+  g_test_message ("held-out loss %.3f → best %.3f", history[0].eval_loss,
+                  l2l_trainer_get_best_eval_loss (trainer));
+  g_assert_cmpfloat (l2l_trainer_get_best_eval_loss (trainer), <, 0.9 * history[0].eval_loss);
+  for (gsize i = 0; i < net->n_params; i++)
+    moved[i / net->group_size] += net->params[i] != start->params[i];
+  g_assert_cmpuint (moved[0], >, net->group_size / 2);
+  g_assert_cmpuint (moved[1], >, net->group_size / 2);
+  g_assert_true (memcmp (net->params, net->params + net->group_size,
+                         net->group_size * sizeof (float)) != 0);
+
+  config.task = quadratic;
+  g_assert_false (l2l_train_config_validate (&config, &error));
+  g_assert_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION);
+  g_assert_nonnull (strstr (error->message, "has the groups all"));
+  l2l_train_config_set_per_group (&config, TRUE);
+  g_assert_cmpstr (config.lstm.groups, ==, "");
 }
 
 static void
@@ -689,6 +761,8 @@ main (int   argc,
   l2l_engine_init (1);
   g_test_add_func ("/engine/meta-train/meta-gradient", test_meta_gradient);
   g_test_add_func ("/engine/meta-train/meta-gradient-log", test_meta_gradient_log);
+  g_test_add_func ("/engine/meta-train/meta-gradient-per-group", test_meta_gradient_per_group);
+  g_test_add_func ("/engine/meta-train/per-group-cnn", test_per_group_cnn);
   g_test_add_func ("/engine/meta-train/learns", test_learns);
   g_test_add_func ("/engine/meta-train/resume-same-curve", test_resume_same_curve);
   g_test_add_func ("/engine/meta-train/threads-do-not-matter", test_threads_do_not_matter);

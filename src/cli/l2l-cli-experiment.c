@@ -25,8 +25,9 @@ l2l_cli_experiment_option_group (L2lCliExperiment      *args,
       "One fixed quadratic from JSON {\"W\": [[…]], \"y\": […], \"theta0\": […]} "
       "instead of --task", "FILE" },
     { "data", 0, 0, G_OPTION_ARG_FILENAME, &args->data,
-      "Folder with the data set's standard IDX files, for mnist and fashion-mnist "
-      "(default: the built-in MNIST subset; Debian's Fashion-MNIST)", "DIR" },
+      "Folder of the data set: the standard IDX files for mnist and fashion-mnist "
+      "(default: the built-in MNIST subset; Debian's Fashion-MNIST), "
+      "cifar-10-batches-bin for cnn:dataset=cifar10", "DIR" },
     { NULL },
   };
   const GOptionEntry common[] = {

@@ -65,6 +65,11 @@ l2l_cli_info (int   argc,
 
   printf ("%s: learned optimizer, %u × %u LSTM, %" G_GSIZE_FORMAT " parameters\n",
           argv[1], config.layers, config.hidden, net->n_params);
+  if (net->n_groups > 1)
+    printf ("Parameter groups: %s, one LSTM each (%" G_GSIZE_FORMAT " parameters a group); "
+            "serves tasks with these groups\n", config.groups, net->group_size);
+  else
+    printf ("Parameter groups: one LSTM for all; serves every group of any task\n");
   keys = l2l_safetensors_list_metadata (file);
   printf ("\nMetadata:\n");
   for (guint i = 0; keys[i] != NULL; i++)

@@ -21,6 +21,7 @@ typedef struct {
   char *threads, *out, *resume, *history, *plot, *plot_size;
   char *meta_lr_schedule, *scale_range, *curriculum, *average, *output_init;
   char *objective;
+  gboolean per_group;
 } TrainArgs;
 
 typedef struct {
@@ -208,6 +209,7 @@ build_config (const TrainArgs  *args,
     }
   if (args->weights != NULL)
     config->weights = args->weights;
+  l2l_train_config_set_per_group (config, args->per_group);
 
   if (!l2l_train_config_validate (config, error))
     {
@@ -237,7 +239,7 @@ setting_given_with_resume (const TrainArgs *args)
   for (guint i = 0; i < G_N_ELEMENTS (settings); i++)
     if (settings[i].value != NULL)
       return settings[i].flag;
-  return NULL;
+  return args->per_group ? "--per-group" : NULL;
 }
 
 static void
@@ -276,6 +278,8 @@ print_summary (TrainJob *job)
             l2l_meta_lr_schedule_to_string (config->meta_lr_schedule), config->scale_range,
             config->curriculum, config->average, config->zero_output ? "zero" : "random",
             config->log_objective ? "log" : "loss");
+  if (config->lstm.groups[0] != '\0')
+    printf ("One LSTM per parameter group: %s\n", config->lstm.groups);
   printf ("Held-out loss (%u functions): untrained %.4g, best %.4g\n", config->eval_runs,
           untrained, l2l_trainer_get_best_eval_loss (job->trainer));
   printf ("Wall time %.1f s (%.1f ms an epoch), of which held-out evaluations %.1f s (%.1f %%)\n",
@@ -327,7 +331,8 @@ l2l_cli_train (int   argc,
     { "problem", 0, 0, G_OPTION_ARG_FILENAME, &args.problem,
       "Train on one fixed quadratic from a JSON file instead of --task", "FILE" },
     { "data", 0, 0, G_OPTION_ARG_FILENAME, &args.data,
-      "Folder with the data set's standard IDX files, for mnist and fashion-mnist", "DIR" },
+      "Folder of the data set: the standard IDX files for mnist and fashion-mnist, "
+      "cifar-10-batches-bin for cnn:dataset=cifar10", "DIR" },
     { "epochs", 0, 0, G_OPTION_ARG_STRING, &args.epochs,
       "Epochs; with --resume, the new target (default: the task's, below)", "N" },
     { "batch", 0, 0, G_OPTION_ARG_STRING, &args.batch,
@@ -361,6 +366,9 @@ l2l_cli_train (int   argc,
     { "output-init", 0, 0, G_OPTION_ARG_STRING, &args.output_init,
       "random, or zero: start from the optimizer that does nothing (default: random)",
       "INIT" },
+    { "per-group", 0, 0, G_OPTION_ARG_NONE, &args.per_group,
+      "One LSTM for each of the task's parameter groups (cnn: conv and fc), as the paper "
+      "does for its convolutional net (default: one for all)", NULL },
     { "eval-every", 0, 0, G_OPTION_ARG_STRING, &args.eval_every,
       "Score on held-out functions every E epochs, keeping the best (default: the task's)",
       "E" },

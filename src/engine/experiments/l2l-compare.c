@@ -6,6 +6,7 @@
 #include <math.h>
 
 #include "l2l-compare.h"
+#include "l2l-lstm-optimizer.h"
 #include "l2l-error.h"
 #include "l2l-memory.h"
 #include "l2l-options.h"
@@ -42,6 +43,14 @@ l2l_compare_config_validate (const L2lCompareConfig  *config,
       g_set_error_literal (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
                            "task: a comparison needs a task");
       return FALSE;
+    }
+  for (guint i = 0; i < config->n_optimizers; i++)
+    {
+      g_autofree char *what = g_strconcat ("optimizers: ", config->optimizers[i].label, NULL);
+
+      if (config->optimizers[i].net != NULL &&
+          !l2l_lstm_check_task (config->optimizers[i].net, config->task, what, error))
+        return FALSE;
     }
   return l2l_compare_config_check_settings (config, error);
 }

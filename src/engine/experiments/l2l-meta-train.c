@@ -148,7 +148,31 @@ l2l_train_config_validate (const L2lTrainConfig  *config,
                            "meta-training needs a task");
       return FALSE;
     }
-  return l2l_train_config_check_settings (config, error) && check_memory (config, error);
+  if (!l2l_train_config_check_settings (config, error))
+    return FALSE;
+  if (config->lstm.groups[0] != '\0')
+    {
+      g_autofree char *groups = l2l_task_groups_to_string (config->task);
+      if (!g_str_equal (groups, config->lstm.groups))
+        {
+          g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
+                       "groups: one LSTM each for %s, but task %s has the groups %s",
+                       config->lstm.groups, l2l_task_get_spec (config->task), groups);
+          return FALSE;
+        }
+    }
+  return check_memory (config, error);
+}
+
+void
+l2l_train_config_set_per_group (L2lTrainConfig *config,
+                                gboolean        per_group)
+{
+  g_autofree char *groups = NULL;
+
+  if (per_group && config->task != NULL && config->task->n_groups > 1)
+    groups = l2l_task_groups_to_string (config->task);
+  l2l_lstm_config_set_groups (&config->lstm, groups, NULL);
 }
 
 /* Shards. */
@@ -172,7 +196,12 @@ shard_init (Shard      *shard,
   shard->update = g_new0 (float, shard->n);
   shard->dupdate = g_new0 (float, K * shard->n);
   shard->losses = g_new0 (double, (gsize) K * count);
-  shard->unroll = l2l_lstm_unroll_new (trainer->net, shard->n, K);
+  {
+    guint n_segments;
+    g_autofree L2lLstmSegment *segments =
+      l2l_lstm_segments_for_task (trainer->net, trainer->config.task, count, &n_segments);
+    shard->unroll = l2l_lstm_unroll_new (trainer->net, shard->n, K, segments, n_segments);
+  }
 }
 
 static void
@@ -280,7 +309,7 @@ shard_run_unroll (Shard *shard)
             row[r] = c * grad[r] + (s + 1 < k ? after[r] : 0.0f);
         }
     }
-  l2l_lstm_packed_zero (&shard->unroll->grad);
+  l2l_lstm_unroll_zero_grad (shard->unroll);
   l2l_lstm_unroll_backward (shard->unroll, k, shard->dupdate, NULL, NULL);
 
   l2l_lstm_unroll_carry (shard->unroll, k);
@@ -354,8 +383,12 @@ l2l_trainer_new (const L2lTrainConfig  *config,
     {
       const L2lLstmTensor *weight = l2l_lstm_out_weight (net), *bias = l2l_lstm_out_bias (net);
 
-      memset (net->params + weight->offset, 0, weight->cols * sizeof (float));
-      net->params[bias->offset] = 0.0f;
+      for (guint g = 0; g < net->n_groups; g++)
+        {
+          float *phi = net->params + g * net->group_size;
+          memset (phi + weight->offset, 0, weight->cols * sizeof (float));
+          phi[bias->offset] = 0.0f;
+        }
     }
   return _l2l_trainer_alloc (config, net);
 }
@@ -636,8 +669,7 @@ train_epoch (L2lTrainer   *trainer,
 
       memset (trainer->dphi, 0, P * sizeof (float));
       for (guint i = 0; i < trainer->n_shards; i++)
-        l2l_lstm_packed_add_to_params (&trainer->shards[i].unroll->grad, trainer->net,
-                                       trainer->dphi);
+        l2l_lstm_unroll_add_grad (trainer->shards[i].unroll, trainer->dphi);
       /* A non-finite meta-gradient would poison φ: that unroll teaches nothing. */
       if (!clip_gradient (trainer->dphi, P, config->clip_norm))
         {
@@ -677,7 +709,7 @@ l2l_trainer_unroll_gradient (L2lTrainer *trainer,
   memset (dphi, 0, trainer->net->n_params * sizeof (float));
   for (guint i = 0; i < trainer->n_shards; i++)
     {
-      l2l_lstm_packed_add_to_params (&trainer->shards[i].unroll->grad, trainer->net, dphi);
+      l2l_lstm_unroll_add_grad (trainer->shards[i].unroll, dphi);
       objective += trainer->shards[i].objective;
     }
   return objective;

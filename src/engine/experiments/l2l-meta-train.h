@@ -101,6 +101,11 @@ gboolean     l2l_train_config_check_settings (const L2lTrainConfig *config,
                                               GError              **error);
 gboolean     l2l_train_config_validate      (const L2lTrainConfig *config,
                                              GError              **error);
+/* One LSTM per parameter group of config->task (the paper's Figure 7), or one
+ * for all: sets config->lstm.groups. A task of one group has one LSTM either
+ * way. */
+void         l2l_train_config_set_per_group (L2lTrainConfig       *config,
+                                             gboolean              per_group);
 
 L2lTrainer  *l2l_trainer_new              (const L2lTrainConfig *config,
                                            GError              **error);

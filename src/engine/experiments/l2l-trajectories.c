@@ -48,7 +48,7 @@ run_chunk (guint    item,
   grad = g_new (float, count * n);
   problems = g_new0 (L2lProblem *, count);
   diverged = g_new0 (gboolean, count);
-  optimizer = l2l_optimizer_spec_create (job->optimizer, job->lr, count * n);
+  optimizer = l2l_optimizer_spec_create (job->optimizer, job->lr, job->task, count * n);
   for (guint r = 0; r < count; r++)
     {
       guint64 seed = l2l_seed_derive (job->seed, job->stream, first + r);

@@ -35,6 +35,8 @@ l2l_checkpoint_add_architecture (L2lSafetensorsWriter *writer,
   l2l_safetensors_writer_add_metadata (writer, "preprocess", preprocess);
   l2l_safetensors_writer_add_metadata (writer, "output_scale",
                                        l2l_format_double (scale, config->output_scale));
+  if (config->groups[0] != '\0')
+    l2l_safetensors_writer_add_metadata (writer, "groups", config->groups);
 }
 
 void
@@ -84,6 +86,7 @@ l2l_checkpoint_read_architecture (const L2lSafetensors  *file,
   const char *format = l2l_safetensors_get_metadata (file, "format");
   const char *preprocess = l2l_safetensors_get_metadata (file, "preprocess");
   const char *scale = l2l_safetensors_get_metadata (file, "output_scale");
+  const char *groups = l2l_safetensors_get_metadata (file, "groups");
   guint version;
 
   if (format == NULL || !g_str_equal (format, L2L_CHECKPOINT_FORMAT))
@@ -116,6 +119,13 @@ l2l_checkpoint_read_architecture (const L2lSafetensors  *file,
                    "(layers %u, hidden %u, preprocess %s, output_scale %s)", path,
                    config->layers, config->hidden, preprocess ? preprocess : "missing",
                    scale ? scale : "missing");
+      return FALSE;
+    }
+  if (!l2l_lstm_config_set_groups (config, groups, NULL))
+    {
+      g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_FILE,
+                   "%s: metadata groups '%s' is not up to %d distinct names separated by "
+                   "commas", path, groups, L2L_LSTM_MAX_GROUPS);
       return FALSE;
     }
   return TRUE;

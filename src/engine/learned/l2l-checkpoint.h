@@ -9,7 +9,8 @@ G_BEGIN_DECLS
 /* Learned-optimizer checkpoints (ARCHITECTURE §4): safetensors whose tensors
  * are φ under PyTorch's names (optionally behind a prefix such as "best.") and
  * whose metadata holds "format" = L2L_CHECKPOINT_FORMAT, "format_version", the
- * architecture ("layers", "hidden", "preprocess", "output_scale") and whatever
+ * architecture ("layers", "hidden", "preprocess", "output_scale", and
+ * "groups" where there is one LSTM per parameter group) and whatever
  * the trainer adds about how φ was made. */
 #define L2L_CHECKPOINT_FORMAT "l2l-workbench.lstm-optimizer"
 #define L2L_CHECKPOINT_VERSION 1

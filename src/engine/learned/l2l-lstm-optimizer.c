@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include "l2l-error.h"
 #include "l2l-lstm-optimizer.h"
 #include "l2l-lstm-unroll.h"
 
@@ -53,16 +54,69 @@ static const L2lOptimizerClass lstm_optimizer_class = {
   .free = lstm_optimizer_free,
 };
 
+gboolean
+l2l_lstm_check_task (const L2lLstm *net,
+                     const L2lTask *task,
+                     const char    *what,
+                     GError       **error)
+{
+  g_autofree char *task_groups = l2l_task_groups_to_string (task);
+
+  if (net->n_groups == 1 || g_str_equal (net->config.groups, task_groups))
+    return TRUE;
+  g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
+               "%s has one LSTM per parameter group (%s) but task %s has the groups %s: a "
+               "per-group optimizer serves only tasks with its groups", what,
+               net->config.groups, l2l_task_get_spec (task), task_groups);
+  return FALSE;
+}
+
+L2lLstmSegment *
+l2l_lstm_segments_for_task (const L2lLstm *net,
+                            const L2lTask *task,
+                            guint          functions,
+                            guint         *n_segments)
+{
+  const gsize P = l2l_task_get_n_params (task);
+  guint n_groups;
+  const L2lTaskGroup *groups = l2l_task_get_groups (task, &n_groups);
+  L2lLstmSegment *segments;
+
+  if (net->n_groups == 1)
+    {
+      segments = g_new (L2lLstmSegment, 1);
+      segments[0] = (L2lLstmSegment) { 0, P * functions, 0 };
+      *n_segments = 1;
+      return segments;
+    }
+  g_assert (n_groups == net->n_groups);
+  segments = g_new (L2lLstmSegment, (gsize) functions * n_groups);
+  for (guint f = 0; f < functions; f++)
+    for (guint g = 0; g < n_groups; g++)
+      segments[f * n_groups + g] = (L2lLstmSegment) { f * P + groups[g].start, groups[g].count, g };
+  *n_segments = functions * n_groups;
+  return segments;
+}
+
 L2lOptimizer *
-l2l_lstm_optimizer_new (L2lLstm *net,
-                        gsize    n)
+l2l_lstm_optimizer_new (L2lLstm       *net,
+                        const L2lTask *task,
+                        gsize          n)
 {
   LstmOptimizer *self = g_new0 (LstmOptimizer, 1);
+  g_autofree L2lLstmSegment *segments = NULL;
+  guint n_segments = 0;
 
+  if (task != NULL)
+    {
+      g_assert (n % l2l_task_get_n_params (task) == 0);
+      segments = l2l_lstm_segments_for_task (net, task, n / l2l_task_get_n_params (task),
+                                             &n_segments);
+    }
   self->base.klass = &lstm_optimizer_class;
   self->base.n = n;
   self->net = l2l_lstm_ref (net);
-  self->unroll = l2l_lstm_unroll_new (net, n, 1);
+  self->unroll = l2l_lstm_unroll_new (net, n, 1, segments, n_segments);
   self->update = g_new0 (float, n);
   l2l_lstm_unroll_reset_state (self->unroll);
   return &self->base;

@@ -51,19 +51,46 @@ l2l_lstm_unroll_bytes (const L2lLstmConfig *config,
 }
 
 L2lLstmUnroll *
-l2l_lstm_unroll_new (const L2lLstm *net,
-                     gsize          n,
-                     guint          max_steps)
+l2l_lstm_unroll_new (const L2lLstm        *net,
+                     gsize                 n,
+                     guint                 max_steps,
+                     const L2lLstmSegment *segments,
+                     guint                 n_segments)
 {
   L2lLstmUnroll *unroll = g_new0 (L2lLstmUnroll, 1);
   const guint L = net->config.layers, H = net->config.hidden, K = max_steps;
-  gsize total = 0, offset = 0, widest = 0;
+  gsize total = 0, offset = 0, widest = 0, covered = 0;
 
   unroll->net = net;
   unroll->n = n;
   unroll->max_steps = max_steps;
-  l2l_lstm_packed_init (&unroll->weights, net);
-  l2l_lstm_packed_init (&unroll->grad, net);
+  unroll->weights = g_new (L2lLstmPacked, net->n_groups);
+  unroll->grad = g_new (L2lLstmPacked, net->n_groups);
+  for (guint g = 0; g < net->n_groups; g++)
+    {
+      l2l_lstm_packed_init (&unroll->weights[g], net);
+      l2l_lstm_packed_init (&unroll->grad[g], net);
+    }
+  if (segments == NULL)
+    {
+      static const L2lLstmSegment all = { 0, 0, 0 };
+      g_assert (net->n_groups == 1);
+      unroll->segments = g_memdup2 (&all, sizeof all);
+      unroll->segments[0].count = n;
+      unroll->n_segments = 1;
+    }
+  else
+    {
+      unroll->segments = g_memdup2 (segments, n_segments * sizeof *segments);
+      unroll->n_segments = n_segments;
+    }
+  for (guint i = 0; i < unroll->n_segments; i++)
+    {
+      g_assert (unroll->segments[i].start == covered);
+      g_assert (unroll->segments[i].group < net->n_groups);
+      covered += unroll->segments[i].count;
+    }
+  g_assert (covered == n);
 
   for (guint l = 0; l < L; l++)
     {
@@ -109,8 +136,14 @@ l2l_lstm_unroll_free (L2lLstmUnroll *unroll)
 {
   if (unroll == NULL)
     return;
-  l2l_lstm_packed_clear (&unroll->weights);
-  l2l_lstm_packed_clear (&unroll->grad);
+  for (guint g = 0; g < unroll->net->n_groups; g++)
+    {
+      l2l_lstm_packed_clear (&unroll->weights[g]);
+      l2l_lstm_packed_clear (&unroll->grad[g]);
+    }
+  g_free (unroll->weights);
+  g_free (unroll->grad);
+  g_free (unroll->segments);
   g_free (unroll->storage);
   g_free (unroll);
 }
@@ -118,7 +151,23 @@ l2l_lstm_unroll_free (L2lLstmUnroll *unroll)
 void
 l2l_lstm_unroll_sync (L2lLstmUnroll *unroll)
 {
-  l2l_lstm_packed_update (&unroll->weights, unroll->net);
+  for (guint g = 0; g < unroll->net->n_groups; g++)
+    l2l_lstm_packed_update (&unroll->weights[g], unroll->net, g);
+}
+
+void
+l2l_lstm_unroll_zero_grad (L2lLstmUnroll *unroll)
+{
+  for (guint g = 0; g < unroll->net->n_groups; g++)
+    l2l_lstm_packed_zero (&unroll->grad[g]);
+}
+
+void
+l2l_lstm_unroll_add_grad (const L2lLstmUnroll *unroll,
+                          float               *dphi)
+{
+  for (guint g = 0; g < unroll->net->n_groups; g++)
+    l2l_lstm_packed_add_to_params (&unroll->grad[g], unroll->net, g, dphi);
 }
 
 void
@@ -168,10 +217,16 @@ l2l_lstm_unroll_forward (L2lLstmUnroll *unroll,
       float *gates = unroll->gates[l] + (gsize) s * 4 * hn;
       float *h = h_rows (unroll, l, s + 1);
 
-      /* gates [4H × N] = [W_ih | W_hh | b] [4H × w] · [x ; h_prev ; 1] [w × N] */
-      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, 4 * H, (int) n, w,
-                   1.0f, unroll->weights.wcat[l], w, xh_slot (unroll, l, s), (int) n,
-                   0.0f, gates, (int) n);
+      /* gates [4H × N] = [W_ih | W_hh | b] [4H × w] · [x ; h_prev ; 1] [w × N],
+       * each segment's columns with its group's weights */
+      for (guint i = 0; i < unroll->n_segments; i++)
+        {
+          const L2lLstmSegment *seg = &unroll->segments[i];
+          cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, 4 * H, (int) seg->count, w,
+                       1.0f, unroll->weights[seg->group].wcat[l], w,
+                       xh_slot (unroll, l, s) + seg->start, (int) n, 0.0f,
+                       gates + seg->start, (int) n);
+        }
       l2l_lstm_cell_forward (gates, unroll->c[l] + s * hn, unroll->c[l] + (s + 1) * hn,
                              unroll->tanh_c[l] + s * hn, h, n, H);
       if (l + 1 < L)
@@ -179,9 +234,13 @@ l2l_lstm_unroll_forward (L2lLstmUnroll *unroll,
     }
 
   /* g = scale · [w_out | b_out] · [h_top ; 1] */
-  cblas_sgemv (CblasRowMajor, CblasTrans, H + 1, (int) n, scale,
-               h_rows (unroll, L - 1, s + 1), (int) n, unroll->weights.out, 1,
-               0.0f, update, 1);
+  for (guint i = 0; i < unroll->n_segments; i++)
+    {
+      const L2lLstmSegment *seg = &unroll->segments[i];
+      cblas_sgemv (CblasRowMajor, CblasTrans, H + 1, (int) seg->count, scale,
+                   h_rows (unroll, L - 1, s + 1) + seg->start, (int) n,
+                   unroll->weights[seg->group].out, 1, 0.0f, update + seg->start, 1);
+    }
 }
 
 void
@@ -195,7 +254,6 @@ l2l_lstm_unroll_backward (L2lLstmUnroll *unroll,
   const guint L = net->config.layers, H = net->config.hidden;
   const gsize n = unroll->n, hn = (gsize) H * n;
   const float scale = (float) net->config.output_scale;
-  const float *out_w = unroll->weights.out;
 
   g_assert (steps <= unroll->max_steps);
   for (guint l = 0; l < L; l++)
@@ -211,8 +269,13 @@ l2l_lstm_unroll_backward (L2lLstmUnroll *unroll,
       for (gsize r = 0; r < n; r++)
         unroll->dout[r] = scale * dupdate[(gsize) s * n + r];
       /* [dw_out | db_out] += [h_top ; 1] · dout */
-      cblas_sgemv (CblasRowMajor, CblasNoTrans, H + 1, (int) n, 1.0f, h_top, (int) n,
-                   unroll->dout, 1, 1.0f, unroll->grad.out, 1);
+      for (guint i = 0; i < unroll->n_segments; i++)
+        {
+          const L2lLstmSegment *seg = &unroll->segments[i];
+          cblas_sgemv (CblasRowMajor, CblasNoTrans, H + 1, (int) seg->count, 1.0f,
+                       h_top + seg->start, (int) n, unroll->dout + seg->start, 1, 1.0f,
+                       unroll->grad[seg->group].out, 1);
+        }
 
       for (guint l = L; l-- > 0;)
         {
@@ -220,19 +283,27 @@ l2l_lstm_unroll_backward (L2lLstmUnroll *unroll,
           const float *carry = unroll->dxh[l] + (gsize) in * n;   /* ∂/∂h from step s + 1 */
 
           /* dh = carry + (top ? w_out ⊗ dout : ∂/∂x of the layer above) */
-          for (guint j = 0; j < H; j++)
+          for (guint i = 0; i < unroll->n_segments; i++)
             {
-              float *restrict dh = unroll->dh + (gsize) j * n;
-              const float *restrict from_next = carry + (gsize) j * n;
+              const L2lLstmSegment *seg = &unroll->segments[i];
+              const float *out_w = unroll->weights[seg->group].out;
 
-              if (l == L - 1)
-                for (gsize r = 0; r < n; r++)
-                  dh[r] = from_next[r] + out_w[j] * unroll->dout[r];
-              else
+              for (guint j = 0; j < H; j++)
                 {
-                  const float *restrict from_above = unroll->dxh[l + 1] + (gsize) j * n;
-                  for (gsize r = 0; r < n; r++)
-                    dh[r] = from_next[r] + from_above[r];
+                  float *restrict dh = unroll->dh + (gsize) j * n + seg->start;
+                  const float *restrict from_next = carry + (gsize) j * n + seg->start;
+                  const float *restrict dout = unroll->dout + seg->start;
+
+                  if (l == L - 1)
+                    for (gsize r = 0; r < seg->count; r++)
+                      dh[r] = from_next[r] + out_w[j] * dout[r];
+                  else
+                    {
+                      const float *restrict from_above =
+                        unroll->dxh[l + 1] + (gsize) j * n + seg->start;
+                      for (gsize r = 0; r < seg->count; r++)
+                        dh[r] = from_next[r] + from_above[r];
+                    }
                 }
             }
 
@@ -240,21 +311,29 @@ l2l_lstm_unroll_backward (L2lLstmUnroll *unroll,
                                   unroll->gates[l] + (gsize) s * 4 * hn, unroll->c[l] + s * hn,
                                   unroll->tanh_c[l] + s * hn, n, H);
 
-          /* d[W_ih | W_hh | b] += dgates [4H × N] · [x ; h_prev ; 1]ᵀ */
-          cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, 4 * H, w, (int) n,
-                       1.0f, unroll->dgates, (int) n, xh_slot (unroll, l, s), (int) n,
-                       1.0f, unroll->grad.wcat[l], w);
+          for (guint i = 0; i < unroll->n_segments; i++)
+            {
+              const L2lLstmSegment *seg = &unroll->segments[i];
+              const float *wcat = unroll->weights[seg->group].wcat[l];
+              const int count = (int) seg->count;
 
-          /* ∂/∂[x ; h_prev] = [W_ih | W_hh]ᵀ · dgates; layer 0's ∂/∂x only
-           * when asked for (in training ∇ is a constant, not a function of φ). */
-          if (l > 0 || dinput != NULL)
-            cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, in + H, (int) n, 4 * H,
-                         1.0f, unroll->weights.wcat[l], w, unroll->dgates, (int) n,
-                         0.0f, unroll->dxh[l], (int) n);
-          else
-            cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, H, (int) n, 4 * H,
-                         1.0f, unroll->weights.wcat[l] + in, w, unroll->dgates, (int) n,
-                         0.0f, unroll->dxh[l] + (gsize) in * n, (int) n);
+              /* d[W_ih | W_hh | b] += dgates [4H × N] · [x ; h_prev ; 1]ᵀ */
+              cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, 4 * H, w, count,
+                           1.0f, unroll->dgates + seg->start, (int) n,
+                           xh_slot (unroll, l, s) + seg->start, (int) n,
+                           1.0f, unroll->grad[seg->group].wcat[l], w);
+
+              /* ∂/∂[x ; h_prev] = [W_ih | W_hh]ᵀ · dgates; layer 0's ∂/∂x only
+               * when asked for (in training ∇ is a constant, not a function of φ). */
+              if (l > 0 || dinput != NULL)
+                cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, in + H, count, 4 * H,
+                             1.0f, wcat, w, unroll->dgates + seg->start, (int) n,
+                             0.0f, unroll->dxh[l] + seg->start, (int) n);
+              else
+                cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, H, count, 4 * H,
+                             1.0f, wcat + in, w, unroll->dgates + seg->start, (int) n,
+                             0.0f, unroll->dxh[l] + (gsize) in * n + seg->start, (int) n);
+            }
         }
       if (dinput != NULL)
         l2l_lstm_preprocess_backward (dinput + (gsize) s * n, unroll->dxh[0],

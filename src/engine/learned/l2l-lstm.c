@@ -20,14 +20,56 @@ l2l_lstm_config_init_defaults (L2lLstmConfig *config)
   config->preprocess = L2L_PREPROCESS_LOGSIGN;
   config->preprocess_p = 10.0;
   config->output_scale = 0.1;
+  config->groups[0] = '\0';
+}
+
+gboolean
+l2l_lstm_config_set_groups (L2lLstmConfig  *config,
+                            const char     *groups,
+                            GError        **error)
+{
+  g_auto(GStrv) names = NULL;
+  guint n;
+
+  if (groups == NULL || *groups == '\0')
+    {
+      config->groups[0] = '\0';
+      return TRUE;
+    }
+  names = g_strsplit (groups, ",", -1);
+  n = g_strv_length (names);
+  if (strlen (groups) >= L2L_LSTM_GROUPS_SIZE || n > L2L_LSTM_MAX_GROUPS)
+    goto bad;
+  for (guint g = 0; g < n; g++)
+    {
+      if (*names[g] == '\0')
+        goto bad;
+      for (const char *c = names[g]; *c != '\0'; c++)
+        if (!g_ascii_isalnum (*c) && *c != '_' && *c != '-')
+          goto bad;
+      for (guint h = 0; h < g; h++)
+        if (g_str_equal (names[g], names[h]))
+          goto bad;
+    }
+  g_strlcpy (config->groups, groups, sizeof config->groups);
+  return TRUE;
+
+bad:
+  g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
+               "groups: '%s' is not up to %d distinct names of letters, digits, '_' or '-', "
+               "separated by commas", groups, L2L_LSTM_MAX_GROUPS);
+  return FALSE;
 }
 
 gboolean
 l2l_lstm_config_validate (const L2lLstmConfig  *config,
                           GError              **error)
 {
+  L2lLstmConfig groups = *config;
+
   if (!l2l_check_limit ("layers", config->layers, error) ||
-      !l2l_check_limit ("hidden", config->hidden, error))
+      !l2l_check_limit ("hidden", config->hidden, error) ||
+      !l2l_lstm_config_set_groups (&groups, config->groups, error))
     return FALSE;
   if (config->preprocess == L2L_PREPROCESS_LOGSIGN &&
       !(config->preprocess_p > 0.0 && config->preprocess_p <= 80.0))
@@ -109,17 +151,29 @@ l2l_lstm_new_zeroed (const L2lLstmConfig *config)
   g_atomic_ref_count_init (&net->ref_count);
   net->config = *config;
   net->input_size = config->preprocess == L2L_PREPROCESS_LOGSIGN ? 2 : 1;
-  net->tensors = g_new0 (L2lLstmTensor, config->layers * L2L_LSTM_TENSORS_PER_LAYER + 2);
-  for (guint l = 0; l < config->layers; l++)
+  if (config->groups[0] != '\0')
+    net->group_names = g_strsplit (config->groups, ",", -1);
+  net->n_groups = net->group_names ? g_strv_length (net->group_names) : 1;
+  net->tensors = g_new0 (L2lLstmTensor,
+                         net->n_groups * (config->layers * L2L_LSTM_TENSORS_PER_LAYER + 2));
+  for (guint g = 0; g < net->n_groups; g++)
     {
-      add_tensor (net, g_strdup_printf ("cells.%u.weight_ih", l), 4 * H,
-                  l2l_lstm_layer_input (net, l));
-      add_tensor (net, g_strdup_printf ("cells.%u.weight_hh", l), 4 * H, H);
-      add_tensor (net, g_strdup_printf ("cells.%u.bias_ih", l), 4 * H, 0);
-      add_tensor (net, g_strdup_printf ("cells.%u.bias_hh", l), 4 * H, 0);
+      g_autofree char *prefix = net->group_names ? g_strconcat (net->group_names[g], ".", NULL)
+                                                 : g_strdup ("");
+
+      for (guint l = 0; l < config->layers; l++)
+        {
+          add_tensor (net, g_strdup_printf ("%scells.%u.weight_ih", prefix, l), 4 * H,
+                      l2l_lstm_layer_input (net, l));
+          add_tensor (net, g_strdup_printf ("%scells.%u.weight_hh", prefix, l), 4 * H, H);
+          add_tensor (net, g_strdup_printf ("%scells.%u.bias_ih", prefix, l), 4 * H, 0);
+          add_tensor (net, g_strdup_printf ("%scells.%u.bias_hh", prefix, l), 4 * H, 0);
+        }
+      add_tensor (net, g_strconcat (prefix, "out.weight", NULL), 1, H);
+      add_tensor (net, g_strconcat (prefix, "out.bias", NULL), 1, 0);
+      if (g == 0)
+        net->group_size = net->n_params;
     }
-  add_tensor (net, g_strdup ("out.weight"), 1, H);
-  add_tensor (net, g_strdup ("out.bias"), 1, 0);
   net->params = g_new0 (float, net->n_params);
   return net;
 }
@@ -164,6 +218,7 @@ l2l_lstm_unref (L2lLstm *net)
   for (guint i = 0; i < net->n_tensors; i++)
     g_free (net->tensors[i].name);
   g_free (net->tensors);
+  g_strfreev (net->group_names);
   g_free (net->params);
   g_free (net);
 }
@@ -179,13 +234,13 @@ l2l_lstm_tensor (const L2lLstm *net,
 const L2lLstmTensor *
 l2l_lstm_out_weight (const L2lLstm *net)
 {
-  return &net->tensors[net->n_tensors - 2];
+  return &net->tensors[net->config.layers * L2L_LSTM_TENSORS_PER_LAYER];
 }
 
 const L2lLstmTensor *
 l2l_lstm_out_bias (const L2lLstm *net)
 {
-  return &net->tensors[net->n_tensors - 1];
+  return &net->tensors[net->config.layers * L2L_LSTM_TENSORS_PER_LAYER + 1];
 }
 
 void
@@ -210,17 +265,19 @@ l2l_lstm_packed_init (L2lLstmPacked *packed,
 
 void
 l2l_lstm_packed_update (L2lLstmPacked *packed,
-                        const L2lLstm *net)
+                        const L2lLstm *net,
+                        guint          group)
 {
   const guint H = net->config.hidden;
+  const float *params = net->params + group * net->group_size;
 
   for (guint l = 0; l < net->config.layers; l++)
     {
       const guint in = l2l_lstm_layer_input (net, l), width = in + H + 1;
-      const float *w_ih = net->params + l2l_lstm_tensor (net, l, L2L_LSTM_WEIGHT_IH)->offset;
-      const float *w_hh = net->params + l2l_lstm_tensor (net, l, L2L_LSTM_WEIGHT_HH)->offset;
-      const float *b_ih = net->params + l2l_lstm_tensor (net, l, L2L_LSTM_BIAS_IH)->offset;
-      const float *b_hh = net->params + l2l_lstm_tensor (net, l, L2L_LSTM_BIAS_HH)->offset;
+      const float *w_ih = params + l2l_lstm_tensor (net, l, L2L_LSTM_WEIGHT_IH)->offset;
+      const float *w_hh = params + l2l_lstm_tensor (net, l, L2L_LSTM_WEIGHT_HH)->offset;
+      const float *b_ih = params + l2l_lstm_tensor (net, l, L2L_LSTM_BIAS_IH)->offset;
+      const float *b_hh = params + l2l_lstm_tensor (net, l, L2L_LSTM_BIAS_HH)->offset;
 
       for (guint j = 0; j < 4 * H; j++)
         {
@@ -230,8 +287,8 @@ l2l_lstm_packed_update (L2lLstmPacked *packed,
           row[in + H] = b_ih[j] + b_hh[j];
         }
     }
-  memcpy (packed->out, net->params + l2l_lstm_out_weight (net)->offset, H * sizeof (float));
-  packed->out[H] = net->params[l2l_lstm_out_bias (net)->offset];
+  memcpy (packed->out, params + l2l_lstm_out_weight (net)->offset, H * sizeof (float));
+  packed->out[H] = params[l2l_lstm_out_bias (net)->offset];
 }
 
 void
@@ -243,9 +300,11 @@ l2l_lstm_packed_zero (L2lLstmPacked *packed)
 void
 l2l_lstm_packed_add_to_params (const L2lLstmPacked *packed,
                                const L2lLstm       *net,
-                               float               *dphi)
+                               guint                group,
+                               float               *dphi_all)
 {
   const guint H = net->config.hidden;
+  float *dphi = dphi_all + group * net->group_size;
   float *d_out_w = dphi + l2l_lstm_out_weight (net)->offset;
 
   for (guint l = 0; l < net->config.layers; l++)

@@ -29,12 +29,20 @@ typedef enum {
   L2L_PREPROCESS_LOGSIGN,   /* Appendix A: (log|∇|/p, sign ∇) or (−1, e^p ∇) */
 } L2lPreprocessKind;
 
+#define L2L_LSTM_MAX_GROUPS 8
+#define L2L_LSTM_GROUPS_SIZE 128
+
+/* @groups is "" for one LSTM serving every coordinate, or the names of a
+ * task's parameter groups, "conv,fc", for one LSTM each (the paper's Figure 7):
+ * φ then holds one block per group, each laid out as below, its tensors named
+ * "conv.cells.0.weight_ih" … "fc.out.bias". All groups share the shape. */
 typedef struct {
   guint             layers;        /* 2 */
   guint             hidden;        /* 20 */
   L2lPreprocessKind preprocess;    /* logsign */
   double            preprocess_p;  /* 10 */
   double            output_scale;  /* 0.1 */
+  char              groups[L2L_LSTM_GROUPS_SIZE];
 } L2lLstmConfig;
 
 /* Indices into the tensor table: four per layer, then the output layer. */
@@ -59,6 +67,9 @@ struct _L2lLstm {
   gatomicrefcount  ref_count;
   L2lLstmConfig    config;
   guint            input_size;
+  guint            n_groups;     /* 1 where config.groups is "" */
+  char           **group_names;  /* NULL where config.groups is "" */
+  gsize            group_size;   /* floats of one group's φ; group g starts at g × group_size */
   gsize            n_params;
   float           *params;       /* φ [n_params] */
   guint            n_tensors;
@@ -85,6 +96,10 @@ char       *l2l_lstm_preprocess_to_string (const L2lLstmConfig *config);
 gboolean    l2l_lstm_preprocess_parse     (const char     *text,
                                            L2lLstmConfig  *config,
                                            GError        **error);
+/* Checks and sets config->groups from "conv,fc" ("" or NULL: one LSTM). */
+gboolean    l2l_lstm_config_set_groups    (L2lLstmConfig  *config,
+                                           const char     *groups,
+                                           GError        **error);
 
 /* Fresh φ with torch's default initialisation, U(−1/√H, 1/√H) for the cells
  * and U(−1/√H, 1/√H) for Linear(H, 1), drawn from @seed. */
@@ -101,20 +116,25 @@ guint       l2l_lstm_layer_input          (const L2lLstm *net,
 const L2lLstmTensor *l2l_lstm_tensor      (const L2lLstm *net,
                                            guint          layer,
                                            guint          which);
-/* The output layer's tensors: out.weight and out.bias. */
+/* Tensors of group 0; add g × group_size to an offset for group g's. The
+ * output layer's: out.weight and out.bias. */
 const L2lLstmTensor *l2l_lstm_out_weight  (const L2lLstm *net);
 const L2lLstmTensor *l2l_lstm_out_bias    (const L2lLstm *net);
 
 void        l2l_lstm_packed_init          (L2lLstmPacked *packed,
                                            const L2lLstm *net);
-/* Refreshes @packed from the net's current φ (after a meta-optimizer step). */
+/* Refreshes @packed from group @group of the net's current φ (after a
+ * meta-optimizer step). */
 void        l2l_lstm_packed_update        (L2lLstmPacked *packed,
-                                           const L2lLstm *net);
+                                           const L2lLstm *net,
+                                           guint          group);
 void        l2l_lstm_packed_clear         (L2lLstmPacked *packed);
 void        l2l_lstm_packed_zero          (L2lLstmPacked *packed);
-/* dφ += the packed gradient @packed (bias gradients go to both b_ih and b_hh). */
+/* dφ of group @group += the packed gradient @packed (bias gradients go to
+ * both b_ih and b_hh). */
 void        l2l_lstm_packed_add_to_params (const L2lLstmPacked *packed,
                                            const L2lLstm       *net,
+                                           guint                group,
                                            float               *dphi);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (L2lLstm, l2l_lstm_unref)

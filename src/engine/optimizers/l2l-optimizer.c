@@ -83,9 +83,10 @@ l2l_optimizer_spec_clear (L2lOptimizerSpec *spec)
 L2lOptimizer *
 l2l_optimizer_spec_create (const L2lOptimizerSpec *spec,
                            double                  lr,
+                           const L2lTask          *task,
                            gsize                   n)
 {
   if (spec->net != NULL)
-    return l2l_lstm_optimizer_new (spec->net, n);
+    return l2l_lstm_optimizer_new (spec->net, task, n);
   return spec->info->create (n, lr);
 }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "l2l-lstm.h"
+#include "l2l-task.h"
 
 G_BEGIN_DECLS
 
@@ -16,11 +17,21 @@ G_BEGIN_DECLS
  *   tanh_c[l] [K × H × N]
  * A run of K = 1 with carry after each step is the learned optimizer at
  * inference time, so training and comparisons share one forward code. */
+/* Columns [start, start + count) of the N coordinates, served by group
+ * @group's LSTM. */
 typedef struct {
-  const L2lLstm *net;
-  L2lLstmPacked  weights;
-  L2lLstmPacked  grad;          /* ∂/∂φ accumulated by backward, packed */
-  gsize          n;
+  gsize start;
+  gsize count;
+  guint group;
+} L2lLstmSegment;
+
+typedef struct {
+  const L2lLstm  *net;
+  L2lLstmPacked  *weights;      /* [n_groups] */
+  L2lLstmPacked  *grad;         /* [n_groups]: ∂/∂φ accumulated by backward, packed */
+  L2lLstmSegment *segments;
+  guint           n_segments;
+  gsize           n;
   guint          max_steps;
   float         *xh[L2L_LSTM_MAX_LAYERS];
   float         *gates[L2L_LSTM_MAX_LAYERS];
@@ -34,19 +45,35 @@ typedef struct {
   float         *storage;
 } L2lLstmUnroll;
 
+/* The segments of @functions consecutive copies of @task's θ for @net (which
+ * l2l_lstm_check_task accepted): one for a net of one LSTM, else one per group
+ * and function. Free with g_free. */
+L2lLstmSegment *l2l_lstm_segments_for_task (const L2lLstm *net,
+                                            const L2lTask *task,
+                                            guint          functions,
+                                            guint         *n_segments);
+
 /* Bytes an unroll of @max_steps over @n coordinates takes, to refuse what
  * cannot fit before trying. */
 guint64        l2l_lstm_unroll_bytes       (const L2lLstmConfig *config,
                                             guint64              n,
                                             guint                max_steps);
 
-L2lLstmUnroll *l2l_lstm_unroll_new         (const L2lLstm *net,
-                                            gsize          n,
-                                            guint          max_steps);
+/* @segments (copied) say which group's LSTM serves which coordinates and
+ * cover [0, n) in order; NULL: one segment of group 0, for an ungrouped net. */
+L2lLstmUnroll *l2l_lstm_unroll_new         (const L2lLstm        *net,
+                                            gsize                 n,
+                                            guint                 max_steps,
+                                            const L2lLstmSegment *segments,
+                                            guint                 n_segments);
 void           l2l_lstm_unroll_free        (L2lLstmUnroll *unroll);
 
 /* Re-reads φ from the net (after it changed). */
 void           l2l_lstm_unroll_sync        (L2lLstmUnroll *unroll);
+/* Zeroes the packed ∂/∂φ, and adds it onto @dphi in φ's layout. */
+void           l2l_lstm_unroll_zero_grad   (L2lLstmUnroll *unroll);
+void           l2l_lstm_unroll_add_grad    (const L2lLstmUnroll *unroll,
+                                            float               *dphi);
 /* h = c = 0 for every coordinate: a fresh optimizee. */
 void           l2l_lstm_unroll_reset_state (L2lLstmUnroll *unroll);
 /* Moves the state after step @steps − 1 into slot 0, to go on in a new unroll. */
