@@ -134,7 +134,7 @@ check_meta_gradient (gboolean log_objective,
   config.lstm.output_scale = 1.0;
   config.threads = 1;
   config.log_objective = log_objective;
-  l2l_train_config_set_per_group (&config, per_group);
+  config.per_group = per_group;
   trainer = l2l_trainer_new (&config, &error);
   g_assert_no_error (error);
   net = l2l_trainer_get_net (trainer);
@@ -218,12 +218,12 @@ test_per_group_cnn (void)
   config.eval_every = 10;
   config.eval_runs = 2;
   config.meta_lr = 0.01;
-  l2l_train_config_set_per_group (&config, TRUE);
-  g_assert_cmpstr (config.lstm.groups, ==, "conv,fc");
+  config.per_group = TRUE;
   trainer = l2l_trainer_new (&config, &error);
   g_assert_no_error (error);
   net = l2l_trainer_get_net (trainer);
   g_assert_cmpuint (net->n_groups, ==, 2);
+  g_assert_cmpstr (net->config.groups, ==, "conv,fc");
   g_assert_cmpstr (net->tensors[0].name, ==, "conv.cells.0.weight_ih");
   g_assert_cmpstr (net->tensors[net->n_tensors - 1].name, ==, "fc.out.bias");
   start = l2l_lstm_copy (net);
@@ -239,12 +239,22 @@ test_per_group_cnn (void)
   g_assert_true (memcmp (net->params, net->params + net->group_size,
                          net->group_size * sizeof (float)) != 0);
 
+  /* the groups of a resumed net must be the task's */
   config.task = quadratic;
+  config.per_group = FALSE;
+  g_assert_true (l2l_lstm_config_set_groups (&config.lstm, "conv,fc", NULL));
   g_assert_false (l2l_train_config_validate (&config, &error));
   g_assert_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION);
   g_assert_nonnull (strstr (error->message, "has the groups all"));
-  l2l_train_config_set_per_group (&config, TRUE);
-  g_assert_cmpstr (config.lstm.groups, ==, "");
+  g_clear_error (&error);
+  /* per-group on a one-group task: one LSTM */
+  config.per_group = TRUE;
+  config.lstm.groups[0] = '\0';
+  {
+    g_autoptr(L2lTrainer) one = l2l_trainer_new (&config, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (l2l_trainer_get_net (one)->n_groups, ==, 1);
+  }
 }
 
 static void

@@ -372,7 +372,21 @@ test_family_defaults (Fixture       *fixture,
       g_assert_cmpfloat (shown.lstm.preprocess_p, ==, engine.lstm.preprocess_p);
       g_assert_cmpfloat (shown.lstm.output_scale, ==, engine.lstm.output_scale);
       g_assert_cmpuint (shown.lstm.hidden, ==, engine.lstm.hidden);
+      g_assert_false (shown.per_group);
     }
+  /* the paper's two LSTMs for the cnn: one check box */
+  {
+    L2lTrainConfig shown;
+    g_autofree char *spec = NULL;
+    g_autoptr(GError) error = NULL;
+
+    l2l_experiment_panel_select_task (panel, "cnn");
+    gtk_check_button_set_active (l2l_experiment_panel_get_per_group_check (panel), TRUE);
+    g_assert_true (l2l_experiment_panel_build_train (panel, &shown, &spec, &error));
+    g_assert_true (shown.per_group);
+    g_assert_true (g_str_has_prefix (spec, "cnn:"));
+    gtk_check_button_set_active (l2l_experiment_panel_get_per_group_check (panel), FALSE);
+  }
 }
 
 /* A data folder that does not exist is found by the worker: the run fails

@@ -209,7 +209,7 @@ build_config (const TrainArgs  *args,
     }
   if (args->weights != NULL)
     config->weights = args->weights;
-  l2l_train_config_set_per_group (config, args->per_group);
+  config->per_group = args->per_group;
 
   if (!l2l_train_config_validate (config, error))
     {

@@ -42,6 +42,7 @@ struct _L2lExperimentPanel {
   GtkSpinButton       *meta_lr_spin;
   GtkSpinButton       *layers_spin;
   GtkSpinButton       *hidden_spin;
+  GtkCheckButton      *per_group_check;
   GtkLabel            *error_label;
 
   const L2lTaskFamily *family;
@@ -539,6 +540,7 @@ l2l_experiment_panel_build_train (L2lExperimentPanel  *self,
   config->meta_lr = gtk_spin_button_get_value (self->meta_lr_spin);
   config->lstm.layers = (guint) gtk_spin_button_get_value_as_int (self->layers_spin);
   config->lstm.hidden = (guint) gtk_spin_button_get_value_as_int (self->hidden_spin);
+  config->per_group = gtk_check_button_get_active (self->per_group_check);
   config->seed = (guint64) gtk_spin_button_get_value (self->seed_spin);
   if (!update_weights (self, error))
     return FALSE;
@@ -679,6 +681,7 @@ l2l_experiment_panel_load_settings (L2lExperimentPanel *self,
   gtk_spin_button_set_value (self->steps_spin, g_settings_get_uint (settings, "steps"));
   gtk_spin_button_set_value (self->runs_spin, g_settings_get_uint (settings, "runs"));
   gtk_spin_button_set_value (self->seed_spin, g_settings_get_uint (settings, "seed"));
+  gtk_check_button_set_active (self->per_group_check, g_settings_get_boolean (settings, "per-group"));
   /* Meta-training fields the user never set are the family's defaults,
    * as `l2l train` takes them, not copies kept in the schema. */
   apply_family_defaults (self);
@@ -736,6 +739,7 @@ l2l_experiment_panel_save_settings (L2lExperimentPanel *self,
   g_settings_set_double (settings, "meta-lr", gtk_spin_button_get_value (self->meta_lr_spin));
   g_settings_set_uint (settings, "layers", (guint) gtk_spin_button_get_value_as_int (self->layers_spin));
   g_settings_set_uint (settings, "hidden", (guint) gtk_spin_button_get_value_as_int (self->hidden_spin));
+  g_settings_set_boolean (settings, "per-group", gtk_check_button_get_active (self->per_group_check));
   g_string_free (optimizers, TRUE);
 }
 
@@ -757,6 +761,12 @@ l2l_experiment_panel_get_spin (L2lExperimentPanel *self,
     if (g_str_equal (spins[i].name, name))
       return spins[i].spin;
   g_return_val_if_reached (NULL);
+}
+
+GtkCheckButton *
+l2l_experiment_panel_get_per_group_check (L2lExperimentPanel *self)
+{
+  return self->per_group_check;
 }
 
 /* The spins' ranges are the engine's (ARCHITECTURE §2), not copies in the
@@ -866,6 +876,7 @@ l2l_experiment_panel_class_init (L2lExperimentPanelClass *klass)
   BIND (meta_lr_spin);
   BIND (layers_spin);
   BIND (hidden_spin);
+  BIND (per_group_check);
   BIND (error_label);
 #undef BIND
 }
@@ -912,6 +923,7 @@ l2l_experiment_panel_init (L2lExperimentPanel *self)
   spins[9] = self->horizon_spin;
   for (guint i = 0; i < G_N_ELEMENTS (spins) - 1; i++)
     g_signal_connect_swapped (spins[i], "value-changed", G_CALLBACK (emit_changed), self);
+  g_signal_connect_swapped (self->per_group_check, "toggled", G_CALLBACK (emit_changed), self);
   update_weights (self, NULL);
 }
 

@@ -66,6 +66,8 @@ void        l2l_experiment_panel_save_settings  (L2lExperimentPanel  *self,
  * "batch", "epochs", "meta-lr", "layers", "hidden"), for tests and shortcuts. */
 GtkSpinButton *l2l_experiment_panel_get_spin    (L2lExperimentPanel  *self,
                                                  const char          *name);
+/* "One LSTM per parameter group" of meta-training. */
+GtkCheckButton *l2l_experiment_panel_get_per_group_check (L2lExperimentPanel *self);
 /* The check button of optimizer @name (e.g. "adam"), and its rate entry. */
 GtkCheckButton *l2l_experiment_panel_get_optimizer_check (L2lExperimentPanel *self,
                                                           const char         *name);

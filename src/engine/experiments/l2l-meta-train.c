@@ -153,7 +153,8 @@ l2l_train_config_validate (const L2lTrainConfig  *config,
   if (config->lstm.groups[0] != '\0')
     {
       g_autofree char *groups = l2l_task_groups_to_string (config->task);
-      if (!g_str_equal (groups, config->lstm.groups))
+      if (!g_str_equal (groups, config->lstm.groups) &&
+          !(config->per_group && config->task->n_groups > 1))
         {
           g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
                        "groups: one LSTM each for %s, but task %s has the groups %s",
@@ -164,16 +165,6 @@ l2l_train_config_validate (const L2lTrainConfig  *config,
   return check_memory (config, error);
 }
 
-void
-l2l_train_config_set_per_group (L2lTrainConfig *config,
-                                gboolean        per_group)
-{
-  g_autofree char *groups = NULL;
-
-  if (per_group && config->task != NULL && config->task->n_groups > 1)
-    groups = l2l_task_groups_to_string (config->task);
-  l2l_lstm_config_set_groups (&config->lstm, groups, NULL);
-}
 
 /* Shards. */
 
@@ -373,8 +364,18 @@ l2l_trainer_new (const L2lTrainConfig  *config,
 {
   L2lLstm *net;
 
+  L2lTrainConfig resolved;
+
   if (!l2l_train_config_validate (config, error))
     return NULL;
+  /* per_group: the LSTM's groups are the task's */
+  resolved = *config;
+  if (config->per_group && config->task->n_groups > 1)
+    {
+      g_autofree char *groups = l2l_task_groups_to_string (config->task);
+      l2l_lstm_config_set_groups (&resolved.lstm, groups, NULL);
+    }
+  config = &resolved;
   net = l2l_lstm_new (&config->lstm, l2l_seed_derive (config->seed, L2L_SEED_TRAIN, G_MAXUINT64));
   /* A random output layer takes random steps from the start, which on some
    * tasks (MLPs with sigmoid units) saturate the optimizee before φ learns

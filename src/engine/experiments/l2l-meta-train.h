@@ -53,6 +53,10 @@ typedef struct {
                                   ratio, and a blow-up no more than a gain */
   gboolean       zero_output;  /* start from the optimizer that does nothing: the
                                   output layer at zero instead of random */
+  gboolean       per_group;    /* one LSTM per parameter group of the task (the
+                                  paper's Figure 7): l2l_trainer_new sets
+                                  lstm.groups to the task's; a one-group task
+                                  has one LSTM either way */
 } L2lTrainConfig;
 
 /* "constant" or "cosine". */
@@ -101,11 +105,6 @@ gboolean     l2l_train_config_check_settings (const L2lTrainConfig *config,
                                               GError              **error);
 gboolean     l2l_train_config_validate      (const L2lTrainConfig *config,
                                              GError              **error);
-/* One LSTM per parameter group of config->task (the paper's Figure 7), or one
- * for all: sets config->lstm.groups. A task of one group has one LSTM either
- * way. */
-void         l2l_train_config_set_per_group (L2lTrainConfig       *config,
-                                             gboolean              per_group);
 
 L2lTrainer  *l2l_trainer_new              (const L2lTrainConfig *config,
                                            GError              **error);

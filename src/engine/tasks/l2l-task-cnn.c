@@ -507,9 +507,12 @@ cnn_create (const L2lOptions  *options,
   return &self->base;
 }
 
-/* Meta-training on 18,298 coordinates a function whose every gradient costs
- * a forward and backward pass over 128 images: two functions an epoch (one a
- * core), T = 100 in unrolls of 20. */
+/* Meta-training on 18,298 coordinates a function whose every gradient is a
+ * forward and backward pass over 128 images: two functions an epoch (one a
+ * core), T = 100 in unrolls of 20, about 8 s an epoch on 2 cores; 100 epochs
+ * with an evaluation on 2 functions every 10 take about 16 minutes. The
+ * paper's LSTM settings (p = 10, output scale 0.1) learn from the first
+ * epochs: held-out 2.34 → 1.0 in 12 (0.01 did the same). */
 const L2lTaskFamily l2l_task_cnn_family = {
   .name = "cnn",
   .description = "A small convolutional net on Fashion-MNIST, MNIST or CIFAR-10",
@@ -520,8 +523,8 @@ const L2lTaskFamily l2l_task_cnn_family = {
   .lstm_preprocess_p = 10.0,
   .lstm_output_scale = 0.1,
   .train_batch = 2,
-  .train_epochs = 200,
-  .train_eval_every = 20,
-  .train_eval_runs = 4,
+  .train_epochs = 100,
+  .train_eval_every = 10,
+  .train_eval_runs = 2,
   .train_meta_lr = 1e-3,
 };
