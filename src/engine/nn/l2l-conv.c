@@ -46,7 +46,18 @@ inside_columns (const L2lConv2d *conv,
   *hi = last < 0 ? *lo : (guint) CLAMP (last / s + 1, first, ow);
 }
 
-static void
+/* The rows here are short (7 to 32 floats): plain loops, which GCC would
+ * otherwise turn back into memset and memcpy calls that cost more than the
+ * copies. */
+#if defined(__GNUC__) && !defined(__clang__)
+#define SHORT_ROWS __attribute__ ((optimize ("no-tree-loop-distribute-patterns")))
+#else
+#define SHORT_ROWS
+#endif
+
+#define MAX_K 64
+
+SHORT_ROWS static void
 im2col (float           *col,
         const float     *image,
         const L2lConv2d *conv)
@@ -54,41 +65,49 @@ im2col (float           *col,
   const guint oh = l2l_conv2d_out_height (conv), ow = l2l_conv2d_out_width (conv);
   const guint k = conv->k, s = conv->stride;
   const int pad = (int) conv->pad, h = (int) conv->height, w = (int) conv->width;
+  guint lo[MAX_K], hi[MAX_K];
 
+  g_assert (k <= MAX_K);
+  for (guint kx = 0; kx < k; kx++)
+    inside_columns (conv, kx, &lo[kx], &hi[kx]);
   for (guint c = 0; c < conv->c_in; c++)
     for (guint ky = 0; ky < k; ky++)
       for (guint kx = 0; kx < k; kx++)
         {
           float *row = col + ((gsize) (c * k + ky) * k + kx) * oh * ow;
           const float *plane = image + (gsize) c * h * w;
-          guint lo, hi;
+          const guint a = lo[kx], b = hi[kx];
 
-          inside_columns (conv, kx, &lo, &hi);
           for (guint oy = 0; oy < oh; oy++)
             {
               const int iy = (int) (oy * s + ky) - pad;
-              float *dst = row + (gsize) oy * ow;
-              const float *src;
+              float *restrict dst = row + (gsize) oy * ow;
+              const float *restrict src;
+              guint ox = 0;
 
               if (iy < 0 || iy >= h)
                 {
-                  memset (dst, 0, ow * sizeof (float));
+                  for (; ox < ow; ox++)
+                    dst[ox] = 0.0f;
                   continue;
                 }
               src = plane + (gsize) iy * w + (int) kx - pad;
-              memset (dst, 0, lo * sizeof (float));
+              for (; ox < a; ox++)
+                dst[ox] = 0.0f;
               if (s == 1)
-                memcpy (dst + lo, src + lo, (hi - lo) * sizeof (float));
+                for (; ox < b; ox++)
+                  dst[ox] = src[ox];
               else
-                for (guint ox = lo; ox < hi; ox++)
+                for (; ox < b; ox++)
                   dst[ox] = src[ox * s];
-              memset (dst + hi, 0, (ow - hi) * sizeof (float));
+              for (; ox < ow; ox++)
+                dst[ox] = 0.0f;
             }
         }
 }
 
 /* The adjoint of im2col: adds each column entry back to its pixel. */
-static void
+SHORT_ROWS static void
 col2im_add (float           *image,
             const float     *col,
             const L2lConv2d *conv)
@@ -96,16 +115,19 @@ col2im_add (float           *image,
   const guint oh = l2l_conv2d_out_height (conv), ow = l2l_conv2d_out_width (conv);
   const guint k = conv->k, s = conv->stride;
   const int pad = (int) conv->pad, h = (int) conv->height, w = (int) conv->width;
+  guint los[MAX_K], his[MAX_K];
 
+  g_assert (k <= MAX_K);
+  for (guint kx = 0; kx < k; kx++)
+    inside_columns (conv, kx, &los[kx], &his[kx]);
   for (guint c = 0; c < conv->c_in; c++)
     for (guint ky = 0; ky < k; ky++)
       for (guint kx = 0; kx < k; kx++)
         {
           const float *row = col + ((gsize) (c * k + ky) * k + kx) * oh * ow;
           float *plane = image + (gsize) c * h * w;
-          guint lo, hi;
+          const guint lo = los[kx], hi = his[kx];
 
-          inside_columns (conv, kx, &lo, &hi);
           for (guint oy = 0; oy < oh; oy++)
             {
               const int iy = (int) (oy * s + ky) - pad;

@@ -8,17 +8,16 @@
 
 #include "l2l-engine.h"
 
-/* Neural art's costs (issue 10): the objective and its gradient at one size
- * on the shipped feature net, with BLAS on the given threads, as the median
- * of 50 evaluations; or, with "train", one meta-training epoch of the art
- * family's defaults (two 64 px functions, T = 128, K = 32) and the peak
- * memory. Usage: bench-art SIZE THREADS | bench-art train THREADS */
+/* A task family's costs (the art issue 10, the cnn issue 13): one function's
+ * loss and gradient for a task spec, with BLAS on the given threads, as the
+ * median of 50 evaluations; or, with "train", one meta-training epoch of the
+ * family's defaults and the peak memory.
+ * Usage: bench-task SPEC THREADS | bench-task train SPEC THREADS */
 
 static int
-time_objective (guint size,
-                guint threads)
+time_objective (const char *spec,
+                guint       threads)
 {
-  g_autofree char *spec = g_strdup_printf ("art:size=%u", size);
   g_autoptr(GError) error = NULL;
   g_autoptr(L2lTask) task = l2l_task_new_from_spec (spec, &error);
   g_autoptr(L2lProblem) problem = NULL;
@@ -39,14 +38,15 @@ time_objective (guint size,
       times[i] = (g_get_monotonic_time () - start) / 1e6;
     }
   l2l_sort_doubles (times, G_N_ELEMENTS (times));
-  printf ("engine art objective+gradient: %.6f s (median of %zu, %u px, %u thread%s)\n",
-          times[G_N_ELEMENTS (times) / 2], G_N_ELEMENTS (times), size, threads,
-          threads > 1 ? "s" : "");
+  printf ("engine %s objective+gradient: %.6f s (median of %zu, %s, %u thread%s)\n",
+          l2l_task_get_family (task)->name, times[G_N_ELEMENTS (times) / 2],
+          G_N_ELEMENTS (times), l2l_task_get_spec (task), threads, threads > 1 ? "s" : "");
   return 0;
 }
 
 static int
-time_epoch (guint threads)
+time_epoch (const char *spec,
+            guint       threads)
 {
   g_autoptr(L2lTrainer) trainer = NULL;
   g_autoptr(GError) error = NULL;
@@ -56,7 +56,7 @@ time_epoch (guint threads)
   guint n;
 
   l2l_train_config_init_defaults (&config);
-  config.task = l2l_task_new_from_spec ("art", &error);
+  config.task = l2l_task_new_from_spec (spec, &error);
   g_assert_no_error (error);
   l2l_train_config_use_family_defaults (&config, l2l_task_get_family (config.task));
   config.threads = threads;
@@ -71,10 +71,11 @@ time_epoch (guint threads)
    * epochs 2 and 3 are the clean ones */
   history = l2l_trainer_get_history (trainer, &n);
   getrusage (RUSAGE_SELF, &usage);
-  printf ("engine art epoch: %.3f s (mean of 2; %u functions of %u px, T = %u, K = %u, "
-          "%u thread%s); peak memory %.0f MB\n", (history[2].seconds + history[3].seconds) / 2,
-          config.batch, 64, config.steps,
-          config.unroll, threads, threads > 1 ? "s" : "", usage.ru_maxrss / 1024.0);
+  printf ("engine %s epoch: %.3f s (mean of 2; %u functions of %s, T = %u, K = %u, "
+          "%u thread%s); peak memory %.0f MB\n", l2l_task_get_family (config.task)->name,
+          (history[2].seconds + history[3].seconds) / 2, config.batch,
+          l2l_task_get_spec (config.task), config.steps, config.unroll, threads,
+          threads > 1 ? "s" : "", usage.ru_maxrss / 1024.0);
   l2l_task_unref (config.task);
   return 0;
 }
@@ -84,10 +85,10 @@ main (int   argc,
       char *argv[])
 {
   l2l_engine_init (1);
-  if (argc == 3 && g_str_equal (argv[1], "train"))
-    return time_epoch ((guint) MAX (atoi (argv[2]), 1));
+  if (argc == 4 && g_str_equal (argv[1], "train"))
+    return time_epoch (argv[2], (guint) MAX (atoi (argv[3]), 1));
   if (argc == 3)
-    return time_objective ((guint) MAX (atoi (argv[1]), 16), (guint) MAX (atoi (argv[2]), 1));
-  fprintf (stderr, "usage: bench-art SIZE THREADS | bench-art train THREADS\n");
+    return time_objective (argv[1], (guint) MAX (atoi (argv[2]), 1));
+  fprintf (stderr, "usage: bench-task SPEC THREADS | bench-task train SPEC THREADS\n");
   return 2;
 }
