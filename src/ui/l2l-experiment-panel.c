@@ -100,6 +100,7 @@ build_task_options (L2lExperimentPanel *self)
   const L2lTaskFamily *const *families = l2l_task_families ();
 
   self->family = families[gtk_drop_down_get_selected (self->task_dropdown)];
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->task_dropdown), self->family->description);
   clear_grid (self->task_options_grid);
   g_ptr_array_set_size (self->option_widgets, 0);
 
