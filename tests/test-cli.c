@@ -117,6 +117,14 @@ static const BadCase bad_cases[] = {
     "--data: " },
   { "data-no-files", { "train", "--task", "fashion-mnist", "--data", "@", "--out", "@/o", NULL },
     "no train-images-idx3-ubyte[.gz] there" },
+  { "cnn-classes", { "compare", "--task", "cnn:classes=3", NULL },
+    "classes: '3' is not a list of labels or ranges from 0 to 9 naming at least two" },
+  { "cnn-cifar-no-folder", { "compare", "--task", "cnn:dataset=cifar10", NULL },
+    "cifar10: no copy given" },
+  { "cnn-cifar-empty-folder", { "compare", "--task", "cnn:dataset=cifar10", "--data", "@", NULL },
+    "data_batch_1.bin" },
+  { "train-per-group-resume", { "train", "--resume", "@/p.json", "--per-group", "--out", "@/o",
+                                NULL }, "--per-group: with --resume the settings" },
   { "mnist-hidden", { "compare", "--task", "mnist:hidden=20y20", NULL },
     "hidden: '20y20' is not 1 to 4 layer widths" },
   /* Found by fuzzing and review (issue 8): each once crashed, hung or lost data. */
@@ -478,6 +486,37 @@ test_train_info_compare (void)
   test_util_remove_tree (dir);
 }
 
+/* One LSTM per group of the cnn: l2l info lists the groups and the prefixed
+ * tensors; the optimizer races on the cnn and is refused on a quadratic. */
+static void
+test_per_group (void)
+{
+  g_autofree char *dir = test_util_make_tmpdir ();
+  g_autofree char *out = g_build_filename (dir, "g.safetensors", NULL);
+  g_autofree char *lstm = g_strconcat ("adam,lstm:", out, NULL);
+  g_autofree char *trained = NULL, *info = NULL, *raced = NULL, *err = NULL;
+  const char *task = "cnn:dataset=mnist,channels=2,fc=4,batch=8";
+  const char *train[] = { "train", "--task", task, "--per-group", "--epochs", "2", "--steps",
+                          "4", "--unroll", "2", "--eval-runs", "1", "--out", out, NULL };
+  const char *info_args[] = { "info", out, NULL };
+  const char *race[] = { "compare", "--task", task, "--optimizers", lstm, "--runs", "2",
+                         "--steps", "3", NULL };
+  const char *refused[] = { "compare", "--optimizers", lstm, NULL };
+
+  g_assert_cmpint (run_l2l (train, &trained, NULL), ==, 0);
+  g_assert_nonnull (strstr (trained, "One LSTM per parameter group: conv,fc"));
+  g_assert_cmpint (run_l2l (info_args, &info, NULL), ==, 0);
+  g_assert_nonnull (strstr (info, "Parameter groups: conv,fc, one LSTM each"));
+  g_assert_nonnull (strstr (info, "conv.cells.0.weight_ih"));
+  g_assert_nonnull (strstr (info, "fc.out.bias"));
+  g_assert_cmpint (run_l2l (race, &raced, NULL), ==, 0);
+  g_assert_nonnull (strstr (raced, "lstm:g"));
+  g_assert_cmpint (run_l2l (refused, NULL, &err), ==, 2);
+  g_assert_nonnull (strstr (err, "--optimizers: lstm:g has one LSTM per parameter group "
+                                 "(conv,fc) but task quadratic"));
+  test_util_remove_tree (dir);
+}
+
 static void
 test_mnist_tasks (void)
 {
@@ -821,6 +860,7 @@ main (int   argc,
   g_test_add_func ("/cli/pretrained", test_pretrained);
   g_test_add_func ("/cli/train/threads", test_train_threads);
   g_test_add_func ("/cli/mnist", test_mnist_tasks);
+  g_test_add_func ("/cli/train/per-group", test_per_group);
   g_test_add_func ("/cli/art", test_art);
   return g_test_run ();
 }
