@@ -40,6 +40,8 @@ static const L2lConv2d shapes[] = {
   { .n = 1, .c_in = 2, .height = 8, .width = 8, .c_out = 3, .k = 5, .stride = 1, .pad = 2 },
   { .n = 1, .c_in = 4, .height = 5, .width = 6, .c_out = 2, .k = 1, .stride = 1, .pad = 0 },
   { .n = 1, .c_in = 2, .height = 9, .width = 7, .c_out = 3, .k = 3, .stride = 2, .pad = 1 },
+  /* more images than a chunk of the fast kernels (8) */
+  { .n = 20, .c_in = 2, .height = 5, .width = 4, .c_out = 3, .k = 3, .stride = 1, .pad = 1 },
 };
 
 typedef struct {

@@ -20,11 +20,25 @@ l2l_conv2d_out_width (const L2lConv2d *conv)
   return (conv->width + 2 * conv->pad - conv->k) / conv->stride + 1;
 }
 
+/* Images go through the products in chunks of up to this many: one sgemm
+ * over all their columns instead of one an image, whose small products spent
+ * more in packing and threading than in arithmetic. */
+#define CHUNK_IMAGES 8
+
+static guint
+chunk_images (const L2lConv2d *conv)
+{
+  return MAX (MIN (conv->n, CHUNK_IMAGES), 1);
+}
+
 gsize
 l2l_conv2d_col_size (const L2lConv2d *conv)
 {
-  return (gsize) conv->c_in * conv->k * conv->k * l2l_conv2d_out_height (conv) *
-         l2l_conv2d_out_width (conv);
+  const gsize columns = (gsize) chunk_images (conv) * l2l_conv2d_out_height (conv) *
+                        l2l_conv2d_out_width (conv);
+
+  /* a chunk's columns [c_in·k·k × B·H'·W'], then its outputs [c_out × B·H'·W'] */
+  return ((gsize) conv->c_in * conv->k * conv->k + conv->c_out) * columns;
 }
 
 /* col [c_in·k·k × H'·W']: row (c, ky, kx) holds the input pixel each output
@@ -59,6 +73,7 @@ inside_columns (const L2lConv2d *conv,
 
 SHORT_ROWS static void
 im2col (float           *col,
+        gsize            ld,
         const float     *image,
         const L2lConv2d *conv)
 {
@@ -74,7 +89,7 @@ im2col (float           *col,
     for (guint ky = 0; ky < k; ky++)
       for (guint kx = 0; kx < k; kx++)
         {
-          float *row = col + ((gsize) (c * k + ky) * k + kx) * oh * ow;
+          float *row = col + ((gsize) (c * k + ky) * k + kx) * ld;
           const float *plane = image + (gsize) c * h * w;
           const guint a = lo[kx], b = hi[kx];
 
@@ -110,6 +125,7 @@ im2col (float           *col,
 SHORT_ROWS static void
 col2im_add (float           *image,
             const float     *col,
+            gsize            ld,
             const L2lConv2d *conv)
 {
   const guint oh = l2l_conv2d_out_height (conv), ow = l2l_conv2d_out_width (conv);
@@ -124,7 +140,7 @@ col2im_add (float           *image,
     for (guint ky = 0; ky < k; ky++)
       for (guint kx = 0; kx < k; kx++)
         {
-          const float *row = col + ((gsize) (c * k + ky) * k + kx) * oh * ow;
+          const float *row = col + ((gsize) (c * k + ky) * k + kx) * ld;
           float *plane = image + (gsize) c * h * w;
           const guint lo = los[kx], hi = his[kx];
 
@@ -158,20 +174,30 @@ l2l_conv2d_forward (float           *out,
   const gsize hw = (gsize) l2l_conv2d_out_height (conv) * l2l_conv2d_out_width (conv);
   const gsize taps = (gsize) conv->c_in * conv->k * conv->k;
   const gsize in_size = (gsize) conv->c_in * conv->height * conv->width;
+  const guint chunk = chunk_images (conv);
+  float *product = col + taps * chunk * hw;
 
-  for (guint n = 0; n < conv->n; n++)
+  for (guint first = 0; first < conv->n; first += chunk)
     {
-      float *image_out = out + n * conv->c_out * hw;
+      const guint m = MIN (chunk, conv->n - first);
+      const gsize cols = m * hw;
 
-      im2col (col, in + n * in_size, conv);
-      if (bias != NULL)
+      for (guint i = 0; i < m; i++)
+        im2col (col + i * hw, cols, in + (first + i) * in_size, conv);
+      /* [c_out × B·HW] = W [c_out × taps] · col [taps × B·HW] */
+      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, (int) conv->c_out, (int) cols,
+                   (int) taps, 1.0f, weight, (int) taps, col, (int) cols, 0.0f, product,
+                   (int) cols);
+      for (guint i = 0; i < m; i++)
         for (guint c = 0; c < conv->c_out; c++)
-          for (gsize i = 0; i < hw; i++)
-            image_out[c * hw + i] = bias[c];
-      /* out [c_out × HW] (+)= W [c_out × taps] · col [taps × HW] */
-      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, (int) conv->c_out, (int) hw,
-                   (int) taps, 1.0f, weight, (int) taps, col, (int) hw,
-                   bias != NULL ? 1.0f : 0.0f, image_out, (int) hw);
+          {
+            const float *restrict from = product + c * cols + i * hw;
+            float *restrict to = out + ((gsize) (first + i) * conv->c_out + c) * hw;
+            const float b = bias != NULL ? bias[c] : 0.0f;
+
+            for (gsize j = 0; j < hw; j++)
+              to[j] = from[j] + b;
+          }
     }
 }
 
@@ -188,32 +214,42 @@ l2l_conv2d_backward (float           *din,
   const gsize hw = (gsize) l2l_conv2d_out_height (conv) * l2l_conv2d_out_width (conv);
   const gsize taps = (gsize) conv->c_in * conv->k * conv->k;
   const gsize in_size = (gsize) conv->c_in * conv->height * conv->width;
+  const guint chunk = chunk_images (conv);
+  float *gathered = col + taps * chunk * hw;
 
   if (din != NULL)
     memset (din, 0, conv->n * in_size * sizeof (float));
-  for (guint n = 0; n < conv->n; n++)
+  for (guint first = 0; first < conv->n; first += chunk)
     {
-      const float *image_dout = dout + n * conv->c_out * hw;
+      const guint m = MIN (chunk, conv->n - first);
+      const gsize cols = m * hw;
 
+      /* dout of the chunk as [c_out × B·HW], the columns' layout */
+      for (guint i = 0; i < m; i++)
+        for (guint c = 0; c < conv->c_out; c++)
+          memcpy (gathered + c * cols + i * hw,
+                  dout + ((gsize) (first + i) * conv->c_out + c) * hw, hw * sizeof (float));
       if (dbias != NULL)
         for (guint c = 0; c < conv->c_out; c++)
-          for (gsize i = 0; i < hw; i++)
-            dbias[c] += image_dout[c * hw + i];
+          for (gsize j = 0; j < cols; j++)
+            dbias[c] += gathered[c * cols + j];
       if (dweight != NULL)
         {
-          im2col (col, in + n * in_size, conv);
-          /* dW [c_out × taps] += dout [c_out × HW] · colᵀ */
+          for (guint i = 0; i < m; i++)
+            im2col (col + i * hw, cols, in + (first + i) * in_size, conv);
+          /* dW [c_out × taps] += dout [c_out × B·HW] · colᵀ */
           cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, (int) conv->c_out, (int) taps,
-                       (int) hw, 1.0f, image_dout, (int) hw, col, (int) hw, 1.0f, dweight,
+                       (int) cols, 1.0f, gathered, (int) cols, col, (int) cols, 1.0f, dweight,
                        (int) taps);
         }
       if (din != NULL)
         {
-          /* dcol [taps × HW] = Wᵀ · dout, in the scratch, then back onto pixels */
-          cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, (int) taps, (int) hw,
-                       (int) conv->c_out, 1.0f, weight, (int) taps, image_dout, (int) hw,
-                       0.0f, col, (int) hw);
-          col2im_add (din + n * in_size, col, conv);
+          /* dcol [taps × B·HW] = Wᵀ · dout, in the scratch, then back onto pixels */
+          cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, (int) taps, (int) cols,
+                       (int) conv->c_out, 1.0f, weight, (int) taps, gathered, (int) cols,
+                       0.0f, col, (int) cols);
+          for (guint i = 0; i < m; i++)
+            col2im_add (din + (first + i) * in_size, col + i * hw, cols, conv);
         }
     }
 }

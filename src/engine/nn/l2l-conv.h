@@ -24,12 +24,13 @@ typedef struct {
 
 guint  l2l_conv2d_out_height (const L2lConv2d *conv);
 guint  l2l_conv2d_out_width  (const L2lConv2d *conv);
-/* Floats of the scratch buffer the fast kernels need (one image's columns). */
+/* Floats of the scratch buffer the fast kernels need (the columns and
+ * outputs of a chunk of up to 8 images). */
 gsize  l2l_conv2d_col_size   (const L2lConv2d *conv);
 
 /* out [N × c_out × H' × W'] = weight [c_out × c_in × k × k] ⊛ in + bias [c_out]
  * (torch.nn.Conv2d; @bias may be NULL, as before batch normalization);
- * im2col into @col, then one sgemm an image. */
+ * im2col into @col, then one sgemm a chunk of images. */
 void   l2l_conv2d_forward      (float            *out,
                                 float            *col,
                                 const float      *in,

@@ -96,7 +96,7 @@ scratch_init (Scratch       *s,
 
   for (guint l = 0; l < N_CONV; l++)
     {
-      L2lConv2d conv = conv_shape (task, l, 1);
+      L2lConv2d conv = conv_shape (task, l, task->batch);
       widest = MAX (widest, rows * MAX (ch, task->c_in[l]) * plane (task, l));
       col = MAX (col, l2l_conv2d_col_size (&conv));
       total += 2 * rows * ch * plane (task, l) + rows * ch * plane (task, l + 1) + ch;
