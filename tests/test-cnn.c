@@ -131,6 +131,15 @@ test_classes (void)
   g_autofree float *theta = g_new (float, n10), *grad = g_new (float, n10);
   double sum = 0.0;
 
+  /* a list option reads back from the canonical spec, in the middle of others */
+  {
+    g_autoptr(L2lTask) again = make_task (l2l_task_get_spec (two));
+    g_autoptr(L2lTask) middle = make_task ("cnn:classes=0,1,dataset=mnist,channels=3,fc=6,"
+                                           "batch=12");
+    g_assert_nonnull (strstr (l2l_task_get_spec (two), "classes=0,1,"));
+    g_assert_cmpstr (l2l_task_get_spec (again), ==, l2l_task_get_spec (two));
+    g_assert_cmpstr (l2l_task_get_spec (middle), ==, l2l_task_get_spec (two));
+  }
   /* out.weight [K × 6] and out.bias [K] */
   g_assert_cmpuint (n10 - l2l_task_get_n_params (two), ==, 8 * 7);
   g_assert_cmpuint (n10 - l2l_task_get_n_params (five), ==, 5 * 7);
