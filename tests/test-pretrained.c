@@ -21,6 +21,7 @@ test_names_resolve (void)
   g_assert_true (g_strv_contains ((const char *const *) names, "quadratic"));
   g_assert_true (g_strv_contains ((const char *const *) names, "mnist"));
   g_assert_true (g_strv_contains ((const char *const *) names, "art"));
+  g_assert_true (g_strv_contains ((const char *const *) names, "cnn"));
   known = l2l_pretrained_resolve ("quadratic", &error);
   g_assert_no_error (error);
   g_assert_true (l2l_pretrained_is_builtin (known));
@@ -30,7 +31,7 @@ test_names_resolve (void)
   g_assert_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION);
   g_test_message ("%s", error->message);
   g_assert_nonnull (strstr (error->message, "cubic: no such file"));
-  g_assert_nonnull (strstr (error->message, "art, mnist, quadratic"));
+  g_assert_nonnull (strstr (error->message, "art, cnn, mnist, quadratic"));
   g_clear_error (&error);
 
   /* A file of that name, here, wins over the pretrained one. */
