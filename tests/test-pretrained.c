@@ -179,6 +179,56 @@ test_mnist_beats_sgd_and_rmsprop (void)
   l2l_task_unref (config.task);
 }
 
+/* The README's convolutional claim, on 2 of its test functions (seed 7): the
+ * shipped lstm:cnn, one LSTM per parameter group, is ahead of all four
+ * hand-written optimizers at the rates --tune picked for them after 20 steps
+ * (its early lead; it is behind by step 100). */
+static void
+test_cnn_per_group_leads_early (void)
+{
+  g_autofree char *path = l2l_pretrained_resolve ("cnn", NULL);
+  g_autoptr(L2lLstm) net = l2l_checkpoint_load (path, NULL);
+  g_autoptr(L2lCompareResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  const struct { const char *name; double lr; } hand[] = {
+    { "sgd", 0.3162 }, { "rmsprop", 0.003162 }, { "adam", 0.01 }, { "nag", 0.03162 },
+  };
+  L2lOptimizerSpec optimizers[5];
+  L2lCompareConfig config;
+
+  g_assert_cmpstr (net->config.groups, ==, "conv,fc");
+  l2l_compare_config_init (&config);
+  config.task = l2l_task_new_from_spec ("cnn", NULL);
+  for (guint i = 0; i < 4; i++)
+    {
+      l2l_optimizer_spec_init (&optimizers[i], l2l_optimizer_info_lookup (hand[i].name));
+      optimizers[i].lr = hand[i].lr;
+    }
+  l2l_optimizer_spec_init_learned (&optimizers[4], "lstm:cnn", net);
+  config.optimizers = optimizers;
+  config.n_optimizers = 5;
+  config.runs = 2;
+  config.steps = 20;
+  config.seed = 7;
+  result = l2l_compare_run (&config, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 4; i++)
+    {
+      g_test_message ("mean loss at step 20: %s %.4g, lstm:cnn %.4g", hand[i].name,
+                      result->entries[i].stats.mean[20], result->entries[4].stats.mean[20]);
+      g_assert_cmpfloat (result->entries[4].stats.mean[20], <, result->entries[i].stats.mean[20]);
+    }
+  for (guint i = 0; i < 5; i++)
+    l2l_optimizer_spec_clear (&optimizers[i]);
+
+  /* a task with other groups refuses it */
+  g_clear_pointer (&config.task, l2l_task_unref);
+  config.task = l2l_task_new_from_spec ("mnist", NULL);
+  g_assert_false (l2l_lstm_check_task (net, config.task, "lstm:cnn", &error));
+  g_assert_nonnull (strstr (error->message, "lstm:cnn has one LSTM per parameter group (conv,fc)"));
+  l2l_task_unref (config.task);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -191,5 +241,7 @@ main (int   argc,
   g_test_add_func ("/engine/pretrained/art-beats-adam", test_art_beats_adam);
   g_test_add_func ("/engine/pretrained/mnist-beats-sgd-and-rmsprop",
                    test_mnist_beats_sgd_and_rmsprop);
+  g_test_add_func ("/engine/pretrained/cnn-per-group-leads-early",
+                   test_cnn_per_group_leads_early);
   return g_test_run ();
 }
