@@ -759,13 +759,14 @@ test_pretrained (void)
   g_assert_cmpint (run_l2l (list, &list_out, NULL), ==, 0);
   g_assert_nonnull (strstr (list_out, "lstm:quadratic"));
   g_assert_nonnull (strstr (list_out, "lstm:mnist"));
+  g_assert_nonnull (strstr (list_out, "lstm:cnn"));
   g_assert_cmpint (run_l2l (info, &info_out, NULL), ==, 0);
   g_assert_nonnull (strstr (info_out, "task             mnist:"));
   g_assert_cmpint (run_l2l (race, &race_out, NULL), ==, 0);
   g_assert_nonnull (strstr (race_out, "lstm:quadratic  learned"));
   g_assert_cmpint (run_l2l (unknown, NULL, &err), ==, 2);
   g_assert_nonnull (strstr (err, "lstm:cubic: no such file, and no pretrained optimizer of that "
-                                 "name (pretrained: art, mnist, quadratic)"));
+                                 "name (pretrained: art, cnn, mnist, quadratic)"));
 }
 
 /* Mean absolute difference of two images of one size, and their sizes. */
