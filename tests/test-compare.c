@@ -136,6 +136,45 @@ test_json_summary (void)
   g_assert_cmpuint (json_array_get_length (
                       json_object_get_array_member (
                         json_object_get_object_member (adam, "tuning"), "grid")), ==, 25);
+  /* confidence: the interval holds the mean, and Adam's p-values against the
+   * other three are the engine's */
+  {
+    JsonArray *ci = json_object_get_array_member (adam, "final_mean_ci95");
+    JsonObject *p = json_object_get_object_member (adam, "p_lower_than");
+    double mean = json_object_get_double_member (adam, "final_mean");
+
+    g_assert_cmpuint (json_array_get_length (ci), ==, 2);
+    g_assert_cmpfloat (json_array_get_double_element (ci, 0), <=, mean);
+    g_assert_cmpfloat (mean, <=, json_array_get_double_element (ci, 1));
+    g_assert_cmpuint (json_object_get_size (p), ==, 3);
+    g_assert_false (json_object_has_member (p, "adam"));
+    g_assert_cmpfloat (json_object_get_double_member (p, "sgd"), ==,
+                       result->entries[2].p_lower_than[0]);
+  }
+}
+
+/* The confidence of every optimizer's final mean and the paired tests
+ * between them: reproducible, and the tests say what the losses say. */
+static void
+test_confidence (void)
+{
+  g_autoptr(L2lCompareResult) a = run_compare ("quadratic", 3, 30, 1e-5, FALSE);
+  g_autoptr(L2lCompareResult) b = run_compare ("quadratic", 3, 30, 1e-5, FALSE);
+
+  for (guint i = 0; i < 4; i++)
+    {
+      g_assert_cmpfloat (a->entries[i].final_ci95[0], ==, b->entries[i].final_ci95[0]);
+      g_assert_cmpfloat (a->entries[i].final_ci95[1], ==, b->entries[i].final_ci95[1]);
+      g_assert_true (isnan (a->entries[i].p_lower_than[i]));
+      for (guint j = 0; j < 4; j++)
+        if (j != i)
+          g_assert_cmpfloat (a->entries[i].p_lower_than[j], ==, b->entries[i].p_lower_than[j]);
+    }
+  /* SGD at 1e-5 barely moves in 30 steps: Adam (at its default rate) ends
+   * lower on nearly every function, and the test says so both ways */
+  g_assert_cmpfloat (a->entries[0].stats.mean[30], >, a->entries[2].stats.mean[30]);
+  g_assert_cmpfloat (a->entries[2].p_lower_than[0], <, 0.01);
+  g_assert_cmpfloat (a->entries[0].p_lower_than[2], >, 0.99);
 }
 
 static void
@@ -335,6 +374,7 @@ main (int   argc,
   g_test_add_func ("/engine/compare/same-functions-for-all", test_same_functions_for_all);
   g_test_add_func ("/engine/compare/divergence-is-reported", test_divergence_is_reported);
   g_test_add_func ("/engine/compare/json-summary", test_json_summary);
+  g_test_add_func ("/engine/compare/confidence", test_confidence);
   g_test_add_func ("/engine/compare/cancel", test_cancel);
   g_test_add_func ("/engine/compare/invalid-config", test_invalid_config);
   g_test_add_func ("/engine/compare/chunking-is-invisible", test_chunking_is_invisible);

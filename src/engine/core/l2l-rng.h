@@ -20,6 +20,7 @@ typedef enum {
   L2L_SEED_TUNE = 2,
   L2L_SEED_TRAIN = 3,
   L2L_SEED_EVAL = 4,
+  L2L_SEED_BOOTSTRAP = 5,
 } L2lSeedStream;
 
 void    l2l_rng_init     (L2lRng *rng, guint64 seed);

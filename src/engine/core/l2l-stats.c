@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "l2l-rng.h"
 #include "l2l-stats.h"
 
 static int
@@ -79,4 +80,107 @@ l2l_step_stats_clear (L2lStepStats *stats)
   g_clear_pointer (&stats->mean, g_free);
   stats->median = stats->q25 = stats->q75 = NULL;
   stats->n_steps = 0;
+}
+
+void
+l2l_bootstrap_mean_ci (const double *values,
+                       guint         n,
+                       guint64       seed,
+                       guint         resamples,
+                       double        level,
+                       double       *lo,
+                       double       *hi)
+{
+  g_autofree double *means = g_new (double, resamples);
+  L2lRng rng;
+
+  g_return_if_fail (n >= 1 && resamples >= 1);
+  l2l_rng_init (&rng, seed);
+  for (guint b = 0; b < resamples; b++)
+    {
+      double sum = 0.0;
+      for (guint i = 0; i < n; i++)
+        sum += values[l2l_rng_below (&rng, n)];
+      means[b] = sum / n;
+    }
+  l2l_sort_doubles (means, resamples);
+  *lo = l2l_quantile_sorted (means, resamples, (1.0 - level) / 2.0);
+  *hi = l2l_quantile_sorted (means, resamples, (1.0 + level) / 2.0);
+}
+
+typedef struct {
+  double magnitude;
+  gboolean positive;
+} SignedDifference;
+
+static int
+compare_magnitudes (const void *a,
+                    const void *b)
+{
+  const double x = ((const SignedDifference *) a)->magnitude;
+  const double y = ((const SignedDifference *) b)->magnitude;
+
+  return (x > y) - (x < y);
+}
+
+/* P(W⁺ ≤ w) for m pairs without ties: the number of subsets of the ranks
+ * 1 … m summing to at most w, over 2^m. */
+static double
+exact_lower (guint  m,
+             double w)
+{
+  const guint top = m * (m + 1) / 2;
+  g_autofree double *count = g_new0 (double, top + 1);
+  double below = 0.0;
+
+  count[0] = 1.0;
+  for (guint r = 1; r <= m; r++)
+    for (guint s = top; s >= r; s--)
+      count[s] += count[s - r];
+  for (guint s = 0; s <= top && s <= w + 1e-9; s++)
+    below += count[s];
+  return below / ldexp (1.0, (int) m);
+}
+
+double
+l2l_wilcoxon_lower (const double *a,
+                    const double *b,
+                    guint         n)
+{
+  g_autofree SignedDifference *d = g_new (SignedDifference, MAX (n, 1));
+  double w_plus = 0.0, ties = 0.0;
+  guint m = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      const double diff = a[i] - b[i];
+      if (diff == 0.0 || isnan (diff))
+        continue;
+      d[m].magnitude = fabs (diff);
+      d[m++].positive = diff > 0.0;
+    }
+  if (m == 0)
+    return NAN;
+  qsort (d, m, sizeof *d, compare_magnitudes);
+  for (guint i = 0; i < m;)
+    {
+      guint j = i + 1;
+      double rank;
+
+      while (j < m && d[j].magnitude == d[i].magnitude)
+        j++;
+      rank = (i + 1 + j) / 2.0;   /* the mean of ranks i + 1 … j */
+      for (guint k = i; k < j; k++)
+        if (d[k].positive)
+          w_plus += rank;
+      ties += (double) (j - i) * (j - i) * (j - i) - (j - i);
+      i = j;
+    }
+  if (m <= 50 && ties == 0.0)
+    return exact_lower (m, w_plus);
+  {
+    const double mean = m * (m + 1.0) / 4.0;
+    const double var = m * (m + 1.0) * (2.0 * m + 1.0) / 24.0 - ties / 48.0;
+    return 0.5 * erfc (-((w_plus - mean) / sqrt (var)) / G_SQRT2);
+  }
 }

@@ -31,4 +31,27 @@ double l2l_quantile_sorted    (const double *sorted,
                                guint         n,
                                double        p);
 
+/* A percentile bootstrap interval of the mean of @values (@n ≥ 1) at @level
+ * (0.95): @resamples resamples with replacement drawn from @seed. A value of
+ * +inf (a diverged run) makes the means that draw it +inf. */
+void   l2l_bootstrap_mean_ci  (const double *values,
+                               guint         n,
+                               guint64       seed,
+                               guint         resamples,
+                               double        level,
+                               double       *lo,
+                               double       *hi);
+
+/* The paired one-sided Wilcoxon signed-rank test that @a tends to be lower
+ * than @b: the p-value, the probability of a statistic W⁺ (the rank sum of
+ * the positive differences a − b) this small or smaller if the differences
+ * were symmetric about 0. Zero differences (and inf − inf) are dropped, tied
+ * |differences| get their mean rank. Exact for up to 50 pairs without ties,
+ * else the normal approximation with the tie correction and no continuity
+ * correction: SciPy's wilcoxon(a, b, alternative="less") with method "exact"
+ * or "approx". NaN when no pair differs. */
+double l2l_wilcoxon_lower     (const double *a,
+                               const double *b,
+                               guint         n);
+
 G_END_DECLS

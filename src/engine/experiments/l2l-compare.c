@@ -214,6 +214,34 @@ run_entry (guint    i,
   l2l_step_stats_compute (&entry->stats, entry->losses, config->runs, config->steps + 1);
 }
 
+#define BOOTSTRAP_RESAMPLES 10000
+
+/* Every optimizer saw the same functions: its final losses pair with every
+ * other's, run by run. */
+static void
+add_confidence (L2lCompareResult *result)
+{
+  const guint runs = result->runs, last = result->steps;
+  g_autofree double *finals = g_new (double, (gsize) result->n_entries * runs);
+
+  for (guint i = 0; i < result->n_entries; i++)
+    for (guint r = 0; r < runs; r++)
+      finals[(gsize) i * runs + r] = result->entries[i].losses[(gsize) r * (last + 1) + last];
+  for (guint i = 0; i < result->n_entries; i++)
+    {
+      L2lCompareEntry *entry = &result->entries[i];
+
+      l2l_bootstrap_mean_ci (finals + (gsize) i * runs, runs,
+                             l2l_seed_derive (result->seed, L2L_SEED_BOOTSTRAP, i),
+                             BOOTSTRAP_RESAMPLES, 0.95, &entry->final_ci95[0],
+                             &entry->final_ci95[1]);
+      entry->p_lower_than = g_new (double, result->n_entries);
+      for (guint j = 0; j < result->n_entries; j++)
+        entry->p_lower_than[j] = i == j ? NAN
+          : l2l_wilcoxon_lower (finals + (gsize) i * runs, finals + (gsize) j * runs, runs);
+    }
+}
+
 L2lCompareResult *
 l2l_compare_run (const L2lCompareConfig  *config,
                  L2lCompareProgressFunc   progress,
@@ -289,6 +317,7 @@ l2l_compare_run (const L2lCompareConfig  *config,
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Cancelled");
       return NULL;
     }
+  add_confidence (result);
   return g_steal_pointer (&result);
 }
 
@@ -304,6 +333,7 @@ l2l_compare_result_free (L2lCompareResult *result)
       l2l_tune_result_free (entry->tuning);
       g_free (entry->losses);
       g_free (entry->final_theta);
+      g_free (entry->p_lower_than);
       l2l_step_stats_clear (&entry->stats);
     }
   g_free (result->entries);

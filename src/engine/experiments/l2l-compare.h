@@ -31,6 +31,10 @@ typedef struct {
   float         *final_theta;    /* [runs × n_params] with keep_final_theta, else NULL */
   guint          diverged_runs;
   L2lStepStats   stats;
+  double         final_ci95[2];  /* bootstrap 95 % interval of the mean final loss */
+  double        *p_lower_than;   /* [n_entries]: the paired one-sided Wilcoxon p-value
+                                    that this optimizer's final losses are lower than
+                                    entry j's (NaN for itself, or no differing pair) */
 } L2lCompareEntry;
 
 typedef struct {

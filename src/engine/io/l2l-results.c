@@ -200,6 +200,16 @@ add_entry (JsonBuilder            *builder,
   add_number (builder, entry->stats.mean[result->steps]);
   json_builder_set_member_name (builder, "final_median");
   add_number (builder, entry->stats.median[result->steps]);
+  add_number_array (builder, "final_mean_ci95", entry->final_ci95, 2);
+  json_builder_set_member_name (builder, "p_lower_than");
+  json_builder_begin_object (builder);
+  for (guint j = 0; j < result->n_entries; j++)
+    if (&result->entries[j] != entry)
+      {
+        json_builder_set_member_name (builder, result->entries[j].label);
+        add_number (builder, entry->p_lower_than[j]);
+      }
+  json_builder_end_object (builder);
   add_number_array (builder, "mean", entry->stats.mean, n_steps);
   add_number_array (builder, "median", entry->stats.median, n_steps);
   add_number_array (builder, "q25", entry->stats.q25, n_steps);
