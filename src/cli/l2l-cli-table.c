@@ -19,6 +19,45 @@ l2l_cli_format_loss (char   *buffer,
     g_snprintf (buffer, size, "%.4g", loss);
 }
 
+/* The optimizer with the lowest mean final loss, its interval, and whether
+ * the paired tests put it below every other at the 1 % level. */
+static void
+print_best (FILE                   *out,
+            const L2lCompareResult *result)
+{
+  const guint last = result->steps;
+  const L2lCompareEntry *best = NULL;
+  double worst_p = 0.0;
+  const char *against = NULL;
+  char lo[32], hi[32];
+
+  for (guint i = 0; i < result->n_entries; i++)
+    if (isfinite (result->entries[i].stats.mean[last]) &&
+        (best == NULL || result->entries[i].stats.mean[last] < best->stats.mean[last]))
+      best = &result->entries[i];
+  if (best == NULL || result->n_entries < 2 || result->runs < 2)
+    return;
+  for (guint j = 0; j < result->n_entries; j++)
+    {
+      double p = best->p_lower_than[j];
+
+      if (&result->entries[j] == best)
+        continue;
+      if (isnan (p))
+        p = 1.0;
+      if (p >= worst_p)
+        {
+          worst_p = p;
+          against = result->entries[j].label;
+        }
+    }
+  l2l_cli_format_loss (lo, sizeof lo, best->final_ci95[0]);
+  l2l_cli_format_loss (hi, sizeof hi, best->final_ci95[1]);
+  fprintf (out, "\nLowest mean at step %u: %s (95 %% interval %s to %s); %s every other at "
+           "p < 0.01 (paired Wilcoxon; largest p %.2g, against %s)\n", last, best->label, lo,
+           hi, worst_p < 0.01 ? "below" : "NOT significantly below", worst_p, against);
+}
+
 void
 l2l_cli_print_compare_table (FILE                   *out,
                              const L2lCompareResult *result,
@@ -72,4 +111,5 @@ l2l_cli_print_compare_table (FILE                   *out,
         }
       fprintf (out, "  %u/%u\n", entry->diverged_runs, result->runs);
     }
+  print_best (out, result);
 }
