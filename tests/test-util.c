@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <string.h>
 
 #include "test-util.h"
 
@@ -82,4 +83,20 @@ test_util_write_cifar_batch (const char *dir,
     }
   g_assert_true (g_file_set_contents (path, (const char *) bytes, (gssize) (records * record),
                                       NULL));
+}
+
+char *
+test_util_csv_losses (const char *csv)
+{
+  g_auto(GStrv) lines = g_strsplit (csv, "\n", -1);
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      char *comma = strrchr (lines[i], ',');
+      if (comma != NULL)
+        *comma = '\0';
+      g_string_append_printf (out, "%s%s", i ? "\n" : "", lines[i]);
+    }
+  return g_string_free (out, FALSE);
 }

@@ -16,6 +16,9 @@ char    *test_util_write_file    (const char *dir,
 /* Number of entries in @dir, to prove that nothing (not even a temporary) was left. */
 guint    test_util_count_entries (const char *dir);
 
+/* A compare CSV without its last column (seconds, which differ run to run):
+ * what must be the same bits for the same seed. */
+char    *test_util_csv_losses    (const char *csv);
 /* CIFAR-10 batch @index (0–4 data_batch_N.bin, 5 test_batch.bin) of @records
  * records in @dir: record r's label is (index + r) % 10, or 10 (bad) at
  * @bad_label_at, and its pixel p is (index · 31 + r · 7 + p) % 256. */

@@ -90,7 +90,8 @@ l2l_cli_compare (int   argc,
   int status = L2L_EXIT_OK;
   const GOptionEntry entries[] = {
     { "csv", 0, 0, G_OPTION_ARG_FILENAME, &csv_path,
-      "Write every loss as CSV optimizer,run,step,loss (step 0 = initial loss)", "FILE" },
+      "Write every loss as CSV optimizer,run,step,loss,seconds (step 0 = initial loss; "
+      "seconds: the run's wall time to that step)", "FILE" },
     { "json", 0, 0, G_OPTION_ARG_FILENAME, &json_path,
       "Write the summary as JSON: rates, tuning grids, per-step mean/median/q25/q75", "FILE" },
     { "table-steps", 0, 0, G_OPTION_ARG_STRING, &table_steps_text,

@@ -91,7 +91,7 @@ l2l_cli_print_compare_table (FILE                   *out,
       g_autofree char *median = g_strdup_printf ("median @%u", step);
       fprintf (out, "  %-12s %-12s", mean, median);
     }
-  fprintf (out, "  %s\n", "diverged");
+  fprintf (out, "  %-9s %s\n", "diverged", "time/step");
 
   for (guint i = 0; i < result->n_entries; i++)
     {
@@ -109,7 +109,13 @@ l2l_cli_print_compare_table (FILE                   *out,
           l2l_cli_format_loss (median, sizeof median, entry->stats.median[step]);
           fprintf (out, "  %-12s %-12s", mean, median);
         }
-      fprintf (out, "  %u/%u\n", entry->diverged_runs, result->runs);
+      {
+        const double per_step = l2l_compare_entry_seconds_per_step (result, entry);
+        g_autofree char *runs = g_strdup_printf ("%u/%u", entry->diverged_runs, result->runs);
+        g_autofree char *time = per_step < 1e-3 ? g_strdup_printf ("%.3g µs", 1e6 * per_step)
+                                                : g_strdup_printf ("%.3g ms", 1e3 * per_step);
+        fprintf (out, "  %-9s %s\n", runs, time);
+      }
     }
   print_best (out, result);
 }

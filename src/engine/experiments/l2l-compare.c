@@ -202,6 +202,7 @@ run_entry (guint    i,
     .on_step = running->report ? report_running : NULL,
     .user_data = &running->reporters[i],
     .final_theta = entry->final_theta,
+    .seconds = entry->seconds,
   };
 
   if (g_atomic_int_get (&running->cancelled) ||
@@ -290,6 +291,7 @@ l2l_compare_run (const L2lCompareConfig  *config,
       entry->learned = spec->net != NULL;
       entry->lr = entry->learned ? NAN : spec->lr;
       entry->losses = g_new (double, (gsize) config->runs * (config->steps + 1));
+      entry->seconds = g_new (double, (gsize) config->runs * (config->steps + 1));
       if (config->keep_final_theta)
         entry->final_theta = g_new (float, config->runs * l2l_task_get_n_params (config->task));
       if (!spec->tune)
@@ -321,6 +323,19 @@ l2l_compare_run (const L2lCompareConfig  *config,
   return g_steal_pointer (&result);
 }
 
+double
+l2l_compare_entry_seconds_per_step (const L2lCompareResult *result,
+                                    const L2lCompareEntry  *entry)
+{
+  double total = 0.0;
+
+  if (result->steps == 0)
+    return 0.0;
+  for (guint r = 0; r < result->runs; r++)
+    total += entry->seconds[(gsize) r * (result->steps + 1) + result->steps];
+  return total / result->runs / result->steps;
+}
+
 void
 l2l_compare_result_free (L2lCompareResult *result)
 {
@@ -332,6 +347,7 @@ l2l_compare_result_free (L2lCompareResult *result)
       g_free (entry->label);
       l2l_tune_result_free (entry->tuning);
       g_free (entry->losses);
+      g_free (entry->seconds);
       g_free (entry->final_theta);
       g_free (entry->p_lower_than);
       l2l_step_stats_clear (&entry->stats);

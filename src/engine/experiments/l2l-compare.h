@@ -28,6 +28,7 @@ typedef struct {
   double         lr;             /* NaN for a learned optimizer */
   L2lTuneResult *tuning;         /* NULL unless the rate was tuned */
   double        *losses;         /* [runs × (steps + 1)] */
+  double        *seconds;        /* [runs × (steps + 1)]: wall time from each run's start */
   float         *final_theta;    /* [runs × n_params] with keep_final_theta, else NULL */
   guint          diverged_runs;
   L2lStepStats   stats;
@@ -88,6 +89,9 @@ L2lCompareResult *l2l_compare_run             (const L2lCompareConfig  *config,
                                                gpointer                 user_data,
                                                GCancellable            *cancellable,
                                                GError                 **error);
+/* The mean over runs of the wall time per step to the last step. */
+double            l2l_compare_entry_seconds_per_step (const L2lCompareResult *result,
+                                                      const L2lCompareEntry  *entry);
 void              l2l_compare_result_free     (L2lCompareResult *result);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (L2lCompareResult, l2l_compare_result_free)

@@ -5,6 +5,7 @@
 
 #include <math.h>
 #include <string.h>
+#include <time.h>
 
 #include "l2l-trajectories.h"
 
@@ -22,6 +23,15 @@ typedef struct {
 } Work;
 
 /* Runs [item × chunk, …) from θ0 to the last step, or until cancelled. */
+static double
+now (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return (double) ts.tv_sec + 1e-9 * (double) ts.tv_nsec;
+}
+
 static void
 run_chunk (guint    item,
            gpointer user_data)
@@ -36,7 +46,9 @@ run_chunk (guint    item,
   g_autofree float *theta = NULL, *grad = NULL;
   g_autofree L2lProblem **problems = NULL;
   g_autofree gboolean *diverged = NULL;
+  g_autofree double *elapsed = NULL;
   g_autoptr(L2lOptimizer) optimizer = NULL;
+  double update_share = 0.0;
 
   /* Chunks not begun when Stop comes are not begun at all. */
   if (g_atomic_int_get (&work->cancelled) || g_cancellable_is_cancelled (work->cancellable))
@@ -48,6 +60,7 @@ run_chunk (guint    item,
   grad = g_new (float, count * n);
   problems = g_new0 (L2lProblem *, count);
   diverged = g_new0 (gboolean, count);
+  elapsed = g_new0 (double, count);
   optimizer = l2l_optimizer_spec_create (job->optimizer, job->lr, job->task, count * n);
   for (guint r = 0; r < count; r++)
     {
@@ -66,18 +79,27 @@ run_chunk (guint    item,
               g_atomic_int_set (&work->cancelled, TRUE);
               break;
             }
+          double start = now ();
           l2l_optimizer_step (optimizer, theta, grad);
+          update_share = (now () - start) / count;
         }
       for (guint r = 0; r < count; r++)
         {
           double *loss = &work->losses[(first + r) * stride + step];
+          double start = now ();
 
+          elapsed[r] += update_share;
           if (diverged[r])
             {
               *loss = INFINITY;
+              if (job->seconds != NULL)
+                job->seconds[(first + r) * stride + step] = elapsed[r];
               continue;
             }
           *loss = l2l_problem_loss_grad (problems[r], theta + r * n, grad + r * n);
+          elapsed[r] += now () - start;
+          if (job->seconds != NULL)
+            job->seconds[(first + r) * stride + step] = elapsed[r];
           if (!isfinite (*loss))
             {
               /* A zero gradient keeps the dead run's coordinates from

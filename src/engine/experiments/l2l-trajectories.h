@@ -43,6 +43,10 @@ typedef struct {
    * chunks in order); the losses are the same bits either way. May be NULL. */
   L2lParallel            *parallel;
   float                  *final_theta; /* [runs × n_params]: θ after the last step; may be NULL */
+  /* [runs × (steps + 1)]: each run's wall time from its start to each step,
+   * in seconds: its loss and gradient, and its share of the optimizer's
+   * update (the runs of a chunk are updated together); may be NULL. */
+  double                 *seconds;
 } L2lTrajectoryJob;
 
 /* Fills @losses [runs × (steps + 1)]. A run whose loss turns NaN or infinite is

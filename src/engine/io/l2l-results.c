@@ -34,8 +34,8 @@ char *
 l2l_results_to_csv (const L2lCompareResult *result,
                     gsize                  *length)
 {
-  GString *out = g_string_new ("optimizer,run,step,loss\n");
-  char number[G_ASCII_DTOSTR_BUF_SIZE];
+  GString *out = g_string_new ("optimizer,run,step,loss,seconds\n");
+  char number[G_ASCII_DTOSTR_BUF_SIZE], seconds[G_ASCII_DTOSTR_BUF_SIZE];
 
   for (guint i = 0; i < result->n_entries; i++)
     {
@@ -44,14 +44,16 @@ l2l_results_to_csv (const L2lCompareResult *result,
       for (guint r = 0; r < result->runs; r++)
         for (guint t = 0; t <= result->steps; t++)
           {
-            double loss = entry->losses[(gsize) r * (result->steps + 1) + t];
+            const gsize at = (gsize) r * (result->steps + 1) + t;
+            double loss = entry->losses[at];
 
             append_csv_field (out, entry->label);
             if (isfinite (loss))
               g_ascii_formatd (number, sizeof number, "%.9g", loss);
             else
               g_strlcpy (number, "inf", sizeof number);
-            g_string_append_printf (out, ",%u,%u,%s\n", r, t, number);
+            g_ascii_formatd (seconds, sizeof seconds, "%.6g", entry->seconds[at]);
+            g_string_append_printf (out, ",%u,%u,%s,%s\n", r, t, number, seconds);
           }
     }
   if (length != NULL)
@@ -200,6 +202,8 @@ add_entry (JsonBuilder            *builder,
   add_number (builder, entry->stats.mean[result->steps]);
   json_builder_set_member_name (builder, "final_median");
   add_number (builder, entry->stats.median[result->steps]);
+  json_builder_set_member_name (builder, "seconds_per_step");
+  add_number (builder, l2l_compare_entry_seconds_per_step (result, entry));
   add_number_array (builder, "final_mean_ci95", entry->final_ci95, 2);
   json_builder_set_member_name (builder, "p_lower_than");
   json_builder_begin_object (builder);

@@ -6,9 +6,9 @@
 
 G_BEGIN_DECLS
 
-/* CSV "optimizer,run,step,loss": one row per optimizer × run × step, step 0
- * being the initial loss, runs from 0, losses to float precision ("inf" once
- * diverged). */
+/* CSV "optimizer,run,step,loss,seconds": one row per optimizer × run × step,
+ * step 0 being the initial loss, runs from 0, losses to float precision
+ * ("inf" once diverged), and the run's wall time to that step. */
 char    *l2l_results_to_csv   (const L2lCompareResult *result,
                                gsize                  *length);
 
