@@ -308,6 +308,55 @@ test_exports (void)
   test_util_remove_tree (dir);
 }
 
+/* A comparison drawn against steps and against seconds: the same series and
+ * the same losses, only x changes — to each step's mean wall time, which
+ * grows with the step. */
+static void
+test_seconds_axis (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(L2lCompareResult) result = NULL;
+  g_autoptr(L2lChart) by_step = l2l_chart_new ("t", "step", "loss", TRUE);
+  g_autoptr(L2lChart) by_time = l2l_chart_new ("t", "seconds", "loss", TRUE);
+  L2lOptimizerSpec optimizers[2];
+  L2lCompareConfig config;
+
+  l2l_compare_config_init (&config);
+  config.task = l2l_task_new_from_spec ("quadratic", NULL);
+  l2l_optimizer_spec_init (&optimizers[0], l2l_optimizer_info_lookup ("sgd"));
+  l2l_optimizer_spec_init (&optimizers[1], l2l_optimizer_info_lookup ("adam"));
+  config.optimizers = optimizers;
+  config.n_optimizers = 2;
+  config.runs = 3;
+  config.steps = 20;
+  result = l2l_compare_run (&config, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  l2l_chart_add_compare_result (by_step, result, FALSE);
+  l2l_chart_add_compare_result (by_time, result, TRUE);
+  g_assert_cmpuint (by_step->series->len, ==, 2);
+  g_assert_cmpuint (by_time->series->len, ==, 2);
+  for (guint i = 0; i < 2; i++)
+    {
+      const L2lChartSeries *a = by_step->series->pdata[i], *b = by_time->series->pdata[i];
+
+      g_assert_cmpuint (a->x->len, ==, 21);
+      g_assert_cmpuint (b->x->len, ==, 21);
+      g_assert_cmpmem (a->y->data, 21 * sizeof (double), b->y->data, 21 * sizeof (double));
+      g_assert_cmpfloat (g_array_index (a->x, double, 20), ==, 20.0);
+      g_assert_cmpfloat_with_epsilon (g_array_index (b->x, double, 20),
+                                      l2l_compare_entry_seconds_per_step (result,
+                                                                          &result->entries[i]) * 20,
+                                      1e-12);
+      g_assert_cmpfloat (g_array_index (b->x, double, 20), >, 0.0);
+      for (guint t = 1; t <= 20; t++)
+        g_assert_cmpfloat (g_array_index (b->x, double, t), >=,
+                           g_array_index (b->x, double, t - 1));
+    }
+  for (guint i = 0; i < 2; i++)
+    l2l_optimizer_spec_clear (&optimizers[i]);
+  l2l_task_unref (config.task);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -321,5 +370,6 @@ main (int   argc,
   g_test_add_func ("/chart/render/single-point-and-gaps", test_single_point_and_gaps);
   g_test_add_func ("/chart/model/faded-runs", test_faded_runs);
   g_test_add_func ("/chart/export", test_exports);
+  g_test_add_func ("/chart/results/seconds-axis", test_seconds_axis);
   return g_test_run ();
 }

@@ -108,6 +108,7 @@ static const BadCase bad_cases[] = {
   { "info-no-file", { "info", NULL }, "expected one FILE" },
   { "plot-format", { "compare", "--plot", "@/chart.gif", NULL },
     "--plot: " },
+  { "x-axis", { "compare", "--x-axis", "time", NULL }, "--x-axis: 'time' is not step or seconds" },
   { "plot-size", { "compare", "--plot", "@/chart.png", "--plot-size", "huge", NULL },
     "--plot-size: 'huge' is not WIDTHxHEIGHT" },
   { "train-plot-format", { "train", "--out", "@/o", "--plot", "@/c.bmp", NULL }, "--plot: " },

@@ -8,9 +8,23 @@
 #include "l2l-chart-export.h"
 #include "l2l-chart-results.h"
 
+/* The mean over runs of the wall time to step @t. */
+static double
+mean_seconds (const L2lCompareResult *result,
+              const L2lCompareEntry  *entry,
+              guint                   t)
+{
+  double total = 0.0;
+
+  for (guint r = 0; r < result->runs; r++)
+    total += entry->seconds[(gsize) r * (result->steps + 1) + t];
+  return total / result->runs;
+}
+
 void
 l2l_chart_add_compare_result (L2lChart               *chart,
-                              const L2lCompareResult *result)
+                              const L2lCompareResult *result,
+                              gboolean                seconds)
 {
   for (guint i = 0; i < result->n_entries; i++)
     {
@@ -18,7 +32,8 @@ l2l_chart_add_compare_result (L2lChart               *chart,
       L2lChartSeries *series = l2l_chart_add_series (chart, entry->label, i, TRUE);
 
       for (guint t = 0; t <= result->steps; t++)
-        l2l_chart_series_append (series, t, entry->stats.mean[t], entry->stats.q25[t],
+        l2l_chart_series_append (series, seconds ? mean_seconds (result, entry, t) : t,
+                                 entry->stats.mean[t], entry->stats.q25[t],
                                  entry->stats.q75[t]);
     }
 }

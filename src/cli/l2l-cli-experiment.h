@@ -93,11 +93,13 @@ gboolean      l2l_cli_parse_steps             (const char  *flag,
  * it fails or is interrupted. */
 L2lCompareResult *l2l_cli_compare_run        (L2lCompareConfig        *config,
                                               GError                 **error);
-/* The mean loss per step with its 25–75 % band, log scale, as --plot draws it. */
+/* The mean loss per step with its 25–75 % band, log scale, as --plot draws it:
+ * against the step or, with @seconds, the mean wall time to it. */
 gboolean      l2l_cli_compare_write_plot      (const L2lCompareResult  *result,
                                                const char              *path,
                                                int                      width,
                                                int                      height,
+                                               gboolean                 seconds,
                                                GError                 **error);
 
 G_END_DECLS
