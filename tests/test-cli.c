@@ -773,6 +773,8 @@ test_pretrained (void)
   g_assert_cmpint (run_l2l (race, &race_out, NULL), ==, 0);
   g_assert_nonnull (strstr (race_out, "lstm:quadratic  learned"));
   g_assert_nonnull (strstr (race_out, "\nLowest mean at step 10: "));
+  /* what the learned one cost to train: 1000 epochs of 128 functions */
+  g_assert_nonnull (strstr (race_out, " s, 128000 functions\n"));
   g_assert_nonnull (strstr (race_out, "every other at p < 0.01 (paired Wilcoxon; largest p "));
   g_assert_cmpint (run_l2l (unknown, NULL, &err), ==, 2);
   g_assert_nonnull (strstr (err, "lstm:cubic: no such file, and no pretrained optimizer of that "

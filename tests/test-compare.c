@@ -160,6 +160,8 @@ test_json_summary (void)
     double mean = json_object_get_double_member (adam, "final_mean");
 
     g_assert_cmpuint (json_array_get_length (ci), ==, 2);
+    g_assert_false (json_object_has_member (adam, "training_seconds"));
+    g_assert_cmpfloat (json_object_get_double_member (adam, "seconds_per_step"), >, 0.0);
     g_assert_cmpfloat (json_array_get_double_element (ci, 0), <=, mean);
     g_assert_cmpfloat (mean, <=, json_array_get_double_element (ci, 1));
     g_assert_cmpuint (json_object_get_size (p), ==, 3);

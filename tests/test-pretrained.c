@@ -70,6 +70,13 @@ test_shipped_files (void)
         g_assert_nonnull (l2l_safetensors_get_metadata (file, keys[k]));
       g_assert_cmpstr (l2l_safetensors_get_metadata (file, "kind"), ==, "best");
       g_assert_cmpstr (l2l_safetensors_get_metadata (file, "seed"), ==, "0");
+      /* what training cost, for comparisons to show */
+      g_assert_cmpfloat (net->train_seconds, ==,
+                         g_ascii_strtod (l2l_safetensors_get_metadata (file, "elapsed_seconds"),
+                                         NULL));
+      g_assert_cmpuint (net->train_functions, ==,
+                        g_ascii_strtoull (l2l_safetensors_get_metadata (file, "epochs"), NULL, 10) *
+                        g_ascii_strtoull (l2l_safetensors_get_metadata (file, "batch"), NULL, 10));
       /* named by the family it was trained on */
       task = l2l_safetensors_get_metadata (file, "task");
       g_assert_true (g_str_has_prefix (task, names[i]));

@@ -91,7 +91,7 @@ l2l_cli_print_compare_table (FILE                   *out,
       g_autofree char *median = g_strdup_printf ("median @%u", step);
       fprintf (out, "  %-12s %-12s", mean, median);
     }
-  fprintf (out, "  %-9s %s\n", "diverged", "time/step");
+  fprintf (out, "  %-9s %-10s %s\n", "diverged", "time/step", "meta-training");
 
   for (guint i = 0; i < result->n_entries; i++)
     {
@@ -114,7 +114,11 @@ l2l_cli_print_compare_table (FILE                   *out,
         g_autofree char *runs = g_strdup_printf ("%u/%u", entry->diverged_runs, result->runs);
         g_autofree char *time = per_step < 1e-3 ? g_strdup_printf ("%.3g µs", 1e6 * per_step)
                                                 : g_strdup_printf ("%.3g ms", 1e3 * per_step);
-        fprintf (out, "  %-9s %s\n", runs, time);
+        g_autofree char *cost = !entry->learned ? g_strdup ("-")
+          : isnan (entry->train_seconds) ? g_strdup ("unknown")
+          : g_strdup_printf ("%.0f s, %" G_GUINT64_FORMAT " functions", entry->train_seconds,
+                             entry->train_functions);
+        fprintf (out, "  %-9s %-10s %s\n", runs, time, cost);
       }
     }
   print_best (out, result);

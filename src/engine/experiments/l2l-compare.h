@@ -31,6 +31,8 @@ typedef struct {
   double        *seconds;        /* [runs × (steps + 1)]: wall time from each run's start */
   float         *final_theta;    /* [runs × n_params] with keep_final_theta, else NULL */
   guint          diverged_runs;
+  double         train_seconds;   /* a learned optimizer's meta-training: wall time (NaN: */
+  guint64        train_functions; /* unknown or hand-written) and functions seen */
   L2lStepStats   stats;
   double         final_ci95[2];  /* bootstrap 95 % interval of the mean final loss */
   double        *p_lower_than;   /* [n_entries]: the paired one-sided Wilcoxon p-value

@@ -202,6 +202,13 @@ add_entry (JsonBuilder            *builder,
   add_number (builder, entry->stats.mean[result->steps]);
   json_builder_set_member_name (builder, "final_median");
   add_number (builder, entry->stats.median[result->steps]);
+  if (entry->learned)
+    {
+      json_builder_set_member_name (builder, "training_seconds");
+      add_number (builder, entry->train_seconds);
+      json_builder_set_member_name (builder, "training_functions");
+      json_builder_add_int_value (builder, (gint64) entry->train_functions);
+    }
   json_builder_set_member_name (builder, "seconds_per_step");
   add_number (builder, l2l_compare_entry_seconds_per_step (result, entry));
   add_number_array (builder, "final_mean_ci95", entry->final_ci95, 2);

@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <math.h>
+
 #include "l2l-checkpoint.h"
 #include "l2l-error.h"
 #include "l2l-options.h"
@@ -160,8 +162,21 @@ l2l_checkpoint_load (const char  *path,
 {
   g_autoptr(L2lSafetensors) file = l2l_safetensors_load (path, error);
   L2lLstmConfig config;
+  L2lLstm *net;
+  const char *seconds, *epochs, *batch;
+  gint64 e, b;
 
-  if (file == NULL || !l2l_checkpoint_read_architecture (file, &config, error))
+  if (file == NULL || !l2l_checkpoint_read_architecture (file, &config, error) ||
+      (net = l2l_checkpoint_read_net (file, &config, NULL, error)) == NULL)
     return NULL;
-  return l2l_checkpoint_read_net (file, &config, NULL, error);
+  /* the cost of training, for comparisons to show beside what it bought */
+  seconds = l2l_safetensors_get_metadata (file, "elapsed_seconds");
+  epochs = l2l_safetensors_get_metadata (file, "epochs");
+  batch = l2l_safetensors_get_metadata (file, "batch");
+  if (seconds != NULL && !l2l_parse_double (seconds, &net->train_seconds))
+    net->train_seconds = NAN;
+  if (epochs != NULL && batch != NULL && l2l_parse_int (epochs, &e) && l2l_parse_int (batch, &b) &&
+      e > 0 && b > 0 && e <= G_MAXUINT32 && b <= G_MAXUINT32)
+    net->train_functions = (guint64) e * (guint64) b;
+  return net;
 }

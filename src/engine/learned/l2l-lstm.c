@@ -175,6 +175,7 @@ l2l_lstm_new_zeroed (const L2lLstmConfig *config)
         net->group_size = net->n_params;
     }
   net->params = g_new0 (float, net->n_params);
+  net->train_seconds = NAN;
   return net;
 }
 
@@ -200,6 +201,8 @@ l2l_lstm_copy (const L2lLstm *net)
   L2lLstm *copy = l2l_lstm_new_zeroed (&net->config);
 
   memcpy (copy->params, net->params, net->n_params * sizeof (float));
+  copy->train_seconds = net->train_seconds;
+  copy->train_functions = net->train_functions;
   return copy;
 }
 

@@ -74,6 +74,10 @@ struct _L2lLstm {
   float           *params;       /* φ [n_params] */
   guint            n_tensors;
   L2lLstmTensor   *tensors;
+  /* What making φ cost, where known (a checkpoint's metadata): wall time
+   * and functions meta-trained on; NaN and 0 otherwise. */
+  double           train_seconds;
+  guint64          train_functions;
 };
 
 /* φ rearranged for fast steps: per layer one matrix [4H × (in + H + 1)] =
