@@ -118,7 +118,9 @@ l2l_cli_print_compare_table (FILE                   *out,
           : isnan (entry->train_seconds) ? g_strdup ("unknown")
           : g_strdup_printf ("%.0f s, %" G_GUINT64_FORMAT " functions", entry->train_seconds,
                              entry->train_functions);
-        fprintf (out, "  %-9s %-10s %s\n", runs, time, cost);
+        /* µ is one column but two bytes: pad by characters */
+        fprintf (out, "  %-9s %s%*s %s\n", runs, time, (int) (10 - g_utf8_strlen (time, -1)), "",
+                 cost);
       }
     }
   print_best (out, result);
