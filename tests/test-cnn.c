@@ -220,7 +220,7 @@ test_learns (void)
   g_autoptr(L2lOptimizer) adam = NULL;
   double before, after, first, first_again;
 
-  adam = l2l_optimizer_info_lookup ("adam")->create (n, 0.01);
+  adam = l2l_optimizer_info_lookup ("adam")->create (n, 0.01, NULL);
   l2l_problem_init (problem, theta);
   before = l2l_problem_eval_loss (problem, theta, NULL);
   first = l2l_problem_loss_grad (problem, theta, grad);

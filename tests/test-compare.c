@@ -161,6 +161,14 @@ test_json_summary (void)
 
     g_assert_cmpuint (json_array_get_length (ci), ==, 2);
     g_assert_false (json_object_has_member (adam, "training_seconds"));
+    /* torch.optim's defaults, named as it names them */
+    g_assert_cmpfloat (json_object_get_double_member (
+                         json_object_get_object_member (adam, "hyper"), "beta2"), ==, 0.999);
+    g_assert_cmpfloat (json_object_get_double_member (
+                         json_object_get_object_member (
+                           json_array_get_object_element (
+                             json_object_get_array_member (root, "optimizers"), 3), "hyper"),
+                         "momentum"), ==, 0.9);
     g_assert_cmpfloat (json_object_get_double_member (adam, "seconds_per_step"), >, 0.0);
     g_assert_cmpfloat (json_array_get_double_element (ci, 0), <=, mean);
     g_assert_cmpfloat (mean, <=, json_array_get_double_element (ci, 1));

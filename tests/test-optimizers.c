@@ -7,27 +7,37 @@
 #include "l2l-engine.h"
 
 /* The reference: torch.optim in float64 on tests/data/quadratic-problem.json;
- * rates as tests/data/README.md states. */
+ * rates as tests/data/README.md states; the cases with other hyper-parameters
+ * (those that are not NaN here) from quadratic-torch-hyper-trajectories.csv. */
 typedef struct {
-  const char *name;
+  const char *name;        /* in the CSV */
+  const char *optimizer;
   double      lr;
+  double      momentum, beta1, beta2, alpha;
 } Reference;
 
 static const Reference references[] = {
-  { "sgd", 0.01 },
-  { "rmsprop", 0.01 },
-  { "adam", 0.1 },
-  { "nag", 0.01 },
+  { "sgd", "sgd", 0.01, NAN, NAN, NAN, NAN },
+  { "rmsprop", "rmsprop", 0.01, NAN, NAN, NAN, NAN },
+  { "adam", "adam", 0.1, NAN, NAN, NAN, NAN },
+  { "nag", "nag", 0.01, NAN, NAN, NAN, NAN },
+  { "sgd-momentum", "sgd", 0.01, 0.5, NAN, NAN, NAN },
+  { "nag-momentum", "nag", 0.01, 0.7, NAN, NAN, NAN },
+  { "rmsprop-alpha", "rmsprop", 0.01, NAN, NAN, NAN, 0.95 },
+  { "adam-betas", "adam", 0.1, NAN, 0.8, 0.99, NAN },
 };
 
 #define REF_STEPS 100
 
 static void
 load_reference (const char *optimizer,
+                gboolean    hyper,
                 double     *losses)
 {
   g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data",
-                                                 "quadratic-torch-trajectories.csv", NULL);
+                                                 hyper ? "quadratic-torch-hyper-trajectories.csv"
+                                                       : "quadratic-torch-trajectories.csv",
+                                                 NULL);
   g_autofree char *contents = NULL;
   g_auto(GStrv) lines = NULL;
   g_autoptr(GError) error = NULL;
@@ -73,9 +83,21 @@ test_matches_torch (gconstpointer data)
     .steps = REF_STEPS,
   };
 
+  const gboolean hyper = !isnan (reference->momentum) || !isnan (reference->beta1) ||
+                         !isnan (reference->alpha);
+
   g_assert_no_error (error);
-  l2l_optimizer_spec_init (&spec, l2l_optimizer_info_lookup (reference->name));
-  load_reference (reference->name, expected);
+  l2l_optimizer_spec_init (&spec, l2l_optimizer_info_lookup (reference->optimizer));
+  if (!isnan (reference->momentum))
+    spec.hyper.momentum = reference->momentum;
+  if (!isnan (reference->beta1))
+    {
+      spec.hyper.beta1 = reference->beta1;
+      spec.hyper.beta2 = reference->beta2;
+    }
+  if (!isnan (reference->alpha))
+    spec.hyper.alpha = reference->alpha;
+  load_reference (reference->name, hyper, expected);
   g_assert_true (l2l_trajectories_run (&job, losses, NULL, NULL, &error));
   g_assert_no_error (error);
 
@@ -104,9 +126,9 @@ test_batching_is_exact (void)
 
   for (const L2lOptimizerInfo *const *info = l2l_optimizer_infos (); *info; info++)
     {
-      g_autoptr(L2lOptimizer) joint = (*info)->create (2 * n, 0.05);
-      g_autoptr(L2lOptimizer) first = (*info)->create (n, 0.05);
-      g_autoptr(L2lOptimizer) second = (*info)->create (n, 0.05);
+      g_autoptr(L2lOptimizer) joint = (*info)->create (2 * n, 0.05, NULL);
+      g_autoptr(L2lOptimizer) first = (*info)->create (n, 0.05, NULL);
+      g_autoptr(L2lOptimizer) second = (*info)->create (n, 0.05, NULL);
       float theta[2 * n], alone[2 * n], grad[2 * n];
 
       for (gsize i = 0; i < 2 * n; i++)
@@ -129,8 +151,8 @@ test_reset (void)
 {
   for (const L2lOptimizerInfo *const *info = l2l_optimizer_infos (); *info; info++)
     {
-      g_autoptr(L2lOptimizer) used = (*info)->create (4, 0.1);
-      g_autoptr(L2lOptimizer) fresh = (*info)->create (4, 0.1);
+      g_autoptr(L2lOptimizer) used = (*info)->create (4, 0.1, NULL);
+      g_autoptr(L2lOptimizer) fresh = (*info)->create (4, 0.1, NULL);
       float a[4] = { 1, 2, 3, 4 }, b[4] = { 1, 2, 3, 4 };
       const float grad[4] = { 0.5f, -1, 2, -0.25f };
 

@@ -290,6 +290,8 @@ l2l_compare_run (const L2lCompareConfig  *config,
       entry->label = g_strdup (spec->label);
       entry->learned = spec->net != NULL;
       entry->lr = entry->learned ? NAN : spec->lr;
+      entry->info = spec->info;
+      entry->hyper = spec->hyper;
       entry->train_seconds = entry->learned ? spec->net->train_seconds : NAN;
       entry->train_functions = entry->learned ? spec->net->train_functions : 0;
       entry->losses = g_new (double, (gsize) config->runs * (config->steps + 1));

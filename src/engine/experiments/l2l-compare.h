@@ -26,6 +26,8 @@ typedef struct {
   char          *label;
   gboolean       learned;
   double         lr;             /* NaN for a learned optimizer */
+  const L2lOptimizerInfo *info;  /* the hand-written rule, NULL for a learned one */
+  L2lHyper       hyper;          /* its other hyper-parameters */
   L2lTuneResult *tuning;         /* NULL unless the rate was tuned */
   double        *losses;         /* [runs × (steps + 1)] */
   double        *seconds;        /* [runs × (steps + 1)]: wall time from each run's start */

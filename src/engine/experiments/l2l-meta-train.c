@@ -339,7 +339,7 @@ _l2l_trainer_alloc (const L2lTrainConfig *config,
   trainer->net = net;
   trainer->best = l2l_lstm_copy (net);
   trainer->best_eval_loss = INFINITY;
-  trainer->adam = l2l_optimizer_adam.create (P, config->meta_lr);
+  trainer->adam = l2l_optimizer_adam.create (P, config->meta_lr, NULL);
   trainer->history = g_array_new (FALSE, FALSE, sizeof (L2lTrainRecord));
   trainer->dphi = g_new0 (float, P);
   trainer->snapshot = g_new0 (float, 4 * P);

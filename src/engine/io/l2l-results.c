@@ -173,6 +173,36 @@ builder_to_data (JsonBuilder *builder,
   return json_generator_to_data (generator, length);
 }
 
+/* The rule's hyper-parameters beyond the rate, as torch.optim names them
+ * (an empty object for a learned optimizer). */
+static void
+add_hyper (JsonBuilder           *builder,
+           const L2lCompareEntry *entry)
+{
+  json_builder_set_member_name (builder, "hyper");
+  json_builder_begin_object (builder);
+  if (entry->info == &l2l_optimizer_sgd || entry->info == &l2l_optimizer_nag)
+    {
+      json_builder_set_member_name (builder, "momentum");
+      json_builder_add_double_value (builder, entry->hyper.momentum);
+      json_builder_set_member_name (builder, "nesterov");
+      json_builder_add_boolean_value (builder, entry->info == &l2l_optimizer_nag);
+    }
+  else if (entry->info == &l2l_optimizer_adam)
+    {
+      json_builder_set_member_name (builder, "beta1");
+      json_builder_add_double_value (builder, entry->hyper.beta1);
+      json_builder_set_member_name (builder, "beta2");
+      json_builder_add_double_value (builder, entry->hyper.beta2);
+    }
+  else if (entry->info == &l2l_optimizer_rmsprop)
+    {
+      json_builder_set_member_name (builder, "alpha");
+      json_builder_add_double_value (builder, entry->hyper.alpha);
+    }
+  json_builder_end_object (builder);
+}
+
 static void
 add_entry (JsonBuilder            *builder,
            const L2lCompareResult *result,
@@ -189,6 +219,7 @@ add_entry (JsonBuilder            *builder,
   add_number (builder, entry->lr);
   json_builder_set_member_name (builder, "tuned");
   json_builder_add_boolean_value (builder, entry->tuning != NULL);
+  add_hyper (builder, entry);
   if (entry->tuning != NULL)
     {
       json_builder_set_member_name (builder, "tuning");

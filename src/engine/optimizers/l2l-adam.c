@@ -8,15 +8,15 @@
 
 #include "l2l-optimizer.h"
 
-/* torch.optim.Adam: β = (0.9, 0.999), ε = 1e-8 added to the bias-corrected
- * root, θ ← θ − (lr / (1−β₁ᵗ)) · m / (√v / √(1−β₂ᵗ) + ε). */
-#define ADAM_BETA1 0.9
-#define ADAM_BETA2 0.999
+/* torch.optim.Adam: β = (0.9, 0.999) by default, ε = 1e-8 added to the
+ * bias-corrected root, θ ← θ − (lr / (1−β₁ᵗ)) · m / (√v / √(1−β₂ᵗ) + ε). */
 #define ADAM_EPS 1e-8f
 
 typedef struct {
   L2lOptimizer base;
   double       lr;
+  double       beta1;
+  double       beta2;
   guint64      t;
   float       *m;   /* [n] first moment */
   float       *v;   /* [n] second moment; same allocation as m */
@@ -43,15 +43,18 @@ adam_step (L2lOptimizer *optimizer,
   float step_size, bias2_sqrt_f;
 
   self->t++;
-  bias1 = 1.0 - pow (ADAM_BETA1, (double) self->t);
-  bias2_sqrt = sqrt (1.0 - pow (ADAM_BETA2, (double) self->t));
+  bias1 = 1.0 - pow (self->beta1, (double) self->t);
+  bias2_sqrt = sqrt (1.0 - pow (self->beta2, (double) self->t));
   step_size = (float) (self->lr / bias1);
   bias2_sqrt_f = (float) bias2_sqrt;
 
+  const float b1 = (float) self->beta1, c1 = (float) (1.0 - self->beta1);
+  const float b2 = (float) self->beta2, c2 = (float) (1.0 - self->beta2);
+
   for (gsize i = 0; i < self->base.n; i++)
     {
-      m[i] = (float) ADAM_BETA1 * m[i] + (float) (1.0 - ADAM_BETA1) * grad[i];
-      v[i] = (float) ADAM_BETA2 * v[i] + (float) (1.0 - ADAM_BETA2) * grad[i] * grad[i];
+      m[i] = b1 * m[i] + c1 * grad[i];
+      v[i] = b2 * v[i] + c2 * grad[i] * grad[i];
       theta[i] -= step_size * m[i] / (sqrtf (v[i]) / bias2_sqrt_f + ADAM_EPS);
     }
 }
@@ -72,10 +75,14 @@ static const L2lOptimizerClass adam_class = {
 };
 
 static L2lOptimizer *
-adam_create (gsize  n,
-             double lr)
+adam_create (gsize           n,
+             double          lr,
+             const L2lHyper *hyper)
 {
   Adam *self = g_new0 (Adam, 1);
+
+  self->beta1 = hyper ? hyper->beta1 : 0.9;
+  self->beta2 = hyper ? hyper->beta2 : 0.999;
 
   self->base.klass = &adam_class;
   self->base.n = n;

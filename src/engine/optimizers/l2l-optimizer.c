@@ -32,6 +32,16 @@ l2l_optimizer_info_lookup (const char *name)
 }
 
 void
+l2l_hyper_init_defaults (L2lHyper               *hyper,
+                         const L2lOptimizerInfo *info)
+{
+  hyper->momentum = info == &l2l_optimizer_nag ? 0.9 : 0.0;
+  hyper->beta1 = 0.9;
+  hyper->beta2 = 0.999;
+  hyper->alpha = 0.99;
+}
+
+void
 l2l_optimizer_reset (L2lOptimizer *optimizer)
 {
   optimizer->klass->reset (optimizer);
@@ -60,6 +70,7 @@ l2l_optimizer_spec_init (L2lOptimizerSpec       *spec,
   spec->label = g_strdup (info->name);
   spec->info = info;
   spec->lr = info->default_lr;
+  l2l_hyper_init_defaults (&spec->hyper, info);
   spec->tune = FALSE;
 }
 
@@ -88,5 +99,5 @@ l2l_optimizer_spec_create (const L2lOptimizerSpec *spec,
 {
   if (spec->net != NULL)
     return l2l_lstm_optimizer_new (spec->net, task, n);
-  return spec->info->create (n, lr);
+  return spec->info->create (n, lr, &spec->hyper);
 }

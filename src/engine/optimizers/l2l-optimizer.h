@@ -21,13 +21,24 @@ struct _L2lOptimizer {
   gsize                    n;
 };
 
-/* A hand-written rule, with torch.optim semantics and defaults. */
+/* The hand-written rules' hyper-parameters beyond the learning rate, as
+ * torch.optim names them; each rule reads its own. */
 typedef struct {
+  double momentum;   /* SGD (default 0) and NAG (0.9, Nesterov) */
+  double beta1;      /* Adam (0.9) */
+  double beta2;      /* Adam (0.999) */
+  double alpha;      /* RMSprop (0.99) */
+} L2lHyper;
+
+/* A hand-written rule, with torch.optim semantics and defaults. */
+typedef struct _L2lOptimizerInfo L2lOptimizerInfo;
+struct _L2lOptimizerInfo {
   const char    *name;
   const char    *description;
   double         default_lr;
-  L2lOptimizer *(*create) (gsize n, double lr);
-} L2lOptimizerInfo;
+  /* @hyper NULL: torch.optim's defaults */
+  L2lOptimizer *(*create) (gsize n, double lr, const L2lHyper *hyper);
+};
 
 extern const L2lOptimizerInfo l2l_optimizer_sgd;
 extern const L2lOptimizerInfo l2l_optimizer_nag;
@@ -46,6 +57,9 @@ void l2l_adam_get_state (L2lOptimizer  *adam,
                          float        **exp_avg_sq,
                          guint64      **step);
 const L2lOptimizerInfo        *l2l_optimizer_info_lookup (const char *name);
+/* torch.optim's defaults for @info. */
+void                           l2l_hyper_init_defaults   (L2lHyper               *hyper,
+                                                          const L2lOptimizerInfo *info);
 
 void l2l_optimizer_reset (L2lOptimizer *optimizer);
 void l2l_optimizer_step  (L2lOptimizer *optimizer,
@@ -63,6 +77,7 @@ typedef struct {
   const L2lOptimizerInfo *info;
   L2lLstm                *net;
   double                  lr;
+  L2lHyper                hyper;    /* a hand-written rule's; its defaults from spec_init */
   gboolean                tune;
 } L2lOptimizerSpec;
 

@@ -9,13 +9,14 @@
 #include "l2l-optimizer.h"
 
 /* torch.optim.RMSprop, uncentred, no momentum: v ← αv + (1−α)g²,
- * θ ← θ − lr·g / (√v + ε), with α = 0.99, ε = 1e-8 added after the root. */
-#define RMSPROP_ALPHA 0.99f
+ * θ ← θ − lr·g / (√v + ε), with α = 0.99 by default, ε = 1e-8 added after
+ * the root. */
 #define RMSPROP_EPS 1e-8f
 
 typedef struct {
   L2lOptimizer base;
   float        lr;
+  float        alpha;
   float       *square_avg;   /* [n] */
 } Rmsprop;
 
@@ -34,11 +35,11 @@ rmsprop_step (L2lOptimizer *optimizer,
 {
   Rmsprop *self = (Rmsprop *) optimizer;
   float *restrict v = self->square_avg;
-  const float lr = self->lr;
+  const float lr = self->lr, alpha = self->alpha, rest = 1.0f - self->alpha;
 
   for (gsize i = 0; i < self->base.n; i++)
     {
-      v[i] = RMSPROP_ALPHA * v[i] + (1.0f - RMSPROP_ALPHA) * grad[i] * grad[i];
+      v[i] = alpha * v[i] + rest * grad[i] * grad[i];
       theta[i] -= lr * grad[i] / (sqrtf (v[i]) + RMSPROP_EPS);
     }
 }
@@ -59,10 +60,13 @@ static const L2lOptimizerClass rmsprop_class = {
 };
 
 static L2lOptimizer *
-rmsprop_create (gsize  n,
-                double lr)
+rmsprop_create (gsize           n,
+                double          lr,
+                const L2lHyper *hyper)
 {
   Rmsprop *self = g_new0 (Rmsprop, 1);
+
+  self->alpha = (float) (hyper ? hyper->alpha : 0.99);
 
   self->base.klass = &rmsprop_class;
   self->base.n = n;

@@ -96,17 +96,19 @@ sgd_new (gsize    n,
 }
 
 static L2lOptimizer *
-plain_sgd_create (gsize  n,
-                  double lr)
+plain_sgd_create (gsize           n,
+                  double          lr,
+                  const L2lHyper *hyper)
 {
-  return sgd_new (n, lr, 0.0, FALSE);
+  return sgd_new (n, lr, hyper ? hyper->momentum : 0.0, FALSE);
 }
 
 static L2lOptimizer *
-nag_create (gsize  n,
-            double lr)
+nag_create (gsize           n,
+            double          lr,
+            const L2lHyper *hyper)
 {
-  return sgd_new (n, lr, 0.9, TRUE);
+  return sgd_new (n, lr, hyper ? hyper->momentum : 0.9, TRUE);
 }
 
 const L2lOptimizerInfo l2l_optimizer_sgd = {
