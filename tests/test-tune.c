@@ -78,6 +78,55 @@ test_picks_lowest (Fixture       *fixture,
   l2l_optimizer_spec_clear (&spec);
 }
 
+/* --tune-hyper on a case solved by hand: two steps of SGD with momentum μ
+ * from θ0 = 0 on (θ − 1)² give θ1 = 2lr and θ2 = 4lr + 2lrμ − 4lr², so every
+ * configuration's objective is (θ2 − 1)²; the search keeps the lowest, its
+ * draws stay in their ranges, and the same seed draws the same ones. */
+static void
+test_hyper_search (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(L2lTuneResult) result = NULL, again = NULL, other = NULL;
+  L2lOptimizerSpec spec;
+  L2lTuneConfig config;
+  gboolean momenta_differ = FALSE;
+
+  l2l_tune_config_init_defaults (&config);
+  config.runs = 2;
+  config.hyper_budget = 40;
+  l2l_optimizer_spec_init (&spec, &l2l_optimizer_sgd);
+  result = l2l_tune_run (fixture->task, &spec, 2, 5, &config, NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (result->n_grid, ==, 40);
+  g_assert_nonnull (result->hypers);
+  for (guint k = 0; k < result->n_grid; k++)
+    {
+      const double lr = result->grid[k], mu = result->hypers[k].momentum;
+      const double theta2 = 4 * lr + 2 * lr * mu - 4 * lr * lr;
+      const double expected = (theta2 - 1) * (theta2 - 1);
+
+      g_assert_cmpfloat (lr, >=, config.lr_min);
+      g_assert_cmpfloat (lr, <=, config.lr_max);
+      g_assert_cmpfloat (mu, >=, 0.0);
+      g_assert_cmpfloat (mu, <=, 0.99 + 1e-12);
+      g_assert_cmpfloat (fabs (result->objective[k] - expected), <=, 1e-4 * MAX (1, expected));
+      g_assert_cmpfloat (result->objective[result->best], <=, result->objective[k]);
+      momenta_differ |= mu != result->hypers[0].momentum;
+    }
+  g_assert_true (momenta_differ);
+
+  again = l2l_tune_run (fixture->task, &spec, 2, 5, &config, NULL, NULL, NULL, NULL, &error);
+  other = l2l_tune_run (fixture->task, &spec, 2, 6, &config, NULL, NULL, NULL, NULL, &error);
+  g_assert_cmpmem (again->grid, 40 * sizeof (double), result->grid, 40 * sizeof (double));
+  g_assert_cmpmem (again->hypers, 40 * sizeof (L2lHyper), result->hypers, 40 * sizeof (L2lHyper));
+  g_assert_cmpmem (again->objective, 40 * sizeof (double), result->objective,
+                   40 * sizeof (double));
+  g_assert_cmpfloat (other->grid[0], !=, result->grid[0]);
+  g_assert_cmpuint (l2l_tune_work (&config, 2), ==, 40 * 2 * 2);
+  l2l_optimizer_spec_clear (&spec);
+}
+
 /* Over 3 steps SGD's loss is (1 − 2lr)^(2t); the summed objective is
  * Σ_{t=0..3} (1 − 2lr)^(2t), also lowest nearest lr = 0.5. With the grid
  * 0.1, 0.2, …, 1 (ten points a decade from 0.1) the winner is 0.501. */
@@ -166,5 +215,7 @@ main (int   argc,
   g_test_add ("/engine/tune/all-diverge", Fixture, NULL,
               fixture_set_up, test_all_diverge, fixture_tear_down);
   g_test_add_func ("/engine/tune/tunes-on-other-functions", test_tunes_on_other_functions);
+  g_test_add ("/engine/tune/hyper-search", Fixture, NULL,
+              fixture_set_up, test_hyper_search, fixture_tear_down);
   return g_test_run ();
 }

@@ -62,6 +62,11 @@ l2l_cli_experiment_option_group (L2lCliExperiment      *args,
       "rmsprop 0.01, adam 0.001, nag 0.01)", "LIST" },
     { "tune", 0, 0, G_OPTION_ARG_NONE, &args->tune,
       "Tune the learning rate of every optimizer not given one with --lr", NULL },
+    { "tune-hyper", 0, 0, G_OPTION_ARG_NONE, &args->tune_hyper,
+      "As --tune, but a random search over the learning rate and the rule's other "
+      "hyper-parameters together (momentum; Adam's betas; RMSprop's alpha)", NULL },
+    { "tune-budget", 0, 0, G_OPTION_ARG_STRING, &args->tune_budget,
+      "Configurations --tune-hyper tries per optimizer (default: 32)", "N" },
     { NULL },
   };
   GOptionGroup *group = g_option_group_new ("experiment", "Experiment options:",
@@ -364,8 +369,26 @@ l2l_cli_experiment_build (const L2lCliExperiment  *args,
                          args->problem ? NULL : l2l_task_family_of_spec (args->task ? args->task
                                                                                     : "quadratic"),
                          config, error) ||
-      !parse_learning_rates (args->lr, args->tune, config, error))
+      !parse_learning_rates (args->lr, args->tune || args->tune_hyper, config, error))
     return FALSE;
+  if (args->tune_budget != NULL && !args->tune_hyper)
+    {
+      g_set_error_literal (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
+                           "--tune-budget: only with --tune-hyper");
+      return FALSE;
+    }
+  if (args->tune_hyper)
+    {
+      config->tune.hyper_budget = 32;
+      if (!l2l_cli_parse_uint ("--tune-budget", args->tune_budget, &config->tune.hyper_budget,
+                               error))
+        return FALSE;
+      if (!l2l_check_limit ("tune-budget", config->tune.hyper_budget, error))
+        {
+          g_prefix_error (error, "--");
+          return FALSE;
+        }
+    }
 
   if (args->problem != NULL)
     config->task = l2l_task_quadratic_new_from_file (args->problem, error);
@@ -422,6 +445,7 @@ l2l_cli_experiment_clear (L2lCliExperiment *args)
   g_free (args->optimizers);
   g_free (args->lr);
   g_free (args->tune_runs);
+  g_free (args->tune_budget);
   g_free (args->tune_objective);
   g_free (args->tune_grid);
   g_free (args->steps);

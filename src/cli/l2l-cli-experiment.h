@@ -16,6 +16,8 @@ typedef struct {
   char     *optimizers;
   char     *lr;
   gboolean  tune;
+  gboolean  tune_hyper;
+  char     *tune_budget;
   char     *tune_runs;
   char     *tune_objective;
   char     *tune_grid;

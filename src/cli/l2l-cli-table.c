@@ -19,6 +19,34 @@ l2l_cli_format_loss (char   *buffer,
     g_snprintf (buffer, size, "%.4g", loss);
 }
 
+/* The hyper-parameters --tune-hyper chose, one line for all. */
+static void
+print_hyper (FILE                   *out,
+             const L2lCompareResult *result)
+{
+  GString *line = g_string_new (NULL);
+
+  for (guint i = 0; i < result->n_entries; i++)
+    {
+      const L2lCompareEntry *entry = &result->entries[i];
+      const L2lHyper *h = &entry->hyper;
+
+      if (entry->tuning == NULL || entry->tuning->hypers == NULL)
+        continue;
+      g_string_append_printf (line, "%s%s ", line->len ? "; " : "", entry->label);
+      if (entry->info == &l2l_optimizer_adam)
+        g_string_append_printf (line, "beta1 %.4g, beta2 %.6g", h->beta1, h->beta2);
+      else if (entry->info == &l2l_optimizer_rmsprop)
+        g_string_append_printf (line, "alpha %.4g", h->alpha);
+      else
+        g_string_append_printf (line, "momentum %.4g", h->momentum);
+    }
+  if (line->len > 0)
+    fprintf (out, "\nTuned with the rate (%u configurations each): %s\n",
+             result->tune.hyper_budget, line->str);
+  g_string_free (line, TRUE);
+}
+
 /* The optimizer with the lowest mean final loss, its interval, and whether
  * the paired tests put it below every other at the 1 % level. */
 static void
@@ -123,5 +151,6 @@ l2l_cli_print_compare_table (FILE                   *out,
                  cost);
       }
     }
+  print_hyper (out, result);
   print_best (out, result);
 }

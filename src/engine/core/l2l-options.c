@@ -52,6 +52,7 @@ static const L2lLimit limits[] = {
   { "steps",        1,     1e6 },        /* T, and a comparison's steps */
   { "runs",         1,     1e5 },
   { "tune-runs",    1,     1e5 },
+  { "tune-budget",  1,     1e5 },
   { "eval-runs",    1,     1e5 },
   { "unroll",       1,     1e6 },        /* and K ≤ T */
   { "batch",        1,     1 << 20 },

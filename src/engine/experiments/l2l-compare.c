@@ -310,6 +310,8 @@ l2l_compare_run (const L2lCompareConfig  *config,
           return NULL;
         }
       entry->lr = l2l_tune_result_best_lr (entry->tuning);
+      if (entry->tuning->hypers != NULL)
+        entry->hyper = entry->tuning->hypers[entry->tuning->best];
       reporter.done += tune_work;
     }
 

@@ -17,6 +17,7 @@ l2l_tune_config_init_defaults (L2lTuneConfig *config)
   config->per_decade = 4;
   config->runs = 20;
   config->objective = L2L_TUNE_FINAL;
+  config->hyper_budget = 0;
 }
 
 gboolean
@@ -32,7 +33,9 @@ l2l_tune_config_validate (const L2lTuneConfig  *config,
                    config->lr_min, config->lr_max, config->per_decade);
       return FALSE;
     }
-  return l2l_check_limit ("tune-runs", config->runs, error);
+  return l2l_check_limit ("tune-runs", config->runs, error) &&
+         (config->hyper_budget == 0 ||
+          l2l_check_limit ("tune-budget", config->hyper_budget, error));
 }
 
 const char *
@@ -73,9 +76,10 @@ guint64
 l2l_tune_work (const L2lTuneConfig *config,
                guint                steps)
 {
-  guint n_grid;
+  guint n_grid = config->hyper_budget;
 
-  g_free (l2l_tune_grid (config, &n_grid));
+  if (n_grid == 0)
+    g_free (l2l_tune_grid (config, &n_grid));
   return (guint64) n_grid * config->runs * steps;
 }
 
@@ -145,9 +149,10 @@ run_rate (guint    k,
   Grid *grid = user_data;
   const L2lTuneConfig *config = grid->config;
   g_autofree double *losses = g_new (double, (gsize) config->runs * (grid->steps + 1));
+  L2lOptimizerSpec spec = *grid->optimizer;   /* shares the label: not cleared */
   L2lTrajectoryJob job = {
     .task = grid->task,
-    .optimizer = grid->optimizer,
+    .optimizer = &spec,
     .lr = grid->result->grid[k],
     .seed = grid->seed,
     .stream = L2L_SEED_TUNE,
@@ -157,6 +162,8 @@ run_rate (guint    k,
     .user_data = grid->progress,
   };
 
+  if (grid->result->hypers != NULL)
+    spec.hyper = grid->result->hypers[k];
   if (g_atomic_int_get (&grid->cancelled) ||
       !l2l_trajectories_run (&job, losses, NULL, grid->cancellable, NULL))
     {
@@ -165,6 +172,47 @@ run_rate (guint    k,
     }
   grid->result->objective[k] = objective_of (losses, config->runs, grid->steps,
                                              config->objective);
+}
+
+/* 1 − 10^u, u ~ U(lo, hi): values near 1 as finely as far from it. */
+static double
+near_one (L2lRng *rng,
+          double  lo,
+          double  hi)
+{
+  return 1.0 - pow (10.0, lo + (hi - lo) * l2l_rng_uniform (rng));
+}
+
+/* The search's configurations, the same for the same seed and rule. */
+static void
+draw_configurations (L2lTuneResult          *result,
+                     const L2lOptimizerSpec *optimizer,
+                     const L2lTuneConfig    *config,
+                     guint64                 seed)
+{
+  const double lo = log10 (config->lr_min), hi = log10 (config->lr_max);
+  L2lRng rng;
+
+  l2l_rng_init (&rng, l2l_seed_derive (seed, L2L_SEED_TUNE, G_MAXUINT64));
+  result->n_grid = config->hyper_budget;
+  result->grid = g_new (double, result->n_grid);
+  result->hypers = g_new (L2lHyper, result->n_grid);
+  for (guint k = 0; k < result->n_grid; k++)
+    {
+      L2lHyper *hyper = &result->hypers[k];
+
+      result->grid[k] = pow (10.0, lo + (hi - lo) * l2l_rng_uniform (&rng));
+      *hyper = optimizer->hyper;
+      if (optimizer->info == &l2l_optimizer_sgd || optimizer->info == &l2l_optimizer_nag)
+        hyper->momentum = near_one (&rng, -2.0, 0.0);
+      else if (optimizer->info == &l2l_optimizer_adam)
+        {
+          hyper->beta1 = near_one (&rng, -2.0, 0.0);
+          hyper->beta2 = near_one (&rng, -4.0, -1.0);
+        }
+      else if (optimizer->info == &l2l_optimizer_rmsprop)
+        hyper->alpha = near_one (&rng, -3.0, -0.5);
+    }
 }
 
 L2lTuneResult *
@@ -186,7 +234,10 @@ l2l_tune_run (L2lTask                *task,
   if (!l2l_tune_config_validate (config, error))
     return NULL;
   result = g_new0 (L2lTuneResult, 1);
-  result->grid = l2l_tune_grid (config, &result->n_grid);
+  if (config->hyper_budget > 0)
+    draw_configurations (result, optimizer, config, seed);
+  else
+    result->grid = l2l_tune_grid (config, &result->n_grid);
   result->objective = g_new (double, result->n_grid);
   tracker.total = l2l_tune_work (config, steps);
   g_mutex_init (&tracker.lock);
@@ -206,8 +257,9 @@ l2l_tune_run (L2lTask                *task,
   if (!isfinite (result->objective[result->best]))
     {
       g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_DIVERGED,
-                   "%s: every learning rate from %g to %g diverged while tuning",
-                   optimizer->label, config->lr_min, config->lr_max);
+                   "%s: every %s from %g to %g diverged while tuning",
+                   optimizer->label, result->hypers ? "configuration with a rate" : "learning rate",
+                   config->lr_min, config->lr_max);
       return NULL;
     }
   return g_steal_pointer (&result);
@@ -225,6 +277,7 @@ l2l_tune_result_free (L2lTuneResult *result)
   if (result == NULL)
     return;
   g_free (result->grid);
+  g_free (result->hypers);
   g_free (result->objective);
   g_free (result);
 }

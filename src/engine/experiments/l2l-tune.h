@@ -20,13 +20,20 @@ typedef struct {
   guint            per_decade;
   guint            runs;
   L2lTuneObjective objective;
+  /* 0: the learning rate alone, on the grid. Else a random search of this
+   * many configurations drawn from the seed: the rate log-uniform over
+   * [lr_min, lr_max] and the rule's other hyper-parameters — momentum
+   * 1 − 10^U(−2, 0) for SGD and NAG, Adam's β1 1 − 10^U(−2, 0) and β2
+   * 1 − 10^U(−4, −1), RMSprop's α 1 − 10^U(−3, −0.5). */
+  guint            hyper_budget;
 } L2lTuneConfig;
 
 typedef struct {
-  guint   n_grid;
-  double *grid;        /* [n_grid] learning rates */
-  double *objective;   /* [n_grid]; +inf where some tuning run diverged */
-  guint   best;        /* index of the lowest objective; ties go to the smaller rate */
+  guint     n_grid;
+  double   *grid;        /* [n_grid] learning rates */
+  L2lHyper *hypers;      /* [n_grid] with a hyper-parameter search, else NULL */
+  double   *objective;   /* [n_grid]; +inf where some tuning run diverged */
+  guint     best;        /* index of the lowest objective; ties go to the first */
 } L2lTuneResult;
 
 void           l2l_tune_config_init_defaults (L2lTuneConfig *config);

@@ -144,6 +144,8 @@ add_tuning_settings (JsonBuilder         *builder,
   json_builder_add_double_value (builder, tune->lr_max);
   json_builder_set_member_name (builder, "per_decade");
   json_builder_add_int_value (builder, tune->per_decade);
+  json_builder_set_member_name (builder, "hyper_budget");
+  json_builder_add_int_value (builder, tune->hyper_budget);
   json_builder_end_object (builder);
 }
 
