@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "l2l-cli-experiment.h"
-#include "l2l-cli-table.h"
 #include "l2l-cli.h"
 
 #define ART_DEFAULT_SIZE "128"
@@ -249,7 +248,11 @@ l2l_cli_art (int   argc,
     }
   table_steps = g_array_new (FALSE, FALSE, sizeof (guint));
   g_array_append_val (table_steps, config.steps);
-  l2l_cli_print_compare_table (stdout, result, table_steps);
+  {
+    g_autofree char *table = l2l_results_to_table (result, (const guint *) table_steps->data,
+                                                   table_steps->len);
+    fputs (table, stdout);
+  }
 
 out:
   l2l_compare_config_clear (&config);

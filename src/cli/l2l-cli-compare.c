@@ -10,7 +10,6 @@
 #include "l2l-cli-experiment.h"
 #include "l2l-cli-job.h"
 #include "l2l-cli-progress.h"
-#include "l2l-cli-table.h"
 #include "l2l-cli.h"
 
 typedef struct {
@@ -184,7 +183,11 @@ l2l_cli_compare (int   argc,
       status = l2l_cli_fail ("compare", error);
       goto out;
     }
-  l2l_cli_print_compare_table (stdout, result, table_steps);
+  {
+    g_autofree char *table = l2l_results_to_table (result, (const guint *) table_steps->data,
+                                                   table_steps->len);
+    fputs (table, stdout);
+  }
 
 out:
   l2l_compare_config_clear (&config);

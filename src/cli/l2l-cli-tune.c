@@ -8,7 +8,6 @@
 #include "l2l-cli-experiment.h"
 #include "l2l-cli-job.h"
 #include "l2l-cli-progress.h"
-#include "l2l-cli-table.h"
 #include "l2l-cli.h"
 
 typedef struct {
@@ -77,7 +76,7 @@ print_tune_table (FILE          *out,
           char loss[32];
           g_autofree char *cell = NULL;
 
-          l2l_cli_format_loss (loss, sizeof loss, result->objective[k]);
+          l2l_results_format_loss (loss, sizeof loss, result->objective[k]);
           cell = g_strdup_printf ("%s%s", loss, k == result->best ? " *" : "");
           fprintf (out, "  %-12s", cell);
         }

@@ -12,6 +12,20 @@ G_BEGIN_DECLS
 char    *l2l_results_to_csv   (const L2lCompareResult *result,
                                gsize                  *length);
 
+/* The comparison as a text table, as `l2l compare` prints it and the desktop
+ * app shows it: per optimizer its rate, whether it was tuned, the mean and
+ * median loss at each of @steps (@n_steps 0: the last step), how many runs
+ * diverged, the time per step and a learned optimizer's meta-training cost;
+ * then the hyper-parameters a search chose, and the best optimizer with its
+ * interval and whether the paired tests put it below every other. */
+char    *l2l_results_to_table (const L2lCompareResult *result,
+                               const guint            *steps,
+                               guint                   n_steps);
+/* A compact loss for tables: 4 significant digits, "diverged" for +inf. */
+void     l2l_results_format_loss (char   *buffer,
+                                  gsize   size,
+                                  double  loss);
+
 /* JSON summary: settings, and per optimizer its rate (and tuning grid), the
  * per-step mean/median/q25/q75 and the final mean and median. Non-finite
  * numbers, which JSON cannot hold, are null. */

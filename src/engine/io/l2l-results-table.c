@@ -1,17 +1,17 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-#define G_LOG_DOMAIN "l2l-cli"
+#define G_LOG_DOMAIN "l2l-engine"
 
 #include "config.h"
 
 #include <math.h>
 #include <string.h>
 
-#include "l2l-cli-table.h"
+#include "l2l-results.h"
 
 void
-l2l_cli_format_loss (char   *buffer,
-                     gsize   size,
-                     double  loss)
+l2l_results_format_loss (char   *buffer,
+                         gsize   size,
+                         double  loss)
 {
   if (!isfinite (loss))
     g_strlcpy (buffer, "diverged", size);
@@ -21,7 +21,7 @@ l2l_cli_format_loss (char   *buffer,
 
 /* The hyper-parameters --tune-hyper chose, one line for all. */
 static void
-print_hyper (FILE                   *out,
+print_hyper (GString                *out,
              const L2lCompareResult *result)
 {
   GString *line = g_string_new (NULL);
@@ -42,15 +42,15 @@ print_hyper (FILE                   *out,
         g_string_append_printf (line, "momentum %.4g", h->momentum);
     }
   if (line->len > 0)
-    fprintf (out, "\nTuned with the rate (%u configurations each): %s\n",
-             result->tune.hyper_budget, line->str);
+    g_string_append_printf (out, "\nTuned with the rate (%u configurations each): %s\n",
+                            result->tune.hyper_budget, line->str);
   g_string_free (line, TRUE);
 }
 
 /* The optimizer with the lowest mean final loss, its interval, and whether
  * the paired tests put it below every other at the 1 % level. */
 static void
-print_best (FILE                   *out,
+print_best (GString                *out,
             const L2lCompareResult *result)
 {
   const guint last = result->steps;
@@ -79,18 +79,21 @@ print_best (FILE                   *out,
           against = result->entries[j].label;
         }
     }
-  l2l_cli_format_loss (lo, sizeof lo, best->final_ci95[0]);
-  l2l_cli_format_loss (hi, sizeof hi, best->final_ci95[1]);
-  fprintf (out, "\nLowest mean at step %u: %s (95 %% interval %s to %s); %s every other at "
-           "p < 0.01 (paired Wilcoxon; largest p %.2g, against %s)\n", last, best->label, lo,
-           hi, worst_p < 0.01 ? "below" : "NOT significantly below", worst_p, against);
+  l2l_results_format_loss (lo, sizeof lo, best->final_ci95[0]);
+  l2l_results_format_loss (hi, sizeof hi, best->final_ci95[1]);
+  g_string_append_printf (out, "\nLowest mean at step %u: %s (95 %% interval %s to %s); %s "
+                          "every other at p < 0.01 (paired Wilcoxon; largest p %.2g, against "
+                          "%s)\n", last, best->label, lo, hi,
+                          worst_p < 0.01 ? "below" : "NOT significantly below", worst_p, against);
 }
 
-void
-l2l_cli_print_compare_table (FILE                   *out,
-                             const L2lCompareResult *result,
-                             const GArray           *steps)
+char *
+l2l_results_to_table (const L2lCompareResult *result,
+                      const guint            *steps,
+                      guint                   n_steps)
 {
+  GString *out = g_string_new (NULL);
+  const guint last = result->steps;
   gboolean any_tuned = FALSE;
   int width = (int) strlen ("optimizer");
 
@@ -100,26 +103,26 @@ l2l_cli_print_compare_table (FILE                   *out,
       width = MAX (width, (int) g_utf8_strlen (result->entries[i].label, -1));
     }
 
-  fprintf (out, "Task %s · %u run%s × %u steps · seed %" G_GUINT64_FORMAT "\n",
+  g_string_append_printf (out, "Task %s · %u run%s × %u steps · seed %" G_GUINT64_FORMAT "\n",
            result->task_spec, result->runs, result->runs == 1 ? "" : "s", result->steps,
            result->seed);
   if (any_tuned)
-    fprintf (out, "Tuned on %u other function%s over %g…%g (%u a decade), minimising the "
+    g_string_append_printf (out, "Tuned on %u other function%s over %g…%g (%u a decade), minimising the "
              "%s\n", result->tune.runs, result->tune.runs == 1 ? "" : "s", result->tune.lr_min, result->tune.lr_max,
              result->tune.per_decade,
              result->tune.objective == L2L_TUNE_FINAL ? "mean final loss"
                                                       : "mean summed loss");
-  fputc ('\n', out);
+  g_string_append_c (out, '\n');
 
-  fprintf (out, "%-*s  %-13s %-5s", width, "optimizer", "learning rate", "tuned");
-  for (guint s = 0; s < steps->len; s++)
+  g_string_append_printf (out, "%-*s  %-13s %-5s", width, "optimizer", "learning rate", "tuned");
+  for (guint s = 0; s < (n_steps ? n_steps : 1); s++)
     {
-      guint step = g_array_index (steps, guint, s);
+      guint step = (n_steps ? steps[s] : last);
       g_autofree char *mean = g_strdup_printf ("mean @%u", step);
       g_autofree char *median = g_strdup_printf ("median @%u", step);
-      fprintf (out, "  %-12s %-12s", mean, median);
+      g_string_append_printf (out, "  %-12s %-12s", mean, median);
     }
-  fprintf (out, "  %-9s %-10s %s\n", "diverged", "time/step", "meta-training");
+  g_string_append_printf (out, "  %-9s %-10s %s\n", "diverged", "time/step", "meta-training");
 
   for (guint i = 0; i < result->n_entries; i++)
     {
@@ -128,14 +131,14 @@ l2l_cli_print_compare_table (FILE                   *out,
       g_autofree char *lr = entry->learned ? g_strdup ("learned")
                                            : g_strdup_printf ("%.4g", entry->lr);
 
-      fprintf (out, "%-*s  %-13s %-5s", width, entry->label, lr, entry->tuning ? "yes" : "no");
-      for (guint s = 0; s < steps->len; s++)
+      g_string_append_printf (out, "%-*s  %-13s %-5s", width, entry->label, lr, entry->tuning ? "yes" : "no");
+      for (guint s = 0; s < (n_steps ? n_steps : 1); s++)
         {
-          guint step = g_array_index (steps, guint, s);
+          guint step = (n_steps ? steps[s] : last);
           char mean[32], median[32];
-          l2l_cli_format_loss (mean, sizeof mean, entry->stats.mean[step]);
-          l2l_cli_format_loss (median, sizeof median, entry->stats.median[step]);
-          fprintf (out, "  %-12s %-12s", mean, median);
+          l2l_results_format_loss (mean, sizeof mean, entry->stats.mean[step]);
+          l2l_results_format_loss (median, sizeof median, entry->stats.median[step]);
+          g_string_append_printf (out, "  %-12s %-12s", mean, median);
         }
       {
         const double per_step = l2l_compare_entry_seconds_per_step (result, entry);
@@ -147,10 +150,11 @@ l2l_cli_print_compare_table (FILE                   *out,
           : g_strdup_printf ("%.0f s, %" G_GUINT64_FORMAT " functions", entry->train_seconds,
                              entry->train_functions);
         /* µ is one column but two bytes: pad by characters */
-        fprintf (out, "  %-9s %s%*s %s\n", runs, time, (int) (10 - g_utf8_strlen (time, -1)), "",
+        g_string_append_printf (out, "  %-9s %s%*s %s\n", runs, time, (int) (10 - g_utf8_strlen (time, -1)), "",
                  cost);
       }
     }
   print_hyper (out, result);
   print_best (out, result);
+  return g_string_free (out, FALSE);
 }
