@@ -138,11 +138,17 @@ test_compare (Fixture       *fixture,
   gtk_editable_set_text (GTK_EDITABLE (l2l_experiment_panel_get_optimizer_rate (
                            l2l_window_get_panel (window), "adam")), "tune");
   g_assert_null (l2l_experiment_panel_get_error (l2l_window_get_panel (window)));
+  g_assert_null (l2l_window_get_results_text (window));
   run_page (window, "comparison");
   wait_until_done (window);
   g_assert_cmpuint (l2l_chart_count_series (comparison, FALSE), ==, 5);   /* + lstm:quadratic */
   for (guint i = 0; i < 5; i++)
     g_assert_cmpuint (points_of (comparison, i), ==, 41);
+  /* under the chart, the table l2l compare prints, confidence included */
+  g_assert_nonnull (l2l_window_get_results_text (window));
+  g_assert_nonnull (strstr (l2l_window_get_results_text (window), "mean @40"));
+  g_assert_nonnull (strstr (l2l_window_get_results_text (window), "time/step"));
+  g_assert_nonnull (strstr (l2l_window_get_results_text (window), "Lowest mean at step 40: "));
 }
 
 static double

@@ -22,6 +22,8 @@ struct _L2lWindow {
   L2lExperimentPanel   *panel;
   GtkStack             *results_stack;
   L2lChartView         *comparison_view;
+  GtkWidget            *results_scroller;
+  GtkLabel             *results_label;       /* the finished comparison's table */
   L2lChartView         *training_view;
   L2lArtView           *art_view;
   GtkWidget            *training_art_box;    /* shown while an art task trains */
@@ -274,6 +276,11 @@ on_finished (L2lJob    *job,
       g_autoptr(L2lLstm) best = l2l_lstm_copy (l2l_trainer_get_best (trainer));
       g_autofree char *label = g_strdup_printf ("lstm:trained-%u", self->training_count);
 
+      /* what it cost, for the comparisons it joins */
+      best->train_seconds = l2l_trainer_get_elapsed (trainer, NULL);
+      best->train_functions = (guint64) l2l_trainer_get_epoch (trainer) *
+                              l2l_trainer_get_config (trainer)->batch;
+
       l2l_experiment_panel_add_learned (self->panel, label, best);
       g_set_object (&self->last_training, job);
       status = g_strdup_printf (_("%s after %u epochs in %.1f s; best held-out loss %.4g — added to the optimizers as %s"),
@@ -288,7 +295,11 @@ on_finished (L2lJob    *job,
     }
   else if (!stopped)
     {
+      g_autofree char *table = l2l_results_to_table (l2l_job_get_compare_result (job), NULL, 0);
+
       g_set_object (&self->last_compare, job);
+      gtk_label_set_text (self->results_label, table);
+      gtk_widget_set_visible (self->results_scroller, TRUE);
       status = g_strdup_printf (_("Compared in %.1f s"), seconds);
     }
   else
@@ -358,6 +369,8 @@ run_comparison (L2lWindow *self,
     }
   suffix = g_strdup_printf (_("run %u"), self->compare_count++);
   l2l_chart_fade_all (chart, suffix);
+  if (!art)
+    gtk_widget_set_visible (self->results_scroller, FALSE);
   g_ptr_array_set_size (self->compare_series, 0);
   for (guint i = 0; i < config.n_optimizers; i++)
     g_ptr_array_add (self->compare_series,
@@ -762,6 +775,8 @@ l2l_window_class_init (L2lWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, L2lWindow, panel);
   gtk_widget_class_bind_template_child (widget_class, L2lWindow, results_stack);
   gtk_widget_class_bind_template_child (widget_class, L2lWindow, comparison_view);
+  gtk_widget_class_bind_template_child (widget_class, L2lWindow, results_scroller);
+  gtk_widget_class_bind_template_child (widget_class, L2lWindow, results_label);
   gtk_widget_class_bind_template_child (widget_class, L2lWindow, training_view);
   gtk_widget_class_bind_template_child (widget_class, L2lWindow, art_view);
   gtk_widget_class_bind_template_child (widget_class, L2lWindow, training_art_box);
@@ -899,6 +914,13 @@ L2lChart *
 l2l_window_get_art_chart (L2lWindow *self)
 {
   return self->art_chart;
+}
+
+const char *
+l2l_window_get_results_text (L2lWindow *self)
+{
+  return gtk_widget_get_visible (self->results_scroller)
+         ? gtk_label_get_text (self->results_label) : NULL;
 }
 
 GtkWidget *

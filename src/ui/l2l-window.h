@@ -43,4 +43,8 @@ void                l2l_window_get_frame_costs      (L2lWindow *self,
 void                l2l_window_show_page            (L2lWindow  *self,
                                                      const char *name);
 
+/* The finished comparison's table (what `l2l compare` prints), NULL while
+ * none is shown. */
+const char   *l2l_window_get_results_text (L2lWindow *self);
+
 G_END_DECLS

@@ -133,6 +133,24 @@ l2l_checkpoint_read_architecture (const L2lSafetensors  *file,
   return TRUE;
 }
 
+/* What training cost, for comparisons to show beside what it bought; absent
+ * or malformed metadata leaves it unknown. */
+static void
+read_cost (const L2lSafetensors *file,
+           L2lLstm              *net)
+{
+  const char *seconds = l2l_safetensors_get_metadata (file, "elapsed_seconds");
+  const char *epochs = l2l_safetensors_get_metadata (file, "epochs");
+  const char *batch = l2l_safetensors_get_metadata (file, "batch");
+  gint64 e, b;
+
+  if (seconds != NULL && !l2l_parse_double (seconds, &net->train_seconds))
+    net->train_seconds = NAN;
+  if (epochs != NULL && batch != NULL && l2l_parse_int (epochs, &e) && l2l_parse_int (batch, &b) &&
+      e > 0 && b > 0 && e <= G_MAXUINT32 && b <= G_MAXUINT32)
+    net->train_functions = (guint64) e * (guint64) b;
+}
+
 L2lLstm *
 l2l_checkpoint_read_net (const L2lSafetensors  *file,
                          const L2lLstmConfig   *config,
@@ -153,6 +171,7 @@ l2l_checkpoint_read_net (const L2lSafetensors  *file,
                                         n_dims, dims, error))
         return NULL;
     }
+  read_cost (file, net);
   return g_steal_pointer (&net);
 }
 
@@ -162,21 +181,8 @@ l2l_checkpoint_load (const char  *path,
 {
   g_autoptr(L2lSafetensors) file = l2l_safetensors_load (path, error);
   L2lLstmConfig config;
-  L2lLstm *net;
-  const char *seconds, *epochs, *batch;
-  gint64 e, b;
 
-  if (file == NULL || !l2l_checkpoint_read_architecture (file, &config, error) ||
-      (net = l2l_checkpoint_read_net (file, &config, NULL, error)) == NULL)
+  if (file == NULL || !l2l_checkpoint_read_architecture (file, &config, error))
     return NULL;
-  /* the cost of training, for comparisons to show beside what it bought */
-  seconds = l2l_safetensors_get_metadata (file, "elapsed_seconds");
-  epochs = l2l_safetensors_get_metadata (file, "epochs");
-  batch = l2l_safetensors_get_metadata (file, "batch");
-  if (seconds != NULL && !l2l_parse_double (seconds, &net->train_seconds))
-    net->train_seconds = NAN;
-  if (epochs != NULL && batch != NULL && l2l_parse_int (epochs, &e) && l2l_parse_int (batch, &b) &&
-      e > 0 && b > 0 && e <= G_MAXUINT32 && b <= G_MAXUINT32)
-    net->train_functions = (guint64) e * (guint64) b;
-  return net;
+  return l2l_checkpoint_read_net (file, &config, NULL, error);
 }
