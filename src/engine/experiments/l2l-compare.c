@@ -215,32 +215,47 @@ run_entry (guint    i,
   l2l_step_stats_compute (&entry->stats, entry->losses, config->runs, config->steps + 1);
 }
 
-#define BOOTSTRAP_RESAMPLES 10000
+#define BOOTSTRAP_RESAMPLES 2000
+
+typedef struct {
+  L2lCompareResult *result;
+  const double     *finals;    /* [n_entries × runs]: each optimizer's final losses */
+} Confidence;
 
 /* Every optimizer saw the same functions: its final losses pair with every
- * other's, run by run. */
+ * other's, run by run. One optimizer an item, its resamples from its own seed. */
 static void
-add_confidence (L2lCompareResult *result)
+add_confidence_of (guint    i,
+                   gpointer user_data)
+{
+  const Confidence *confidence = user_data;
+  const L2lCompareResult *result = confidence->result;
+  const guint runs = result->runs;
+  L2lCompareEntry *entry = &result->entries[i];
+
+  l2l_bootstrap_mean_ci (confidence->finals + (gsize) i * runs, runs,
+                         l2l_seed_derive (result->seed, L2L_SEED_BOOTSTRAP, i),
+                         BOOTSTRAP_RESAMPLES, 0.95, &entry->final_ci95[0],
+                         &entry->final_ci95[1]);
+  entry->p_lower_than = g_new (double, result->n_entries);
+  for (guint j = 0; j < result->n_entries; j++)
+    entry->p_lower_than[j] = i == j ? NAN
+      : l2l_wilcoxon_lower (confidence->finals + (gsize) i * runs,
+                            confidence->finals + (gsize) j * runs, runs);
+}
+
+static void
+add_confidence (L2lCompareResult *result,
+                L2lParallel      *parallel)
 {
   const guint runs = result->runs, last = result->steps;
   g_autofree double *finals = g_new (double, (gsize) result->n_entries * runs);
+  Confidence confidence = { result, finals };
 
   for (guint i = 0; i < result->n_entries; i++)
     for (guint r = 0; r < runs; r++)
       finals[(gsize) i * runs + r] = result->entries[i].losses[(gsize) r * (last + 1) + last];
-  for (guint i = 0; i < result->n_entries; i++)
-    {
-      L2lCompareEntry *entry = &result->entries[i];
-
-      l2l_bootstrap_mean_ci (finals + (gsize) i * runs, runs,
-                             l2l_seed_derive (result->seed, L2L_SEED_BOOTSTRAP, i),
-                             BOOTSTRAP_RESAMPLES, 0.95, &entry->final_ci95[0],
-                             &entry->final_ci95[1]);
-      entry->p_lower_than = g_new (double, result->n_entries);
-      for (guint j = 0; j < result->n_entries; j++)
-        entry->p_lower_than[j] = i == j ? NAN
-          : l2l_wilcoxon_lower (finals + (gsize) i * runs, finals + (gsize) j * runs, runs);
-    }
+  l2l_parallel_run (parallel, result->n_entries, add_confidence_of, &confidence);
 }
 
 L2lCompareResult *
@@ -325,7 +340,7 @@ l2l_compare_run (const L2lCompareConfig  *config,
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Cancelled");
       return NULL;
     }
-  add_confidence (result);
+  add_confidence (result, parallel);
   return g_steal_pointer (&result);
 }
 

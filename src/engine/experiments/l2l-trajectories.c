@@ -46,9 +46,8 @@ run_chunk (guint    item,
   g_autofree float *theta = NULL, *grad = NULL;
   g_autofree L2lProblem **problems = NULL;
   g_autofree gboolean *diverged = NULL;
-  g_autofree double *elapsed = NULL;
   g_autoptr(L2lOptimizer) optimizer = NULL;
-  double update_share = 0.0;
+  double elapsed = 0.0;
 
   /* Chunks not begun when Stop comes are not begun at all. */
   if (g_atomic_int_get (&work->cancelled) || g_cancellable_is_cancelled (work->cancellable))
@@ -60,7 +59,6 @@ run_chunk (guint    item,
   grad = g_new (float, count * n);
   problems = g_new0 (L2lProblem *, count);
   diverged = g_new0 (gboolean, count);
-  elapsed = g_new0 (double, count);
   optimizer = l2l_optimizer_spec_create (job->optimizer, job->lr, job->task, count * n);
   for (guint r = 0; r < count; r++)
     {
@@ -72,6 +70,8 @@ run_chunk (guint    item,
 
   for (guint step = 0; step <= job->steps; step++)
     {
+      const double start = now ();
+
       if (step > 0)
         {
           if (g_atomic_int_get (&work->cancelled) || g_cancellable_is_cancelled (work->cancellable))
@@ -79,27 +79,18 @@ run_chunk (guint    item,
               g_atomic_int_set (&work->cancelled, TRUE);
               break;
             }
-          double start = now ();
           l2l_optimizer_step (optimizer, theta, grad);
-          update_share = (now () - start) / count;
         }
       for (guint r = 0; r < count; r++)
         {
           double *loss = &work->losses[(first + r) * stride + step];
-          double start = now ();
 
-          elapsed[r] += update_share;
           if (diverged[r])
             {
               *loss = INFINITY;
-              if (job->seconds != NULL)
-                job->seconds[(first + r) * stride + step] = elapsed[r];
               continue;
             }
           *loss = l2l_problem_loss_grad (problems[r], theta + r * n, grad + r * n);
-          elapsed[r] += now () - start;
-          if (job->seconds != NULL)
-            job->seconds[(first + r) * stride + step] = elapsed[r];
           if (!isfinite (*loss))
             {
               /* A zero gradient keeps the dead run's coordinates from
@@ -110,6 +101,10 @@ run_chunk (guint    item,
               memset (grad + r * n, 0, n * sizeof (float));
             }
         }
+      /* two clock reads a step, not two a run: the runs of a chunk share it */
+      elapsed += (now () - start) / count;
+      for (guint r = 0; r < count && job->seconds != NULL; r++)
+        job->seconds[(first + r) * stride + step] = elapsed;
       if (job->on_step != NULL)
         job->on_step (step, first, count, theta, job->user_data);
     }

@@ -44,8 +44,8 @@ typedef struct {
   L2lParallel            *parallel;
   float                  *final_theta; /* [runs × n_params]: θ after the last step; may be NULL */
   /* [runs × (steps + 1)]: each run's wall time from its start to each step,
-   * in seconds: its loss and gradient, and its share of the optimizer's
-   * update (the runs of a chunk are updated together); may be NULL. */
+   * in seconds: its share of its chunk's (the runs stepped together: their
+   * losses and gradients and the optimizer's update); may be NULL. */
   double                 *seconds;
 } L2lTrajectoryJob;
 
