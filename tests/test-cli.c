@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <gdk-pixbuf/gdk-pixbuf.h>
+#include <json-glib/json-glib.h>
 #include <glib/gstdio.h>
 #include <string.h>
 #include <signal.h>
@@ -419,6 +420,110 @@ test_tune_subcommand (void)
   g_assert_nonnull (strstr (out, "nag: learning rate"));
   g_assert_true (g_file_get_contents (json, &contents, NULL, NULL));
   g_assert_nonnull (strstr (contents, "\"objective\""));
+  test_util_remove_tree (dir);
+}
+
+static JsonObject *
+load_json_object (JsonParser *parser,
+                  const char *path)
+{
+  g_autoptr(GError) error = NULL;
+
+  json_parser_load_from_file (parser, path, &error);
+  g_assert_no_error (error);
+  return json_node_get_object (json_parser_get_root (parser));
+}
+
+/* --tune-hyper in `l2l tune`: the best configurations in the table, every
+ * one drawn in the JSON beside its objective, the chosen one under "hyper";
+ * the same seed draws and chooses the same. */
+static void
+test_tune_hyper (void)
+{
+  g_autofree char *dir = test_util_make_tmpdir ();
+  g_autofree char *json = g_build_filename (dir, "tune.json", NULL);
+  g_autofree char *json2 = g_build_filename (dir, "again.json", NULL);
+  g_autofree char *out = NULL, *out2 = NULL, *contents = NULL, *contents2 = NULL;
+  const char *args[] = { "tune", "--optimizers", "sgd,adam", "--tune-hyper", "--tune-budget",
+                         "9", "--tune-runs", "3", "--steps", "15", "--json", json, NULL };
+  const char *again[] = { "tune", "--optimizers", "sgd,adam", "--tune-hyper", "--tune-budget",
+                          "9", "--tune-runs", "3", "--steps", "15", "--threads", "1",
+                          "--json", json2, NULL };
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *root, *sgd, *adam;
+  JsonArray *objective, *momentum;
+  guint best = 0;
+
+  g_assert_cmpint (run_l2l (args, &out, NULL), ==, 0);
+  g_test_message ("%s", out);
+  g_assert_nonnull (strstr (out, "A random search of 9 configurations per optimizer"));
+  g_assert_nonnull (strstr (out, "beta2"));
+  g_assert_nonnull (strstr (out, "sgd: learning rate"));
+  g_assert_nonnull (strstr (strstr (out, "sgd: learning rate"), ", momentum "));
+  g_assert_nonnull (strstr (out, ", beta1 "));
+
+  root = load_json_object (parser, json);
+  g_assert_cmpint (json_object_get_int_member (
+                     json_object_get_object_member (root, "tuning"), "hyper_budget"), ==, 9);
+  sgd = json_array_get_object_element (json_object_get_array_member (root, "optimizers"), 0);
+  adam = json_array_get_object_element (json_object_get_array_member (root, "optimizers"), 1);
+  objective = json_object_get_array_member (sgd, "objective");
+  momentum = json_object_get_array_member (sgd, "momentum");
+  g_assert_cmpuint (json_array_get_length (objective), ==, 9);
+  g_assert_cmpuint (json_array_get_length (momentum), ==, 9);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (adam, "beta2")), ==, 9);
+  for (guint k = 1; k < 9; k++)
+    if (!JSON_NODE_HOLDS_NULL (json_array_get_element (objective, k)) &&
+        json_array_get_double_element (objective, k) <
+          json_array_get_double_element (objective, best))
+      best = k;
+  /* the chosen configuration is the lowest objective's, rate and momentum */
+  g_assert_cmpfloat (json_object_get_double_member (sgd, "learning_rate"), ==,
+                     json_array_get_double_element (json_object_get_array_member (sgd, "grid"),
+                                                    best));
+  g_assert_cmpfloat (json_object_get_double_member (
+                       json_object_get_object_member (sgd, "hyper"), "momentum"), ==,
+                     json_array_get_double_element (momentum, best));
+  g_assert_true (json_object_has_member (json_object_get_object_member (adam, "hyper"), "beta1"));
+
+  g_assert_cmpint (run_l2l (again, &out2, NULL), ==, 0);
+  g_assert_cmpstr (out, ==, out2);
+  g_assert_true (g_file_get_contents (json, &contents, NULL, NULL));
+  g_assert_true (g_file_get_contents (json2, &contents2, NULL, NULL));
+  g_assert_cmpstr (contents, ==, contents2);
+  test_util_remove_tree (dir);
+}
+
+/* `l2l compare --tune-hyper`: the chosen values under the table and in the JSON. */
+static void
+test_compare_tune_hyper (void)
+{
+  g_autofree char *dir = test_util_make_tmpdir ();
+  g_autofree char *json = g_build_filename (dir, "r.json", NULL);
+  g_autofree char *out = NULL;
+  const char *args[] = { "compare", "--optimizers", "rmsprop,nag", "--tune-hyper",
+                         "--tune-budget", "6", "--tune-runs", "3", "--runs", "4", "--steps",
+                         "15", "--json", json, NULL };
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonArray *optimizers;
+  JsonObject *rmsprop, *nag;
+
+  g_assert_cmpint (run_l2l (args, &out, NULL), ==, 0);
+  g_test_message ("%s", out);
+  g_assert_nonnull (strstr (out, "Tuned with the rate (6 configurations each): rmsprop alpha "));
+  g_assert_nonnull (strstr (out, "; nag momentum "));
+  optimizers = json_object_get_array_member (load_json_object (parser, json), "optimizers");
+  rmsprop = json_array_get_object_element (optimizers, 0);
+  nag = json_array_get_object_element (optimizers, 1);
+  /* tuned: no longer torch's defaults (0.99; 0.9), and among the drawn */
+  g_assert_cmpfloat (json_object_get_double_member (
+                       json_object_get_object_member (rmsprop, "hyper"), "alpha"), !=, 0.99);
+  g_assert_cmpfloat (json_object_get_double_member (
+                       json_object_get_object_member (nag, "hyper"), "momentum"), !=, 0.9);
+  g_assert_true (json_object_get_boolean_member (
+                   json_object_get_object_member (nag, "hyper"), "nesterov"));
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (
+                      json_object_get_object_member (rmsprop, "tuning"), "alpha")), ==, 6);
   test_util_remove_tree (dir);
 }
 
@@ -868,6 +973,8 @@ main (int   argc,
   g_test_add_func ("/cli/compare/writes-files", test_compare_writes_files);
   g_test_add_func ("/cli/compare/divergence-in-table", test_divergence_in_table);
   g_test_add_func ("/cli/tune", test_tune_subcommand);
+  g_test_add_func ("/cli/tune/hyper", test_tune_hyper);
+  g_test_add_func ("/cli/compare/tune-hyper", test_compare_tune_hyper);
   g_test_add_func ("/cli/help", test_help);
   g_test_add_func ("/cli/train/info-compare-resume", test_train_info_compare);
   g_test_add_func ("/cli/train/interrupt", test_train_interrupt);

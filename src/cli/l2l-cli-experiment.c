@@ -49,6 +49,11 @@ l2l_cli_experiment_option_group (L2lCliExperiment      *args,
     { "tune-grid", 0, 0, G_OPTION_ARG_STRING, &args->tune_grid,
       "Log grid of learning rates: lowest, highest, points a decade "
       "(default: 1e-5:10:4)", "MIN:MAX:N" },
+    { "tune-hyper", 0, 0, G_OPTION_ARG_NONE, &args->tune_hyper,
+      "Tune by a random search over the learning rate and the rule's other "
+      "hyper-parameters together, not the rate alone (momentum; Adam's betas; RMSprop's alpha)", NULL },
+    { "tune-budget", 0, 0, G_OPTION_ARG_STRING, &args->tune_budget,
+      "Configurations --tune-hyper tries per optimizer (default: 32)", "N" },
     { NULL },
   };
   const GOptionEntry runs[] = {
@@ -62,11 +67,6 @@ l2l_cli_experiment_option_group (L2lCliExperiment      *args,
       "rmsprop 0.01, adam 0.001, nag 0.01)", "LIST" },
     { "tune", 0, 0, G_OPTION_ARG_NONE, &args->tune,
       "Tune the learning rate of every optimizer not given one with --lr", NULL },
-    { "tune-hyper", 0, 0, G_OPTION_ARG_NONE, &args->tune_hyper,
-      "As --tune, but a random search over the learning rate and the rule's other "
-      "hyper-parameters together (momentum; Adam's betas; RMSprop's alpha)", NULL },
-    { "tune-budget", 0, 0, G_OPTION_ARG_STRING, &args->tune_budget,
-      "Configurations --tune-hyper tries per optimizer (default: 32)", "N" },
     { NULL },
   };
   GOptionGroup *group = g_option_group_new ("experiment", "Experiment options:",

@@ -52,6 +52,86 @@ tune_job (gpointer       data,
   return job->current == config->n_optimizers;
 }
 
+#define SEARCH_SHOWN 5
+
+static int
+compare_objective (gconstpointer a,
+                   gconstpointer b,
+                   gpointer      user_data)
+{
+  const L2lTuneResult *result = user_data;
+  double x = result->objective[*(const guint *) a], y = result->objective[*(const guint *) b];
+
+  /* diverged (+inf) last; ties in drawing order */
+  if (x != y)
+    return x < y ? -1 : 1;
+  return (int) *(const guint *) a - (int) *(const guint *) b;
+}
+
+/* A search's best configurations per optimizer, lowest objective first. */
+static void
+print_search (FILE          *out,
+              const TuneJob *job)
+{
+  const L2lCompareConfig *config = &job->config;
+
+  for (guint i = 0; i < config->n_optimizers; i++)
+    {
+      const L2lTuneResult *result = job->results[i];
+      const L2lOptimizerInfo *info = config->optimizers[i].info;
+      const char *names[L2L_HYPER_MAX];
+      double values[L2L_HYPER_MAX];
+      guint n_hyper = l2l_hyper_list (info, &result->hypers[0], names, values);
+      g_autofree guint *order = g_new (guint, result->n_grid);
+
+      for (guint k = 0; k < result->n_grid; k++)
+        order[k] = k;
+      g_qsort_with_data (order, (gint) result->n_grid, sizeof *order, compare_objective,
+                         (gpointer) result);
+      fprintf (out, "%-13s  %-13s", config->optimizers[i].label, "learning rate");
+      for (guint h = 0; h < n_hyper; h++)
+        fprintf (out, "  %-10s", names[h]);
+      fprintf (out, "  objective\n");
+      for (guint r = 0; r < MIN (SEARCH_SHOWN, result->n_grid); r++)
+        {
+          guint k = order[r];
+          char loss[32];
+
+          l2l_hyper_list (info, &result->hypers[k], names, values);
+          l2l_results_format_loss (loss, sizeof loss, result->objective[k]);
+          fprintf (out, "%-13s  %-13.4g", "", result->grid[k]);
+          for (guint h = 0; h < n_hyper; h++)
+            fprintf (out, "  %-10.6g", values[h]);
+          fprintf (out, "  %s%s\n", loss, k == result->best ? " *" : "");
+        }
+      fputc ('\n', out);
+    }
+}
+
+/* "adam: learning rate 0.03162, beta1 0.9, beta2 0.999" per optimizer. */
+static void
+print_chosen (FILE          *out,
+              const TuneJob *job)
+{
+  const L2lCompareConfig *config = &job->config;
+
+  for (guint i = 0; i < config->n_optimizers; i++)
+    {
+      const L2lTuneResult *result = job->results[i];
+      g_autoptr(GString) line = g_string_new (NULL);
+
+      g_string_printf (line, "%s: learning rate %.4g", config->optimizers[i].label,
+                       l2l_tune_result_best_lr (result));
+      if (result->hypers != NULL)
+        {
+          g_string_append (line, ", ");
+          l2l_results_append_hyper (line, config->optimizers[i].info,
+                                    &result->hypers[result->best]);
+        }
+      fprintf (out, "%s\n", line->str);
+    }
+}
+
 static void
 print_tune_table (FILE          *out,
                   const TuneJob *job)
@@ -61,8 +141,17 @@ print_tune_table (FILE          *out,
 
   fprintf (out, "Task %s · %u tuning functions × %u steps · seed %" G_GUINT64_FORMAT "\n",
            l2l_task_get_spec (config->task), config->tune.runs, config->steps, config->seed);
-  fprintf (out, "Objective: %s (* marks the lowest)\n\n",
+  fprintf (out, "Objective: %s (* marks the lowest)\n",
            config->tune.objective == L2L_TUNE_FINAL ? "mean final loss" : "mean summed loss");
+  if (first->hypers != NULL)
+    {
+      fprintf (out, "A random search of %u configurations per optimizer; the best %u of each:\n\n",
+               first->n_grid, MIN (SEARCH_SHOWN, first->n_grid));
+      print_search (out, job);
+      print_chosen (out, job);
+      return;
+    }
+  fputc ('\n', out);
   fprintf (out, "%-13s", "learning rate");
   for (guint i = 0; i < config->n_optimizers; i++)
     fprintf (out, "  %-12s", config->optimizers[i].label);
@@ -83,9 +172,7 @@ print_tune_table (FILE          *out,
       fputc ('\n', out);
     }
   fputc ('\n', out);
-  for (guint i = 0; i < config->n_optimizers; i++)
-    fprintf (out, "%s: learning rate %.4g\n", config->optimizers[i].label,
-             l2l_tune_result_best_lr (job->results[i]));
+  print_chosen (out, job);
 }
 
 static gboolean
@@ -94,14 +181,11 @@ write_json (const TuneJob  *job,
             GError        **error)
 {
   const L2lCompareConfig *config = &job->config;
-  g_autofree const char **labels = g_new0 (const char *, config->n_optimizers);
   g_autofree char *json = NULL;
   gsize length;
 
-  for (guint i = 0; i < config->n_optimizers; i++)
-    labels[i] = config->optimizers[i].label;
   json = l2l_results_tuning_to_json (l2l_task_get_spec (config->task), config->steps,
-                                     config->seed, &config->tune, labels, job->results,
+                                     config->seed, &config->tune, config->optimizers, job->results,
                                      config->n_optimizers, &length);
   return l2l_file_write_atomic (path, json, length, error);
 }

@@ -19,6 +19,19 @@ l2l_results_format_loss (char   *buffer,
     g_snprintf (buffer, size, "%.4g", loss);
 }
 
+void
+l2l_results_append_hyper (GString                *out,
+                          const L2lOptimizerInfo *info,
+                          const L2lHyper         *hyper)
+{
+  const char *names[L2L_HYPER_MAX];
+  double values[L2L_HYPER_MAX];
+  guint n = l2l_hyper_list (info, hyper, names, values);
+
+  for (guint k = 0; k < n; k++)
+    g_string_append_printf (out, "%s%s %.6g", k ? ", " : "", names[k], values[k]);
+}
+
 /* The hyper-parameters --tune-hyper chose, one line for all. */
 static void
 print_hyper (GString                *out,
@@ -29,17 +42,11 @@ print_hyper (GString                *out,
   for (guint i = 0; i < result->n_entries; i++)
     {
       const L2lCompareEntry *entry = &result->entries[i];
-      const L2lHyper *h = &entry->hyper;
 
       if (entry->tuning == NULL || entry->tuning->hypers == NULL)
         continue;
       g_string_append_printf (line, "%s%s ", line->len ? "; " : "", entry->label);
-      if (entry->info == &l2l_optimizer_adam)
-        g_string_append_printf (line, "beta1 %.4g, beta2 %.6g", h->beta1, h->beta2);
-      else if (entry->info == &l2l_optimizer_rmsprop)
-        g_string_append_printf (line, "alpha %.4g", h->alpha);
-      else
-        g_string_append_printf (line, "momentum %.4g", h->momentum);
+      l2l_results_append_hyper (line, entry->info, &entry->hyper);
     }
   if (line->len > 0)
     g_string_append_printf (out, "\nTuned with the rate (%u configurations each): %s\n",

@@ -121,10 +121,27 @@ add_number_array (JsonBuilder  *builder,
 }
 
 static void
-add_tuning_grid (JsonBuilder         *builder,
-                 const L2lTuneResult *tuning)
+add_tuning_grid (JsonBuilder            *builder,
+                 const L2lTuneResult    *tuning,
+                 const L2lOptimizerInfo *info)
 {
   add_number_array (builder, "grid", tuning->grid, tuning->n_grid);
+  /* a search's configurations: each hyper-parameter beside its rate */
+  for (guint h = 0; tuning->hypers != NULL && h < L2L_HYPER_MAX; h++)
+    {
+      g_autofree double *column = g_new (double, tuning->n_grid);
+      const char *names[L2L_HYPER_MAX];
+      double values[L2L_HYPER_MAX];
+
+      if (h >= l2l_hyper_list (info, &tuning->hypers[0], names, values))
+        break;
+      for (guint k = 0; k < tuning->n_grid; k++)
+        {
+          l2l_hyper_list (info, &tuning->hypers[k], names, values);
+          column[k] = values[h];
+        }
+      add_number_array (builder, names[h], column, tuning->n_grid);
+    }
   add_number_array (builder, "objective", tuning->objective, tuning->n_grid);
 }
 
@@ -178,29 +195,25 @@ builder_to_data (JsonBuilder *builder,
 /* The rule's hyper-parameters beyond the rate, as torch.optim names them
  * (an empty object for a learned optimizer). */
 static void
-add_hyper (JsonBuilder           *builder,
-           const L2lCompareEntry *entry)
+add_hyper (JsonBuilder            *builder,
+           const L2lOptimizerInfo *info,
+           const L2lHyper         *hyper)
 {
+  const char *names[L2L_HYPER_MAX];
+  double values[L2L_HYPER_MAX];
+  guint n = l2l_hyper_list (info, hyper, names, values);
+
   json_builder_set_member_name (builder, "hyper");
   json_builder_begin_object (builder);
-  if (entry->info == &l2l_optimizer_sgd || entry->info == &l2l_optimizer_nag)
+  for (guint k = 0; k < n; k++)
     {
-      json_builder_set_member_name (builder, "momentum");
-      json_builder_add_double_value (builder, entry->hyper.momentum);
+      json_builder_set_member_name (builder, names[k]);
+      json_builder_add_double_value (builder, values[k]);
+    }
+  if (info == &l2l_optimizer_sgd || info == &l2l_optimizer_nag)
+    {
       json_builder_set_member_name (builder, "nesterov");
-      json_builder_add_boolean_value (builder, entry->info == &l2l_optimizer_nag);
-    }
-  else if (entry->info == &l2l_optimizer_adam)
-    {
-      json_builder_set_member_name (builder, "beta1");
-      json_builder_add_double_value (builder, entry->hyper.beta1);
-      json_builder_set_member_name (builder, "beta2");
-      json_builder_add_double_value (builder, entry->hyper.beta2);
-    }
-  else if (entry->info == &l2l_optimizer_rmsprop)
-    {
-      json_builder_set_member_name (builder, "alpha");
-      json_builder_add_double_value (builder, entry->hyper.alpha);
+      json_builder_add_boolean_value (builder, info == &l2l_optimizer_nag);
     }
   json_builder_end_object (builder);
 }
@@ -221,12 +234,12 @@ add_entry (JsonBuilder            *builder,
   add_number (builder, entry->lr);
   json_builder_set_member_name (builder, "tuned");
   json_builder_add_boolean_value (builder, entry->tuning != NULL);
-  add_hyper (builder, entry);
+  add_hyper (builder, entry->info, &entry->hyper);
   if (entry->tuning != NULL)
     {
       json_builder_set_member_name (builder, "tuning");
       json_builder_begin_object (builder);
-      add_tuning_grid (builder, entry->tuning);
+      add_tuning_grid (builder, entry->tuning, entry->info);
       json_builder_end_object (builder);
     }
   json_builder_set_member_name (builder, "diverged_runs");
@@ -287,14 +300,14 @@ l2l_results_to_json (const L2lCompareResult *result,
 }
 
 char *
-l2l_results_tuning_to_json (const char          *task_spec,
-                            guint                steps,
-                            guint64              seed,
-                            const L2lTuneConfig *tune,
-                            const char *const   *labels,
-                            L2lTuneResult      **results,
-                            guint                n,
-                            gsize               *length)
+l2l_results_tuning_to_json (const char             *task_spec,
+                            guint                   steps,
+                            guint64                 seed,
+                            const L2lTuneConfig    *tune,
+                            const L2lOptimizerSpec *optimizers,
+                            L2lTuneResult         **results,
+                            guint                   n,
+                            gsize                  *length)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
 
@@ -305,12 +318,18 @@ l2l_results_tuning_to_json (const char          *task_spec,
   json_builder_begin_array (builder);
   for (guint i = 0; i < n; i++)
     {
+      const L2lTuneResult *tuning = results[i];
+      L2lHyper chosen = optimizers[i].hyper;
+
+      if (tuning->hypers != NULL)
+        chosen = tuning->hypers[tuning->best];
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "optimizer");
-      json_builder_add_string_value (builder, labels[i]);
+      json_builder_add_string_value (builder, optimizers[i].label);
       json_builder_set_member_name (builder, "learning_rate");
-      json_builder_add_double_value (builder, l2l_tune_result_best_lr (results[i]));
-      add_tuning_grid (builder, results[i]);
+      json_builder_add_double_value (builder, l2l_tune_result_best_lr (tuning));
+      add_hyper (builder, optimizers[i].info, &chosen);
+      add_tuning_grid (builder, tuning, optimizers[i].info);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);

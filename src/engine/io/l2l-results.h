@@ -21,6 +21,10 @@ char    *l2l_results_to_csv   (const L2lCompareResult *result,
 char    *l2l_results_to_table (const L2lCompareResult *result,
                                const guint            *steps,
                                guint                   n_steps);
+/* "momentum 0.9", "beta1 0.9, beta2 0.999": the hyper-parameters @info reads. */
+void     l2l_results_append_hyper (GString                *out,
+                                   const L2lOptimizerInfo *info,
+                                   const L2lHyper         *hyper);
 /* A compact loss for tables: 4 significant digits, "diverged" for +inf. */
 void     l2l_results_format_loss (char   *buffer,
                                   gsize   size,
@@ -32,13 +36,14 @@ void     l2l_results_format_loss (char   *buffer,
 char    *l2l_results_to_json  (const L2lCompareResult *result,
                                gsize                  *length);
 
-/* JSON of a tuning session: settings, and per optimizer the chosen rate with
- * the grid and its objective values. */
-char    *l2l_results_tuning_to_json (const char          *task_spec,
-                                     guint                steps,
-                                     guint64              seed,
-                                     const L2lTuneConfig *tune,
-                                     const char *const   *labels,
+/* JSON of a tuning session: settings, and per optimizer of @optimizers the
+ * chosen rate and hyper-parameters with the grid (or the configurations a
+ * search drew) and its objective values. */
+char    *l2l_results_tuning_to_json (const char             *task_spec,
+                                     guint                   steps,
+                                     guint64                 seed,
+                                     const L2lTuneConfig    *tune,
+                                     const L2lOptimizerSpec *optimizers,
                                      L2lTuneResult      **results,
                                      guint                n,
                                      gsize               *length);

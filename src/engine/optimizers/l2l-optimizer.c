@@ -41,6 +41,31 @@ l2l_hyper_init_defaults (L2lHyper               *hyper,
   hyper->alpha = 0.99;
 }
 
+guint
+l2l_hyper_list (const L2lOptimizerInfo *info,
+                const L2lHyper         *hyper,
+                const char            **names,
+                double                 *values)
+{
+  if (info == &l2l_optimizer_adam)
+    {
+      names[0] = "beta1", values[0] = hyper->beta1;
+      names[1] = "beta2", values[1] = hyper->beta2;
+      return 2;
+    }
+  if (info == &l2l_optimizer_rmsprop)
+    {
+      names[0] = "alpha", values[0] = hyper->alpha;
+      return 1;
+    }
+  if (info == &l2l_optimizer_sgd || info == &l2l_optimizer_nag)
+    {
+      names[0] = "momentum", values[0] = hyper->momentum;
+      return 1;
+    }
+  return 0;
+}
+
 void
 l2l_optimizer_reset (L2lOptimizer *optimizer)
 {

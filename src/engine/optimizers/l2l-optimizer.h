@@ -60,6 +60,14 @@ const L2lOptimizerInfo        *l2l_optimizer_info_lookup (const char *name);
 /* torch.optim's defaults for @info. */
 void                           l2l_hyper_init_defaults   (L2lHyper               *hyper,
                                                           const L2lOptimizerInfo *info);
+/* The hyper-parameters @info reads besides the rate, by torch.optim's names
+ * ("momentum"; "beta1", "beta2"; "alpha"), and their values in @hyper: how
+ * many (at most L2L_HYPER_MAX). */
+#define L2L_HYPER_MAX 2
+guint                          l2l_hyper_list            (const L2lOptimizerInfo *info,
+                                                          const L2lHyper         *hyper,
+                                                          const char            **names,
+                                                          double                 *values);
 
 void l2l_optimizer_reset (L2lOptimizer *optimizer);
 void l2l_optimizer_step  (L2lOptimizer *optimizer,
