@@ -310,16 +310,19 @@ test_exports (void)
 
 /* A comparison drawn against steps and against seconds: the same series and
  * the same losses, only x changes — to each step's mean wall time, which
- * grows with the step. */
+ * grows with the step — and the axis follows, linear or log. */
 static void
 test_seconds_axis (void)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(L2lCompareResult) result = NULL;
-  g_autoptr(L2lChart) by_step = l2l_chart_new ("t", "step", "loss", TRUE);
-  g_autoptr(L2lChart) by_time = l2l_chart_new ("t", "seconds", "loss", TRUE);
+  g_autoptr(L2lChart) chart = l2l_chart_new ("t", "step", "loss", TRUE);
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 640, 400);
+  cairo_t *cr = cairo_create (surface);
   L2lOptimizerSpec optimizers[2];
   L2lCompareConfig config;
+  L2lChartLayout layout;
+  double latest = 0.0;
 
   l2l_compare_config_init (&config);
   config.task = l2l_task_new_from_spec ("quadratic", NULL);
@@ -331,27 +334,45 @@ test_seconds_axis (void)
   config.steps = 20;
   result = l2l_compare_run (&config, NULL, NULL, NULL, &error);
   g_assert_no_error (error);
-  l2l_chart_add_compare_result (by_step, result, FALSE);
-  l2l_chart_add_compare_result (by_time, result, TRUE);
-  g_assert_cmpuint (by_step->series->len, ==, 2);
-  g_assert_cmpuint (by_time->series->len, ==, 2);
+  l2l_chart_add_compare_result (chart, result);
+  g_assert_cmpuint (chart->series->len, ==, 2);
   for (guint i = 0; i < 2; i++)
     {
-      const L2lChartSeries *a = by_step->series->pdata[i], *b = by_time->series->pdata[i];
+      const L2lChartSeries *a = chart->series->pdata[i];
 
       g_assert_cmpuint (a->x->len, ==, 21);
-      g_assert_cmpuint (b->x->len, ==, 21);
-      g_assert_cmpmem (a->y->data, 21 * sizeof (double), b->y->data, 21 * sizeof (double));
+      g_assert_cmpuint (a->time->len, ==, 21);
       g_assert_cmpfloat (g_array_index (a->x, double, 20), ==, 20.0);
-      g_assert_cmpfloat_with_epsilon (g_array_index (b->x, double, 20),
+      g_assert_cmpfloat_with_epsilon (g_array_index (a->time, double, 20),
                                       l2l_compare_entry_seconds_per_step (result,
                                                                           &result->entries[i]) * 20,
                                       1e-12);
-      g_assert_cmpfloat (g_array_index (b->x, double, 20), >, 0.0);
+      g_assert_cmpfloat (g_array_index (a->time, double, 20), >, 0.0);
       for (guint t = 1; t <= 20; t++)
-        g_assert_cmpfloat (g_array_index (b->x, double, t), >=,
-                           g_array_index (b->x, double, t - 1));
+        g_assert_cmpfloat (g_array_index (a->time, double, t), >=,
+                           g_array_index (a->time, double, t - 1));
+      latest = MAX (latest, g_array_index (a->time, double, 20));
     }
+
+  l2l_chart_compute_layout (chart, cr, 640, 400, &layout);
+  g_assert_false (layout.x_axis.log);
+  g_assert_cmpfloat (layout.x_axis.max, >=, 20.0);
+  l2l_chart_set_x_mode (chart, L2L_CHART_X_TIME, "seconds");
+  l2l_chart_render (chart, cr, 640, 400);
+  l2l_chart_compute_layout (chart, cr, 640, 400, &layout);
+  g_assert_false (layout.x_axis.log);
+  g_assert_cmpfloat (layout.x_axis.max, >=, latest);
+  g_assert_cmpfloat (layout.x_axis.max, <, 1.0);      /* 20 quadratic steps take far less */
+  l2l_chart_set_x_mode (chart, L2L_CHART_X_LOG_TIME, "seconds");
+  l2l_chart_render (chart, cr, 640, 400);
+  l2l_chart_compute_layout (chart, cr, 640, 400, &layout);
+  g_assert_true (layout.x_axis.log);
+  g_assert_cmpfloat (layout.x_axis.min, >, 0.0);      /* step 0, at 0 s, is left off */
+  g_assert_cmpfloat (layout.x_axis.max, >=, latest);
+  g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
+
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface);
   for (guint i = 0; i < 2; i++)
     l2l_optimizer_spec_clear (&optimizers[i]);
   l2l_task_unref (config.task);

@@ -109,7 +109,7 @@ static const BadCase bad_cases[] = {
   { "info-no-file", { "info", NULL }, "expected one FILE" },
   { "plot-format", { "compare", "--plot", "@/chart.gif", NULL },
     "--plot: " },
-  { "x-axis", { "compare", "--x-axis", "time", NULL }, "--x-axis: 'time' is not step or seconds" },
+  { "x-axis", { "compare", "--x-axis", "time", NULL }, "--x-axis: 'time' is not step, seconds or log-seconds" },
   { "tune-budget-alone", { "compare", "--tune-budget", "8", NULL },
     "--tune-budget: only with --tune-hyper" },
   { "tune-budget-zero", { "compare", "--tune-hyper", "--tune-budget", "0", NULL },

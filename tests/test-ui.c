@@ -151,6 +151,57 @@ test_compare (Fixture       *fixture,
   g_assert_nonnull (strstr (l2l_window_get_results_text (window), "Lowest mean at step 40: "));
 }
 
+/* Issue 14 in the app: rates searched with the other hyper-parameters, and
+ * the chart's x axis switched to time — the same series, each point at its
+ * mean wall time — with the choice kept in the settings. */
+static void
+test_hyper_and_time (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  L2lWindow *window = fixture->window;
+  L2lExperimentPanel *panel = l2l_window_get_panel (window);
+  L2lChart *comparison = l2l_window_get_comparison_chart (window);
+  g_autofree char *x_axis = NULL;
+  const char *text;
+
+  spin (window, "steps", 30);
+  spin (window, "runs", 6);
+  gtk_check_button_set_active (l2l_experiment_panel_get_tune_hyper_check (panel), TRUE);
+  spin (window, "tune-budget", 5);
+  gtk_editable_set_text (GTK_EDITABLE (l2l_experiment_panel_get_optimizer_rate (panel, "adam")),
+                         "tune");
+  gtk_editable_set_text (GTK_EDITABLE (l2l_experiment_panel_get_optimizer_rate (panel, "nag")),
+                         "tune");
+  run_page (window, "comparison");
+  wait_until_done (window);
+  text = l2l_window_get_results_text (window);
+  g_assert_nonnull (text);
+  g_test_message ("%s", text);
+  g_assert_nonnull (strstr (text, "Tuned with the rate (5 configurations each): "));
+  g_assert_nonnull (strstr (text, "; adam beta1 "));
+  g_assert_nonnull (strstr (text, "; nag momentum "));
+
+  for (guint i = 0; i < comparison->series->len; i++)
+    {
+      L2lChartSeries *series = comparison->series->pdata[i];
+
+      g_assert_cmpuint (series->time->len, ==, 31);
+      g_assert_cmpfloat (g_array_index (series->time, double, 0), >=, 0.0);
+      g_assert_cmpfloat (g_array_index (series->time, double, 30), >, 0.0);
+      for (guint t = 1; t <= 30; t++)
+        g_assert_cmpfloat (g_array_index (series->time, double, t), >=,
+                           g_array_index (series->time, double, t - 1));
+    }
+  g_assert_cmpint (comparison->x_mode, ==, L2L_CHART_X_DATA);
+  gtk_drop_down_set_selected (l2l_window_get_x_axis_dropdown (window), 2);
+  g_assert_cmpint (comparison->x_mode, ==, L2L_CHART_X_LOG_TIME);
+  x_axis = g_settings_get_string (fixture->settings, "compare-x-axis");
+  g_assert_cmpstr (x_axis, ==, "log-seconds");
+  settle (100);
+  gtk_drop_down_set_selected (l2l_window_get_x_axis_dropdown (window), 0);
+  g_assert_cmpint (comparison->x_mode, ==, L2L_CHART_X_DATA);
+}
+
 static double
 final_mean (L2lChart   *chart,
             const char *name)
@@ -663,6 +714,8 @@ main (int   argc,
 {
   gtk_test_init (&argc, &argv, NULL);
   g_test_add ("/ui/compare", Fixture, NULL, fixture_set_up, test_compare, fixture_tear_down);
+  g_test_add ("/ui/compare/hyper-and-time", Fixture, NULL, fixture_set_up, test_hyper_and_time,
+              fixture_tear_down);
   g_test_add ("/ui/first-run", Fixture, NULL, fixture_set_up, test_first_run, fixture_tear_down);
   g_test_add ("/ui/train-then-compare", Fixture, NULL, fixture_set_up, test_train_then_compare,
               fixture_tear_down);

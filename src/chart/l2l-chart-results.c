@@ -23,8 +23,7 @@ mean_seconds (const L2lCompareResult *result,
 
 void
 l2l_chart_add_compare_result (L2lChart               *chart,
-                              const L2lCompareResult *result,
-                              gboolean                seconds)
+                              const L2lCompareResult *result)
 {
   for (guint i = 0; i < result->n_entries; i++)
     {
@@ -32,9 +31,9 @@ l2l_chart_add_compare_result (L2lChart               *chart,
       L2lChartSeries *series = l2l_chart_add_series (chart, entry->label, i, TRUE);
 
       for (guint t = 0; t <= result->steps; t++)
-        l2l_chart_series_append (series, seconds ? mean_seconds (result, entry, t) : t,
-                                 entry->stats.mean[t], entry->stats.q25[t],
-                                 entry->stats.q75[t]);
+        l2l_chart_series_append_timed (series, t, mean_seconds (result, entry, t),
+                                       entry->stats.mean[t], entry->stats.q25[t],
+                                       entry->stats.q75[t]);
     }
 }
 

@@ -9,10 +9,9 @@ G_BEGIN_DECLS
 /* Engine results as chart series; the front ends give the words. */
 
 /* One series per optimizer: the mean loss per step with its 25–75 % band,
- * against the step or, with @seconds, against the mean wall time to it. */
+ * each point with the mean wall time to it (for l2l_chart_set_x_mode). */
 void l2l_chart_add_compare_result (L2lChart               *chart,
-                                   const L2lCompareResult *result,
-                                   gboolean                seconds);
+                                   const L2lCompareResult *result);
 
 /* Two series over epochs: @meta_name (the meta-loss of each epoch) and
  * @eval_name (the held-out loss where evaluated). */

@@ -21,6 +21,7 @@ series_free (gpointer data)
 
   g_free (series->name);
   g_array_unref (series->x);
+  g_array_unref (series->time);
   g_array_unref (series->y);
   if (series->lo != NULL)
     {
@@ -53,6 +54,7 @@ l2l_chart_free (L2lChart *chart)
     return;
   g_free (chart->title);
   g_free (chart->x_label);
+  g_free (chart->time_label);
   g_free (chart->y_label);
   g_ptr_array_unref (chart->series);
   g_free (chart);
@@ -75,6 +77,7 @@ l2l_chart_add_series (L2lChart   *chart,
   series->name = g_strdup (name);
   series->color = color;
   series->x = g_array_new (FALSE, FALSE, sizeof (double));
+  series->time = g_array_new (FALSE, FALSE, sizeof (double));
   series->y = g_array_new (FALSE, FALSE, sizeof (double));
   if (with_band)
     {
@@ -92,7 +95,19 @@ l2l_chart_series_append (L2lChartSeries *series,
                          double          lo,
                          double          hi)
 {
+  l2l_chart_series_append_timed (series, x, NAN, y, lo, hi);
+}
+
+void
+l2l_chart_series_append_timed (L2lChartSeries *series,
+                               double          x,
+                               double          seconds,
+                               double          y,
+                               double          lo,
+                               double          hi)
+{
   g_array_append_val (series->x, x);
+  g_array_append_val (series->time, seconds);
   g_array_append_val (series->y, y);
   if (series->lo != NULL)
     {
@@ -157,7 +172,31 @@ l2l_chart_palette (guint   index,
   *b = c[2] / 255.0;
 }
 
+void
+l2l_chart_set_x_mode (L2lChart      *chart,
+                      L2lChartXMode  mode,
+                      const char    *time_label)
+{
+  chart->x_mode = mode;
+  g_free (chart->time_label);
+  chart->time_label = g_strdup (time_label);
+}
+
 /* Layout. */
+
+/* The column the x axis shows. */
+static GArray *
+x_column (const L2lChart       *chart,
+          const L2lChartSeries *series)
+{
+  return chart->x_mode == L2L_CHART_X_DATA ? series->x : series->time;
+}
+
+static const char *
+x_label (const L2lChart *chart)
+{
+  return chart->x_mode == L2L_CHART_X_DATA ? chart->x_label : chart->time_label;
+}
 
 static void
 data_range (const L2lChart *chart,
@@ -170,14 +209,15 @@ data_range (const L2lChart *chart,
   for (guint i = 0; i < chart->series->len; i++)
     {
       const L2lChartSeries *series = chart->series->pdata[i];
-      GArray *columns[3] = { y_axis ? series->y : series->x,
+      GArray *columns[3] = { y_axis ? series->y : x_column (chart, series),
                              y_axis ? series->lo : NULL, y_axis ? series->hi : NULL };
+      gboolean log = y_axis ? chart->log_y : chart->x_mode == L2L_CHART_X_LOG_TIME;
 
       for (guint c = 0; c < G_N_ELEMENTS (columns); c++)
         for (guint k = 0; columns[c] != NULL && k < columns[c]->len; k++)
           {
             double v = g_array_index (columns[c], double, k);
-            if (!isfinite (v) || (y_axis && chart->log_y && v <= 0.0))
+            if (!isfinite (v) || (log && v <= 0.0))
               continue;
             *lo = MIN (*lo, v);
             *hi = MAX (*hi, v);
@@ -208,7 +248,8 @@ l2l_chart_compute_layout (const L2lChart *chart,
   char text[64];
 
   data_range (chart, FALSE, &lo, &hi);
-  l2l_axis_fit (&layout->x_axis, FALSE, lo, hi, MAX (2, (guint) (width / 90)));
+  l2l_axis_fit (&layout->x_axis, chart->x_mode == L2L_CHART_X_LOG_TIME, lo, hi,
+                MAX (2, (guint) (width / 90)));
   data_range (chart, TRUE, &lo, &hi);
   l2l_axis_fit (&layout->y_axis, chart->log_y, lo, hi, MAX (2, (guint) (height / 50)));
 
@@ -219,7 +260,7 @@ l2l_chart_compute_layout (const L2lChart *chart,
       label_width = MAX (label_width, text_width (cr, text, TICK_SIZE));
     }
   left = PAD + (chart->y_label ? LABEL_SIZE + PAD : 0) + label_width + TICK_LEN + 4;
-  bottom = PAD + TICK_SIZE + TICK_LEN + 6 + (chart->x_label ? LABEL_SIZE + PAD : 0);
+  bottom = PAD + TICK_SIZE + TICK_LEN + 6 + (x_label (chart) ? LABEL_SIZE + PAD : 0);
   top = PAD + (chart->title ? TITLE_SIZE + PAD : 0);
   layout->plot_x = left;
   layout->plot_y = top;
@@ -314,8 +355,8 @@ draw_axes (const L2lChart       *chart,
                    floor (layout->plot_height));
   cairo_stroke (cr);
 
-  if (chart->x_label != NULL)
-    draw_text (cr, chart->x_label, LABEL_SIZE, x0 + layout->plot_width / 2, height - PAD, 0.5, 1.0);
+  if (x_label (chart) != NULL)
+    draw_text (cr, x_label (chart), LABEL_SIZE, x0 + layout->plot_width / 2, height - PAD, 0.5, 1.0);
   if (chart->y_label != NULL)
     {
       cairo_save (cr);
@@ -339,11 +380,13 @@ set_series_color (cairo_t              *cr,
 
 /* The band between lo and hi, as one polygon per run of finite points. */
 static void
-draw_band (cairo_t              *cr,
+draw_band (const L2lChart       *chart,
+           cairo_t              *cr,
            const L2lChartSeries *series,
            const L2lChartLayout *layout)
 {
-  guint n = series->x->len, start = 0;
+  GArray *x = x_column (chart, series);
+  guint n = x->len, start = 0;
 
   while (start < n)
     {
@@ -351,22 +394,22 @@ draw_band (cairo_t              *cr,
       double px = 0.0, py = 0.0;
 
       while (end < n &&
-             to_pixel (layout, g_array_index (series->x, double, end),
+             to_pixel (layout, g_array_index (x, double, end),
                        g_array_index (series->hi, double, end), &px, &py) &&
-             to_pixel (layout, g_array_index (series->x, double, end),
+             to_pixel (layout, g_array_index (x, double, end),
                        g_array_index (series->lo, double, end), &px, &py))
         end++;
       if (end - start >= 2)
         {
           for (guint k = start; k < end; k++)
             {
-              to_pixel (layout, g_array_index (series->x, double, k),
+              to_pixel (layout, g_array_index (x, double, k),
                         g_array_index (series->hi, double, k), &px, &py);
               cairo_line_to (cr, px, py);
             }
           for (guint k = end; k-- > start;)
             {
-              to_pixel (layout, g_array_index (series->x, double, k),
+              to_pixel (layout, g_array_index (x, double, k),
                         g_array_index (series->lo, double, k), &px, &py);
               cairo_line_to (cr, px, py);
             }
@@ -379,20 +422,25 @@ draw_band (cairo_t              *cr,
 
 /* The line, broken at gaps; a point with no neighbour becomes a dot. */
 static void
-draw_line (cairo_t              *cr,
+draw_line (const L2lChart       *chart,
+           cairo_t              *cr,
            const L2lChartSeries *series,
            const L2lChartLayout *layout)
 {
-  guint n = series->x->len;
+  GArray *x = x_column (chart, series);
+  guint n = x->len;
   gboolean previous = FALSE;
 
   for (guint k = 0; k < n; k++)
     {
       double px, py;
-      gboolean here = to_pixel (layout, g_array_index (series->x, double, k),
+      gboolean here = to_pixel (layout, g_array_index (x, double, k),
                                 g_array_index (series->y, double, k), &px, &py);
-      gboolean next = k + 1 < n && isfinite (l2l_axis_normalize (&layout->y_axis,
-                                               g_array_index (series->y, double, k + 1)));
+      gboolean next = k + 1 < n &&
+                      isfinite (l2l_axis_normalize (&layout->x_axis,
+                                                    g_array_index (x, double, k + 1))) &&
+                      isfinite (l2l_axis_normalize (&layout->y_axis,
+                                                    g_array_index (series->y, double, k + 1)));
 
       if (!here)
         {
@@ -496,11 +544,11 @@ l2l_chart_render (const L2lChart *chart,
         if (series->lo != NULL)
           {
             set_series_color (cr, series, series->faded ? 0.06 : 0.18);
-            draw_band (cr, series, &layout);
+            draw_band (chart, cr, series, &layout);
           }
         set_series_color (cr, series, series->faded ? 0.35 : 1.0);
         cairo_set_line_width (cr, series->faded ? 1.5 : 2.0);
-        draw_line (cr, series, &layout);
+        draw_line (chart, cr, series, &layout);
       }
   cairo_restore (cr);
 
@@ -557,7 +605,8 @@ l2l_chart_render_readout (const L2lChart       *chart,
   cairo_line_to (cr, floor (px) + 0.5, layout->plot_y + layout->plot_height);
   cairo_stroke (cr);
 
-  g_ptr_array_add (lines, g_strdup_printf ("%g", round (x)));
+  g_ptr_array_add (lines, chart->x_mode == L2L_CHART_X_DATA
+                         ? g_strdup_printf ("%g", round (x)) : g_strdup_printf ("%.3g s", x));
   for (guint i = 0; i < chart->series->len; i++)
     {
       const L2lChartSeries *series = chart->series->pdata[i];
@@ -565,7 +614,7 @@ l2l_chart_render_readout (const L2lChart       *chart,
 
       if (series->faded || series->x->len == 0)
         continue;
-      k = nearest_index (series->x, x);
+      k = nearest_index (x_column (chart, series), x);
       g_ptr_array_add (lines, g_strdup_printf ("%s: %.4g", series->name,
                                                g_array_index (series->y, double, k)));
     }

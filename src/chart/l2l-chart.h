@@ -16,16 +16,27 @@ typedef struct {
   guint    color;      /* index into the palette */
   gboolean faded;      /* an earlier run, drawn light behind the current one */
   GArray  *x;          /* double */
+  GArray  *time;       /* double: the wall time at each point (NaN where unknown) */
   GArray  *y;          /* the line: mean, or the one value */
   GArray  *lo;         /* band (e.g. 25 % quantile), or NULL */
   GArray  *hi;         /* band (e.g. 75 % quantile), or NULL */
 } L2lChartSeries;
 
+/* What the x axis shows: each series' x (steps, epochs), or each point's
+ * wall time, on a linear or a log axis. */
+typedef enum {
+  L2L_CHART_X_DATA,
+  L2L_CHART_X_TIME,
+  L2L_CHART_X_LOG_TIME,
+} L2lChartXMode;
+
 typedef struct {
   char      *title;
   char      *x_label;
+  char      *time_label;  /* the x label against time */
   char      *y_label;
   gboolean   log_y;
+  L2lChartXMode x_mode;
   GPtrArray *series;   /* L2lChartSeries */
 } L2lChart;
 
@@ -51,6 +62,18 @@ void            l2l_chart_series_append  (L2lChartSeries *series,
                                           double          y,
                                           double          lo,
                                           double          hi);
+/* A point that also knows its wall time, for an x axis in time. */
+void            l2l_chart_series_append_timed (L2lChartSeries *series,
+                                               double          x,
+                                               double          seconds,
+                                               double          y,
+                                               double          lo,
+                                               double          hi);
+/* Puts each series' x (L2L_CHART_X_DATA) or its points' times on the x axis,
+ * labelled @time_label then. */
+void            l2l_chart_set_x_mode     (L2lChart      *chart,
+                                          L2lChartXMode  mode,
+                                          const char    *time_label);
 /* Marks every series faded and renames it "NAME · SUFFIX": an earlier run. */
 void            l2l_chart_fade_all       (L2lChart   *chart,
                                           const char *suffix);

@@ -241,7 +241,7 @@ l2l_cli_art (int   argc,
       !write_images (&config, result, args.out_dir, &error) ||
       (args.csv && !l2l_results_write_csv (result, args.csv, &error)) ||
       (args.plot && !l2l_cli_compare_write_plot (result, args.plot, plot_width, plot_height,
-                                                 FALSE, &error)))
+                                                 L2L_CHART_X_DATA, &error)))
     {
       status = l2l_cli_fail ("art", error);
       goto out;

@@ -60,30 +60,36 @@ l2l_cli_compare_write_plot (const L2lCompareResult  *result,
                             const char              *path,
                             int                      width,
                             int                      height,
-                            gboolean                 seconds,
+                            L2lChartXMode            x_mode,
                             GError                 **error)
 {
   g_autoptr(L2lChart) chart = NULL;
   g_autofree char *title = g_strdup_printf ("%s · %u runs", result->task_spec, result->runs);
 
-  chart = l2l_chart_new (title, seconds ? "seconds (mean over runs)" : "step",
-                         "loss (mean, 25–75 % band)", TRUE);
-  l2l_chart_add_compare_result (chart, result, seconds);
+  chart = l2l_chart_new (title, "step", "loss (mean, 25–75 % band)", TRUE);
+  l2l_chart_set_x_mode (chart, x_mode, "seconds (mean over runs)");
+  l2l_chart_add_compare_result (chart, result);
   return l2l_chart_save (chart, path, width, height, error);
 }
 
 static gboolean
-parse_x_axis (const char  *text,
-              gboolean    *seconds,
-              GError     **error)
+parse_x_axis (const char     *text,
+              L2lChartXMode  *mode,
+              GError        **error)
 {
   if (text == NULL || g_str_equal (text, "step"))
-    return TRUE;
-  if (g_str_equal (text, "seconds"))
-    return *seconds = TRUE;
-  g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
-               "--x-axis: '%s' is not step or seconds", text);
-  return FALSE;
+    *mode = L2L_CHART_X_DATA;
+  else if (g_str_equal (text, "seconds"))
+    *mode = L2L_CHART_X_TIME;
+  else if (g_str_equal (text, "log-seconds"))
+    *mode = L2L_CHART_X_LOG_TIME;
+  else
+    {
+      g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
+                   "--x-axis: '%s' is not step, seconds or log-seconds", text);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 int
@@ -100,7 +106,7 @@ l2l_cli_compare (int   argc,
   g_autofree char *plot_path = NULL;
   g_autofree char *plot_size = NULL;
   g_autofree char *x_axis = NULL;
-  gboolean seconds = FALSE;
+  L2lChartXMode x_mode = L2L_CHART_X_DATA;
   int plot_width, plot_height;
   L2lCompareConfig config = { 0 };
   g_autoptr(L2lCompareResult) result = NULL;
@@ -119,8 +125,8 @@ l2l_cli_compare (int   argc,
     { "plot-size", 0, 0, G_OPTION_ARG_STRING, &plot_size,
       "Size of --plot in pixels (PNG) or points (default: 1000x650)", "WxH" },
     { "x-axis", 0, 0, G_OPTION_ARG_STRING, &x_axis,
-      "What --plot puts across: step, or seconds (each run's wall time, averaged) "
-      "(default: step)", "step|seconds" },
+      "What --plot puts across: step, or seconds (each run's wall time, averaged), "
+      "or seconds on a log axis (default: step)", "step|seconds|log-seconds" },
     { NULL },
   };
 
@@ -157,7 +163,7 @@ l2l_cli_compare (int   argc,
       !l2l_file_check_distinct ((const char *[]) { csv_path, json_path, plot_path },
                                 (const char *[]) { "--csv", "--json", "--plot" }, 3, &error) ||
       !l2l_cli_parse_plot (plot_path, plot_size, &plot_width, &plot_height, &error) ||
-      !parse_x_axis (x_axis, &seconds, &error))
+      !parse_x_axis (x_axis, &x_mode, &error))
     {
       status = L2L_EXIT_USAGE;
       l2l_cli_error ("compare", "%s", error->message);
@@ -178,7 +184,7 @@ l2l_cli_compare (int   argc,
   if ((csv_path && !l2l_results_write_csv (result, csv_path, &error)) ||
       (json_path && !l2l_results_write_json (result, json_path, &error)) ||
       (plot_path && !l2l_cli_compare_write_plot (result, plot_path, plot_width, plot_height,
-                                                 seconds, &error)))
+                                                 x_mode, &error)))
     {
       status = l2l_cli_fail ("compare", error);
       goto out;

@@ -3,6 +3,7 @@
 
 #include <glib.h>
 
+#include "l2l-chart.h"
 #include "l2l-engine.h"
 
 G_BEGIN_DECLS
@@ -96,12 +97,12 @@ gboolean      l2l_cli_parse_steps             (const char  *flag,
 L2lCompareResult *l2l_cli_compare_run        (L2lCompareConfig        *config,
                                               GError                 **error);
 /* The mean loss per step with its 25–75 % band, log scale, as --plot draws it:
- * against the step or, with @seconds, the mean wall time to it. */
+ * against the step or (@x_mode) the mean wall time to it. */
 gboolean      l2l_cli_compare_write_plot      (const L2lCompareResult  *result,
                                                const char              *path,
                                                int                      width,
                                                int                      height,
-                                               gboolean                 seconds,
+                                               L2lChartXMode            x_mode,
                                                GError                 **error);
 
 G_END_DECLS

@@ -32,6 +32,8 @@ struct _L2lExperimentPanel {
   GtkSpinButton       *steps_spin;
   GtkSpinButton       *runs_spin;
   GtkSpinButton       *seed_spin;
+  GtkCheckButton      *tune_hyper_check;
+  GtkSpinButton       *tune_budget_spin;
   GtkSpinButton       *horizon_spin;
   GtkSpinButton       *unroll_spin;
   GtkDropDown         *weights_dropdown;
@@ -71,6 +73,14 @@ emit_changed (L2lExperimentPanel *self)
 {
   if (!self->loading)
     g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
+}
+
+static void
+on_tune_hyper_toggled (L2lExperimentPanel *self)
+{
+  gtk_widget_set_sensitive (GTK_WIDGET (self->tune_budget_spin),
+                            gtk_check_button_get_active (self->tune_hyper_check));
+  emit_changed (self);
 }
 
 static void
@@ -248,7 +258,8 @@ add_hand_rows (L2lExperimentPanel *self)
       gtk_editable_set_width_chars (GTK_EDITABLE (row->rate), 8);
       gtk_widget_set_hexpand (GTK_WIDGET (row->rate), TRUE);
       gtk_widget_set_tooltip_text (GTK_WIDGET (row->rate),
-                                   _("Learning rate, or “tune” to pick it on a log grid"));
+                                   _("Learning rate, or “tune” to pick it on tuning functions "
+                                     "(see the Comparison’s tuning options)"));
       g_signal_connect_swapped (row->check, "toggled", G_CALLBACK (emit_changed), self);
       g_signal_connect_swapped (row->rate, "changed", G_CALLBACK (emit_changed), self);
       gtk_grid_attach (self->optimizers_grid, GTK_WIDGET (row->check), 0, (int) self->n_grid_rows, 1, 1);
@@ -456,6 +467,7 @@ mark_engine_field (L2lExperimentPanel *self,
   const struct { const char *field; GtkSpinButton *spin; } fields[] = {
     { "steps", training ? self->horizon_spin : self->steps_spin },
     { "runs", self->runs_spin },
+    { "tune-budget", self->tune_budget_spin },
     { "unroll", self->unroll_spin },
     { "batch", self->batch_spin },
     { "epochs", self->epochs_spin },
@@ -486,6 +498,8 @@ l2l_experiment_panel_build_compare (L2lExperimentPanel  *self,
   config->steps = (guint) gtk_spin_button_get_value_as_int (self->steps_spin);
   config->runs = (guint) gtk_spin_button_get_value_as_int (self->runs_spin);
   config->seed = (guint64) gtk_spin_button_get_value (self->seed_spin);
+  if (gtk_check_button_get_active (self->tune_hyper_check))
+    config->tune.hyper_budget = (guint) gtk_spin_button_get_value_as_int (self->tune_budget_spin);
   config->optimizers = g_new0 (L2lOptimizerSpec, MAX (n, 1));
 
   for (guint i = 0; i < self->hand_rows->len; i++)
@@ -683,6 +697,8 @@ l2l_experiment_panel_load_settings (L2lExperimentPanel *self,
   gtk_spin_button_set_value (self->runs_spin, g_settings_get_uint (settings, "runs"));
   gtk_spin_button_set_value (self->seed_spin, g_settings_get_uint (settings, "seed"));
   gtk_check_button_set_active (self->per_group_check, g_settings_get_boolean (settings, "per-group"));
+  gtk_check_button_set_active (self->tune_hyper_check, g_settings_get_boolean (settings, "tune-hyper"));
+  gtk_spin_button_set_value (self->tune_budget_spin, g_settings_get_uint (settings, "tune-budget"));
   /* Meta-training fields the user never set are the family's defaults,
    * as `l2l train` takes them, not copies kept in the schema. */
   apply_family_defaults (self);
@@ -741,6 +757,9 @@ l2l_experiment_panel_save_settings (L2lExperimentPanel *self,
   g_settings_set_uint (settings, "layers", (guint) gtk_spin_button_get_value_as_int (self->layers_spin));
   g_settings_set_uint (settings, "hidden", (guint) gtk_spin_button_get_value_as_int (self->hidden_spin));
   g_settings_set_boolean (settings, "per-group", gtk_check_button_get_active (self->per_group_check));
+  g_settings_set_boolean (settings, "tune-hyper", gtk_check_button_get_active (self->tune_hyper_check));
+  g_settings_set_uint (settings, "tune-budget",
+                       (guint) gtk_spin_button_get_value_as_int (self->tune_budget_spin));
   g_string_free (optimizers, TRUE);
 }
 
@@ -752,7 +771,7 @@ l2l_experiment_panel_get_spin (L2lExperimentPanel *self,
 {
   const struct { const char *name; GtkSpinButton *spin; } spins[] = {
     { "steps", self->steps_spin }, { "runs", self->runs_spin }, { "seed", self->seed_spin },
-    { "horizon", self->horizon_spin }, { "unroll", self->unroll_spin },
+    { "tune-budget", self->tune_budget_spin }, { "horizon", self->horizon_spin }, { "unroll", self->unroll_spin },
     { "batch", self->batch_spin }, { "epochs", self->epochs_spin },
     { "meta-lr", self->meta_lr_spin }, { "layers", self->layers_spin },
     { "hidden", self->hidden_spin },
@@ -770,6 +789,12 @@ l2l_experiment_panel_get_per_group_check (L2lExperimentPanel *self)
   return self->per_group_check;
 }
 
+GtkCheckButton *
+l2l_experiment_panel_get_tune_hyper_check (L2lExperimentPanel *self)
+{
+  return self->tune_hyper_check;
+}
+
 /* The spins' ranges are the engine's (ARCHITECTURE §2), not copies in the
  * templates: a value the engine would refuse cannot be typed. */
 static void
@@ -777,7 +802,7 @@ apply_engine_limits (L2lExperimentPanel *self)
 {
   const struct { const char *field; GtkSpinButton *spin; } spins[] = {
     { "steps", self->steps_spin }, { "runs", self->runs_spin },
-    { "steps", self->horizon_spin }, { "unroll", self->unroll_spin },
+    { "tune-budget", self->tune_budget_spin }, { "steps", self->horizon_spin }, { "unroll", self->unroll_spin },
     { "batch", self->batch_spin }, { "epochs", self->epochs_spin },
     { "meta-lr", self->meta_lr_spin }, { "layers", self->layers_spin },
     { "hidden", self->hidden_spin },
@@ -867,6 +892,8 @@ l2l_experiment_panel_class_init (L2lExperimentPanelClass *klass)
   BIND (steps_spin);
   BIND (runs_spin);
   BIND (seed_spin);
+  BIND (tune_hyper_check);
+  BIND (tune_budget_spin);
   BIND (horizon_spin);
   BIND (unroll_spin);
   BIND (weights_dropdown);
@@ -925,6 +952,9 @@ l2l_experiment_panel_init (L2lExperimentPanel *self)
   for (guint i = 0; i < G_N_ELEMENTS (spins) - 1; i++)
     g_signal_connect_swapped (spins[i], "value-changed", G_CALLBACK (emit_changed), self);
   g_signal_connect_swapped (self->per_group_check, "toggled", G_CALLBACK (emit_changed), self);
+  g_signal_connect_swapped (self->tune_budget_spin, "value-changed", G_CALLBACK (emit_changed), self);
+  g_signal_connect_swapped (self->tune_hyper_check, "toggled", G_CALLBACK (on_tune_hyper_toggled),
+                            self);
   update_weights (self, NULL);
 }
 

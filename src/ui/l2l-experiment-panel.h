@@ -68,6 +68,7 @@ GtkSpinButton *l2l_experiment_panel_get_spin    (L2lExperimentPanel  *self,
                                                  const char          *name);
 /* "One LSTM per parameter group" of meta-training. */
 GtkCheckButton *l2l_experiment_panel_get_per_group_check (L2lExperimentPanel *self);
+GtkCheckButton *l2l_experiment_panel_get_tune_hyper_check (L2lExperimentPanel *self);
 /* The check button of optimizer @name (e.g. "adam"), and its rate entry. */
 GtkCheckButton *l2l_experiment_panel_get_optimizer_check (L2lExperimentPanel *self,
                                                           const char         *name);

@@ -28,6 +28,7 @@ typedef struct {
   guint     index;     /* optimizer, or epoch */
   guint     step;      /* step, or phase */
   double    a, b, c;   /* mean/q25/q75, meta/eval, or fraction */
+  double    seconds;   /* a comparison point's mean wall time to its step */
 } Event;
 
 struct _L2lJob {
@@ -110,7 +111,7 @@ dispatch_events (gpointer user_data)
         {
         case EVENT_COMPARE_POINT:
           g_signal_emit (self, signals[SIGNAL_COMPARE_POINT], 0, event->index, event->step,
-                         event->a, event->b, event->c);
+                         event->a, event->b, event->c, event->seconds);
           break;
         case EVENT_TRAIN_EPOCH:
           g_signal_emit (self, signals[SIGNAL_TRAIN_EPOCH], 0, event->index, event->a, event->b);
@@ -170,7 +171,7 @@ push_progress (L2lJob  *self,
                gboolean force)
 {
   gint64 now = g_get_monotonic_time ();
-  Event event = { EVENT_PROGRESS, index, phase, fraction, 0, 0 };
+  Event event = { EVENT_PROGRESS, index, phase, fraction, 0, 0, 0 };
 
   if (!force && now - self->last_progress < G_USEC_PER_SEC / 30)
     return;
@@ -219,15 +220,19 @@ on_compare_progress (const L2lCompareProgress *progress,
     {
       /* Statistics over every run finished so far at this step. */
       guint runs = progress->first_run + progress->n_runs;
-      Event event = { EVENT_COMPARE_POINT, progress->optimizer, progress->step, 0, 0, 0 };
-      double sum = 0.0;
+      Event event = { EVENT_COMPARE_POINT, progress->optimizer, progress->step, 0, 0, 0, 0 };
+      double sum = 0.0, seconds = 0.0;
 
       for (guint r = 0; r < runs; r++)
         {
-          double loss = progress->entry->losses[(gsize) r * (config->steps + 1) + progress->step];
+          gsize at = (gsize) r * (config->steps + 1) + progress->step;
+          double loss = progress->entry->losses[at];
+
           self->column[r] = isnan (loss) ? INFINITY : loss;
           sum += self->column[r];
+          seconds += progress->entry->seconds[at];
         }
+      event.seconds = seconds / runs;
       l2l_sort_doubles (self->column, runs);
       event.a = sum / runs;
       event.b = l2l_quantile_sorted (self->column, runs, 0.25);
@@ -249,7 +254,7 @@ on_train_progress (L2lTrainer             *trainer,
 {
   L2lJob *self = user_data;
   Event event = { EVENT_TRAIN_EPOCH, progress->record->epoch, 0,
-                  progress->record->meta_loss, progress->record->eval_loss, 0 };
+                  progress->record->meta_loss, progress->record->eval_loss, 0, 0 };
 
   /* neural art: what φ painted of the first held-out photo */
   if (self->preview_side > 0 && progress->eval_theta != NULL)
@@ -284,7 +289,7 @@ show_art_inputs (L2lJob  *self,
     ? l2l_task_sample_held_out (task, l2l_seed_derive (self->compare_config.seed, L2L_SEED_TEST, 0))
     : l2l_task_sample_held_out (task, l2l_seed_derive (self->train_config.seed, L2L_SEED_EVAL, 0));
   const gsize n = l2l_task_get_n_params (task);
-  Event event = { EVENT_ART_INPUTS, 0, 0, 0, 0, 0 };
+  Event event = { EVENT_ART_INPUTS, 0, 0, 0, 0, 0, 0 };
 
   self->art_content = g_memdup2 (l2l_art_problem_get_content (problem), n * sizeof (float));
   self->art_style = g_memdup2 (l2l_art_problem_get_style (problem), n * sizeof (float));
@@ -374,8 +379,8 @@ l2l_job_class_init (L2lJobClass *klass)
 
   signals[SIGNAL_COMPARE_POINT] =
     g_signal_new ("compare-point", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
-                  NULL, G_TYPE_NONE, 5, G_TYPE_UINT, G_TYPE_UINT, G_TYPE_DOUBLE, G_TYPE_DOUBLE,
-                  G_TYPE_DOUBLE);
+                  NULL, G_TYPE_NONE, 6, G_TYPE_UINT, G_TYPE_UINT, G_TYPE_DOUBLE, G_TYPE_DOUBLE,
+                  G_TYPE_DOUBLE, G_TYPE_DOUBLE);
   signals[SIGNAL_COMPARE_PREVIEW] =
     g_signal_new ("compare-preview", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                   NULL, G_TYPE_NONE, 4, G_TYPE_UINT, G_TYPE_UINT, G_TYPE_DOUBLE, G_TYPE_BYTES);

@@ -18,8 +18,10 @@ G_DECLARE_FINAL_TYPE (L2lJob, l2l_job, L2L, JOB, GObject)
  * pending; the idle replays them as signals on the main thread.
  *
  * Signals:
- *   compare-point (guint optimizer, guint step, double mean, double q25, double q75)
- *       statistics over the runs done so far at one step
+ *   compare-point (guint optimizer, guint step, double mean, double q25, double q75,
+ *                  double seconds)
+ *       statistics over the runs done so far at one step; seconds: their mean wall
+ *       time to it
  *   art-inputs    ()  neural art: l2l_job_get_art_inputs has the images of the first
  *       test function (a comparison) or held-out function (training)
  *   compare-preview (guint optimizer, guint step, double loss, GBytes *rgb)

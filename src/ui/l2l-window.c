@@ -23,6 +23,7 @@ struct _L2lWindow {
   GtkStack             *results_stack;
   L2lChartView         *comparison_view;
   GtkWidget            *results_scroller;
+  GtkDropDown          *x_axis_dropdown;
   GtkLabel             *results_label;       /* the finished comparison's table */
   L2lChartView         *training_view;
   L2lArtView           *art_view;
@@ -134,6 +135,7 @@ on_compare_point (L2lJob    *job,
                   double     mean,
                   double     q25,
                   double     q75,
+                  double     seconds,
                   L2lWindow *self)
 {
   L2lChartSeries *series = self->compare_series->pdata[optimizer];
@@ -141,12 +143,13 @@ on_compare_point (L2lJob    *job,
   if (step < series->x->len)
     {
       /* a later chunk of runs refines a step already shown */
+      g_array_index (series->time, double, step) = seconds;
       g_array_index (series->y, double, step) = mean;
       g_array_index (series->lo, double, step) = q25;
       g_array_index (series->hi, double, step) = q75;
     }
   else
-    l2l_chart_series_append (series, step, mean, q25, q75);
+    l2l_chart_series_append_timed (series, step, seconds, mean, q25, q75);
   l2l_chart_view_changed (self->compare_view);
 }
 
@@ -776,6 +779,7 @@ l2l_window_class_init (L2lWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, L2lWindow, results_stack);
   gtk_widget_class_bind_template_child (widget_class, L2lWindow, comparison_view);
   gtk_widget_class_bind_template_child (widget_class, L2lWindow, results_scroller);
+  gtk_widget_class_bind_template_child (widget_class, L2lWindow, x_axis_dropdown);
   gtk_widget_class_bind_template_child (widget_class, L2lWindow, results_label);
   gtk_widget_class_bind_template_child (widget_class, L2lWindow, training_view);
   gtk_widget_class_bind_template_child (widget_class, L2lWindow, art_view);
@@ -840,6 +844,25 @@ on_image_chosen (L2lArtView *view,
   l2l_experiment_panel_set_task_option (self->panel, style ? "style" : "content", path);
 }
 
+/* The comparison chart's x axis, in the order of the drop-down; the names
+ * are those of `l2l compare --x-axis` and the GSettings key. */
+static const char *const x_axis_names[] = { "step", "seconds", "log-seconds" };
+
+static void
+on_x_axis_selected (L2lWindow *self)
+{
+  guint selected = gtk_drop_down_get_selected (self->x_axis_dropdown);
+  const L2lChartXMode modes[] = { L2L_CHART_X_DATA, L2L_CHART_X_TIME, L2L_CHART_X_LOG_TIME };
+
+  if (selected >= G_N_ELEMENTS (modes))
+    return;
+  l2l_chart_set_x_mode (self->comparison_chart, modes[selected],
+                        _("seconds (mean over runs)"));
+  l2l_chart_view_changed (self->comparison_view);
+  if (self->settings != NULL)
+    g_settings_set_string (self->settings, "compare-x-axis", x_axis_names[selected]);
+}
+
 static void
 l2l_window_init (L2lWindow *self)
 {
@@ -858,6 +881,8 @@ l2l_window_init (L2lWindow *self)
   g_signal_connect_swapped (self->results_stack, "notify::visible-child-name",
                             G_CALLBACK (on_page_shown), self);
   g_signal_connect (self->art_view, "image-chosen", G_CALLBACK (on_image_chosen), self);
+  g_signal_connect_swapped (self->x_axis_dropdown, "notify::selected",
+                            G_CALLBACK (on_x_axis_selected), self);
   update_actions (self);
 }
 
@@ -875,6 +900,13 @@ l2l_window_new (GtkApplication *application,
       if (g_settings_get_boolean (settings, "window-maximized"))
         gtk_window_maximize (GTK_WINDOW (self));
       l2l_experiment_panel_load_settings (self->panel, settings);
+      {
+        g_autofree char *x_axis = g_settings_get_string (settings, "compare-x-axis");
+
+        for (guint i = 0; i < G_N_ELEMENTS (x_axis_names); i++)
+          if (g_str_equal (x_axis, x_axis_names[i]))
+            gtk_drop_down_set_selected (self->x_axis_dropdown, i);
+      }
     }
   return self;
 }
@@ -889,6 +921,12 @@ L2lChart *
 l2l_window_get_comparison_chart (L2lWindow *self)
 {
   return self->comparison_chart;
+}
+
+GtkDropDown *
+l2l_window_get_x_axis_dropdown (L2lWindow *self)
+{
+  return self->x_axis_dropdown;
 }
 
 L2lChart *

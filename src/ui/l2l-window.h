@@ -18,6 +18,7 @@ L2lWindow          *l2l_window_new                  (GtkApplication *application
                                                      GSettings      *settings);
 L2lExperimentPanel *l2l_window_get_panel            (L2lWindow *self);
 L2lChart           *l2l_window_get_comparison_chart (L2lWindow *self);
+GtkDropDown        *l2l_window_get_x_axis_dropdown  (L2lWindow *self);
 L2lChart           *l2l_window_get_training_chart   (L2lWindow *self);
 GtkWidget          *l2l_window_get_comparison_view  (L2lWindow *self);
 L2lArtView         *l2l_window_get_art_view         (L2lWindow *self);
