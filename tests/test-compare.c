@@ -107,6 +107,62 @@ test_same_functions_for_all (void)
   g_assert_cmpfloat (result->entries[0].losses[0], !=, result->entries[0].losses[31]);
 }
 
+/* The test runs use what a search chose — the rate and the other
+ * hyper-parameters — so each optimizer's losses are those of a comparison
+ * given that configuration by hand. */
+static void
+test_tuned_hyper_is_used (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(L2lCompareResult) searched = NULL;
+  const L2lOptimizerInfo *const *infos = l2l_optimizer_infos ();
+  L2lOptimizerSpec optimizers[4];
+  L2lCompareConfig config;
+
+  l2l_compare_config_init (&config);
+  config.task = l2l_task_new_from_spec ("quadratic", &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 4; i++)
+    {
+      l2l_optimizer_spec_init (&optimizers[i], infos[i]);
+      optimizers[i].tune = TRUE;
+    }
+  config.optimizers = optimizers;
+  config.n_optimizers = 4;
+  config.runs = 5;
+  config.steps = 30;
+  config.tune.runs = 3;
+  config.tune.hyper_budget = 12;
+  searched = l2l_compare_run (&config, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < 4; i++)
+    {
+      const L2lCompareEntry *entry = &searched->entries[i];
+      g_autoptr(L2lCompareResult) by_hand = NULL;
+      L2lCompareConfig single = config;
+      L2lOptimizerSpec spec = optimizers[i];
+
+      spec.tune = FALSE;
+      spec.lr = entry->lr;
+      spec.hyper = entry->hyper;
+      single.optimizers = &spec;
+      single.n_optimizers = 1;
+      single.tune.hyper_budget = 0;
+      by_hand = l2l_compare_run (&single, NULL, NULL, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpmem (by_hand->entries[0].losses, 5 * 31 * sizeof (double),
+                       entry->losses, 5 * 31 * sizeof (double));
+    }
+  /* not torch's defaults: a search that kept them would prove nothing */
+  g_assert_cmpfloat (searched->entries[0].hyper.momentum, !=, 0.0);           /* sgd */
+  g_assert_cmpfloat (searched->entries[1].hyper.alpha, !=, 0.99);             /* rmsprop */
+  g_assert_cmpfloat (searched->entries[2].hyper.beta1, !=, 0.9);              /* adam */
+  for (guint i = 0; i < 4; i++)
+    l2l_optimizer_spec_clear (&optimizers[i]);
+  l2l_task_unref (config.task);
+}
+
 static void
 test_divergence_is_reported (void)
 {
@@ -399,6 +455,7 @@ main (int   argc,
   g_test_add_func ("/engine/compare/csv-layout", test_csv_layout);
   g_test_add_func ("/engine/compare/same-functions-for-all", test_same_functions_for_all);
   g_test_add_func ("/engine/compare/divergence-is-reported", test_divergence_is_reported);
+  g_test_add_func ("/engine/compare/tuned-hyper-is-used", test_tuned_hyper_is_used);
   g_test_add_func ("/engine/compare/json-summary", test_json_summary);
   g_test_add_func ("/engine/compare/confidence", test_confidence);
   g_test_add_func ("/engine/compare/cancel", test_cancel);

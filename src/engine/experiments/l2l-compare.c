@@ -191,9 +191,11 @@ run_entry (guint    i,
   Running *running = user_data;
   const L2lCompareConfig *config = running->config;
   L2lCompareEntry *entry = &running->result->entries[i];
+  /* the rule as tuned: the rate and the other hyper-parameters a search chose */
+  L2lOptimizerSpec tuned = config->optimizers[i];
   L2lTrajectoryJob job = {
     .task = config->task,
-    .optimizer = &config->optimizers[i],
+    .optimizer = &tuned,
     .lr = entry->lr,
     .seed = config->seed,
     .stream = L2L_SEED_TEST,
@@ -205,6 +207,7 @@ run_entry (guint    i,
     .seconds = entry->seconds,
   };
 
+  tuned.hyper = entry->hyper;
   if (g_atomic_int_get (&running->cancelled) ||
       !l2l_trajectories_run (&job, entry->losses, &entry->diverged_runs,
                              running->cancellable, NULL))
