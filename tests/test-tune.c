@@ -65,7 +65,7 @@ test_picks_lowest (Fixture       *fixture,
   l2l_tune_config_init_defaults (&config);
   config.runs = 3;
   l2l_optimizer_spec_init (&spec, &l2l_optimizer_sgd);
-  result = l2l_tune_run (fixture->task, &spec, 1, 0, &config, NULL, NULL, NULL, NULL, &error);
+  result = l2l_tune_run (fixture->task, &spec, 1, 0, &config, NULL, NULL, NULL, NULL, NULL, &error);
   g_assert_no_error (error);
 
   for (guint k = 0; k < result->n_grid; k++)
@@ -96,7 +96,7 @@ test_hyper_search (Fixture       *fixture,
   config.runs = 2;
   config.hyper_budget = 40;
   l2l_optimizer_spec_init (&spec, &l2l_optimizer_sgd);
-  result = l2l_tune_run (fixture->task, &spec, 2, 5, &config, NULL, NULL, NULL, NULL, &error);
+  result = l2l_tune_run (fixture->task, &spec, 2, 5, &config, NULL, NULL, NULL, NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (result->n_grid, ==, 40);
   g_assert_nonnull (result->hypers);
@@ -116,8 +116,8 @@ test_hyper_search (Fixture       *fixture,
     }
   g_assert_true (momenta_differ);
 
-  again = l2l_tune_run (fixture->task, &spec, 2, 5, &config, NULL, NULL, NULL, NULL, &error);
-  other = l2l_tune_run (fixture->task, &spec, 2, 6, &config, NULL, NULL, NULL, NULL, &error);
+  again = l2l_tune_run (fixture->task, &spec, 2, 5, &config, NULL, NULL, NULL, NULL, NULL, &error);
+  other = l2l_tune_run (fixture->task, &spec, 2, 6, &config, NULL, NULL, NULL, NULL, NULL, &error);
   g_assert_cmpmem (again->grid, 40 * sizeof (double), result->grid, 40 * sizeof (double));
   g_assert_cmpmem (again->hypers, 40 * sizeof (L2lHyper), result->hypers, 40 * sizeof (L2lHyper));
   g_assert_cmpmem (again->objective, 40 * sizeof (double), result->objective,
@@ -143,7 +143,7 @@ test_sum_objective (Fixture       *fixture,
   };
 
   l2l_optimizer_spec_init (&spec, &l2l_optimizer_sgd);
-  result = l2l_tune_run (fixture->task, &spec, 3, 0, &config, NULL, NULL, NULL, NULL, &error);
+  result = l2l_tune_run (fixture->task, &spec, 3, 0, &config, NULL, NULL, NULL, NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (result->n_grid, ==, 11);
   for (guint k = 0; k < result->n_grid; k++)
@@ -168,7 +168,7 @@ test_all_diverge (Fixture       *fixture,
   };
 
   l2l_optimizer_spec_init (&spec, &l2l_optimizer_sgd);
-  result = l2l_tune_run (fixture->task, &spec, 100, 0, &config, NULL, NULL, NULL, NULL, &error);
+  result = l2l_tune_run (fixture->task, &spec, 100, 0, &config, NULL, NULL, NULL, NULL, NULL, &error);
   g_assert_null (result);
   g_assert_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_DIVERGED);
   g_assert_nonnull (strstr (error->message, "sgd"));
@@ -193,7 +193,7 @@ test_tunes_on_other_functions (void)
   };
 
   l2l_optimizer_spec_init (&spec, &l2l_optimizer_sgd);
-  result = l2l_tune_run (task, &spec, 10, 0, &config, NULL, NULL, NULL, NULL, NULL);
+  result = l2l_tune_run (task, &spec, 10, 0, &config, NULL, NULL, NULL, NULL, NULL, NULL);
   g_assert_true (l2l_trajectories_run (&job, losses, NULL, NULL, NULL));
   for (guint r = 0; r < 5; r++)
     test_mean += losses[r * 11 + 10] / 5;

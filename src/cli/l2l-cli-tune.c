@@ -43,7 +43,8 @@ tune_job (gpointer       data,
     {
       job->results[job->current] =
         l2l_tune_run (config->task, &config->optimizers[job->current], config->steps,
-                      config->seed, &config->tune, parallel, on_progress, job, cancellable,
+                      config->seed, &config->tune, parallel, config->cluster, on_progress, job,
+                      cancellable,
                       error);
       if (job->results[job->current] == NULL)
         break;

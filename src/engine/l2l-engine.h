@@ -21,6 +21,7 @@
 #include "l2l-nn.h"
 #include "l2l-optimizer.h"
 #include "l2l-options.h"
+#include "l2l-cluster.h"
 #include "l2l-parallel.h"
 #include "l2l-pretrained.h"
 #include "l2l-results.h"

@@ -182,6 +182,8 @@ typedef struct {
   gboolean                report;
   GCancellable           *cancellable;
   gint                    cancelled;    /* atomic */
+  L2lTrajectoryJob       *jobs;         /* [n_optimizers], for the gathering after */
+  L2lOptimizerSpec       *tuned;        /* [n_optimizers]: each rule as tuned */
 } Running;
 
 static void
@@ -191,11 +193,14 @@ run_entry (guint    i,
   Running *running = user_data;
   const L2lCompareConfig *config = running->config;
   L2lCompareEntry *entry = &running->result->entries[i];
+  L2lTrajectoryJob *job = &running->jobs[i];
+
   /* the rule as tuned: the rate and the other hyper-parameters a search chose */
-  L2lOptimizerSpec tuned = config->optimizers[i];
-  L2lTrajectoryJob job = {
+  running->tuned[i] = config->optimizers[i];
+  running->tuned[i].hyper = entry->hyper;
+  *job = (L2lTrajectoryJob) {
     .task = config->task,
-    .optimizer = &tuned,
+    .optimizer = &running->tuned[i],
     .lr = entry->lr,
     .seed = config->seed,
     .stream = L2L_SEED_TEST,
@@ -205,17 +210,33 @@ run_entry (guint    i,
     .user_data = &running->reporters[i],
     .final_theta = entry->final_theta,
     .seconds = entry->seconds,
+    /* a comparison of few runs has one chunk an optimizer: each on another rank */
+    .cluster = config->cluster,
+    .cluster_offset = i,
   };
 
-  tuned.hyper = entry->hyper;
   if (g_atomic_int_get (&running->cancelled) ||
-      !l2l_trajectories_run (&job, entry->losses, &entry->diverged_runs,
+      !l2l_trajectories_run (job, entry->losses, &entry->diverged_runs,
                              running->cancellable, NULL))
+    g_atomic_int_set (&running->cancelled, TRUE);
+}
+
+/* Every rank's runs everywhere, optimizer by optimizer, then the statistics. */
+static gboolean
+gather_entries (Running *running)
+{
+  const L2lCompareConfig *config = running->config;
+
+  for (guint i = 0; i < config->n_optimizers; i++)
     {
-      g_atomic_int_set (&running->cancelled, TRUE);
-      return;
+      L2lCompareEntry *entry = &running->result->entries[i];
+
+      if (!l2l_trajectories_gather (&running->jobs[i], entry->losses, running->cancelled,
+                                    &entry->diverged_runs, NULL))
+        return FALSE;
+      l2l_step_stats_compute (&entry->stats, entry->losses, config->runs, config->steps + 1);
     }
-  l2l_step_stats_compute (&entry->stats, entry->losses, config->runs, config->steps + 1);
+  return TRUE;
 }
 
 #define BOOTSTRAP_RESAMPLES 2000
@@ -272,7 +293,9 @@ l2l_compare_run (const L2lCompareConfig  *config,
   g_autoptr(L2lParallel) parallel = NULL;
   g_autofree EntryReporter *reporters = NULL;
   Reporter reporter = { progress, user_data, { 0 }, 0, 0 };
-  Running running = { config, NULL, NULL, progress != NULL, cancellable, FALSE };
+  Running running = { config, NULL, NULL, progress != NULL, cancellable, FALSE, NULL, NULL };
+  g_autofree L2lTrajectoryJob *jobs = NULL;
+  g_autofree L2lOptimizerSpec *tuned = NULL;
   guint64 tune_work;
 
   if (!l2l_compare_config_validate (config, error))
@@ -320,7 +343,8 @@ l2l_compare_run (const L2lCompareConfig  *config,
         continue;
       reporters[i].tune_base = reporter.done;
       entry->tuning = l2l_tune_run (config->task, spec, config->steps, config->seed,
-                                    &config->tune, parallel, progress ? report_tuning : NULL,
+                                    &config->tune, parallel, config->cluster,
+                                    progress ? report_tuning : NULL,
                                     &reporters[i], cancellable, error);
       if (entry->tuning == NULL)
         {
@@ -336,9 +360,11 @@ l2l_compare_run (const L2lCompareConfig  *config,
   /* The test runs: the optimizers in parallel, each one's runs in order. */
   running.result = result;
   running.reporters = reporters;
+  running.jobs = jobs = g_new0 (L2lTrajectoryJob, config->n_optimizers);
+  running.tuned = tuned = g_new0 (L2lOptimizerSpec, config->n_optimizers);
   l2l_parallel_run (parallel, config->n_optimizers, run_entry, &running);
   g_mutex_clear (&reporter.lock);
-  if (running.cancelled)
+  if (!gather_entries (&running))
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Cancelled");
       return NULL;

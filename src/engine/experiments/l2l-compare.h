@@ -20,6 +20,10 @@ typedef struct {
   L2lTuneConfig     tune;
   guint             threads;     /* the cores by default; results do not depend on it */
   gboolean          keep_final_theta;  /* fill each entry's final_theta (neural art's images) */
+  /* Ranks sharing the comparison (NULL: this process alone): each runs its
+   * share of every optimizer's runs and of every tuning search; the results,
+   * on every rank, are those of one process, times aside. */
+  L2lCluster       *cluster;
 } L2lCompareConfig;
 
 typedef struct {

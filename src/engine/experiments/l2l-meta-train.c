@@ -313,13 +313,86 @@ shard_item (guint    item,
 {
   L2lTrainer *trainer = user_data;
 
-  shard_run_unroll (&trainer->shards[item]);
+  shard_run_unroll (&trainer->shards[trainer->own_first + item]);
+}
+
+/* This rank's shards, allocated at first use: with a cluster, the others'
+ * memory is never needed here. */
+static void
+ensure_shards (L2lTrainer *trainer)
+{
+  const L2lTrainConfig *config = &trainer->config;
+
+  if (trainer->shards_ready)
+    return;
+  l2l_cluster_share (trainer->cluster, trainer->n_shards, 0, &trainer->own_first,
+                     &trainer->own_last);
+  for (guint i = trainer->own_first; i < trainer->own_last; i++)
+    {
+      guint first = config->batch * i / trainer->n_shards;
+      guint last = config->batch * (i + 1) / trainer->n_shards;
+      shard_init (&trainer->shards[i], trainer, first, last - first);
+    }
+  trainer->shards_ready = TRUE;
+}
+
+static void
+free_shards (L2lTrainer *trainer)
+{
+  for (guint i = 0; i < trainer->n_shards; i++)
+    shard_clear (&trainer->shards[i]);
+  memset (trainer->shards, 0, trainer->n_shards * sizeof (Shard));
+  trainer->shards_ready = FALSE;
 }
 
 static void
 run_shards (L2lTrainer *trainer)
 {
-  l2l_parallel_run (trainer->parallel, trainer->n_shards, shard_item, trainer);
+  l2l_parallel_run (trainer->parallel, trainer->own_last - trainer->own_first, shard_item,
+                    trainer);
+}
+
+/* The meta-gradient of the unroll just run: each shard's into its own row,
+ * the rows exchanged between ranks, then added in shard order — the same
+ * float sums on every rank and for any number of ranks or threads. */
+static void
+reduce_gradient (L2lTrainer *trainer,
+                 float      *dphi)
+{
+  const gsize P = trainer->net->n_params;
+
+  for (guint i = trainer->own_first; i < trainer->own_last; i++)
+    {
+      float *row = trainer->shard_dphi + i * P;
+
+      memset (row, 0, P * sizeof (float));
+      l2l_lstm_unroll_add_grad (trainer->shards[i].unroll, row);
+    }
+  l2l_cluster_gather_equal (trainer->cluster, trainer->shard_dphi, trainer->n_shards, 0,
+                            P * sizeof (float));
+  memset (dphi, 0, P * sizeof (float));
+  for (guint i = 0; i < trainer->n_shards; i++)
+    {
+      const float *restrict row = trainer->shard_dphi + i * P;
+
+      for (gsize k = 0; k < P; k++)
+        dphi[k] += row[k];
+    }
+}
+
+/* Each shard's meta-loss, objective and divergence of the epoch, on every rank. */
+static const double *
+gather_sums (L2lTrainer *trainer)
+{
+  for (guint i = trainer->own_first; i < trainer->own_last; i++)
+    {
+      trainer->shard_sums[3 * i] = trainer->shards[i].meta_loss;
+      trainer->shard_sums[3 * i + 1] = trainer->shards[i].objective;
+      trainer->shard_sums[3 * i + 2] = trainer->shards[i].diverged ? 1.0 : 0.0;
+    }
+  l2l_cluster_gather_equal (trainer->cluster, trainer->shard_sums, trainer->n_shards, 0,
+                            3 * sizeof (double));
+  return trainer->shard_sums;
 }
 
 /* Construction. */
@@ -348,12 +421,8 @@ _l2l_trainer_alloc (const L2lTrainConfig *config,
 
   trainer->n_shards = MIN (L2L_TRAIN_SHARDS, config->batch);
   trainer->shards = g_new0 (Shard, trainer->n_shards);
-  for (guint i = 0; i < trainer->n_shards; i++)
-    {
-      guint first = config->batch * i / trainer->n_shards;
-      guint last = config->batch * (i + 1) / trainer->n_shards;
-      shard_init (&trainer->shards[i], trainer, first, last - first);
-    }
+  trainer->shard_dphi = g_new0 (float, trainer->n_shards * P);
+  trainer->shard_sums = g_new0 (double, 3 * trainer->n_shards);
   trainer->parallel = l2l_parallel_new (config->threads);
   return trainer;
 }
@@ -400,9 +469,10 @@ l2l_trainer_free (L2lTrainer *trainer)
   if (trainer == NULL)
     return;
   l2l_parallel_free (trainer->parallel);
-  for (guint i = 0; i < trainer->n_shards; i++)
-    shard_clear (&trainer->shards[i]);
+  free_shards (trainer);
   g_free (trainer->shards);
+  g_free (trainer->shard_dphi);
+  g_free (trainer->shard_sums);
   l2l_optimizer_free (trainer->adam);
   l2l_lstm_unref (trainer->net);
   l2l_lstm_unref (trainer->best);
@@ -439,6 +509,14 @@ l2l_trainer_set_threads (L2lTrainer  *trainer,
   l2l_parallel_free (trainer->parallel);
   trainer->parallel = l2l_parallel_new (threads);
   return TRUE;
+}
+
+void
+l2l_trainer_set_cluster (L2lTrainer *trainer,
+                         L2lCluster *cluster)
+{
+  free_shards (trainer);
+  trainer->cluster = cluster;
 }
 
 const L2lTrainConfig *
@@ -514,6 +592,7 @@ l2l_trainer_evaluate (L2lTrainer   *trainer,
     .runs = runs,
     .steps = T,
     .parallel = trainer->parallel,
+    .cluster = trainer->cluster,
   };
   gboolean finished;
 
@@ -523,6 +602,7 @@ l2l_trainer_evaluate (L2lTrainer   *trainer,
   job.final_theta = trainer->eval_theta;
   l2l_optimizer_spec_init_learned (&spec, "lstm", net);
   finished = l2l_trajectories_run (&job, losses, NULL, cancellable, NULL);
+  finished = l2l_trajectories_gather (&job, losses, !finished, NULL, NULL);
   l2l_optimizer_spec_clear (&spec);
   if (!finished)
     return NAN;
@@ -537,7 +617,8 @@ void
 l2l_trainer_reload_net (L2lTrainer *trainer)
 {
   for (guint i = 0; i < trainer->n_shards; i++)
-    l2l_lstm_unroll_sync (trainer->shards[i].unroll);
+    if (trainer->shards[i].unroll != NULL)
+      l2l_lstm_unroll_sync (trainer->shards[i].unroll);
 }
 
 static void
@@ -648,18 +729,21 @@ train_epoch (L2lTrainer   *trainer,
   const guint epoch = trainer->epoch + 1;
   const guint horizon = _l2l_train_epoch_horizon (config, epoch);
   gboolean diverged = FALSE;
+  const double *sums;
 
+  ensure_shards (trainer);
   take_snapshot (trainer, FALSE);
   trainer->weight_sum = 0.0;
   for (guint t = 0; t < horizon; t++)
     trainer->weight_sum += trainer->weights->values[t];
   l2l_adam_set_lr (trainer->adam, _l2l_train_epoch_meta_lr (config, epoch));
-  for (guint i = 0; i < trainer->n_shards; i++)
+  for (guint i = trainer->own_first; i < trainer->own_last; i++)
     shard_begin_epoch (&trainer->shards[i], epoch);
 
   for (guint t0 = 0; t0 < horizon; t0 += config->unroll)
     {
-      if (g_cancellable_is_cancelled (cancellable))
+      /* every rank stops at the same unroll, or none does */
+      if (l2l_cluster_any (trainer->cluster, g_cancellable_is_cancelled (cancellable)))
         {
           take_snapshot (trainer, TRUE);
           return FALSE;
@@ -668,9 +752,7 @@ train_epoch (L2lTrainer   *trainer,
       trainer->unroll_steps = MIN (config->unroll, horizon - t0);
       run_shards (trainer);
 
-      memset (trainer->dphi, 0, P * sizeof (float));
-      for (guint i = 0; i < trainer->n_shards; i++)
-        l2l_lstm_unroll_add_grad (trainer->shards[i].unroll, trainer->dphi);
+      reduce_gradient (trainer, trainer->dphi);
       /* A non-finite meta-gradient would poison φ: that unroll teaches nothing. */
       if (!clip_gradient (trainer->dphi, P, config->clip_norm))
         {
@@ -684,10 +766,11 @@ train_epoch (L2lTrainer   *trainer,
     }
 
   *meta_loss = 0.0;
+  sums = gather_sums (trainer);
   for (guint i = 0; i < trainer->n_shards; i++)
     {
-      *meta_loss += trainer->shards[i].meta_loss;
-      diverged |= trainer->shards[i].diverged;
+      *meta_loss += sums[3 * i];
+      diverged |= sums[3 * i + 2] != 0.0;
     }
   if (diverged || !isfinite (*meta_loss))
     *meta_loss = INFINITY;
@@ -700,19 +783,19 @@ l2l_trainer_unroll_gradient (L2lTrainer *trainer,
                              float      *dphi)
 {
   double objective = 0.0;
+  const double *sums;
 
-  for (guint i = 0; i < trainer->n_shards; i++)
+  ensure_shards (trainer);
+  for (guint i = trainer->own_first; i < trainer->own_last; i++)
     shard_begin_epoch (&trainer->shards[i], epoch);
   trainer->unroll_start = 0;
   trainer->unroll_steps = trainer->config.unroll;
   trainer->weight_sum = trainer->weights->sum;
   run_shards (trainer);
-  memset (dphi, 0, trainer->net->n_params * sizeof (float));
+  reduce_gradient (trainer, dphi);
+  sums = gather_sums (trainer);
   for (guint i = 0; i < trainer->n_shards; i++)
-    {
-      l2l_lstm_unroll_add_grad (trainer->shards[i].unroll, dphi);
-      objective += trainer->shards[i].objective;
-    }
+    objective += sums[3 * i + 1];
   return objective;
 }
 

@@ -4,6 +4,7 @@
 #include <gio/gio.h>
 
 #include "l2l-loss-weights.h"
+#include "l2l-cluster.h"
 #include "l2l-lstm.h"
 #include "l2l-task.h"
 
@@ -118,6 +119,11 @@ void         l2l_trainer_free             (L2lTrainer *trainer);
 gboolean     l2l_trainer_set_epochs       (L2lTrainer  *trainer,
                                            guint        epochs,
                                            GError     **error);
+/* Shares the work with the other ranks of @cluster (NULL: none), before
+ * the trainer runs, on every rank: each runs its shards and its share of
+ * each evaluation, and φ comes out the same bits for any number of ranks. */
+void         l2l_trainer_set_cluster      (L2lTrainer  *trainer,
+                                           L2lCluster  *cluster);
 gboolean     l2l_trainer_set_threads      (L2lTrainer  *trainer,
                                            guint        threads,
                                            GError     **error);

@@ -115,6 +115,30 @@ run_chunk (guint    item,
     l2l_problem_free (problems[r]);
 }
 
+/* Runs stepped together: a config's, or as many as fit the coordinate budget. */
+static guint
+chunk_runs (const L2lTrajectoryJob *job)
+{
+  const gsize n = l2l_task_get_n_params (job->task);
+
+  return (guint) CLAMP (job->chunk_runs ? job->chunk_runs : MAX_CHUNK_COORDS / n, 1, job->runs);
+}
+
+/* The items of a share are numbered from 0 on the threads. */
+typedef struct {
+  Work  *work;
+  guint  first;
+} Share;
+
+static void
+run_chunk_of_share (guint    item,
+                    gpointer user_data)
+{
+  const Share *share = user_data;
+
+  run_chunk (share->first + item, share->work);
+}
+
 gboolean
 l2l_trajectories_run (const L2lTrajectoryJob *job,
                       double                 *losses,
@@ -122,25 +146,85 @@ l2l_trajectories_run (const L2lTrajectoryJob *job,
                       GCancellable           *cancellable,
                       GError                **error)
 {
-  const gsize n = l2l_task_get_n_params (job->task);
   Work work = {
     .job = job,
-    .chunk = (guint) CLAMP (job->chunk_runs ? job->chunk_runs : MAX_CHUNK_COORDS / n,
-                            1, job->runs),
+    .chunk = chunk_runs (job),
     .losses = losses,
     .cancellable = cancellable,
   };
   const guint n_chunks = (job->runs + work.chunk - 1) / work.chunk;
+  guint first, last;
 
+  /* with a cluster, this rank's chunks only */
+  l2l_cluster_share (job->cluster, n_chunks, job->cluster_offset, &first, &last);
   if (job->on_step == NULL)
-    l2l_parallel_run (job->parallel, n_chunks, run_chunk, &work);
+    l2l_parallel_run (job->parallel, last - first, run_chunk_of_share, &(Share) { &work, first });
   else
-    for (guint item = 0; item < n_chunks && !work.cancelled; item++)
+    for (guint item = first; item < last && !work.cancelled; item++)
       run_chunk (item, &work);
 
   if (n_diverged != NULL)
     *n_diverged = (guint) work.diverged;
   if (work.cancelled)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Cancelled");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Byte bounds of each chunk's rows in a matrix of @row_bytes a run. */
+static gsize *
+chunk_bounds (const L2lTrajectoryJob *job,
+              guint                   n_chunks,
+              guint                   chunk,
+              gsize                   row_bytes)
+{
+  gsize *bounds = g_new (gsize, n_chunks + 1);
+
+  for (guint c = 0; c <= n_chunks; c++)
+    bounds[c] = (gsize) MIN ((guint64) c * chunk, job->runs) * row_bytes;
+  return bounds;
+}
+
+gboolean
+l2l_trajectories_gather (const L2lTrajectoryJob  *job,
+                         double                  *losses,
+                         gboolean                 cancelled,
+                         guint                   *n_diverged,
+                         GError                 **error)
+{
+  const gsize stride = (gsize) job->steps + 1;
+  const guint chunk = chunk_runs (job), n_chunks = (job->runs + chunk - 1) / chunk;
+  g_autofree gsize *rows = NULL, *thetas = NULL;
+
+  if (job->cluster == NULL || job->cluster->size <= 1)
+    goto out;
+  if (l2l_cluster_any (job->cluster, cancelled))
+    {
+      cancelled = TRUE;
+      goto out;
+    }
+  rows = chunk_bounds (job, n_chunks, chunk, stride * sizeof (double));
+  l2l_cluster_gather (job->cluster, losses, n_chunks, job->cluster_offset, rows);
+  if (job->seconds != NULL)
+    l2l_cluster_gather (job->cluster, job->seconds, n_chunks, job->cluster_offset, rows);
+  if (job->final_theta != NULL)
+    {
+      thetas = chunk_bounds (job, n_chunks, chunk,
+                             l2l_task_get_n_params (job->task) * sizeof (float));
+      l2l_cluster_gather (job->cluster, job->final_theta, n_chunks, job->cluster_offset, thetas);
+    }
+  /* a diverged run's loss is +inf from then on, its last one included */
+  if (n_diverged != NULL)
+    {
+      *n_diverged = 0;
+      for (guint r = 0; r < job->runs; r++)
+        *n_diverged += isinf (losses[r * stride + job->steps]) ? 1 : 0;
+    }
+
+out:
+  if (cancelled)
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Cancelled");
       return FALSE;

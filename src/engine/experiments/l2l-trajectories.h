@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 
+#include "l2l-cluster.h"
 #include "l2l-optimizer.h"
 #include "l2l-parallel.h"
 #include "l2l-rng.h"
@@ -47,6 +48,11 @@ typedef struct {
    * in seconds: its share of its chunk's (the runs stepped together: their
    * losses and gradients and the optimizer's update); may be NULL. */
   double                 *seconds;
+  /* Ranks sharing the job (may be NULL): this rank runs its share of the
+   * chunks of runs (l2l_cluster_share with @cluster_offset) and leaves the
+   * others' rows alone; l2l_trajectories_gather completes them. */
+  L2lCluster             *cluster;
+  guint                   cluster_offset;
 } L2lTrajectoryJob;
 
 /* Fills @losses [runs × (steps + 1)]. A run whose loss turns NaN or infinite is
@@ -57,5 +63,16 @@ gboolean l2l_trajectories_run (const L2lTrajectoryJob *job,
                                guint                  *n_diverged,
                                GCancellable           *cancellable,
                                GError                **error);
+
+/* After l2l_trajectories_run on every rank of @job's cluster (each rank from
+ * one thread, in the same order): the rows of @losses, @job's seconds and
+ * final θ become complete on every rank, and @n_diverged (may be NULL) counts
+ * every run's. FALSE with G_IO_ERROR_CANCELLED on every rank when @cancelled
+ * (this rank's run was) on some rank. Without a cluster: only @cancelled. */
+gboolean l2l_trajectories_gather (const L2lTrajectoryJob  *job,
+                                  double                  *losses,
+                                  gboolean                 cancelled,
+                                  guint                   *n_diverged,
+                                  GError                 **error);
 
 G_END_DECLS

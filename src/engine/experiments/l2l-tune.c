@@ -139,14 +139,16 @@ typedef struct {
   TuneProgress           *progress;
   GCancellable           *cancellable;
   L2lTuneResult          *result;
+  guint                   first;       /* this rank's share of the grid starts here */
   gint                    cancelled;   /* atomic */
 } Grid;
 
 static void
-run_rate (guint    k,
+run_rate (guint    item,
           gpointer user_data)
 {
   Grid *grid = user_data;
+  const guint k = grid->first + item;
   const L2lTuneConfig *config = grid->config;
   g_autofree double *losses = g_new (double, (gsize) config->runs * (grid->steps + 1));
   L2lOptimizerSpec spec = *grid->optimizer;   /* shares the label: not cleared */
@@ -222,6 +224,7 @@ l2l_tune_run (L2lTask                *task,
               guint64                 seed,
               const L2lTuneConfig    *config,
               L2lParallel            *parallel,
+              L2lCluster             *cluster,
               L2lTuneProgressFunc     progress,
               gpointer                user_data,
               GCancellable           *cancellable,
@@ -229,7 +232,8 @@ l2l_tune_run (L2lTask                *task,
 {
   g_autoptr(L2lTuneResult) result = NULL;
   TuneProgress tracker = { progress, user_data, { 0 }, 0, 0 };
-  Grid grid = { task, optimizer, steps, seed, config, &tracker, cancellable, NULL, FALSE };
+  Grid grid = { task, optimizer, steps, seed, config, &tracker, cancellable, NULL, 0, FALSE };
+  guint last;
 
   if (!l2l_tune_config_validate (config, error))
     return NULL;
@@ -242,13 +246,16 @@ l2l_tune_run (L2lTask                *task,
   tracker.total = l2l_tune_work (config, steps);
   g_mutex_init (&tracker.lock);
   grid.result = result;
-  l2l_parallel_run (parallel, result->n_grid, run_rate, &grid);
+  /* with a cluster, this rank's configurations; then every objective everywhere */
+  l2l_cluster_share (cluster, result->n_grid, 0, &grid.first, &last);
+  l2l_parallel_run (parallel, last - grid.first, run_rate, &grid);
   g_mutex_clear (&tracker.lock);
-  if (grid.cancelled)
+  if (l2l_cluster_any (cluster, grid.cancelled))
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Cancelled");
       return NULL;
     }
+  l2l_cluster_gather_equal (cluster, result->objective, result->n_grid, 0, sizeof (double));
 
   /* In grid order, whichever thread ran which rate: ties go to the smaller. */
   for (guint k = 1; k < result->n_grid; k++)

@@ -48,14 +48,17 @@ double        *l2l_tune_grid                 (const L2lTuneConfig *config,
 /* Called after each tuning step with how many run-steps are done of the total. */
 typedef void (*L2lTuneProgressFunc) (guint64 done, guint64 total, gpointer user_data);
 
-/* The grid's rates run on @parallel's threads (may be NULL); @progress is
- * called from them, one call at a time. */
+/* The grid's rates run on @parallel's threads (may be NULL), and with a
+ * @cluster (may be NULL) this rank runs its share of them, every rank the
+ * same calls; @progress is called from the threads, one call at a time, for
+ * this rank's share. */
 L2lTuneResult *l2l_tune_run   (L2lTask                *task,
                                const L2lOptimizerSpec *optimizer,
                                guint                   steps,
                                guint64                 seed,
                                const L2lTuneConfig    *config,
                                L2lParallel            *parallel,
+                               L2lCluster             *cluster,
                                L2lTuneProgressFunc     progress,
                                gpointer                user_data,
                                GCancellable           *cancellable,

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include "l2l-cluster.h"
 #include "l2l-lstm-unroll.h"
 #include "l2l-meta-train.h"
 #include "l2l-optimizer.h"
@@ -45,8 +46,14 @@ struct _L2lTrainer {
   double          elapsed;
   double          eval_elapsed; /* of it, in held-out evaluations */
 
-  Shard          *shards;
+  Shard          *shards;       /* [n_shards]; this rank's allocated when first used */
   guint           n_shards;
+  gboolean        shards_ready;
+  guint           own_first;    /* the shards [own_first, own_last) this rank runs */
+  guint           own_last;
+  float          *shard_dphi;   /* [n_shards × P]: each shard's meta-gradient */
+  double         *shard_sums;   /* [n_shards × 3]: meta-loss, objective, diverged */
+  L2lCluster     *cluster;
   float          *dphi;         /* [P] */
   float          *snapshot;     /* [4P]: φ, exp_avg, exp_avg_sq, φ̄ at the epoch's start */
   float          *eval_theta;   /* [eval_runs × n]: each held-out function's last θ */
