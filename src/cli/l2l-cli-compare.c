@@ -7,6 +7,7 @@
 
 #include "l2l-chart-export.h"
 #include "l2l-chart-results.h"
+#include "l2l-cli-cluster.h"
 #include "l2l-cli-experiment.h"
 #include "l2l-cli-job.h"
 #include "l2l-cli-progress.h"
@@ -175,12 +176,18 @@ l2l_cli_compare (int   argc,
       table_steps = g_array_new (FALSE, FALSE, sizeof (guint));
       g_array_append_val (table_steps, config.steps);
     }
+  /* every rank ready, or none starts; rank 0 writes what all computed */
+  config.cluster = l2l_cli_cluster ();
+  if ((status = l2l_cli_cluster_agree ("compare", L2L_EXIT_OK)) != L2L_EXIT_OK)
+    goto out;
 
   if ((result = l2l_cli_compare_run (&config, &error)) == NULL)
     {
       status = l2l_cli_fail ("compare", error);
       goto out;
     }
+  if (!l2l_cli_is_root ())
+    goto out;
   if ((csv_path && !l2l_results_write_csv (result, csv_path, &error)) ||
       (json_path && !l2l_results_write_json (result, json_path, &error)) ||
       (plot_path && !l2l_cli_compare_write_plot (result, plot_path, plot_width, plot_height,
@@ -196,6 +203,7 @@ l2l_cli_compare (int   argc,
   }
 
 out:
+  status = l2l_cli_cluster_agree ("compare", status);
   l2l_compare_config_clear (&config);
   l2l_cli_experiment_clear (&args);
   return status;

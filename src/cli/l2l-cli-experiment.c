@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "l2l-chart-export.h"
+#include "l2l-cli-cluster.h"
 #include "l2l-cli-experiment.h"
 #include "l2l-cli.h"
 
@@ -349,6 +350,7 @@ l2l_cli_experiment_build (const L2lCliExperiment  *args,
     }
   if (args->problem != NULL)
     config->runs = 1;
+  config->threads = l2l_cli_default_threads ();
 
   if (!l2l_cli_parse_uint ("--steps", args->steps, &config->steps, error) ||
       !l2l_cli_parse_uint ("--runs", args->runs, &config->runs, error) ||

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include "l2l-cli-cluster.h"
 #include "l2l-cli-progress.h"
 
 #define BAR_WIDTH 30
@@ -14,7 +15,7 @@
 void
 l2l_cli_progress_init (L2lCliProgress *progress)
 {
-  progress->enabled = isatty (STDERR_FILENO);
+  progress->enabled = isatty (STDERR_FILENO) && l2l_cli_is_root ();
   progress->started = g_get_monotonic_time ();
   progress->last_draw = 0;
   progress->drawn = FALSE;

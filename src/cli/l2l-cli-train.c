@@ -10,6 +10,7 @@
 
 #include "l2l-chart-export.h"
 #include "l2l-chart-results.h"
+#include "l2l-cli-cluster.h"
 #include "l2l-cli-experiment.h"
 #include "l2l-cli-job.h"
 #include "l2l-cli.h"
@@ -81,6 +82,9 @@ static gboolean
 save_all (TrainJob  *job,
           GError   **error)
 {
+  /* under MPI every rank holds the same φ; rank 0 writes */
+  if (!l2l_cli_is_root ())
+    return TRUE;
   return l2l_trainer_save_best (job->trainer, job->out, error) &&
          (job->plot_path == NULL || write_plot (job, error)) &&
          l2l_trainer_save_resume (job->trainer, job->resume_out, error) &&
@@ -189,6 +193,8 @@ build_config (const TrainArgs  *args,
       !l2l_cli_parse_uint ("--curriculum", args->curriculum, &config->curriculum, error) ||
       !l2l_cli_parse_real ("--average", args->average, &config->average, error))
     return FALSE;
+  if (args->threads == NULL)
+    config->threads = l2l_cli_default_threads ();
   if (!parse_switch ("--output-init", args->output_init, "random", "zero",
                      &config->zero_output, error) ||
       !parse_switch ("--meta-objective", args->objective, "loss", "log",
@@ -436,7 +442,7 @@ l2l_cli_train (int   argc,
   job.resume_out = resume_path_for (args.out);
   job.history_path = args.history;
   job.plot_path = args.plot;
-  job.live = isatty (STDERR_FILENO);
+  job.live = isatty (STDERR_FILENO) && l2l_cli_is_root ();
   if (args.resume != NULL)
     {
       guint epochs = 0, threads = 1;
@@ -449,7 +455,8 @@ l2l_cli_train (int   argc,
           status = L2L_EXIT_USAGE;
           goto out;
         }
-      if ((args.threads != NULL && !l2l_trainer_set_threads (job.trainer, threads, &error)) ||
+      if (!l2l_trainer_set_threads (job.trainer,
+                                    args.threads ? threads : l2l_cli_default_threads (), &error) ||
           (args.epochs != NULL && !l2l_trainer_set_epochs (job.trainer, epochs, &error)))
         {
           l2l_cli_error ("train", "--%s", error->message);
@@ -467,6 +474,7 @@ l2l_cli_train (int   argc,
           goto out;
         }
     }
+  l2l_trainer_set_cluster (job.trainer, l2l_cli_cluster ());
   if (!l2l_file_check_writable (job.out, &error) ||
       !l2l_file_check_writable (job.resume_out, &error) ||
       (job.history_path && !l2l_file_check_writable (job.history_path, &error)) ||
@@ -482,6 +490,9 @@ l2l_cli_train (int   argc,
       goto out;
     }
 
+  /* every rank ready, or none starts */
+  if ((status = l2l_cli_cluster_agree ("train", L2L_EXIT_OK)) != L2L_EXIT_OK)
+    goto out;
   if (!l2l_cli_run_job (train_job, &job, &error))
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -506,9 +517,11 @@ l2l_cli_train (int   argc,
       status = l2l_cli_fail ("train", error);
       goto out;
     }
-  print_summary (&job);
+  if (l2l_cli_is_root ())
+    print_summary (&job);
 
 out:
+  status = l2l_cli_cluster_agree ("train", status);
   l2l_trainer_free (job.trainer);
   if (args.resume == NULL)
     g_clear_pointer (&config.task, l2l_task_unref);

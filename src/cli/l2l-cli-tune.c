@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 
+#include "l2l-cli-cluster.h"
 #include "l2l-cli-experiment.h"
 #include "l2l-cli-job.h"
 #include "l2l-cli-progress.h"
@@ -245,17 +246,23 @@ l2l_cli_tune (int   argc,
         status = L2L_EXIT_USAGE;
         goto out;
       }
+  /* every rank ready, or none starts; rank 0 writes what all computed */
+  job.config.cluster = l2l_cli_cluster ();
+  if ((status = l2l_cli_cluster_agree ("tune", L2L_EXIT_OK)) != L2L_EXIT_OK)
+    goto out;
   job.results = g_new0 (L2lTuneResult *, job.config.n_optimizers);
   l2l_cli_progress_init (&job.progress);
   if (!l2l_cli_run_job (tune_job, &job, &error) ||
-      (json_path && !write_json (&job, json_path, &error)))
+      (l2l_cli_is_root () && json_path && !write_json (&job, json_path, &error)))
     {
       status = l2l_cli_fail ("tune", error);
       goto out;
     }
-  print_tune_table (stdout, &job);
+  if (l2l_cli_is_root ())
+    print_tune_table (stdout, &job);
 
 out:
+  status = l2l_cli_cluster_agree ("tune", status);
   for (guint i = 0; job.results && i < job.config.n_optimizers; i++)
     l2l_tune_result_free (job.results[i]);
   g_free (job.results);

@@ -6,6 +6,7 @@
 #include <gio/gio.h>
 #include <stdio.h>
 
+#include "l2l-cli-cluster.h"
 #include "l2l-cli-job.h"
 #include "l2l-cli.h"
 #include "l2l-engine.h"
@@ -14,20 +15,21 @@ typedef struct {
   const char *name;
   const char *summary;
   int       (*run) (int argc, char *argv[]);
+  gboolean    shared;   /* its work spreads over MPI ranks */
 } Subcommand;
 
 static const Subcommand subcommands[] = {
   { "compare", "Race optimizers on the same functions and summarise their losses",
-    l2l_cli_compare },
-  { "tune", "Pick each optimizer's learning rate on a log grid", l2l_cli_tune },
+    l2l_cli_compare, TRUE },
+  { "tune", "Pick each optimizer's learning rate on a log grid", l2l_cli_tune, TRUE },
   { "train", "Meta-train an LSTM optimizer and keep the best on held-out functions",
-    l2l_cli_train },
+    l2l_cli_train, TRUE },
   { "art", "Style a photo with each optimizer (neural art) and write the images",
-    l2l_cli_art },
+    l2l_cli_art, FALSE },
   { "info", "Describe a learned optimizer (checkpoint, resume file or lstm:NAME)",
-    l2l_cli_info },
+    l2l_cli_info, FALSE },
   { "optimizers", "List the pretrained learned optimizers (use them as lstm:NAME)",
-    l2l_cli_optimizers },
+    l2l_cli_optimizers, FALSE },
 };
 
 static void
@@ -59,8 +61,11 @@ l2l_cli_error (const char *subcommand,
   va_start (args, format);
   message = g_strdup_vprintf (format, args);
   va_end (args);
-  fprintf (stderr, "l2l%s%s: %s\n", subcommand ? " " : "", subcommand ? subcommand : "",
-           message);
+  /* under MPI rank 0 speaks; another rank's failure reaches it by the agreement */
+  l2l_cli_cluster_note_error (message);
+  if (l2l_cli_is_root ())
+    fprintf (stderr, "l2l%s%s: %s\n", subcommand ? " " : "", subcommand ? subcommand : "",
+             message);
 }
 
 void
@@ -97,6 +102,9 @@ l2l_cli_main (int   argc,
   l2l_engine_init (1);
   l2l_cli_catch_interrupts ();
 
+  /* usage and version: rank 0's to print */
+  if ((argc < 2 || argv[1][0] == '-' || g_str_equal (argv[1], "help")) && !l2l_cli_is_root ())
+    return L2L_EXIT_OK;
   if (argc < 2)
     {
       print_usage (stderr);
@@ -115,7 +123,12 @@ l2l_cli_main (int   argc,
     }
   for (guint i = 0; i < G_N_ELEMENTS (subcommands); i++)
     if (g_str_equal (argv[1], subcommands[i].name))
-      return subcommands[i].run (argc - 1, argv + 1);
+      {
+        /* what has no work to share runs on rank 0 alone */
+        if (!subcommands[i].shared && !l2l_cli_is_root ())
+          return L2L_EXIT_OK;
+        return subcommands[i].run (argc - 1, argv + 1);
+      }
 
   l2l_cli_error (NULL, "unknown subcommand '%s' (see 'l2l --help')", argv[1]);
   return L2L_EXIT_USAGE;
