@@ -24,6 +24,10 @@ gboolean    l2l_cli_is_root          (void);
  * this machine. */
 guint       l2l_cli_default_threads  (void);
 
+/* "Shared by N ranks: …": the bytes the exchanges gathered and the time
+ * this rank spent in them, against @wall_seconds; NULL when alone. */
+char       *l2l_cli_cluster_describe (double wall_seconds);
+
 /* Every rank once, before its job or where it gives up: every rank learns
  * whether any failed and returns the status of the lowest that did, rank 0
  * printing its message ("rank R: …", the message l2l_cli_error last had)

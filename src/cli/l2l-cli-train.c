@@ -291,6 +291,11 @@ print_summary (TrainJob *job)
   printf ("Wall time %.1f s (%.1f ms an epoch), of which held-out evaluations %.1f s (%.1f %%)\n",
           seconds, n > 1 ? 1e3 * seconds / (n - 1) : 0.0, eval_seconds,
           seconds > 0.0 ? 100.0 * eval_seconds / seconds : 0.0);
+  {
+    g_autofree char *shared = l2l_cli_cluster_describe (seconds);
+    if (shared != NULL)
+      printf ("%s\n", shared);
+  }
   printf ("Best optimizer: %s\nResume state: %s\n", job->out, job->resume_out);
 }
 
