@@ -47,7 +47,7 @@ main (void)
   for (guint i = 0; i < 4; i++)
     specs[i].tune = TRUE;
   seconds = time_compare (&config, 3);
-  run_steps += 4ull * l2l_tune_work (&config.tune, config.steps);
+  run_steps += 4ull * l2l_tune_work (&config.tune, config.steps, NULL);
   printf ("compare --tune (25 rates × 20 tuning functions each):         %7.2f ms "
           "(%.1f M run-steps/s)\n", seconds * 1e3, run_steps / seconds / 1e6);
 

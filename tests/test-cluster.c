@@ -294,10 +294,27 @@ typedef struct {
   L2lCompareResult  **results;   /* [size] */
 } Comparison;
 
+/* The last progress event of a rank: its share done, of its share. */
+typedef struct {
+  guint64 done;
+  guint64 total;
+} Progress;
+
+static void
+on_progress (const L2lCompareProgress *event,
+             gpointer                  user_data)
+{
+  Progress *progress = user_data;
+
+  progress->done = event->done;
+  progress->total = event->total;
+}
+
 static L2lCompareResult *
 compare (const Comparison *comparison,
          L2lCluster       *cluster)
 {
+  Progress progress = { 0, 0 };
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) names = g_strsplit (comparison->optimizers, ",", -1);
   L2lCompareConfig config;
@@ -331,8 +348,11 @@ compare (const Comparison *comparison,
   config.tune.hyper_budget = comparison->budget;
   config.threads = 2;
   config.cluster = cluster;
-  result = l2l_compare_run (&config, NULL, NULL, NULL, &error);
+  result = l2l_compare_run (&config, on_progress, &progress, NULL, &error);
   g_assert_no_error (error);
+  /* the bar of every rank ends full */
+  g_assert_cmpuint (progress.total, >, 0);
+  g_assert_cmpuint (progress.done, ==, progress.total);
   l2l_compare_config_clear (&config);
   l2l_task_unref (config.task);
   g_free (config.optimizers);

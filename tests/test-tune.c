@@ -123,7 +123,7 @@ test_hyper_search (Fixture       *fixture,
   g_assert_cmpmem (again->objective, 40 * sizeof (double), result->objective,
                    40 * sizeof (double));
   g_assert_cmpfloat (other->grid[0], !=, result->grid[0]);
-  g_assert_cmpuint (l2l_tune_work (&config, 2), ==, 40 * 2 * 2);
+  g_assert_cmpuint (l2l_tune_work (&config, 2, NULL), ==, 40 * 2 * 2);
   l2l_optimizer_spec_clear (&spec);
 }
 

@@ -312,11 +312,17 @@ l2l_compare_run (const L2lCompareConfig  *config,
   parallel = l2l_parallel_new (config->threads);
   reporters = g_new0 (EntryReporter, config->n_optimizers);
 
-  tune_work = l2l_tune_work (&config->tune, config->steps);
-  reporter.total = (guint64) config->n_optimizers * config->runs * config->steps;
+  /* progress counts this rank's share of the work */
+  tune_work = l2l_tune_work (&config->tune, config->steps, config->cluster);
   for (guint i = 0; i < config->n_optimizers; i++)
     {
+      L2lTrajectoryJob share = {
+        .task = config->task, .runs = config->runs, .steps = config->steps,
+        .cluster = config->cluster, .cluster_offset = i,
+      };
+
       reporters[i] = (EntryReporter) { &reporter, i, &result->entries[i], 0 };
+      reporter.total += (guint64) l2l_trajectories_runs_here (&share) * config->steps;
       if (config->optimizers[i].tune)
         reporter.total += tune_work;
     }

@@ -173,6 +173,16 @@ l2l_trajectories_run (const L2lTrajectoryJob *job,
   return TRUE;
 }
 
+guint
+l2l_trajectories_runs_here (const L2lTrajectoryJob *job)
+{
+  const guint chunk = chunk_runs (job), n_chunks = (job->runs + chunk - 1) / chunk;
+  guint first, last;
+
+  l2l_cluster_share (job->cluster, n_chunks, job->cluster_offset, &first, &last);
+  return MIN (last * chunk, job->runs) - MIN (first * chunk, job->runs);
+}
+
 /* Byte bounds of each chunk's rows in a matrix of @row_bytes a run. */
 static gsize *
 chunk_bounds (const L2lTrajectoryJob *job,

@@ -64,6 +64,9 @@ gboolean l2l_trajectories_run (const L2lTrajectoryJob *job,
                                GCancellable           *cancellable,
                                GError                **error);
 
+/* The runs of @job this rank runs: all of them without a cluster. */
+guint    l2l_trajectories_runs_here (const L2lTrajectoryJob *job);
+
 /* After l2l_trajectories_run on every rank of @job's cluster (each rank from
  * one thread, in the same order): the rows of @losses, @job's seconds and
  * final θ become complete on every rank, and @n_diverged (may be NULL) counts

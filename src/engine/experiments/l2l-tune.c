@@ -74,13 +74,15 @@ l2l_tune_grid (const L2lTuneConfig *config,
 
 guint64
 l2l_tune_work (const L2lTuneConfig *config,
-               guint                steps)
+               guint                steps,
+               const L2lCluster    *cluster)
 {
-  guint n_grid = config->hyper_budget;
+  guint n_grid = config->hyper_budget, first, last;
 
   if (n_grid == 0)
     g_free (l2l_tune_grid (config, &n_grid));
-  return (guint64) n_grid * config->runs * steps;
+  l2l_cluster_share (cluster, n_grid, 0, &first, &last);
+  return (guint64) (last - first) * config->runs * steps;
 }
 
 typedef struct {
@@ -243,7 +245,7 @@ l2l_tune_run (L2lTask                *task,
   else
     result->grid = l2l_tune_grid (config, &result->n_grid);
   result->objective = g_new (double, result->n_grid);
-  tracker.total = l2l_tune_work (config, steps);
+  tracker.total = l2l_tune_work (config, steps, cluster);
   g_mutex_init (&tracker.lock);
   grid.result = result;
   /* with a cluster, this rank's configurations; then every objective everywhere */

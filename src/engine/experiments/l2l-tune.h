@@ -66,9 +66,11 @@ L2lTuneResult *l2l_tune_run   (L2lTask                *task,
 double         l2l_tune_result_best_lr (const L2lTuneResult *result);
 void           l2l_tune_result_free    (L2lTuneResult *result);
 
-/* Run-steps one l2l_tune_run performs, for progress totals. */
+/* Run-steps one l2l_tune_run performs on this rank of @cluster (may be
+ * NULL), for progress totals. */
 guint64        l2l_tune_work           (const L2lTuneConfig *config,
-                                        guint                steps);
+                                        guint                steps,
+                                        const L2lCluster    *cluster);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (L2lTuneResult, l2l_tune_result_free)
 
