@@ -121,8 +121,18 @@ load (const char  *kind,
           g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT, "%s: no such folder", dir);
           return NULL;
         }
-      if (!_l2l_cifar_load (dataset, dir, error))
-        return NULL;
+      {
+        g_autoptr(L2lCifar) cifar = l2l_cifar_load (dir, error);
+
+        if (cifar == NULL)
+          return NULL;
+        dataset->channels = 3;
+        dataset->width = dataset->height = L2L_CIFAR_SIDE;
+        dataset->n_train = cifar->n_train;
+        dataset->n_held_out = cifar->n_test;
+        dataset->images = g_steal_pointer (&cifar->images);
+        dataset->labels = g_steal_pointer (&cifar->labels);
+      }
       dataset->source = g_strdup (dir);
       return g_steal_pointer (&dataset);
     }

@@ -8,8 +8,7 @@
 #include "l2l-cifar.h"
 #include "l2l-error.h"
 
-#define SIDE 32
-#define PIXELS (3 * SIDE * SIDE)
+#define PIXELS L2L_CIFAR_PIXELS
 #define RECORD (1 + PIXELS)
 
 static const char *const batches[] = {
@@ -47,14 +46,13 @@ read_batch (const char  *path,
   return g_bytes_new_take (g_steal_pointer (&contents), size);
 }
 
-gboolean
-_l2l_cifar_load (L2lDataset  *dataset,
-                 const char  *dir,
-                 GError     **error)
+L2lCifar *
+l2l_cifar_load (const char  *dir,
+                GError     **error)
 {
   GBytes *files[G_N_ELEMENTS (batches)] = { NULL };
   gsize counts[G_N_ELEMENTS (batches)], total = 0, at = 0;
-  gboolean ok = FALSE;
+  L2lCifar *cifar = NULL;
 
   for (guint f = 0; f < G_N_ELEMENTS (batches); f++)
     {
@@ -66,12 +64,11 @@ _l2l_cifar_load (L2lDataset  *dataset,
       total += counts[f];
     }
 
-  dataset->channels = 3;
-  dataset->width = dataset->height = SIDE;
-  dataset->n_held_out = (guint) counts[G_N_ELEMENTS (batches) - 1];
-  dataset->n_train = (guint) (total - dataset->n_held_out);
-  dataset->images = g_new (guint8, total * PIXELS);
-  dataset->labels = g_new (guint8, total);
+  cifar = g_new0 (L2lCifar, 1);
+  cifar->n_test = (guint) counts[G_N_ELEMENTS (batches) - 1];
+  cifar->n_train = (guint) (total - cifar->n_test);
+  cifar->images = g_new (guint8, total * PIXELS);
+  cifar->labels = g_new (guint8, total);
   /* the training batches first, in order, then the test batch */
   for (guint f = 0; f < G_N_ELEMENTS (batches); f++)
     {
@@ -79,14 +76,23 @@ _l2l_cifar_load (L2lDataset  *dataset,
 
       for (gsize r = 0; r < counts[f]; r++, at++)
         {
-          dataset->labels[at] = bytes[r * RECORD];
-          memcpy (dataset->images + at * PIXELS, bytes + r * RECORD + 1, PIXELS);
+          cifar->labels[at] = bytes[r * RECORD];
+          memcpy (cifar->images + at * PIXELS, bytes + r * RECORD + 1, PIXELS);
         }
     }
-  ok = TRUE;
 
 out:
   for (guint f = 0; f < G_N_ELEMENTS (batches); f++)
     g_clear_pointer (&files[f], g_bytes_unref);
-  return ok;
+  return cifar;
+}
+
+void
+l2l_cifar_free (L2lCifar *cifar)
+{
+  if (cifar == NULL)
+    return;
+  g_free (cifar->images);
+  g_free (cifar->labels);
+  g_free (cifar);
 }
