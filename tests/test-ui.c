@@ -446,6 +446,61 @@ test_family_defaults (Fixture       *fixture,
   }
 }
 
+/* The recipe of l2l train's options, set in the Recipe expander, reaches the
+ * training config and the settings. */
+static void
+test_recipe (Fixture       *fixture,
+             gconstpointer  data)
+{
+  L2lWindow *window = fixture->window;
+  L2lExperimentPanel *panel = l2l_window_get_panel (window);
+  L2lTrainConfig config;
+  g_autofree char *spec = NULL, *schedule = NULL, *objective = NULL, *init = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (l2l_experiment_panel_build_train (panel, &config, &spec, &error));
+  g_assert_cmpint (config.meta_lr_schedule, ==, L2L_META_LR_CONSTANT);
+  g_assert_cmpfloat (config.scale_range, ==, 1.0);
+  g_assert_false (config.log_objective);
+  g_assert_false (config.zero_output);
+  g_assert_cmpfloat (config.clip_norm, ==, 1.0);
+  g_clear_pointer (&spec, g_free);
+
+  gtk_drop_down_set_selected (l2l_experiment_panel_get_recipe_dropdown (panel, "meta-lr-schedule"), 1);
+  gtk_drop_down_set_selected (l2l_experiment_panel_get_recipe_dropdown (panel, "meta-objective"), 1);
+  gtk_drop_down_set_selected (l2l_experiment_panel_get_recipe_dropdown (panel, "output-init"), 1);
+  spin (window, "scale-range", 3);
+  spin (window, "curriculum", 4);
+  spin (window, "average", 0.5);
+  spin (window, "output-scale", 0.02);
+  spin (window, "clip", 0.25);
+  g_assert_true (l2l_experiment_panel_build_train (panel, &config, &spec, &error));
+  g_assert_cmpint (config.meta_lr_schedule, ==, L2L_META_LR_COSINE);
+  g_assert_true (config.log_objective);
+  g_assert_true (config.zero_output);
+  g_assert_cmpfloat (config.scale_range, ==, 3.0);
+  g_assert_cmpuint (config.curriculum, ==, 4);
+  g_assert_cmpfloat (config.average, ==, 0.5);
+  g_assert_cmpfloat (config.lstm.output_scale, ==, 0.02);
+  g_assert_cmpfloat (config.clip_norm, ==, 0.25);
+  g_clear_pointer (&config.task, l2l_task_unref);
+
+  /* the engine's range is the field's: no average of 1 can be typed */
+  spin (window, "average", 1.0);
+  g_assert_cmpfloat (gtk_spin_button_get_value (l2l_experiment_panel_get_spin (panel, "average")),
+                     <, 1.0);
+
+  l2l_experiment_panel_save_settings (panel, fixture->settings);
+  schedule = g_settings_get_string (fixture->settings, "meta-lr-schedule");
+  objective = g_settings_get_string (fixture->settings, "meta-objective");
+  init = g_settings_get_string (fixture->settings, "output-init");
+  g_assert_cmpstr (schedule, ==, "cosine");
+  g_assert_cmpstr (objective, ==, "log");
+  g_assert_cmpstr (init, ==, "zero");
+  g_assert_cmpuint (g_settings_get_uint (fixture->settings, "curriculum"), ==, 4);
+  g_assert_cmpfloat (g_settings_get_double (fixture->settings, "clip"), ==, 0.25);
+}
+
 /* A data folder that does not exist is found by the worker: the run fails
  * with a message, and nothing stays loaded. */
 static void
@@ -727,6 +782,8 @@ main (int   argc,
   g_test_add ("/ui/task-family", Fixture, NULL, fixture_set_up, test_task_family,
               fixture_tear_down);
   g_test_add ("/ui/family-defaults", Fixture, NULL, fixture_set_up, test_family_defaults,
+              fixture_tear_down);
+  g_test_add ("/ui/train/recipe", Fixture, NULL, fixture_set_up, test_recipe,
               fixture_tear_down);
   g_test_add ("/ui/missing-data", Fixture, "mnist:data=/nonexistent/folder", fixture_set_up,
               test_missing_data, fixture_tear_down);

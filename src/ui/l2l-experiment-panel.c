@@ -45,6 +45,14 @@ struct _L2lExperimentPanel {
   GtkSpinButton       *layers_spin;
   GtkSpinButton       *hidden_spin;
   GtkCheckButton      *per_group_check;
+  GtkDropDown         *schedule_dropdown;
+  GtkSpinButton       *scale_range_spin;
+  GtkSpinButton       *curriculum_spin;
+  GtkSpinButton       *average_spin;
+  GtkDropDown         *objective_dropdown;
+  GtkDropDown         *output_init_dropdown;
+  GtkSpinButton       *output_scale_spin;
+  GtkSpinButton       *clip_spin;
   GtkLabel            *error_label;
 
   const L2lTaskFamily *family;
@@ -370,6 +378,7 @@ apply_family_defaults (L2lExperimentPanel *self)
   gtk_spin_button_set_value (self->meta_lr_spin, config.meta_lr);
   gtk_spin_button_set_value (self->layers_spin, config.lstm.layers);
   gtk_spin_button_set_value (self->hidden_spin, config.lstm.hidden);
+  gtk_spin_button_set_value (self->output_scale_spin, config.lstm.output_scale);
   /* A family with rates of its own (art: tuning images is slow) gets them. */
   for (guint i = 0; self->family->rates != NULL && i < self->hand_rows->len; i++)
     {
@@ -474,6 +483,11 @@ mark_engine_field (L2lExperimentPanel *self,
     { "meta-lr", self->meta_lr_spin },
     { "layers", self->layers_spin },
     { "hidden", self->hidden_spin },
+    { "scale-range", self->scale_range_spin },
+    { "curriculum", self->curriculum_spin },
+    { "average", self->average_spin },
+    { "output-scale", self->output_scale_spin },
+    { "clip", self->clip_spin },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
@@ -556,6 +570,15 @@ l2l_experiment_panel_build_train (L2lExperimentPanel  *self,
   config->lstm.layers = (guint) gtk_spin_button_get_value_as_int (self->layers_spin);
   config->lstm.hidden = (guint) gtk_spin_button_get_value_as_int (self->hidden_spin);
   config->per_group = gtk_check_button_get_active (self->per_group_check);
+  config->meta_lr_schedule = gtk_drop_down_get_selected (self->schedule_dropdown) == 1
+                             ? L2L_META_LR_COSINE : L2L_META_LR_CONSTANT;
+  config->scale_range = gtk_spin_button_get_value (self->scale_range_spin);
+  config->curriculum = (guint) gtk_spin_button_get_value_as_int (self->curriculum_spin);
+  config->average = gtk_spin_button_get_value (self->average_spin);
+  config->log_objective = gtk_drop_down_get_selected (self->objective_dropdown) == 1;
+  config->zero_output = gtk_drop_down_get_selected (self->output_init_dropdown) == 1;
+  config->lstm.output_scale = gtk_spin_button_get_value (self->output_scale_spin);
+  config->clip_norm = gtk_spin_button_get_value (self->clip_spin);
   config->seed = (guint64) gtk_spin_button_get_value (self->seed_spin);
   if (!update_weights (self, error))
     return FALSE;
@@ -678,6 +701,58 @@ load_weights (L2lExperimentPanel *self,
   gtk_drop_down_set_selected (self->weights_dropdown, scheme);
 }
 
+/* The recipe beyond the paper's (l2l train's options); the drop-downs'
+ * choices by the names the CLI takes. */
+static const struct {
+  const char *key;
+  const char *const choices[2];
+  gsize       offset;
+} recipe_choices[] = {
+  { "meta-lr-schedule", { "constant", "cosine" }, G_STRUCT_OFFSET (L2lExperimentPanel, schedule_dropdown) },
+  { "meta-objective", { "loss", "log" }, G_STRUCT_OFFSET (L2lExperimentPanel, objective_dropdown) },
+  { "output-init", { "random", "zero" }, G_STRUCT_OFFSET (L2lExperimentPanel, output_init_dropdown) },
+};
+
+static GtkDropDown *
+recipe_dropdown (L2lExperimentPanel *self,
+                 guint               i)
+{
+  return G_STRUCT_MEMBER (GtkDropDown *, self, recipe_choices[i].offset);
+}
+
+static void
+load_recipe (L2lExperimentPanel *self,
+             GSettings          *settings)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (recipe_choices); i++)
+    {
+      g_autofree char *value = g_settings_get_string (settings, recipe_choices[i].key);
+      gtk_drop_down_set_selected (recipe_dropdown (self, i),
+                                  g_str_equal (value, recipe_choices[i].choices[1]));
+    }
+  gtk_spin_button_set_value (self->scale_range_spin, g_settings_get_double (settings, "scale-range"));
+  gtk_spin_button_set_value (self->curriculum_spin, g_settings_get_uint (settings, "curriculum"));
+  gtk_spin_button_set_value (self->average_spin, g_settings_get_double (settings, "average"));
+  gtk_spin_button_set_value (self->clip_spin, g_settings_get_double (settings, "clip"));
+}
+
+static void
+save_recipe (L2lExperimentPanel *self,
+             GSettings          *settings)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (recipe_choices); i++)
+    g_settings_set_string (settings, recipe_choices[i].key,
+                           recipe_choices[i].choices[gtk_drop_down_get_selected (
+                             recipe_dropdown (self, i)) == 1]);
+  g_settings_set_double (settings, "scale-range", gtk_spin_button_get_value (self->scale_range_spin));
+  g_settings_set_uint (settings, "curriculum",
+                       (guint) gtk_spin_button_get_value_as_int (self->curriculum_spin));
+  g_settings_set_double (settings, "average", gtk_spin_button_get_value (self->average_spin));
+  g_settings_set_double (settings, "clip", gtk_spin_button_get_value (self->clip_spin));
+  g_settings_set_double (settings, "output-scale",
+                         gtk_spin_button_get_value (self->output_scale_spin));
+}
+
 void
 l2l_experiment_panel_load_settings (L2lExperimentPanel *self,
                                     GSettings          *settings)
@@ -699,6 +774,7 @@ l2l_experiment_panel_load_settings (L2lExperimentPanel *self,
   gtk_check_button_set_active (self->per_group_check, g_settings_get_boolean (settings, "per-group"));
   gtk_check_button_set_active (self->tune_hyper_check, g_settings_get_boolean (settings, "tune-hyper"));
   gtk_spin_button_set_value (self->tune_budget_spin, g_settings_get_uint (settings, "tune-budget"));
+  load_recipe (self, settings);
   /* Meta-training fields the user never set are the family's defaults,
    * as `l2l train` takes them, not copies kept in the schema. */
   apply_family_defaults (self);
@@ -707,7 +783,7 @@ l2l_experiment_panel_load_settings (L2lExperimentPanel *self,
       { "horizon", self->horizon_spin }, { "unroll", self->unroll_spin },
       { "batch", self->batch_spin }, { "epochs", self->epochs_spin },
       { "meta-lr", self->meta_lr_spin }, { "layers", self->layers_spin },
-      { "hidden", self->hidden_spin },
+      { "hidden", self->hidden_spin }, { "output-scale", self->output_scale_spin },
     };
 
     for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
@@ -758,6 +834,7 @@ l2l_experiment_panel_save_settings (L2lExperimentPanel *self,
   g_settings_set_uint (settings, "hidden", (guint) gtk_spin_button_get_value_as_int (self->hidden_spin));
   g_settings_set_boolean (settings, "per-group", gtk_check_button_get_active (self->per_group_check));
   g_settings_set_boolean (settings, "tune-hyper", gtk_check_button_get_active (self->tune_hyper_check));
+  save_recipe (self, settings);
   g_settings_set_uint (settings, "tune-budget",
                        (guint) gtk_spin_button_get_value_as_int (self->tune_budget_spin));
   g_string_free (optimizers, TRUE);
@@ -771,7 +848,10 @@ l2l_experiment_panel_get_spin (L2lExperimentPanel *self,
 {
   const struct { const char *name; GtkSpinButton *spin; } spins[] = {
     { "steps", self->steps_spin }, { "runs", self->runs_spin }, { "seed", self->seed_spin },
-    { "tune-budget", self->tune_budget_spin }, { "horizon", self->horizon_spin }, { "unroll", self->unroll_spin },
+    { "tune-budget", self->tune_budget_spin }, { "horizon", self->horizon_spin },
+    { "scale-range", self->scale_range_spin }, { "curriculum", self->curriculum_spin },
+    { "average", self->average_spin }, { "output-scale", self->output_scale_spin },
+    { "clip", self->clip_spin }, { "unroll", self->unroll_spin },
     { "batch", self->batch_spin }, { "epochs", self->epochs_spin },
     { "meta-lr", self->meta_lr_spin }, { "layers", self->layers_spin },
     { "hidden", self->hidden_spin },
@@ -795,6 +875,16 @@ l2l_experiment_panel_get_tune_hyper_check (L2lExperimentPanel *self)
   return self->tune_hyper_check;
 }
 
+GtkDropDown *
+l2l_experiment_panel_get_recipe_dropdown (L2lExperimentPanel *self,
+                                          const char         *key)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (recipe_choices); i++)
+    if (g_str_equal (recipe_choices[i].key, key))
+      return recipe_dropdown (self, i);
+  g_return_val_if_reached (NULL);
+}
+
 /* The spins' ranges are the engine's (ARCHITECTURE §2), not copies in the
  * templates: a value the engine would refuse cannot be typed. */
 static void
@@ -805,7 +895,9 @@ apply_engine_limits (L2lExperimentPanel *self)
     { "tune-budget", self->tune_budget_spin }, { "steps", self->horizon_spin }, { "unroll", self->unroll_spin },
     { "batch", self->batch_spin }, { "epochs", self->epochs_spin },
     { "meta-lr", self->meta_lr_spin }, { "layers", self->layers_spin },
-    { "hidden", self->hidden_spin },
+    { "hidden", self->hidden_spin }, { "scale-range", self->scale_range_spin },
+    { "curriculum", self->curriculum_spin }, { "average", self->average_spin },
+    { "output-scale", self->output_scale_spin }, { "clip", self->clip_spin },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (spins); i++)
@@ -905,6 +997,14 @@ l2l_experiment_panel_class_init (L2lExperimentPanelClass *klass)
   BIND (layers_spin);
   BIND (hidden_spin);
   BIND (per_group_check);
+  BIND (schedule_dropdown);
+  BIND (scale_range_spin);
+  BIND (curriculum_spin);
+  BIND (average_spin);
+  BIND (objective_dropdown);
+  BIND (output_init_dropdown);
+  BIND (output_scale_spin);
+  BIND (clip_spin);
   BIND (error_label);
 #undef BIND
 }
@@ -953,6 +1053,19 @@ l2l_experiment_panel_init (L2lExperimentPanel *self)
     g_signal_connect_swapped (spins[i], "value-changed", G_CALLBACK (emit_changed), self);
   g_signal_connect_swapped (self->per_group_check, "toggled", G_CALLBACK (emit_changed), self);
   g_signal_connect_swapped (self->tune_budget_spin, "value-changed", G_CALLBACK (emit_changed), self);
+  {
+    GtkSpinButton *recipe_spins[] = { self->scale_range_spin, self->curriculum_spin,
+                                      self->average_spin, self->output_scale_spin,
+                                      self->clip_spin };
+    GtkDropDown *recipe_dropdowns[] = { self->schedule_dropdown, self->objective_dropdown,
+                                        self->output_init_dropdown };
+
+    for (guint i = 0; i < G_N_ELEMENTS (recipe_spins); i++)
+      g_signal_connect_swapped (recipe_spins[i], "value-changed", G_CALLBACK (emit_changed), self);
+    for (guint i = 0; i < G_N_ELEMENTS (recipe_dropdowns); i++)
+      g_signal_connect_swapped (recipe_dropdowns[i], "notify::selected",
+                                G_CALLBACK (emit_changed), self);
+  }
   g_signal_connect_swapped (self->tune_hyper_check, "toggled", G_CALLBACK (on_tune_hyper_toggled),
                             self);
   update_weights (self, NULL);
