@@ -114,6 +114,17 @@ static const BadCase bad_cases[] = {
     "--tune-budget: only with --tune-hyper" },
   { "tune-budget-zero", { "compare", "--tune-hyper", "--tune-budget", "0", NULL },
     "--tune-budget: 0 is outside the range 1 to 100000" },
+  { "hyper-form", { "compare", "--hyper", "momentum=0.9", NULL },
+    "--hyper: 'momentum=0.9' is not of the form optimizer.name=value" },
+  { "hyper-name", { "compare", "--hyper", "sgd.beta1=0.5", NULL },
+    "--hyper: sgd has no hyper-parameter 'beta1' (it has momentum)" },
+  { "hyper-range", { "compare", "--hyper", "adam.beta2=1", NULL },
+    "--hyper: beta2: 1 is outside the range 0 to 0.999999" },
+  { "hyper-searched", { "compare", "--tune-hyper", "--hyper", "nag.momentum=0.5", NULL },
+    "--hyper: nag is searched by --tune-hyper" },
+  { "hyper-learned", { "compare", "--optimizers", "sgd,lstm:quadratic", "--hyper",
+                       "lstm:quadratic.momentum=0.5", NULL },
+    "is a learned optimizer and has no hyper-parameters" },
   { "plot-size", { "compare", "--plot", "@/chart.png", "--plot-size", "huge", NULL },
     "--plot-size: 'huge' is not WIDTHxHEIGHT" },
   { "train-plot-format", { "train", "--out", "@/o", "--plot", "@/c.bmp", NULL }, "--plot: " },
@@ -524,6 +535,50 @@ test_compare_tune_hyper (void)
                    json_object_get_object_member (nag, "hyper"), "nesterov"));
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (
                       json_object_get_object_member (rmsprop, "tuning"), "alpha")), ==, 6);
+  test_util_remove_tree (dir);
+}
+
+/* --hyper fixes a rule's other hyper-parameters: the runs change, the JSON
+ * says so, and a rate tuned on the grid is tuned with them. */
+static void
+test_compare_hyper (void)
+{
+  g_autofree char *dir = test_util_make_tmpdir ();
+  g_autofree char *plain = g_build_filename (dir, "plain.json", NULL);
+  g_autofree char *fixed = g_build_filename (dir, "fixed.json", NULL);
+  const char *without[] = { "compare", "--optimizers", "sgd,adam", "--lr", "sgd=0.02",
+                            "--runs", "5", "--steps", "20", "--tune", "--tune-runs", "3",
+                            "--json", plain, NULL };
+  const char *with[] = { "compare", "--optimizers", "sgd,adam", "--lr", "sgd=0.02", "--hyper",
+                         "sgd.momentum=0.9,adam.beta1=0.5,adam.beta2=0.99", "--runs", "5",
+                         "--steps", "20", "--tune", "--tune-runs", "3", "--json", fixed, NULL };
+  g_autoptr(JsonParser) a = json_parser_new (), b = json_parser_new ();
+  JsonArray *first, *second;
+  JsonObject *sgd_hyper, *adam_hyper;
+
+  g_assert_cmpint (run_l2l (without, NULL, NULL), ==, 0);
+  g_assert_cmpint (run_l2l (with, NULL, NULL), ==, 0);
+  first = json_object_get_array_member (load_json_object (a, plain), "optimizers");
+  second = json_object_get_array_member (load_json_object (b, fixed), "optimizers");
+  sgd_hyper = json_object_get_object_member (json_array_get_object_element (second, 0), "hyper");
+  adam_hyper = json_object_get_object_member (json_array_get_object_element (second, 1), "hyper");
+  g_assert_cmpfloat (json_object_get_double_member (sgd_hyper, "momentum"), ==, 0.9);
+  g_assert_cmpfloat (json_object_get_double_member (adam_hyper, "beta1"), ==, 0.5);
+  g_assert_cmpfloat (json_object_get_double_member (adam_hyper, "beta2"), ==, 0.99);
+  /* momentum moves SGD; Adam's rate was tuned with its betas, the grid's objective moves */
+  for (guint i = 0; i < 2; i++)
+    g_assert_cmpfloat (json_object_get_double_member (json_array_get_object_element (first, i),
+                                                      "final_mean"), !=,
+                       json_object_get_double_member (json_array_get_object_element (second, i),
+                                                      "final_mean"));
+  g_assert_cmpfloat (json_array_get_double_element (
+                       json_object_get_array_member (
+                         json_object_get_object_member (json_array_get_object_element (first, 1),
+                                                        "tuning"), "objective"), 12), !=,
+                     json_array_get_double_element (
+                       json_object_get_array_member (
+                         json_object_get_object_member (json_array_get_object_element (second, 1),
+                                                        "tuning"), "objective"), 12));
   test_util_remove_tree (dir);
 }
 
@@ -975,6 +1030,7 @@ main (int   argc,
   g_test_add_func ("/cli/tune", test_tune_subcommand);
   g_test_add_func ("/cli/tune/hyper", test_tune_hyper);
   g_test_add_func ("/cli/compare/tune-hyper", test_compare_tune_hyper);
+  g_test_add_func ("/cli/compare/hyper", test_compare_hyper);
   g_test_add_func ("/cli/help", test_help);
   g_test_add_func ("/cli/train/info-compare-resume", test_train_info_compare);
   g_test_add_func ("/cli/train/interrupt", test_train_interrupt);

@@ -66,6 +66,9 @@ l2l_cli_experiment_option_group (L2lCliExperiment      *args,
     { "lr", 0, 0, G_OPTION_ARG_STRING, &args->lr,
       "Learning rates, e.g. sgd=0.01,adam=0.1 or adam=tune (defaults: sgd 0.01, "
       "rmsprop 0.01, adam 0.001, nag 0.01)", "LIST" },
+    { "hyper", 0, 0, G_OPTION_ARG_STRING, &args->hyper,
+      "Other hyper-parameters, e.g. sgd.momentum=0.9,adam.beta1=0.8,adam.beta2=0.99 or "
+      "rmsprop.alpha=0.9 (torch.optim's defaults otherwise)", "LIST" },
     { "tune", 0, 0, G_OPTION_ARG_NONE, &args->tune,
       "Tune the learning rate of every optimizer not given one with --lr", NULL },
     { NULL },
@@ -335,6 +338,60 @@ parse_tune_grid (const char     *text,
   return TRUE;
 }
 
+/* --hyper NAME.PARAM=VALUE,…: fixed values, which a search may not override. */
+static gboolean
+parse_hyper (const char        *text,
+             L2lCompareConfig  *config,
+             GError           **error)
+{
+  g_auto(GStrv) items = g_strsplit (text ? text : "", ",", -1);
+
+  for (guint i = 0; text != NULL && items[i] != NULL; i++)
+    {
+      g_auto(GStrv) pair = g_strsplit (items[i], "=", 2);
+      const char *dot = strchr (pair[0], '.');
+      g_autofree char *name = dot ? g_strndup (pair[0], dot - pair[0]) : NULL;
+      L2lOptimizerSpec *spec = NULL;
+      double value;
+
+      if (pair[1] == NULL || dot == NULL)
+        {
+          g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
+                       "--hyper: '%s' is not of the form optimizer.name=value", items[i]);
+          return FALSE;
+        }
+      for (guint k = 0; k < config->n_optimizers; k++)
+        if (g_str_equal (config->optimizers[k].label, name))
+          spec = &config->optimizers[k];
+      if (spec == NULL || spec->net != NULL)
+        {
+          g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
+                       spec ? "--hyper: %s is a learned optimizer and has no hyper-parameters"
+                            : "--hyper: '%s' is not among the chosen optimizers", name);
+          return FALSE;
+        }
+      if (spec->tune && config->tune.hyper_budget > 0)
+        {
+          g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
+                       "--hyper: %s is searched by --tune-hyper; give it a rate with --lr to "
+                       "fix its hyper-parameters", name);
+          return FALSE;
+        }
+      if (!l2l_parse_double (pair[1], &value))
+        {
+          g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
+                       "--hyper: %s: '%s' is not a number", pair[0], pair[1]);
+          return FALSE;
+        }
+      if (!l2l_hyper_set (spec->info, &spec->hyper, dot + 1, value, error))
+        {
+          g_prefix_error (error, "--hyper: ");
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
 gboolean
 l2l_cli_experiment_build (const L2lCliExperiment  *args,
                           L2lCompareConfig        *config,
@@ -392,6 +449,9 @@ l2l_cli_experiment_build (const L2lCliExperiment  *args,
         }
     }
 
+  if (!parse_hyper (args->hyper, config, error))
+    return FALSE;
+
   if (args->problem != NULL)
     config->task = l2l_task_quadratic_new_from_file (args->problem, error);
   else
@@ -446,6 +506,7 @@ l2l_cli_experiment_clear (L2lCliExperiment *args)
   g_free (args->data);
   g_free (args->optimizers);
   g_free (args->lr);
+  g_free (args->hyper);
   g_free (args->tune_runs);
   g_free (args->tune_budget);
   g_free (args->tune_objective);

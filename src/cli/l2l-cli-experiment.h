@@ -16,6 +16,7 @@ typedef struct {
   char     *data;
   char     *optimizers;
   char     *lr;
+  char     *hyper;
   gboolean  tune;
   gboolean  tune_hyper;
   char     *tune_budget;
@@ -31,7 +32,7 @@ typedef struct {
 typedef enum {
   L2L_CLI_FLAGS_TASK  = 1 << 0,   /* --task, --problem, --data */
   L2L_CLI_FLAGS_RUNS  = 1 << 1,   /* --runs */
-  L2L_CLI_FLAGS_RATES = 1 << 2,   /* --lr, --tune */
+  L2L_CLI_FLAGS_RATES = 1 << 2,   /* --lr, --hyper, --tune */
 } L2lCliExperimentFlags;
 
 /* Entries for the flags every experiment has (optimizers, steps, seed,

@@ -67,6 +67,11 @@ static const L2lLimit limits[] = {
   { "layers",       1,     L2L_LSTM_MAX_LAYERS },
   { "hidden",       1,     1024 },
   { "output-scale", 1e-9,  1e9 },
+  /* the hand-written rules' other hyper-parameters: 1 would never forget */
+  { "momentum",     0,     0.999999 },
+  { "beta1",        0,     0.999999 },
+  { "beta2",        0,     0.999999 },
+  { "alpha",        0,     0.999999 },
 };
 
 const L2lLimit *

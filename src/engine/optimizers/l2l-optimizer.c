@@ -6,7 +6,9 @@
 #include <string.h>
 
 #include "l2l-lstm-optimizer.h"
+#include "l2l-error.h"
 #include "l2l-optimizer.h"
+#include "l2l-options.h"
 
 static const L2lOptimizerInfo *const infos[] = {
   &l2l_optimizer_sgd,
@@ -64,6 +66,39 @@ l2l_hyper_list (const L2lOptimizerInfo *info,
       return 1;
     }
   return 0;
+}
+
+gboolean
+l2l_hyper_set (const L2lOptimizerInfo *info,
+               L2lHyper               *hyper,
+               const char             *name,
+               double                  value,
+               GError                **error)
+{
+  const char *names[L2L_HYPER_MAX];
+  double values[L2L_HYPER_MAX];
+  guint n = l2l_hyper_list (info, hyper, names, values);
+  double *field = g_str_equal (name, "momentum") ? &hyper->momentum
+                : g_str_equal (name, "beta1") ? &hyper->beta1
+                : g_str_equal (name, "beta2") ? &hyper->beta2
+                : g_str_equal (name, "alpha") ? &hyper->alpha : NULL;
+  gboolean known = FALSE;
+
+  for (guint k = 0; k < n; k++)
+    known |= g_str_equal (names[k], name);
+  if (!known || field == NULL)
+    {
+      g_autofree char *list = g_strjoinv (", ", (char **) (const char *[]) {
+                                            n > 0 ? names[0] : NULL, n > 1 ? names[1] : NULL,
+                                            NULL });
+      g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
+                   "%s has no hyper-parameter '%s' (it has %s)", info->name, name, list);
+      return FALSE;
+    }
+  if (!l2l_check_limit (name, value, error))
+    return FALSE;
+  *field = value;
+  return TRUE;
 }
 
 void

@@ -68,6 +68,13 @@ guint                          l2l_hyper_list            (const L2lOptimizerInfo
                                                           const L2lHyper         *hyper,
                                                           const char            **names,
                                                           double                 *values);
+/* Sets @name (one that @info reads) to @value in [0, 1); errors say which
+ * names @info has, or the range. */
+gboolean                       l2l_hyper_set             (const L2lOptimizerInfo *info,
+                                                          L2lHyper               *hyper,
+                                                          const char             *name,
+                                                          double                  value,
+                                                          GError                **error);
 
 void l2l_optimizer_reset (L2lOptimizer *optimizer);
 void l2l_optimizer_step  (L2lOptimizer *optimizer,
