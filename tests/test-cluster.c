@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "l2l-engine.h"
+#include "test-training.h"
 #include "test-util.h"
 
 /* The engine's side of MPI without MPI: ranks are threads of this process,
@@ -167,29 +168,6 @@ train_rank (ThreadRank *rank,
   training->trainers[r] = trainer;
 }
 
-static void
-assert_same_training (L2lTrainer *a,
-                      L2lTrainer *b)
-{
-  guint n_a, n_b;
-  const L2lTrainRecord *history_a = l2l_trainer_get_history (a, &n_a);
-  const L2lTrainRecord *history_b = l2l_trainer_get_history (b, &n_b);
-  L2lLstm *net_a = l2l_trainer_get_net (a), *net_b = l2l_trainer_get_net (b);
-
-  g_assert_cmpuint (n_a, ==, n_b);
-  for (guint i = 0; i < n_a; i++)
-    {
-      g_assert_cmpmem (&history_a[i].meta_loss, sizeof (double),
-                       &history_b[i].meta_loss, sizeof (double));
-      g_assert_cmpmem (&history_a[i].eval_loss, sizeof (double),
-                       &history_b[i].eval_loss, sizeof (double));
-    }
-  g_assert_cmpmem (net_a->params, net_a->n_params * sizeof (float),
-                   net_b->params, net_b->n_params * sizeof (float));
-  g_assert_cmpmem (l2l_trainer_get_best (a)->params, net_a->n_params * sizeof (float),
-                   l2l_trainer_get_best (b)->params, net_b->n_params * sizeof (float));
-}
-
 /* 2 and 3 ranks give every rank the φ, the curve and the best of one process. */
 static void
 check_ranks_do_not_matter (const L2lTrainConfig *config)
@@ -206,7 +184,7 @@ check_ranks_do_not_matter (const L2lTrainConfig *config)
       for (guint r = 0; r < size; r++)
         {
           g_assert_true (training.finished[r]);
-          assert_same_training (alone, training.trainers[r]);
+          test_training_assert_same (alone, training.trainers[r]);
           l2l_trainer_free (training.trainers[r]);
         }
       g_free (training.trainers);
@@ -214,28 +192,11 @@ check_ranks_do_not_matter (const L2lTrainConfig *config)
     }
 }
 
-static L2lTrainConfig
-small_config (L2lTask *task)
-{
-  L2lTrainConfig config;
-
-  l2l_train_config_init_defaults (&config);
-  config.task = task;
-  config.batch = 8;
-  config.steps = 20;
-  config.unroll = 5;
-  config.epochs = 4;
-  config.eval_every = 2;
-  config.eval_runs = 10;
-  config.threads = 1;
-  return config;
-}
-
 static void
 test_train_quadratic (void)
 {
   g_autoptr(L2lTask) task = l2l_task_new_from_spec ("quadratic", NULL);
-  L2lTrainConfig config = small_config (task);
+  L2lTrainConfig config = test_training_small_config (task);
 
   check_ranks_do_not_matter (&config);
   /* more ranks than shards: some ranks have none */
@@ -248,7 +209,7 @@ static void
 test_train_mnist (void)
 {
   g_autoptr(L2lTask) task = l2l_task_new_from_spec ("mnist:batch=16", NULL);
-  L2lTrainConfig config = small_config (task);
+  L2lTrainConfig config = test_training_small_config (task);
 
   l2l_train_config_use_task_defaults (&config);
   config.batch = 3;
@@ -267,7 +228,8 @@ static void
 test_cancel_one_rank (void)
 {
   g_autoptr(L2lTask) task = l2l_task_new_from_spec ("quadratic", NULL);
-  Training training = { small_config (task), g_new0 (L2lTrainer *, 3), 1, g_new0 (gboolean, 3) };
+  Training training = { test_training_small_config (task), g_new0 (L2lTrainer *, 3), 1,
+                        g_new0 (gboolean, 3) };
 
   training.config.eval_every = 1;
   run_ranks (3, train_rank, &training);
@@ -275,7 +237,7 @@ test_cancel_one_rank (void)
     {
       g_assert_false (training.finished[r]);
       g_assert_cmpuint (l2l_trainer_get_epoch (training.trainers[r]), ==, 1);
-      assert_same_training (training.trainers[0], training.trainers[r]);
+      test_training_assert_same (training.trainers[0], training.trainers[r]);
     }
   for (guint r = 0; r < 3; r++)
     l2l_trainer_free (training.trainers[r]);

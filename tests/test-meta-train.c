@@ -7,6 +7,7 @@
 #include "l2l-engine.h"
 #include "l2l-meta-train-private.h"
 #include "l2l-scaled-problem.h"
+#include "test-training.h"
 #include "test-util.h"
 
 /* f(θ) = aᵀθ: its gradient a does not depend on θ, so the second-order term
@@ -94,23 +95,6 @@ linear_task_new (gboolean grouped)
   if (grouped)
     l2l_task_set_groups (task, 2, names, counts);
   return task;
-}
-
-static L2lTrainConfig
-small_config (L2lTask *task)
-{
-  L2lTrainConfig config;
-
-  l2l_train_config_init_defaults (&config);
-  config.task = task;
-  config.batch = 8;
-  config.steps = 20;
-  config.unroll = 5;
-  config.epochs = 6;
-  config.eval_every = 2;
-  config.eval_runs = 10;
-  config.threads = 1;
-  return config;
 }
 
 static void
@@ -206,7 +190,7 @@ test_per_group_cnn (void)
   g_autoptr(L2lTrainer) trainer = NULL;
   g_autoptr(L2lLstm) start = NULL;
   g_autoptr(GError) error = NULL;
-  L2lTrainConfig config = small_config (task);
+  L2lTrainConfig config = test_training_small_config (task);
   const L2lTrainRecord *history;
   L2lLstm *net;
   gsize moved[2] = { 0, 0 };
@@ -261,7 +245,7 @@ static void
 test_learns (void)
 {
   g_autoptr(L2lTask) task = l2l_task_new_from_spec ("quadratic", NULL);
-  L2lTrainConfig config = small_config (task);
+  L2lTrainConfig config = test_training_small_config (task);
   g_autoptr(L2lTrainer) trainer = NULL;
   g_autoptr(GError) error = NULL;
   const L2lTrainRecord *history;
@@ -285,36 +269,10 @@ test_learns (void)
 }
 
 static void
-assert_same_training (L2lTrainer *a,
-                      L2lTrainer *b)
-{
-  guint n_a, n_b;
-  const L2lTrainRecord *history_a = l2l_trainer_get_history (a, &n_a);
-  const L2lTrainRecord *history_b = l2l_trainer_get_history (b, &n_b);
-  L2lLstm *net_a = l2l_trainer_get_net (a), *net_b = l2l_trainer_get_net (b);
-
-  g_assert_cmpuint (n_a, ==, n_b);
-  for (guint i = 0; i < n_a; i++)
-    {
-      g_assert_cmpuint (history_a[i].epoch, ==, history_b[i].epoch);
-      g_assert_cmpmem (&history_a[i].meta_loss, sizeof (double),
-                       &history_b[i].meta_loss, sizeof (double));
-      g_assert_cmpmem (&history_a[i].eval_loss, sizeof (double),
-                       &history_b[i].eval_loss, sizeof (double));
-    }
-  g_assert_cmpmem (net_a->params, net_a->n_params * sizeof (float),
-                   net_b->params, net_b->n_params * sizeof (float));
-  g_assert_cmpmem (l2l_trainer_get_best (a)->params, net_a->n_params * sizeof (float),
-                   l2l_trainer_get_best (b)->params, net_b->n_params * sizeof (float));
-  g_assert_cmpmem (l2l_trainer_get_scored (a)->params, net_a->n_params * sizeof (float),
-                   l2l_trainer_get_scored (b)->params, net_b->n_params * sizeof (float));
-}
-
-static void
 test_resume_same_curve (void)
 {
   g_autoptr(L2lTask) task = l2l_task_new_from_spec ("quadratic:dist=uniform", NULL);
-  L2lTrainConfig config = small_config (task);
+  L2lTrainConfig config = test_training_small_config (task);
   g_autoptr(L2lTrainer) whole = l2l_trainer_new (&config, NULL);
   g_autoptr(L2lTrainer) first = NULL, resumed = NULL;
   g_autoptr(GError) error = NULL;
@@ -332,7 +290,7 @@ test_resume_same_curve (void)
   g_assert_cmpuint (l2l_trainer_get_epoch (resumed), ==, 3);
   g_assert_true (l2l_trainer_set_epochs (resumed, 6, NULL));
   g_assert_true (l2l_trainer_run (resumed, NULL, NULL, NULL, NULL));
-  assert_same_training (whole, resumed);
+  test_training_assert_same (whole, resumed);
   test_util_remove_tree (dir);
 }
 
@@ -352,7 +310,7 @@ check_threads_do_not_matter (L2lTrainConfig config)
       config.threads = threads;
       many = l2l_trainer_new (&config, NULL);
       g_assert_true (l2l_trainer_run (many, NULL, NULL, NULL, NULL));
-      assert_same_training (one, many);
+      test_training_assert_same (one, many);
     }
 }
 
@@ -360,7 +318,7 @@ static void
 test_threads_do_not_matter (void)
 {
   g_autoptr(L2lTask) task = l2l_task_new_from_spec ("quadratic", NULL);
-  L2lTrainConfig config = small_config (task);
+  L2lTrainConfig config = test_training_small_config (task);
 
   config.epochs = 3;
   check_threads_do_not_matter (config);
@@ -372,7 +330,7 @@ static void
 test_threads_do_not_matter_mnist (void)
 {
   g_autoptr(L2lTask) task = l2l_task_new_from_spec ("mnist:batch=16", NULL);
-  L2lTrainConfig config = small_config (task);
+  L2lTrainConfig config = test_training_small_config (task);
 
   l2l_train_config_use_task_defaults (&config);
   config.batch = 3;
@@ -389,7 +347,7 @@ static void
 test_resume_other_threads (void)
 {
   g_autoptr(L2lTask) task = l2l_task_new_from_spec ("quadratic", NULL);
-  L2lTrainConfig config = small_config (task);
+  L2lTrainConfig config = test_training_small_config (task);
   g_autoptr(L2lTrainer) whole = NULL, first = NULL, resumed = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = test_util_make_tmpdir ();
@@ -409,7 +367,7 @@ test_resume_other_threads (void)
   g_assert_false (l2l_trainer_set_threads (resumed, 0, NULL));
   g_assert_true (l2l_trainer_set_epochs (resumed, 6, NULL));
   g_assert_true (l2l_trainer_run (resumed, NULL, NULL, NULL, NULL));
-  assert_same_training (whole, resumed);
+  test_training_assert_same (whole, resumed);
   test_util_remove_tree (dir);
 }
 
@@ -419,7 +377,7 @@ static void
 test_cancel_evaluation (void)
 {
   g_autoptr(L2lTask) task = l2l_task_new_from_spec ("quadratic", NULL);
-  L2lTrainConfig config = small_config (task);
+  L2lTrainConfig config = test_training_small_config (task);
   g_autoptr(L2lTrainer) trainer = l2l_trainer_new (&config, NULL);
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(GError) error = NULL;
@@ -450,7 +408,7 @@ static void
 test_cancel_keeps_whole_epochs (void)
 {
   g_autoptr(L2lTask) task = l2l_task_new_from_spec ("quadratic", NULL);
-  L2lTrainConfig config = small_config (task);
+  L2lTrainConfig config = test_training_small_config (task);
   g_autoptr(L2lTrainer) cancelled = l2l_trainer_new (&config, NULL);
   g_autoptr(L2lTrainer) two = NULL;
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
@@ -463,7 +421,7 @@ test_cancel_keeps_whole_epochs (void)
   config.epochs = 2;
   two = l2l_trainer_new (&config, NULL);
   g_assert_true (l2l_trainer_run (two, NULL, NULL, NULL, NULL));
-  assert_same_training (cancelled, two);
+  test_training_assert_same (cancelled, two);
 }
 
 typedef struct {
@@ -514,7 +472,7 @@ static void
 test_eval_theta (void)
 {
   g_autoptr(L2lTask) task = l2l_task_new_from_spec ("quadratic", NULL);
-  L2lTrainConfig config = small_config (task);
+  L2lTrainConfig config = test_training_small_config (task);
   g_autoptr(L2lTrainer) trainer = l2l_trainer_new (&config, NULL);
   EvalSeen seen = { 0 };
 
@@ -612,7 +570,7 @@ static void
 test_recipes_resume_and_threads (void)
 {
   g_autoptr(L2lTask) task = l2l_task_new_from_spec ("quadratic:dist=uniform", NULL);
-  L2lTrainConfig config = small_config (task);
+  L2lTrainConfig config = test_training_small_config (task);
   g_autoptr(L2lTrainer) plain = NULL, whole = NULL, three = NULL, first = NULL, resumed = NULL;
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(GError) error = NULL;
@@ -635,7 +593,7 @@ test_recipes_resume_and_threads (void)
   config.threads = 3;
   three = l2l_trainer_new (&config, NULL);
   g_assert_true (l2l_trainer_run (three, NULL, NULL, NULL, NULL));
-  assert_same_training (whole, three);
+  test_training_assert_same (whole, three);
 
   config.threads = 1;
   first = l2l_trainer_new (&config, NULL);
@@ -651,7 +609,7 @@ test_recipes_resume_and_threads (void)
   g_assert_true (l2l_trainer_get_config (resumed)->zero_output);
   g_assert_true (l2l_trainer_get_config (resumed)->log_objective);
   g_assert_true (l2l_trainer_run (resumed, NULL, NULL, NULL, NULL));
-  assert_same_training (whole, resumed);
+  test_training_assert_same (whole, resumed);
   test_util_remove_tree (dir);
 }
 
@@ -662,7 +620,7 @@ static void
 test_average (void)
 {
   g_autoptr(L2lTask) task = l2l_task_new_from_spec ("quadratic", NULL);
-  L2lTrainConfig config = small_config (task);
+  L2lTrainConfig config = test_training_small_config (task);
   g_autoptr(L2lTrainer) trainer = NULL;
   g_autofree float *expected = NULL;
   L2lLstm *net;
@@ -707,7 +665,7 @@ static void
 test_zero_output (void)
 {
   g_autoptr(L2lTask) task = l2l_task_new_from_spec ("quadratic", NULL);
-  L2lTrainConfig config = small_config (task);
+  L2lTrainConfig config = test_training_small_config (task);
   g_autoptr(L2lTrainer) trainer = NULL;
   const L2lTrainRecord *history;
   const L2lLstmTensor *weight;
