@@ -330,15 +330,8 @@ static void
 test_threads_do_not_matter_mnist (void)
 {
   g_autoptr(L2lTask) task = l2l_task_new_from_spec ("mnist:batch=16", NULL);
-  L2lTrainConfig config = test_training_small_config (task);
+  L2lTrainConfig config = test_training_mnist_config (task);
 
-  l2l_train_config_use_task_defaults (&config);
-  config.batch = 3;
-  config.steps = 4;
-  config.unroll = 2;
-  config.epochs = 2;
-  config.eval_every = 1;
-  config.eval_runs = 9;
   check_threads_do_not_matter (config);
 }
 

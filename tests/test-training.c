@@ -20,6 +20,21 @@ test_training_small_config (L2lTask *task)
   return config;
 }
 
+L2lTrainConfig
+test_training_mnist_config (L2lTask *task)
+{
+  L2lTrainConfig config = test_training_small_config (task);
+
+  l2l_train_config_use_task_defaults (&config);
+  config.batch = 3;
+  config.steps = 4;
+  config.unroll = 2;
+  config.epochs = 2;
+  config.eval_every = 1;
+  config.eval_runs = 9;
+  return config;
+}
+
 void
 test_training_assert_same (L2lTrainer *a,
                            L2lTrainer *b)

@@ -11,6 +11,11 @@ G_BEGIN_DECLS
  * 6 epochs, evaluated every 2 on 10 held-out functions, one thread. */
 L2lTrainConfig test_training_small_config (L2lTask *task);
 
+/* The same for an MNIST-family @task: its defaults, 3 functions of T = 4 in
+ * unrolls of 2, 2 epochs, each evaluated on 9 held-out functions (in two
+ * chunks of runs). */
+L2lTrainConfig test_training_mnist_config (L2lTask *task);
+
 /* The same curve (every meta-loss and held-out loss) and the same current,
  * best and scored φ, to the bit. */
 void           test_training_assert_same  (L2lTrainer *a,
