@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "l2l-error.h"
-#include "l2l-lstm.h"
 #include "l2l-options.h"
 #include "l2l-parallel.h"
 
@@ -64,7 +63,7 @@ static const L2lLimit limits[] = {
   { "curriculum",   0,     1000 },
   { "average",      0,     0.999999 },
   { "threads",      1,     L2L_MAX_THREADS },
-  { "layers",       1,     L2L_LSTM_MAX_LAYERS },
+  { "layers",       1,     L2L_MAX_LAYERS },
   { "hidden",       1,     1024 },
   { "output-scale", 1e-9,  1e9 },
   /* the hand-written rules' other hyper-parameters: 1 would never forget */

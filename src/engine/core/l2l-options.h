@@ -70,6 +70,9 @@ typedef struct {
   double      max;
 } L2lLimit;
 
+/* The range of "layers": a learned net keeps per-layer arrays this long. */
+#define L2L_MAX_LAYERS 8
+
 /* NULL for a field without a range. */
 const L2lLimit *l2l_limit_lookup     (const char          *field);
 /* "FIELD: VALUE is outside the range MIN to MAX" when it is. */

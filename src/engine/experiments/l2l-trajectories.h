@@ -4,7 +4,7 @@
 #include <gio/gio.h>
 
 #include "l2l-cluster.h"
-#include "l2l-optimizer.h"
+#include "l2l-optimizer-spec.h"
 #include "l2l-parallel.h"
 #include "l2l-rng.h"
 #include "l2l-task.h"

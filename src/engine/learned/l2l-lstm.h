@@ -3,6 +3,8 @@
 
 #include <glib.h>
 
+#include "l2l-options.h"
+
 G_BEGIN_DECLS
 
 /* The coordinatewise LSTM optimizer network m(∇, h; φ) (ARCHITECTURE §1, §3):
@@ -21,8 +23,6 @@ G_BEGIN_DECLS
  *
  * The update is g = output_scale · out(h_top). Gradients and the meta-optimizer
  * state mirror this layout. */
-
-#define L2L_LSTM_MAX_LAYERS 8
 
 typedef enum {
   L2L_PREPROCESS_NONE,      /* input ∇ as is */
@@ -86,7 +86,7 @@ struct _L2lLstm {
  * H + 1. The same shape holds gradients, which l2l_lstm_packed_add_to_params
  * spreads back onto φ's layout. */
 typedef struct {
-  float *wcat[L2L_LSTM_MAX_LAYERS];
+  float *wcat[L2L_MAX_LAYERS];
   float *out;                        /* [H + 1] */
   float *storage;
   gsize  size;

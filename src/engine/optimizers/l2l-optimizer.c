@@ -5,7 +5,6 @@
 
 #include <string.h>
 
-#include "l2l-lstm-optimizer.h"
 #include "l2l-error.h"
 #include "l2l-optimizer.h"
 #include "l2l-options.h"
@@ -120,44 +119,4 @@ l2l_optimizer_free (L2lOptimizer *optimizer)
 {
   if (optimizer != NULL)
     optimizer->klass->free (optimizer);
-}
-
-void
-l2l_optimizer_spec_init (L2lOptimizerSpec       *spec,
-                         const L2lOptimizerInfo *info)
-{
-  memset (spec, 0, sizeof *spec);
-  spec->label = g_strdup (info->name);
-  spec->info = info;
-  spec->lr = info->default_lr;
-  l2l_hyper_init_defaults (&spec->hyper, info);
-  spec->tune = FALSE;
-}
-
-void
-l2l_optimizer_spec_init_learned (L2lOptimizerSpec *spec,
-                                 const char       *label,
-                                 L2lLstm          *net)
-{
-  memset (spec, 0, sizeof *spec);
-  spec->label = g_strdup (label);
-  spec->net = l2l_lstm_ref (net);
-}
-
-void
-l2l_optimizer_spec_clear (L2lOptimizerSpec *spec)
-{
-  g_clear_pointer (&spec->label, g_free);
-  g_clear_pointer (&spec->net, l2l_lstm_unref);
-}
-
-L2lOptimizer *
-l2l_optimizer_spec_create (const L2lOptimizerSpec *spec,
-                           double                  lr,
-                           const L2lTask          *task,
-                           gsize                   n)
-{
-  if (spec->net != NULL)
-    return l2l_lstm_optimizer_new (spec->net, task, n);
-  return spec->info->create (n, lr, &spec->hyper);
 }

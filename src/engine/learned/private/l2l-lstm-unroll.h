@@ -33,12 +33,12 @@ typedef struct {
   guint           n_segments;
   gsize           n;
   guint          max_steps;
-  float         *xh[L2L_LSTM_MAX_LAYERS];
-  float         *gates[L2L_LSTM_MAX_LAYERS];
-  float         *c[L2L_LSTM_MAX_LAYERS];
-  float         *tanh_c[L2L_LSTM_MAX_LAYERS];
-  float         *dxh[L2L_LSTM_MAX_LAYERS];   /* [w × N] backward scratch */
-  float         *dc[L2L_LSTM_MAX_LAYERS];    /* [H × N] */
+  float         *xh[L2L_MAX_LAYERS];
+  float         *gates[L2L_MAX_LAYERS];
+  float         *c[L2L_MAX_LAYERS];
+  float         *tanh_c[L2L_MAX_LAYERS];
+  float         *dxh[L2L_MAX_LAYERS];   /* [w × N] backward scratch */
+  float         *dc[L2L_MAX_LAYERS];    /* [H × N] */
   float         *dgates;                     /* [4H × N] */
   float         *dh;                         /* [H × N] */
   float         *dout;                       /* [N] */
