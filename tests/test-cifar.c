@@ -67,10 +67,11 @@ assert_refused (const char *dir,
   g_assert_nonnull (error);
   g_test_message ("%s", error->message);
   g_assert_nonnull (strstr (error->message, path));
+  /* a file of the data set is the data option's, and bad input */
+  g_assert_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_FILE);
+  g_assert_cmpstr (l2l_error_get_field (error), ==, "data");
   if (problem != NULL)
     g_assert_nonnull (strstr (error->message, problem));
-  else
-    g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT);
 }
 
 static void
@@ -117,12 +118,21 @@ test_no_folder (void)
   g_autofree char *dir = test_util_make_tmpdir ();
   g_autofree char *absent = g_build_filename (dir, "absent", NULL);
 
+  /* the error says which setting it is about and how to get the data set,
+   * as fields: no front end parses the message */
   g_assert_null (l2l_dataset_get ("cifar10", NULL, &error));
   g_assert_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_DATA_NOT_INSTALLED);
-  g_assert_nonnull (strstr (error->message, "cifar-10-batches-bin"));
+  g_assert_cmpstr (l2l_error_get_field (error), ==, "data");
+  g_assert_cmpstr (error->message, ==,
+                   "cifar10: no copy given: CIFAR-10 cannot ship with the program");
+  g_assert_nonnull (strstr (l2l_error_get_hint (error), "cifar-10-binary.tar.gz"));
+  g_assert_nonnull (strstr (l2l_error_get_hint (error), "cifar-10-batches-bin"));
+  g_assert_null (strstr (l2l_error_get_hint (error), "apt-get"));
   g_clear_error (&error);
   g_assert_null (l2l_dataset_get ("cifar10", absent, &error));
-  g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT);
+  g_assert_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_FILE);
+  g_assert_cmpstr (l2l_error_get_field (error), ==, "data");
+  g_assert_null (l2l_error_get_hint (error));
   g_assert_nonnull (strstr (error->message, absent));
   test_util_remove_tree (dir);
 }

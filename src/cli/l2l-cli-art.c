@@ -50,25 +50,6 @@ build_spec (const ArtArgs  *args,
   return g_string_free (spec, FALSE);
 }
 
-/* The task's messages name its options; here they are this command's flags. */
-static void
-name_flags (GError *error)
-{
-  const char *text = error->message;
-  char *message;
-
-  if (g_str_has_prefix (text, "--task: "))
-    text += strlen ("--task: ");
-  if (g_str_has_prefix (text, "task art: "))
-    message = g_strconcat ("--", text + strlen ("task art: "), NULL);
-  else if (g_str_has_prefix (text, "size: "))
-    message = g_strconcat ("--", text, NULL);
-  else
-    message = g_strdup (text);
-  g_free (error->message);
-  error->message = message;
-}
-
 /* "adam" → "adam", "lstm:art" → "lstm-art": the file names of one optimizer. */
 static char *
 image_name (const char *label)
@@ -202,7 +183,7 @@ l2l_cli_art (int   argc,
 
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
-      l2l_cli_error ("art", "%s", error->message);
+      l2l_cli_report ("art", error);
       status = L2L_EXIT_USAGE;
       goto out;
     }
@@ -224,15 +205,16 @@ l2l_cli_art (int   argc,
     experiment.tune_runs = g_strdup ("1");
   if (experiment.optimizers == NULL)
     experiment.optimizers = g_strdup ("adam");
+  /* the art task's options are this command's flags */
   if (experiment.task != NULL && !l2l_cli_experiment_build (&experiment, &config, &error))
-    name_flags (error);
+    l2l_cli_name_flag (error);
   if (error != NULL ||
       (args.csv && !l2l_file_check_writable (args.csv, &error)) ||
       !l2l_cli_parse_plot (args.plot, args.plot_size, &plot_width, &plot_height, &error) ||
       !check_outputs (&config, args.out_dir, &error))
     {
       status = L2L_EXIT_USAGE;
-      l2l_cli_error ("art", "%s", error->message);
+      l2l_cli_report ("art", error);
       goto out;
     }
   config.keep_final_theta = TRUE;

@@ -145,7 +145,7 @@ l2l_cli_compare (int   argc,
 
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
-      l2l_cli_error ("compare", "%s", error->message);
+      l2l_cli_report ("compare", error);
       status = L2L_EXIT_USAGE;
       goto out;
     }
@@ -167,7 +167,7 @@ l2l_cli_compare (int   argc,
       !parse_x_axis (x_axis, &x_mode, &error))
     {
       status = L2L_EXIT_USAGE;
-      l2l_cli_error ("compare", "%s", error->message);
+      l2l_cli_report ("compare", error);
       goto out;
     }
 

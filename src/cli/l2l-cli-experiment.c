@@ -444,7 +444,7 @@ l2l_cli_experiment_build (const L2lCliExperiment  *args,
         return FALSE;
       if (!l2l_check_limit ("tune-budget", config->tune.hyper_budget, error))
         {
-          g_prefix_error (error, "--");
+          l2l_cli_name_flag (*error);
           return FALSE;
         }
     }
@@ -460,8 +460,7 @@ l2l_cli_experiment_build (const L2lCliExperiment  *args,
     return FALSE;
   if (!l2l_compare_config_validate (config, error))
     {
-      /* The engine names the field; here it is a flag. */
-      g_prefix_error (error, "--");
+      l2l_cli_name_flag (*error);
       return FALSE;
     }
   return TRUE;
@@ -487,14 +486,10 @@ l2l_cli_task_from_flags (const char  *spec,
       full = g_strdup_printf ("%s%sdata=%s", spec, strchr (spec, ':') ? "," : ":", data);
     }
   task = l2l_task_new_from_spec (full ? full : spec, error);
-  if (task == NULL && g_error_matches (*error, L2L_ENGINE_ERROR,
-                                       L2L_ENGINE_ERROR_DATA_NOT_INSTALLED))
-    l2l_cli_append_install_hint (*error);
-  /* Name the flag the problem came from: the folder, or the task. */
+  /* Name the flag the problem came from: the data set's folder, or the task. */
   if (task == NULL)
-    g_prefix_error (error, data && (strstr ((*error)->message, "unknown option 'data'") ||
-                                    g_str_has_prefix ((*error)->message, data))
-                           ? "--data: " : "--task: ");
+    g_prefix_error (error, "%s", g_strcmp0 (l2l_error_get_field (*error), "data") == 0
+                                 ? "--data: " : "--task: ");
   return task;
 }
 

@@ -40,7 +40,7 @@ l2l_cli_info (int   argc,
     "its architecture, how it was trained, and its tensors.");
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
-      l2l_cli_error ("info", "%s", error->message);
+      l2l_cli_report ("info", error);
       return L2L_EXIT_USAGE;
     }
   if (argc != 2)
@@ -52,14 +52,14 @@ l2l_cli_info (int   argc,
   if (g_str_has_prefix (argv[1], "lstm:") &&
       (path = l2l_cli_resolve_learned (argv[1], &error)) == NULL)
     {
-      l2l_cli_error ("info", "%s", error->message);
+      l2l_cli_report ("info", error);
       return L2L_EXIT_USAGE;
     }
   if ((file = l2l_safetensors_load (path ? path : argv[1], &error)) == NULL ||
       !l2l_checkpoint_read_architecture (file, &config, &error) ||
       (net = l2l_checkpoint_read_net (file, &config, NULL, &error)) == NULL)
     {
-      l2l_cli_error ("info", "%s", error->message);
+      l2l_cli_report ("info", error);
       return L2L_EXIT_USAGE;
     }
 

@@ -32,7 +32,7 @@ l2l_cli_optimizers (int   argc,
     "trained on, its held-out loss, epochs and training time. Use one as lstm:NAME.");
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
-      l2l_cli_error ("optimizers", "%s", error->message);
+      l2l_cli_report ("optimizers", error);
       return L2L_EXIT_USAGE;
     }
   if (argc > 1)
@@ -52,7 +52,7 @@ l2l_cli_optimizers (int   argc,
 
       if (file == NULL)
         {
-          l2l_cli_error ("optimizers", "%s", error->message);
+          l2l_cli_report ("optimizers", error);
           return L2L_EXIT_FAILURE;
         }
       g_autofree char *label = g_strconcat ("lstm:", names[i], NULL);

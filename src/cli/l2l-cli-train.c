@@ -210,7 +210,7 @@ build_config (const TrainArgs  *args,
   if (args->preprocess != NULL &&
       !l2l_lstm_preprocess_parse (args->preprocess, &config->lstm, error))
     {
-      g_prefix_error (error, "--");
+      l2l_cli_name_flag (*error);
       return FALSE;
     }
   if (args->weights != NULL)
@@ -219,7 +219,7 @@ build_config (const TrainArgs  *args,
 
   if (!l2l_train_config_validate (config, error))
     {
-      g_prefix_error (error, "--");
+      l2l_cli_name_flag (*error);
       return FALSE;
     }
   return TRUE;
@@ -423,7 +423,7 @@ l2l_cli_train (int   argc,
   l2l_train_config_init_defaults (&config);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
-      l2l_cli_error ("train", "%s", error->message);
+      l2l_cli_report ("train", error);
       status = L2L_EXIT_USAGE;
       goto out;
     }
@@ -456,7 +456,7 @@ l2l_cli_train (int   argc,
           !l2l_cli_parse_uint ("--threads", args.threads, &threads, &error) ||
           (job.trainer = l2l_trainer_new_from_resume (args.resume, &error)) == NULL)
         {
-          l2l_cli_error ("train", "%s", error->message);
+          l2l_cli_report ("train", error);
           status = L2L_EXIT_USAGE;
           goto out;
         }
@@ -464,7 +464,8 @@ l2l_cli_train (int   argc,
                                     args.threads ? threads : l2l_cli_default_threads (), &error) ||
           (args.epochs != NULL && !l2l_trainer_set_epochs (job.trainer, epochs, &error)))
         {
-          l2l_cli_error ("train", "--%s", error->message);
+          l2l_cli_name_flag (error);
+          l2l_cli_report ("train", error);
           status = L2L_EXIT_USAGE;
           goto out;
         }
@@ -474,7 +475,7 @@ l2l_cli_train (int   argc,
       if (!build_config (&args, &config, &error) ||
           (job.trainer = l2l_trainer_new (&config, &error)) == NULL)
         {
-          l2l_cli_error ("train", "%s", error->message);
+          l2l_cli_report ("train", error);
           status = L2L_EXIT_USAGE;
           goto out;
         }
@@ -490,7 +491,7 @@ l2l_cli_train (int   argc,
       !l2l_cli_parse_plot (args.plot, args.plot_size, &job.plot_width, &job.plot_height,
                            &error))
     {
-      l2l_cli_error ("train", "%s", error->message);
+      l2l_cli_report ("train", error);
       status = L2L_EXIT_USAGE;
       goto out;
     }

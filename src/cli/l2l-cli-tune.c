@@ -219,7 +219,7 @@ l2l_cli_tune (int   argc,
 
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
-      l2l_cli_error ("tune", "%s", error->message);
+      l2l_cli_report ("tune", error);
       status = L2L_EXIT_USAGE;
       goto out;
     }
@@ -233,7 +233,7 @@ l2l_cli_tune (int   argc,
   if (!l2l_cli_experiment_build (&args, &job.config, &error) ||
       (json_path && !l2l_file_check_writable (json_path, &error)))
     {
-      l2l_cli_error ("tune", "%s", error->message);
+      l2l_cli_report ("tune", error);
       status = L2L_EXIT_USAGE;
       goto out;
     }

@@ -69,10 +69,24 @@ l2l_cli_error (const char *subcommand,
 }
 
 void
-l2l_cli_append_install_hint (GError *error)
+l2l_cli_report (const char   *subcommand,
+                const GError *error)
 {
-  char *message = g_strconcat (error->message, " (apt-get install dataset-fashion-mnist)", NULL);
+  const char *hint = l2l_error_get_hint (error);
 
+  l2l_cli_error (subcommand, "%s%s%s%s", error->message, hint ? " (" : "", hint ? hint : "",
+                 hint ? ")" : "");
+}
+
+void
+l2l_cli_name_flag (GError *error)
+{
+  const char *field = l2l_error_get_field (error);
+  char *message;
+
+  if (field == NULL)
+    return;
+  message = g_strdup_printf ("--%s: %s", field, l2l_error_get_detail (error));
   g_free (error->message);
   error->message = message;
 }
@@ -86,7 +100,7 @@ l2l_cli_fail (const char   *subcommand,
       l2l_cli_error (subcommand, "interrupted; nothing was written");
       return L2L_EXIT_INTERRUPTED;
     }
-  l2l_cli_error (subcommand, "%s", error->message);
+  l2l_cli_report (subcommand, error);
   if (error->domain == L2L_ENGINE_ERROR &&
       (error->code == L2L_ENGINE_ERROR_INVALID_OPTION ||
        error->code == L2L_ENGINE_ERROR_INVALID_FILE ||

@@ -28,8 +28,15 @@ void l2l_cli_error        (const char *subcommand,
                            const char *format,
                            ...) G_GNUC_PRINTF (2, 3);
 
-/* Says how to install a missing default data set (Debian's package names). */
-void l2l_cli_append_install_hint (GError *error);
+/* One line for an error: its message, and its hint in brackets where the
+ * engine gives one (how to get a missing data set). */
+void l2l_cli_report       (const char   *subcommand,
+                           const GError *error);
+
+/* The engine names the setting an error is about as users know it; here it
+ * is a flag: the message becomes "--FIELD: DETAIL". An error without a field
+ * keeps its message. */
+void l2l_cli_name_flag    (GError       *error);
 
 /* Maps an engine error to an exit status and prints it. */
 int  l2l_cli_fail         (const char   *subcommand,

@@ -491,11 +491,8 @@ mark_engine_field (L2lExperimentPanel *self,
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
-    {
-      g_autofree char *prefix = g_strconcat (fields[i].field, ":", NULL);
-      mark_field (GTK_WIDGET (fields[i].spin),
-                  error != NULL && g_str_has_prefix (error->message, prefix));
-    }
+    mark_field (GTK_WIDGET (fields[i].spin),
+                g_strcmp0 (error ? l2l_error_get_field (error) : NULL, fields[i].field) == 0);
 }
 
 gboolean

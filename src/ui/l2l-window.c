@@ -265,12 +265,11 @@ on_finished (L2lJob    *job,
 
   if (error != NULL && !stopped)
     {
-      /* The engine knows no package names; Debian's is dataset-fashion-mnist. */
-      g_autofree char *message =
-        g_error_matches (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_DATA_NOT_INSTALLED)
-        ? g_strdup_printf (_("%s. Install it with: apt-get install dataset-fashion-mnist"),
-                           error->message)
-        : g_strdup (error->message);
+      /* a missing data set comes with how to get it */
+      const char *hint = l2l_error_get_hint (error);
+      g_autofree char *message = hint ? g_strdup_printf (_("%s.\n\nTo get it: %s."),
+                                                         error->message, hint)
+                                      : g_strdup (error->message);
       show_error_dialog (self, _("The experiment failed"), message);
       status = g_strdup (_("Failed"));
     }

@@ -20,8 +20,7 @@ l2l_memory_check (guint64      need_bytes,
 
   if (need_bytes <= have / 2)
     return TRUE;
-  g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
-               "%s: %s need %.1f GB, more than half of this machine's %.1f GB; %s",
-               field, what, need_bytes / 1e9, have / 1e9, advice);
-  return FALSE;
+  return l2l_set_field_error (error, L2L_ENGINE_ERROR_INVALID_OPTION, NULL, field,
+                              "%s need %.1f GB, more than half of this machine's %.1f GB; %s",
+                              what, need_bytes / 1e9, have / 1e9, advice);
 }

@@ -92,10 +92,9 @@ l2l_check_limit (const char  *field,
   g_return_val_if_fail (limit != NULL, FALSE);
   if (value >= limit->min && value <= limit->max)
     return TRUE;
-  g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
-               "%s: %.15g is outside the range %.15g to %.15g", field, value, limit->min,
-               limit->max);
-  return FALSE;
+  return l2l_set_field_error (error, L2L_ENGINE_ERROR_INVALID_OPTION, NULL, field,
+                              "%.15g is outside the range %.15g to %.15g", value, limit->min,
+                              limit->max);
 }
 
 const char *
@@ -170,27 +169,24 @@ check_value (const L2lOptionInfo *info,
     case L2L_OPTION_INT:
       if (!l2l_parse_int (value, &integer))
         {
-          g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
-                       "%s: %s: '%s' is not a whole number", owner, info->key, value);
-          return FALSE;
+          return l2l_set_field_error (error, L2L_ENGINE_ERROR_INVALID_OPTION, owner, info->key,
+                                      "'%s' is not a whole number", value);
         }
       number = (double) integer;
       break;
     case L2L_OPTION_DOUBLE:
       if (!l2l_parse_double (value, &number))
         {
-          g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
-                       "%s: %s: '%s' is not a number", owner, info->key, value);
-          return FALSE;
+          return l2l_set_field_error (error, L2L_ENGINE_ERROR_INVALID_OPTION, owner, info->key,
+                                      "'%s' is not a number", value);
         }
       break;
     case L2L_OPTION_CHOICE:
       if (!g_strv_contains (info->choices, value))
         {
           g_autofree char *choices = g_strjoinv (", ", (char **) info->choices);
-          g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
-                       "%s: %s: '%s' is not one of %s", owner, info->key, value, choices);
-          return FALSE;
+          return l2l_set_field_error (error, L2L_ENGINE_ERROR_INVALID_OPTION, owner, info->key,
+                                      "'%s' is not one of %s", value, choices);
         }
       return TRUE;
     case L2L_OPTION_STRING:
@@ -203,10 +199,9 @@ check_value (const L2lOptionInfo *info,
                                         : g_strdup (comma + 1);
           if (*g_strstrip (piece) == '\0' || strchr (piece, '=') != NULL)
             {
-              g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
-                           "%s: %s: '%s' would not read back: after a comma comes a list item, "
-                           "not '=' or nothing", owner, info->key, value);
-              return FALSE;
+              return l2l_set_field_error (error, L2L_ENGINE_ERROR_INVALID_OPTION, owner,
+                                          info->key, "'%s' would not read back: after a comma "
+                                          "comes a list item, not '=' or nothing", value);
             }
         }
       return TRUE;
@@ -216,10 +211,9 @@ check_value (const L2lOptionInfo *info,
 
   if (number < info->min || number > info->max)
     {
-      g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
-                   "%s: %s: %s is outside the range %g to %g",
-                   owner, info->key, value, info->min, info->max);
-      return FALSE;
+      return l2l_set_field_error (error, L2L_ENGINE_ERROR_INVALID_OPTION, owner, info->key,
+                                  "%s is outside the range %g to %g", value, info->min,
+                                  info->max);
     }
   return TRUE;
 }
@@ -238,6 +232,7 @@ l2l_options_set (L2lOptions  *options,
       g_autofree char *keys = known_keys (options);
       g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
                    "%s: unknown option '%s' (known: %s)", owner, key, keys);
+      l2l_error_set_field (error, key);
       return FALSE;
     }
   if (!check_value (&options->infos[index], value, owner, error))

@@ -15,6 +15,12 @@
 #define FASHION_MNIST_DIR "/usr/share/datasets/fashion-mnist"
 #define HELD_OUT_PERCENT 15
 
+/* How to get a data set that is not there, for the front ends to show. */
+#define FASHION_MNIST_HINT "apt-get install dataset-fashion-mnist, or name a folder of its IDX files"
+#define CIFAR10_HINT "get its binary version, cifar-10-binary.tar.gz, from its authors' page " \
+  "(Alex Krizhevsky's \"The CIFAR-10 dataset\"), unpack it and name its folder, " \
+  "cifar-10-batches-bin"
+
 /* Data sets in use, shared: "kind|dir" → L2lDataset, not owned. The last
  * unref takes a data set out, so nothing stays loaded that nobody uses.
  * Recursive: a load that fails unrefs its half-made data set under the lock. */
@@ -112,8 +118,8 @@ load (const char  *kind,
       if (dir == NULL || *dir == '\0')
         {
           g_set_error_literal (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_DATA_NOT_INSTALLED,
-                               "cifar10: no copy given: CIFAR-10 cannot ship with the program; "
-                               "name the folder of its binary version (cifar-10-batches-bin)");
+                               "cifar10: no copy given: CIFAR-10 cannot ship with the program");
+          l2l_error_set_hint (*error, CIFAR10_HINT);
           return NULL;
         }
       if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
@@ -153,8 +159,11 @@ load (const char  *kind,
           if (dir && *dir)
             g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT, "%s: no such folder", folder);
           else
-            g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_DATA_NOT_INSTALLED,
-                         "%s: no such folder: %s is not installed", folder, kind);
+            {
+              g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_DATA_NOT_INSTALLED,
+                           "%s: no such folder: %s is not installed", folder, kind);
+              l2l_error_set_hint (*error, FASHION_MNIST_HINT);
+            }
           return NULL;
         }
       train_images = find_file (folder, "train-images-idx3-ubyte");
@@ -241,6 +250,9 @@ l2l_dataset_get (const char  *kind,
       g_hash_table_insert (cache, dataset->cache_key, dataset);
     }
   g_rec_mutex_unlock (&cache_lock);
+  /* every failure here is about the data option */
+  if (dataset == NULL)
+    l2l_error_set_field (error, "data");
   return dataset;
 }
 

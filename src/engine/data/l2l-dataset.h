@@ -27,10 +27,11 @@ typedef struct {
  * the standard files (train-images-idx3-ubyte, train-labels-idx1-ubyte and
  * optionally t10k-…, each raw or .gz); NULL or "" takes the default: the MNIST
  * subset built into the program, or Fashion-MNIST from /usr/share/datasets
- * (its absence is L2L_ENGINE_ERROR_DATA_NOT_INSTALLED, for front ends to say
+ * (its absence is L2L_ENGINE_ERROR_DATA_NOT_INSTALLED, with a hint that says
  * how to get it). CIFAR-10 has no default: @dir is the user's
- * cifar-10-batches-bin folder (without it, DATA_NOT_INSTALLED too). Loaded
- * once and shared while in use. Errors name the file and what is wrong. */
+ * cifar-10-batches-bin folder (without it, DATA_NOT_INSTALLED and a hint too).
+ * Loaded once and shared while in use. Errors name the file and what is
+ * wrong, and their field is "data". */
 L2lDataset *l2l_dataset_get   (const char  *kind,
                                const char  *dir,
                                GError     **error);

@@ -40,18 +40,18 @@ l2l_compare_config_validate (const L2lCompareConfig  *config,
 {
   if (config->task == NULL)
     {
-      g_set_error_literal (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
-                           "task: a comparison needs a task");
+      l2l_set_field_error (error, L2L_ENGINE_ERROR_INVALID_OPTION, NULL, "task",
+                           "a comparison needs a task");
       return FALSE;
     }
   for (guint i = 0; i < config->n_optimizers; i++)
-    {
-      g_autofree char *what = g_strconcat ("optimizers: ", config->optimizers[i].label, NULL);
-
-      if (config->optimizers[i].net != NULL &&
-          !l2l_lstm_check_task (config->optimizers[i].net, config->task, what, error))
+    if (config->optimizers[i].net != NULL &&
+        !l2l_lstm_check_task (config->optimizers[i].net, config->task,
+                              config->optimizers[i].label, error))
+      {
+        l2l_error_set_field (error, "optimizers");
         return FALSE;
-    }
+      }
   return l2l_compare_config_check_settings (config, error);
 }
 
@@ -63,8 +63,8 @@ l2l_compare_config_check_settings (const L2lCompareConfig  *config,
 
   if (config->n_optimizers == 0)
     {
-      g_set_error_literal (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
-                           "optimizers: choose at least one optimizer");
+      l2l_set_field_error (error, L2L_ENGINE_ERROR_INVALID_OPTION, NULL, "optimizers",
+                           "choose at least one optimizer");
       return FALSE;
     }
   if (!l2l_check_limit ("steps", config->steps, error) ||
@@ -77,24 +77,24 @@ l2l_compare_config_check_settings (const L2lCompareConfig  *config,
 
       if (spec->net != NULL && spec->tune)
         {
-          g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
-                       "lr: %s: a learned optimizer has no learning rate to tune",
-                       spec->label);
+          l2l_set_field_error (error, L2L_ENGINE_ERROR_INVALID_OPTION, NULL, "lr",
+                               "%s: a learned optimizer has no learning rate to tune",
+                               spec->label);
           return FALSE;
         }
       any_tuned |= spec->tune;
       if (spec->net == NULL && !spec->tune && !(spec->lr > 0.0))
         {
-          g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
-                       "lr: %s: the learning rate must be above 0, got %g",
-                       spec->label, spec->lr);
+          l2l_set_field_error (error, L2L_ENGINE_ERROR_INVALID_OPTION, NULL, "lr",
+                               "%s: the learning rate must be above 0, got %g",
+                               spec->label, spec->lr);
           return FALSE;
         }
       for (guint j = 0; j < i; j++)
         if (g_str_equal (spec->label, config->optimizers[j].label))
           {
-            g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
-                         "optimizers: '%s' is listed twice", spec->label);
+            l2l_set_field_error (error, L2L_ENGINE_ERROR_INVALID_OPTION, NULL, "optimizers",
+                                 "'%s' is listed twice", spec->label);
             return FALSE;
           }
     }

@@ -19,17 +19,17 @@ fill_list (L2lLossWeights  *weights,
 
   if (n != weights->steps)
     {
-      g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
-                   "weights: a list needs one number per step, %u, but has %u",
-                   weights->steps, n);
+      l2l_set_field_error (error, L2L_ENGINE_ERROR_INVALID_OPTION, NULL, "weights",
+                           "a list needs one number per step, %u, but has %u",
+                           weights->steps, n);
       return FALSE;
     }
   for (guint t = 0; t < n; t++)
     if (!l2l_parse_double (g_strstrip (items[t]), &weights->values[t]) ||
         weights->values[t] < 0.0)
       {
-        g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
-                     "weights: entry %u, '%s', is not a number ≥ 0", t + 1, items[t]);
+        l2l_set_field_error (error, L2L_ENGINE_ERROR_INVALID_OPTION, NULL, "weights",
+                             "entry %u, '%s', is not a number ≥ 0", t + 1, items[t]);
         return FALSE;
       }
   return TRUE;
@@ -61,8 +61,8 @@ l2l_loss_weights_new (const char  *spec,
     {
       if (!l2l_parse_double (spec + 4, &gamma) || gamma <= 0.0)
         {
-          g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
-                       "weights: '%s' needs a γ above 0, e.g. exp:0.95", spec);
+          l2l_set_field_error (error, L2L_ENGINE_ERROR_INVALID_OPTION, NULL, "weights",
+                               "'%s' needs a γ above 0, e.g. exp:0.95", spec);
           return NULL;
         }
       for (guint t = 1; t <= T; t++)
@@ -75,9 +75,9 @@ l2l_loss_weights_new (const char  *spec,
     }
   else
     {
-      g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
-                   "weights: '%s' is not uniform, linear, exp:γ, final or a list of %u "
-                   "numbers", spec, T);
+      l2l_set_field_error (error, L2L_ENGINE_ERROR_INVALID_OPTION, NULL, "weights",
+                           "'%s' is not uniform, linear, exp:γ, final or a list of %u "
+                           "numbers", spec, T);
       return NULL;
     }
 
@@ -85,8 +85,8 @@ l2l_loss_weights_new (const char  *spec,
     weights->sum += weights->values[t];
   if (!(weights->sum > 0.0) || !isfinite (weights->sum))
     {
-      g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
-                   "weights: '%s' must give finite weights that are not all 0", spec);
+      l2l_set_field_error (error, L2L_ENGINE_ERROR_INVALID_OPTION, NULL, "weights",
+                           "'%s' must give finite weights that are not all 0", spec);
       return NULL;
     }
   return g_steal_pointer (&weights);

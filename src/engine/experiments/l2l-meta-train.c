@@ -129,9 +129,9 @@ l2l_train_config_check_settings (const L2lTrainConfig  *config,
     return FALSE;
   if (config->unroll > config->steps)
     {
-      g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
-                   "unroll: %u is more than steps (%u): an unroll cannot be longer than the "
-                   "horizon", config->unroll, config->steps);
+      l2l_set_field_error (error, L2L_ENGINE_ERROR_INVALID_OPTION, NULL, "unroll",
+                           "%u is more than steps (%u): an unroll cannot be longer than the "
+                           "horizon", config->unroll, config->steps);
       return FALSE;
     }
   weights = l2l_loss_weights_new (config->weights, config->steps, error);
@@ -156,9 +156,9 @@ l2l_train_config_validate (const L2lTrainConfig  *config,
       if (!g_str_equal (groups, config->lstm.groups) &&
           !(config->per_group && config->task->n_groups > 1))
         {
-          g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
-                       "groups: one LSTM each for %s, but task %s has the groups %s",
-                       config->lstm.groups, l2l_task_get_spec (config->task), groups);
+          l2l_set_field_error (error, L2L_ENGINE_ERROR_INVALID_OPTION, NULL, "groups",
+                               "one LSTM each for %s, but task %s has the groups %s",
+                               config->lstm.groups, l2l_task_get_spec (config->task), groups);
           return FALSE;
         }
     }

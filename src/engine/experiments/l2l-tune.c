@@ -27,10 +27,10 @@ l2l_tune_config_validate (const L2lTuneConfig  *config,
   if (!(config->lr_min > 0.0) || !(config->lr_max >= config->lr_min) ||
       config->per_decade < 1 || config->per_decade > 100)
     {
-      g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
-                   "tune-grid: need 0 < lowest ≤ highest rate and 1 to 100 points "
-                   "a decade, got %g to %g with %u a decade",
-                   config->lr_min, config->lr_max, config->per_decade);
+      l2l_set_field_error (error, L2L_ENGINE_ERROR_INVALID_OPTION, NULL, "tune-grid",
+                           "need 0 < lowest ≤ highest rate and 1 to 100 points "
+                           "a decade, got %g to %g with %u a decade",
+                           config->lr_min, config->lr_max, config->per_decade);
       return FALSE;
     }
   return l2l_check_limit ("tune-runs", config->runs, error) &&

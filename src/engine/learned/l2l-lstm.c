@@ -55,9 +55,9 @@ l2l_lstm_config_set_groups (L2lLstmConfig  *config,
   return TRUE;
 
 bad:
-  g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
-               "groups: '%s' is not up to %d distinct names of letters, digits, '_' or '-', "
-               "separated by commas", groups, L2L_LSTM_MAX_GROUPS);
+  l2l_set_field_error (error, L2L_ENGINE_ERROR_INVALID_OPTION, NULL, "groups",
+                       "'%s' is not up to %d distinct names of letters, digits, '_' or '-', "
+                       "separated by commas", groups, L2L_LSTM_MAX_GROUPS);
   return FALSE;
 }
 
@@ -74,8 +74,8 @@ l2l_lstm_config_validate (const L2lLstmConfig  *config,
   if (config->preprocess == L2L_PREPROCESS_LOGSIGN &&
       !(config->preprocess_p > 0.0 && config->preprocess_p <= 80.0))
     {
-      g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
-                   "preprocess: p = %g is outside the range (0, 80]", config->preprocess_p);
+      l2l_set_field_error (error, L2L_ENGINE_ERROR_INVALID_OPTION, NULL, "preprocess",
+                           "p = %g is outside the range (0, 80]", config->preprocess_p);
       return FALSE;
     }
   return l2l_check_limit ("output-scale", config->output_scale, error);
@@ -115,8 +115,8 @@ l2l_lstm_preprocess_parse (const char     *text,
       config->preprocess = L2L_PREPROCESS_LOGSIGN;
       return TRUE;
     }
-  g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
-               "preprocess: '%s' is not none, logsign or logsign:p=P with 0 < P ≤ 80", text);
+  l2l_set_field_error (error, L2L_ENGINE_ERROR_INVALID_OPTION, NULL, "preprocess",
+                       "'%s' is not none, logsign or logsign:p=P with 0 < P ≤ 80", text);
   return FALSE;
 }
 

@@ -254,9 +254,9 @@ l2l_feature_run_new (L2lFeatureNet  *net,
 
       if (h + 2 * layer->pad < layer->k || w + 2 * layer->pad < layer->k)
         {
-          g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
-                       "size: %u × %u pixels are too few for layer %u of %s", height, width, l,
-                       net->path);
+          l2l_set_field_error (error, L2L_ENGINE_ERROR_INVALID_OPTION, NULL, "size",
+                               "%u × %u pixels are too few for layer %u of %s", height, width, l,
+                               net->path);
           return NULL;
         }
       col = MAX (col, l2l_conv2d_col_size (&conv));
@@ -268,9 +268,9 @@ l2l_feature_run_new (L2lFeatureNet  *net,
         {
           if (h < layer->pool_k || w < layer->pool_k)
             {
-              g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
-                           "size: %u × %u pixels are too few for the pooling after layer %u "
-                           "of %s", height, width, l, net->path);
+              l2l_set_field_error (error, L2L_ENGINE_ERROR_INVALID_OPTION, NULL, "size",
+                                   "%u × %u pixels are too few for the pooling after layer %u "
+                                   "of %s", height, width, l, net->path);
               return NULL;
             }
           h = (h - layer->pool_k) / layer->pool_stride + 1;

@@ -42,9 +42,9 @@ l2l_art_objective_new (L2lFeatureNet        *net,
 
   if (L >= net->n_layers)
     {
-      g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
-                   "content-layer: %u, but %s has layers 0 to %u", L, net->path,
-                   net->n_layers - 1);
+      l2l_set_field_error (error, L2L_ENGINE_ERROR_INVALID_OPTION, NULL, "content-layer",
+                           "%u, but %s has layers 0 to %u", L, net->path,
+                           net->n_layers - 1);
       return NULL;
     }
   objective->weights = *weights;

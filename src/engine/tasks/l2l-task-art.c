@@ -296,6 +296,7 @@ art_task_create (const L2lOptions  *options,
   g_autoptr(L2lImage) style = NULL;
   g_autoptr(L2lFeatureRun) probe = NULL;
   ArtTask *self = g_new0 (ArtTask, 1);
+  const char *field;
   gsize n_params;
 
   self->size = (guint) l2l_options_get_int (options, "size");
@@ -307,19 +308,28 @@ art_task_create (const L2lOptions  *options,
   n_params = (gsize) 3 * self->size * self->size;
   l2l_task_init_base (&self->base, &art_task_class, g_strdup_printf ("art:%s", values), n_params);
 
+  /* each failure is about one option: the file it names, or the size */
+  field = "net";
   if ((self->net = l2l_feature_net_load (*net_path ? net_path : SHIPPED_NET, error)) == NULL)
     goto failed;
   if (self->weights.content_layer >= self->net->n_layers)
     {
-      g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
-                   "task art: content-layer: %u, but the feature net has layers 0 to %u",
-                   self->weights.content_layer, self->net->n_layers - 1);
+      l2l_set_field_error (error, L2L_ENGINE_ERROR_INVALID_OPTION, "task art", "content-layer",
+                           "%u, but the feature net has layers 0 to %u",
+                           self->weights.content_layer, self->net->n_layers - 1);
       goto failed;
     }
-  if ((probe = l2l_feature_run_new (self->net, self->size, self->size, error)) == NULL ||
-      (style = l2l_image_load (*style_path ? style_path : SHIPPED_STYLE, error)) == NULL ||
-      !content_set_load_option (&self->training, content, shipped_training, self->size, error) ||
-      !content_set_load_option (&self->held_out, *held_out ? held_out : content,
+  field = "size";
+  if ((probe = l2l_feature_run_new (self->net, self->size, self->size, error)) == NULL)
+    goto failed;
+  field = "style";
+  if ((style = l2l_image_load (*style_path ? style_path : SHIPPED_STYLE, error)) == NULL)
+    goto failed;
+  field = "content";
+  if (!content_set_load_option (&self->training, content, shipped_training, self->size, error))
+    goto failed;
+  field = *held_out ? "held-out" : "content";
+  if (!content_set_load_option (&self->held_out, *held_out ? held_out : content,
                                 shipped_held_out, self->size, error))
     goto failed;
   self->style = g_new (float, n_params);
@@ -327,6 +337,7 @@ art_task_create (const L2lOptions  *options,
   return &self->base;
 
 failed:
+  l2l_error_set_field (error, field);
   l2l_task_unref (&self->base);
   return NULL;
 }

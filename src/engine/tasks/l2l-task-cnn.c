@@ -390,9 +390,9 @@ parse_classes (const char  *text,
     return TRUE;
 
 bad:
-  g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
-               "task cnn: classes: '%s' is not a list of labels or ranges from 0 to 9 naming "
-               "at least two, like 0-9, 0-4 or 0,1", text);
+  l2l_set_field_error (error, L2L_ENGINE_ERROR_INVALID_OPTION, "task cnn", "classes",
+                       "'%s' is not a list of labels or ranges from 0 to 9 naming "
+                       "at least two, like 0-9, 0-4 or 0,1", text);
   return FALSE;
 }
 

@@ -271,9 +271,9 @@ parse_hidden (const char  *text,
   return TRUE;
 
 bad:
-  g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
-               "%s: hidden: '%s' is not 1 to %d layer widths from 1 to 4096, like 20 or 20x20",
-               owner, text, MAX_HIDDEN_LAYERS);
+  l2l_set_field_error (error, L2L_ENGINE_ERROR_INVALID_OPTION, owner, "hidden",
+                       "'%s' is not 1 to %d layer widths from 1 to 4096, like 20 or 20x20",
+                       text, MAX_HIDDEN_LAYERS);
   return FALSE;
 }
 
