@@ -7,16 +7,45 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "l2l-cli-compare.h"
 #include "l2l-cli-experiment.h"
+#include "l2l-cli-optimizer-list.h"
+#include "l2l-cli-parse.h"
 #include "l2l-cli.h"
 
-#define ART_DEFAULT_SIZE "128"
-#define ART_DEFAULT_STEPS "128"
-
+/* The art family's options are this command's flags, with the size that
+ * styling uses; the other flags are the command's own. */
 typedef struct {
-  char *content, *style, *size, *alpha, *beta, *gamma, *content_layer, *init, *net;
-  char *out_dir, *csv, *plot, *plot_size;
+  char      **options;     /* [the family's options], as typed */
+  char       *out_dir, *csv, *plot, *plot_size;
+  GPtrArray  *texts;       /* help texts */
 } ArtArgs;
+
+static GOptionEntry *
+art_entries (ArtArgs *args)
+{
+  const L2lTaskFamily *family = &l2l_task_art_family;
+  GOptionEntry *entries = g_new0 (GOptionEntry, family->n_options + 1);
+
+  args->options = g_new0 (char *, family->n_options + 1);
+  args->texts = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < family->n_options; i++)
+    {
+      const L2lOptionInfo *info = &family->options[i];
+      const char *shown = g_str_equal (info->key, "size") ? G_STRINGIFY (L2L_ART_STYLE_SIZE)
+                                                          : info->default_value;
+      char *help = *shown ? g_strdup_printf ("%s (default: %s)", info->help, shown)
+                          : g_strdup (info->help);
+
+      g_ptr_array_add (args->texts, help);
+      entries[i] = (GOptionEntry) { info->key, 0, 0,
+                                    info->type == L2L_OPTION_STRING ? G_OPTION_ARG_FILENAME
+                                                                    : G_OPTION_ARG_STRING,
+                                    &args->options[i], help,
+                                    info->type == L2L_OPTION_STRING ? "FILE" : "X" };
+    }
+  return entries;
+}
 
 /* The art task's spec from the flags; the engine checks the values. Paths
  * cannot hold the spec's separator. */
@@ -24,28 +53,24 @@ static char *
 build_spec (const ArtArgs  *args,
             GError        **error)
 {
-  const struct { const char *key, *value; } options[] = {
-    { "content", args->content }, { "style", args->style },
-    { "size", args->size ? args->size : ART_DEFAULT_SIZE }, { "alpha", args->alpha },
-    { "beta", args->beta }, { "gamma", args->gamma }, { "content-layer", args->content_layer },
-    { "init", args->init }, { "net", args->net },
-  };
-  GString *spec = g_string_new ("art:");
+  const L2lTaskFamily *family = &l2l_task_art_family;
+  GString *spec = g_string_new ("art:size=" G_STRINGIFY (L2L_ART_STYLE_SIZE));
 
-  for (guint i = 0; i < G_N_ELEMENTS (options); i++)
+  for (guint i = 0; i < family->n_options; i++)
     {
-      if (options[i].value == NULL)
+      const char *value = args->options[i];
+
+      if (value == NULL)
         continue;
-      if (strchr (options[i].value, ',') != NULL)
+      if (strchr (value, ',') != NULL)
         {
           g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
-                       "--%s: %s: a name with a comma cannot be passed on", options[i].key,
-                       options[i].value);
+                       "--%s: %s: a name with a comma cannot be passed on",
+                       family->options[i].key, value);
           g_string_free (spec, TRUE);
           return NULL;
         }
-      g_string_append_printf (spec, "%s%s=%s", spec->len > 4 ? "," : "", options[i].key,
-                              options[i].value);
+      g_string_append_printf (spec, ",%s=%s", family->options[i].key, value);
     }
   return g_string_free (spec, FALSE);
 }
@@ -112,17 +137,27 @@ write_images (const L2lCompareConfig  *config,
   return TRUE;
 }
 
+static const char *
+art_option (const ArtArgs *args,
+            const char    *key)
+{
+  const L2lTaskFamily *family = &l2l_task_art_family;
+
+  for (guint i = 0; i < family->n_options; i++)
+    if (g_str_equal (family->options[i].key, key))
+      return args->options[i];
+  g_return_val_if_reached (NULL);
+}
+
 static void
 art_args_clear (ArtArgs *args)
 {
-  char **fields[] = {
-    &args->content, &args->style, &args->size, &args->alpha, &args->beta, &args->gamma,
-    &args->content_layer, &args->init, &args->net, &args->out_dir, &args->csv, &args->plot,
-    &args->plot_size,
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
-    g_clear_pointer (fields[i], g_free);
+  g_clear_pointer (&args->options, g_strfreev);
+  g_clear_pointer (&args->texts, g_ptr_array_unref);
+  g_clear_pointer (&args->out_dir, g_free);
+  g_clear_pointer (&args->csv, g_free);
+  g_clear_pointer (&args->plot, g_free);
+  g_clear_pointer (&args->plot_size, g_free);
 }
 
 int
@@ -138,23 +173,11 @@ l2l_cli_art (int   argc,
   ArtArgs args = { 0 };
   int plot_width, plot_height;
   int status = L2L_EXIT_OK;
+  g_autofree GOptionEntry *options = art_entries (&args);
+  g_autofree char *rates = l2l_cli_default_rates (&l2l_task_art_family);
+  g_autofree char *summary = NULL;
+  L2lCompareConfig defaults;
   const GOptionEntry entries[] = {
-    { "content", 0, 0, G_OPTION_ARG_FILENAME, &args.content,
-      "The photo to style (PNG or JPEG)", "FILE" },
-    { "style", 0, 0, G_OPTION_ARG_FILENAME, &args.style,
-      "The painting whose style to take (default: the shipped Starry Night)", "FILE" },
-    { "size", 0, 0, G_OPTION_ARG_STRING, &args.size,
-      "Side of the square image in pixels (default: " ART_DEFAULT_SIZE ")", "N" },
-    { "alpha", 0, 0, G_OPTION_ARG_STRING, &args.alpha, "Weight of the content loss", "A" },
-    { "beta", 0, 0, G_OPTION_ARG_STRING, &args.beta, "Weight of the style loss", "B" },
-    { "gamma", 0, 0, G_OPTION_ARG_STRING, &args.gamma, "Weight of the smoothness loss", "G" },
-    { "content-layer", 0, 0, G_OPTION_ARG_STRING, &args.content_layer,
-      "Feature layer of the content loss", "L" },
-    { "init", 0, 0, G_OPTION_ARG_STRING, &args.init,
-      "Start from the content image or from uniform noise (default: content)",
-      "content|noise" },
-    { "net", 0, 0, G_OPTION_ARG_FILENAME, &args.net,
-      "Feature network (default: the shipped InceptionV3 stem)", "FILE" },
     { "out-dir", 0, 0, G_OPTION_ARG_FILENAME, &args.out_dir,
       "Folder for NAME.png and NAME-triple.png (content | result | style) of each optimizer",
       "DIR" },
@@ -169,16 +192,24 @@ l2l_cli_art (int   argc,
   };
 
   g_set_prgname ("l2l art");
+  /* one image, one run, tuned on that image too */
+  l2l_compare_config_init (&defaults);
+  defaults.runs = defaults.tune.runs = 1;
+  defaults.steps = L2L_ART_STYLE_STEPS;
   context = g_option_context_new ("— style a photo with each optimizer");
-  g_option_context_set_summary (context,
+  summary = g_strdup_printf (
     "Optimizes the image itself under the neural-art loss (content + style +\n"
     "smoothness, the paper's Figure 8), once per optimizer from the same start,\n"
     "and writes each result and the content | result | style triple as PNG.\n"
     "Without --lr or --tune, hand-written optimizers use rates suited to this\n"
-    "task (sgd 0.05, rmsprop 0.01, adam 0.1, nag 0.02, as 'l2l compare --task art'\n"
-    "does); --tune picks them on the same image.");
+    "task (%s, as 'l2l compare --task art' does);\n"
+    "--tune picks them on the same image.", rates);
+  g_option_context_set_summary (context, summary);
   g_option_context_set_main_group (context, l2l_cli_experiment_option_group (&experiment,
-                                                                              L2L_CLI_FLAGS_RATES));
+                                                                              L2L_CLI_FLAGS_RATES,
+                                                                              &l2l_task_art_family,
+                                                                              &defaults));
+  g_option_context_add_main_entries (context, options, NULL);
   g_option_context_add_main_entries (context, entries, NULL);
 
   if (!g_option_context_parse (context, &argc, &argv, &error))
@@ -187,10 +218,11 @@ l2l_cli_art (int   argc,
       status = L2L_EXIT_USAGE;
       goto out;
     }
-  if (argc > 1 || args.content == NULL || args.out_dir == NULL)
+  if (argc > 1 || art_option (&args, "content") == NULL || args.out_dir == NULL)
     {
       l2l_cli_error ("art", argc > 1 ? "unexpected argument '%s'" : "%s is required",
-                     argc > 1 ? argv[1] : args.content == NULL ? "--content" : "--out-dir");
+                     argc > 1 ? argv[1]
+                              : art_option (&args, "content") == NULL ? "--content" : "--out-dir");
       status = L2L_EXIT_USAGE;
       goto out;
     }
@@ -198,15 +230,10 @@ l2l_cli_art (int   argc,
   /* One image, one run; tuning on that image too (once is enough when the
    * start is the content itself). */
   experiment.task = build_spec (&args, &error);
-  experiment.runs = g_strdup ("1");
-  if (experiment.steps == NULL)
-    experiment.steps = g_strdup (ART_DEFAULT_STEPS);
-  if (experiment.tune_runs == NULL)
-    experiment.tune_runs = g_strdup ("1");
   if (experiment.optimizers == NULL)
     experiment.optimizers = g_strdup ("adam");
   /* the art task's options are this command's flags */
-  if (experiment.task != NULL && !l2l_cli_experiment_build (&experiment, &config, &error))
+  if (experiment.task != NULL && !l2l_cli_experiment_build (&experiment, &defaults, &config, &error))
     l2l_cli_name_flag (error);
   if (error != NULL ||
       (args.csv && !l2l_file_check_writable (args.csv, &error)) ||

@@ -8,8 +8,10 @@
 #include "l2l-chart-export.h"
 #include "l2l-chart-results.h"
 #include "l2l-cli-cluster.h"
+#include "l2l-cli-compare.h"
 #include "l2l-cli-experiment.h"
 #include "l2l-cli-job.h"
+#include "l2l-cli-parse.h"
 #include "l2l-cli-progress.h"
 #include "l2l-cli.h"
 
@@ -140,7 +142,8 @@ l2l_cli_compare (int   argc,
     "reported as diverged.");
   g_option_context_set_main_group (context, l2l_cli_experiment_option_group (&args, L2L_CLI_FLAGS_TASK |
                                                                                L2L_CLI_FLAGS_RUNS |
-                                                                               L2L_CLI_FLAGS_RATES));
+                                                                               L2L_CLI_FLAGS_RATES,
+                                                                               NULL, NULL));
   g_option_context_add_main_entries (context, entries, NULL);
 
   if (!g_option_context_parse (context, &argc, &argv, &error))
@@ -155,7 +158,7 @@ l2l_cli_compare (int   argc,
       status = L2L_EXIT_USAGE;
       goto out;
     }
-  if (!l2l_cli_experiment_build (&args, &config, &error) ||
+  if (!l2l_cli_experiment_build (&args, NULL, &config, &error) ||
       (table_steps_text &&
        !l2l_cli_parse_steps ("--table-steps", table_steps_text, config.steps,
                              &table_steps, &error)) ||

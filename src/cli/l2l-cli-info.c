@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "l2l-cli-experiment.h"
+#include "l2l-cli-optimizer-list.h"
 #include "l2l-cli.h"
 #include "l2l-engine.h"
 

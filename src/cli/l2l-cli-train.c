@@ -11,18 +11,17 @@
 #include "l2l-chart-export.h"
 #include "l2l-chart-results.h"
 #include "l2l-cli-cluster.h"
-#include "l2l-cli-experiment.h"
+#include "l2l-cli-parse.h"
+#include "l2l-cli-settings.h"
+#include "l2l-cli-task.h"
 #include "l2l-cli-job.h"
 #include "l2l-cli.h"
 #include "l2l-engine.h"
 
 typedef struct {
-  char *task, *problem, *data, *epochs, *batch, *steps, *unroll, *weights, *meta_lr, *clip;
-  char *eval_every, *eval_runs, *seed, *layers, *hidden, *preprocess, *output_scale;
-  char *threads, *out, *resume, *history, *plot, *plot_size;
-  char *meta_lr_schedule, *scale_range, *curriculum, *average, *output_init;
-  char *objective;
-  gboolean per_group;
+  char           *task, *problem, *data;
+  char           *out, *resume, *history, *plot, *plot_size;
+  L2lCliSettings  settings;    /* the engine's training settings */
 } TrainArgs;
 
 typedef struct {
@@ -141,82 +140,18 @@ train_job (gpointer       data,
   return ok;
 }
 
-/* A flag with two values: @value NULL or @off leaves *@on FALSE. */
-static gboolean
-parse_switch (const char  *flag,
-              const char  *value,
-              const char  *off,
-              const char  *on_name,
-              gboolean    *on,
-              GError     **error)
-{
-  *on = g_strcmp0 (value, on_name) == 0;
-  if (value == NULL || *on || g_str_equal (value, off))
-    return TRUE;
-  g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
-               "%s: '%s' is not %s or %s", flag, value, off, on_name);
-  return FALSE;
-}
-
 static gboolean
 build_config (const TrainArgs  *args,
               L2lTrainConfig   *config,
               GError          **error)
 {
-  if (args->task != NULL && args->problem != NULL)
-    {
-      g_set_error_literal (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
-                           "--task and --problem exclude each other");
-      return FALSE;
-    }
-  if (args->problem != NULL)
-    config->task = l2l_task_quadratic_new_from_file (args->problem, error);
-  else
-    config->task = l2l_cli_task_from_flags (args->task, args->data, error);
+  config->task = l2l_cli_task_or_problem (args->task, args->problem, args->data, error);
   if (config->task == NULL)
     return FALSE;
   l2l_train_config_use_task_defaults (config);
-  if (!l2l_cli_parse_uint ("--epochs", args->epochs, &config->epochs, error) ||
-      !l2l_cli_parse_uint ("--batch", args->batch, &config->batch, error) ||
-      !l2l_cli_parse_uint ("--steps", args->steps, &config->steps, error) ||
-      !l2l_cli_parse_uint ("--unroll", args->unroll, &config->unroll, error) ||
-      !l2l_cli_parse_real ("--meta-lr", args->meta_lr, &config->meta_lr, error) ||
-      !l2l_cli_parse_real ("--clip", args->clip, &config->clip_norm, error) ||
-      !l2l_cli_parse_uint ("--eval-every", args->eval_every, &config->eval_every, error) ||
-      !l2l_cli_parse_uint ("--eval-runs", args->eval_runs, &config->eval_runs, error) ||
-      !l2l_cli_parse_seed (args->seed, &config->seed, error) ||
-      !l2l_cli_parse_uint ("--layers", args->layers, &config->lstm.layers, error) ||
-      !l2l_cli_parse_uint ("--hidden", args->hidden, &config->lstm.hidden, error) ||
-      !l2l_cli_parse_real ("--output-scale", args->output_scale, &config->lstm.output_scale, error) ||
-      !l2l_cli_parse_uint ("--threads", args->threads, &config->threads, error) ||
-      !l2l_cli_parse_real ("--scale-range", args->scale_range, &config->scale_range, error) ||
-      !l2l_cli_parse_uint ("--curriculum", args->curriculum, &config->curriculum, error) ||
-      !l2l_cli_parse_real ("--average", args->average, &config->average, error))
+  config->threads = l2l_cli_default_threads ();
+  if (!l2l_cli_settings_apply (&args->settings, config, error))
     return FALSE;
-  if (args->threads == NULL)
-    config->threads = l2l_cli_default_threads ();
-  if (!parse_switch ("--output-init", args->output_init, "random", "zero",
-                     &config->zero_output, error) ||
-      !parse_switch ("--meta-objective", args->objective, "loss", "log",
-                     &config->log_objective, error))
-    return FALSE;
-  if (args->meta_lr_schedule != NULL &&
-      !l2l_meta_lr_schedule_from_string (args->meta_lr_schedule, &config->meta_lr_schedule))
-    {
-      g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
-                   "--meta-lr-schedule: '%s' is not constant or cosine", args->meta_lr_schedule);
-      return FALSE;
-    }
-  if (args->preprocess != NULL &&
-      !l2l_lstm_preprocess_parse (args->preprocess, &config->lstm, error))
-    {
-      l2l_cli_name_flag (*error);
-      return FALSE;
-    }
-  if (args->weights != NULL)
-    config->weights = args->weights;
-  config->per_group = args->per_group;
-
   if (!l2l_train_config_validate (config, error))
     {
       l2l_cli_name_flag (*error);
@@ -229,39 +164,35 @@ build_config (const TrainArgs  *args,
 static const char *
 setting_given_with_resume (const TrainArgs *args)
 {
-  const struct { const char *flag; const char *value; } settings[] = {
-    { "--task", args->task }, { "--problem", args->problem }, { "--data", args->data },
-    { "--batch", args->batch },
-    { "--steps", args->steps }, { "--unroll", args->unroll }, { "--weights", args->weights },
-    { "--meta-lr", args->meta_lr }, { "--clip", args->clip },
-    { "--eval-every", args->eval_every }, { "--eval-runs", args->eval_runs },
-    { "--seed", args->seed }, { "--layers", args->layers }, { "--hidden", args->hidden },
-    { "--preprocess", args->preprocess }, { "--output-scale", args->output_scale },
-    { "--meta-lr-schedule", args->meta_lr_schedule }, { "--scale-range", args->scale_range },
-    { "--curriculum", args->curriculum }, { "--average", args->average },
-    { "--output-init", args->output_init }, { "--meta-objective", args->objective },
-  };
+  static const char *const allowed[] = { "epochs", "threads", NULL };
 
-  for (guint i = 0; i < G_N_ELEMENTS (settings); i++)
-    if (settings[i].value != NULL)
-      return settings[i].flag;
-  return args->per_group ? "--per-group" : NULL;
+  if (args->task || args->problem || args->data)
+    return args->task ? "--task" : args->problem ? "--problem" : "--data";
+  for (guint i = 0; i < args->settings.n; i++)
+    {
+      const char *name = args->settings.settings[i].name;
+      static char flag[64];
+
+      if (!g_strv_contains (allowed, name) && l2l_cli_settings_given (&args->settings, name))
+        {
+          g_snprintf (flag, sizeof flag, "--%s", name);
+          return flag;
+        }
+    }
+  return NULL;
 }
 
 static void
 free_args (TrainArgs *args)
 {
   char **fields[] = {
-    &args->task, &args->problem, &args->data, &args->epochs, &args->batch, &args->steps, &args->unroll,
-    &args->weights, &args->meta_lr, &args->clip, &args->eval_every, &args->eval_runs,
-    &args->seed, &args->layers, &args->hidden, &args->preprocess, &args->output_scale,
-    &args->threads, &args->out, &args->resume, &args->history, &args->plot,
-    &args->plot_size, &args->meta_lr_schedule, &args->scale_range, &args->curriculum,
-    &args->average, &args->output_init, &args->objective,
+    &args->task, &args->problem, &args->data, &args->out, &args->resume, &args->history,
+    &args->plot, &args->plot_size,
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
     g_clear_pointer (fields[i], g_free);
+  l2l_cli_settings_clear (&args->settings);
 }
 
 static void
@@ -299,28 +230,35 @@ print_summary (TrainJob *job)
   printf ("Best optimizer: %s\nResume state: %s\n", job->out, job->resume_out);
 }
 
-/* The engine's defaults of every family, for --help: no copies here. */
+/* The settings whose defaults differ between task families, per family, for
+ * --help: the engine's, which the desktop app uses too. */
 static char *
 family_defaults_text (void)
 {
   const L2lTaskFamily *const *families = l2l_task_families ();
   GString *text = g_string_new ("Defaults by task (the desktop app uses the same):\n");
+  guint n;
+  const L2lSetting *settings = l2l_train_settings (&n);
 
   for (guint i = 0; families[i] != NULL; i++)
     {
       L2lTrainConfig config;
-      g_autofree char *preprocess = NULL;
 
       l2l_train_config_init_defaults (&config);
       l2l_train_config_use_family_defaults (&config, families[i]);
-      preprocess = l2l_lstm_preprocess_to_string (&config.lstm);
-      g_string_append_printf (text, "  %-14s --epochs %u --batch %u --steps %u --unroll %u "
-                              "--eval-every %u --eval-runs %u --meta-lr %g --preprocess %s "
-                              "--output-scale %g\n",
-                              families[i]->name, config.epochs, config.batch, config.steps,
-                              config.unroll, config.eval_every,
-                              config.eval_runs, config.meta_lr, preprocess,
-                              config.lstm.output_scale);
+      g_string_append_printf (text, "  %-14s", families[i]->name);
+      for (guint k = 0; k < n; k++)
+        {
+          g_autofree char *common = settings[k].default_text ? NULL
+                                    : l2l_train_setting_default (&settings[k]);
+          g_autofree char *value = NULL;
+
+          if (common != NULL || settings[k].default_text != NULL)
+            continue;
+          value = l2l_setting_format (&settings[k], &config);
+          g_string_append_printf (text, " --%s %s", settings[k].name, value);
+        }
+      g_string_append_c (text, '\n');
     }
   return g_string_free (text, FALSE);
 }
@@ -336,7 +274,9 @@ l2l_cli_train (int   argc,
   L2lTrainConfig config;
   TrainJob job = { 0 };
   int status = L2L_EXIT_OK;
-  const GOptionEntry entries[] = {
+  guint n_settings;
+  const L2lSetting *settings = l2l_train_settings (&n_settings);
+  const GOptionEntry task_entries[] = {
     { "task", 0, 0, G_OPTION_ARG_STRING, &args.task,
       "Task family and options (default: quadratic)", "SPEC" },
     { "problem", 0, 0, G_OPTION_ARG_FILENAME, &args.problem,
@@ -344,58 +284,9 @@ l2l_cli_train (int   argc,
     { "data", 0, 0, G_OPTION_ARG_FILENAME, &args.data,
       "Folder of the data set: the standard IDX files for mnist and fashion-mnist, "
       "cifar-10-batches-bin for cnn:dataset=cifar10", "DIR" },
-    { "epochs", 0, 0, G_OPTION_ARG_STRING, &args.epochs,
-      "Epochs; with --resume, the new target (default: the task's, below)", "N" },
-    { "batch", 0, 0, G_OPTION_ARG_STRING, &args.batch,
-      "Functions drawn afresh each epoch (default: the task's)", "N" },
-    { "steps", 0, 0, G_OPTION_ARG_STRING, &args.steps,
-      "Horizon T: optimization steps per function (default: the task's)", "T" },
-    { "unroll", 0, 0, G_OPTION_ARG_STRING, &args.unroll,
-      "Unroll length K of truncated BPTT; the last unroll may be shorter (default: the task's)", "K" },
-    { "weights", 0, 0, G_OPTION_ARG_STRING, &args.weights,
-      "Loss weights w_t: uniform, linear, exp:γ, final, or T numbers (default: uniform)",
-      "SCHEME|LIST" },
-    { "meta-lr", 0, 0, G_OPTION_ARG_STRING, &args.meta_lr,
-      "Learning rate of Adam on the LSTM (default: the task's)", "X" },
-    { "clip", 0, 0, G_OPTION_ARG_STRING, &args.clip,
-      "Clip the meta-gradient to this norm; 0 turns clipping off (default: 1)", "X" },
-    { "meta-lr-schedule", 0, 0, G_OPTION_ARG_STRING, &args.meta_lr_schedule,
-      "constant, or cosine: from --meta-lr down to a hundredth of it at the last epoch "
-      "(default: constant)", "NAME" },
-    { "scale-range", 0, 0, G_OPTION_ARG_STRING, &args.scale_range,
-      "See each training function through random units: every parameter scaled by a "
-      "factor between 1/R and R (Lv et al. 2017; default: 1, off)", "R" },
-    { "curriculum", 0, 0, G_OPTION_ARG_STRING, &args.curriculum,
-      "Grow the horizon in N stages, from T/N to T in whole unrolls (Chen et al. 2020; "
-      "default: 0, off)", "N" },
-    { "average", 0, 0, G_OPTION_ARG_STRING, &args.average,
-      "Score and keep a moving average of φ with this decay per meta-step instead of φ "
-      "itself (Polyak averaging; default: 0, off)", "β" },
-    { "meta-objective", 0, 0, G_OPTION_ARG_STRING, &args.objective,
-      "loss, or log: follow the gradient of Σ w_t log f_t, where every step counts by its "
-      "ratio (default: loss)", "NAME" },
-    { "output-init", 0, 0, G_OPTION_ARG_STRING, &args.output_init,
-      "random, or zero: start from the optimizer that does nothing (default: random)",
-      "INIT" },
-    { "per-group", 0, 0, G_OPTION_ARG_NONE, &args.per_group,
-      "One LSTM for each of the task's parameter groups (cnn: conv and fc), as the paper "
-      "does for its convolutional net (default: one for all)", NULL },
-    { "eval-every", 0, 0, G_OPTION_ARG_STRING, &args.eval_every,
-      "Score on held-out functions every E epochs, keeping the best (default: the task's)",
-      "E" },
-    { "eval-runs", 0, 0, G_OPTION_ARG_STRING, &args.eval_runs,
-      "Held-out functions (default: the task's)", "N" },
-    { "seed", 0, 0, G_OPTION_ARG_STRING, &args.seed,
-      "Seed of the initial LSTM and of every function drawn (default: 0)", "N" },
-    { "layers", 0, 0, G_OPTION_ARG_STRING, &args.layers, "LSTM layers (default: 2)", "N" },
-    { "hidden", 0, 0, G_OPTION_ARG_STRING, &args.hidden,
-      "Hidden units per layer (default: 20)", "N" },
-    { "preprocess", 0, 0, G_OPTION_ARG_STRING, &args.preprocess,
-      "Gradient preprocessing: logsign, logsign:p=P or none (default: the task's)", "KIND" },
-    { "output-scale", 0, 0, G_OPTION_ARG_STRING, &args.output_scale,
-      "Factor on the LSTM's output (default: the task's)", "X" },
-    { "threads", 0, 0, G_OPTION_ARG_STRING, &args.threads,
-      "Worker threads; results are the same for any number (default: the cores)", "N" },
+    { NULL },
+  };
+  const GOptionEntry entries[] = {
     { "out", 0, 0, G_OPTION_ARG_FILENAME, &args.out,
       "Best learned optimizer, as safetensors (required); the resume state goes beside "
       "it as NAME.resume.safetensors", "FILE" },
@@ -416,6 +307,10 @@ l2l_cli_train (int   argc,
     "Meta-trains the coordinatewise LSTM optimizer by truncated BPTT and keeps the\n"
     "φ that scores best on held-out functions. Ctrl-C stops after the current\n"
     "unroll and saves the best optimizer and the resume state.");
+  l2l_cli_settings_init (&args.settings, settings, n_settings, NULL, l2l_cli_train_default,
+                         NULL);
+  g_option_context_add_main_entries (context, task_entries, NULL);
+  g_option_context_add_main_entries (context, args.settings.entries, NULL);
   g_option_context_add_main_entries (context, entries, NULL);
   defaults = family_defaults_text ();
   g_option_context_set_description (context, defaults);
@@ -452,8 +347,14 @@ l2l_cli_train (int   argc,
     {
       guint epochs = 0, threads = 1;
 
-      if (!l2l_cli_parse_uint ("--epochs", args.epochs, &epochs, &error) ||
-          !l2l_cli_parse_uint ("--threads", args.threads, &threads, &error) ||
+      const char *epochs_text = args.settings.values[l2l_settings_lookup (settings, n_settings,
+                                                                         "epochs") - settings];
+      const char *threads_text = args.settings.values[l2l_settings_lookup (settings,
+                                                                          n_settings,
+                                                                          "threads") - settings];
+
+      if (!l2l_cli_parse_uint ("--epochs", epochs_text, &epochs, &error) ||
+          !l2l_cli_parse_uint ("--threads", threads_text, &threads, &error) ||
           (job.trainer = l2l_trainer_new_from_resume (args.resume, &error)) == NULL)
         {
           l2l_cli_report ("train", error);
@@ -461,8 +362,8 @@ l2l_cli_train (int   argc,
           goto out;
         }
       if (!l2l_trainer_set_threads (job.trainer,
-                                    args.threads ? threads : l2l_cli_default_threads (), &error) ||
-          (args.epochs != NULL && !l2l_trainer_set_epochs (job.trainer, epochs, &error)))
+                                    threads_text ? threads : l2l_cli_default_threads (), &error) ||
+          (epochs_text != NULL && !l2l_trainer_set_epochs (job.trainer, epochs, &error)))
         {
           l2l_cli_name_flag (error);
           l2l_cli_report ("train", error);

@@ -214,7 +214,8 @@ l2l_cli_tune (int   argc,
     "Runs each optimizer at every rate of a log grid on tuning functions (drawn\n"
     "apart from the functions 'l2l compare' tests on) and picks the rate with\n"
     "the lowest objective; ties go to the smaller rate.");
-  g_option_context_set_main_group (context, l2l_cli_experiment_option_group (&args, L2L_CLI_FLAGS_TASK));
+  g_option_context_set_main_group (context, l2l_cli_experiment_option_group (&args, L2L_CLI_FLAGS_TASK,
+                                                                               NULL, NULL));
   g_option_context_add_main_entries (context, entries, NULL);
 
   if (!g_option_context_parse (context, &argc, &argv, &error))
@@ -230,7 +231,7 @@ l2l_cli_tune (int   argc,
       goto out;
     }
   args.tune = TRUE;
-  if (!l2l_cli_experiment_build (&args, &job.config, &error) ||
+  if (!l2l_cli_experiment_build (&args, NULL, &job.config, &error) ||
       (json_path && !l2l_file_check_writable (json_path, &error)))
     {
       l2l_cli_report ("tune", error);

@@ -28,6 +28,7 @@
 #include "l2l-results.h"
 #include "l2l-rng.h"
 #include "l2l-safetensors.h"
+#include "l2l-settings.h"
 #include "l2l-stats.h"
 #include "l2l-task-art.h"
 #include "l2l-task-cnn.h"

@@ -825,7 +825,8 @@ on_page_shown (L2lWindow *self)
           /* the first visit: a photo to style, at a size that shows it */
           l2l_experiment_panel_set_task_option (self->panel, "content",
                                                 L2L_ART_SHIPPED "content/chelsea.jpg");
-          l2l_experiment_panel_set_task_option (self->panel, "size", "128");
+          l2l_experiment_panel_set_task_option (self->panel, "size",
+                                                G_STRINGIFY (L2L_ART_STYLE_SIZE));
         }
       if (style != NULL && *style == '\0')
         l2l_experiment_panel_set_task_option (self->panel, "style",

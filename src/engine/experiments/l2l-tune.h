@@ -28,6 +28,9 @@ typedef struct {
   guint            hyper_budget;
 } L2lTuneConfig;
 
+/* The configurations a search tries per optimizer unless told otherwise. */
+#define L2L_TUNE_HYPER_BUDGET 32
+
 typedef struct {
   guint     n_grid;
   double   *grid;        /* [n_grid] learning rates */

@@ -19,6 +19,12 @@ G_BEGIN_DECLS
  * its seed; with one, every function uses its centred square. */
 extern const L2lTaskFamily l2l_task_art_family;
 
+/* Styling one photo (l2l art, the app's Neural art page) works at a larger
+ * size than the family's default, which keeps meta-training cheap, for as
+ * many steps. */
+#define L2L_ART_STYLE_SIZE  128
+#define L2L_ART_STYLE_STEPS 128
+
 /* For front ends that show or save the images of a problem of this family:
  * its content and style, [3 × size × size] each, and the side. NULL for
  * problems of other families. */
