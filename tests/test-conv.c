@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "l2l-engine.h"
+#include "test-util.h"
 
 /* The convolutional kernels: each fast kernel against its plain loops, and
  * every backward pass against central differences of its forward. */
@@ -20,18 +21,6 @@ normal_floats (gsize   n,
   for (gsize i = 0; i < n; i++)
     values[i] = (float) l2l_rng_normal (&rng);
   return values;
-}
-
-static double
-max_rel_diff (const float *a,
-              const float *b,
-              gsize        n)
-{
-  double worst = 0.0;
-
-  for (gsize i = 0; i < n; i++)
-    worst = MAX (worst, fabs ((double) a[i] - b[i]) / MAX (1.0, fabs (b[i])));
-  return worst;
 }
 
 static const L2lConv2d shapes[] = {
@@ -101,10 +90,10 @@ test_conv2d_matches_reference (void)
       l2l_conv2d_forward_ref (out_ref, c.in, c.weight, c.bias, &c.conv);
       l2l_conv2d_backward (din, dw, db, c.col, c.dout, c.in, c.weight, &c.conv);
       l2l_conv2d_backward_ref (din_ref, dw_ref, db_ref, c.dout, c.in, c.weight, &c.conv);
-      g_assert_cmpfloat (max_rel_diff (out, out_ref, c.n_out), <, 1e-5);
-      g_assert_cmpfloat (max_rel_diff (din, din_ref, c.n_in), <, 1e-5);
-      g_assert_cmpfloat (max_rel_diff (dw, dw_ref, c.n_weight), <, 1e-5);
-      g_assert_cmpfloat (max_rel_diff (db, db_ref, c.conv.c_out), <, 1e-5);
+      g_assert_cmpfloat (test_util_max_rel_diff (out, out_ref, c.n_out), <, 1e-5);
+      g_assert_cmpfloat (test_util_max_rel_diff (din, din_ref, c.n_in), <, 1e-5);
+      g_assert_cmpfloat (test_util_max_rel_diff (dw, dw_ref, c.n_weight), <, 1e-5);
+      g_assert_cmpfloat (test_util_max_rel_diff (db, db_ref, c.conv.c_out), <, 1e-5);
       case_clear (&c);
     }
 }
@@ -249,7 +238,7 @@ test_gram (void)
 
   l2l_gram_forward (gram, features, channels, m);
   l2l_gram_forward_ref (gram_ref, features, channels, m);
-  g_assert_cmpfloat (max_rel_diff (gram, gram_ref, channels * channels), <, 1e-5);
+  g_assert_cmpfloat (test_util_max_rel_diff (gram, gram_ref, channels * channels), <, 1e-5);
   l2l_gram_backward (dfeatures, dgram_work, features, channels, m);
   for (gsize i = 0; i < channels * m; i++)
     {
