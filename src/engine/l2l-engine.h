@@ -16,7 +16,7 @@
 #include "l2l-lstm.h"
 #include "l2l-meta-train.h"
 #include "l2l-batchnorm.h"
-#include "l2l-conv.h"
+#include "l2l-conv2d.h"
 #include "l2l-feature-net.h"
 #include "l2l-nn.h"
 #include "l2l-optimizer.h"

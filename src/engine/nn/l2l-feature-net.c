@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "l2l-conv.h"
+#include "l2l-conv2d.h"
 #include "l2l-error.h"
 #include "l2l-feature-net.h"
 #include "l2l-file.h"

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "l2l-art-objective.h"
-#include "l2l-conv.h"
+#include "l2l-conv2d.h"
 #include "l2l-error.h"
 
 struct _L2lArtObjective {

@@ -6,7 +6,7 @@
 #include <cblas.h>
 #include <string.h>
 
-#include "l2l-conv.h"
+#include "l2l-conv2d.h"
 
 guint
 l2l_conv2d_out_height (const L2lConv2d *conv)
