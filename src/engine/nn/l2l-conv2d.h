@@ -5,7 +5,7 @@
 
 G_BEGIN_DECLS
 
-/* Convolutional kernels, with the contract of l2l-nn.h: outputs first, a
+/* 2-D convolution, with the contract of l2l-nn.h: outputs first, a
  * backward pass writes the gradient of its input and adds into those of its
  * parameters, and every fast kernel has a plain _ref twin. Images are planar
  * and batched: [N × C × H × W]. Kernels are square (k × k), zero padding
@@ -58,56 +58,5 @@ void   l2l_conv2d_backward_ref (float            *din,
                                 const float      *in,
                                 const float      *weight,
                                 const L2lConv2d  *conv);
-
-/* Max-pooling of @planes planes of H × W, window k, stride s (no padding,
- * floor): out [planes × H' × W'], and in @argmax the index in its plane of
- * each output's maximum (the first, on ties), which backward routes dout to. */
-void   l2l_maxpool_forward     (float            *out,
-                                guint32          *argmax,
-                                const float      *in,
-                                guint             planes,
-                                guint             height,
-                                guint             width,
-                                guint             k,
-                                guint             stride);
-void   l2l_maxpool_backward    (float            *din,
-                                const float      *dout,
-                                const guint32    *argmax,
-                                guint             planes,
-                                guint             height,
-                                guint             width,
-                                guint             k,
-                                guint             stride);
-
-/* G [C × C] = F Fᵀ / (C · M) for features F [C × M] (style transfer's Gram
- * matrix). Backward: dF = (dG + dGᵀ) F / (C · M), written; @dgram is
- * overwritten with dG + dGᵀ. */
-void   l2l_gram_forward        (float            *gram,
-                                const float      *features,
-                                guint             channels,
-                                gsize             m);
-void   l2l_gram_backward       (float            *dfeatures,
-                                float            *dgram,
-                                const float      *features,
-                                guint             channels,
-                                gsize             m);
-void   l2l_gram_forward_ref    (float            *gram,
-                                const float      *features,
-                                guint             channels,
-                                gsize             m);
-
-/* Total variation of an image [C × H × W]: the mean of its squared vertical
- * differences plus the mean of its squared horizontal ones. Backward adds
- * @scale · ∂tv/∂x into @dimage. */
-double l2l_tv_forward          (const float      *image,
-                                guint             channels,
-                                guint             height,
-                                guint             width);
-void   l2l_tv_backward         (float            *dimage,
-                                double            scale,
-                                const float      *image,
-                                guint             channels,
-                                guint             height,
-                                guint             width);
 
 G_END_DECLS

@@ -10,6 +10,7 @@
 #include "l2l-error.h"
 #include "l2l-feature-net.h"
 #include "l2l-file.h"
+#include "l2l-maxpool.h"
 #include "l2l-nn.h"
 #include "l2l-safetensors.h"
 
