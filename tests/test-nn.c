@@ -56,20 +56,17 @@ test_linear_matches_reference (void)
 
 /* Loss of the chain linear → activation → linear → softmax cross-entropy, in
  * the layout the MLP task uses; @grad_in receives ∂loss/∂in when not NULL. */
-typedef void (*ActForward) (float *, const float *, gsize);
-typedef void (*ActBackward) (float *, const float *, const float *, gsize);
-
 static double
-chain_loss (const float  *in,
-            const float  *w1,
-            const float  *b1,
-            const float  *w2,
-            const float  *b2,
-            const guint8 *labels,
-            ActForward    act_forward,
-            ActBackward   act_backward,
-            float        *grad_in,
-            float        *grad_w1)
+chain_loss (const float               *in,
+            const float               *w1,
+            const float               *b1,
+            const float               *w2,
+            const float               *b2,
+            const guint8              *labels,
+            L2lActivationForwardFunc  *act_forward,
+            L2lActivationBackwardFunc *act_backward,
+            float                     *grad_in,
+            float                     *grad_w1)
 {
   float hidden[ROWS * N_OUT], logits[ROWS * 3], dlogits[ROWS * 3], dhidden[ROWS * N_OUT];
   float dw2[3 * N_OUT] = { 0 }, db2[3] = { 0 }, db1[N_OUT] = { 0 };
@@ -90,8 +87,8 @@ chain_loss (const float  *in,
 
 /* Central differences (in double over float evaluations) for the input and W1. */
 static void
-check_chain (ActForward  act_forward,
-             ActBackward act_backward)
+check_chain (L2lActivationForwardFunc  *act_forward,
+             L2lActivationBackwardFunc *act_backward)
 {
   float in[ROWS * N_IN], w1[N_OUT * N_IN], b1[N_OUT], w2[3 * N_OUT], b2[3];
   float grad_in[ROWS * N_IN], grad_w1[N_OUT * N_IN];
