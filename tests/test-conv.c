@@ -5,9 +5,11 @@
 #include <string.h>
 
 #include "l2l-engine.h"
+#include "test-util.h"
 
-/* The convolutional kernels: each fast kernel against its plain loops, and
- * every backward pass against central differences of its forward. */
+/* The convolutional kernels (conv2d, max-pooling, Gram matrix, total
+ * variation): each fast kernel against its plain loops, and every backward
+ * pass against central differences of its forward. */
 
 static float *
 normal_floats (gsize   n,
@@ -20,18 +22,6 @@ normal_floats (gsize   n,
   for (gsize i = 0; i < n; i++)
     values[i] = (float) l2l_rng_normal (&rng);
   return values;
-}
-
-static double
-max_rel_diff (const float *a,
-              const float *b,
-              gsize        n)
-{
-  double worst = 0.0;
-
-  for (gsize i = 0; i < n; i++)
-    worst = MAX (worst, fabs ((double) a[i] - b[i]) / MAX (1.0, fabs (b[i])));
-  return worst;
 }
 
 static const L2lConv2d shapes[] = {
@@ -101,10 +91,10 @@ test_conv2d_matches_reference (void)
       l2l_conv2d_forward_ref (out_ref, c.in, c.weight, c.bias, &c.conv);
       l2l_conv2d_backward (din, dw, db, c.col, c.dout, c.in, c.weight, &c.conv);
       l2l_conv2d_backward_ref (din_ref, dw_ref, db_ref, c.dout, c.in, c.weight, &c.conv);
-      g_assert_cmpfloat (max_rel_diff (out, out_ref, c.n_out), <, 1e-5);
-      g_assert_cmpfloat (max_rel_diff (din, din_ref, c.n_in), <, 1e-5);
-      g_assert_cmpfloat (max_rel_diff (dw, dw_ref, c.n_weight), <, 1e-5);
-      g_assert_cmpfloat (max_rel_diff (db, db_ref, c.conv.c_out), <, 1e-5);
+      g_assert_cmpfloat (test_util_max_rel_diff (out, out_ref, c.n_out), <, 1e-5);
+      g_assert_cmpfloat (test_util_max_rel_diff (din, din_ref, c.n_in), <, 1e-5);
+      g_assert_cmpfloat (test_util_max_rel_diff (dw, dw_ref, c.n_weight), <, 1e-5);
+      g_assert_cmpfloat (test_util_max_rel_diff (db, db_ref, c.conv.c_out), <, 1e-5);
       case_clear (&c);
     }
 }
@@ -233,28 +223,54 @@ test_maxpool (void)
     }
 }
 
+static const struct { guint channels; gsize m; } gram_shapes[] = { { 5, 11 }, { 16, 49 } };
+
 static void
-test_gram (void)
+test_gram_matches_reference (void)
+{
+  for (guint s = 0; s < G_N_ELEMENTS (gram_shapes); s++)
+    {
+      const guint channels = gram_shapes[s].channels;
+      const gsize m = gram_shapes[s].m, n_gram = (gsize) channels * channels;
+      g_autofree float *features = normal_floats (channels * m, 21 + s);
+      g_autofree float *gram = g_new (float, n_gram), *gram_ref = g_new (float, n_gram);
+      g_autofree float *dgram = normal_floats (n_gram, 22 + s);
+      /* the fast backward overwrites its dG */
+      g_autofree float *dgram_work = g_memdup2 (dgram, n_gram * sizeof (float));
+      g_autofree float *dfeatures = g_new (float, channels * m);
+      g_autofree float *dfeatures_ref = g_new (float, channels * m);
+
+      l2l_gram_forward (gram, features, channels, m);
+      l2l_gram_forward_ref (gram_ref, features, channels, m);
+      g_assert_cmpfloat (test_util_max_rel_diff (gram, gram_ref, n_gram), <, 1e-5);
+      l2l_gram_backward (dfeatures, dgram_work, features, channels, m);
+      l2l_gram_backward_ref (dfeatures_ref, dgram, features, channels, m);
+      g_assert_cmpfloat (test_util_max_rel_diff (dfeatures, dfeatures_ref, channels * m), <, 1e-5);
+    }
+}
+
+/* L = Σ dG ⊙ G (G from the plain loops, in double) against both backward
+ * kernels, by central differences. */
+static void
+test_gram_gradient (void)
 {
   const guint channels = 5;
   const gsize m = 11;
   g_autofree float *features = normal_floats (channels * m, 21);
   g_autofree float *gram = g_new (float, channels * channels);
-  g_autofree float *gram_ref = g_new (float, channels * channels);
   g_autofree float *dgram = normal_floats (channels * channels, 22);
   g_autofree float *dgram_work = g_memdup2 (dgram, channels * channels * sizeof (float));
   g_autofree float *dfeatures = g_new (float, channels * m);
+  g_autofree float *dfeatures_ref = g_new (float, channels * m);
   const float h = 1e-2f;
-  double worst = 0.0;
+  double worst = 0.0, worst_ref = 0.0;
 
-  l2l_gram_forward (gram, features, channels, m);
-  l2l_gram_forward_ref (gram_ref, features, channels, m);
-  g_assert_cmpfloat (max_rel_diff (gram, gram_ref, channels * channels), <, 1e-5);
   l2l_gram_backward (dfeatures, dgram_work, features, channels, m);
+  l2l_gram_backward_ref (dfeatures_ref, dgram, features, channels, m);
   for (gsize i = 0; i < channels * m; i++)
     {
       float saved = features[i];
-      double up = 0.0, down = 0.0, numeric;
+      double up = 0.0, down = 0.0, numeric, scale;
 
       features[i] = saved + h;
       l2l_gram_forward_ref (gram, features, channels, m);
@@ -266,10 +282,13 @@ test_gram (void)
         down += (double) dgram[j] * gram[j];
       features[i] = saved;
       numeric = (up - down) / (2.0 * h);
-      worst = MAX (worst, fabs (numeric - dfeatures[i]) / MAX (1e-2, fabs (numeric)));
+      scale = MAX (1e-2, fabs (numeric));
+      worst = MAX (worst, fabs (numeric - dfeatures[i]) / scale);
+      worst_ref = MAX (worst_ref, fabs (numeric - dfeatures_ref[i]) / scale);
     }
-  g_test_message ("Gram: worst relative error %.1e", worst);
+  g_test_message ("Gram: worst relative error %.1e, reference %.1e", worst, worst_ref);
   g_assert_cmpfloat (worst, <, 1e-3);
+  g_assert_cmpfloat (worst_ref, <, 1e-3);
 }
 
 static void
@@ -312,7 +331,8 @@ main (int   argc,
   g_test_add_func ("/engine/conv/conv2d-matches-reference", test_conv2d_matches_reference);
   g_test_add_func ("/engine/conv/conv2d-gradient", test_conv2d_gradient);
   g_test_add_func ("/engine/conv/maxpool", test_maxpool);
-  g_test_add_func ("/engine/conv/gram", test_gram);
+  g_test_add_func ("/engine/conv/gram-matches-reference", test_gram_matches_reference);
+  g_test_add_func ("/engine/conv/gram-gradient", test_gram_gradient);
   g_test_add_func ("/engine/conv/total-variation", test_total_variation);
   return g_test_run ();
 }

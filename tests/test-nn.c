@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "l2l-engine.h"
+#include "test-util.h"
 
 #define ROWS 7
 #define N_IN 13
@@ -20,18 +21,6 @@ fill_normal (float  *values,
   l2l_rng_init (&rng, seed);
   for (gsize i = 0; i < n; i++)
     values[i] = (float) l2l_rng_normal (&rng);
-}
-
-static double
-max_rel_diff (const float *a,
-              const float *b,
-              gsize        n)
-{
-  double worst = 0.0;
-
-  for (gsize i = 0; i < n; i++)
-    worst = MAX (worst, fabs ((double) a[i] - b[i]) / MAX (1.0, fabs (b[i])));
-  return worst;
 }
 
 /* The sgemm kernels against their plain loops, accumulation included. */
@@ -58,28 +47,26 @@ test_linear_matches_reference (void)
   l2l_linear_backward (din, dweight, dbias, dout, in, weight, ROWS, N_IN, N_OUT);
   l2l_linear_backward_ref (din_ref, dweight_ref, dbias_ref, dout, in, weight, ROWS, N_IN, N_OUT);
 
-  g_assert_cmpfloat (max_rel_diff (out, out_ref, G_N_ELEMENTS (out)), <, 1e-5);
-  g_assert_cmpfloat (max_rel_diff (din, din_ref, G_N_ELEMENTS (din)), <, 1e-5);
-  g_assert_cmpfloat (max_rel_diff (dweight, dweight_ref, G_N_ELEMENTS (dweight)), <, 1e-5);
-  g_assert_cmpfloat (max_rel_diff (dbias, dbias_ref, G_N_ELEMENTS (dbias)), <, 1e-5);
+  g_assert_cmpfloat (test_util_max_rel_diff (out, out_ref, G_N_ELEMENTS (out)), <, 1e-5);
+  g_assert_cmpfloat (test_util_max_rel_diff (din, din_ref, G_N_ELEMENTS (din)), <, 1e-5);
+  g_assert_cmpfloat (test_util_max_rel_diff (dweight, dweight_ref, G_N_ELEMENTS (dweight)), <,
+                     1e-5);
+  g_assert_cmpfloat (test_util_max_rel_diff (dbias, dbias_ref, G_N_ELEMENTS (dbias)), <, 1e-5);
 }
 
 /* Loss of the chain linear → activation → linear → softmax cross-entropy, in
  * the layout the MLP task uses; @grad_in receives ∂loss/∂in when not NULL. */
-typedef void (*ActForward) (float *, const float *, gsize);
-typedef void (*ActBackward) (float *, const float *, const float *, gsize);
-
 static double
-chain_loss (const float  *in,
-            const float  *w1,
-            const float  *b1,
-            const float  *w2,
-            const float  *b2,
-            const guint8 *labels,
-            ActForward    act_forward,
-            ActBackward   act_backward,
-            float        *grad_in,
-            float        *grad_w1)
+chain_loss (const float               *in,
+            const float               *w1,
+            const float               *b1,
+            const float               *w2,
+            const float               *b2,
+            const guint8              *labels,
+            L2lActivationForwardFunc  *act_forward,
+            L2lActivationBackwardFunc *act_backward,
+            float                     *grad_in,
+            float                     *grad_w1)
 {
   float hidden[ROWS * N_OUT], logits[ROWS * 3], dlogits[ROWS * 3], dhidden[ROWS * N_OUT];
   float dw2[3 * N_OUT] = { 0 }, db2[3] = { 0 }, db1[N_OUT] = { 0 };
@@ -100,8 +87,8 @@ chain_loss (const float  *in,
 
 /* Central differences (in double over float evaluations) for the input and W1. */
 static void
-check_chain (ActForward  act_forward,
-             ActBackward act_backward)
+check_chain (L2lActivationForwardFunc  *act_forward,
+             L2lActivationBackwardFunc *act_backward)
 {
   float in[ROWS * N_IN], w1[N_OUT * N_IN], b1[N_OUT], w2[3 * N_OUT], b2[3];
   float grad_in[ROWS * N_IN], grad_w1[N_OUT * N_IN];

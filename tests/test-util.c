@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <math.h>
 #include <string.h>
 
 #include "test-util.h"
@@ -61,6 +62,18 @@ test_util_count_entries (const char *path)
     n++;
   g_dir_close (dir);
   return n;
+}
+
+double
+test_util_max_rel_diff (const float *a,
+                        const float *b,
+                        gsize        n)
+{
+  double worst = 0.0;
+
+  for (gsize i = 0; i < n; i++)
+    worst = MAX (worst, fabs ((double) a[i] - b[i]) / MAX (1.0, fabs (b[i])));
+  return worst;
 }
 
 void

@@ -15,6 +15,11 @@ char    *test_util_write_file    (const char *dir,
                                   const char *contents);
 /* Number of entries in @dir, to prove that nothing (not even a temporary) was left. */
 guint    test_util_count_entries (const char *dir);
+/* The largest |a − b| / max (1, |b|) over @n values: a fast kernel's result
+ * @a against its reference @b. */
+double   test_util_max_rel_diff  (const float *a,
+                                  const float *b,
+                                  gsize        n);
 
 /* A compare CSV without its last column (seconds, which differ run to run):
  * what must be the same bits for the same seed. */

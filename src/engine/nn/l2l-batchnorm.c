@@ -1,9 +1,20 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #define G_LOG_DOMAIN "l2l-engine"
 
-#include "l2l-batchnorm.h"
+#include "config.h"
 
 #include <math.h>
+
+#include "l2l-batchnorm.h"
+
+/* Where image @i's values of channel @c start in [N × C × M]. */
+static inline gsize
+row_at (const L2lBatchNorm *bn,
+        guint               i,
+        guint               c)
+{
+  return ((gsize) i * bn->channels + c) * bn->m;
+}
 
 /* Sums over one row of a channel in eight float lanes, which vectorize, each
  * row's total then added in double: a double chain per value would be four
@@ -77,31 +88,29 @@ l2l_batchnorm_forward (float              *out,
                        const float        *beta,
                        const L2lBatchNorm *bn)
 {
-  const guint N = bn->n, C = bn->channels;
-  const gsize M = bn->m;
-  const double count = (double) N * M;
+  const double count = (double) bn->n * bn->m;
 
-  for (guint c = 0; c < C; c++)
+  for (guint c = 0; c < bn->channels; c++)
     {
       double sum = 0.0, squares = 0.0, mean;
       float istd;
 
-      for (guint i = 0; i < N; i++)
-        sum += row_sum (in + ((gsize) i * C + c) * M, M);
+      for (guint i = 0; i < bn->n; i++)
+        sum += row_sum (in + row_at (bn, i, c), bn->m);
       mean = sum / count;
       /* two passes: the variance of values far from zero stays exact */
-      for (guint i = 0; i < N; i++)
-        squares += row_squares (in + ((gsize) i * C + c) * M, M, (float) mean);
+      for (guint i = 0; i < bn->n; i++)
+        squares += row_squares (in + row_at (bn, i, c), bn->m, (float) mean);
       istd = (float) (1.0 / sqrt (squares / count + bn->eps));
       inv_std[c] = istd;
-      for (guint i = 0; i < N; i++)
+      for (guint i = 0; i < bn->n; i++)
         {
-          const gsize base = ((gsize) i * C + c) * M;
+          const gsize base = row_at (bn, i, c);
           const float *restrict x = in + base;
           float *restrict h = xhat + base, *restrict y = out + base;
           const float mu = (float) mean, g = gamma[c], b = beta[c];
 
-          for (gsize j = 0; j < M; j++)
+          for (gsize j = 0; j < bn->m; j++)
             {
               h[j] = (x[j] - mu) * istd;
               y[j] = g * h[j] + b;
@@ -120,34 +129,32 @@ l2l_batchnorm_backward (float              *din,
                         const float        *gamma,
                         const L2lBatchNorm *bn)
 {
-  const guint N = bn->n, C = bn->channels;
-  const gsize M = bn->m;
-  const double count = (double) N * M;
+  const double count = (double) bn->n * bn->m;
 
-  for (guint c = 0; c < C; c++)
+  for (guint c = 0; c < bn->channels; c++)
     {
       double sum = 0.0, dot = 0.0;
       float scale, mean_dout, mean_dot;
 
-      for (guint i = 0; i < N; i++)
+      for (guint i = 0; i < bn->n; i++)
         {
-          const gsize base = ((gsize) i * C + c) * M;
+          const gsize base = row_at (bn, i, c);
 
-          sum += row_sum (dout + base, M);
-          dot += row_dot (dout + base, xhat + base, M);
+          sum += row_sum (dout + base, bn->m);
+          dot += row_dot (dout + base, xhat + base, bn->m);
         }
       dbeta[c] += (float) sum;
       dgamma[c] += (float) dot;
       scale = gamma[c] * inv_std[c];
       mean_dout = (float) (sum / count);
       mean_dot = (float) (dot / count);
-      for (guint i = 0; i < N; i++)
+      for (guint i = 0; i < bn->n; i++)
         {
-          const gsize base = ((gsize) i * C + c) * M;
+          const gsize base = row_at (bn, i, c);
           const float *restrict dy = dout + base, *restrict h = xhat + base;
           float *restrict dx = din + base;
 
-          for (gsize j = 0; j < M; j++)
+          for (gsize j = 0; j < bn->m; j++)
             dx[j] = scale * (dy[j] - mean_dout - h[j] * mean_dot);
         }
     }

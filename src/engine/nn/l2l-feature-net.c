@@ -6,10 +6,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "l2l-conv.h"
+#include "l2l-conv2d.h"
 #include "l2l-error.h"
 #include "l2l-feature-net.h"
 #include "l2l-file.h"
+#include "l2l-maxpool.h"
 #include "l2l-nn.h"
 #include "l2l-safetensors.h"
 

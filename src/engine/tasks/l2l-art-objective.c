@@ -6,8 +6,9 @@
 #include <string.h>
 
 #include "l2l-art-objective.h"
-#include "l2l-conv.h"
 #include "l2l-error.h"
+#include "l2l-gram.h"
+#include "l2l-tv.h"
 
 struct _L2lArtObjective {
   L2lFeatureRun *run;

@@ -7,9 +7,10 @@
 #include <string.h>
 
 #include "l2l-batchnorm.h"
-#include "l2l-conv.h"
+#include "l2l-conv2d.h"
 #include "l2l-dataset.h"
 #include "l2l-error.h"
+#include "l2l-maxpool.h"
 #include "l2l-nn.h"
 #include "l2l-rng.h"
 #include "l2l-task-cnn.h"
