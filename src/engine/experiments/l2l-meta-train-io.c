@@ -38,6 +38,76 @@ add_count (L2lSafetensorsWriter *writer,
   l2l_safetensors_writer_add_metadata (writer, key, text);
 }
 
+/* The settings both files record, in the order they record them. */
+typedef enum {
+  SETTING_COUNT,         /* guint */
+  SETTING_SEED,          /* guint64 */
+  SETTING_NUMBER,        /* double */
+  SETTING_FLAG,          /* gboolean, as 0 or 1 */
+  SETTING_WEIGHTS,       /* const char *, as given */
+  SETTING_SCHEDULE,      /* L2lMetaLrSchedule, by name */
+} SettingKind;
+
+typedef struct {
+  const char  *key;
+  SettingKind  kind;
+  gsize        offset;   /* in L2lTrainConfig */
+  gboolean     optional; /* a recipe added later: files from before trained without it */
+} Setting;
+
+#define SETTING(key, kind, field, optional) \
+  { key, SETTING_ ## kind, G_STRUCT_OFFSET (L2lTrainConfig, field), optional }
+
+static const Setting settings[] = {
+  SETTING ("batch", COUNT, batch, FALSE),
+  SETTING ("steps", COUNT, steps, FALSE),
+  SETTING ("unroll", COUNT, unroll, FALSE),
+  SETTING ("weights", WEIGHTS, weights, FALSE),
+  SETTING ("meta_lr", NUMBER, meta_lr, FALSE),
+  SETTING ("clip_norm", NUMBER, clip_norm, FALSE),
+  SETTING ("meta_lr_schedule", SCHEDULE, meta_lr_schedule, TRUE),
+  SETTING ("scale_range", NUMBER, scale_range, TRUE),
+  SETTING ("curriculum", COUNT, curriculum, TRUE),
+  SETTING ("average", NUMBER, average, TRUE),
+  SETTING ("zero_output", FLAG, zero_output, TRUE),
+  SETTING ("log_objective", FLAG, log_objective, TRUE),
+  SETTING ("eval_every", COUNT, eval_every, FALSE),
+  SETTING ("eval_runs", COUNT, eval_runs, FALSE),
+  SETTING ("seed", SEED, seed, FALSE),
+  SETTING ("target_epochs", COUNT, epochs, FALSE),
+};
+
+static void
+add_setting (L2lSafetensorsWriter *writer,
+             const Setting        *setting,
+             const L2lTrainConfig *config)
+{
+  const char *field = (const char *) config + setting->offset;
+
+  switch (setting->kind)
+    {
+    case SETTING_COUNT:
+      add_count (writer, setting->key, *(const guint *) field);
+      break;
+    case SETTING_SEED:
+      add_count (writer, setting->key, *(const guint64 *) field);
+      break;
+    case SETTING_NUMBER:
+      add_number (writer, setting->key, *(const double *) field);
+      break;
+    case SETTING_FLAG:
+      add_count (writer, setting->key, *(const gboolean *) field ? 1 : 0);
+      break;
+    case SETTING_WEIGHTS:
+      l2l_safetensors_writer_add_metadata (writer, setting->key, *(const char *const *) field);
+      break;
+    case SETTING_SCHEDULE:
+      l2l_safetensors_writer_add_metadata (
+        writer, setting->key, l2l_meta_lr_schedule_to_string (*(const L2lMetaLrSchedule *) field));
+      break;
+    }
+}
+
 static L2lSafetensorsWriter *
 writer_with_metadata (L2lTrainer *trainer,
                       const char *kind)
@@ -48,23 +118,8 @@ writer_with_metadata (L2lTrainer *trainer,
   l2l_checkpoint_add_architecture (writer, &config->lstm);
   l2l_safetensors_writer_add_metadata (writer, "kind", kind);
   l2l_safetensors_writer_add_metadata (writer, "task", l2l_task_get_spec (config->task));
-  add_count (writer, "batch", config->batch);
-  add_count (writer, "steps", config->steps);
-  add_count (writer, "unroll", config->unroll);
-  l2l_safetensors_writer_add_metadata (writer, "weights", config->weights);
-  add_number (writer, "meta_lr", config->meta_lr);
-  add_number (writer, "clip_norm", config->clip_norm);
-  l2l_safetensors_writer_add_metadata (writer, "meta_lr_schedule",
-                                       l2l_meta_lr_schedule_to_string (config->meta_lr_schedule));
-  add_number (writer, "scale_range", config->scale_range);
-  add_count (writer, "curriculum", config->curriculum);
-  add_number (writer, "average", config->average);
-  add_count (writer, "zero_output", config->zero_output ? 1 : 0);
-  add_count (writer, "log_objective", config->log_objective ? 1 : 0);
-  add_count (writer, "eval_every", config->eval_every);
-  add_count (writer, "eval_runs", config->eval_runs);
-  add_count (writer, "seed", config->seed);
-  add_count (writer, "target_epochs", config->epochs);
+  for (guint i = 0; i < G_N_ELEMENTS (settings); i++)
+    add_setting (writer, &settings[i], config);
   add_count (writer, "epochs", trainer->epoch);
   add_count (writer, "best_epoch", trainer->best_epoch);
   add_number (writer, "best_eval_loss", trainer->best_eval_loss);
@@ -167,7 +222,6 @@ bad_value (Reader     *reader,
                  key, value);
 }
 
-/* A whole number from 0 to @max: a 64-bit value never wraps into a guint. */
 static void
 bad_history (Reader     *reader,
              const char *problem)
@@ -177,6 +231,7 @@ bad_history (Reader     *reader,
                  "%s: metadata history: %s", l2l_safetensors_get_path (reader->file), problem);
 }
 
+/* A whole number from 0 to @max: a 64-bit value never wraps into a guint. */
 static guint64
 read_count (Reader     *reader,
             const char *key,
@@ -202,6 +257,41 @@ read_number (Reader     *reader,
   if (text != NULL && !l2l_parse_double (text, &value))
     bad_value (reader, key, text);
   return value;
+}
+
+static void
+read_setting (Reader         *reader,
+              const Setting  *setting,
+              L2lTrainConfig *config)
+{
+  char *field = (char *) config + setting->offset;
+  const char *text;
+
+  if (setting->optional && l2l_safetensors_get_metadata (reader->file, setting->key) == NULL)
+    return;
+  switch (setting->kind)
+    {
+    case SETTING_COUNT:
+      *(guint *) field = (guint) read_count (reader, setting->key, G_MAXUINT);
+      break;
+    case SETTING_SEED:
+      *(guint64 *) field = read_count (reader, setting->key, G_MAXUINT64);
+      break;
+    case SETTING_NUMBER:
+      *(double *) field = read_number (reader, setting->key);
+      break;
+    case SETTING_FLAG:
+      *(gboolean *) field = read_count (reader, setting->key, 1) != 0;
+      break;
+    case SETTING_WEIGHTS:
+      *(const char **) field = need (reader, setting->key);
+      break;
+    case SETTING_SCHEDULE:
+      text = need (reader, setting->key);
+      if (text != NULL && !l2l_meta_lr_schedule_from_string (text, (L2lMetaLrSchedule *) field))
+        bad_value (reader, setting->key, text);
+      break;
+    }
 }
 
 /* null (no value), "inf" (diverged) or a number; FALSE for anything else. */
@@ -277,7 +367,7 @@ load_resume (const char  *path,
   L2lTrainConfig config;
   L2lLstm *net;
   Reader reader = { file, error };
-  const char *kind, *task_spec, *schedule;
+  const char *kind, *task_spec;
   guint64 dims[1];
   float *m, *v;
   guint64 *step;
@@ -303,30 +393,8 @@ load_resume (const char  *path,
       return NULL;
     }
   config.task = task;
-  config.batch = (guint) read_count (&reader, "batch", G_MAXUINT);
-  config.steps = (guint) read_count (&reader, "steps", G_MAXUINT);
-  config.unroll = (guint) read_count (&reader, "unroll", G_MAXUINT);
-  config.weights = need (&reader, "weights");
-  config.meta_lr = read_number (&reader, "meta_lr");
-  config.clip_norm = read_number (&reader, "clip_norm");
-  config.eval_every = (guint) read_count (&reader, "eval_every", G_MAXUINT);
-  config.eval_runs = (guint) read_count (&reader, "eval_runs", G_MAXUINT);
-  config.seed = read_count (&reader, "seed", G_MAXUINT64);
-  config.epochs = (guint) read_count (&reader, "target_epochs", G_MAXUINT);
-  /* recipes added later: files from before trained without them */
-  if (l2l_safetensors_get_metadata (file, "scale_range") != NULL)
-    config.scale_range = read_number (&reader, "scale_range");
-  if (l2l_safetensors_get_metadata (file, "curriculum") != NULL)
-    config.curriculum = (guint) read_count (&reader, "curriculum", G_MAXUINT);
-  if (l2l_safetensors_get_metadata (file, "average") != NULL)
-    config.average = read_number (&reader, "average");
-  if (l2l_safetensors_get_metadata (file, "zero_output") != NULL)
-    config.zero_output = read_count (&reader, "zero_output", 1) != 0;
-  if (l2l_safetensors_get_metadata (file, "log_objective") != NULL)
-    config.log_objective = read_count (&reader, "log_objective", 1) != 0;
-  schedule = l2l_safetensors_get_metadata (file, "meta_lr_schedule");
-  if (schedule != NULL && !l2l_meta_lr_schedule_from_string (schedule, &config.meta_lr_schedule))
-    bad_value (&reader, "meta_lr_schedule", schedule);
+  for (guint i = 0; i < G_N_ELEMENTS (settings); i++)
+    read_setting (&reader, &settings[i], &config);
   if (*error != NULL)
     return NULL;
   if (!l2l_train_config_validate (&config, error))

@@ -72,6 +72,25 @@ guint       _l2l_train_epoch_horizon  (const L2lTrainConfig *config,
 double      _l2l_train_epoch_meta_lr  (const L2lTrainConfig *config,
                                        guint                 epoch);
 
+/* torch.nn.utils.clip_grad_norm_ on @grad [n]; FALSE when its norm is not finite. */
+gboolean    _l2l_train_clip_gradient  (float                *grad,
+                                       gsize                 n,
+                                       double                max_norm);
+/* φ̄ after a meta-step of φ. */
+void        _l2l_trainer_update_average (L2lTrainer         *trainer);
+
+/* Fresh functions for epoch @epoch in this rank's shards, allocated at first use. */
+void        _l2l_trainer_begin_shards (L2lTrainer           *trainer,
+                                       guint                 epoch);
+/* One unroll, from trainer->unroll_start for trainer->unroll_steps steps. */
+void        _l2l_trainer_run_shards   (L2lTrainer           *trainer);
+void        _l2l_trainer_free_shards  (L2lTrainer           *trainer);
+/* The unroll's meta-gradient [P], the same bits for any number of threads or ranks. */
+void        _l2l_trainer_reduce_gradient (L2lTrainer        *trainer,
+                                          float             *dphi);
+/* [n_shards × 3]: each shard's meta-loss, objective and divergence, on every rank. */
+const double *_l2l_trainer_gather_sums (L2lTrainer          *trainer);
+
 /* Takes ownership of @net as the current φ; best φ starts as a copy. */
 L2lTrainer *_l2l_trainer_alloc        (const L2lTrainConfig *config,
                                        L2lLstm              *net);

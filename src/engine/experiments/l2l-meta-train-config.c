@@ -1,0 +1,170 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "l2l-engine"
+
+#include "config.h"
+
+#include "l2l-error.h"
+#include "l2l-lstm-unroll.h"
+#include "l2l-memory.h"
+#include "l2l-meta-train.h"
+#include "l2l-options.h"
+#include "l2l-parallel.h"
+
+/* A meta-training's settings: defaults, a family's own, and their checks. */
+
+void
+l2l_train_config_init_defaults (L2lTrainConfig *config)
+{
+  *config = (L2lTrainConfig) {
+    .batch = 128,
+    .steps = 100,
+    .unroll = 20,
+    .weights = "uniform",
+    .meta_lr = 1e-3,
+    .clip_norm = 1.0,
+    .epochs = 1000,
+    .eval_every = 10,
+    .eval_runs = 100,
+    .seed = 0,
+    .threads = MIN (g_get_num_processors (), L2L_MAX_THREADS),
+    .meta_lr_schedule = L2L_META_LR_CONSTANT,
+    .scale_range = 1.0,
+    .curriculum = 0,
+    .average = 0.0,
+    .log_objective = FALSE,
+    .zero_output = FALSE,
+  };
+  l2l_lstm_config_init_defaults (&config->lstm);
+}
+
+gboolean
+l2l_meta_lr_schedule_from_string (const char        *text,
+                                  L2lMetaLrSchedule *schedule)
+{
+  if (g_strcmp0 (text, "constant") == 0)
+    *schedule = L2L_META_LR_CONSTANT;
+  else if (g_strcmp0 (text, "cosine") == 0)
+    *schedule = L2L_META_LR_COSINE;
+  else
+    return FALSE;
+  return TRUE;
+}
+
+const char *
+l2l_meta_lr_schedule_to_string (L2lMetaLrSchedule schedule)
+{
+  return schedule == L2L_META_LR_COSINE ? "cosine" : "constant";
+}
+
+void
+l2l_train_config_use_task_defaults (L2lTrainConfig *config)
+{
+  l2l_train_config_use_family_defaults (config, l2l_task_get_family (config->task));
+}
+
+/* A family's 0 keeps the global default. */
+static void
+use_count (guint *setting,
+           guint  family_value)
+{
+  if (family_value > 0)
+    *setting = family_value;
+}
+
+static void
+use_number (double *setting,
+            double  family_value)
+{
+  if (family_value > 0.0)
+    *setting = family_value;
+}
+
+void
+l2l_train_config_use_family_defaults (L2lTrainConfig      *config,
+                                      const L2lTaskFamily *family)
+{
+  if (family == NULL)
+    return;
+  use_number (&config->lstm.preprocess_p, family->lstm_preprocess_p);
+  use_number (&config->lstm.output_scale, family->lstm_output_scale);
+  use_count (&config->batch, family->train_batch);
+  use_count (&config->steps, family->train_steps);
+  use_count (&config->unroll, family->train_unroll);
+  use_count (&config->epochs, family->train_epochs);
+  use_count (&config->eval_every, family->train_eval_every);
+  use_count (&config->eval_runs, family->train_eval_runs);
+  use_number (&config->meta_lr, family->train_meta_lr);
+}
+
+/* The unrolls' caches must fit in half of this machine's memory. */
+static gboolean
+check_memory (const L2lTrainConfig  *config,
+              GError               **error)
+{
+  guint64 coordinates = (guint64) config->batch * l2l_task_get_n_params (config->task);
+  g_autofree char *what = g_strdup_printf ("%u functions of %" G_GSIZE_FORMAT " parameters in "
+                                           "unrolls of %u steps", config->batch,
+                                           l2l_task_get_n_params (config->task), config->unroll);
+
+  return l2l_memory_check (l2l_lstm_unroll_bytes (&config->lstm, coordinates, config->unroll),
+                           "batch", what, "use fewer functions an epoch or a shorter unroll",
+                           error);
+}
+
+gboolean
+l2l_train_config_check_settings (const L2lTrainConfig  *config,
+                                 GError               **error)
+{
+  g_autoptr(L2lLossWeights) weights = NULL;
+
+  if (!l2l_check_limit ("batch", config->batch, error) ||
+      !l2l_check_limit ("steps", config->steps, error) ||
+      !l2l_check_limit ("unroll", config->unroll, error) ||
+      !l2l_check_limit ("meta-lr", config->meta_lr, error) ||
+      !l2l_check_limit ("clip", config->clip_norm, error) ||
+      !l2l_check_limit ("scale-range", config->scale_range, error) ||
+      !l2l_check_limit ("curriculum", config->curriculum, error) ||
+      !l2l_check_limit ("average", config->average, error) ||
+      !l2l_check_limit ("epochs", config->epochs, error) ||
+      !l2l_check_limit ("eval-every", config->eval_every, error) ||
+      !l2l_check_limit ("eval-runs", config->eval_runs, error) ||
+      !l2l_check_limit ("threads", config->threads, error) ||
+      !l2l_lstm_config_validate (&config->lstm, error))
+    return FALSE;
+  if (config->unroll > config->steps)
+    {
+      l2l_set_field_error (error, L2L_ENGINE_ERROR_INVALID_OPTION, NULL, "unroll",
+                           "%u is more than steps (%u): an unroll cannot be longer than the "
+                           "horizon", config->unroll, config->steps);
+      return FALSE;
+    }
+  weights = l2l_loss_weights_new (config->weights, config->steps, error);
+  return weights != NULL;
+}
+
+gboolean
+l2l_train_config_validate (const L2lTrainConfig  *config,
+                           GError               **error)
+{
+  if (config->task == NULL)
+    {
+      g_set_error_literal (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
+                           "meta-training needs a task");
+      return FALSE;
+    }
+  if (!l2l_train_config_check_settings (config, error))
+    return FALSE;
+  if (config->lstm.groups[0] != '\0')
+    {
+      g_autofree char *groups = l2l_task_groups_to_string (config->task);
+      if (!g_str_equal (groups, config->lstm.groups) &&
+          !(config->per_group && config->task->n_groups > 1))
+        {
+          l2l_set_field_error (error, L2L_ENGINE_ERROR_INVALID_OPTION, NULL, "groups",
+                               "one LSTM each for %s, but task %s has the groups %s",
+                               config->lstm.groups, l2l_task_get_spec (config->task), groups);
+          return FALSE;
+        }
+    }
+  return check_memory (config, error);
+}

@@ -1,0 +1,251 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "l2l-engine"
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "l2l-lstm-unroll.h"
+#include "l2l-meta-train-private.h"
+#include "l2l-rng.h"
+#include "l2l-scaled-problem.h"
+
+/* The shards of an epoch's functions, each running its truncated-BPTT
+ * unrolls, and the fixed-order sums of what they found. */
+
+static void
+shard_init (Shard      *shard,
+            L2lTrainer *trainer,
+            guint       first,
+            guint       count)
+{
+  const gsize P = l2l_task_get_n_params (trainer->config.task);
+  const guint K = trainer->config.unroll;
+
+  shard->trainer = trainer;
+  shard->first = first;
+  shard->count = count;
+  shard->n = count * P;
+  shard->problems = g_new0 (L2lProblem *, count);
+  shard->theta = g_new0 (float, shard->n);
+  shard->grads = g_new0 (float, (K + 1) * shard->n);
+  shard->update = g_new0 (float, shard->n);
+  shard->dupdate = g_new0 (float, K * shard->n);
+  shard->losses = g_new0 (double, (gsize) K * count);
+  {
+    guint n_segments;
+    g_autofree L2lLstmSegment *segments =
+      l2l_lstm_segments_for_task (trainer->net, trainer->config.task, count, &n_segments);
+    shard->unroll = l2l_lstm_unroll_new (trainer->net, shard->n, K, segments, n_segments);
+  }
+}
+
+static void
+shard_free_problems (Shard *shard)
+{
+  for (guint i = 0; i < shard->count; i++)
+    g_clear_pointer (&shard->problems[i], l2l_problem_free);
+}
+
+static void
+shard_clear (Shard *shard)
+{
+  if (shard->trainer == NULL)
+    return;
+  shard_free_problems (shard);
+  g_free (shard->problems);
+  g_free (shard->theta);
+  g_free (shard->grads);
+  g_free (shard->update);
+  g_free (shard->dupdate);
+  g_free (shard->losses);
+  l2l_lstm_unroll_free (shard->unroll);
+}
+
+/* Fresh functions for epoch @epoch, from θ0, with ∇f(θ0) as the first input. */
+static void
+shard_begin_epoch (Shard *shard,
+                   guint  epoch)
+{
+  const L2lTrainConfig *config = &shard->trainer->config;
+  const gsize P = l2l_task_get_n_params (config->task);
+
+  shard_free_problems (shard);
+  for (guint i = 0; i < shard->count; i++)
+    {
+      guint64 index = (guint64) epoch * config->batch + shard->first + i;
+      shard->problems[i] = l2l_task_sample (config->task,
+                                            l2l_seed_derive (config->seed, L2L_SEED_TRAIN, index));
+      if (config->scale_range > 1.0)
+        shard->problems[i] =
+          l2l_scaled_problem_new (shard->problems[i],
+                                  l2l_seed_derive (config->seed ^ G_GUINT64_CONSTANT (0x7363616c65),
+                                                   L2L_SEED_TRAIN, index),
+                                  config->scale_range);
+      l2l_problem_init (shard->problems[i], shard->theta + i * P);
+      l2l_problem_loss_grad (shard->problems[i], shard->theta + i * P, shard->grads + i * P);
+    }
+  l2l_lstm_unroll_reset_state (shard->unroll);
+  shard->meta_loss = 0.0;
+  shard->objective = 0.0;
+  shard->diverged = FALSE;
+}
+
+#define LOG_OBJECTIVE_FLOOR 1e-12
+
+/* One unroll: K forward steps, then the backward pass into unroll->grad. */
+static void
+shard_run_unroll (Shard *shard)
+{
+  L2lTrainer *trainer = shard->trainer;
+  const L2lTrainConfig *config = &trainer->config;
+  const gsize P = l2l_task_get_n_params (config->task), n = shard->n;
+  const guint t0 = trainer->unroll_start, k = trainer->unroll_steps;
+  const double norm = 1.0 / (trainer->weight_sum * config->batch);
+
+  for (guint s = 0; s < k; s++)
+    {
+      /* θ_{t+1} = θ_t + g_t, and f, ∇ at θ_{t+1}, t + 1 = t0 + s + 1 */
+      const double coef = trainer->weights->values[t0 + s] * norm;
+      float *restrict theta = shard->theta;
+      const float *restrict update = shard->update;
+
+      l2l_lstm_unroll_forward (shard->unroll, s, shard->grads + s * n, shard->update);
+      for (gsize r = 0; r < n; r++)
+        theta[r] += update[r];
+      for (guint i = 0; i < shard->count; i++)
+        {
+          double loss = l2l_problem_loss_grad (shard->problems[i], shard->theta + i * P,
+                                               shard->grads + (s + 1) * n + i * P);
+          shard->diverged |= !isfinite (loss);
+          shard->meta_loss += coef * loss;
+          /* the floor keeps log finite where a loss reaches 0 (quadratics) */
+          shard->losses[s * shard->count + i] = MAX (loss, LOG_OBJECTIVE_FLOOR);
+          shard->objective += coef * (config->log_objective
+                                      ? log (shard->losses[s * shard->count + i]) : loss);
+        }
+    }
+
+  /* ∂L/∂g_s = Σ_{t > s} c_t ∇_t over the unroll, a suffix sum, where c_t is
+   * the weight, over f_t for the log objective. */
+  for (guint s = k; s-- > 0;)
+    {
+      const double coef = trainer->weights->values[t0 + s] * norm;
+      const float *restrict later = shard->dupdate + (s + 1) * n;
+
+      for (guint i = 0; i < shard->count; i++)
+        {
+          const float c = (float) (config->log_objective ? coef / shard->losses[s * shard->count + i]
+                                                         : coef);
+          const float *restrict grad = shard->grads + (s + 1) * n + i * P;
+          const float *restrict after = later + i * P;
+          float *restrict row = shard->dupdate + s * n + i * P;
+
+          for (gsize r = 0; r < P; r++)
+            row[r] = c * grad[r] + (s + 1 < k ? after[r] : 0.0f);
+        }
+    }
+  l2l_lstm_unroll_zero_grad (shard->unroll);
+  l2l_lstm_unroll_backward (shard->unroll, k, shard->dupdate, NULL, NULL);
+
+  l2l_lstm_unroll_carry (shard->unroll, k);
+  memcpy (shard->grads, shard->grads + k * n, n * sizeof (float));
+}
+
+static void
+shard_item (guint    item,
+            gpointer user_data)
+{
+  L2lTrainer *trainer = user_data;
+
+  shard_run_unroll (&trainer->shards[trainer->own_first + item]);
+}
+
+/* This rank's shards, allocated at first use: with a cluster, the others'
+ * memory is never needed here. */
+static void
+ensure_shards (L2lTrainer *trainer)
+{
+  const L2lTrainConfig *config = &trainer->config;
+
+  if (trainer->shards_ready)
+    return;
+  l2l_cluster_share (trainer->cluster, trainer->n_shards, 0, &trainer->own_first,
+                     &trainer->own_last);
+  for (guint i = trainer->own_first; i < trainer->own_last; i++)
+    {
+      guint first = config->batch * i / trainer->n_shards;
+      guint last = config->batch * (i + 1) / trainer->n_shards;
+      shard_init (&trainer->shards[i], trainer, first, last - first);
+    }
+  trainer->shards_ready = TRUE;
+}
+
+void
+_l2l_trainer_begin_shards (L2lTrainer *trainer,
+                           guint       epoch)
+{
+  ensure_shards (trainer);
+  for (guint i = trainer->own_first; i < trainer->own_last; i++)
+    shard_begin_epoch (&trainer->shards[i], epoch);
+}
+
+void
+_l2l_trainer_free_shards (L2lTrainer *trainer)
+{
+  for (guint i = 0; i < trainer->n_shards; i++)
+    shard_clear (&trainer->shards[i]);
+  memset (trainer->shards, 0, trainer->n_shards * sizeof (Shard));
+  trainer->shards_ready = FALSE;
+}
+
+void
+_l2l_trainer_run_shards (L2lTrainer *trainer)
+{
+  l2l_parallel_run (trainer->parallel, trainer->own_last - trainer->own_first, shard_item,
+                    trainer);
+}
+
+/* The meta-gradient of the unroll just run: each shard's into its own row,
+ * the rows exchanged between ranks, then added in shard order — the same
+ * float sums on every rank and for any number of ranks or threads. */
+void
+_l2l_trainer_reduce_gradient (L2lTrainer *trainer,
+                              float      *dphi)
+{
+  const gsize P = trainer->net->n_params;
+
+  for (guint i = trainer->own_first; i < trainer->own_last; i++)
+    {
+      float *row = trainer->shard_dphi + i * P;
+
+      memset (row, 0, P * sizeof (float));
+      l2l_lstm_unroll_add_grad (trainer->shards[i].unroll, row);
+    }
+  l2l_cluster_gather_equal (trainer->cluster, trainer->shard_dphi, trainer->n_shards, 0,
+                            P * sizeof (float));
+  memset (dphi, 0, P * sizeof (float));
+  for (guint i = 0; i < trainer->n_shards; i++)
+    {
+      const float *restrict row = trainer->shard_dphi + i * P;
+
+      for (gsize k = 0; k < P; k++)
+        dphi[k] += row[k];
+    }
+}
+
+/* Each shard's meta-loss, objective and divergence of the epoch, on every rank. */
+const double *
+_l2l_trainer_gather_sums (L2lTrainer *trainer)
+{
+  for (guint i = trainer->own_first; i < trainer->own_last; i++)
+    {
+      trainer->shard_sums[3 * i] = trainer->shards[i].meta_loss;
+      trainer->shard_sums[3 * i + 1] = trainer->shards[i].objective;
+      trainer->shard_sums[3 * i + 2] = trainer->shards[i].diverged ? 1.0 : 0.0;
+    }
+  l2l_cluster_gather_equal (trainer->cluster, trainer->shard_sums, trainer->n_shards, 0,
+                            3 * sizeof (double));
+  return trainer->shard_sums;
+}
