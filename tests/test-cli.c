@@ -850,6 +850,40 @@ test_train_interrupt_evaluation (void)
   test_util_remove_tree (dir);
 }
 
+/* The manual is made from the same tables as --help: every flag of every
+ * subcommand is in it, with its help. */
+static void
+test_man_page (void)
+{
+  const char *names[] = { "compare", "tune", "train", "art", NULL };
+  g_autofree char *man = NULL;
+
+  g_assert_true (g_file_get_contents (g_getenv ("L2L_MAN"), &man, NULL, NULL));
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      const char *args[] = { names[i], "--help", NULL };
+      g_autofree char *help = NULL;
+      g_auto(GStrv) lines = NULL;
+
+      g_assert_cmpint (run_l2l (args, &help, NULL), ==, 0);
+      lines = g_strsplit (help, "\n", -1);
+      for (guint k = 0; lines[k] != NULL; k++)
+        {
+          const char *flag = g_strstrip (lines[k]);
+          g_autofree char *name = NULL, *roff = NULL;
+          g_auto(GStrv) words = NULL;
+
+          if (!g_str_has_prefix (flag, "--") || g_str_has_prefix (flag, "--help"))
+            continue;
+          name = g_strndup (flag, strcspn (flag, "= "));
+          words = g_strsplit (name, "-", -1);
+          roff = g_strjoinv ("\\-", words);
+          g_test_message ("%s %s", names[i], name);
+          g_assert_nonnull (strstr (man, roff));
+        }
+    }
+}
+
 /* A missing CIFAR-10 folder: the whole line names the flag, the problem and
  * where to get CIFAR-10, and no other data set (once it said to install
  * Fashion-MNIST's package). */
@@ -1073,6 +1107,7 @@ main (int   argc,
   g_test_add_func ("/cli/help", test_help);
   g_test_add_func ("/cli/train/info-compare-resume", test_train_info_compare);
   g_test_add_func ("/cli/bad-input/cifar-missing-message", test_cifar_missing_message);
+  g_test_add_func ("/cli/man-page", test_man_page);
   g_test_add_func ("/cli/train/interrupt", test_train_interrupt);
   g_test_add_func ("/cli/train/interrupt-evaluation", test_train_interrupt_evaluation);
   g_test_add_func ("/cli/interrupt-before-job", test_interrupt_before_job);

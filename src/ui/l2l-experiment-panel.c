@@ -526,9 +526,11 @@ l2l_experiment_panel_build_compare (L2lExperimentPanel  *self,
       config->n_optimizers++;
       if (g_ascii_strcasecmp (rate, "tune") == 0)
         optimizer->tune = TRUE;
-      else if (!l2l_parse_double (rate, &optimizer->lr) || optimizer->lr <= 0.0)
+      /* syntax only: the rate's range is the engine's to check */
+      else if (!l2l_parse_double (rate, &optimizer->lr))
         return fail (error, GTK_WIDGET (row->rate),
-                     _("%s: “%s” is not a learning rate above 0 or “tune”"), row->info->name, rate);
+                     _("%s: “%s” is not a learning rate (a number) or “tune”"),
+                     row->info->name, rate);
     }
   for (guint i = 0; i < self->learned_rows->len; i++)
     {
@@ -537,8 +539,6 @@ l2l_experiment_panel_build_compare (L2lExperimentPanel  *self,
         l2l_optimizer_spec_init_learned (&config->optimizers[config->n_optimizers++],
                                          row->label, row->net);
     }
-  if (config->n_optimizers == 0)
-    return fail (error, NULL, _("Choose at least one optimizer."));
   if ((*spec = checked_task_spec (self, error)) == NULL)
     return FALSE;
   valid = l2l_compare_config_check_settings (config, error);
