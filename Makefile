@@ -9,7 +9,7 @@ FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 60
 FUZZ_RUNS ?= 3000
 
-.PHONY: all deps build run test bench fuzz fuzz-ci fuzz-build clean
+.PHONY: all deps build run test bench docs fuzz fuzz-ci fuzz-build clean
 
 all: build
 
@@ -36,6 +36,10 @@ test: build
 
 bench: build
 	@meson test -C $(BUILD) --benchmark --verbose
+
+# The README's screenshots (docs/*.png): the app driven under Xvfb by docs/screenshots.c.
+docs: build
+	@meson compile -C $(BUILD) docs
 
 # libFuzzer harnesses for every loader (clang, ASan, UBSan): each runs
 # FUZZ_SECONDS; fuzz-ci runs each for FUZZ_RUNS inputs from the corpus.
