@@ -9,7 +9,7 @@ FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 60
 FUZZ_RUNS ?= 3000
 
-.PHONY: all deps build run test bench fuzz fuzz-ci fuzz-build clean
+.PHONY: all deps build run test bench docs fuzz fuzz-ci fuzz-build clean
 
 all: build
 
@@ -20,13 +20,14 @@ build: deps
 	@test -f $(BUILD)/build.ninja || meson setup $(BUILD) $(MESON_SETUP_OPTS)
 	@meson compile -C $(BUILD)
 
-# The desktop app where there is a display; the terminal comparison elsewhere.
+# The desktop app where there is a display; elsewhere the README's first-minute
+# comparison in the terminal, the pretrained learned optimizer included.
 run: build
 	@if [ -n "$${DISPLAY}$${WAYLAND_DISPLAY}" ]; then \
 	  GSETTINGS_SCHEMA_DIR=$(BUILD)/data $(WORKBENCH); \
 	else \
 	  echo "No display (DISPLAY and WAYLAND_DISPLAY are unset): running the terminal comparison instead."; \
-	  $(L2L) compare --task quadratic --tune --runs 100; \
+	  $(L2L) compare --task quadratic --optimizers sgd,rmsprop,adam,nag,lstm:quadratic --tune; \
 	fi
 
 test: build
@@ -35,6 +36,10 @@ test: build
 
 bench: build
 	@meson test -C $(BUILD) --benchmark --verbose
+
+# The README's screenshots (docs/*.png): the app driven under Xvfb by docs/screenshots.c.
+docs: build
+	@meson compile -C $(BUILD) docs
 
 # libFuzzer harnesses for every loader (clang, ASan, UBSan): each runs
 # FUZZ_SECONDS; fuzz-ci runs each for FUZZ_RUNS inputs from the corpus.

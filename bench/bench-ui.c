@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "l2l-window.h"
+#include "ui-driver.h"
 
 /* Responsiveness of the workbench while the engine works: the window shows
  * neural art at 128 px (five optimizers painting live), a full meta-training
@@ -45,19 +46,10 @@ static void
 run (L2lWindow  *window,
      const char *page)
 {
-  l2l_window_show_page (window, page);
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL);
+  ui_driver_run_page (window, page);
+  /* no watchdog: a benchmark's runs may take longer than a test's */
   while (l2l_window_is_running (window))
     g_main_context_iteration (NULL, TRUE);
-}
-
-static void
-spin (L2lWindow  *window,
-      const char *name,
-      double      value)
-{
-  gtk_spin_button_set_value (l2l_experiment_panel_get_spin (l2l_window_get_panel (window), name),
-                             value);
 }
 
 int
@@ -81,7 +73,7 @@ main (int   argc,
   /* the page's defaults: the cat, Starry Night, 128 px, every optimizer */
   l2l_window_show_page (window, "art");
   stall.view = l2l_window_get_art_view (window);
-  spin (window, "steps", 128);
+  ui_driver_spin (window, "steps", 128);
   tick = g_timeout_add (1, on_tick, &stall);
   start = g_get_monotonic_time ();
   run (window, "art");
@@ -97,11 +89,11 @@ main (int   argc,
 
   l2l_window_show_page (window, "comparison");
   l2l_experiment_panel_select_task (l2l_window_get_panel (window), "quadratic");
-  spin (window, "epochs", 300);
+  ui_driver_spin (window, "epochs", 300);
   start = g_get_monotonic_time ();
   run (window, "training");
   printf ("meta-training, 300 epochs live: %.1f s\n", (g_get_monotonic_time () - start) / 1e6);
-  spin (window, "runs", 1000);
+  ui_driver_spin (window, "runs", 1000);
   gtk_editable_set_text (GTK_EDITABLE (l2l_experiment_panel_get_optimizer_rate (
                            l2l_window_get_panel (window), "adam")), "tune");
   start = g_get_monotonic_time ();

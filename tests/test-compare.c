@@ -445,6 +445,36 @@ test_progress_carries_theta (void)
   l2l_task_unref (config.task);
 }
 
+/* The time per step is a step's typical cost: one stall of a thousand steps'
+ * worth (a preempted thread) moves it not at all, nor does step 0 (the first
+ * loss alone), and a stalled run among others only shifts the median step. */
+static void
+test_seconds_per_step_is_robust (void)
+{
+  double seconds[2 * 11];
+  L2lCompareEntry entry = { .seconds = seconds };
+  L2lCompareResult result = { .steps = 10, .runs = 2, .n_entries = 1, .entries = &entry };
+
+  for (guint r = 0; r < 2; r++)
+    {
+      seconds[r * 11] = 5e-3;
+      for (guint t = 1; t <= 10; t++)
+        seconds[r * 11 + t] = seconds[r * 11 + t - 1] + (t == 3 ? 1e-3 : 1e-6);
+    }
+  g_assert_cmpfloat_with_epsilon (l2l_compare_entry_seconds_per_step (&result, &entry), 1e-6,
+                                  1e-12);
+  /* run 1 alone stalls at step 7: that step's mean is 0.5 ms, still one of ten */
+  for (guint t = 7; t <= 10; t++)
+    seconds[11 + t] += 1e-3;
+  g_assert_cmpfloat_with_epsilon (l2l_compare_entry_seconds_per_step (&result, &entry), 1e-6,
+                                  1e-12);
+  /* runs twice as slow throughout: twice the time */
+  for (guint i = 0; i < 2 * 11; i++)
+    seconds[i] *= 2;
+  g_assert_cmpfloat_with_epsilon (l2l_compare_entry_seconds_per_step (&result, &entry), 2e-6,
+                                  1e-12);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -453,6 +483,7 @@ main (int   argc,
   l2l_engine_init (1);
   g_test_add_func ("/engine/compare/same-seed-same-csv", test_same_seed_same_csv);
   g_test_add_func ("/engine/compare/csv-layout", test_csv_layout);
+  g_test_add_func ("/engine/compare/seconds-per-step-is-robust", test_seconds_per_step_is_robust);
   g_test_add_func ("/engine/compare/same-functions-for-all", test_same_functions_for_all);
   g_test_add_func ("/engine/compare/divergence-is-reported", test_divergence_is_reported);
   g_test_add_func ("/engine/compare/tuned-hyper-is-used", test_tuned_hyper_is_used);

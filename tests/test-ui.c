@@ -4,67 +4,18 @@
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "l2l-chart-view.h"
 #include "l2l-window.h"
+#include "ui-driver.h"
 
 /* Runs under Xvfb (see tests/meson.build): real windows, driven through their
- * widgets and actions as a person would. Each case has a window and settings
- * of its own, so that one failure does not hide the rest. */
-
-static gboolean
-give_up (gpointer user_data)
-{
-  g_error ("the experiment did not finish in time");
-  return G_SOURCE_REMOVE;
-}
-
-static void
-wait_until_done (L2lWindow *window)
-{
-  guint watchdog = g_timeout_add_seconds (120, give_up, NULL);
-
-  while (l2l_window_is_running (window))
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (watchdog);
-}
-
-static void
-spin (L2lWindow  *window,
-      const char *name,
-      double      value)
-{
-  gtk_spin_button_set_value (l2l_experiment_panel_get_spin (l2l_window_get_panel (window), name),
-                             value);
-}
-
-static void
-settle (int milliseconds)
-{
-  gint64 end = g_get_monotonic_time () + milliseconds * 1000;
-
-  while (g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, FALSE);
-}
-
-static void
-save_screenshot (GtkWidget  *widget,
-                 const char *path)
-{
-  int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (widget)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-}
+ * widgets and actions as a person would (ui-driver.c). Each case has a window
+ * and settings of its own, so that one failure does not hide the rest. The
+ * README's screenshots are not made here but by `make docs` (docs/screenshots.c). */
 
 static guint
 points_of (L2lChart *chart,
@@ -73,7 +24,7 @@ points_of (L2lChart *chart,
   return ((L2lChartSeries *) chart->series->pdata[index])->x->len;
 }
 
-/* Fresh settings (the memory backend keeps them across cases) and a window. */
+/* Fresh settings and a window (ui_driver_open_window). */
 typedef struct {
   GSettings *settings;
   L2lWindow *window;
@@ -83,34 +34,15 @@ static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autoptr(GSettingsSchema) schema = NULL;
-  g_auto(GStrv) keys = NULL;
-
   fixture->settings = g_settings_new ("io.github.l2lworkbench.Workbench");
-  g_object_get (fixture->settings, "settings-schema", &schema, NULL);
-  keys = g_settings_schema_list_keys (schema);
-  for (guint i = 0; keys[i] != NULL; i++)
-    g_settings_reset (fixture->settings, keys[i]);
-  if (data != NULL)   /* a task to start with */
-    g_settings_set_string (fixture->settings, "task", data);
-  fixture->window = l2l_window_new (NULL, fixture->settings);
-  g_object_add_weak_pointer (G_OBJECT (fixture->window), (gpointer *) &fixture->window);
-  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1280, 800);
-  gtk_window_present (GTK_WINDOW (fixture->window));
-  settle (200);
+  ui_driver_open_window (&fixture->window, fixture->settings, data);
 }
 
 static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  if (fixture->window != NULL)
-    {
-      wait_until_done (fixture->window);
-      gtk_window_destroy (GTK_WINDOW (fixture->window));
-    }
-  while (fixture->window != NULL)
-    g_main_context_iteration (NULL, TRUE);
+  ui_driver_close_window (&fixture->window);
   g_object_unref (fixture->settings);
 }
 
@@ -118,8 +50,7 @@ static void
 run_page (L2lWindow  *window,
           const char *page)
 {
-  l2l_window_show_page (window, page);
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL);
+  ui_driver_run_page (window, page);
   g_assert_true (l2l_window_is_running (window));
 }
 
@@ -132,15 +63,13 @@ test_compare (Fixture       *fixture,
   L2lWindow *window = fixture->window;
   L2lChart *comparison = l2l_window_get_comparison_chart (window);
 
-  spin (window, "steps", 40);
-  spin (window, "runs", 12);
-  spin (window, "seed", 2);
+  ui_driver_small_comparison (window);
   gtk_editable_set_text (GTK_EDITABLE (l2l_experiment_panel_get_optimizer_rate (
                            l2l_window_get_panel (window), "adam")), "tune");
   g_assert_null (l2l_experiment_panel_get_error (l2l_window_get_panel (window)));
   g_assert_null (l2l_window_get_results_text (window));
   run_page (window, "comparison");
-  wait_until_done (window);
+  ui_driver_wait_until_done (window);
   g_assert_cmpuint (l2l_chart_count_series (comparison, FALSE), ==, 5);   /* + lstm:quadratic */
   for (guint i = 0; i < 5; i++)
     g_assert_cmpuint (points_of (comparison, i), ==, 41);
@@ -164,16 +93,16 @@ test_hyper_and_time (Fixture       *fixture,
   g_autofree char *x_axis = NULL;
   const char *text;
 
-  spin (window, "steps", 30);
-  spin (window, "runs", 6);
+  ui_driver_spin (window, "steps", 30);
+  ui_driver_spin (window, "runs", 6);
   gtk_check_button_set_active (l2l_experiment_panel_get_tune_hyper_check (panel), TRUE);
-  spin (window, "tune-budget", 5);
+  ui_driver_spin (window, "tune-budget", 5);
   gtk_editable_set_text (GTK_EDITABLE (l2l_experiment_panel_get_optimizer_rate (panel, "adam")),
                          "tune");
   gtk_editable_set_text (GTK_EDITABLE (l2l_experiment_panel_get_optimizer_rate (panel, "nag")),
                          "tune");
   run_page (window, "comparison");
-  wait_until_done (window);
+  ui_driver_wait_until_done (window);
   text = l2l_window_get_results_text (window);
   g_assert_nonnull (text);
   g_test_message ("%s", text);
@@ -197,7 +126,7 @@ test_hyper_and_time (Fixture       *fixture,
   g_assert_cmpint (comparison->x_mode, ==, L2L_CHART_X_LOG_TIME);
   x_axis = g_settings_get_string (fixture->settings, "compare-x-axis");
   g_assert_cmpstr (x_axis, ==, "log-seconds");
-  settle (100);
+  ui_driver_settle (100);
   gtk_drop_down_set_selected (l2l_window_get_x_axis_dropdown (window), 0);
   g_assert_cmpint (comparison->x_mode, ==, L2L_CHART_X_DATA);
 }
@@ -225,38 +154,25 @@ test_first_run (Fixture       *fixture,
   L2lWindow *window = fixture->window;
   L2lExperimentPanel *panel = l2l_window_get_panel (window);
   L2lChart *comparison = l2l_window_get_comparison_chart (window);
-  g_autofree char *first_run = g_test_build_filename (G_TEST_BUILT, "first-run.png", NULL);
   double learned, adam;
 
   g_assert_true (gtk_check_button_get_active (l2l_experiment_panel_get_learned_check (panel, "lstm:quadratic")));
   g_assert_false (gtk_check_button_get_active (l2l_experiment_panel_get_learned_check (panel, "lstm:mnist")));
   run_page (window, "comparison");
-  wait_until_done (window);
+  ui_driver_wait_until_done (window);
   g_assert_cmpuint (l2l_chart_count_series (comparison, FALSE), ==, 5);
   learned = final_mean (comparison, "lstm:quadratic");
   adam = final_mean (comparison, "adam");
   g_test_message ("mean loss at step 100: lstm:quadratic %.4g, tuned adam %.4g", learned, adam);
   g_assert_cmpfloat (learned, <, adam);
-  settle (300);
-  save_screenshot (GTK_WIDGET (window), first_run);
-  g_test_message ("screenshot: %s", first_run);
 
   l2l_experiment_panel_select_task (panel, "mnist");
   g_assert_false (gtk_check_button_get_active (l2l_experiment_panel_get_learned_check (panel, "lstm:quadratic")));
   g_assert_true (gtk_check_button_get_active (l2l_experiment_panel_get_learned_check (panel, "lstm:mnist")));
 }
 
-static void
-short_training (L2lWindow *window)
-{
-  spin (window, "horizon", 20);
-  spin (window, "unroll", 5);
-  spin (window, "batch", 8);
-  spin (window, "epochs", 20);
-}
-
-/* The README's screenshot: a comparison, two trainings (one stopped), and the
- * comparison again with both learned optimizers, the first run faded. */
+/* A comparison, two trainings (one stopped), and the comparison again with
+ * both learned optimizers, the first run faded (the README's screenshot). */
 static void
 test_train_then_compare (Fixture       *fixture,
                          gconstpointer  data)
@@ -264,39 +180,29 @@ test_train_then_compare (Fixture       *fixture,
   L2lWindow *window = fixture->window;
   L2lChart *comparison = l2l_window_get_comparison_chart (window);
   L2lChart *training = l2l_window_get_training_chart (window);
-  g_autofree char *screenshot = g_test_build_filename (G_TEST_BUILT, "screenshot.png", NULL);
 
-  spin (window, "steps", 40);
-  spin (window, "runs", 12);
-  spin (window, "seed", 2);
+  ui_driver_small_comparison (window);
   run_page (window, "comparison");
-  wait_until_done (window);
+  ui_driver_wait_until_done (window);
 
-  short_training (window);
+  ui_driver_short_training (window);
   run_page (window, "training");
-  wait_until_done (window);
+  ui_driver_wait_until_done (window);
   g_assert_cmpuint (l2l_chart_count_series (training, FALSE), ==, 2);
   g_assert_cmpuint (points_of (training, 0), ==, 20);     /* meta-loss, epochs 1 … 20 */
   g_assert_cmpuint (points_of (training, 1), >=, 2);      /* held-out, epoch 0 and later */
 
-  spin (window, "epochs", 1000000);
-  run_page (window, "training");
-  while (points_of (training, training->series->len - 2) < 3)
-    g_main_context_iteration (NULL, TRUE);
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL);
-  wait_until_done (window);
+  ui_driver_train_and_stop (window, 3);
   g_assert_cmpuint (l2l_chart_count_series (training, TRUE), ==, 2);   /* the first, faded */
 
   run_page (window, "comparison");
-  wait_until_done (window);
+  ui_driver_wait_until_done (window);
   g_assert_cmpuint (l2l_chart_count_series (comparison, TRUE), ==, 5);
   g_assert_cmpuint (l2l_chart_count_series (comparison, FALSE), ==, 7);
 
-  settle (500);
+  ui_driver_settle (500);
   g_test_message ("longest chart render: %.1f ms",
                   l2l_chart_view_get_max_render_us (L2L_CHART_VIEW (l2l_window_get_comparison_view (window))) / 1e3);
-  save_screenshot (GTK_WIDGET (window), screenshot);
-  g_test_message ("screenshot: %s", screenshot);
 }
 
 /* Seconds from Stop to the end of the job. */
@@ -306,27 +212,43 @@ stop_and_time (L2lWindow *window)
   gint64 stop_asked = g_get_monotonic_time ();
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL);
-  wait_until_done (window);
+  ui_driver_wait_until_done (window);
   return (g_get_monotonic_time () - stop_asked) / 1e6;
 }
 
-/* Stop takes effect quickly, and keeps what was trained. */
+/* Stop takes effect quickly, and keeps what was trained: the chart's epochs,
+ * and the best φ so far, added to the optimizers (checked) and named in the
+ * status with the epochs it had. */
 static void
 test_stop (Fixture       *fixture,
            gconstpointer  data)
 {
   L2lWindow *window = fixture->window;
   L2lChart *training = l2l_window_get_training_chart (window);
+  GtkCheckButton *trained;
   double stop_seconds;
+  guint epochs = 0;
 
-  short_training (window);
-  spin (window, "epochs", 1000000);
+  ui_driver_short_training (window);
+  ui_driver_spin (window, "epochs", 1000000);
   run_page (window, "training");
   while (points_of (training, 0) < 3)
     g_main_context_iteration (NULL, TRUE);
   stop_seconds = stop_and_time (window);
   g_test_message ("stop took %.3f s", stop_seconds);
   g_assert_cmpfloat (stop_seconds, <, 0.2);
+
+  g_test_message ("status: %s", l2l_window_get_status (window));
+  g_assert_cmpint (sscanf (l2l_window_get_status (window), "Stopped after %u epochs", &epochs),
+                   ==, 1);
+  g_assert_cmpuint (epochs, >=, 3);
+  g_assert_cmpuint (points_of (training, 0), >=, 3);
+  g_assert_nonnull (strstr (l2l_window_get_status (window),
+                            "added to the optimizers as lstm:trained-1"));
+  trained = l2l_experiment_panel_get_learned_check (l2l_window_get_panel (window),
+                                                    "lstm:trained-1");
+  g_assert_nonnull (trained);
+  g_assert_true (gtk_check_button_get_active (trained));
 }
 
 /* Stop in the middle of an MNIST held-out evaluation (8 functions of 1000
@@ -339,15 +261,15 @@ test_stop_in_evaluation (Fixture       *fixture,
   L2lChart *training = l2l_window_get_training_chart (window);
   double stop_seconds;
 
-  spin (window, "batch", 2);
-  spin (window, "epochs", 1000);
-  spin (window, "horizon", 1000);
+  ui_driver_spin (window, "batch", 2);
+  ui_driver_spin (window, "epochs", 1000);
+  ui_driver_spin (window, "horizon", 1000);
   /* A short unroll keeps the trainer's buffers small: meson test's
    * MALLOC_PERTURB_ makes their allocation touch every page, which took
    * seconds beside other tests, before the evaluation even began. */
-  spin (window, "unroll", 5);
+  ui_driver_spin (window, "unroll", 5);
   run_page (window, "training");
-  settle (1500);
+  ui_driver_settle (1500);
   /* still in the untrained net's evaluation: no epoch has been reported */
   g_assert_true (l2l_window_is_running (window));
   g_assert_cmpuint (points_of (training, 1), ==, 0);
@@ -369,13 +291,13 @@ test_invalid_field (Fixture       *fixture,
   L2lExperimentPanel *panel = l2l_window_get_panel (window);
 
   l2l_window_show_page (window, "training");
-  spin (window, "horizon", 20);
-  spin (window, "unroll", 50);
+  ui_driver_spin (window, "horizon", 20);
+  ui_driver_spin (window, "unroll", 50);
   g_assert_nonnull (l2l_experiment_panel_get_error (panel));
   g_assert_nonnull (strstr (l2l_experiment_panel_get_error (panel), "unroll"));
   gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL);
   g_assert_false (l2l_window_is_running (window));
-  spin (window, "unroll", 5);
+  ui_driver_spin (window, "unroll", 5);
   g_assert_null (l2l_experiment_panel_get_error (panel));
 }
 
@@ -469,11 +391,11 @@ test_recipe (Fixture       *fixture,
   gtk_drop_down_set_selected (l2l_experiment_panel_get_recipe_dropdown (panel, "meta-lr-schedule"), 1);
   gtk_drop_down_set_selected (l2l_experiment_panel_get_recipe_dropdown (panel, "meta-objective"), 1);
   gtk_drop_down_set_selected (l2l_experiment_panel_get_recipe_dropdown (panel, "output-init"), 1);
-  spin (window, "scale-range", 3);
-  spin (window, "curriculum", 4);
-  spin (window, "average", 0.5);
-  spin (window, "output-scale", 0.02);
-  spin (window, "clip", 0.25);
+  ui_driver_spin (window, "scale-range", 3);
+  ui_driver_spin (window, "curriculum", 4);
+  ui_driver_spin (window, "average", 0.5);
+  ui_driver_spin (window, "output-scale", 0.02);
+  ui_driver_spin (window, "clip", 0.25);
   g_assert_true (l2l_experiment_panel_build_train (panel, &config, &spec, &error));
   g_assert_cmpint (config.meta_lr_schedule, ==, L2L_META_LR_COSINE);
   g_assert_true (config.log_objective);
@@ -486,7 +408,7 @@ test_recipe (Fixture       *fixture,
   g_clear_pointer (&config.task, l2l_task_unref);
 
   /* the engine's range is the field's: no average of 1 can be typed */
-  spin (window, "average", 1.0);
+  ui_driver_spin (window, "average", 1.0);
   g_assert_cmpfloat (gtk_spin_button_get_value (l2l_experiment_panel_get_spin (panel, "average")),
                      <, 1.0);
 
@@ -514,7 +436,7 @@ test_missing_data (Fixture       *fixture,
 
   g_assert_null (l2l_experiment_panel_get_error (l2l_window_get_panel (window)));
   run_page (window, "comparison");
-  wait_until_done (window);
+  ui_driver_wait_until_done (window);
   g_assert_cmpstr (l2l_window_get_status (window), ==, "Failed");
   g_assert_cmpuint (l2l_dataset_count_loaded (), ==, 0);
   toplevels = gtk_window_list_toplevels ();
@@ -543,9 +465,9 @@ test_close_mid_run (Fixture       *fixture,
   gint64 close_asked;
   double close_seconds;
 
-  short_training (window);
-  spin (window, "steps", 40);
-  spin (window, "epochs", 1000000);
+  ui_driver_short_training (window);
+  ui_driver_spin (window, "steps", 40);
+  ui_driver_spin (window, "epochs", 1000000);
   run_page (window, "training");
   while (points_of (training, 0) < 2)
     g_main_context_iteration (NULL, TRUE);
@@ -558,23 +480,6 @@ test_close_mid_run (Fixture       *fixture,
   g_assert_cmpfloat (close_seconds, <, 0.5);
   g_assert_cmpuint (g_settings_get_uint (fixture->settings, "steps"), ==, 40);
   g_assert_cmpuint (g_settings_get_uint (fixture->settings, "epochs"), ==, 1000000);
-}
-
-/* Only these optimizers checked (hand-written names and lstm:NAME). */
-static void
-choose_optimizers (L2lWindow         *window,
-                   const char *const *names)
-{
-  L2lExperimentPanel *panel = l2l_window_get_panel (window);
-  const char *hand[] = { "sgd", "rmsprop", "adam", "nag" };
-  const char *learned[] = { "lstm:quadratic", "lstm:mnist", "lstm:art" };
-
-  for (guint i = 0; i < G_N_ELEMENTS (hand); i++)
-    gtk_check_button_set_active (l2l_experiment_panel_get_optimizer_check (panel, hand[i]),
-                                 g_strv_contains (names, hand[i]));
-  for (guint i = 0; i < G_N_ELEMENTS (learned); i++)
-    gtk_check_button_set_active (l2l_experiment_panel_get_learned_check (panel, learned[i]),
-                                 g_strv_contains (names, learned[i]));
 }
 
 /* The spread of a texture's values, in [0, 1]: 0 for a blank one. */
@@ -654,12 +559,12 @@ test_art_page (Fixture       *fixture,
   g_assert_nonnull (strstr (spec, "content/astronaut.jpg"));
   g_assert_nonnull (strstr (spec, "style/the-scream.jpg"));
   l2l_experiment_panel_set_task_option (panel, "size", "32");
-  spin (window, "steps", 10);
-  choose_optimizers (window, (const char *[]) { "sgd", "adam", NULL });
+  ui_driver_spin (window, "steps", 10);
+  ui_driver_choose_optimizers (window, (const char *[]) { "sgd", "adam", NULL });
   g_assert_null (l2l_experiment_panel_get_error (panel));
 
   run_page (window, "art");
-  wait_until_done (window);
+  ui_driver_wait_until_done (window);
   g_assert_cmpstr (l2l_experiment_panel_get_error (panel), ==, NULL);
   g_assert_cmpuint (l2l_art_view_get_n_tiles (view), ==, 4);
   content = l2l_art_view_get_input_texture (view, FALSE);
@@ -678,7 +583,7 @@ test_art_page (Fixture       *fixture,
   g_assert_cmpuint (l2l_chart_count_series (l2l_window_get_art_chart (window), FALSE), ==, 2);
 
   large = l2l_art_view_enlarge (view, 1);
-  settle (100);
+  ui_driver_settle (100);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (large)));
   g_assert_true (gtk_picture_get_paintable (GTK_PICTURE (gtk_window_get_child (large))) ==
                  GDK_PAINTABLE (l2l_art_view_get_texture (view, 1)));
@@ -693,7 +598,7 @@ test_art_page (Fixture       *fixture,
 
   /* Stop during a long run, once its first images are in */
   l2l_experiment_panel_set_task_option (panel, "size", "128");
-  spin (window, "steps", 100000);
+  ui_driver_spin (window, "steps", 100000);
   run_page (window, "art");
   while (l2l_art_view_get_texture (view, 0) == NULL)
     g_main_context_iteration (NULL, TRUE);
@@ -723,44 +628,21 @@ test_art_training (Fixture       *fixture,
 {
   L2lWindow *window = fixture->window;
   L2lExperimentPanel *panel = l2l_window_get_panel (window);
-  g_autofree char *screenshot = g_test_build_filename (G_TEST_BUILT, "art-training.png", NULL);
   GdkPaintable *painted;
 
   l2l_window_show_page (window, "training");
   l2l_experiment_panel_select_task (panel, "art");
   l2l_experiment_panel_set_task_option (panel, "size", "32");
-  spin (window, "horizon", 8);
-  spin (window, "unroll", 4);
-  spin (window, "batch", 1);
-  spin (window, "epochs", 2);
+  ui_driver_spin (window, "horizon", 8);
+  ui_driver_spin (window, "unroll", 4);
+  ui_driver_spin (window, "batch", 1);
+  ui_driver_spin (window, "epochs", 2);
   g_assert_null (l2l_window_get_training_art (window));
   run_page (window, "training");
-  wait_until_done (window);
+  ui_driver_wait_until_done (window);
   painted = l2l_window_get_training_art (window);
   g_assert_true (GDK_IS_TEXTURE (painted));
   g_assert_cmpint (gdk_texture_get_width (GDK_TEXTURE (painted)), ==, 32);
-  settle (300);
-  save_screenshot (GTK_WIDGET (window), screenshot);
-  g_test_message ("screenshot: %s", screenshot);
-}
-
-/* The page after a 128 px run with SGD, Adam and the shipped learned
- * optimizer, for the README. */
-static void
-test_art_screenshot (Fixture       *fixture,
-                     gconstpointer  data)
-{
-  L2lWindow *window = fixture->window;
-  g_autofree char *screenshot = g_test_build_filename (G_TEST_BUILT, "art-page.png", NULL);
-
-  l2l_window_show_page (window, "art");
-  spin (window, "steps", 128);
-  choose_optimizers (window, (const char *[]) { "sgd", "adam", "lstm:art", NULL });
-  run_page (window, "art");
-  wait_until_done (window);
-  settle (500);
-  save_screenshot (GTK_WIDGET (window), screenshot);
-  g_test_message ("screenshot: %s", screenshot);
 }
 
 int
@@ -790,8 +672,6 @@ main (int   argc,
   g_test_add ("/ui/close-mid-run", Fixture, NULL, fixture_set_up, test_close_mid_run,
               fixture_tear_down);
   g_test_add ("/ui/art-page", Fixture, NULL, fixture_set_up, test_art_page, fixture_tear_down);
-  g_test_add ("/ui/art-screenshot", Fixture, NULL, fixture_set_up, test_art_screenshot,
-              fixture_tear_down);
   g_test_add ("/ui/art-training", Fixture, NULL, fixture_set_up, test_art_training,
               fixture_tear_down);
   return g_test_run ();

@@ -379,17 +379,26 @@ l2l_compare_run (const L2lCompareConfig  *config,
   return g_steal_pointer (&result);
 }
 
+/* A step's time is its mean over runs (their share of their chunk's), and the
+ * median over steps 1…T is robust to the few steps that a preempted thread or
+ * cold caches made many times longer: a mean spread one such stall of
+ * milliseconds over the whole run, so identical runs differed twentyfold. */
 double
 l2l_compare_entry_seconds_per_step (const L2lCompareResult *result,
                                     const L2lCompareEntry  *entry)
 {
-  double total = 0.0;
+  const gsize stride = (gsize) result->steps + 1;
+  g_autofree double *step_seconds = NULL;
 
   if (result->steps == 0)
     return 0.0;
+  step_seconds = g_new0 (double, result->steps);
   for (guint r = 0; r < result->runs; r++)
-    total += entry->seconds[(gsize) r * (result->steps + 1) + result->steps];
-  return total / result->runs / result->steps;
+    for (guint t = 1; t <= result->steps; t++)
+      step_seconds[t - 1] += (entry->seconds[r * stride + t] -
+                              entry->seconds[r * stride + t - 1]) / result->runs;
+  l2l_sort_doubles (step_seconds, result->steps);
+  return l2l_quantile_sorted (step_seconds, result->steps, 0.5);
 }
 
 void

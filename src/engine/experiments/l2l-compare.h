@@ -97,7 +97,7 @@ L2lCompareResult *l2l_compare_run             (const L2lCompareConfig  *config,
                                                gpointer                 user_data,
                                                GCancellable            *cancellable,
                                                GError                 **error);
-/* The mean over runs of the wall time per step to the last step. */
+/* The median over steps 1…T of a step's wall time (its mean over runs). */
 double            l2l_compare_entry_seconds_per_step (const L2lCompareResult *result,
                                                       const L2lCompareEntry  *entry);
 void              l2l_compare_result_free     (L2lCompareResult *result);
