@@ -192,6 +192,7 @@ l2l_cli_art (int   argc,
   };
 
   g_set_prgname ("l2l art");
+  experiment.default_optimizers = "adam";
   /* one image, one run, tuned on that image too */
   l2l_compare_config_init (&defaults);
   defaults.runs = defaults.tune.runs = 1;
@@ -230,8 +231,6 @@ l2l_cli_art (int   argc,
   /* One image, one run; tuning on that image too (once is enough when the
    * start is the content itself). */
   experiment.task = build_spec (&args, &error);
-  if (experiment.optimizers == NULL)
-    experiment.optimizers = g_strdup ("adam");
   /* the art task's options are this command's flags */
   if (experiment.task != NULL && !l2l_cli_experiment_build (&experiment, &defaults, &config, &error))
     l2l_cli_name_flag (error);

@@ -43,7 +43,9 @@ l2l_cli_experiment_option_group (L2lCliExperiment       *args,
 
   texts->optimizers = g_strdup_printf ("Comma-separated optimizers: %s, and learned ones as "
                                        "lstm:FILE or lstm:NAME of a pretrained one, e.g. "
-                                       "lstm:quadratic (default: %s)", names, list);
+                                       "lstm:quadratic (default: %s)", names,
+                                       args->default_optimizers ? args->default_optimizers
+                                                                : list);
   texts->lr = g_strdup_printf ("Learning rates, e.g. sgd=0.01,adam=0.1 or adam=tune "
                                "(defaults: %s)", rates);
   {
@@ -118,7 +120,8 @@ l2l_cli_experiment_build (const L2lCliExperiment  *args,
   if (!l2l_cli_settings_apply (&args->settings, config, error))
     return FALSE;
   /* Rates suited to the task unless --lr says otherwise. */
-  if (!l2l_cli_optimizers_parse (args->optimizers,
+  if (!l2l_cli_optimizers_parse (args->optimizers ? args->optimizers
+                                                  : args->default_optimizers,
                                  args->problem ? NULL : l2l_task_family_of_spec (spec),
                                  config, error) ||
       !l2l_cli_learning_rates_parse (args->lr, args->tune || args->tune_hyper, config, error) ||

@@ -21,6 +21,7 @@ typedef struct {
   gboolean        tune;
   gboolean        tune_hyper;
   L2lCliSettings  settings;
+  const char     *default_optimizers;  /* the command's, NULL: every hand-written rule */
 } L2lCliExperiment;
 
 typedef enum {
