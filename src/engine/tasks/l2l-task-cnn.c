@@ -29,8 +29,6 @@ typedef struct {
   guint8      class_of[N_LABELS];      /* data set label → class, G_MAXUINT8: left out */
   guint      *train;                   /* images of the kept classes */
   guint       n_train;
-  guint      *held_out;
-  guint       n_held_out;
   guint       c_in[N_CONV];
   guint       height[N_CONV + 1];      /* [l]: conv l's input; [N_CONV]: the last pool's output */
   guint       width[N_CONV + 1];
@@ -43,7 +41,7 @@ typedef struct {
   gsize       out_bias;
 } CnnTask;
 
-/* One forward and backward over up to `batch` images; evaluations reuse it. */
+/* One forward and backward over `batch` images. */
 typedef struct {
   float   *input;                      /* [rows × C × H × W] */
   float   *z;                          /* a convolution's output, before normalization */
@@ -154,14 +152,13 @@ load_image (const CnnTask *task,
   s->labels[r] = task->class_of[task->data->labels[index]];
 }
 
-/* The mean cross-entropy of the @rows images in the input; with @grad, its
- * gradient with respect to the logits is left in d0. */
+/* The mean cross-entropy of the @rows images in the input; its gradient
+ * with respect to the logits is left in d0. */
 static double
 forward (const CnnTask *task,
          const float   *theta,
          Scratch       *s,
-         guint          rows,
-         gboolean       grad)
+         guint          rows)
 {
   const guint ch = task->channels;
   const float *in = s->input;
@@ -190,7 +187,7 @@ forward (const CnnTask *task,
   }
   l2l_linear_forward (s->logits, s->act[N_CONV], theta + task->out_weight,
                       theta + task->out_bias, rows, task->fc, task->n_classes);
-  return l2l_softmax_xent (grad ? s->d0 : NULL, s->logits, s->labels, rows, task->n_classes);
+  return l2l_softmax_xent (s->d0, s->logits, s->labels, rows, task->n_classes);
 }
 
 /* From the logits' gradient in d0 to the whole gradient, which is zeroed
@@ -281,33 +278,9 @@ cnn_problem_loss_grad (L2lProblem  *problem,
 
   for (guint r = 0; r < task->batch; r++)
     load_image (task, &self->s, r, task->train[l2l_rng_below (&self->rng, task->n_train)]);
-  loss = forward (task, theta, &self->s, task->batch, TRUE);
+  loss = forward (task, theta, &self->s, task->batch);
   backward (task, theta, &self->s, task->batch, grad);
   return loss;
-}
-
-/* The held-out images in minibatches whose sizes differ by one at most, so
- * that none is so small that its own statistics say nothing. */
-static double
-cnn_problem_eval_loss (L2lProblem  *problem,
-                       const float *theta)
-{
-  CnnProblem *self = (CnnProblem *) problem;
-  const CnnTask *task = self->task;
-  const guint n = task->n_held_out, chunks = (n + task->batch - 1) / task->batch;
-  double total = 0.0;
-  guint start = 0;
-
-  for (guint k = 0; k < chunks; k++)
-    {
-      const guint rows = n / chunks + (k < n % chunks ? 1 : 0);
-
-      for (guint r = 0; r < rows; r++)
-        load_image (task, &self->s, r, task->held_out[start + r]);
-      total += forward (task, theta, &self->s, rows, FALSE) * rows;
-      start += rows;
-    }
-  return total / n;
 }
 
 static void
@@ -323,7 +296,6 @@ cnn_problem_free (L2lProblem *problem)
 static const L2lProblemClass cnn_problem_class = {
   .init = cnn_problem_init,
   .loss_grad = cnn_problem_loss_grad,
-  .eval_loss = cnn_problem_eval_loss,
   .free = cnn_problem_free,
 };
 
@@ -350,7 +322,6 @@ cnn_task_finalize (L2lTask *task)
 
   l2l_dataset_unref (self->data);
   g_free (self->train);
-  g_free (self->held_out);
   g_free (self);
 }
 
@@ -405,17 +376,16 @@ cnn_check (const L2lOptions  *options,
   return parse_classes (l2l_options_get_string (options, "classes"), keep, error);
 }
 
-/* The images of [first, first + count) whose labels are kept. */
+/* The training images whose labels are kept. */
 static guint *
-select_images (const CnnTask *task,
-               guint          first,
-               guint          count,
-               guint         *n_out)
+select_train_images (const CnnTask *task,
+                     guint         *n_out)
 {
+  const guint count = task->data->n_train;
   guint *index = g_new (guint, MAX (count, 1));
   guint n = 0;
 
-  for (guint i = first; i < first + count; i++)
+  for (guint i = 0; i < count; i++)
     if (task->class_of[task->data->labels[i]] != G_MAXUINT8)
       index[n++] = i;
   *n_out = n;
@@ -461,14 +431,11 @@ cnn_create (const L2lOptions  *options,
     }
   for (guint c = 0; c < N_LABELS; c++)
     self->class_of[c] = keep[c] ? (guint8) self->n_classes++ : G_MAXUINT8;
-  self->train = select_images (self, 0, self->data->n_train, &self->n_train);
-  self->held_out = select_images (self, self->data->n_train, self->data->n_held_out,
-                                  &self->n_held_out);
-  if (self->n_train == 0 || self->n_held_out == 0)
+  self->train = select_train_images (self, &self->n_train);
+  if (self->n_train == 0)
     {
       g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
-                   "task cnn: %s has no %s images of classes %s", self->data->source,
-                   self->n_train == 0 ? "training" : "held-out",
+                   "task cnn: %s has no training images of classes %s", self->data->source,
                    l2l_options_get_string (options, "classes"));
       cnn_task_finalize (&self->base);
       return NULL;

@@ -78,7 +78,6 @@ quadratic_problem_free (L2lProblem *problem)
 static const L2lProblemClass quadratic_problem_class = {
   .init = quadratic_problem_init,
   .loss_grad = quadratic_problem_loss_grad,
-  .eval_loss = NULL,
   .free = quadratic_problem_free,
 };
 

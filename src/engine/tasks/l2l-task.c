@@ -227,17 +227,6 @@ l2l_problem_loss_grad (L2lProblem  *problem,
   return problem->klass->loss_grad (problem, theta, grad);
 }
 
-/* @scratch_grad [n_params] serves tasks whose held-out loss is the training loss. */
-double
-l2l_problem_eval_loss (L2lProblem  *problem,
-                       const float *theta,
-                       float       *scratch_grad)
-{
-  if (problem->klass->eval_loss != NULL)
-    return problem->klass->eval_loss (problem, theta);
-  return problem->klass->loss_grad (problem, theta, scratch_grad);
-}
-
 void
 l2l_problem_free (L2lProblem *problem)
 {

@@ -18,10 +18,11 @@ typedef struct _L2lProblemClass L2lProblemClass;
 
 struct _L2lProblemClass {
   void   (*init)      (L2lProblem *problem, float *theta);
-  /* Loss of one minibatch at @theta, and its gradient into @grad [n_params]. */
+  /* Loss of one minibatch at @theta, and its gradient into @grad [n_params].
+   * Evaluations take it too, on problems of held-out seeds: there is no
+   * separate full held-out loss (ARCHITECTURE §3's eval_loss), so that an
+   * evaluation measures what the optimizers see. */
   double (*loss_grad) (L2lProblem *problem, const float *theta, float *grad);
-  /* Full held-out loss; NULL where it is the same as loss_grad's loss. */
-  double (*eval_loss) (L2lProblem *problem, const float *theta);
   void   (*free)      (L2lProblem *problem);
 };
 
@@ -149,9 +150,6 @@ void        l2l_problem_init       (L2lProblem  *problem,
 double      l2l_problem_loss_grad  (L2lProblem  *problem,
                                     const float *theta,
                                     float       *grad);
-double      l2l_problem_eval_loss  (L2lProblem  *problem,
-                                    const float *theta,
-                                    float       *scratch_grad);
 void        l2l_problem_free       (L2lProblem  *problem);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (L2lTask, l2l_task_unref)
