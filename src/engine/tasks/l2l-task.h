@@ -60,14 +60,6 @@ struct _L2lTask {
   L2lTaskGroup        groups[L2L_TASK_MAX_GROUPS];
 };
 
-/* A family as the front ends see it: a name, a description and its options,
- * and the meta-training settings that suit it, which the CLI and the GUI both
- * take through l2l_train_config_use_family_defaults (0: the global defaults,
- * logsign p = 10, output scale 0.1, 128 functions an epoch, T = 100, K = 20,
- * 1000 epochs, an evaluation on 100 functions every 10, meta learning rate
- * 1e-3). Together
- * they keep `l2l train --task NAME` under 15 minutes on 2 cores, evaluations
- * under a tenth of it. */
 /* A hand-written optimizer's learning rate where a family's scale differs
  * from the optimizer's own default. */
 typedef struct {
@@ -75,6 +67,13 @@ typedef struct {
   double      lr;
 } L2lFamilyRate;
 
+/* A family as the front ends see it: a name, a description and its options,
+ * and the meta-training settings that suit it, which the CLI and the GUI both
+ * take through l2l_train_config_use_family_defaults (0: the global defaults,
+ * logsign p = 10, output scale 0.1, 128 functions an epoch, T = 100, K = 20,
+ * 1000 epochs, an evaluation on 100 functions every 10, meta learning rate
+ * 1e-3). Together they keep `l2l train --task NAME` under 15 minutes on 2
+ * cores, evaluations under a tenth of it. */
 typedef struct {
   const char          *name;
   const char          *description;
