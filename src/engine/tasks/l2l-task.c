@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "l2l-error.h"
+#include "l2l-refcount.h"
 #include "l2l-task.h"
 #include "l2l-task-art.h"
 #include "l2l-task-cnn.h"
@@ -144,21 +145,14 @@ l2l_task_set_groups (L2lTask           *task,
   g_assert (start == task->n_params);
 }
 
-L2lTask *
-l2l_task_ref (L2lTask *task)
+static void
+task_free (L2lTask *task)
 {
-  g_atomic_ref_count_inc (&task->ref_count);
-  return task;
-}
-
-void
-l2l_task_unref (L2lTask *task)
-{
-  if (task == NULL || !g_atomic_ref_count_dec (&task->ref_count))
-    return;
   g_free (task->spec);
   task->klass->finalize (task);
 }
+
+L2L_DEFINE_REF_COUNTING (L2lTask, l2l_task_ref, l2l_task_unref, task_free)
 
 const L2lTaskFamily *
 l2l_task_get_family (const L2lTask *task)
