@@ -89,13 +89,23 @@ parse_spec (const char  *spec,
   return family;
 }
 
+/* The family whose own form @spec has ("file:PATH"), or NULL. */
+static const L2lTaskFamily *
+prefix_owner (const char *spec)
+{
+  for (guint i = 0; families[i] != NULL; i++)
+    if (families[i]->spec_prefix != NULL && g_str_has_prefix (spec, families[i]->spec_prefix))
+      return families[i];
+  return NULL;
+}
+
 gboolean
 l2l_task_spec_check (const char  *spec,
                      GError     **error)
 {
   g_autoptr(L2lOptions) options = NULL;
 
-  return g_str_has_prefix (spec, "file:") || parse_spec (spec, &options, error) != NULL;
+  return prefix_owner (spec) != NULL || parse_spec (spec, &options, error) != NULL;
 }
 
 L2lTask *
@@ -105,9 +115,8 @@ l2l_task_new_from_spec (const char  *spec,
   g_autoptr(L2lOptions) options = NULL;
   const L2lTaskFamily *family;
 
-  /* "file:PATH" is how a problem loaded from a file names itself. */
-  if (g_str_has_prefix (spec, "file:"))
-    return l2l_task_quadratic_new_from_file (spec + strlen ("file:"), error);
+  if ((family = prefix_owner (spec)) != NULL)
+    return family->create_prefixed (spec + strlen (family->spec_prefix), error);
   if ((family = parse_spec (spec, &options, error)) == NULL)
     return NULL;
   return family->create (options, error);

@@ -82,6 +82,10 @@ typedef struct {
   L2lTask           *(*create) (const L2lOptions *options, GError **error);
   /* Checks what the option table cannot, without loading anything; may be NULL. */
   gboolean           (*check)  (const L2lOptions *options, GError **error);
+  /* A spec of the family's own form, @spec_prefix then an argument
+   * (quadratic's "file:PATH"), made by create_prefixed; NULL: none. */
+  const char          *spec_prefix;
+  L2lTask           *(*create_prefixed) (const char *argument, GError **error);
   double               lstm_preprocess_p;
   double               lstm_output_scale;
   guint                train_batch;       /* functions per epoch */
@@ -103,8 +107,8 @@ double                      l2l_task_family_default_lr (const L2lTaskFamily *fam
                                                         const char          *optimizer,
                                                         double               fallback);
 
-/* "quadratic", "quadratic:dims=10,dist=uniform", or "file:PATH" (a problem
- * file, as such tasks give their spec). */
+/* "quadratic", "quadratic:dims=10,dist=uniform", or a family's own form such
+ * as "file:PATH" (a problem file, as such tasks give their spec). */
 L2lTask    *l2l_task_new_from_spec (const char  *spec,
                                     GError     **error);
 
