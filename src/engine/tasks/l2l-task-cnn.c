@@ -59,11 +59,9 @@ typedef struct {
 } Scratch;
 
 typedef struct {
-  L2lProblem  base;
-  CnnTask    *task;
-  guint64     seed;
-  L2lRng      rng;                     /* minibatches */
-  Scratch     s;
+  L2lTaskProblem base;                 /* of a CnnTask */
+  L2lRng         rng;                  /* minibatches */
+  Scratch        s;
 } CnnProblem;
 
 static L2lConv2d
@@ -239,11 +237,11 @@ cnn_problem_init (L2lProblem *problem,
                   float      *theta)
 {
   CnnProblem *self = (CnnProblem *) problem;
-  const CnnTask *task = self->task;
+  const CnnTask *task = (const CnnTask *) self->base.task;
   L2lRng rng;
 
   /* torch.nn's defaults: U(±1/√fan_in) for weights and the last bias, γ = 1, β = 0. */
-  l2l_rng_init (&rng, self->seed);
+  l2l_rng_init (&rng, self->base.seed);
   for (guint l = 0; l <= N_CONV; l++)
     {
       const gsize fan_in = l < N_CONV ? (gsize) task->c_in[l] * KERNEL * KERNEL : task->flat;
@@ -273,7 +271,7 @@ cnn_problem_loss_grad (L2lProblem  *problem,
                        float       *grad)
 {
   CnnProblem *self = (CnnProblem *) problem;
-  const CnnTask *task = self->task;
+  const CnnTask *task = (const CnnTask *) self->base.task;
   double loss;
 
   for (guint r = 0; r < task->batch; r++)
@@ -289,8 +287,7 @@ cnn_problem_free (L2lProblem *problem)
   CnnProblem *self = (CnnProblem *) problem;
 
   scratch_clear (&self->s);
-  l2l_task_unref (&self->task->base);
-  g_free (self);
+  l2l_task_problem_free (problem);
 }
 
 static const L2lProblemClass cnn_problem_class = {
@@ -303,16 +300,12 @@ static L2lProblem *
 cnn_task_sample (L2lTask *task,
                  guint64  seed)
 {
-  CnnProblem *self = g_new0 (CnnProblem, 1);
+  CnnProblem *self = l2l_task_problem_new (sizeof (CnnProblem), &cnn_problem_class, task, seed);
 
-  self->base.klass = &cnn_problem_class;
-  self->base.n_params = task->n_params;
-  self->task = (CnnTask *) l2l_task_ref (task);
   /* θ0 and the minibatches come from two streams of the one seed. */
-  self->seed = seed;
   l2l_rng_init (&self->rng, seed ^ G_GUINT64_CONSTANT (0x636e6e6261746368));
-  scratch_init (&self->s, self->task);
-  return &self->base;
+  scratch_init (&self->s, (const CnnTask *) task);
+  return &self->base.base;
 }
 
 static void

@@ -36,11 +36,9 @@ typedef struct {
 } Scratch;
 
 typedef struct {
-  L2lProblem  base;
-  MlpTask    *task;
-  guint64     seed;
-  L2lRng      rng;        /* minibatches */
-  Scratch     batch;
+  L2lTaskProblem base;    /* of an MlpTask */
+  L2lRng         rng;     /* minibatches */
+  Scratch        batch;
 } MlpProblem;
 
 static void
@@ -149,7 +147,7 @@ mlp_problem_init (L2lProblem *problem,
   MlpProblem *self = (MlpProblem *) problem;
   L2lRng rng;
 
-  l2l_rng_init (&rng, self->seed);
+  l2l_rng_init (&rng, self->base.seed);
   for (gsize i = 0; i < problem->n_params; i++)
     theta[i] = (float) (0.01 * l2l_rng_normal (&rng));
 }
@@ -160,7 +158,7 @@ mlp_problem_loss_grad (L2lProblem  *problem,
                        float       *grad)
 {
   MlpProblem *self = (MlpProblem *) problem;
-  const MlpTask *task = self->task;
+  const MlpTask *task = (const MlpTask *) self->base.task;
   Scratch *s = &self->batch;
   double loss;
 
@@ -180,9 +178,8 @@ mlp_problem_free (L2lProblem *problem)
 {
   MlpProblem *self = (MlpProblem *) problem;
 
-  scratch_clear (&self->batch, self->task);
-  l2l_task_unref (&self->task->base);
-  g_free (self);
+  scratch_clear (&self->batch, (const MlpTask *) self->base.task);
+  l2l_task_problem_free (problem);
 }
 
 static const L2lProblemClass mlp_problem_class = {
@@ -195,16 +192,13 @@ static L2lProblem *
 mlp_task_sample (L2lTask *task,
                  guint64  seed)
 {
-  MlpProblem *self = g_new0 (MlpProblem, 1);
+  const MlpTask *mlp = (const MlpTask *) task;
+  MlpProblem *self = l2l_task_problem_new (sizeof (MlpProblem), &mlp_problem_class, task, seed);
 
-  self->base.klass = &mlp_problem_class;
-  self->base.n_params = task->n_params;
-  self->task = (MlpTask *) l2l_task_ref (task);
   /* θ0 and the minibatches come from two streams of the one seed. */
-  self->seed = seed;
   l2l_rng_init (&self->rng, seed ^ G_GUINT64_CONSTANT (0x6d696e6962617463));
-  scratch_init (&self->batch, self->task, self->task->batch);
-  return &self->base;
+  scratch_init (&self->batch, mlp, mlp->batch);
+  return &self->base.base;
 }
 
 static void

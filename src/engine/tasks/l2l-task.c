@@ -136,6 +136,29 @@ l2l_task_init_base (L2lTask            *task,
   task->groups[0] = (L2lTaskGroup) { "all", 0, n_params };
 }
 
+gpointer
+l2l_task_problem_new (gsize                  size,
+                      const L2lProblemClass *klass,
+                      L2lTask               *task,
+                      guint64                seed)
+{
+  L2lTaskProblem *problem = g_malloc0 (size);
+
+  g_assert (size >= sizeof (L2lTaskProblem));
+  problem->base.klass = klass;
+  problem->base.n_params = task->n_params;
+  problem->task = l2l_task_ref (task);
+  problem->seed = seed;
+  return problem;
+}
+
+void
+l2l_task_problem_free (L2lProblem *problem)
+{
+  l2l_task_unref (((L2lTaskProblem *) problem)->task);
+  g_free (problem);
+}
+
 void
 l2l_task_set_groups (L2lTask           *task,
                      guint              n,

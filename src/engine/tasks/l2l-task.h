@@ -132,6 +132,23 @@ void        l2l_task_set_groups    (L2lTask            *task,
                                     const char *const  *names,
                                     const gsize        *counts);
 
+/* For family implementations: the start of a problem drawn from a task,
+ * which it holds a reference to, with the seed it was drawn with. */
+typedef struct {
+  L2lProblem  base;
+  L2lTask    *task;
+  guint64     seed;
+} L2lTaskProblem;
+
+/* A zeroed problem of @size bytes (a struct that begins with L2lTaskProblem)
+ * of @klass over @task's coordinates. */
+gpointer    l2l_task_problem_new   (gsize                  size,
+                                    const L2lProblemClass *klass,
+                                    L2lTask               *task,
+                                    guint64                seed);
+/* The end of a family's free: drops the task and frees the struct. */
+void        l2l_task_problem_free  (L2lProblem            *problem);
+
 /* The family a task was made from (NULL for a problem file). */
 const L2lTaskFamily *l2l_task_get_family (const L2lTask *task);
 
