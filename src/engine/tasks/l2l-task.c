@@ -142,9 +142,10 @@ l2l_task_problem_new (gsize                  size,
                       L2lTask               *task,
                       guint64                seed)
 {
-  L2lTaskProblem *problem = g_malloc0 (size);
+  L2lTaskProblem *problem;
 
   g_assert (size >= sizeof (L2lTaskProblem));
+  problem = g_malloc0 (size);
   problem->base.klass = klass;
   problem->base.n_params = task->n_params;
   problem->task = l2l_task_ref (task);

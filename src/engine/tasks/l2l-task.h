@@ -19,9 +19,9 @@ typedef struct _L2lProblemClass L2lProblemClass;
 struct _L2lProblemClass {
   void   (*init)      (L2lProblem *problem, float *theta);
   /* Loss of one minibatch at @theta, and its gradient into @grad [n_params].
-   * Evaluations take it too, on problems of held-out seeds: there is no
-   * separate full held-out loss (ARCHITECTURE §3's eval_loss), so that an
-   * evaluation measures what the optimizers see. */
+   * Evaluations take it too, on problems of held-out seeds: every shipped
+   * result was measured so, and a full held-out loss (ARCHITECTURE §3's
+   * eval_loss) would change them. */
   double (*loss_grad) (L2lProblem *problem, const float *theta, float *grad);
   void   (*free)      (L2lProblem *problem);
 };
