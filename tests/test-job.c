@@ -200,7 +200,8 @@ test_task_error (void)
   watch (job, &seen);
   l2l_job_start (job);
   wait_finished (&seen);
-  g_assert_error (seen.error, G_FILE_ERROR, G_FILE_ERROR_NOENT);
+  g_assert_error (seen.error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_FILE);
+  g_assert_cmpstr (l2l_error_get_field (seen.error), ==, "data");
   g_assert_null (l2l_job_get_compare_result (job));
   g_clear_error (&seen.error);
 }

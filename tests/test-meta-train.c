@@ -51,7 +51,7 @@ linear_free (L2lProblem *problem)
 }
 
 static const L2lProblemClass linear_problem_class = {
-  linear_init, linear_loss_grad, NULL, linear_free,
+  .init = linear_init, .loss_grad = linear_loss_grad, .free = linear_free,
 };
 
 static L2lProblem *

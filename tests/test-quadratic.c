@@ -88,6 +88,29 @@ test_loss_value (void)
   test_util_remove_tree (dir);
 }
 
+/* A problem file's task names itself "file:PATH", and that spec makes it again. */
+static void
+test_file_spec (void)
+{
+  g_autofree char *dir = test_util_make_tmpdir ();
+  g_autofree char *path = test_util_write_file (dir, "p.json",
+    "{\"W\": [[1, 2], [3, 4], [5, 6]], \"y\": [1, 1, 1], \"theta0\": [1, -1]}");
+  g_autofree char *spec = g_strconcat ("file:", path, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(L2lTask) task = l2l_task_quadratic_new_from_file (path, &error);
+  g_autoptr(L2lTask) again = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (l2l_task_get_spec (task), ==, spec);
+  g_assert_null (l2l_task_get_family (task));
+  g_assert_true (l2l_task_spec_check (spec, &error));
+  again = l2l_task_new_from_spec (spec, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (l2l_task_get_spec (again), ==, spec);
+  g_assert_cmpuint (l2l_task_get_n_params (again), ==, 2);
+  test_util_remove_tree (dir);
+}
+
 static void
 test_sampling_is_seeded (void)
 {
@@ -226,6 +249,7 @@ main (int   argc,
   l2l_engine_init (1);
   g_test_add_func ("/engine/quadratic/gradient", test_gradient);
   g_test_add_func ("/engine/quadratic/loss-value", test_loss_value);
+  g_test_add_func ("/engine/quadratic/file-spec", test_file_spec);
   g_test_add_func ("/engine/quadratic/sampling-is-seeded", test_sampling_is_seeded);
   g_test_add_func ("/engine/quadratic/distributions", test_distributions);
   g_test_add_func ("/engine/quadratic/spec-errors", test_spec_errors);

@@ -60,12 +60,6 @@ l2l_chart_free (L2lChart *chart)
   g_free (chart);
 }
 
-void
-l2l_chart_clear (L2lChart *chart)
-{
-  g_ptr_array_set_size (chart->series, 0);
-}
-
 L2lChartSeries *
 l2l_chart_add_series (L2lChart   *chart,
                       const char *name,

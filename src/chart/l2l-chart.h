@@ -52,7 +52,6 @@ L2lChart       *l2l_chart_new            (const char *title,
                                           const char *y_label,
                                           gboolean    log_y);
 void            l2l_chart_free           (L2lChart   *chart);
-void            l2l_chart_clear          (L2lChart   *chart);
 L2lChartSeries *l2l_chart_add_series     (L2lChart   *chart,
                                           const char *name,
                                           guint       color,

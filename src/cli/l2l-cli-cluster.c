@@ -34,12 +34,6 @@ l2l_cli_cluster (void)
   return cluster;
 }
 
-guint
-l2l_cli_cluster_size (void)
-{
-  return cluster ? cluster->size : 1;
-}
-
 gboolean
 l2l_cli_is_root (void)
 {

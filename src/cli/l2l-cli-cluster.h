@@ -17,7 +17,6 @@ void        l2l_cli_cluster_finish   (void);
 
 /* NULL when alone. */
 L2lCluster *l2l_cli_cluster          (void);
-guint       l2l_cli_cluster_size     (void);
 /* Rank 0, or alone: the process that prints and writes. */
 gboolean    l2l_cli_is_root          (void);
 /* Threads when --threads is not given: the cores shared among the ranks on

@@ -142,9 +142,3 @@ l2l_application_new (GApplicationFlags flags)
                        "resource-base-path", "/io/github/l2lworkbench/Workbench",
                        NULL);
 }
-
-GSettings *
-l2l_application_get_settings (L2lApplication *self)
-{
-  return self->settings;
-}

@@ -8,8 +8,6 @@ G_BEGIN_DECLS
 #define L2L_TYPE_APPLICATION (l2l_application_get_type ())
 G_DECLARE_FINAL_TYPE (L2lApplication, l2l_application, L2L, APPLICATION, GtkApplication)
 
-L2lApplication *l2l_application_new          (GApplicationFlags flags);
-/* NULL when the settings schema is not installed: nothing is remembered then. */
-GSettings      *l2l_application_get_settings (L2lApplication *self);
+L2lApplication *l2l_application_new (GApplicationFlags flags);
 
 G_END_DECLS

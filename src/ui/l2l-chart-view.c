@@ -11,7 +11,6 @@ struct _L2lChartView {
   GtkWidget  parent_instance;
   L2lChart  *chart;
   double     pointer_x;     /* widget coordinates; NaN when outside */
-  gint64     last_render_us;
   gint64     max_render_us;
 };
 
@@ -41,8 +40,7 @@ l2l_chart_view_snapshot (GtkWidget   *widget,
                                                         / layout.plot_width));
     }
   cairo_destroy (cr);
-  self->last_render_us = g_get_monotonic_time () - start;
-  self->max_render_us = MAX (self->max_render_us, self->last_render_us);
+  self->max_render_us = MAX (self->max_render_us, g_get_monotonic_time () - start);
 }
 
 static void
@@ -100,22 +98,10 @@ l2l_chart_view_set_chart (L2lChartView *self,
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
-L2lChart *
-l2l_chart_view_get_chart (L2lChartView *self)
-{
-  return self->chart;
-}
-
 void
 l2l_chart_view_changed (L2lChartView *self)
 {
   gtk_widget_queue_draw (GTK_WIDGET (self));
-}
-
-gint64
-l2l_chart_view_get_last_render_us (L2lChartView *self)
-{
-  return self->last_render_us;
 }
 
 gint64

@@ -15,11 +15,9 @@ G_DECLARE_FINAL_TYPE (L2lChartView, l2l_chart_view, L2L, CHART_VIEW, GtkWidget)
 GtkWidget *l2l_chart_view_new                (void);
 void       l2l_chart_view_set_chart          (L2lChartView *self,
                                               L2lChart     *chart);
-L2lChart  *l2l_chart_view_get_chart          (L2lChartView *self);
 /* The chart's data changed: draw again on the next frame. */
 void       l2l_chart_view_changed            (L2lChartView *self);
-/* How long the last and the longest render took, in microseconds. */
-gint64     l2l_chart_view_get_last_render_us (L2lChartView *self);
+/* How long the longest render took, in microseconds. */
 gint64     l2l_chart_view_get_max_render_us  (L2lChartView *self);
 
 G_END_DECLS

@@ -23,12 +23,27 @@ typedef struct {
   double  loss;
 } Preview;
 
+/* One signal to replay: the fields of its kind's member, as the signal has them. */
 typedef struct {
   EventKind kind;
-  guint     index;     /* optimizer, or epoch */
-  guint     step;      /* step, or phase */
-  double    a, b, c;   /* mean/q25/q75, meta/eval, or fraction */
-  double    seconds;   /* a comparison point's mean wall time to its step */
+  union {
+    struct {
+      guint  optimizer;
+      guint  step;
+      double mean, q25, q75;
+      double seconds;    /* the runs' mean wall time to the step */
+    } compare_point;
+    struct {
+      guint  epoch;
+      double meta_loss;
+      double eval_loss;
+    } train_epoch;
+    struct {
+      double fraction;
+      guint  phase;
+      guint  optimizer;  /* or the epoch, while training */
+    } progress;
+  };
 } Event;
 
 struct _L2lJob {
@@ -110,14 +125,18 @@ dispatch_events (gpointer user_data)
       switch (event->kind)
         {
         case EVENT_COMPARE_POINT:
-          g_signal_emit (self, signals[SIGNAL_COMPARE_POINT], 0, event->index, event->step,
-                         event->a, event->b, event->c, event->seconds);
+          g_signal_emit (self, signals[SIGNAL_COMPARE_POINT], 0,
+                         event->compare_point.optimizer, event->compare_point.step,
+                         event->compare_point.mean, event->compare_point.q25,
+                         event->compare_point.q75, event->compare_point.seconds);
           break;
         case EVENT_TRAIN_EPOCH:
-          g_signal_emit (self, signals[SIGNAL_TRAIN_EPOCH], 0, event->index, event->a, event->b);
+          g_signal_emit (self, signals[SIGNAL_TRAIN_EPOCH], 0, event->train_epoch.epoch,
+                         event->train_epoch.meta_loss, event->train_epoch.eval_loss);
           break;
         case EVENT_PROGRESS:
-          g_signal_emit (self, signals[SIGNAL_PROGRESS], 0, event->a, event->step, event->index);
+          g_signal_emit (self, signals[SIGNAL_PROGRESS], 0, event->progress.fraction,
+                         event->progress.phase, event->progress.optimizer);
           break;
         case EVENT_ART_INPUTS:
           g_signal_emit (self, signals[SIGNAL_ART_INPUTS], 0);
@@ -171,7 +190,7 @@ push_progress (L2lJob  *self,
                gboolean force)
 {
   gint64 now = g_get_monotonic_time ();
-  Event event = { EVENT_PROGRESS, index, phase, fraction, 0, 0, 0 };
+  Event event = { .kind = EVENT_PROGRESS, .progress = { fraction, phase, index } };
 
   if (!force && now - self->last_progress < G_USEC_PER_SEC / 30)
     return;
@@ -220,7 +239,10 @@ on_compare_progress (const L2lCompareProgress *progress,
     {
       /* Statistics over every run finished so far at this step. */
       guint runs = progress->first_run + progress->n_runs;
-      Event event = { EVENT_COMPARE_POINT, progress->optimizer, progress->step, 0, 0, 0, 0 };
+      Event event = {
+        .kind = EVENT_COMPARE_POINT,
+        .compare_point = { .optimizer = progress->optimizer, .step = progress->step },
+      };
       double sum = 0.0, seconds = 0.0;
 
       for (guint r = 0; r < runs; r++)
@@ -232,11 +254,11 @@ on_compare_progress (const L2lCompareProgress *progress,
           sum += self->column[r];
           seconds += progress->entry->seconds[at];
         }
-      event.seconds = seconds / runs;
+      event.compare_point.seconds = seconds / runs;
       l2l_sort_doubles (self->column, runs);
-      event.a = sum / runs;
-      event.b = l2l_quantile_sorted (self->column, runs, 0.25);
-      event.c = l2l_quantile_sorted (self->column, runs, 0.75);
+      event.compare_point.mean = sum / runs;
+      event.compare_point.q25 = l2l_quantile_sorted (self->column, runs, 0.25);
+      event.compare_point.q75 = l2l_quantile_sorted (self->column, runs, 0.75);
       push_event (self, &event);
       if (self->preview_side > 0)
         push_preview (self, progress);
@@ -253,8 +275,11 @@ on_train_progress (L2lTrainer             *trainer,
                    gpointer                user_data)
 {
   L2lJob *self = user_data;
-  Event event = { EVENT_TRAIN_EPOCH, progress->record->epoch, 0,
-                  progress->record->meta_loss, progress->record->eval_loss, 0, 0 };
+  Event event = {
+    .kind = EVENT_TRAIN_EPOCH,
+    .train_epoch = { progress->record->epoch, progress->record->meta_loss,
+                     progress->record->eval_loss },
+  };
 
   /* neural art: what φ painted of the first held-out photo */
   if (self->preview_side > 0 && progress->eval_theta != NULL)
@@ -275,7 +300,6 @@ on_train_progress (L2lTrainer             *trainer,
                  L2L_JOB_PHASE_TRAINING, progress->record->epoch, FALSE);
 }
 
-/* Worker thread: makes the task (reading any data set), then runs. */
 /* Worker thread: the content and style of the first run, which the previews
  * show, as the comparison will draw it. */
 static void
@@ -289,7 +313,7 @@ show_art_inputs (L2lJob  *self,
     ? l2l_task_sample_held_out (task, l2l_seed_derive (self->compare_config.seed, L2L_SEED_TEST, 0))
     : l2l_task_sample_held_out (task, l2l_seed_derive (self->train_config.seed, L2L_SEED_EVAL, 0));
   const gsize n = l2l_task_get_n_params (task);
-  Event event = { EVENT_ART_INPUTS, 0, 0, 0, 0, 0, 0 };
+  Event event = { .kind = EVENT_ART_INPUTS };
 
   self->art_content = g_memdup2 (l2l_art_problem_get_content (problem), n * sizeof (float));
   self->art_style = g_memdup2 (l2l_art_problem_get_style (problem), n * sizeof (float));
@@ -297,6 +321,7 @@ show_art_inputs (L2lJob  *self,
   push_event (self, &event);
 }
 
+/* Worker thread: makes the task (reading any data set), then runs. */
 static gboolean
 run_job (L2lJob  *self,
          GError **error)

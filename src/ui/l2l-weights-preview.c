@@ -69,12 +69,6 @@ l2l_weights_preview_init (L2lWeightsPreview *self)
   gtk_widget_set_size_request (GTK_WIDGET (self), 120, 36);
 }
 
-GtkWidget *
-l2l_weights_preview_new (void)
-{
-  return g_object_new (L2L_TYPE_WEIGHTS_PREVIEW, NULL);
-}
-
 void
 l2l_weights_preview_set_weights (L2lWeightsPreview *self,
                                  const double      *weights,

@@ -10,7 +10,6 @@ G_DECLARE_FINAL_TYPE (L2lWeightsPreview, l2l_weights_preview, L2L, WEIGHTS_PREVI
 
 /* A small bar chart of the loss weights w_1 … w_T, so a scheme can be seen
  * before it is trained with. No weights: an empty, struck-through box. */
-GtkWidget *l2l_weights_preview_new         (void);
 void       l2l_weights_preview_set_weights (L2lWeightsPreview *self,
                                             const double      *weights,
                                             guint              n);

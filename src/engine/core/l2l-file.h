@@ -28,13 +28,13 @@ gboolean l2l_file_read           (const char  *path,
                                   gsize       *length,
                                   GError     **error);
 
-/* Fails early, before a long run, when @path could not be written later:
- * its folder is missing or not writable, or it exists and is not a regular
- * file. */
 /* How messages name a file: a built-in one (resource://…/data/X) as
  * "built-in X", others as given. */
 char    *l2l_file_display_name  (const char  *path);
 
+/* Fails early, before a long run, when @path could not be written later:
+ * its folder is missing or not writable, or it exists and is not a regular
+ * file. */
 gboolean l2l_file_check_writable (const char  *path,
                                   GError     **error);
 

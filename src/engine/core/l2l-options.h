@@ -60,7 +60,6 @@ double      l2l_options_get_double   (const L2lOptions    *options,
 /* "key=value,…" with every option, in table order: the canonical form. */
 char       *l2l_options_to_string    (const L2lOptions    *options);
 
-/* Number parsing shared by every front end: the whole string must be the number. */
 /* The range of every numeric setting, one table for the engine's checks and
  * the front ends' widgets. Fields are named as users know them, which is also
  * the CLI's flag without "--". */
@@ -80,6 +79,7 @@ gboolean    l2l_check_limit          (const char          *field,
                                       double               value,
                                       GError             **error);
 
+/* Number parsing shared by every front end: the whole string must be the number. */
 gboolean    l2l_parse_int            (const char          *text,
                                       gint64              *out);
 gboolean    l2l_parse_double         (const char          *text,

@@ -70,12 +70,6 @@ l2l_parallel_free (L2lParallel *parallel)
   g_free (parallel);
 }
 
-guint
-l2l_parallel_threads (const L2lParallel *parallel)
-{
-  return parallel != NULL ? parallel->threads : 1;
-}
-
 void
 l2l_parallel_run (L2lParallel     *parallel,
                   guint            n_items,

@@ -20,7 +20,6 @@ typedef void (*L2lParallelFunc) (guint    item,
 /* @threads ≥ 1 counts the calling thread: 1 runs everything in the caller. */
 L2lParallel *l2l_parallel_new     (guint threads);
 void         l2l_parallel_free    (L2lParallel *parallel);
-guint        l2l_parallel_threads (const L2lParallel *parallel);
 
 /* Runs @func on items 0 … @n_items − 1 and returns when all are done. A NULL
  * @parallel runs them in order in the caller. */

@@ -10,6 +10,7 @@
 #include "l2l-engine-data.h"
 #include "l2l-error.h"
 #include "l2l-idx.h"
+#include "l2l-refcount.h"
 
 #define BUILT_IN_MNIST "resource:///io/github/l2lworkbench/Workbench/data/mnist-10k/"
 #define FASHION_MNIST_DIR "/usr/share/datasets/fashion-mnist"
@@ -267,12 +268,7 @@ l2l_dataset_count_loaded (void)
   return n;
 }
 
-L2lDataset *
-l2l_dataset_ref (L2lDataset *dataset)
-{
-  g_atomic_ref_count_inc (&dataset->ref_count);
-  return dataset;
-}
+L2L_DEFINE_REF_FUNC (L2lDataset, l2l_dataset_ref)
 
 void
 l2l_dataset_unref (L2lDataset *dataset)

@@ -7,7 +7,7 @@ G_BEGIN_DECLS
 
 /* Labelled images (MNIST-like: 28 × 28 grey bytes; CIFAR-10: 32 × 32, three
  * planes R, G, B; labels 0–9), split once and for all into a training part, which optimizees draw their minibatches from,
- * and a held-out part, which only evaluation losses see. The split is the
+ * and a held-out part, which they never see. The split is the
  * data set's own where it has one (the t10k files), else the last 15 %. */
 typedef struct {
   gatomicrefcount ref_count;

@@ -10,6 +10,12 @@
 
 G_BEGIN_DECLS
 
+/* How the meta learning rate moves over the epochs. */
+typedef enum {
+  L2L_META_LR_CONSTANT,
+  L2L_META_LR_COSINE,     /* from meta_lr down to meta_lr / 100 at the target epoch */
+} L2lMetaLrSchedule;
+
 /* Meta-training (ARCHITECTURE §1, §3): every epoch draws @batch fresh functions,
  * runs them for @steps steps in unrolls of @unroll steps with the LSTM, and
  * after each unroll takes one Adam step on φ along the gradient of
@@ -18,12 +24,6 @@ G_BEGIN_DECLS
  * first epoch and after every @eval_every-th, φ is scored by the same L on
  * @eval_runs held-out functions; the best φ so far is kept (the paper's early
  * stopping). */
-/* How the meta learning rate moves over the epochs. */
-typedef enum {
-  L2L_META_LR_CONSTANT,
-  L2L_META_LR_COSINE,     /* from meta_lr down to meta_lr / 100 at the target epoch */
-} L2lMetaLrSchedule;
-
 typedef struct {
   L2lTask       *task;
   L2lLstmConfig  lstm;

@@ -51,12 +51,6 @@ tanhf_fast (float x)
 }
 
 float
-l2l_lstm_sigmoid_ref (float x)
-{
-  return (float) (1.0 / (1.0 + exp (-(double) x)));
-}
-
-float
 l2l_lstm_sigmoid (float x)
 {
   return sigmoidf (x);

@@ -9,6 +9,7 @@
 #include "l2l-error.h"
 #include "l2l-lstm.h"
 #include "l2l-options.h"
+#include "l2l-refcount.h"
 #include "l2l-rng.h"
 
 
@@ -206,18 +207,9 @@ l2l_lstm_copy (const L2lLstm *net)
   return copy;
 }
 
-L2lLstm *
-l2l_lstm_ref (L2lLstm *net)
+static void
+lstm_free (L2lLstm *net)
 {
-  g_atomic_ref_count_inc (&net->ref_count);
-  return net;
-}
-
-void
-l2l_lstm_unref (L2lLstm *net)
-{
-  if (net == NULL || !g_atomic_ref_count_dec (&net->ref_count))
-    return;
   for (guint i = 0; i < net->n_tensors; i++)
     g_free (net->tensors[i].name);
   g_free (net->tensors);
@@ -225,6 +217,8 @@ l2l_lstm_unref (L2lLstm *net)
   g_free (net->params);
   g_free (net);
 }
+
+L2L_DEFINE_REF_COUNTING (L2lLstm, l2l_lstm_ref, l2l_lstm_unref, lstm_free)
 
 const L2lLstmTensor *
 l2l_lstm_tensor (const L2lLstm *net,

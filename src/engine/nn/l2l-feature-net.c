@@ -12,6 +12,7 @@
 #include "l2l-file.h"
 #include "l2l-maxpool.h"
 #include "l2l-nn.h"
+#include "l2l-refcount.h"
 #include "l2l-safetensors.h"
 
 /* "conv3x3/s2/p0/32+relu" or "…+relu+maxpool3/s2". */
@@ -199,22 +200,16 @@ l2l_feature_net_load (const char  *path,
   return NULL;
 }
 
-L2lFeatureNet *
-l2l_feature_net_ref (L2lFeatureNet *net)
+static void
+feature_net_free (L2lFeatureNet *net)
 {
-  g_atomic_ref_count_inc (&net->ref_count);
-  return net;
-}
-
-void
-l2l_feature_net_unref (L2lFeatureNet *net)
-{
-  if (net == NULL || !g_atomic_ref_count_dec (&net->ref_count))
-    return;
   free_layers (net);
   g_free (net->path);
   g_free (net);
 }
+
+L2L_DEFINE_REF_COUNTING (L2lFeatureNet, l2l_feature_net_ref, l2l_feature_net_unref,
+                         feature_net_free)
 
 static L2lConv2d
 layer_conv (const L2lFeatureLayer *layer,

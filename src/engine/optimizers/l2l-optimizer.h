@@ -47,11 +47,11 @@ extern const L2lOptimizerInfo l2l_optimizer_adam;
 
 const L2lOptimizerInfo *const *l2l_optimizer_infos       (void);  /* NULL-terminated */
 
-/* Adam's state, to save and restore a meta-optimizer: exp_avg and exp_avg_sq
- * [n] and the step count, as torch.optim.Adam's state_dict has them. */
 /* Changes Adam's learning rate between steps (a meta learning rate schedule). */
 void l2l_adam_set_lr    (L2lOptimizer  *adam,
                          double         lr);
+/* Adam's state, to save and restore a meta-optimizer: exp_avg and exp_avg_sq
+ * [n] and the step count, as torch.optim.Adam's state_dict has them. */
 void l2l_adam_get_state (L2lOptimizer  *adam,
                          float        **exp_avg,
                          float        **exp_avg_sq,

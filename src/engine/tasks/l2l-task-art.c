@@ -43,9 +43,7 @@ typedef struct {
 } ArtTask;
 
 typedef struct {
-  L2lProblem       base;
-  ArtTask         *task;
-  guint64          seed;
+  L2lTaskProblem   base;       /* of an ArtTask */
   float           *content;
   L2lArtObjective *objective;
 } ArtProblem;
@@ -57,14 +55,15 @@ art_problem_init (L2lProblem *problem,
                   float      *theta)
 {
   ArtProblem *self = (ArtProblem *) problem;
+  const ArtTask *task = (const ArtTask *) self->base.task;
   L2lRng rng;
 
-  if (!self->task->init_noise)
+  if (!task->init_noise)
     {
       memcpy (theta, self->content, problem->n_params * sizeof (float));
       return;
     }
-  l2l_rng_init (&rng, self->seed ^ G_GUINT64_CONSTANT (0x6e6f697365));
+  l2l_rng_init (&rng, self->base.seed ^ G_GUINT64_CONSTANT (0x6e6f697365));
   for (gsize i = 0; i < problem->n_params; i++)
     theta[i] = (float) l2l_rng_uniform (&rng);
 }
@@ -84,8 +83,7 @@ art_problem_free (L2lProblem *problem)
 
   l2l_art_objective_free (self->objective);
   g_free (self->content);
-  l2l_task_unref (&self->task->base);
-  g_free (self);
+  l2l_task_problem_free (problem);
 }
 
 static const L2lProblemClass art_problem_class = {
@@ -124,19 +122,15 @@ art_sample_from (L2lTask          *task,
                  guint64           seed)
 {
   ArtTask *art = (ArtTask *) task;
-  ArtProblem *self = g_new0 (ArtProblem, 1);
+  ArtProblem *self = l2l_task_problem_new (sizeof (ArtProblem), &art_problem_class, task, seed);
 
-  self->base.klass = &art_problem_class;
-  self->base.n_params = task->n_params;
-  self->task = (ArtTask *) l2l_task_ref (task);
-  self->seed = seed;
   self->content = g_new (float, task->n_params);
   content_set_draw (set, seed, art->size, self->content);
   /* The size and the content layer were checked when the task was made. */
   self->objective = l2l_art_objective_new (art->net, self->content, art->style, art->size,
                                            art->size, &art->weights, NULL);
   g_assert (self->objective != NULL);
-  return &self->base;
+  return &self->base.base;
 }
 
 static L2lProblem *
@@ -284,15 +278,23 @@ static const L2lOptionInfo art_options[] = {
     "Feature network (empty: the shipped InceptionV3 stem)" },
 };
 
+/* The file option @key names, or @fallback where it is empty. */
+static const char *
+path_option (const L2lOptions *options,
+             const char       *key,
+             const char       *fallback)
+{
+  const char *path = l2l_options_get_string (options, key);
+
+  return *path ? path : fallback;
+}
+
 static L2lTask *
 art_task_create (const L2lOptions  *options,
                  GError           **error)
 {
   g_autofree char *values = l2l_options_to_string (options);
   const char *content = l2l_options_get_string (options, "content");
-  const char *held_out = l2l_options_get_string (options, "held-out");
-  const char *style_path = l2l_options_get_string (options, "style");
-  const char *net_path = l2l_options_get_string (options, "net");
   g_autoptr(L2lImage) style = NULL;
   g_autoptr(L2lFeatureRun) probe = NULL;
   ArtTask *self = g_new0 (ArtTask, 1);
@@ -310,7 +312,7 @@ art_task_create (const L2lOptions  *options,
 
   /* each failure is about one option: the file it names, or the size */
   field = "net";
-  if ((self->net = l2l_feature_net_load (*net_path ? net_path : SHIPPED_NET, error)) == NULL)
+  if ((self->net = l2l_feature_net_load (path_option (options, "net", SHIPPED_NET), error)) == NULL)
     goto failed;
   if (self->weights.content_layer >= self->net->n_layers)
     {
@@ -323,13 +325,13 @@ art_task_create (const L2lOptions  *options,
   if ((probe = l2l_feature_run_new (self->net, self->size, self->size, error)) == NULL)
     goto failed;
   field = "style";
-  if ((style = l2l_image_load (*style_path ? style_path : SHIPPED_STYLE, error)) == NULL)
+  if ((style = l2l_image_load (path_option (options, "style", SHIPPED_STYLE), error)) == NULL)
     goto failed;
   field = "content";
   if (!content_set_load_option (&self->training, content, shipped_training, self->size, error))
     goto failed;
-  field = *held_out ? "held-out" : "content";
-  if (!content_set_load_option (&self->held_out, *held_out ? held_out : content,
+  field = *l2l_options_get_string (options, "held-out") ? "held-out" : "content";
+  if (!content_set_load_option (&self->held_out, path_option (options, "held-out", content),
                                 shipped_held_out, self->size, error))
     goto failed;
   self->style = g_new (float, n_params);
@@ -342,6 +344,14 @@ failed:
   return NULL;
 }
 
+/* The art task @problem was drawn from; NULL for another family's problem. */
+static const ArtTask *
+art_task_of (L2lProblem *problem)
+{
+  return problem->klass == &art_problem_class
+         ? (const ArtTask *) ((L2lTaskProblem *) problem)->task : NULL;
+}
+
 const float *
 l2l_art_problem_get_content (L2lProblem *problem)
 {
@@ -351,13 +361,17 @@ l2l_art_problem_get_content (L2lProblem *problem)
 const float *
 l2l_art_problem_get_style (L2lProblem *problem)
 {
-  return problem->klass == &art_problem_class ? ((ArtProblem *) problem)->task->style : NULL;
+  const ArtTask *task = art_task_of (problem);
+
+  return task != NULL ? task->style : NULL;
 }
 
 guint
 l2l_art_problem_get_size (L2lProblem *problem)
 {
-  return problem->klass == &art_problem_class ? ((ArtProblem *) problem)->task->size : 0;
+  const ArtTask *task = art_task_of (problem);
+
+  return task != NULL ? task->size : 0;
 }
 
 /* Tuned on 64 px held-out crops over 128 steps (README, neural art): the

@@ -30,8 +30,6 @@ typedef struct {
   guint8      class_of[N_LABELS];      /* data set label → class, G_MAXUINT8: left out */
   guint      *train;                   /* images of the kept classes */
   guint       n_train;
-  guint      *held_out;
-  guint       n_held_out;
   guint       c_in[N_CONV];
   guint       height[N_CONV + 1];      /* [l]: conv l's input; [N_CONV]: the last pool's output */
   guint       width[N_CONV + 1];
@@ -44,7 +42,7 @@ typedef struct {
   gsize       out_bias;
 } CnnTask;
 
-/* One forward and backward over up to `batch` images; evaluations reuse it. */
+/* One forward and backward over `batch` images. */
 typedef struct {
   float   *input;                      /* [rows × C × H × W] */
   float   *z;                          /* a convolution's output, before normalization */
@@ -62,11 +60,9 @@ typedef struct {
 } Scratch;
 
 typedef struct {
-  L2lProblem  base;
-  CnnTask    *task;
-  guint64     seed;
-  L2lRng      rng;                     /* minibatches */
-  Scratch     s;
+  L2lTaskProblem base;                 /* of a CnnTask */
+  L2lRng         rng;                  /* minibatches */
+  Scratch        s;
 } CnnProblem;
 
 static L2lConv2d
@@ -155,14 +151,13 @@ load_image (const CnnTask *task,
   s->labels[r] = task->class_of[task->data->labels[index]];
 }
 
-/* The mean cross-entropy of the @rows images in the input; with @grad, its
- * gradient with respect to the logits is left in d0. */
+/* The mean cross-entropy of the @rows images in the input; its gradient
+ * with respect to the logits is left in d0. */
 static double
 forward (const CnnTask *task,
          const float   *theta,
          Scratch       *s,
-         guint          rows,
-         gboolean       grad)
+         guint          rows)
 {
   const guint ch = task->channels;
   const float *in = s->input;
@@ -191,7 +186,7 @@ forward (const CnnTask *task,
   }
   l2l_linear_forward (s->logits, s->act[N_CONV], theta + task->out_weight,
                       theta + task->out_bias, rows, task->fc, task->n_classes);
-  return l2l_softmax_xent (grad ? s->d0 : NULL, s->logits, s->labels, rows, task->n_classes);
+  return l2l_softmax_xent (s->d0, s->logits, s->labels, rows, task->n_classes);
 }
 
 /* From the logits' gradient in d0 to the whole gradient, which is zeroed
@@ -243,11 +238,11 @@ cnn_problem_init (L2lProblem *problem,
                   float      *theta)
 {
   CnnProblem *self = (CnnProblem *) problem;
-  const CnnTask *task = self->task;
+  const CnnTask *task = (const CnnTask *) self->base.task;
   L2lRng rng;
 
   /* torch.nn's defaults: U(±1/√fan_in) for weights and the last bias, γ = 1, β = 0. */
-  l2l_rng_init (&rng, self->seed);
+  l2l_rng_init (&rng, self->base.seed);
   for (guint l = 0; l <= N_CONV; l++)
     {
       const gsize fan_in = l < N_CONV ? (gsize) task->c_in[l] * KERNEL * KERNEL : task->flat;
@@ -277,38 +272,14 @@ cnn_problem_loss_grad (L2lProblem  *problem,
                        float       *grad)
 {
   CnnProblem *self = (CnnProblem *) problem;
-  const CnnTask *task = self->task;
+  const CnnTask *task = (const CnnTask *) self->base.task;
   double loss;
 
   for (guint r = 0; r < task->batch; r++)
     load_image (task, &self->s, r, task->train[l2l_rng_below (&self->rng, task->n_train)]);
-  loss = forward (task, theta, &self->s, task->batch, TRUE);
+  loss = forward (task, theta, &self->s, task->batch);
   backward (task, theta, &self->s, task->batch, grad);
   return loss;
-}
-
-/* The held-out images in minibatches whose sizes differ by one at most, so
- * that none is so small that its own statistics say nothing. */
-static double
-cnn_problem_eval_loss (L2lProblem  *problem,
-                       const float *theta)
-{
-  CnnProblem *self = (CnnProblem *) problem;
-  const CnnTask *task = self->task;
-  const guint n = task->n_held_out, chunks = (n + task->batch - 1) / task->batch;
-  double total = 0.0;
-  guint start = 0;
-
-  for (guint k = 0; k < chunks; k++)
-    {
-      const guint rows = n / chunks + (k < n % chunks ? 1 : 0);
-
-      for (guint r = 0; r < rows; r++)
-        load_image (task, &self->s, r, task->held_out[start + r]);
-      total += forward (task, theta, &self->s, rows, FALSE) * rows;
-      start += rows;
-    }
-  return total / n;
 }
 
 static void
@@ -317,14 +288,12 @@ cnn_problem_free (L2lProblem *problem)
   CnnProblem *self = (CnnProblem *) problem;
 
   scratch_clear (&self->s);
-  l2l_task_unref (&self->task->base);
-  g_free (self);
+  l2l_task_problem_free (problem);
 }
 
 static const L2lProblemClass cnn_problem_class = {
   .init = cnn_problem_init,
   .loss_grad = cnn_problem_loss_grad,
-  .eval_loss = cnn_problem_eval_loss,
   .free = cnn_problem_free,
 };
 
@@ -332,16 +301,12 @@ static L2lProblem *
 cnn_task_sample (L2lTask *task,
                  guint64  seed)
 {
-  CnnProblem *self = g_new0 (CnnProblem, 1);
+  CnnProblem *self = l2l_task_problem_new (sizeof (CnnProblem), &cnn_problem_class, task, seed);
 
-  self->base.klass = &cnn_problem_class;
-  self->base.n_params = task->n_params;
-  self->task = (CnnTask *) l2l_task_ref (task);
   /* θ0 and the minibatches come from two streams of the one seed. */
-  self->seed = seed;
   l2l_rng_init (&self->rng, seed ^ G_GUINT64_CONSTANT (0x636e6e6261746368));
-  scratch_init (&self->s, self->task);
-  return &self->base;
+  scratch_init (&self->s, (const CnnTask *) task);
+  return &self->base.base;
 }
 
 static void
@@ -351,7 +316,6 @@ cnn_task_finalize (L2lTask *task)
 
   l2l_dataset_unref (self->data);
   g_free (self->train);
-  g_free (self->held_out);
   g_free (self);
 }
 
@@ -406,17 +370,16 @@ cnn_check (const L2lOptions  *options,
   return parse_classes (l2l_options_get_string (options, "classes"), keep, error);
 }
 
-/* The images of [first, first + count) whose labels are kept. */
+/* The training images whose labels are kept. */
 static guint *
-select_images (const CnnTask *task,
-               guint          first,
-               guint          count,
-               guint         *n_out)
+select_train_images (const CnnTask *task,
+                     guint         *n_out)
 {
+  const guint count = task->data->n_train;
   guint *index = g_new (guint, MAX (count, 1));
   guint n = 0;
 
-  for (guint i = first; i < first + count; i++)
+  for (guint i = 0; i < count; i++)
     if (task->class_of[task->data->labels[i]] != G_MAXUINT8)
       index[n++] = i;
   *n_out = n;
@@ -462,14 +425,11 @@ cnn_create (const L2lOptions  *options,
     }
   for (guint c = 0; c < N_LABELS; c++)
     self->class_of[c] = keep[c] ? (guint8) self->n_classes++ : G_MAXUINT8;
-  self->train = select_images (self, 0, self->data->n_train, &self->n_train);
-  self->held_out = select_images (self, self->data->n_train, self->data->n_held_out,
-                                  &self->n_held_out);
-  if (self->n_train == 0 || self->n_held_out == 0)
+  self->train = select_train_images (self, &self->n_train);
+  if (self->n_train == 0)
     {
       g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
-                   "task cnn: %s has no %s images of classes %s", self->data->source,
-                   self->n_train == 0 ? "training" : "held-out",
+                   "task cnn: %s has no training images of classes %s", self->data->source,
                    l2l_options_get_string (options, "classes"));
       cnn_task_finalize (&self->base);
       return NULL;

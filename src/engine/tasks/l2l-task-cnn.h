@@ -24,8 +24,7 @@ G_BEGIN_DECLS
  * the default, none for CIFAR-10), classes ("0-9", "0-4", "0,1": the labels
  * kept, renumbered in order), channels (16), fc (32), batch (128). The loss is
  * that of a minibatch drawn by the function's RNG from the training images of
- * those classes; the evaluation loss is the mean over the held-out ones, in
- * minibatches of about `batch`. */
+ * those classes. */
 extern const L2lTaskFamily l2l_task_cnn_family;
 
 G_END_DECLS

@@ -14,7 +14,6 @@
 
 #define MAX_HIDDEN_LAYERS 4
 #define N_CLASSES 10
-#define EVAL_CHUNK 500
 
 typedef struct {
   L2lTask     base;
@@ -37,12 +36,9 @@ typedef struct {
 } Scratch;
 
 typedef struct {
-  L2lProblem  base;
-  MlpTask    *task;
-  guint64     seed;
-  L2lRng      rng;        /* minibatches */
-  Scratch     batch;
-  Scratch     eval;       /* made on the first evaluation */
+  L2lTaskProblem base;    /* of an MlpTask */
+  L2lRng         rng;     /* minibatches */
+  Scratch        batch;
 } MlpProblem;
 
 static void
@@ -90,13 +86,12 @@ load_image (const MlpTask *task,
 }
 
 /* Forward over @rows images in act[0]; returns the mean cross-entropy and
- * leaves its gradient with respect to the logits in delta if @grad. */
+ * leaves its gradient with respect to the logits in delta. */
 static double
 forward (const MlpTask *task,
          const float   *theta,
          Scratch       *s,
-         guint          rows,
-         gboolean       grad)
+         guint          rows)
 {
   const guint last = task->n_layers;
 
@@ -113,7 +108,7 @@ forward (const MlpTask *task,
       else
         l2l_sigmoid_forward (s->act[k + 1], s->act[k + 1], (gsize) rows * out);
     }
-  return l2l_softmax_xent (grad ? s->delta : NULL, s->act[last], s->labels, rows, N_CLASSES);
+  return l2l_softmax_xent (s->delta, s->act[last], s->labels, rows, N_CLASSES);
 }
 
 /* Writes the whole gradient: @grad is zeroed, then every layer adds its share. */
@@ -152,7 +147,7 @@ mlp_problem_init (L2lProblem *problem,
   MlpProblem *self = (MlpProblem *) problem;
   L2lRng rng;
 
-  l2l_rng_init (&rng, self->seed);
+  l2l_rng_init (&rng, self->base.seed);
   for (gsize i = 0; i < problem->n_params; i++)
     theta[i] = (float) (0.01 * l2l_rng_normal (&rng));
 }
@@ -163,7 +158,7 @@ mlp_problem_loss_grad (L2lProblem  *problem,
                        float       *grad)
 {
   MlpProblem *self = (MlpProblem *) problem;
-  const MlpTask *task = self->task;
+  const MlpTask *task = (const MlpTask *) self->base.task;
   Scratch *s = &self->batch;
   double loss;
 
@@ -173,33 +168,9 @@ mlp_problem_loss_grad (L2lProblem  *problem,
       load_image (task, index, s->act[0] + (gsize) r * task->widths[0]);
       s->labels[r] = task->data->labels[index];
     }
-  loss = forward (task, theta, s, s->rows, TRUE);
+  loss = forward (task, theta, s, s->rows);
   backward (task, theta, s, s->rows, grad);
   return loss;
-}
-
-static double
-mlp_problem_eval_loss (L2lProblem  *problem,
-                       const float *theta)
-{
-  MlpProblem *self = (MlpProblem *) problem;
-  const MlpTask *task = self->task;
-  const guint first = task->data->n_train, n = task->data->n_held_out;
-  double total = 0.0;
-
-  if (self->eval.rows == 0)
-    scratch_init (&self->eval, task, EVAL_CHUNK);
-  for (guint start = 0; start < n; start += EVAL_CHUNK)
-    {
-      guint rows = MIN (EVAL_CHUNK, n - start);
-      for (guint r = 0; r < rows; r++)
-        {
-          load_image (task, first + start + r, self->eval.act[0] + (gsize) r * task->widths[0]);
-          self->eval.labels[r] = task->data->labels[first + start + r];
-        }
-      total += forward (task, theta, &self->eval, rows, FALSE) * rows;
-    }
-  return total / n;
 }
 
 static void
@@ -207,16 +178,13 @@ mlp_problem_free (L2lProblem *problem)
 {
   MlpProblem *self = (MlpProblem *) problem;
 
-  scratch_clear (&self->batch, self->task);
-  scratch_clear (&self->eval, self->task);
-  l2l_task_unref (&self->task->base);
-  g_free (self);
+  scratch_clear (&self->batch, (const MlpTask *) self->base.task);
+  l2l_task_problem_free (problem);
 }
 
 static const L2lProblemClass mlp_problem_class = {
   .init = mlp_problem_init,
   .loss_grad = mlp_problem_loss_grad,
-  .eval_loss = mlp_problem_eval_loss,
   .free = mlp_problem_free,
 };
 
@@ -224,16 +192,13 @@ static L2lProblem *
 mlp_task_sample (L2lTask *task,
                  guint64  seed)
 {
-  MlpProblem *self = g_new0 (MlpProblem, 1);
+  const MlpTask *mlp = (const MlpTask *) task;
+  MlpProblem *self = l2l_task_problem_new (sizeof (MlpProblem), &mlp_problem_class, task, seed);
 
-  self->base.klass = &mlp_problem_class;
-  self->base.n_params = task->n_params;
-  self->task = (MlpTask *) l2l_task_ref (task);
   /* θ0 and the minibatches come from two streams of the one seed. */
-  self->seed = seed;
   l2l_rng_init (&self->rng, seed ^ G_GUINT64_CONSTANT (0x6d696e6962617463));
-  scratch_init (&self->batch, self->task, self->task->batch);
-  return &self->base;
+  scratch_init (&self->batch, mlp, mlp->batch);
+  return &self->base.base;
 }
 
 static void

@@ -15,6 +15,9 @@
 #include "l2l-rng.h"
 #include "l2l-task-quadratic.h"
 
+/* How a problem loaded from a file names itself: "file:PATH". */
+#define FILE_PREFIX "file:"
+
 typedef enum {
   DIST_GAUSSIAN,
   DIST_UNIFORM,
@@ -78,7 +81,6 @@ quadratic_problem_free (L2lProblem *problem)
 static const L2lProblemClass quadratic_problem_class = {
   .init = quadratic_problem_init,
   .loss_grad = quadratic_problem_loss_grad,
-  .eval_loss = NULL,
   .free = quadratic_problem_free,
 };
 
@@ -180,6 +182,8 @@ const L2lTaskFamily l2l_task_quadratic_family = {
   .options = quadratic_options,
   .n_options = G_N_ELEMENTS (quadratic_options),
   .create = quadratic_task_create,
+  .spec_prefix = FILE_PREFIX,
+  .create_prefixed = l2l_task_quadratic_new_from_file,
 };
 
 /* Reading a problem file. Every message names the file and the member. */
@@ -327,6 +331,6 @@ l2l_task_quadratic_new_from_file (const char  *path,
   self->dims = problem->cols;
   self->fixed = problem;
   l2l_task_init_base (&self->base, &quadratic_task_class,
-                      g_strdup_printf ("file:%s", path), problem->cols);
+                      g_strconcat (FILE_PREFIX, path, NULL), problem->cols);
   return &self->base;
 }

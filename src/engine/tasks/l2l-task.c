@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "l2l-error.h"
+#include "l2l-refcount.h"
 #include "l2l-task.h"
 #include "l2l-task-art.h"
 #include "l2l-task-cnn.h"
@@ -88,13 +89,23 @@ parse_spec (const char  *spec,
   return family;
 }
 
+/* The family whose own form @spec has ("file:PATH"), or NULL. */
+static const L2lTaskFamily *
+prefix_owner (const char *spec)
+{
+  for (guint i = 0; families[i] != NULL; i++)
+    if (families[i]->spec_prefix != NULL && g_str_has_prefix (spec, families[i]->spec_prefix))
+      return families[i];
+  return NULL;
+}
+
 gboolean
 l2l_task_spec_check (const char  *spec,
                      GError     **error)
 {
   g_autoptr(L2lOptions) options = NULL;
 
-  return g_str_has_prefix (spec, "file:") || parse_spec (spec, &options, error) != NULL;
+  return prefix_owner (spec) != NULL || parse_spec (spec, &options, error) != NULL;
 }
 
 L2lTask *
@@ -104,9 +115,8 @@ l2l_task_new_from_spec (const char  *spec,
   g_autoptr(L2lOptions) options = NULL;
   const L2lTaskFamily *family;
 
-  /* "file:PATH" is how a problem loaded from a file names itself. */
-  if (g_str_has_prefix (spec, "file:"))
-    return l2l_task_quadratic_new_from_file (spec + strlen ("file:"), error);
+  if ((family = prefix_owner (spec)) != NULL)
+    return family->create_prefixed (spec + strlen (family->spec_prefix), error);
   if ((family = parse_spec (spec, &options, error)) == NULL)
     return NULL;
   return family->create (options, error);
@@ -124,6 +134,30 @@ l2l_task_init_base (L2lTask            *task,
   task->n_params = n_params;
   task->n_groups = 1;
   task->groups[0] = (L2lTaskGroup) { "all", 0, n_params };
+}
+
+gpointer
+l2l_task_problem_new (gsize                  size,
+                      const L2lProblemClass *klass,
+                      L2lTask               *task,
+                      guint64                seed)
+{
+  L2lTaskProblem *problem;
+
+  g_assert (size >= sizeof (L2lTaskProblem));
+  problem = g_malloc0 (size);
+  problem->base.klass = klass;
+  problem->base.n_params = task->n_params;
+  problem->task = l2l_task_ref (task);
+  problem->seed = seed;
+  return problem;
+}
+
+void
+l2l_task_problem_free (L2lProblem *problem)
+{
+  l2l_task_unref (((L2lTaskProblem *) problem)->task);
+  g_free (problem);
 }
 
 void
@@ -144,21 +178,14 @@ l2l_task_set_groups (L2lTask           *task,
   g_assert (start == task->n_params);
 }
 
-L2lTask *
-l2l_task_ref (L2lTask *task)
+static void
+task_free (L2lTask *task)
 {
-  g_atomic_ref_count_inc (&task->ref_count);
-  return task;
-}
-
-void
-l2l_task_unref (L2lTask *task)
-{
-  if (task == NULL || !g_atomic_ref_count_dec (&task->ref_count))
-    return;
   g_free (task->spec);
   task->klass->finalize (task);
 }
+
+L2L_DEFINE_REF_COUNTING (L2lTask, l2l_task_ref, l2l_task_unref, task_free)
 
 const L2lTaskFamily *
 l2l_task_get_family (const L2lTask *task)
@@ -225,17 +252,6 @@ l2l_problem_loss_grad (L2lProblem  *problem,
                        float       *grad)
 {
   return problem->klass->loss_grad (problem, theta, grad);
-}
-
-/* @scratch_grad [n_params] serves tasks whose held-out loss is the training loss. */
-double
-l2l_problem_eval_loss (L2lProblem  *problem,
-                       const float *theta,
-                       float       *scratch_grad)
-{
-  if (problem->klass->eval_loss != NULL)
-    return problem->klass->eval_loss (problem, theta);
-  return problem->klass->loss_grad (problem, theta, scratch_grad);
 }
 
 void

@@ -18,10 +18,11 @@ typedef struct _L2lProblemClass L2lProblemClass;
 
 struct _L2lProblemClass {
   void   (*init)      (L2lProblem *problem, float *theta);
-  /* Loss of one minibatch at @theta, and its gradient into @grad [n_params]. */
+  /* Loss of one minibatch at @theta, and its gradient into @grad [n_params].
+   * Evaluations take it too, on problems of held-out seeds: every shipped
+   * result was measured so, and a full held-out loss (ARCHITECTURE §3's
+   * eval_loss) would change them. */
   double (*loss_grad) (L2lProblem *problem, const float *theta, float *grad);
-  /* Full held-out loss; NULL where it is the same as loss_grad's loss. */
-  double (*eval_loss) (L2lProblem *problem, const float *theta);
   void   (*free)      (L2lProblem *problem);
 };
 
@@ -59,14 +60,6 @@ struct _L2lTask {
   L2lTaskGroup        groups[L2L_TASK_MAX_GROUPS];
 };
 
-/* A family as the front ends see it: a name, a description and its options,
- * and the meta-training settings that suit it, which the CLI and the GUI both
- * take through l2l_train_config_use_family_defaults (0: the global defaults,
- * logsign p = 10, output scale 0.1, 128 functions an epoch, T = 100, K = 20,
- * 1000 epochs, an evaluation on 100 functions every 10, meta learning rate
- * 1e-3). Together
- * they keep `l2l train --task NAME` under 15 minutes on 2 cores, evaluations
- * under a tenth of it. */
 /* A hand-written optimizer's learning rate where a family's scale differs
  * from the optimizer's own default. */
 typedef struct {
@@ -74,6 +67,13 @@ typedef struct {
   double      lr;
 } L2lFamilyRate;
 
+/* A family as the front ends see it: a name, a description and its options,
+ * and the meta-training settings that suit it, which the CLI and the GUI both
+ * take through l2l_train_config_use_family_defaults (0: the global defaults,
+ * logsign p = 10, output scale 0.1, 128 functions an epoch, T = 100, K = 20,
+ * 1000 epochs, an evaluation on 100 functions every 10, meta learning rate
+ * 1e-3). Together they keep `l2l train --task NAME` under 15 minutes on 2
+ * cores, evaluations under a tenth of it. */
 typedef struct {
   const char          *name;
   const char          *description;
@@ -82,6 +82,10 @@ typedef struct {
   L2lTask           *(*create) (const L2lOptions *options, GError **error);
   /* Checks what the option table cannot, without loading anything; may be NULL. */
   gboolean           (*check)  (const L2lOptions *options, GError **error);
+  /* A spec of the family's own form, @spec_prefix then an argument
+   * (quadratic's "file:PATH"), made by create_prefixed; NULL: none. */
+  const char          *spec_prefix;
+  L2lTask           *(*create_prefixed) (const char *argument, GError **error);
   double               lstm_preprocess_p;
   double               lstm_output_scale;
   guint                train_batch;       /* functions per epoch */
@@ -103,8 +107,8 @@ double                      l2l_task_family_default_lr (const L2lTaskFamily *fam
                                                         const char          *optimizer,
                                                         double               fallback);
 
-/* "quadratic", "quadratic:dims=10,dist=uniform", or "file:PATH" (a problem
- * file, as such tasks give their spec). */
+/* "quadratic", "quadratic:dims=10,dist=uniform", or a family's own form such
+ * as "file:PATH" (a problem file, as such tasks give their spec). */
 L2lTask    *l2l_task_new_from_spec (const char  *spec,
                                     GError     **error);
 
@@ -128,6 +132,23 @@ void        l2l_task_set_groups    (L2lTask            *task,
                                     const char *const  *names,
                                     const gsize        *counts);
 
+/* For family implementations: the start of a problem drawn from a task,
+ * which it holds a reference to, with the seed it was drawn with. */
+typedef struct {
+  L2lProblem  base;
+  L2lTask    *task;
+  guint64     seed;
+} L2lTaskProblem;
+
+/* A zeroed problem of @size bytes (a struct that begins with L2lTaskProblem)
+ * of @klass over @task's coordinates. */
+gpointer    l2l_task_problem_new   (gsize                  size,
+                                    const L2lProblemClass *klass,
+                                    L2lTask               *task,
+                                    guint64                seed);
+/* The end of a family's free: drops the task and frees the struct. */
+void        l2l_task_problem_free  (L2lProblem            *problem);
+
 /* The family a task was made from (NULL for a problem file). */
 const L2lTaskFamily *l2l_task_get_family (const L2lTask *task);
 
@@ -149,9 +170,6 @@ void        l2l_problem_init       (L2lProblem  *problem,
 double      l2l_problem_loss_grad  (L2lProblem  *problem,
                                     const float *theta,
                                     float       *grad);
-double      l2l_problem_eval_loss  (L2lProblem  *problem,
-                                    const float *theta,
-                                    float       *scratch_grad);
 void        l2l_problem_free       (L2lProblem  *problem);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (L2lTask, l2l_task_unref)

@@ -45,9 +45,7 @@ void  l2l_lstm_cell_backward (float       *dgates,    /* [4H × N] out */
                               gsize        n,
                               guint        hidden);
 
-/* The same maths one scalar at a time with libm, as the reference that the
- * fast kernels are tested against. */
-float l2l_lstm_sigmoid_ref   (float x);
+/* The kernels' fast activations one scalar at a time, for tests against libm. */
 float l2l_lstm_sigmoid       (float x);
 float l2l_lstm_tanh          (float x);
 

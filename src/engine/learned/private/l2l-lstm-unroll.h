@@ -6,6 +6,14 @@
 
 G_BEGIN_DECLS
 
+/* Columns [start, start + count) of the N coordinates, served by group
+ * @group's LSTM. */
+typedef struct {
+  gsize start;
+  gsize count;
+  guint group;
+} L2lLstmSegment;
+
 /* The LSTM run over N coordinates for up to K steps, keeping what the backward
  * pass needs. Buffers are sized once, here; no step allocates.
  *
@@ -17,14 +25,6 @@ G_BEGIN_DECLS
  *   tanh_c[l] [K × H × N]
  * A run of K = 1 with carry after each step is the learned optimizer at
  * inference time, so training and comparisons share one forward code. */
-/* Columns [start, start + count) of the N coordinates, served by group
- * @group's LSTM. */
-typedef struct {
-  gsize start;
-  gsize count;
-  guint group;
-} L2lLstmSegment;
-
 typedef struct {
   const L2lLstm  *net;
   L2lLstmPacked  *weights;      /* [n_groups] */
