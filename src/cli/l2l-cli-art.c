@@ -184,10 +184,6 @@ l2l_cli_art (int   argc,
     { "csv", 0, 0, G_OPTION_ARG_FILENAME, &args.csv,
       "Write every loss as CSV optimizer,run,step,loss,seconds (step 0 = initial loss; "
       "seconds: the run's wall time to that step)", "FILE" },
-    { "plot", 0, 0, G_OPTION_ARG_FILENAME, &args.plot,
-      "Draw the loss per step, log scale, as .png, .svg or .pdf", "FILE" },
-    { "plot-size", 0, 0, G_OPTION_ARG_STRING, &args.plot_size,
-      "Size of --plot in pixels (PNG) or points (default: 1000x650)", "WxH" },
     { NULL },
   };
 
@@ -212,6 +208,9 @@ l2l_cli_art (int   argc,
                                                                               &defaults));
   g_option_context_add_main_entries (context, options, NULL);
   g_option_context_add_main_entries (context, entries, NULL);
+  l2l_cli_add_plot_entries (context, &args.plot, &args.plot_size,
+                            "Draw the loss per step, log scale, as .png, .svg or "
+                            ".pdf");
 
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {

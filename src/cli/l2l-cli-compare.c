@@ -122,11 +122,6 @@ l2l_cli_compare (int   argc,
       "Write the summary as JSON: rates, tuning grids, per-step mean/median/q25/q75", "FILE" },
     { "table-steps", 0, 0, G_OPTION_ARG_STRING, &table_steps_text,
       "Steps shown in the table, e.g. 50,100 (default: the last step)", "LIST" },
-    { "plot", 0, 0, G_OPTION_ARG_FILENAME, &plot_path,
-      "Draw the mean loss per step with its 25–75 % band, log scale, as .png, .svg or .pdf",
-      "FILE" },
-    { "plot-size", 0, 0, G_OPTION_ARG_STRING, &plot_size,
-      "Size of --plot in pixels (PNG) or points (default: 1000x650)", "WxH" },
     { "x-axis", 0, 0, G_OPTION_ARG_STRING, &x_axis,
       "What --plot puts across: step, or seconds (each run's wall time, averaged), "
       "or seconds on a log axis (default: step)", "step|seconds|log-seconds" },
@@ -145,6 +140,9 @@ l2l_cli_compare (int   argc,
                                                                                L2L_CLI_FLAGS_RATES,
                                                                                NULL, NULL));
   g_option_context_add_main_entries (context, entries, NULL);
+  l2l_cli_add_plot_entries (context, &plot_path, &plot_size,
+                            "Draw the mean loss per step with its 25–75 % band, "
+                            "log scale, as .png, .svg or .pdf");
 
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {

@@ -8,6 +8,26 @@
 #include "l2l-chart-export.h"
 #include "l2l-cli-parse.h"
 
+#define PLOT_WIDTH  1000
+#define PLOT_HEIGHT 650
+
+void
+l2l_cli_add_plot_entries (GOptionContext  *context,
+                          char           **plot,
+                          char           **size,
+                          const char      *plot_help)
+{
+  const GOptionEntry entries[] = {
+    { "plot", 0, 0, G_OPTION_ARG_FILENAME, plot, plot_help, "FILE" },
+    { "plot-size", 0, 0, G_OPTION_ARG_STRING, size,
+      "Size of --plot in pixels (PNG) or points (default: " G_STRINGIFY (PLOT_WIDTH) "x"
+      G_STRINGIFY (PLOT_HEIGHT) ")", "WxH" },
+    { NULL },
+  };
+
+  g_option_context_add_main_entries (context, entries, NULL);
+}
+
 gboolean
 l2l_cli_parse_count (const char  *flag,
                      const char  *text,
@@ -91,8 +111,8 @@ l2l_cli_parse_plot (const char  *path,
 {
   L2lChartFormat format;
 
-  *width = 1000;
-  *height = 650;
+  *width = PLOT_WIDTH;
+  *height = PLOT_HEIGHT;
   if (size != NULL && (sscanf (size, "%dx%d", width, height) != 2 ||
                        *width < 16 || *height < 16 || *width > 16384 || *height > 16384))
     {

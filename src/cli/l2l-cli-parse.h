@@ -22,6 +22,11 @@ gboolean      l2l_cli_parse_uint              (const char  *flag,
                                                guint       *out,
                                                GError     **error);
 
+/* Adds --plot FILE (@plot_help says what it draws) and --plot-size WxH. */
+void          l2l_cli_add_plot_entries        (GOptionContext *context,
+                                               char          **plot,
+                                               char          **size,
+                                               const char     *plot_help);
 /* --plot FILE and --plot-size WxH: checks the format and the folder, before
  * any work starts. */
 gboolean      l2l_cli_parse_plot              (const char  *path,

@@ -294,10 +294,6 @@ l2l_cli_train (int   argc,
       "Go on from a resume file, with its settings", "FILE" },
     { "history", 0, 0, G_OPTION_ARG_FILENAME, &args.history,
       "Write the per-epoch curve as CSV epoch,meta_loss,eval_loss,seconds", "FILE" },
-    { "plot", 0, 0, G_OPTION_ARG_FILENAME, &args.plot,
-      "Draw meta-loss and held-out loss per epoch as .png, .svg or .pdf", "FILE" },
-    { "plot-size", 0, 0, G_OPTION_ARG_STRING, &args.plot_size,
-      "Size of --plot (default: 1000x650)", "WxH" },
     { NULL },
   };
 
@@ -312,6 +308,9 @@ l2l_cli_train (int   argc,
   g_option_context_add_main_entries (context, task_entries, NULL);
   g_option_context_add_main_entries (context, args.settings.entries, NULL);
   g_option_context_add_main_entries (context, entries, NULL);
+  l2l_cli_add_plot_entries (context, &args.plot, &args.plot_size,
+                            "Draw meta-loss and held-out loss per epoch as .png, "
+                            ".svg or .pdf");
   defaults = family_defaults_text ();
   g_option_context_set_description (context, defaults);
 

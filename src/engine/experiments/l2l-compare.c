@@ -126,24 +126,39 @@ typedef struct {
   guint64                tune_base;  /* run-steps done before this tuning */
 } EntryReporter;
 
+/* Sends @event as @entry's; @runs_done run-steps are added to the total done
+ * first (0 while tuning, whose count is its own). */
+static void
+report (EntryReporter      *entry,
+        L2lCompareProgress *event,
+        guint64             runs_done)
+{
+  Reporter *reporter = entry->reporter;
+
+  event->optimizer = entry->optimizer;
+  event->entry = entry->entry;
+  event->total = reporter->total;
+  g_mutex_lock (&reporter->lock);
+  reporter->done += runs_done;
+  if (event->phase == L2L_COMPARE_RUNNING)
+    event->done = reporter->done;
+  reporter->func (event, reporter->user_data);
+  g_mutex_unlock (&reporter->lock);
+}
+
 static void
 report_tuning (guint64  done,
                guint64  total,
                gpointer user_data)
 {
   EntryReporter *entry = user_data;
-  Reporter *reporter = entry->reporter;
   L2lCompareProgress event = {
     .phase = L2L_COMPARE_TUNING,
-    .optimizer = entry->optimizer,
-    .entry = entry->entry,
     .done = entry->tune_base + done,
-    .total = reporter->total,
   };
 
-  g_mutex_lock (&reporter->lock);
-  reporter->func (&event, reporter->user_data);
-  g_mutex_unlock (&reporter->lock);
+  (void) total;  /* the comparison's total is the reporter's */
+  report (entry, &event, 0);
 }
 
 static void
@@ -153,25 +168,15 @@ report_running (guint        step,
                 const float *theta,
                 gpointer     user_data)
 {
-  EntryReporter *entry = user_data;
-  Reporter *reporter = entry->reporter;
   L2lCompareProgress event = {
     .phase = L2L_COMPARE_RUNNING,
-    .optimizer = entry->optimizer,
-    .entry = entry->entry,
     .step = step,
     .first_run = first_run,
     .n_runs = n_runs,
     .theta = theta,
-    .total = reporter->total,
   };
 
-  g_mutex_lock (&reporter->lock);
-  if (step > 0)
-    reporter->done += n_runs;
-  event.done = reporter->done;
-  reporter->func (&event, reporter->user_data);
-  g_mutex_unlock (&reporter->lock);
+  report (user_data, &event, step > 0 ? n_runs : 0);
 }
 
 /* The test runs of every optimizer, one optimizer an item. */

@@ -337,15 +337,26 @@ l2l_results_tuning_to_json (const char             *task_spec,
   return builder_to_data (builder, length);
 }
 
+typedef char *(*ToText) (const L2lCompareResult *result, gsize *length);
+
+static gboolean
+write_text (const L2lCompareResult  *result,
+            ToText                   to_text,
+            const char              *path,
+            GError                 **error)
+{
+  gsize length;
+  g_autofree char *text = to_text (result, &length);
+
+  return l2l_file_write_atomic (path, text, length, error);
+}
+
 gboolean
 l2l_results_write_csv (const L2lCompareResult  *result,
                        const char              *path,
                        GError                 **error)
 {
-  gsize length;
-  g_autofree char *csv = l2l_results_to_csv (result, &length);
-
-  return l2l_file_write_atomic (path, csv, length, error);
+  return write_text (result, l2l_results_to_csv, path, error);
 }
 
 gboolean
@@ -353,8 +364,5 @@ l2l_results_write_json (const L2lCompareResult  *result,
                         const char              *path,
                         GError                 **error)
 {
-  gsize length;
-  g_autofree char *json = l2l_results_to_json (result, &length);
-
-  return l2l_file_write_atomic (path, json, length, error);
+  return write_text (result, l2l_results_to_json, path, error);
 }

@@ -9,15 +9,22 @@
 #include "l2l-error.h"
 #include "l2l-options.h"
 
-static void
-tensor_dims (const L2lLstmTensor *tensor,
-             guint               *n_dims,
-             guint64             *dims)
+/* Tensor @index of @net as a file names and shapes it: @prefix and its
+ * PyTorch name; 1-D tensors are [rows], out.weight is [1, H] as nn.Linear(H, 1)
+ * has it. */
+static char *
+tensor_entry (const L2lLstm *net,
+              guint          index,
+              const char    *prefix,
+              guint         *n_dims,
+              guint64       *dims)
 {
-  /* 1-D tensors are [rows]; out.weight is [1, H], as nn.Linear(H, 1) has it. */
+  const L2lLstmTensor *tensor = &net->tensors[index];
+
   dims[0] = tensor->rows;
   dims[1] = tensor->cols;
   *n_dims = tensor->cols ? 2 : 1;
+  return g_strconcat (prefix ? prefix : "", tensor->name, NULL);
 }
 
 void
@@ -48,13 +55,11 @@ l2l_checkpoint_add_net (L2lSafetensorsWriter *writer,
 {
   for (guint i = 0; i < net->n_tensors; i++)
     {
-      const L2lLstmTensor *tensor = &net->tensors[i];
-      g_autofree char *name = g_strconcat (prefix ? prefix : "", tensor->name, NULL);
       guint64 dims[2];
       guint n_dims;
+      g_autofree char *name = tensor_entry (net, i, prefix, &n_dims, dims);
 
-      tensor_dims (tensor, &n_dims, dims);
-      l2l_safetensors_writer_add_tensor (writer, name, net->params + tensor->offset,
+      l2l_safetensors_writer_add_tensor (writer, name, net->params + net->tensors[i].offset,
                                          n_dims, dims);
     }
 }
@@ -161,13 +166,11 @@ l2l_checkpoint_read_net (const L2lSafetensors  *file,
 
   for (guint i = 0; i < net->n_tensors; i++)
     {
-      const L2lLstmTensor *tensor = &net->tensors[i];
-      g_autofree char *name = g_strconcat (prefix ? prefix : "", tensor->name, NULL);
       guint64 dims[2];
       guint n_dims;
+      g_autofree char *name = tensor_entry (net, i, prefix, &n_dims, dims);
 
-      tensor_dims (tensor, &n_dims, dims);
-      if (!l2l_safetensors_read_tensor (file, name, net->params + tensor->offset,
+      if (!l2l_safetensors_read_tensor (file, name, net->params + net->tensors[i].offset,
                                         n_dims, dims, error))
         return NULL;
     }
