@@ -52,7 +52,7 @@ l2l_cli_experiment_option_group (L2lCliExperiment       *args,
     const GOptionEntry task[] = {
       { "task", 0, 0, G_OPTION_ARG_STRING, &args->task,
         "Task family and options, e.g. quadratic:dims=10,dist=uniform,theta0-std=0.01 "
-        "(default: quadratic)", "SPEC" },
+        "(default: " L2L_TASK_DEFAULT_SPEC ")", "SPEC" },
       { "problem", 0, 0, G_OPTION_ARG_FILENAME, &args->problem,
         "One fixed quadratic from JSON {\"W\": [[…]], \"y\": […], \"theta0\": […]} "
         "instead of --task", "FILE" },
@@ -101,7 +101,7 @@ l2l_cli_experiment_build (const L2lCliExperiment  *args,
                           L2lCompareConfig        *config,
                           GError                 **error)
 {
-  const char *spec = args->task ? args->task : "quadratic";
+  const char *spec = args->task ? args->task : L2L_TASK_DEFAULT_SPEC;
 
   l2l_compare_config_init (config);
   if (defaults != NULL)

@@ -15,7 +15,7 @@ l2l_cli_task_from_flags (const char  *spec,
   g_autofree char *full = NULL;
   L2lTask *task;
 
-  spec = spec ? spec : "quadratic";
+  spec = spec ? spec : L2L_TASK_DEFAULT_SPEC;
   if (data != NULL)
     {
       if (strchr (data, ',') != NULL)

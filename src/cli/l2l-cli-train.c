@@ -278,7 +278,7 @@ l2l_cli_train (int   argc,
   const L2lSetting *settings = l2l_train_settings (&n_settings);
   const GOptionEntry task_entries[] = {
     { "task", 0, 0, G_OPTION_ARG_STRING, &args.task,
-      "Task family and options (default: quadratic)", "SPEC" },
+      "Task family and options (default: " L2L_TASK_DEFAULT_SPEC ")", "SPEC" },
     { "problem", 0, 0, G_OPTION_ARG_FILENAME, &args.problem,
       "Train on one fixed quadratic from a JSON file instead of --task", "FILE" },
     { "data", 0, 0, G_OPTION_ARG_FILENAME, &args.data,

@@ -107,6 +107,9 @@ double                      l2l_task_family_default_lr (const L2lTaskFamily *fam
                                                         const char          *optimizer,
                                                         double               fallback);
 
+/* The task a front end runs when the user names none. */
+#define L2L_TASK_DEFAULT_SPEC "quadratic"
+
 /* "quadratic", "quadratic:dims=10,dist=uniform", or a family's own form such
  * as "file:PATH" (a problem file, as such tasks give their spec). */
 L2lTask    *l2l_task_new_from_spec (const char  *spec,
