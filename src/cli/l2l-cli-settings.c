@@ -40,6 +40,13 @@ l2l_cli_settings_init (L2lCliSettings     *flags,
       entry->long_name = setting->name;
       entry->description = help;
       entry->arg_description = setting->metavar;
+      if (setting->choices != NULL)
+        {
+          char *words = g_strjoinv ("|", (char **) setting->choices);
+
+          g_ptr_array_add (flags->texts, words);
+          entry->arg_description = words;
+        }
       if (setting->kind == L2L_SETTING_SWITCH)
         {
           entry->arg = G_OPTION_ARG_NONE;

@@ -546,6 +546,41 @@ l2l_experiment_panel_build_compare (L2lExperimentPanel  *self,
   return valid;
 }
 
+/* The recipe beyond the paper's (l2l train's options): drop-downs that list
+ * the engine's words for each setting in its order. */
+static const struct {
+  const char *key;
+  gsize       offset;
+} recipe_choices[] = {
+  { "meta-lr-schedule", G_STRUCT_OFFSET (L2lExperimentPanel, schedule_dropdown) },
+  { "meta-objective", G_STRUCT_OFFSET (L2lExperimentPanel, objective_dropdown) },
+  { "output-init", G_STRUCT_OFFSET (L2lExperimentPanel, output_init_dropdown) },
+};
+
+static GtkDropDown *
+recipe_dropdown (L2lExperimentPanel *self,
+                 guint               i)
+{
+  return G_STRUCT_MEMBER (GtkDropDown *, self, recipe_choices[i].offset);
+}
+
+static const L2lSetting *
+recipe_setting (guint i)
+{
+  guint n;
+  const L2lSetting *settings = l2l_train_settings (&n);
+
+  return l2l_settings_lookup (settings, n, recipe_choices[i].key);
+}
+
+/* The engine's word for what drop-down @i shows. */
+static const char *
+recipe_word (L2lExperimentPanel *self,
+             guint               i)
+{
+  return recipe_setting (i)->choices[gtk_drop_down_get_selected (recipe_dropdown (self, i))];
+}
+
 gboolean
 l2l_experiment_panel_build_train (L2lExperimentPanel  *self,
                                   L2lTrainConfig      *config,
@@ -567,13 +602,12 @@ l2l_experiment_panel_build_train (L2lExperimentPanel  *self,
   config->lstm.layers = (guint) gtk_spin_button_get_value_as_int (self->layers_spin);
   config->lstm.hidden = (guint) gtk_spin_button_get_value_as_int (self->hidden_spin);
   config->per_group = gtk_check_button_get_active (self->per_group_check);
-  config->meta_lr_schedule = gtk_drop_down_get_selected (self->schedule_dropdown) == 1
-                             ? L2L_META_LR_COSINE : L2L_META_LR_CONSTANT;
   config->scale_range = gtk_spin_button_get_value (self->scale_range_spin);
   config->curriculum = (guint) gtk_spin_button_get_value_as_int (self->curriculum_spin);
   config->average = gtk_spin_button_get_value (self->average_spin);
-  config->log_objective = gtk_drop_down_get_selected (self->objective_dropdown) == 1;
-  config->zero_output = gtk_drop_down_get_selected (self->output_init_dropdown) == 1;
+  for (guint i = 0; i < G_N_ELEMENTS (recipe_choices); i++)
+    if (!l2l_setting_apply (recipe_setting (i), config, recipe_word (self, i), error))
+      return FALSE;
   config->lstm.output_scale = gtk_spin_button_get_value (self->output_scale_spin);
   config->clip_norm = gtk_spin_button_get_value (self->clip_spin);
   config->seed = (guint64) gtk_spin_button_get_value (self->seed_spin);
@@ -698,25 +732,6 @@ load_weights (L2lExperimentPanel *self,
   gtk_drop_down_set_selected (self->weights_dropdown, scheme);
 }
 
-/* The recipe beyond the paper's (l2l train's options); the drop-downs'
- * choices by the names the CLI takes. */
-static const struct {
-  const char *key;
-  const char *const choices[2];
-  gsize       offset;
-} recipe_choices[] = {
-  { "meta-lr-schedule", { "constant", "cosine" }, G_STRUCT_OFFSET (L2lExperimentPanel, schedule_dropdown) },
-  { "meta-objective", { "loss", "log" }, G_STRUCT_OFFSET (L2lExperimentPanel, objective_dropdown) },
-  { "output-init", { "random", "zero" }, G_STRUCT_OFFSET (L2lExperimentPanel, output_init_dropdown) },
-};
-
-static GtkDropDown *
-recipe_dropdown (L2lExperimentPanel *self,
-                 guint               i)
-{
-  return G_STRUCT_MEMBER (GtkDropDown *, self, recipe_choices[i].offset);
-}
-
 static void
 load_recipe (L2lExperimentPanel *self,
              GSettings          *settings)
@@ -724,8 +739,11 @@ load_recipe (L2lExperimentPanel *self,
   for (guint i = 0; i < G_N_ELEMENTS (recipe_choices); i++)
     {
       g_autofree char *value = g_settings_get_string (settings, recipe_choices[i].key);
-      gtk_drop_down_set_selected (recipe_dropdown (self, i),
-                                  g_str_equal (value, recipe_choices[i].choices[1]));
+      const char *const *words = recipe_setting (i)->choices;
+
+      for (guint k = 0; words[k] != NULL; k++)
+        if (g_str_equal (value, words[k]))
+          gtk_drop_down_set_selected (recipe_dropdown (self, i), k);
     }
   gtk_spin_button_set_value (self->scale_range_spin, g_settings_get_double (settings, "scale-range"));
   gtk_spin_button_set_value (self->curriculum_spin, g_settings_get_uint (settings, "curriculum"));
@@ -738,9 +756,7 @@ save_recipe (L2lExperimentPanel *self,
              GSettings          *settings)
 {
   for (guint i = 0; i < G_N_ELEMENTS (recipe_choices); i++)
-    g_settings_set_string (settings, recipe_choices[i].key,
-                           recipe_choices[i].choices[gtk_drop_down_get_selected (
-                             recipe_dropdown (self, i)) == 1]);
+    g_settings_set_string (settings, recipe_choices[i].key, recipe_word (self, i));
   g_settings_set_double (settings, "scale-range", gtk_spin_button_get_value (self->scale_range_spin));
   g_settings_set_uint (settings, "curriculum",
                        (guint) gtk_spin_button_get_value_as_int (self->curriculum_spin));

@@ -22,22 +22,10 @@ refuse (const char  *name,
                               "'%s' is not %s", value, expected);
 }
 
-/* A word of two meanings, e.g. output-init random|zero, held as a boolean. */
-static gboolean
-parse_pair (const char  *name,
-            const char  *value,
-            const char  *off,
-            const char  *on,
-            gboolean    *out,
-            GError     **error)
-{
-  g_autofree char *expected = g_strdup_printf ("%s or %s", off, on);
-
-  if (!g_str_equal (value, off) && !g_str_equal (value, on))
-    return refuse (name, value, expected, error);
-  *out = g_str_equal (value, on);
-  return TRUE;
-}
+static const char *const schedule_words[] = { "constant", "cosine", NULL };
+static const char *const objective_words[] = { "loss", "log", NULL };
+static const char *const output_init_words[] = { "random", "zero", NULL };
+static const char *const tune_objective_words[] = { "final", "sum", NULL };
 
 static gboolean
 parse_weights (gpointer     config,
@@ -55,13 +43,14 @@ format_weights (gconstpointer config)
   return g_strdup (((const L2lTrainConfig *) config)->weights);
 }
 
+/* The words are checked against the setting's choices before these run. */
 static gboolean
 parse_schedule (gpointer     config,
                 const char  *value,
                 GError     **error)
 {
-  return l2l_meta_lr_schedule_from_string (value, &((L2lTrainConfig *) config)->meta_lr_schedule)
-         || refuse ("meta-lr-schedule", value, "constant or cosine", error);
+  (void) error;
+  return l2l_meta_lr_schedule_from_string (value, &((L2lTrainConfig *) config)->meta_lr_schedule);
 }
 
 static char *
@@ -77,14 +66,15 @@ parse_objective (gpointer     config,
                  const char  *value,
                  GError     **error)
 {
-  return parse_pair ("meta-objective", value, "loss", "log",
-                     &((L2lTrainConfig *) config)->log_objective, error);
+  (void) error;
+  ((L2lTrainConfig *) config)->log_objective = g_str_equal (value, objective_words[1]);
+  return TRUE;
 }
 
 static char *
 format_objective (gconstpointer config)
 {
-  return g_strdup (((const L2lTrainConfig *) config)->log_objective ? "log" : "loss");
+  return g_strdup (objective_words[((const L2lTrainConfig *) config)->log_objective]);
 }
 
 static gboolean
@@ -92,14 +82,15 @@ parse_output_init (gpointer     config,
                    const char  *value,
                    GError     **error)
 {
-  return parse_pair ("output-init", value, "random", "zero",
-                     &((L2lTrainConfig *) config)->zero_output, error);
+  (void) error;
+  ((L2lTrainConfig *) config)->zero_output = g_str_equal (value, output_init_words[1]);
+  return TRUE;
 }
 
 static char *
 format_output_init (gconstpointer config)
 {
-  return g_strdup (((const L2lTrainConfig *) config)->zero_output ? "zero" : "random");
+  return g_strdup (output_init_words[((const L2lTrainConfig *) config)->zero_output]);
 }
 
 static gboolean
@@ -121,8 +112,8 @@ parse_tune_objective (gpointer     config,
                       const char  *value,
                       GError     **error)
 {
-  return l2l_tune_objective_from_string (value, &((L2lCompareConfig *) config)->tune.objective)
-         || refuse ("tune-objective", value, "final or sum", error);
+  (void) error;
+  return l2l_tune_objective_from_string (value, &((L2lCompareConfig *) config)->tune.objective);
 }
 
 static char *
@@ -176,10 +167,10 @@ static const L2lSetting train_settings[] = {
     .help = "Learning rate of Adam on the LSTM" },
   { .name = "clip", .kind = L2L_SETTING_DOUBLE, .metavar = "X", .offset = TRAIN (clip_norm),
     .help = "Clip the meta-gradient to this norm; 0 turns clipping off" },
-  { .name = "meta-lr-schedule", .kind = L2L_SETTING_TEXT, .metavar = "NAME",
+  { .name = "meta-lr-schedule", .kind = L2L_SETTING_TEXT,
     .help = "constant, or cosine: from the meta learning rate down to a hundredth of it at the "
             "last epoch",
-    .parse = parse_schedule, .format = format_schedule },
+    .parse = parse_schedule, .format = format_schedule, .choices = schedule_words },
   { .name = "scale-range", .kind = L2L_SETTING_DOUBLE, .metavar = "R",
     .offset = TRAIN (scale_range),
     .help = "See each training function through random units: every parameter scaled by a "
@@ -190,13 +181,14 @@ static const L2lSetting train_settings[] = {
   { .name = "average", .kind = L2L_SETTING_DOUBLE, .metavar = "β", .offset = TRAIN (average),
     .help = "Score and keep a moving average of φ with this decay per meta-step instead of φ "
             "itself (Polyak averaging); 0 is off" },
-  { .name = "meta-objective", .kind = L2L_SETTING_TEXT, .metavar = "NAME",
+  { .name = "meta-objective", .kind = L2L_SETTING_TEXT,
     .help = "loss, or log: follow the gradient of Σ w_t log f_t, where every step counts by its"
             " ratio",
-    .parse = parse_objective, .format = format_objective },
-  { .name = "output-init", .kind = L2L_SETTING_TEXT, .metavar = "INIT",
+    .parse = parse_objective, .format = format_objective, .choices = objective_words },
+  { .name = "output-init", .kind = L2L_SETTING_TEXT,
     .help = "random, or zero: start from the optimizer that does nothing",
-    .parse = parse_output_init, .format = format_output_init },
+    .parse = parse_output_init, .format = format_output_init,
+    .choices = output_init_words },
   { .name = "per-group", .kind = L2L_SETTING_SWITCH, .offset = TRAIN (per_group),
     .help = "One LSTM for each of the task's parameter groups (cnn: conv and fc), as the paper "
             "does for its convolutional net; off: one for all" },
@@ -233,10 +225,11 @@ static const L2lSetting compare_settings[] = {
     .default_text = "the cores" },
   { .name = "tune-runs", .kind = L2L_SETTING_UINT, .metavar = "N", .offset = COMPARE (tune.runs),
     .help = "Tuning functions, drawn apart from the test functions" },
-  { .name = "tune-objective", .kind = L2L_SETTING_TEXT, .metavar = "final|sum",
+  { .name = "tune-objective", .kind = L2L_SETTING_TEXT,
     .help = "What tuning minimises: final (mean loss at the last step) or sum (mean of the loss"
             " summed over all steps)",
-    .parse = parse_tune_objective, .format = format_tune_objective },
+    .parse = parse_tune_objective, .format = format_tune_objective,
+    .choices = tune_objective_words },
   { .name = "tune-grid", .kind = L2L_SETTING_TEXT, .metavar = "MIN:MAX:N",
     .help = "Log grid of learning rates: lowest, highest, points a decade",
     .parse = parse_tune_grid, .format = format_tune_grid },
@@ -323,6 +316,11 @@ l2l_setting_apply (const L2lSetting  *setting,
       *(gboolean *) field = TRUE;
       return TRUE;
     case L2L_SETTING_TEXT:
+      if (setting->choices != NULL && !g_strv_contains (setting->choices, value))
+        {
+          g_autofree char *words = g_strjoinv (" or ", (char **) setting->choices);
+          return refuse (setting->name, value, words, error);
+        }
       return setting->parse (config, value, error);
     default:
       g_assert_not_reached ();

@@ -22,7 +22,7 @@ typedef struct _L2lSetting L2lSetting;
 struct _L2lSetting {
   const char     *name;
   L2lSettingKind  kind;
-  const char     *metavar;      /* "N", "X", "SCHEME|LIST" */
+  const char     *metavar;      /* "N", "X", "SCHEME|LIST"; with choices, those */
   const char     *help;         /* what it does, without its default */
   /* Where it goes in the config (UINT, DOUBLE, SEED, SWITCH), or how (TEXT). */
   gsize           offset;
@@ -30,6 +30,9 @@ struct _L2lSetting {
   char         *(*format) (gconstpointer config);
   /* Where the default is not a value of the config (the machine's cores). */
   const char     *default_text;
+  /* TEXT settings of a few words: the words, NULL-terminated, in the order
+   * front ends list them (the first is off or plain). */
+  const char *const *choices;
 };
 
 /* Meta-training (L2lTrainConfig) and comparisons and tuning (L2lCompareConfig). */
