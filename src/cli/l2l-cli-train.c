@@ -72,7 +72,7 @@ write_history (TrainJob  *job,
   guint n;
   const L2lTrainRecord *history = l2l_trainer_get_history (job->trainer, &n);
   gsize length;
-  g_autofree char *csv = l2l_results_history_to_csv (history, n, &length);
+  g_autofree char *csv = l2l_train_history_to_csv (history, n, &length);
 
   return l2l_file_write_atomic (job->history_path, csv, length, error);
 }

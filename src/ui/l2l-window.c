@@ -546,7 +546,7 @@ export_results_done (L2lWindow      *self,
       const L2lTrainRecord *history =
         l2l_trainer_get_history (l2l_job_get_trainer (self->last_training), &n);
       gsize length;
-      g_autofree char *csv = l2l_results_history_to_csv (history, n, &length);
+      g_autofree char *csv = l2l_train_history_to_csv (history, n, &length);
       ok = l2l_file_write_atomic (path, csv, length, &error);
     }
   else if (g_str_has_suffix (lower, ".json"))

@@ -453,3 +453,39 @@ l2l_trainer_new_from_resume (const char  *path,
     g_propagate_error (error, local_error);
   return trainer;
 }
+
+static void
+append_optional (GString *out,
+                 double   value)
+{
+  char number[G_ASCII_DTOSTR_BUF_SIZE];
+
+  g_string_append_c (out, ',');
+  if (isnan (value))
+    return;
+  if (isinf (value))
+    g_string_append (out, "inf");
+  else
+    g_string_append (out, g_ascii_formatd (number, sizeof number, "%.9g", value));
+}
+
+char *
+l2l_train_history_to_csv (const L2lTrainRecord *history,
+                          guint                 n,
+                          gsize                *length)
+{
+  GString *out = g_string_new ("epoch,meta_loss,eval_loss,seconds\n");
+  char number[G_ASCII_DTOSTR_BUF_SIZE];
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_string_append_printf (out, "%u", history[i].epoch);
+      append_optional (out, history[i].meta_loss);
+      append_optional (out, history[i].eval_loss);
+      g_string_append_printf (out, ",%s\n",
+                              g_ascii_formatd (number, sizeof number, "%.4f", history[i].seconds));
+    }
+  if (length != NULL)
+    *length = out->len;
+  return g_string_free (out, FALSE);
+}

@@ -174,4 +174,11 @@ gboolean     l2l_trainer_save_resume      (L2lTrainer  *trainer,
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (L2lTrainer, l2l_trainer_free)
 
+/* The curve of a meta-training as CSV "epoch,meta_loss,eval_loss,seconds";
+ * empty fields where an epoch has no value (no evaluation; epoch 0 has no
+ * meta-loss). */
+char        *l2l_train_history_to_csv     (const L2lTrainRecord *history,
+                                           guint                 n,
+                                           gsize                *length);
+
 G_END_DECLS

@@ -2,7 +2,6 @@
 #pragma once
 
 #include "l2l-compare.h"
-#include "l2l-meta-train.h"
 
 G_BEGIN_DECLS
 
@@ -47,13 +46,6 @@ char    *l2l_results_tuning_to_json (const char             *task_spec,
                                      L2lTuneResult      **results,
                                      guint                n,
                                      gsize               *length);
-
-/* The curve of a meta-training as CSV "epoch,meta_loss,eval_loss,seconds";
- * empty fields where an epoch has no value (no evaluation; epoch 0 has no
- * meta-loss). */
-char    *l2l_results_history_to_csv (const L2lTrainRecord *history,
-                                     guint                 n,
-                                     gsize                *length);
 
 gboolean l2l_results_write_csv  (const L2lCompareResult *result,
                                  const char             *path,
