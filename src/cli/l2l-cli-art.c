@@ -152,7 +152,10 @@ art_option (const ArtArgs *args,
 static void
 art_args_clear (ArtArgs *args)
 {
-  g_clear_pointer (&args->options, g_strfreev);
+  /* not a strv: the options not given leave holes */
+  for (guint i = 0; args->options != NULL && i < l2l_task_art_family.n_options; i++)
+    g_free (args->options[i]);
+  g_clear_pointer (&args->options, g_free);
   g_clear_pointer (&args->texts, g_ptr_array_unref);
   g_clear_pointer (&args->out_dir, g_free);
   g_clear_pointer (&args->csv, g_free);

@@ -140,7 +140,10 @@ l2l_cli_settings_apply (const L2lCliSettings  *flags,
 void
 l2l_cli_settings_clear (L2lCliSettings *flags)
 {
-  g_clear_pointer (&flags->values, g_strfreev);
+  /* not a strv: the flags not given leave holes */
+  for (guint i = 0; flags->values != NULL && i < flags->n; i++)
+    g_free (flags->values[i]);
+  g_clear_pointer (&flags->values, g_free);
   g_clear_pointer (&flags->switches, g_free);
   g_clear_pointer (&flags->entries, g_free);
   g_clear_pointer (&flags->texts, g_ptr_array_unref);
