@@ -34,15 +34,25 @@ art_entries (ArtArgs *args)
       const L2lOptionInfo *info = &family->options[i];
       const char *shown = g_str_equal (info->key, "size") ? G_STRINGIFY (L2L_ART_STYLE_SIZE)
                                                           : info->default_value;
-      char *help = *shown ? g_strdup_printf ("%s (default: %s)", info->help, shown)
-                          : g_strdup (info->help);
+      /* the photo is required here, so the family's "empty: …" does not apply */
+      const char *what = g_str_equal (info->key, "content") ? "The photo to style (PNG or JPEG)"
+                                                             : info->help;
+      char *help = *shown ? g_strdup_printf ("%s (default: %s)", what, shown) : g_strdup (what);
+      const char *metavar = info->type == L2L_OPTION_STRING ? "FILE"
+                            : info->type == L2L_OPTION_INT ? "N" : "X";
 
       g_ptr_array_add (args->texts, help);
+      if (info->type == L2L_OPTION_CHOICE)
+        {
+          char *words = g_strjoinv ("|", (char **) info->choices);
+
+          g_ptr_array_add (args->texts, words);
+          metavar = words;
+        }
       entries[i] = (GOptionEntry) { info->key, 0, 0,
                                     info->type == L2L_OPTION_STRING ? G_OPTION_ARG_FILENAME
                                                                     : G_OPTION_ARG_STRING,
-                                    &args->options[i], help,
-                                    info->type == L2L_OPTION_STRING ? "FILE" : "X" };
+                                    &args->options[i], help, metavar };
     }
   return entries;
 }

@@ -88,17 +88,6 @@ find (const L2lCliSettings *flags,
   g_return_val_if_reached (-1);
 }
 
-void
-l2l_cli_settings_preset (L2lCliSettings *flags,
-                         const char     *name,
-                         const char     *value)
-{
-  int i = find (flags, name);
-
-  if (i >= 0 && flags->values[i] == NULL)
-    flags->values[i] = g_strdup (value);
-}
-
 gboolean
 l2l_cli_settings_given (const L2lCliSettings *flags,
                         const char           *name)
@@ -106,20 +95,6 @@ l2l_cli_settings_given (const L2lCliSettings *flags,
   int i = find (flags, name);
 
   return i >= 0 && (flags->values[i] != NULL || flags->switches[i]);
-}
-
-const char *
-l2l_cli_settings_first_given (const L2lCliSettings *flags)
-{
-  static char flag[64];
-
-  for (guint i = 0; i < flags->n; i++)
-    if (flags->values[i] != NULL || flags->switches[i])
-      {
-        g_snprintf (flag, sizeof flag, "--%s", flags->settings[i].name);
-        return flag;
-      }
-  return NULL;
 }
 
 gboolean

@@ -37,14 +37,8 @@ char         *l2l_cli_config_default     (const L2lSetting   *setting,
 char         *l2l_cli_train_default      (const L2lSetting   *setting,
                                           gconstpointer       data);
 
-/* A value for @name unless the user gave one (l2l art's single run). */
-void          l2l_cli_settings_preset    (L2lCliSettings     *flags,
-                                          const char         *name,
-                                          const char         *value);
 gboolean      l2l_cli_settings_given     (const L2lCliSettings *flags,
                                           const char         *name);
-/* The first flag the user gave, as "--NAME", or NULL. */
-const char   *l2l_cli_settings_first_given (const L2lCliSettings *flags);
 /* Applies what was given, in table order; errors name the flag. */
 gboolean      l2l_cli_settings_apply     (const L2lCliSettings *flags,
                                           gpointer            config,

@@ -49,8 +49,8 @@ parse_schedule (gpointer     config,
                 const char  *value,
                 GError     **error)
 {
-  (void) error;
-  return l2l_meta_lr_schedule_from_string (value, &((L2lTrainConfig *) config)->meta_lr_schedule);
+  return l2l_meta_lr_schedule_from_string (value, &((L2lTrainConfig *) config)->meta_lr_schedule)
+         || refuse ("meta-lr-schedule", value, "a schedule", error);
 }
 
 static char *
@@ -112,8 +112,8 @@ parse_tune_objective (gpointer     config,
                       const char  *value,
                       GError     **error)
 {
-  (void) error;
-  return l2l_tune_objective_from_string (value, &((L2lCompareConfig *) config)->tune.objective);
+  return l2l_tune_objective_from_string (value, &((L2lCompareConfig *) config)->tune.objective)
+         || refuse ("tune-objective", value, "an objective", error);
 }
 
 static char *
@@ -134,10 +134,11 @@ parse_tune_grid (gpointer     config,
   gint64 per_decade;
 
   if (g_strv_length (parts) != 3 || !l2l_parse_double (parts[0], &tune->lr_min) ||
-      !l2l_parse_double (parts[1], &tune->lr_max) || !l2l_parse_int (parts[2], &per_decade) ||
-      per_decade < 0 || per_decade > G_MAXUINT)
-    return refuse ("tune-grid", value, "MIN:MAX:N, e.g. 1e-5:10:4", error);
-  tune->per_decade = (guint) per_decade;
+      !l2l_parse_double (parts[1], &tune->lr_max) || !l2l_parse_int (parts[2], &per_decade))
+    return refuse ("tune-grid", value, "MIN:MAX:N, the lowest and highest rate and the "
+                   "points a decade, e.g. 1e-5:10:4", error);
+  /* out of guint's range is out of the grid's: validation says which range */
+  tune->per_decade = per_decade < 0 || per_decade > G_MAXUINT ? 0 : (guint) per_decade;
   return l2l_tune_config_validate (tune, error);
 }
 
@@ -217,7 +218,7 @@ static const L2lSetting compare_settings[] = {
   { .name = "steps", .kind = L2L_SETTING_UINT, .metavar = "N", .offset = COMPARE (steps),
     .help = "Optimization steps per function" },
   { .name = "runs", .kind = L2L_SETTING_UINT, .metavar = "N", .offset = COMPARE (runs),
-    .help = "Test functions" },
+    .help = "Test functions; one fixed problem is run once unless told otherwise" },
   { .name = "seed", .kind = L2L_SETTING_SEED, .metavar = "N", .offset = COMPARE (seed),
     .help = "Seed of every random draw" },
   { .name = "threads", .kind = L2L_SETTING_UINT, .metavar = "N", .offset = COMPARE (threads),
@@ -235,8 +236,8 @@ static const L2lSetting compare_settings[] = {
     .parse = parse_tune_grid, .format = format_tune_grid },
   { .name = "tune-budget", .kind = L2L_SETTING_UINT, .metavar = "N",
     .offset = COMPARE (tune.hyper_budget),
-    .help = "Configurations a search of the rate and the other hyper-parameters tries per "
-            "optimizer",
+    .help = "Configurations the search of tune-hyper (the rate with the other "
+            "hyper-parameters) tries per optimizer",
     .default_text = G_STRINGIFY (L2L_TUNE_HYPER_BUDGET) },
 };
 
