@@ -10,6 +10,7 @@
 
 #include "l2l-chart-view.h"
 #include "l2l-window.h"
+#include "test-util.h"
 #include "ui-driver.h"
 
 /* Runs under Xvfb (see tests/meson.build): real windows, driven through their
@@ -236,7 +237,7 @@ test_stop (Fixture       *fixture,
     g_main_context_iteration (NULL, TRUE);
   stop_seconds = stop_and_time (window);
   g_test_message ("stop took %.3f s", stop_seconds);
-  g_assert_cmpfloat (stop_seconds, <, 0.2);
+  g_assert_cmpfloat (stop_seconds, <, 0.2 * TEST_UTIL_TIME_SCALE);
 
   g_test_message ("status: %s", l2l_window_get_status (window));
   g_assert_cmpint (sscanf (l2l_window_get_status (window), "Stopped after %u epochs", &epochs),
@@ -278,7 +279,7 @@ test_stop_in_evaluation (Fixture       *fixture,
   /* A step of 4 MNIST functions takes tens of milliseconds (more under the
    * sanitizers, or beside other tests on two cores); without the check it
    * would be the rest of the evaluation, seconds more. */
-  g_assert_cmpfloat (stop_seconds, <, 2.0);
+  g_assert_cmpfloat (stop_seconds, <, 2.0 * TEST_UTIL_TIME_SCALE);
 }
 
 /* An invalid value is shown at the form, named by the engine's rule, and
@@ -477,7 +478,7 @@ test_close_mid_run (Fixture       *fixture,
     g_main_context_iteration (NULL, TRUE);
   close_seconds = (g_get_monotonic_time () - close_asked) / 1e6;
   g_test_message ("closing mid-run took %.3f s", close_seconds);
-  g_assert_cmpfloat (close_seconds, <, 0.5);
+  g_assert_cmpfloat (close_seconds, <, 0.5 * TEST_UTIL_TIME_SCALE);
   g_assert_cmpuint (g_settings_get_uint (fixture->settings, "steps"), ==, 40);
   g_assert_cmpuint (g_settings_get_uint (fixture->settings, "epochs"), ==, 1000000);
 }
@@ -604,7 +605,7 @@ test_art_page (Fixture       *fixture,
     g_main_context_iteration (NULL, TRUE);
   stop_seconds = stop_and_time (window);
   g_test_message ("stop during an art run took %.3f s", stop_seconds);
-  g_assert_cmpfloat (stop_seconds, <, 1.0);
+  g_assert_cmpfloat (stop_seconds, <, 1.0 * TEST_UTIL_TIME_SCALE);
 
   /* another task on another page, and back: the art run's choices return */
   l2l_window_show_page (window, "comparison");

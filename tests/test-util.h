@@ -5,6 +5,20 @@
 
 G_BEGIN_DECLS
 
+/* How much longer a prompt reaction (a stop, a close) may take in this build:
+ * the sanitizers slow every step about twentyfold, and CI runs their suite
+ * two tests at a time. */
+#if defined(__SANITIZE_ADDRESS__)
+#define TEST_UTIL_TIME_SCALE 4.0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define TEST_UTIL_TIME_SCALE 4.0
+#endif
+#endif
+#ifndef TEST_UTIL_TIME_SCALE
+#define TEST_UTIL_TIME_SCALE 1.0
+#endif
+
 /* A fresh folder under the system's temporary folder, removed by the caller
  * with test_util_remove_tree (). */
 char    *test_util_make_tmpdir   (void);
