@@ -309,6 +309,54 @@ test_mlp_gradient (gconstpointer data)
   g_assert_cmpfloat (worst, <, 2e-2);
 }
 
+/* H v against central differences of the gradient along v, each gradient on
+ * a fresh problem of the same seed (so on the same minibatch as the product),
+ * at weights where every layer's curvature is well above rounding. */
+static void
+test_mlp_hvp (gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(L2lTask) task = l2l_task_new_from_spec (data, &error);
+  g_autoptr(L2lProblem) problem = NULL;
+  g_autofree float *theta = NULL, *v = NULL, *hv = NULL, *plus = NULL, *minus = NULL;
+  g_autofree float *shifted = NULL;
+  const double h = 1e-3;   /* small enough that no ReLU changes side */
+  double diff = 0.0, norm = 0.0;
+  L2lRng rng;
+  gsize n;
+
+  g_assert_no_error (error);
+  n = l2l_task_get_n_params (task);
+  theta = g_new (float, n), v = g_new (float, n), hv = g_new (float, n);
+  plus = g_new (float, n), minus = g_new (float, n), shifted = g_new (float, n);
+  l2l_rng_init (&rng, 9);
+  for (gsize i = 0; i < n; i++)
+    {
+      theta[i] = (float) (0.3 * l2l_rng_normal (&rng));
+      v[i] = (float) l2l_rng_normal (&rng);
+    }
+  problem = l2l_task_sample (task, 77);
+  g_assert_true (l2l_problem_has_hvp (problem));
+  l2l_problem_loss_grad (problem, theta, plus);
+  l2l_problem_hvp (problem, theta, v, hv);
+  for (gsize i = 0; i < n; i++)
+    shifted[i] = theta[i] + (float) h * v[i];
+  loss_at (task, shifted, plus);
+  for (gsize i = 0; i < n; i++)
+    shifted[i] = theta[i] - (float) h * v[i];
+  loss_at (task, shifted, minus);
+  for (gsize i = 0; i < n; i++)
+    {
+      double fd = ((double) plus[i] - minus[i]) / (2 * h);
+      diff += (hv[i] - fd) * (hv[i] - fd);
+      norm += fd * fd;
+    }
+  g_test_message ("%s: |Hv − differences| / |differences| = %.3g (|Hv| %.3g)",
+                  (const char *) data, sqrt (diff / norm), sqrt (norm));
+  g_assert_cmpfloat (sqrt (norm), >, 1e-2);
+  g_assert_cmpfloat (sqrt (diff / norm), <, 2e-3);
+}
+
 static void
 test_minibatches (void)
 {
@@ -367,6 +415,13 @@ main (int   argc,
                         test_mlp_gradient);
   g_test_add_data_func ("/engine/mnist/gradient/two-layers-relu",
                         "mnist:hidden=6x5,act=relu,batch=16", test_mlp_gradient);
+  g_test_add_data_func ("/engine/mnist/hvp/sigmoid", "mnist:hidden=8,batch=16", test_mlp_hvp);
+  g_test_add_data_func ("/engine/mnist/hvp/relu", "mnist:hidden=8,act=relu,batch=16",
+                        test_mlp_hvp);
+  g_test_add_data_func ("/engine/mnist/hvp/two-layers", "mnist:hidden=6x5,batch=16",
+                        test_mlp_hvp);
+  g_test_add_data_func ("/engine/mnist/hvp/two-layers-relu", "mnist:hidden=6x5,act=relu,batch=16",
+                        test_mlp_hvp);
   g_test_add_func ("/engine/mnist/minibatches", test_minibatches);
   g_test_add_func ("/engine/mnist/zero-weights", test_zero_weights);
   return g_test_run ();

@@ -161,6 +161,38 @@ test_softmax_xent_values (void)
   g_assert_cmpfloat (l2l_softmax_xent (NULL, confident, first, 1, 4), <, 1e-12);
 }
 
+/* The R-operator of the cross-entropy's logit gradient against central
+ * differences of that gradient along the direction, in double around float. */
+static void
+test_softmax_xent_rop (void)
+{
+  enum { XENT_ROWS = 3, XENT_CLASSES = 5, XENT_N = XENT_ROWS * XENT_CLASSES };
+  const guint8 labels[XENT_ROWS] = { 4, 0, 2 };
+  float logits[XENT_N], direction[XENT_N], rop[XENT_N], plus[XENT_N], minus[XENT_N];
+  float shifted[XENT_N];
+  const float h = 1e-2f;
+  double worst = 0.0;
+  L2lRng rng;
+
+  l2l_rng_init (&rng, 2);
+  for (guint i = 0; i < XENT_N; i++)
+    {
+      logits[i] = (float) (2.0 * l2l_rng_normal (&rng));
+      direction[i] = (float) l2l_rng_normal (&rng);
+    }
+  l2l_softmax_xent_rop (rop, logits, direction, XENT_ROWS, XENT_CLASSES);
+  for (guint i = 0; i < XENT_N; i++)
+    shifted[i] = logits[i] + h * direction[i];
+  l2l_softmax_xent (plus, shifted, labels, XENT_ROWS, XENT_CLASSES);
+  for (guint i = 0; i < XENT_N; i++)
+    shifted[i] = logits[i] - h * direction[i];
+  l2l_softmax_xent (minus, shifted, labels, XENT_ROWS, XENT_CLASSES);
+  for (guint i = 0; i < XENT_N; i++)
+    worst = MAX (worst, fabs (rop[i] - ((double) plus[i] - minus[i]) / (2 * h)));
+  g_test_message ("worst absolute error %.2g", worst);
+  g_assert_cmpfloat (worst, <, 1e-4);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -169,5 +201,6 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/nn/sigmoid-chain-gradient", test_sigmoid_chain_gradient);
   g_test_add_func ("/engine/nn/relu-chain-gradient", test_relu_chain_gradient);
   g_test_add_func ("/engine/nn/softmax-xent-values", test_softmax_xent_values);
+  g_test_add_func ("/engine/nn/softmax-xent-rop", test_softmax_xent_rop);
   return g_test_run ();
 }

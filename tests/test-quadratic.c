@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "l2l-engine.h"
+#include "l2l-scaled-problem.h"
 #include "test-util.h"
 
 /* Central differences in double around float parameters: the loss is
@@ -241,6 +242,54 @@ test_file_missing (void)
   g_assert_true (g_str_has_prefix (error->message, "/nonexistent/p.json: cannot read"));
 }
 
+/* H v against central differences of the gradient along v, which a
+ * quadratic makes exact but for rounding. */
+static double
+hvp_error (L2lProblem *problem)
+{
+  const gsize n = problem->n_params;
+  g_autofree float *theta = g_new (float, n), *v = g_new (float, n), *hv = g_new (float, n);
+  g_autofree float *plus = g_new (float, n), *minus = g_new (float, n);
+  g_autofree float *shifted = g_new (float, n);
+  double diff = 0.0, norm = 0.0;
+  L2lRng rng;
+
+  l2l_rng_init (&rng, 4);
+  for (gsize i = 0; i < n; i++)
+    theta[i] = (float) l2l_rng_normal (&rng), v[i] = (float) l2l_rng_normal (&rng);
+  g_assert_true (l2l_problem_has_hvp (problem));
+  l2l_problem_loss_grad (problem, theta, plus);
+  l2l_problem_hvp (problem, theta, v, hv);
+  for (gsize i = 0; i < n; i++)
+    shifted[i] = theta[i] + 0.5f * v[i];
+  l2l_problem_loss_grad (problem, shifted, plus);
+  for (gsize i = 0; i < n; i++)
+    shifted[i] = theta[i] - 0.5f * v[i];
+  l2l_problem_loss_grad (problem, shifted, minus);
+  for (gsize i = 0; i < n; i++)
+    {
+      double fd = (double) plus[i] - minus[i];   /* over 2 · 0.5 */
+      diff += (hv[i] - fd) * (hv[i] - fd);
+      norm += fd * fd;
+    }
+  return sqrt (diff / norm);
+}
+
+/* 2WᵀWv, for the quadratic and for it seen through random units
+ * (diag(c) H diag(c) v), which meta-training's scaling recipe uses. */
+static void
+test_hvp (void)
+{
+  g_autoptr(L2lTask) task = l2l_task_new_from_spec ("quadratic:dims=7", NULL);
+  g_autoptr(L2lProblem) plain = l2l_task_sample (task, 5);
+  g_autoptr(L2lProblem) scaled = l2l_scaled_problem_new (l2l_task_sample (task, 5), 9, 10.0);
+  double plain_error = hvp_error (plain), scaled_error = hvp_error (scaled);
+
+  g_test_message ("relative error: plain %.2g, scaled %.2g", plain_error, scaled_error);
+  g_assert_cmpfloat (plain_error, <, 1e-5);
+  g_assert_cmpfloat (scaled_error, <, 1e-5);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -248,6 +297,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   l2l_engine_init (1);
   g_test_add_func ("/engine/quadratic/gradient", test_gradient);
+  g_test_add_func ("/engine/quadratic/hvp", test_hvp);
   g_test_add_func ("/engine/quadratic/loss-value", test_loss_value);
   g_test_add_func ("/engine/quadratic/file-spec", test_file_spec);
   g_test_add_func ("/engine/quadratic/sampling-is-seeded", test_sampling_is_seeded);

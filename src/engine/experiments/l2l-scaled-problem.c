@@ -13,6 +13,7 @@ typedef struct {
   L2lProblem *inner;
   float      *scale;     /* c [n] */
   float      *scaled;    /* scratch: c ⊙ θ */
+  float      *scaled_v;  /* scratch: c ⊙ v, for Hessian-vector products */
 } ScaledProblem;
 
 static void
@@ -42,6 +43,25 @@ scaled_loss_grad (L2lProblem  *problem,
   return loss;
 }
 
+/* f(c ⊙ θ) has the Hessian diag(c) H diag(c). */
+static void
+scaled_hvp (L2lProblem  *problem,
+            const float *theta,
+            const float *v,
+            float       *out)
+{
+  ScaledProblem *self = (ScaledProblem *) problem;
+
+  for (gsize i = 0; i < problem->n_params; i++)
+    {
+      self->scaled[i] = self->scale[i] * theta[i];
+      self->scaled_v[i] = self->scale[i] * v[i];
+    }
+  l2l_problem_hvp (self->inner, self->scaled, self->scaled_v, out);
+  for (gsize i = 0; i < problem->n_params; i++)
+    out[i] *= self->scale[i];
+}
+
 static void
 scaled_free (L2lProblem *problem)
 {
@@ -50,12 +70,21 @@ scaled_free (L2lProblem *problem)
   l2l_problem_free (self->inner);
   g_free (self->scale);
   g_free (self->scaled);
+  g_free (self->scaled_v);
   g_free (self);
 }
 
 static const L2lProblemClass scaled_problem_class = {
   .init = scaled_init,
   .loss_grad = scaled_loss_grad,
+  .free = scaled_free,
+};
+
+/* The same, for an inner problem that has Hessian-vector products. */
+static const L2lProblemClass scaled_problem_hvp_class = {
+  .init = scaled_init,
+  .loss_grad = scaled_loss_grad,
+  .hvp = scaled_hvp,
   .free = scaled_free,
 };
 
@@ -68,11 +97,13 @@ l2l_scaled_problem_new (L2lProblem *inner,
   const double log_range = log (range);
   L2lRng rng;
 
-  self->base.klass = &scaled_problem_class;
+  self->base.klass = l2l_problem_has_hvp (inner) ? &scaled_problem_hvp_class
+                                                  : &scaled_problem_class;
   self->base.n_params = inner->n_params;
   self->inner = inner;
   self->scale = g_new (float, inner->n_params);
   self->scaled = g_new (float, inner->n_params);
+  self->scaled_v = g_new (float, inner->n_params);
   l2l_rng_init (&rng, seed);
   for (gsize i = 0; i < inner->n_params; i++)
     self->scale[i] = (float) exp ((2.0 * l2l_rng_uniform (&rng) - 1.0) * log_range);

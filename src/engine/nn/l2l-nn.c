@@ -169,3 +169,28 @@ l2l_softmax_xent (float        *dlogits,
     }
   return loss / rows;
 }
+
+void
+l2l_softmax_xent_rop (float       *rdlogits,
+                      const float *logits,
+                      const float *rlogits,
+                      gsize        rows,
+                      gsize        classes)
+{
+  for (gsize r = 0; r < rows; r++)
+    {
+      const float *z = logits + r * classes, *rz = rlogits + r * classes;
+      float top = z[0];
+      double sum = 0.0, p_dot_rz = 0.0;
+
+      for (gsize c = 1; c < classes; c++)
+        top = MAX (top, z[c]);
+      for (gsize c = 0; c < classes; c++)
+        sum += exp ((double) z[c] - top);
+      for (gsize c = 0; c < classes; c++)
+        p_dot_rz += exp ((double) z[c] - top) / sum * rz[c];
+      for (gsize c = 0; c < classes; c++)
+        rdlogits[r * classes + c] =
+          (float) (exp ((double) z[c] - top) / sum * (rz[c] - p_dot_rz) / rows);
+    }
+}

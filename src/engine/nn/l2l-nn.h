@@ -60,4 +60,14 @@ double l2l_softmax_xent        (float        *dlogits,
                                 gsize         rows,
                                 gsize         classes);
 
+/* The directional derivative of l2l_softmax_xent's @dlogits along @rlogits
+ * (the R-operator, Pearlmutter 1994): with p = softmax(logits) per row,
+ * rdlogits = (p ⊙ rlogits − p · (pᵀ rlogits)) / rows. For Hessian-vector
+ * products. */
+void   l2l_softmax_xent_rop    (float        *rdlogits,
+                                const float  *logits,
+                                const float  *rlogits,
+                                gsize         rows,
+                                gsize         classes);
+
 G_END_DECLS

@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <cblas.h>
 #include <math.h>
 #include <string.h>
 
@@ -35,10 +36,22 @@ typedef struct {
   guint8 *labels;
 } Scratch;
 
+/* The R-operator's buffers (Pearlmutter 1994), made on the first
+ * Hessian-vector product: the derivatives along v of every activation and of
+ * the backward pass's deltas. */
+typedef struct {
+  float *ract[MAX_HIDDEN_LAYERS + 2];  /* [rows × width], ract[0] unused: images are fixed */
+  float *rdelta;                       /* [rows × widest] */
+  float *rdelta_next;
+  float *rlogits;                      /* [rows × classes] */
+} RScratch;
+
 typedef struct {
   L2lTaskProblem base;    /* of an MlpTask */
   L2lRng         rng;     /* minibatches */
   Scratch        batch;
+  gboolean       drawn;   /* batch holds a minibatch: loss_grad has run */
+  RScratch       r;
 } MlpProblem;
 
 static void
@@ -168,9 +181,146 @@ mlp_problem_loss_grad (L2lProblem  *problem,
       load_image (task, index, s->act[0] + (gsize) r * task->widths[0]);
       s->labels[r] = task->data->labels[index];
     }
+  self->drawn = TRUE;
   loss = forward (task, theta, s, s->rows);
   backward (task, theta, s, s->rows, grad);
   return loss;
+}
+
+static void
+rscratch_init (RScratch      *r,
+               const MlpTask *task,
+               guint          rows)
+{
+  guint widest = 0;
+
+  for (guint k = 1; k <= task->n_layers; k++)
+    {
+      r->ract[k] = g_new (float, (gsize) rows * task->widths[k]);
+      widest = MAX (widest, task->widths[k]);
+    }
+  r->rdelta = g_new (float, (gsize) rows * widest);
+  r->rdelta_next = g_new (float, (gsize) rows * widest);
+  r->rlogits = g_new (float, (gsize) rows * N_CLASSES);
+}
+
+static void
+rscratch_clear (RScratch      *r,
+                const MlpTask *task)
+{
+  if (r->rdelta == NULL)
+    return;
+  for (guint k = 1; k <= task->n_layers; k++)
+    g_free (r->ract[k]);
+  g_free (r->rdelta);
+  g_free (r->rdelta_next);
+  g_free (r->rlogits);
+}
+
+/* out [rows × n_out] += in [rows × n_in] · weightᵀ */
+static void
+linear_add (float       *out,
+            const float *in,
+            const float *weight,
+            guint        rows,
+            guint        n_in,
+            guint        n_out)
+{
+  cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, (int) rows, (int) n_out, (int) n_in,
+               1.0f, in, (int) n_in, weight, (int) n_in, 1.0f, out, (int) n_out);
+}
+
+/* din [rows × n_in] = dout [rows × n_out] · weight (+ din when @add) */
+static void
+linear_back (float       *din,
+             const float *dout,
+             const float *weight,
+             guint        rows,
+             guint        n_in,
+             guint        n_out,
+             gboolean     add)
+{
+  cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, (int) rows, (int) n_in, (int) n_out,
+               1.0f, dout, (int) n_out, weight, (int) n_in, add ? 1.0f : 0.0f, din, (int) n_in);
+}
+
+/* H v by the R-operator: the forward pass again on the last minibatch, its
+ * derivative along v, then the backward pass and its derivative together.
+ * With a = σ(z) and R(a) = σ'(z) R(z), a sigmoid's R(δ) = σ' R(g) + (1 − 2a) R(a) g
+ * (σ'' = σ'(1 − 2a)); a ReLU's is 1[a > 0] R(g). */
+static void
+mlp_problem_hvp (L2lProblem  *problem,
+                 const float *theta,
+                 const float *v,
+                 float       *out)
+{
+  MlpProblem *self = (MlpProblem *) problem;
+  const MlpTask *task = (const MlpTask *) self->base.task;
+  Scratch *s = &self->batch;
+  RScratch *r = &self->r;
+  const guint rows = s->rows, last = task->n_layers;
+
+  g_return_if_fail (self->drawn);
+  if (r->rdelta == NULL)
+    rscratch_init (r, task, rows);
+  forward (task, theta, s, rows);
+  for (guint k = 0; k < last; k++)
+    {
+      const guint in = task->widths[k], n_out = task->widths[k + 1];
+      float *rz = k + 1 == last ? r->rlogits : r->ract[k + 1];
+
+      /* R(z) = R(a) Wᵀ + a V_Wᵀ + V_b */
+      l2l_linear_forward (rz, s->act[k], v + task->weight_offset[k], v + task->bias_offset[k],
+                          rows, in, n_out);
+      if (k > 0)
+        linear_add (rz, r->ract[k], theta + task->weight_offset[k], rows, in, n_out);
+      if (k + 1 == last)
+        break;
+      for (gsize i = 0; i < (gsize) rows * n_out; i++)
+        {
+          const float a = s->act[k + 1][i];
+          rz[i] *= task->relu ? (a > 0.0f) : a * (1.0f - a);
+        }
+    }
+  l2l_softmax_xent_rop (r->rdelta, s->act[last], r->rlogits, rows, N_CLASSES);
+
+  memset (out, 0, problem->n_params * sizeof (float));
+  for (guint k = last; k-- > 0;)
+    {
+      const guint in = task->widths[k], n_out = task->widths[k + 1];
+      const float *weight = theta + task->weight_offset[k];
+      float *swap;
+
+      /* R(∂L/∂W) = R(δ)ᵀ a + δᵀ R(a); R(∂L/∂b) = Σ R(δ) */
+      l2l_linear_backward (NULL, out + task->weight_offset[k], out + task->bias_offset[k],
+                           r->rdelta, s->act[k], weight, rows, in, n_out);
+      if (k == 0)
+        break;
+      l2l_linear_backward (NULL, out + task->weight_offset[k], NULL, s->delta, r->ract[k],
+                           weight, rows, in, n_out);
+      /* g = δ W; R(g) = R(δ) W + δ V_W */
+      linear_back (s->delta_next, s->delta, weight, rows, in, n_out, FALSE);
+      linear_back (r->rdelta_next, r->rdelta, weight, rows, in, n_out, FALSE);
+      linear_back (r->rdelta_next, s->delta, v + task->weight_offset[k], rows, in, n_out, TRUE);
+      for (gsize i = 0; i < (gsize) rows * in; i++)
+        {
+          const float a = s->act[k][i], g = s->delta_next[i];
+
+          if (task->relu)
+            {
+              s->delta_next[i] = a > 0.0f ? g : 0.0f;
+              r->rdelta_next[i] = a > 0.0f ? r->rdelta_next[i] : 0.0f;
+            }
+          else
+            {
+              s->delta_next[i] = a * (1.0f - a) * g;
+              r->rdelta_next[i] = a * (1.0f - a) * r->rdelta_next[i]
+                                  + (1.0f - 2.0f * a) * r->ract[k][i] * g;
+            }
+        }
+      swap = s->delta, s->delta = s->delta_next, s->delta_next = swap;
+      swap = r->rdelta, r->rdelta = r->rdelta_next, r->rdelta_next = swap;
+    }
 }
 
 static void
@@ -179,12 +329,14 @@ mlp_problem_free (L2lProblem *problem)
   MlpProblem *self = (MlpProblem *) problem;
 
   scratch_clear (&self->batch, (const MlpTask *) self->base.task);
+  rscratch_clear (&self->r, (const MlpTask *) self->base.task);
   l2l_task_problem_free (problem);
 }
 
 static const L2lProblemClass mlp_problem_class = {
   .init = mlp_problem_init,
   .loss_grad = mlp_problem_loss_grad,
+  .hvp = mlp_problem_hvp,
   .free = mlp_problem_free,
 };
 

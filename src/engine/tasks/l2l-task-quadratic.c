@@ -69,6 +69,23 @@ quadratic_problem_loss_grad (L2lProblem  *problem,
   return loss;
 }
 
+/* f = ‖Wθ − y‖² has the constant Hessian 2WᵀW: out = 2Wᵀ(Wv). */
+static void
+quadratic_problem_hvp (L2lProblem  *problem,
+                       const float *theta,
+                       const float *v,
+                       float       *out)
+{
+  QuadraticProblem *self = (QuadraticProblem *) problem;
+  int m = (int) self->rows, n = (int) self->cols;
+
+  (void) theta;
+  cblas_sgemv (CblasRowMajor, CblasNoTrans, m, n, 1.0f, self->W, n, v, 1, 0.0f,
+               self->residual, 1);
+  cblas_sgemv (CblasRowMajor, CblasTrans, m, n, 2.0f, self->W, n, self->residual, 1, 0.0f,
+               out, 1);
+}
+
 static void
 quadratic_problem_free (L2lProblem *problem)
 {
@@ -81,6 +98,7 @@ quadratic_problem_free (L2lProblem *problem)
 static const L2lProblemClass quadratic_problem_class = {
   .init = quadratic_problem_init,
   .loss_grad = quadratic_problem_loss_grad,
+  .hvp = quadratic_problem_hvp,
   .free = quadratic_problem_free,
 };
 

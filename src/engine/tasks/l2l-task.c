@@ -254,6 +254,22 @@ l2l_problem_loss_grad (L2lProblem  *problem,
   return problem->klass->loss_grad (problem, theta, grad);
 }
 
+gboolean
+l2l_problem_has_hvp (const L2lProblem *problem)
+{
+  return problem->klass->hvp != NULL;
+}
+
+void
+l2l_problem_hvp (L2lProblem  *problem,
+                 const float *theta,
+                 const float *v,
+                 float       *out)
+{
+  g_return_if_fail (problem->klass->hvp != NULL);
+  problem->klass->hvp (problem, theta, v, out);
+}
+
 void
 l2l_problem_free (L2lProblem *problem)
 {

@@ -23,6 +23,10 @@ struct _L2lProblemClass {
    * result was measured so, and a full held-out loss (ARCHITECTURE §3's
    * eval_loss) would change them. */
   double (*loss_grad) (L2lProblem *problem, const float *theta, float *grad);
+  /* The Hessian of the loss at @theta times @v, into @out [n_params], on the
+   * minibatch of the last loss_grad: what second-order meta-gradients need.
+   * NULL where a family has none (cnn, art). */
+  void   (*hvp)       (L2lProblem *problem, const float *theta, const float *v, float *out);
   void   (*free)      (L2lProblem *problem);
 };
 
@@ -173,6 +177,11 @@ void        l2l_problem_init       (L2lProblem  *problem,
 double      l2l_problem_loss_grad  (L2lProblem  *problem,
                                     const float *theta,
                                     float       *grad);
+gboolean    l2l_problem_has_hvp    (const L2lProblem *problem);
+void        l2l_problem_hvp        (L2lProblem  *problem,
+                                    const float *theta,
+                                    const float *v,
+                                    float       *out);
 void        l2l_problem_free       (L2lProblem  *problem);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (L2lTask, l2l_task_unref)
