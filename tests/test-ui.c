@@ -379,6 +379,7 @@ test_recipe (Fixture       *fixture,
   L2lExperimentPanel *panel = l2l_window_get_panel (window);
   L2lTrainConfig config;
   g_autofree char *spec = NULL, *schedule = NULL, *objective = NULL, *init = NULL;
+  g_autofree char *meta_gradient = NULL;
   g_autoptr(GError) error = NULL;
 
   g_assert_true (l2l_experiment_panel_build_train (panel, &config, &spec, &error));
@@ -386,12 +387,14 @@ test_recipe (Fixture       *fixture,
   g_assert_cmpfloat (config.scale_range, ==, 1.0);
   g_assert_false (config.log_objective);
   g_assert_false (config.zero_output);
+  g_assert_cmpint (config.meta_gradient, ==, L2L_META_GRADIENT_FIRST_ORDER);
   g_assert_cmpfloat (config.clip_norm, ==, 1.0);
   g_clear_pointer (&spec, g_free);
 
   gtk_drop_down_set_selected (l2l_experiment_panel_get_recipe_dropdown (panel, "meta-lr-schedule"), 1);
   gtk_drop_down_set_selected (l2l_experiment_panel_get_recipe_dropdown (panel, "meta-objective"), 1);
   gtk_drop_down_set_selected (l2l_experiment_panel_get_recipe_dropdown (panel, "output-init"), 1);
+  gtk_drop_down_set_selected (l2l_experiment_panel_get_recipe_dropdown (panel, "meta-gradient"), 1);
   ui_driver_spin (window, "scale-range", 3);
   ui_driver_spin (window, "curriculum", 4);
   ui_driver_spin (window, "average", 0.5);
@@ -401,6 +404,7 @@ test_recipe (Fixture       *fixture,
   g_assert_cmpint (config.meta_lr_schedule, ==, L2L_META_LR_COSINE);
   g_assert_true (config.log_objective);
   g_assert_true (config.zero_output);
+  g_assert_cmpint (config.meta_gradient, ==, L2L_META_GRADIENT_SECOND_ORDER);
   g_assert_cmpfloat (config.scale_range, ==, 3.0);
   g_assert_cmpuint (config.curriculum, ==, 4);
   g_assert_cmpfloat (config.average, ==, 0.5);
@@ -417,9 +421,11 @@ test_recipe (Fixture       *fixture,
   schedule = g_settings_get_string (fixture->settings, "meta-lr-schedule");
   objective = g_settings_get_string (fixture->settings, "meta-objective");
   init = g_settings_get_string (fixture->settings, "output-init");
+  meta_gradient = g_settings_get_string (fixture->settings, "meta-gradient");
   g_assert_cmpstr (schedule, ==, "cosine");
   g_assert_cmpstr (objective, ==, "log");
   g_assert_cmpstr (init, ==, "zero");
+  g_assert_cmpstr (meta_gradient, ==, "second-order");
   g_assert_cmpuint (g_settings_get_uint (fixture->settings, "curriculum"), ==, 4);
   g_assert_cmpfloat (g_settings_get_double (fixture->settings, "clip"), ==, 0.25);
 }

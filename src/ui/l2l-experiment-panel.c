@@ -51,6 +51,7 @@ struct _L2lExperimentPanel {
   GtkSpinButton       *average_spin;
   GtkDropDown         *objective_dropdown;
   GtkDropDown         *output_init_dropdown;
+  GtkDropDown         *meta_gradient_dropdown;
   GtkSpinButton       *output_scale_spin;
   GtkSpinButton       *clip_spin;
   GtkLabel            *error_label;
@@ -555,6 +556,7 @@ static const struct {
   { "meta-lr-schedule", G_STRUCT_OFFSET (L2lExperimentPanel, schedule_dropdown) },
   { "meta-objective", G_STRUCT_OFFSET (L2lExperimentPanel, objective_dropdown) },
   { "output-init", G_STRUCT_OFFSET (L2lExperimentPanel, output_init_dropdown) },
+  { "meta-gradient", G_STRUCT_OFFSET (L2lExperimentPanel, meta_gradient_dropdown) },
 };
 
 static GtkDropDown *
@@ -1016,6 +1018,7 @@ l2l_experiment_panel_class_init (L2lExperimentPanelClass *klass)
   BIND (average_spin);
   BIND (objective_dropdown);
   BIND (output_init_dropdown);
+  BIND (meta_gradient_dropdown);
   BIND (output_scale_spin);
   BIND (clip_spin);
   BIND (error_label);
@@ -1071,7 +1074,8 @@ l2l_experiment_panel_init (L2lExperimentPanel *self)
                                       self->average_spin, self->output_scale_spin,
                                       self->clip_spin };
     GtkDropDown *recipe_dropdowns[] = { self->schedule_dropdown, self->objective_dropdown,
-                                        self->output_init_dropdown };
+                                        self->output_init_dropdown,
+                                        self->meta_gradient_dropdown };
 
     for (guint i = 0; i < G_N_ELEMENTS (recipe_spins); i++)
       g_signal_connect_swapped (recipe_spins[i], "value-changed", G_CALLBACK (emit_changed), self);

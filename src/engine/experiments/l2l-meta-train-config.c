@@ -32,6 +32,7 @@ l2l_train_config_init_defaults (L2lTrainConfig *config)
     .curriculum = 0,
     .average = 0.0,
     .log_objective = FALSE,
+    .meta_gradient = L2L_META_GRADIENT_FIRST_ORDER,
     .zero_output = FALSE,
   };
   l2l_lstm_config_init_defaults (&config->lstm);
@@ -54,6 +55,25 @@ const char *
 l2l_meta_lr_schedule_to_string (L2lMetaLrSchedule schedule)
 {
   return schedule == L2L_META_LR_COSINE ? "cosine" : "constant";
+}
+
+gboolean
+l2l_meta_gradient_from_string (const char      *text,
+                               L2lMetaGradient *meta_gradient)
+{
+  if (g_strcmp0 (text, "first-order") == 0)
+    *meta_gradient = L2L_META_GRADIENT_FIRST_ORDER;
+  else if (g_strcmp0 (text, "second-order") == 0)
+    *meta_gradient = L2L_META_GRADIENT_SECOND_ORDER;
+  else
+    return FALSE;
+  return TRUE;
+}
+
+const char *
+l2l_meta_gradient_to_string (L2lMetaGradient meta_gradient)
+{
+  return meta_gradient == L2L_META_GRADIENT_SECOND_ORDER ? "second-order" : "first-order";
 }
 
 void
@@ -106,9 +126,32 @@ check_memory (const L2lTrainConfig  *config,
                                            "unrolls of %u steps", config->batch,
                                            l2l_task_get_n_params (config->task), config->unroll);
 
-  return l2l_memory_check (l2l_lstm_unroll_bytes (&config->lstm, coordinates, config->unroll),
-                           "batch", what, "use fewer functions an epoch or a shorter unroll",
+  guint64 bytes = l2l_lstm_unroll_bytes (&config->lstm, coordinates, config->unroll);
+
+  /* second order keeps θ at every step of the unroll too */
+  if (config->meta_gradient == L2L_META_GRADIENT_SECOND_ORDER)
+    bytes += (config->unroll + 2) * coordinates * sizeof (float);
+  return l2l_memory_check (bytes, "batch", what, "use fewer functions an epoch or a shorter unroll",
                            error);
+}
+
+/* Second derivatives need the task's Hessian-vector products. */
+static gboolean
+check_meta_gradient (const L2lTrainConfig  *config,
+                     GError               **error)
+{
+  g_autoptr(L2lProblem) problem = NULL;
+
+  if (config->meta_gradient != L2L_META_GRADIENT_SECOND_ORDER)
+    return TRUE;
+  problem = l2l_task_sample (config->task, 0);
+  if (l2l_problem_has_hvp (problem))
+    return TRUE;
+  l2l_set_field_error (error, L2L_ENGINE_ERROR_INVALID_OPTION, NULL, "meta-gradient",
+                       "second-order needs Hessian-vector products of the task's loss, which "
+                       "task %s does not have (quadratic and mnist do)",
+                       l2l_task_get_spec (config->task));
+  return FALSE;
 }
 
 gboolean
@@ -166,5 +209,5 @@ l2l_train_config_validate (const L2lTrainConfig  *config,
           return FALSE;
         }
     }
-  return check_memory (config, error);
+  return check_meta_gradient (config, error) && check_memory (config, error);
 }

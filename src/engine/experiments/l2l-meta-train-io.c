@@ -46,6 +46,7 @@ typedef enum {
   SETTING_FLAG,          /* gboolean, as 0 or 1 */
   SETTING_WEIGHTS,       /* const char *, as given */
   SETTING_SCHEDULE,      /* L2lMetaLrSchedule, by name */
+  SETTING_META_GRADIENT, /* L2lMetaGradient, by name */
 } SettingKind;
 
 typedef struct {
@@ -71,6 +72,7 @@ static const Setting settings[] = {
   SETTING ("average", NUMBER, average, TRUE),
   SETTING ("zero_output", FLAG, zero_output, TRUE),
   SETTING ("log_objective", FLAG, log_objective, TRUE),
+  SETTING ("meta_gradient", META_GRADIENT, meta_gradient, TRUE),
   SETTING ("eval_every", COUNT, eval_every, FALSE),
   SETTING ("eval_runs", COUNT, eval_runs, FALSE),
   SETTING ("seed", SEED, seed, FALSE),
@@ -104,6 +106,10 @@ add_setting (L2lSafetensorsWriter *writer,
     case SETTING_SCHEDULE:
       l2l_safetensors_writer_add_metadata (
         writer, setting->key, l2l_meta_lr_schedule_to_string (*(const L2lMetaLrSchedule *) field));
+      break;
+    case SETTING_META_GRADIENT:
+      l2l_safetensors_writer_add_metadata (
+        writer, setting->key, l2l_meta_gradient_to_string (*(const L2lMetaGradient *) field));
       break;
     }
 }
@@ -289,6 +295,11 @@ read_setting (Reader         *reader,
     case SETTING_SCHEDULE:
       text = need (reader, setting->key);
       if (text != NULL && !l2l_meta_lr_schedule_from_string (text, (L2lMetaLrSchedule *) field))
+        bad_value (reader, setting->key, text);
+      break;
+    case SETTING_META_GRADIENT:
+      text = need (reader, setting->key);
+      if (text != NULL && !l2l_meta_gradient_from_string (text, (L2lMetaGradient *) field))
         bad_value (reader, setting->key, text);
       break;
     }

@@ -33,6 +33,14 @@ shard_init (Shard      *shard,
   shard->update = g_new0 (float, shard->n);
   shard->dupdate = g_new0 (float, K * shard->n);
   shard->losses = g_new0 (double, (gsize) K * count);
+  if (trainer->config.meta_gradient == L2L_META_GRADIENT_SECOND_ORDER)
+    {
+      shard->thetas = g_new0 (float, (K + 1) * shard->n);
+      shard->marks = g_new0 (L2lProblemMark, (K + 1) * count);
+      shard->resume_marks = g_new0 (L2lProblemMark, count);
+      shard->dinput = g_new0 (float, shard->n);
+      shard->scratch = g_new0 (float, P);
+    }
   {
     guint n_segments;
     g_autofree L2lLstmSegment *segments =
@@ -60,6 +68,11 @@ shard_clear (Shard *shard)
   g_free (shard->update);
   g_free (shard->dupdate);
   g_free (shard->losses);
+  g_free (shard->thetas);
+  g_free (shard->marks);
+  g_free (shard->resume_marks);
+  g_free (shard->dinput);
+  g_free (shard->scratch);
   l2l_lstm_unroll_free (shard->unroll);
 }
 
@@ -94,6 +107,45 @@ shard_begin_epoch (Shard *shard,
 
 #define LOG_OBJECTIVE_FLOOR 1e-12
 
+/* θ and the minibatch streams where grads row @s is taken, for the backward
+ * pass of a second-order meta-gradient. */
+static void
+keep_step (Shard *shard,
+           guint  s)
+{
+  if (shard->thetas == NULL)
+    return;
+  memcpy (shard->thetas + s * shard->n, shard->theta, shard->n * sizeof (float));
+  for (guint i = 0; i < shard->count; i++)
+    l2l_problem_mark (shard->problems[i], &shard->marks[s * shard->count + i]);
+}
+
+/* dupdate row @s += H_s ∂L/∂∇_s, function by function: the Hessian of f at
+ * θ_s, on the minibatch ∇_s was taken on, times what the optimizer's output
+ * owes to its input ∇_s. This is the term the paper drops (its ∇ is a
+ * constant), through which a step's gradient depends on the earlier steps. */
+static void
+add_hessian_term (Shard *shard,
+                  guint  s)
+{
+  const gsize P = l2l_task_get_n_params (shard->trainer->config.task), n = shard->n;
+  float *restrict row = shard->dupdate + s * n;
+
+  for (guint i = 0; i < shard->count; i++)
+    {
+      L2lProblem *problem = shard->problems[i];
+      const float *theta = shard->thetas + s * n + i * P;
+      const float *restrict hv = shard->scratch;
+
+      /* the replayed gradient is ∇_s again; only its minibatch matters */
+      l2l_problem_rewind (problem, &shard->marks[s * shard->count + i]);
+      l2l_problem_loss_grad (problem, theta, shard->scratch);
+      l2l_problem_hvp (problem, theta, shard->dinput + i * P, shard->scratch);
+      for (gsize r = 0; r < P; r++)
+        row[i * P + r] += hv[r];
+    }
+}
+
 /* One unroll: K forward steps, then the backward pass into unroll->grad. */
 static void
 shard_run_unroll (Shard *shard)
@@ -103,6 +155,7 @@ shard_run_unroll (Shard *shard)
   const gsize P = l2l_task_get_n_params (config->task), n = shard->n;
   const guint t0 = trainer->unroll_start, k = trainer->unroll_steps;
   const double norm = 1.0 / (trainer->weight_sum * config->batch);
+  const gboolean second_order = shard->thetas != NULL;
 
   for (guint s = 0; s < k; s++)
     {
@@ -114,6 +167,7 @@ shard_run_unroll (Shard *shard)
       l2l_lstm_unroll_forward (shard->unroll, s, shard->grads + s * n, shard->update);
       for (gsize r = 0; r < n; r++)
         theta[r] += update[r];
+      keep_step (shard, s + 1);
       for (guint i = 0; i < shard->count; i++)
         {
           double loss = l2l_problem_loss_grad (shard->problems[i], shard->theta + i * P,
@@ -126,9 +180,15 @@ shard_run_unroll (Shard *shard)
                                       ? log (shard->losses[s * shard->count + i]) : loss);
         }
     }
+  if (second_order)
+    for (guint i = 0; i < shard->count; i++)
+      l2l_problem_mark (shard->problems[i], &shard->resume_marks[i]);
 
-  /* ∂L/∂g_s = Σ_{t > s} c_t ∇_t over the unroll, a suffix sum, where c_t is
-   * the weight, over f_t for the log objective. */
+  /* ∂L/∂g_s = ∂L/∂θ_{s+1} = c_s ∇_{s+1} + ∂L/∂θ_{s+2} (+ H_{s+1} ∂L/∂∇_{s+1}
+   * with second derivatives), where c_s is the weight, over f for the log
+   * objective: a suffix sum, each row made just before the step that takes it. */
+  l2l_lstm_unroll_zero_grad (shard->unroll);
+  l2l_lstm_unroll_backward_begin (shard->unroll);
   for (guint s = k; s-- > 0;)
     {
       const double coef = trainer->weights->values[t0 + s] * norm;
@@ -145,9 +205,16 @@ shard_run_unroll (Shard *shard)
           for (gsize r = 0; r < P; r++)
             row[r] = c * grad[r] + (s + 1 < k ? after[r] : 0.0f);
         }
+      /* ∇_0 of the unroll was taken before it: a constant of truncated BPTT */
+      l2l_lstm_unroll_backward_step (shard->unroll, s, shard->dupdate + s * n,
+                                     shard->grads + s * n,
+                                     second_order && s > 0 ? shard->dinput : NULL);
+      if (second_order && s > 0)
+        add_hessian_term (shard, s);
     }
-  l2l_lstm_unroll_zero_grad (shard->unroll);
-  l2l_lstm_unroll_backward (shard->unroll, k, shard->dupdate, NULL, NULL);
+  if (second_order)
+    for (guint i = 0; i < shard->count; i++)
+      l2l_problem_rewind (shard->problems[i], &shard->resume_marks[i]);
 
   l2l_lstm_unroll_carry (shard->unroll, k);
   memcpy (shard->grads, shard->grads + k * n, n * sizeof (float));

@@ -16,11 +16,21 @@ typedef enum {
   L2L_META_LR_COSINE,     /* from meta_lr down to meta_lr / 100 at the target epoch */
 } L2lMetaLrSchedule;
 
+/* How the meta-gradient treats ∇f(θ_t), the optimizer's input. */
+typedef enum {
+  L2L_META_GRADIENT_FIRST_ORDER,   /* the paper: a constant, its second derivatives
+                                      dropped (∂∇_t/∂θ_t = 0) */
+  L2L_META_GRADIENT_SECOND_ORDER,  /* a function of θ_t: the backward pass adds
+                                      H_t ∂L/∂∇_t through the task's
+                                      Hessian-vector products (unbiased) */
+} L2lMetaGradient;
+
 /* Meta-training (ARCHITECTURE §1, §3): every epoch draws @batch fresh functions,
  * runs them for @steps steps in unrolls of @unroll steps with the LSTM, and
  * after each unroll takes one Adam step on φ along the gradient of
  *   L = (1/batch) Σ_f Σ_t w_t f(θ_t) / Σ_t w_t
- * over that unroll's steps (truncated BPTT, ∇ as a constant). Before the
+ * over that unroll's steps (truncated BPTT; ∇ as a constant unless
+ * @meta_gradient keeps its second derivatives). Before the
  * first epoch and after every @eval_every-th, φ is scored by the same L on
  * @eval_runs held-out functions; the best φ so far is kept (the paper's early
  * stopping). */
@@ -52,6 +62,10 @@ typedef struct {
   gboolean       log_objective; /* follow the gradient of Σ w_t log f_t instead of
                                   Σ w_t f_t: every step's improvement counts by its
                                   ratio, and a blow-up no more than a gain */
+  L2lMetaGradient meta_gradient; /* first-order (the paper) or second-order,
+                                  which needs a task with Hessian-vector
+                                  products (quadratic, mnist) and costs about
+                                  three more gradient evaluations a step */
   gboolean       zero_output;  /* start from the optimizer that does nothing: the
                                   output layer at zero instead of random */
   gboolean       per_group;    /* one LSTM per parameter group of the task (the
@@ -64,6 +78,10 @@ typedef struct {
 gboolean     l2l_meta_lr_schedule_from_string (const char        *text,
                                                L2lMetaLrSchedule *schedule);
 const char  *l2l_meta_lr_schedule_to_string   (L2lMetaLrSchedule  schedule);
+/* "first-order" or "second-order". */
+gboolean     l2l_meta_gradient_from_string    (const char        *text,
+                                               L2lMetaGradient   *meta_gradient);
+const char  *l2l_meta_gradient_to_string      (L2lMetaGradient    meta_gradient);
 
 #define L2L_TRAIN_MAX_EPOCHS  1000000000
 

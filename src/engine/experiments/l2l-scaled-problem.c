@@ -74,9 +74,25 @@ scaled_free (L2lProblem *problem)
   g_free (self);
 }
 
+static void
+scaled_mark (L2lProblem     *problem,
+             L2lProblemMark *mark)
+{
+  l2l_problem_mark (((ScaledProblem *) problem)->inner, mark);
+}
+
+static void
+scaled_rewind (L2lProblem           *problem,
+               const L2lProblemMark *mark)
+{
+  l2l_problem_rewind (((ScaledProblem *) problem)->inner, mark);
+}
+
 static const L2lProblemClass scaled_problem_class = {
   .init = scaled_init,
   .loss_grad = scaled_loss_grad,
+  .mark = scaled_mark,
+  .rewind = scaled_rewind,
   .free = scaled_free,
 };
 
@@ -85,6 +101,8 @@ static const L2lProblemClass scaled_problem_hvp_class = {
   .init = scaled_init,
   .loss_grad = scaled_loss_grad,
   .hvp = scaled_hvp,
+  .mark = scaled_mark,
+  .rewind = scaled_rewind,
   .free = scaled_free,
 };
 

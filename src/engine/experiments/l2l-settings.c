@@ -24,6 +24,7 @@ refuse (const char  *name,
 
 static const char *const schedule_words[] = { "constant", "cosine", NULL };
 static const char *const objective_words[] = { "loss", "log", NULL };
+static const char *const meta_gradient_words[] = { "first-order", "second-order", NULL };
 static const char *const output_init_words[] = { "random", "zero", NULL };
 static const char *const tune_objective_words[] = { "final", "sum", NULL };
 
@@ -75,6 +76,21 @@ static char *
 format_objective (gconstpointer config)
 {
   return g_strdup (objective_words[((const L2lTrainConfig *) config)->log_objective]);
+}
+
+static gboolean
+parse_meta_gradient (gpointer     config,
+                     const char  *value,
+                     GError     **error)
+{
+  return l2l_meta_gradient_from_string (value, &((L2lTrainConfig *) config)->meta_gradient)
+         || refuse ("meta-gradient", value, "a meta-gradient", error);
+}
+
+static char *
+format_meta_gradient (gconstpointer config)
+{
+  return g_strdup (l2l_meta_gradient_to_string (((const L2lTrainConfig *) config)->meta_gradient));
 }
 
 static gboolean
@@ -186,6 +202,11 @@ static const L2lSetting train_settings[] = {
     .help = "loss, or log: follow the gradient of Σ w_t log f_t, where every step counts by its"
             " ratio",
     .parse = parse_objective, .format = format_objective, .choices = objective_words },
+  { .name = "meta-gradient", .kind = L2L_SETTING_TEXT,
+    .help = "first-order: ∇f a constant, as the paper; or second-order: differentiate through "
+            "∇f too (Hessian-vector products; quadratic and mnist), unbiased and slower",
+    .parse = parse_meta_gradient, .format = format_meta_gradient,
+    .choices = meta_gradient_words },
   { .name = "output-init", .kind = L2L_SETTING_TEXT,
     .help = "random, or zero: start from the optimizer that does nothing",
     .parse = parse_output_init, .format = format_output_init,

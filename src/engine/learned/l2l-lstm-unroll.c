@@ -244,99 +244,118 @@ l2l_lstm_unroll_forward (L2lLstmUnroll *unroll,
 }
 
 void
+l2l_lstm_unroll_backward_begin (L2lLstmUnroll *unroll)
+{
+  const gsize hn = (gsize) unroll->net->config.hidden * unroll->n;
+
+  for (guint l = 0; l < unroll->net->config.layers; l++)
+    {
+      memset (unroll->dxh[l], 0, (gsize) width_of (unroll, l) * unroll->n * sizeof (float));
+      memset (unroll->dc[l], 0, hn * sizeof (float));
+    }
+}
+
+void
+l2l_lstm_unroll_backward_step (L2lLstmUnroll *unroll,
+                               guint          s,
+                               const float   *dupdate,
+                               const float   *grad,
+                               float         *dinput)
+{
+  const L2lLstm *net = unroll->net;
+  const guint L = net->config.layers, H = net->config.hidden;
+  const gsize n = unroll->n, hn = (gsize) H * n;
+  const float scale = (float) net->config.output_scale;
+  const float *h_top = h_rows (unroll, L - 1, s + 1);
+
+  g_assert (s < unroll->max_steps);
+  for (gsize r = 0; r < n; r++)
+    unroll->dout[r] = scale * dupdate[r];
+  /* [dw_out | db_out] += [h_top ; 1] · dout */
+  for (guint i = 0; i < unroll->n_segments; i++)
+    {
+      const L2lLstmSegment *seg = &unroll->segments[i];
+      cblas_sgemv (CblasRowMajor, CblasNoTrans, H + 1, (int) seg->count, 1.0f,
+                   h_top + seg->start, (int) n, unroll->dout + seg->start, 1, 1.0f,
+                   unroll->grad[seg->group].out, 1);
+    }
+
+  for (guint l = L; l-- > 0;)
+    {
+      const guint in = l2l_lstm_layer_input (net, l), w = in + H + 1;
+      const float *carry = unroll->dxh[l] + (gsize) in * n;   /* ∂/∂h from step s + 1 */
+
+      /* dh = carry + (top ? w_out ⊗ dout : ∂/∂x of the layer above) */
+      for (guint i = 0; i < unroll->n_segments; i++)
+        {
+          const L2lLstmSegment *seg = &unroll->segments[i];
+          const float *out_w = unroll->weights[seg->group].out;
+
+          for (guint j = 0; j < H; j++)
+            {
+              float *restrict dh = unroll->dh + (gsize) j * n + seg->start;
+              const float *restrict from_next = carry + (gsize) j * n + seg->start;
+              const float *restrict dout = unroll->dout + seg->start;
+
+              if (l == L - 1)
+                for (gsize r = 0; r < seg->count; r++)
+                  dh[r] = from_next[r] + out_w[j] * dout[r];
+              else
+                {
+                  const float *restrict from_above =
+                    unroll->dxh[l + 1] + (gsize) j * n + seg->start;
+                  for (gsize r = 0; r < seg->count; r++)
+                    dh[r] = from_next[r] + from_above[r];
+                }
+            }
+        }
+
+      l2l_lstm_cell_backward (unroll->dgates, unroll->dc[l], unroll->dh,
+                              unroll->gates[l] + (gsize) s * 4 * hn, unroll->c[l] + s * hn,
+                              unroll->tanh_c[l] + s * hn, n, H);
+
+      for (guint i = 0; i < unroll->n_segments; i++)
+        {
+          const L2lLstmSegment *seg = &unroll->segments[i];
+          const float *wcat = unroll->weights[seg->group].wcat[l];
+          const int count = (int) seg->count;
+
+          /* d[W_ih | W_hh | b] += dgates [4H × N] · [x ; h_prev ; 1]ᵀ */
+          cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, 4 * H, w, count,
+                       1.0f, unroll->dgates + seg->start, (int) n,
+                       xh_slot (unroll, l, s) + seg->start, (int) n,
+                       1.0f, unroll->grad[seg->group].wcat[l], w);
+
+          /* ∂/∂[x ; h_prev] = [W_ih | W_hh]ᵀ · dgates; layer 0's ∂/∂x only
+           * when asked for (with first-order meta-gradients ∇ is a constant,
+           * not a function of φ). */
+          if (l > 0 || dinput != NULL)
+            cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, in + H, count, 4 * H,
+                         1.0f, wcat, w, unroll->dgates + seg->start, (int) n,
+                         0.0f, unroll->dxh[l] + seg->start, (int) n);
+          else
+            cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, H, count, 4 * H,
+                         1.0f, wcat + in, w, unroll->dgates + seg->start, (int) n,
+                         0.0f, unroll->dxh[l] + (gsize) in * n + seg->start, (int) n);
+        }
+    }
+  if (dinput != NULL)
+    l2l_lstm_preprocess_backward (dinput, unroll->dxh[0], grad, n, &net->config);
+}
+
+void
 l2l_lstm_unroll_backward (L2lLstmUnroll *unroll,
                           guint          steps,
                           const float   *dupdate,
                           const float   *grads,
                           float         *dinput)
 {
-  const L2lLstm *net = unroll->net;
-  const guint L = net->config.layers, H = net->config.hidden;
-  const gsize n = unroll->n, hn = (gsize) H * n;
-  const float scale = (float) net->config.output_scale;
+  const gsize n = unroll->n;
 
   g_assert (steps <= unroll->max_steps);
-  for (guint l = 0; l < L; l++)
-    {
-      memset (unroll->dxh[l], 0, (gsize) width_of (unroll, l) * n * sizeof (float));
-      memset (unroll->dc[l], 0, hn * sizeof (float));
-    }
-
+  l2l_lstm_unroll_backward_begin (unroll);
   for (guint s = steps; s-- > 0;)
-    {
-      const float *h_top = h_rows (unroll, L - 1, s + 1);
-
-      for (gsize r = 0; r < n; r++)
-        unroll->dout[r] = scale * dupdate[(gsize) s * n + r];
-      /* [dw_out | db_out] += [h_top ; 1] · dout */
-      for (guint i = 0; i < unroll->n_segments; i++)
-        {
-          const L2lLstmSegment *seg = &unroll->segments[i];
-          cblas_sgemv (CblasRowMajor, CblasNoTrans, H + 1, (int) seg->count, 1.0f,
-                       h_top + seg->start, (int) n, unroll->dout + seg->start, 1, 1.0f,
-                       unroll->grad[seg->group].out, 1);
-        }
-
-      for (guint l = L; l-- > 0;)
-        {
-          const guint in = l2l_lstm_layer_input (net, l), w = in + H + 1;
-          const float *carry = unroll->dxh[l] + (gsize) in * n;   /* ∂/∂h from step s + 1 */
-
-          /* dh = carry + (top ? w_out ⊗ dout : ∂/∂x of the layer above) */
-          for (guint i = 0; i < unroll->n_segments; i++)
-            {
-              const L2lLstmSegment *seg = &unroll->segments[i];
-              const float *out_w = unroll->weights[seg->group].out;
-
-              for (guint j = 0; j < H; j++)
-                {
-                  float *restrict dh = unroll->dh + (gsize) j * n + seg->start;
-                  const float *restrict from_next = carry + (gsize) j * n + seg->start;
-                  const float *restrict dout = unroll->dout + seg->start;
-
-                  if (l == L - 1)
-                    for (gsize r = 0; r < seg->count; r++)
-                      dh[r] = from_next[r] + out_w[j] * dout[r];
-                  else
-                    {
-                      const float *restrict from_above =
-                        unroll->dxh[l + 1] + (gsize) j * n + seg->start;
-                      for (gsize r = 0; r < seg->count; r++)
-                        dh[r] = from_next[r] + from_above[r];
-                    }
-                }
-            }
-
-          l2l_lstm_cell_backward (unroll->dgates, unroll->dc[l], unroll->dh,
-                                  unroll->gates[l] + (gsize) s * 4 * hn, unroll->c[l] + s * hn,
-                                  unroll->tanh_c[l] + s * hn, n, H);
-
-          for (guint i = 0; i < unroll->n_segments; i++)
-            {
-              const L2lLstmSegment *seg = &unroll->segments[i];
-              const float *wcat = unroll->weights[seg->group].wcat[l];
-              const int count = (int) seg->count;
-
-              /* d[W_ih | W_hh | b] += dgates [4H × N] · [x ; h_prev ; 1]ᵀ */
-              cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, 4 * H, w, count,
-                           1.0f, unroll->dgates + seg->start, (int) n,
-                           xh_slot (unroll, l, s) + seg->start, (int) n,
-                           1.0f, unroll->grad[seg->group].wcat[l], w);
-
-              /* ∂/∂[x ; h_prev] = [W_ih | W_hh]ᵀ · dgates; layer 0's ∂/∂x only
-               * when asked for (in training ∇ is a constant, not a function of φ). */
-              if (l > 0 || dinput != NULL)
-                cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, in + H, count, 4 * H,
-                             1.0f, wcat, w, unroll->dgates + seg->start, (int) n,
-                             0.0f, unroll->dxh[l] + seg->start, (int) n);
-              else
-                cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, H, count, 4 * H,
-                             1.0f, wcat + in, w, unroll->dgates + seg->start, (int) n,
-                             0.0f, unroll->dxh[l] + (gsize) in * n + seg->start, (int) n);
-            }
-        }
-      if (dinput != NULL)
-        l2l_lstm_preprocess_backward (dinput + (gsize) s * n, unroll->dxh[0],
-                                      grads + (gsize) s * n, n, &net->config);
-    }
+    l2l_lstm_unroll_backward_step (unroll, s, dupdate + (gsize) s * n,
+                                   grads != NULL ? grads + (gsize) s * n : NULL,
+                                   dinput != NULL ? dinput + (gsize) s * n : NULL);
 }

@@ -291,9 +291,25 @@ cnn_problem_free (L2lProblem *problem)
   l2l_task_problem_free (problem);
 }
 
+static void
+cnn_problem_mark (L2lProblem     *problem,
+                  L2lProblemMark *mark)
+{
+  mark->rng = ((CnnProblem *) problem)->rng;
+}
+
+static void
+cnn_problem_rewind (L2lProblem           *problem,
+                    const L2lProblemMark *mark)
+{
+  ((CnnProblem *) problem)->rng = mark->rng;
+}
+
 static const L2lProblemClass cnn_problem_class = {
   .init = cnn_problem_init,
   .loss_grad = cnn_problem_loss_grad,
+  .mark = cnn_problem_mark,
+  .rewind = cnn_problem_rewind,
   .free = cnn_problem_free,
 };
 

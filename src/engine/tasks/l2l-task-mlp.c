@@ -324,6 +324,20 @@ mlp_problem_hvp (L2lProblem  *problem,
 }
 
 static void
+mlp_problem_mark (L2lProblem     *problem,
+                  L2lProblemMark *mark)
+{
+  mark->rng = ((MlpProblem *) problem)->rng;
+}
+
+static void
+mlp_problem_rewind (L2lProblem           *problem,
+                    const L2lProblemMark *mark)
+{
+  ((MlpProblem *) problem)->rng = mark->rng;
+}
+
+static void
 mlp_problem_free (L2lProblem *problem)
 {
   MlpProblem *self = (MlpProblem *) problem;
@@ -337,6 +351,8 @@ static const L2lProblemClass mlp_problem_class = {
   .init = mlp_problem_init,
   .loss_grad = mlp_problem_loss_grad,
   .hvp = mlp_problem_hvp,
+  .mark = mlp_problem_mark,
+  .rewind = mlp_problem_rewind,
   .free = mlp_problem_free,
 };
 

@@ -271,6 +271,24 @@ l2l_problem_hvp (L2lProblem  *problem,
 }
 
 void
+l2l_problem_mark (L2lProblem     *problem,
+                  L2lProblemMark *mark)
+{
+  if (problem->klass->mark != NULL)
+    problem->klass->mark (problem, mark);
+  else
+    memset (mark, 0, sizeof *mark);
+}
+
+void
+l2l_problem_rewind (L2lProblem           *problem,
+                    const L2lProblemMark *mark)
+{
+  if (problem->klass->rewind != NULL)
+    problem->klass->rewind (problem, mark);
+}
+
+void
 l2l_problem_free (L2lProblem *problem)
 {
   if (problem != NULL)

@@ -4,6 +4,7 @@
 #include <glib.h>
 
 #include "l2l-options.h"
+#include "l2l-rng.h"
 
 G_BEGIN_DECLS
 
@@ -16,6 +17,12 @@ typedef struct _L2lTaskClass L2lTaskClass;
 typedef struct _L2lProblem L2lProblem;
 typedef struct _L2lProblemClass L2lProblemClass;
 
+/* Where a problem's minibatch stream stands: rewinding to a mark makes the
+ * next loss_grad draw the minibatch it drew after the mark was taken. */
+typedef struct {
+  L2lRng rng;
+} L2lProblemMark;
+
 struct _L2lProblemClass {
   void   (*init)      (L2lProblem *problem, float *theta);
   /* Loss of one minibatch at @theta, and its gradient into @grad [n_params].
@@ -27,6 +34,11 @@ struct _L2lProblemClass {
    * minibatch of the last loss_grad: what second-order meta-gradients need.
    * NULL where a family has none (cnn, art). */
   void   (*hvp)       (L2lProblem *problem, const float *theta, const float *v, float *out);
+  /* NULL for a problem without minibatches, whose loss never changes: so that
+   * a second-order meta-gradient can take each step's Hessian on that step's
+   * minibatch again in its backward pass. */
+  void   (*mark)      (L2lProblem *problem, L2lProblemMark *mark);
+  void   (*rewind)    (L2lProblem *problem, const L2lProblemMark *mark);
   void   (*free)      (L2lProblem *problem);
 };
 
@@ -182,6 +194,10 @@ void        l2l_problem_hvp        (L2lProblem  *problem,
                                     const float *theta,
                                     const float *v,
                                     float       *out);
+void        l2l_problem_mark       (L2lProblem       *problem,
+                                    L2lProblemMark   *mark);
+void        l2l_problem_rewind     (L2lProblem           *problem,
+                                    const L2lProblemMark *mark);
 void        l2l_problem_free       (L2lProblem  *problem);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (L2lTask, l2l_task_unref)

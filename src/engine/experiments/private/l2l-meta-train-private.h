@@ -25,6 +25,13 @@ typedef struct {
   float          *update;       /* [n] */
   float          *dupdate;      /* [K × n]: ∂L/∂g_s */
   double         *losses;       /* [K × count]: f of each function after each step */
+  /* Second-order meta-gradients only, else NULL: */
+  float          *thetas;       /* [(K + 1) × n]: θ where each of grads was taken */
+  L2lProblemMark *marks;        /* [(K + 1) × count]: each function's minibatch
+                                   stream before the loss_grad of each grads row */
+  L2lProblemMark *resume_marks; /* [count]: where the streams stood after the forward pass */
+  float          *dinput;       /* [n]: ∂L/∂∇_s of the step being backpropagated */
+  float          *scratch;      /* [n_params]: the gradient a minibatch replay recomputes */
   L2lLstmUnroll  *unroll;
   double          meta_loss;    /* this epoch's share of Σ w_t f_t, as reported */
   double          objective;    /* and of what φ follows (the same, or the logs) */

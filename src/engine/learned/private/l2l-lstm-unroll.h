@@ -99,4 +99,15 @@ void           l2l_lstm_unroll_backward    (L2lLstmUnroll *unroll,
                                             const float   *grads,
                                             float         *dinput);
 
+/* The same one step at a time, for a caller whose ∂L/∂g_s depends on
+ * ∂L/∂∇ of the steps after s (second-order meta-gradients): begin, then
+ * each step from the last run down to 0, with @dupdate, @grad and @dinput
+ * that step's rows [N]. */
+void           l2l_lstm_unroll_backward_begin (L2lLstmUnroll *unroll);
+void           l2l_lstm_unroll_backward_step  (L2lLstmUnroll *unroll,
+                                               guint          s,
+                                               const float   *dupdate,
+                                               const float   *grad,
+                                               float         *dinput);
+
 G_END_DECLS
