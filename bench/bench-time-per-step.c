@@ -46,7 +46,7 @@ int
 main (void)
 {
   g_autofree char *path = l2l_pretrained_resolve ("quadratic", NULL);
-  g_autoptr(L2lLstm) net = l2l_checkpoint_load (path, NULL);
+  g_autoptr(L2lRule) net = l2l_checkpoint_load (path, NULL);
   const char *hand[] = { "sgd", "rmsprop", "adam", "nag" };
   L2lOptimizerSpec specs[N_OPTIMIZERS];
   L2lCompareConfig config;

@@ -67,8 +67,8 @@ main (int   argc,
   if (mnist)
     {
       config.batch = 2;
-      config.lstm.preprocess_p = 5.0;
-      config.lstm.output_scale = 0.01;
+      config.rule.preprocess_p = 5.0;
+      config.rule.output_scale = 0.01;
       config.eval_runs = 1;
     }
   config.threads = MAX (threads, 1);

@@ -10,7 +10,7 @@
 typedef struct {
   char    *dir;
   char    *path;        /* a good checkpoint */
-  L2lLstm *net;
+  L2lRule *net;
 } Fixture;
 
 static void
@@ -19,10 +19,10 @@ fixture_set_up (Fixture       *fixture,
 {
   g_autoptr(L2lSafetensorsWriter) writer = l2l_safetensors_writer_new ();
   g_autoptr(GError) error = NULL;
-  L2lLstmConfig config;
+  L2lRuleConfig config;
 
-  l2l_lstm_config_init_defaults (&config);
-  fixture->net = l2l_lstm_new (&config, 5);
+  l2l_rule_config_init_defaults (&config);
+  fixture->net = l2l_rule_new (&config, 5);
   fixture->dir = test_util_make_tmpdir ();
   fixture->path = g_build_filename (fixture->dir, "good.safetensors", NULL);
   l2l_checkpoint_add_architecture (writer, &config);
@@ -38,7 +38,7 @@ fixture_tear_down (Fixture       *fixture,
   test_util_remove_tree (fixture->dir);
   g_free (fixture->dir);
   g_free (fixture->path);
-  l2l_lstm_unref (fixture->net);
+  l2l_rule_unref (fixture->net);
 }
 
 static void
@@ -46,7 +46,7 @@ test_round_trip (Fixture       *fixture,
                  gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(L2lLstm) loaded = l2l_checkpoint_load (fixture->path, &error);
+  g_autoptr(L2lRule) loaded = l2l_checkpoint_load (fixture->path, &error);
   g_autoptr(L2lTask) task = l2l_task_new_from_spec ("quadratic", NULL);
   L2lOptimizerSpec original, reloaded;
   double a[20 * 51], b[20 * 51];
@@ -122,7 +122,7 @@ expect_refused (const char *path,
                 const char *needle)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(L2lLstm) net = l2l_checkpoint_load (path, &error);
+  g_autoptr(L2lRule) net = l2l_checkpoint_load (path, &error);
 
   g_assert_null (net);
   g_assert_nonnull (error);
@@ -316,22 +316,22 @@ test_per_group (Fixture       *fixture,
   g_autoptr(L2lSafetensorsWriter) writer = l2l_safetensors_writer_new ();
   g_autofree char *path = g_build_filename (fixture->dir, "groups.safetensors", NULL);
   g_autoptr(L2lSafetensors) file = NULL;
-  g_autoptr(L2lLstm) net = NULL, loaded = NULL;
+  g_autoptr(L2lRule) net = NULL, loaded = NULL;
   g_autoptr(L2lTask) cnn = l2l_task_new_from_spec ("cnn:dataset=mnist,channels=2,fc=4,batch=8",
                                                    NULL);
   g_autoptr(L2lTask) quadratic = l2l_task_new_from_spec ("quadratic", NULL);
   g_autoptr(GError) error = NULL;
   g_autofree const char **names = NULL;
-  L2lLstmConfig config;
+  L2lRuleConfig config;
   L2lCompareConfig compare;
   double one[3 * 11], grouped[3 * 11];
   L2lOptimizerSpec spec;
   L2lTrajectoryJob job = { .task = cnn, .seed = 2, .stream = L2L_SEED_TEST, .runs = 3,
                            .steps = 10, .optimizer = &spec };
 
-  l2l_lstm_config_init_defaults (&config);
-  g_assert_true (l2l_lstm_config_set_groups (&config, "conv,fc", &error));
-  net = l2l_lstm_new (&config, 5);
+  l2l_rule_config_init_defaults (&config);
+  g_assert_true (l2l_rule_config_set_groups (&config, "conv,fc", &error));
+  net = l2l_rule_new (&config, 5);
   g_assert_cmpuint (net->n_params, ==, 2 * fixture->net->n_params);
   l2l_checkpoint_add_architecture (writer, &config);
   l2l_checkpoint_add_net (writer, net, NULL);
@@ -345,7 +345,7 @@ test_per_group (Fixture       *fixture,
   for (guint g = 0; g < 2; g++)
     for (guint t = 0; t < fixture->net->n_tensors; t++)
       {
-        const L2lLstmTensor *plain = &fixture->net->tensors[t];
+        const L2lRuleTensor *plain = &fixture->net->tensors[t];
         g_autofree char *name = g_strconcat (g ? "fc." : "conv.", plain->name, NULL);
         guint64 dims[L2L_SAFETENSORS_MAX_DIMS];
         guint n_dims = l2l_safetensors_get_shape (file, name, dims);
@@ -400,7 +400,7 @@ test_per_group (Fixture       *fixture,
 
   {
     g_autofree char *bad = edit_header (fixture->dir, path, "\"conv,fc\"", "\"conv,,fc\"");
-    g_autoptr(L2lLstm) refused = l2l_checkpoint_load (bad, &error);
+    g_autoptr(L2lRule) refused = l2l_checkpoint_load (bad, &error);
     g_assert_null (refused);
     g_assert_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_FILE);
     g_assert_true (g_str_has_prefix (error->message, bad));

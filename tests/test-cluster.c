@@ -285,7 +285,7 @@ compare (const Comparison *comparison,
       if (g_str_has_prefix (names[i], "lstm:"))
         {
           g_autofree char *path = l2l_pretrained_resolve (names[i] + 5, &error);
-          g_autoptr(L2lLstm) net = NULL;
+          g_autoptr(L2lRule) net = NULL;
 
           g_assert_no_error (error);
           net = l2l_checkpoint_load (path, &error);

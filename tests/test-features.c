@@ -377,7 +377,7 @@ test_logsign_is_lstm_preprocess (void)
     {
       g_autofree char *text = g_strdup_printf ("theta,logsign:p=%g", ps[i]);
       L2lFeatureSet set = parse (text);
-      L2lLstmConfig config;
+      L2lRuleConfig config;
       g_autofree float *grad = g_new (float, n), *theta = g_new0 (float, n);
       g_autofree float *x = g_new (float, 3 * ldx), *expected = g_new (float, 2 * n);
       g_autofree float *dx = g_new (float, 3 * ldx), *dexpected = g_new (float, 2 * n);
@@ -386,7 +386,7 @@ test_logsign_is_lstm_preprocess (void)
       const float threshold = expf (-(float) ps[i]);
       L2lRng rng;
 
-      l2l_lstm_config_init_defaults (&config);
+      l2l_rule_config_init_defaults (&config);
       config.preprocess_p = ps[i];
       l2l_rng_init (&rng, 17 + i);
       for (gsize r = 0; r < n; r++)

@@ -18,7 +18,7 @@ sigmoid (double x)
 }
 
 static void
-reference_forward (const L2lLstm *net,
+reference_forward (const L2lRule *net,
                    const double  *phi,
                    const float   *grads,
                    guint          K,
@@ -87,7 +87,7 @@ reference_forward (const L2lLstm *net,
 }
 
 typedef struct {
-  L2lLstm *net;
+  L2lRule *net;
   guint    K;
   gsize    N;
   float   *grads;     /* [K × N] inputs */
@@ -100,15 +100,15 @@ case_new (L2lPreprocessKind preprocess,
           guint             hidden)
 {
   Case *test = g_new0 (Case, 1);
-  L2lLstmConfig config;
+  L2lRuleConfig config;
   L2lRng rng;
 
-  l2l_lstm_config_init_defaults (&config);
+  l2l_rule_config_init_defaults (&config);
   config.preprocess = preprocess;
   config.layers = layers;
   config.hidden = hidden;
   config.output_scale = 0.5;
-  test->net = l2l_lstm_new (&config, 11);
+  test->net = l2l_rule_new (&config, 11);
   test->K = 5;
   test->N = 9;
   test->grads = g_new (float, test->K * test->N);
@@ -129,7 +129,7 @@ case_new (L2lPreprocessKind preprocess,
 static void
 case_free (Case *test)
 {
-  l2l_lstm_unref (test->net);
+  l2l_rule_unref (test->net);
   g_free (test->grads);
   g_free (test->weights);
   g_free (test);
@@ -151,19 +151,19 @@ reference_objective (const Case   *test,
 
 static void
 run_fast (const Case    *test,
-          L2lLstmUnroll *unroll,
+          L2lRuleUnroll *unroll,
           float         *updates)
 {
-  l2l_lstm_unroll_reset_state (unroll);
+  l2l_rule_unroll_reset_state (unroll);
   for (guint s = 0; s < test->K; s++)
-    l2l_lstm_unroll_forward (unroll, s, test->grads + s * test->N, updates + s * test->N);
+    l2l_rule_unroll_forward (unroll, s, test->grads + s * test->N, updates + s * test->N);
 }
 
 static void
 test_layout (void)
 {
-  L2lLstmConfig config;
-  g_autoptr(L2lLstm) net = NULL;
+  L2lRuleConfig config;
+  g_autoptr(L2lRule) net = NULL;
   const struct { const char *name; guint rows, cols; } expected[] = {
     { "cells.0.weight_ih", 80, 2 }, { "cells.0.weight_hh", 80, 20 },
     { "cells.0.bias_ih", 80, 0 }, { "cells.0.bias_hh", 80, 0 },
@@ -173,8 +173,8 @@ test_layout (void)
   };
   gsize offset = 0;
 
-  l2l_lstm_config_init_defaults (&config);
-  net = l2l_lstm_new (&config, 0);
+  l2l_rule_config_init_defaults (&config);
+  net = l2l_rule_new (&config, 0);
   g_assert_cmpuint (net->n_tensors, ==, G_N_ELEMENTS (expected));
   for (guint i = 0; i < net->n_tensors; i++)
     {
@@ -213,7 +213,7 @@ static void
 test_forward (gconstpointer data)
 {
   Case *test = case_new (GPOINTER_TO_INT (data), 2, 6);
-  L2lLstmUnroll *unroll = l2l_lstm_unroll_new (test->net, test->N, test->K, NULL, 0);
+  L2lRuleUnroll *unroll = l2l_rule_unroll_new (test->net, test->N, test->K, NULL, 0);
   g_autofree double *phi = g_new (double, test->net->n_params);
   g_autofree double *expected = g_new (double, test->K * test->N);
   g_autofree float *updates = g_new (float, test->K * test->N);
@@ -227,7 +227,7 @@ test_forward (gconstpointer data)
     worst = MAX (worst, fabs (updates[i] - expected[i]) / MAX (1e-3, fabs (expected[i])));
   g_test_message ("worst relative forward error %.3g", worst);
   g_assert_cmpfloat (worst, <, 1e-5);
-  l2l_lstm_unroll_free (unroll);
+  l2l_rule_unroll_free (unroll);
   case_free (test);
 }
 
@@ -236,7 +236,7 @@ static void
 test_backward (gconstpointer data)
 {
   Case *test = case_new (GPOINTER_TO_INT (data), 2, 4);
-  L2lLstmUnroll *unroll = l2l_lstm_unroll_new (test->net, test->N, test->K, NULL, 0);
+  L2lRuleUnroll *unroll = l2l_rule_unroll_new (test->net, test->N, test->K, NULL, 0);
   const gsize P = test->net->n_params, KN = test->K * test->N;
   g_autofree double *phi = g_new (double, P);
   g_autofree float *dphi = g_new0 (float, P);
@@ -247,13 +247,13 @@ test_backward (gconstpointer data)
   for (gsize i = 0; i < P; i++)
     phi[i] = test->net->params[i];
   run_fast (test, unroll, updates);
-  l2l_lstm_unroll_zero_grad (unroll);
-  l2l_lstm_unroll_backward (unroll, test->K, test->weights, test->grads, dinput);
-  l2l_lstm_unroll_add_grad (unroll, dphi);
+  l2l_rule_unroll_zero_grad (unroll);
+  l2l_rule_unroll_backward (unroll, test->K, test->weights, test->grads, dinput);
+  l2l_rule_unroll_add_grad (unroll, dphi);
 
   for (guint t = 0; t < test->net->n_tensors; t++)
     {
-      const L2lLstmTensor *tensor = &test->net->tensors[t];
+      const L2lRuleTensor *tensor = &test->net->tensors[t];
       gsize size = (gsize) tensor->rows * MAX (tensor->cols, 1);
       double worst = 0.0;
 
@@ -297,7 +297,7 @@ test_backward (gconstpointer data)
     g_assert_cmpfloat (worst, <, 5e-3);
   }
 
-  l2l_lstm_unroll_free (unroll);
+  l2l_rule_unroll_free (unroll);
   case_free (test);
 }
 
@@ -307,28 +307,28 @@ static void
 test_carry (void)
 {
   Case *test = case_new (L2L_PREPROCESS_LOGSIGN, 2, 6);
-  L2lLstmUnroll *whole = l2l_lstm_unroll_new (test->net, test->N, test->K, NULL, 0);
-  L2lLstmUnroll *parts = l2l_lstm_unroll_new (test->net, test->N, 3, NULL, 0);
-  L2lLstmUnroll *single = l2l_lstm_unroll_new (test->net, test->N, 1, NULL, 0);
+  L2lRuleUnroll *whole = l2l_rule_unroll_new (test->net, test->N, test->K, NULL, 0);
+  L2lRuleUnroll *parts = l2l_rule_unroll_new (test->net, test->N, 3, NULL, 0);
+  L2lRuleUnroll *single = l2l_rule_unroll_new (test->net, test->N, 1, NULL, 0);
   const gsize N = test->N, KN = test->K * test->N;
   g_autofree float *a = g_new (float, KN), *b = g_new (float, KN), *c = g_new (float, KN);
 
   run_fast (test, whole, a);
-  l2l_lstm_unroll_reset_state (parts);
-  l2l_lstm_unroll_reset_state (single);
+  l2l_rule_unroll_reset_state (parts);
+  l2l_rule_unroll_reset_state (single);
   for (guint s = 0; s < test->K; s++)
     {
       if (s == 3)
-        l2l_lstm_unroll_carry (parts, 3);
-      l2l_lstm_unroll_forward (parts, s % 3, test->grads + s * N, b + s * N);
-      l2l_lstm_unroll_forward (single, 0, test->grads + s * N, c + s * N);
-      l2l_lstm_unroll_carry (single, 1);
+        l2l_rule_unroll_carry (parts, 3);
+      l2l_rule_unroll_forward (parts, s % 3, test->grads + s * N, b + s * N);
+      l2l_rule_unroll_forward (single, 0, test->grads + s * N, c + s * N);
+      l2l_rule_unroll_carry (single, 1);
     }
   g_assert_cmpmem (a, KN * sizeof (float), b, KN * sizeof (float));
   g_assert_cmpmem (a, KN * sizeof (float), c, KN * sizeof (float));
-  l2l_lstm_unroll_free (whole);
-  l2l_lstm_unroll_free (parts);
-  l2l_lstm_unroll_free (single);
+  l2l_rule_unroll_free (whole);
+  l2l_rule_unroll_free (parts);
+  l2l_rule_unroll_free (single);
   case_free (test);
 }
 

@@ -229,7 +229,7 @@ lsq_task_new (gboolean grouped)
 static double
 meta_gradient_error (L2lTrainer *trainer)
 {
-  L2lLstm *net = l2l_trainer_get_net (trainer);
+  L2lRule *net = l2l_trainer_get_net (trainer);
   g_autofree float *dphi = g_new (float, net->n_params);
   g_autofree float *scratch = g_new (float, net->n_params);
   double worst_of_all = 0.0;
@@ -237,7 +237,7 @@ meta_gradient_error (L2lTrainer *trainer)
   l2l_trainer_unroll_gradient (trainer, 1, dphi);
   for (guint t = 0; t < net->n_tensors; t++)
     {
-      const L2lLstmTensor *tensor = &net->tensors[t];
+      const L2lRuleTensor *tensor = &net->tensors[t];
       gsize size = (gsize) tensor->rows * MAX (tensor->cols, 1);
       double worst = 0.0;
 
@@ -275,8 +275,8 @@ gradient_check_config (L2lTask *task)
   config.steps = 8;
   config.unroll = 4;
   config.weights = "0.5,2,1,3,1,1,1,1";
-  config.lstm.hidden = 5;
-  config.lstm.output_scale = 1.0;
+  config.rule.hidden = 5;
+  config.rule.output_scale = 1.0;
   config.threads = 1;
   return config;
 }
@@ -289,7 +289,7 @@ check_meta_gradient (gboolean log_objective,
   g_autoptr(L2lTrainer) trainer = NULL;
   g_autoptr(GError) error = NULL;
   L2lTrainConfig config = gradient_check_config (task);
-  L2lLstm *net;
+  L2lRule *net;
 
   config.log_objective = log_objective;
   config.per_group = per_group;
@@ -339,7 +339,7 @@ check_second_order (gboolean log_objective,
   config.meta_gradient = L2L_META_GRADIENT_SECOND_ORDER;
   config.log_objective = log_objective;
   config.per_group = per_group;
-  config.lstm.output_scale = 0.3;
+  config.rule.output_scale = 0.3;
   trainer = l2l_trainer_new (&config, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (l2l_trainer_get_net (trainer)->n_groups, ==, per_group ? 2 : 1);
@@ -375,12 +375,12 @@ strongly_coupled_error (L2lMetaGradient meta_gradient)
   g_autoptr(L2lTask) task = lsq_task_new (FALSE);
   L2lTrainConfig config = gradient_check_config (task);
   g_autoptr(L2lTrainer) trainer = NULL;
-  L2lLstm *net;
-  const L2lLstmTensor *input = NULL;
+  L2lRule *net;
+  const L2lRuleTensor *input = NULL;
 
   config.meta_gradient = meta_gradient;
-  config.lstm.preprocess = L2L_PREPROCESS_NONE;
-  config.lstm.output_scale = 3.0;
+  config.rule.preprocess = L2L_PREPROCESS_NONE;
+  config.rule.output_scale = 3.0;
   trainer = l2l_trainer_new (&config, NULL);
   net = l2l_trainer_get_net (trainer);
   input = l2l_lstm_tensor (net, 0, L2L_LSTM_WEIGHT_IH);
@@ -409,7 +409,7 @@ test_second_order_mnist (void)
 
   config.meta_gradient = L2L_META_GRADIENT_SECOND_ORDER;
   config.batch = 2;
-  config.lstm.output_scale = 0.1;
+  config.rule.output_scale = 0.1;
   trainer = l2l_trainer_new (&config, &error);
   g_assert_no_error (error);
   g_assert_cmpfloat (meta_gradient_error (trainer), <, 3e-2);
@@ -467,11 +467,11 @@ test_per_group_cnn (void)
                                                     NULL);
   g_autoptr(L2lTask) quadratic = l2l_task_new_from_spec ("quadratic", NULL);
   g_autoptr(L2lTrainer) trainer = NULL;
-  g_autoptr(L2lLstm) start = NULL;
+  g_autoptr(L2lRule) start = NULL;
   g_autoptr(GError) error = NULL;
   L2lTrainConfig config = test_training_small_config (task);
   const L2lTrainRecord *history;
-  L2lLstm *net;
+  L2lRule *net;
   gsize moved[2] = { 0, 0 };
   guint n;
 
@@ -489,7 +489,7 @@ test_per_group_cnn (void)
   g_assert_cmpstr (net->config.groups, ==, "conv,fc");
   g_assert_cmpstr (net->tensors[0].name, ==, "conv.cells.0.weight_ih");
   g_assert_cmpstr (net->tensors[net->n_tensors - 1].name, ==, "fc.out.bias");
-  start = l2l_lstm_copy (net);
+  start = l2l_rule_copy (net);
   g_assert_true (l2l_trainer_run (trainer, NULL, NULL, NULL, NULL));
   history = l2l_trainer_get_history (trainer, &n);
   g_test_message ("held-out loss %.3f → best %.3f", history[0].eval_loss,
@@ -505,14 +505,14 @@ test_per_group_cnn (void)
   /* the groups of a resumed net must be the task's */
   config.task = quadratic;
   config.per_group = FALSE;
-  g_assert_true (l2l_lstm_config_set_groups (&config.lstm, "conv,fc", NULL));
+  g_assert_true (l2l_rule_config_set_groups (&config.rule, "conv,fc", NULL));
   g_assert_false (l2l_train_config_validate (&config, &error));
   g_assert_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION);
   g_assert_nonnull (strstr (error->message, "has the groups all"));
   g_clear_error (&error);
   /* per-group on a one-group task: one LSTM */
   config.per_group = TRUE;
-  config.lstm.groups[0] = '\0';
+  config.rule.groups[0] = '\0';
   {
     g_autoptr(L2lTrainer) one = l2l_trainer_new (&config, &error);
     g_assert_no_error (error);
@@ -895,7 +895,7 @@ test_average (void)
   L2lTrainConfig config = test_training_small_config (task);
   g_autoptr(L2lTrainer) trainer = NULL;
   g_autofree float *expected = NULL;
-  L2lLstm *net;
+  L2lRule *net;
   double best;
 
   config.steps = config.unroll = 5;
@@ -940,8 +940,8 @@ test_zero_output (void)
   L2lTrainConfig config = test_training_small_config (task);
   g_autoptr(L2lTrainer) trainer = NULL;
   const L2lTrainRecord *history;
-  const L2lLstmTensor *weight;
-  L2lLstm *net;
+  const L2lRuleTensor *weight;
+  L2lRule *net;
   guint n;
 
   config.zero_output = TRUE;

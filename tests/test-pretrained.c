@@ -61,7 +61,7 @@ test_shipped_files (void)
       g_autofree char *path = l2l_pretrained_resolve (names[i], NULL);
       g_autoptr(GError) error = NULL;
       g_autoptr(L2lSafetensors) file = l2l_safetensors_load (path, &error);
-      g_autoptr(L2lLstm) net = l2l_checkpoint_load (path, &error);
+      g_autoptr(L2lRule) net = l2l_checkpoint_load (path, &error);
       const char *task;
 
       g_assert_no_error (error);
@@ -91,7 +91,7 @@ static void
 test_quadratic_beats_adam (void)
 {
   g_autofree char *path = l2l_pretrained_resolve ("quadratic", NULL);
-  g_autoptr(L2lLstm) net = l2l_checkpoint_load (path, NULL);
+  g_autoptr(L2lRule) net = l2l_checkpoint_load (path, NULL);
   g_autoptr(L2lCompareResult) result = NULL;
   g_autoptr(GError) error = NULL;
   L2lOptimizerSpec optimizers[2];
@@ -122,7 +122,7 @@ static void
 test_art_beats_adam (void)
 {
   g_autofree char *path = l2l_pretrained_resolve ("art", NULL);
-  g_autoptr(L2lLstm) net = l2l_checkpoint_load (path, NULL);
+  g_autoptr(L2lRule) net = l2l_checkpoint_load (path, NULL);
   g_autoptr(L2lCompareResult) result = NULL;
   g_autoptr(GError) error = NULL;
   L2lOptimizerSpec optimizers[2];
@@ -156,7 +156,7 @@ static void
 test_mnist_beats_sgd_and_rmsprop (void)
 {
   g_autofree char *path = l2l_pretrained_resolve ("mnist", NULL);
-  g_autoptr(L2lLstm) net = l2l_checkpoint_load (path, NULL);
+  g_autoptr(L2lRule) net = l2l_checkpoint_load (path, NULL);
   g_autoptr(L2lCompareResult) result = NULL;
   g_autoptr(GError) error = NULL;
   L2lOptimizerSpec optimizers[3];
@@ -194,7 +194,7 @@ static void
 test_cnn_per_group_leads_early (void)
 {
   g_autofree char *path = l2l_pretrained_resolve ("cnn", NULL);
-  g_autoptr(L2lLstm) net = l2l_checkpoint_load (path, NULL);
+  g_autoptr(L2lRule) net = l2l_checkpoint_load (path, NULL);
   g_autoptr(L2lCompareResult) result = NULL;
   g_autoptr(GError) error = NULL;
   const struct { const char *name; double lr; } hand[] = {
@@ -231,7 +231,7 @@ test_cnn_per_group_leads_early (void)
   /* a task with other groups refuses it */
   g_clear_pointer (&config.task, l2l_task_unref);
   config.task = l2l_task_new_from_spec ("mnist", NULL);
-  g_assert_false (l2l_lstm_check_task (net, config.task, "lstm:cnn", &error));
+  g_assert_false (l2l_rule_check_task (net, config.task, "lstm:cnn", &error));
   g_assert_nonnull (strstr (error->message, "lstm:cnn has one LSTM per parameter group (conv,fc)"));
   l2l_task_unref (config.task);
 }

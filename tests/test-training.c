@@ -42,7 +42,7 @@ test_training_assert_same (L2lTrainer *a,
   guint n_a, n_b;
   const L2lTrainRecord *history_a = l2l_trainer_get_history (a, &n_a);
   const L2lTrainRecord *history_b = l2l_trainer_get_history (b, &n_b);
-  L2lLstm *net_a = l2l_trainer_get_net (a), *net_b = l2l_trainer_get_net (b);
+  L2lRule *net_a = l2l_trainer_get_net (a), *net_b = l2l_trainer_get_net (b);
 
   g_assert_cmpuint (n_a, ==, n_b);
   for (guint i = 0; i < n_a; i++)

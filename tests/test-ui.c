@@ -349,9 +349,9 @@ test_family_defaults (Fixture       *fixture,
       g_assert_cmpuint (shown.eval_every, ==, engine.eval_every);
       g_assert_cmpuint (shown.eval_runs, ==, engine.eval_runs);
       g_assert_cmpfloat (shown.meta_lr, ==, engine.meta_lr);
-      g_assert_cmpfloat (shown.lstm.preprocess_p, ==, engine.lstm.preprocess_p);
-      g_assert_cmpfloat (shown.lstm.output_scale, ==, engine.lstm.output_scale);
-      g_assert_cmpuint (shown.lstm.hidden, ==, engine.lstm.hidden);
+      g_assert_cmpfloat (shown.rule.preprocess_p, ==, engine.rule.preprocess_p);
+      g_assert_cmpfloat (shown.rule.output_scale, ==, engine.rule.output_scale);
+      g_assert_cmpuint (shown.rule.hidden, ==, engine.rule.hidden);
       g_assert_false (shown.per_group);
     }
   /* the paper's two LSTMs for the cnn: one check box */
@@ -408,7 +408,7 @@ test_recipe (Fixture       *fixture,
   g_assert_cmpfloat (config.scale_range, ==, 3.0);
   g_assert_cmpuint (config.curriculum, ==, 4);
   g_assert_cmpfloat (config.average, ==, 0.5);
-  g_assert_cmpfloat (config.lstm.output_scale, ==, 0.02);
+  g_assert_cmpfloat (config.rule.output_scale, ==, 0.02);
   g_assert_cmpfloat (config.clip_norm, ==, 0.25);
   g_clear_pointer (&config.task, l2l_task_unref);
 

@@ -27,11 +27,11 @@ l2l_cli_info (int   argc,
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(L2lSafetensors) file = NULL;
-  g_autoptr(L2lLstm) net = NULL;
+  g_autoptr(L2lRule) net = NULL;
   g_autofree const char **keys = NULL;
   g_autofree const char **tensors = NULL;
   g_autofree char *path = NULL;
-  L2lLstmConfig config;
+  L2lRuleConfig config;
 
   g_set_prgname ("l2l info");
   context = g_option_context_new ("FILE|lstm:NAME — describe a learned optimizer");

@@ -65,7 +65,7 @@ add_optimizer (L2lCompareConfig     *config,
   if (g_str_has_prefix (name, "lstm:"))
     {
       g_autofree char *path = l2l_cli_resolve_learned (name, error);
-      g_autoptr(L2lLstm) net = path ? l2l_checkpoint_load (path, error) : NULL;
+      g_autoptr(L2lRule) net = path ? l2l_checkpoint_load (path, error) : NULL;
 
       if (net == NULL)
         return FALSE;

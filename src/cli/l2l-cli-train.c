@@ -216,8 +216,8 @@ print_summary (TrainJob *job)
             config->curriculum, config->average, config->zero_output ? "zero" : "random",
             config->log_objective ? "log" : "loss",
             l2l_meta_gradient_to_string (config->meta_gradient));
-  if (config->lstm.groups[0] != '\0')
-    printf ("One LSTM per parameter group: %s\n", config->lstm.groups);
+  if (config->rule.groups[0] != '\0')
+    printf ("One LSTM per parameter group: %s\n", config->rule.groups);
   printf ("Held-out loss (%u functions): untrained %.4g, best %.4g\n", config->eval_runs,
           untrained, l2l_trainer_get_best_eval_loss (job->trainer));
   printf ("Wall time %.1f s (%.1f ms an epoch), of which held-out evaluations %.1f s (%.1f %%)\n",

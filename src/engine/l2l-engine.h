@@ -12,7 +12,7 @@
 #include "l2l-idx.h"
 #include "l2l-image.h"
 #include "l2l-loss-weights.h"
-#include "l2l-lstm-optimizer.h"
+#include "l2l-rule-optimizer.h"
 #include "l2l-lstm.h"
 #include "l2l-meta-train.h"
 #include "l2l-batchnorm.h"

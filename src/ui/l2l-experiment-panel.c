@@ -18,7 +18,7 @@ typedef struct {
 
 typedef struct {
   char           *label;
-  L2lLstm        *net;
+  L2lRule        *net;
   GtkCheckButton *check;
   char           *family;   /* a pretrained optimizer's task family, else NULL */
 } LearnedRow;
@@ -284,21 +284,21 @@ learned_row_free (gpointer data)
 
   g_free (row->label);
   g_free (row->family);
-  l2l_lstm_unref (row->net);
+  l2l_rule_unref (row->net);
   g_free (row);
 }
 
 static LearnedRow *
 add_learned_row (L2lExperimentPanel *self,
                  const char         *label,
-                 L2lLstm            *net,
+                 L2lRule            *net,
                  const char         *kind_text)
 {
   LearnedRow *row = g_new0 (LearnedRow, 1);
   GtkWidget *kind = gtk_label_new (kind_text);
 
   row->label = g_strdup (label);
-  row->net = l2l_lstm_ref (net);
+  row->net = l2l_rule_ref (net);
   row->check = GTK_CHECK_BUTTON (gtk_check_button_new_with_label (label));
   gtk_check_button_set_active (row->check, TRUE);
   gtk_label_set_xalign (GTK_LABEL (kind), 0);
@@ -314,7 +314,7 @@ add_learned_row (L2lExperimentPanel *self,
 void
 l2l_experiment_panel_add_learned (L2lExperimentPanel *self,
                                   const char         *label,
-                                  L2lLstm            *net)
+                                  L2lRule            *net)
 {
   add_learned_row (self, label, net, _("learned"));
 }
@@ -344,8 +344,8 @@ add_pretrained_rows (L2lExperimentPanel *self)
       g_autofree char *label = g_strconcat ("lstm:", names[i], NULL);
       g_autoptr(GError) error = NULL;
       g_autoptr(L2lSafetensors) file = l2l_safetensors_load (path, &error);
-      g_autoptr(L2lLstm) net = NULL;
-      L2lLstmConfig config;
+      g_autoptr(L2lRule) net = NULL;
+      L2lRuleConfig config;
       const char *task;
       LearnedRow *row;
 
@@ -377,9 +377,9 @@ apply_family_defaults (L2lExperimentPanel *self)
   gtk_spin_button_set_value (self->batch_spin, config.batch);
   gtk_spin_button_set_value (self->epochs_spin, config.epochs);
   gtk_spin_button_set_value (self->meta_lr_spin, config.meta_lr);
-  gtk_spin_button_set_value (self->layers_spin, config.lstm.layers);
-  gtk_spin_button_set_value (self->hidden_spin, config.lstm.hidden);
-  gtk_spin_button_set_value (self->output_scale_spin, config.lstm.output_scale);
+  gtk_spin_button_set_value (self->layers_spin, config.rule.layers);
+  gtk_spin_button_set_value (self->hidden_spin, config.rule.hidden);
+  gtk_spin_button_set_value (self->output_scale_spin, config.rule.output_scale);
   /* A family with rates of its own (art: tuning images is slow) gets them. */
   for (guint i = 0; self->family->rates != NULL && i < self->hand_rows->len; i++)
     {
@@ -601,8 +601,8 @@ l2l_experiment_panel_build_train (L2lExperimentPanel  *self,
   config->batch = (guint) gtk_spin_button_get_value_as_int (self->batch_spin);
   config->epochs = (guint) gtk_spin_button_get_value_as_int (self->epochs_spin);
   config->meta_lr = gtk_spin_button_get_value (self->meta_lr_spin);
-  config->lstm.layers = (guint) gtk_spin_button_get_value_as_int (self->layers_spin);
-  config->lstm.hidden = (guint) gtk_spin_button_get_value_as_int (self->hidden_spin);
+  config->rule.layers = (guint) gtk_spin_button_get_value_as_int (self->layers_spin);
+  config->rule.hidden = (guint) gtk_spin_button_get_value_as_int (self->hidden_spin);
   config->per_group = gtk_check_button_get_active (self->per_group_check);
   config->scale_range = gtk_spin_button_get_value (self->scale_range_spin);
   config->curriculum = (guint) gtk_spin_button_get_value_as_int (self->curriculum_spin);
@@ -610,7 +610,7 @@ l2l_experiment_panel_build_train (L2lExperimentPanel  *self,
   for (guint i = 0; i < G_N_ELEMENTS (recipe_choices); i++)
     if (!l2l_setting_apply (recipe_setting (i), config, recipe_word (self, i), error))
       return FALSE;
-  config->lstm.output_scale = gtk_spin_button_get_value (self->output_scale_spin);
+  config->rule.output_scale = gtk_spin_button_get_value (self->output_scale_spin);
   config->clip_norm = gtk_spin_button_get_value (self->clip_spin);
   config->seed = (guint64) gtk_spin_button_get_value (self->seed_spin);
   if (!update_weights (self, error))

@@ -32,7 +32,7 @@ gboolean    l2l_experiment_panel_build_train    (L2lExperimentPanel  *self,
 /* Adds a learned optimizer to the list (checked); takes a reference. */
 void        l2l_experiment_panel_add_learned    (L2lExperimentPanel  *self,
                                                  const char          *label,
-                                                 L2lLstm             *net);
+                                                 L2lRule             *net);
 /* Shows @message under the form (NULL hides it). */
 void        l2l_experiment_panel_show_error     (L2lExperimentPanel  *self,
                                                  const char          *message);

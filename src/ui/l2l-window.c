@@ -275,7 +275,7 @@ on_finished (L2lJob    *job,
     }
   else if (trainer != NULL)
     {
-      g_autoptr(L2lLstm) best = l2l_lstm_copy (l2l_trainer_get_best (trainer));
+      g_autoptr(L2lRule) best = l2l_rule_copy (l2l_trainer_get_best (trainer));
       g_autofree char *label = g_strdup_printf ("lstm:trained-%u", self->training_count);
 
       /* what it cost, for the comparisons it joins */
@@ -643,7 +643,7 @@ load_done (L2lWindow      *self,
            const char     *path)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(L2lLstm) net = l2l_checkpoint_load (path, &error);
+  g_autoptr(L2lRule) net = l2l_checkpoint_load (path, &error);
   g_autofree char *base = g_path_get_basename (path);
   g_autofree char *label = NULL;
 

@@ -11,7 +11,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
                         size_t         size)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(L2lLstm) net = l2l_checkpoint_load (fuzz_input_write (data, size), &error);
+  g_autoptr(L2lRule) net = l2l_checkpoint_load (fuzz_input_write (data, size), &error);
 
   g_assert_true ((net == NULL) == (error != NULL));
   return 0;

@@ -13,7 +13,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   g_autofree char *text = g_strndup ((const char *) data, size);
   g_autoptr(GError) error = NULL;
   g_autoptr(L2lLossWeights) weights = NULL;
-  L2lLstmConfig lstm;
+  L2lRuleConfig rule;
 
   if (!g_utf8_validate (text, -1, NULL))
     return 0;
@@ -26,7 +26,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   weights = l2l_loss_weights_new (text, 1 + size % 7, &error);
   g_assert_true ((weights == NULL) == (error != NULL));
   g_clear_error (&error);
-  l2l_lstm_config_init_defaults (&lstm);
-  g_assert_true (l2l_lstm_preprocess_parse (text, &lstm, &error) == (error == NULL));
+  l2l_rule_config_init_defaults (&rule);
+  g_assert_true (l2l_lstm_preprocess_parse (text, &rule, &error) == (error == NULL));
   return 0;
 }

@@ -6,7 +6,7 @@
 #include <math.h>
 
 #include "l2l-compare.h"
-#include "l2l-lstm-optimizer.h"
+#include "l2l-rule-optimizer.h"
 #include "l2l-error.h"
 #include "l2l-memory.h"
 #include "l2l-options.h"
@@ -46,7 +46,7 @@ l2l_compare_config_validate (const L2lCompareConfig  *config,
     }
   for (guint i = 0; i < config->n_optimizers; i++)
     if (config->optimizers[i].net != NULL &&
-        !l2l_lstm_check_task (config->optimizers[i].net, config->task,
+        !l2l_rule_check_task (config->optimizers[i].net, config->task,
                               config->optimizers[i].label, error))
       {
         l2l_error_set_field (error, "optimizers");

@@ -35,7 +35,7 @@ l2l_train_config_init_defaults (L2lTrainConfig *config)
     .meta_gradient = L2L_META_GRADIENT_FIRST_ORDER,
     .zero_output = FALSE,
   };
-  l2l_lstm_config_init_defaults (&config->lstm);
+  l2l_rule_config_init_defaults (&config->rule);
 }
 
 gboolean
@@ -105,8 +105,8 @@ l2l_train_config_use_family_defaults (L2lTrainConfig      *config,
 {
   if (family == NULL)
     return;
-  use_number (&config->lstm.preprocess_p, family->lstm_preprocess_p);
-  use_number (&config->lstm.output_scale, family->lstm_output_scale);
+  use_number (&config->rule.preprocess_p, family->lstm_preprocess_p);
+  use_number (&config->rule.output_scale, family->lstm_output_scale);
   use_count (&config->batch, family->train_batch);
   use_count (&config->steps, family->train_steps);
   use_count (&config->unroll, family->train_unroll);
@@ -126,7 +126,7 @@ check_memory (const L2lTrainConfig  *config,
                                            "unrolls of %u steps", config->batch,
                                            l2l_task_get_n_params (config->task), config->unroll);
 
-  guint64 bytes = l2l_lstm_unroll_bytes (&config->lstm, coordinates, config->unroll);
+  guint64 bytes = l2l_rule_unroll_bytes (&config->rule, coordinates, config->unroll);
 
   /* second order keeps θ at every step of the unroll too */
   if (config->meta_gradient == L2L_META_GRADIENT_SECOND_ORDER)
@@ -172,7 +172,7 @@ l2l_train_config_check_settings (const L2lTrainConfig  *config,
       !l2l_check_limit ("eval-every", config->eval_every, error) ||
       !l2l_check_limit ("eval-runs", config->eval_runs, error) ||
       !l2l_check_limit ("threads", config->threads, error) ||
-      !l2l_lstm_config_validate (&config->lstm, error))
+      !l2l_rule_config_validate (&config->rule, error))
     return FALSE;
   if (config->unroll > config->steps)
     {
@@ -197,15 +197,15 @@ l2l_train_config_validate (const L2lTrainConfig  *config,
     }
   if (!l2l_train_config_check_settings (config, error))
     return FALSE;
-  if (config->lstm.groups[0] != '\0')
+  if (config->rule.groups[0] != '\0')
     {
       g_autofree char *groups = l2l_task_groups_to_string (config->task);
-      if (!g_str_equal (groups, config->lstm.groups) &&
+      if (!g_str_equal (groups, config->rule.groups) &&
           !(config->per_group && config->task->n_groups > 1))
         {
           l2l_set_field_error (error, L2L_ENGINE_ERROR_INVALID_OPTION, NULL, "groups",
                                "one LSTM each for %s, but task %s has the groups %s",
-                               config->lstm.groups, l2l_task_get_spec (config->task), groups);
+                               config->rule.groups, l2l_task_get_spec (config->task), groups);
           return FALSE;
         }
     }

@@ -121,7 +121,7 @@ writer_with_metadata (L2lTrainer *trainer,
   const L2lTrainConfig *config = &trainer->config;
   L2lSafetensorsWriter *writer = l2l_safetensors_writer_new ();
 
-  l2l_checkpoint_add_architecture (writer, &config->lstm);
+  l2l_checkpoint_add_architecture (writer, &config->rule);
   l2l_safetensors_writer_add_metadata (writer, "kind", kind);
   l2l_safetensors_writer_add_metadata (writer, "task", l2l_task_get_spec (config->task));
   for (guint i = 0; i < G_N_ELEMENTS (settings); i++)
@@ -373,10 +373,10 @@ load_resume (const char  *path,
   g_autoptr(L2lSafetensors) file = l2l_safetensors_load (path, error);
   g_autoptr(L2lTrainer) trainer = NULL;
   g_autoptr(L2lTask) task = NULL;
-  g_autoptr(L2lLstm) best = NULL;
-  g_autoptr(L2lLstm) average = NULL;
+  g_autoptr(L2lRule) best = NULL;
+  g_autoptr(L2lRule) average = NULL;
   L2lTrainConfig config;
-  L2lLstm *net;
+  L2lRule *net;
   Reader reader = { file, error };
   const char *kind, *task_spec;
   guint64 dims[1];
@@ -386,7 +386,7 @@ load_resume (const char  *path,
   if (file == NULL)
     return NULL;
   l2l_train_config_init_defaults (&config);
-  if (!l2l_checkpoint_read_architecture (file, &config.lstm, error))
+  if (!l2l_checkpoint_read_architecture (file, &config.rule, error))
     return NULL;
   if ((kind = need (&reader, "kind")) == NULL)
     return NULL;
@@ -414,12 +414,12 @@ load_resume (const char  *path,
       return NULL;
     }
 
-  if ((net = l2l_checkpoint_read_net (file, &config.lstm, NULL, error)) == NULL ||
-      (best = l2l_checkpoint_read_net (file, &config.lstm, "best.", error)) == NULL ||
+  if ((net = l2l_checkpoint_read_net (file, &config.rule, NULL, error)) == NULL ||
+      (best = l2l_checkpoint_read_net (file, &config.rule, "best.", error)) == NULL ||
       (config.average > 0.0 &&
-       (average = l2l_checkpoint_read_net (file, &config.lstm, "average.", error)) == NULL))
+       (average = l2l_checkpoint_read_net (file, &config.rule, "average.", error)) == NULL))
     {
-      g_clear_pointer (&net, l2l_lstm_unref);
+      g_clear_pointer (&net, l2l_rule_unref);
       return NULL;
     }
   trainer = _l2l_trainer_alloc (&config, net);

@@ -43,9 +43,9 @@ shard_init (Shard      *shard,
     }
   {
     guint n_segments;
-    g_autofree L2lLstmSegment *segments =
-      l2l_lstm_segments_for_task (trainer->net, trainer->config.task, count, &n_segments);
-    shard->unroll = l2l_lstm_unroll_new (trainer->net, shard->n, K, segments, n_segments);
+    g_autofree L2lRuleSegment *segments =
+      l2l_rule_segments_for_task (trainer->net, trainer->config.task, count, &n_segments);
+    shard->unroll = l2l_rule_unroll_new (trainer->net, shard->n, K, segments, n_segments);
   }
 }
 
@@ -73,7 +73,7 @@ shard_clear (Shard *shard)
   g_free (shard->resume_marks);
   g_free (shard->dinput);
   g_free (shard->scratch);
-  l2l_lstm_unroll_free (shard->unroll);
+  l2l_rule_unroll_free (shard->unroll);
 }
 
 /* Fresh functions for epoch @epoch, from θ0, with ∇f(θ0) as the first input. */
@@ -99,7 +99,7 @@ shard_begin_epoch (Shard *shard,
       l2l_problem_init (shard->problems[i], shard->theta + i * P);
       l2l_problem_loss_grad (shard->problems[i], shard->theta + i * P, shard->grads + i * P);
     }
-  l2l_lstm_unroll_reset_state (shard->unroll);
+  l2l_rule_unroll_reset_state (shard->unroll);
   shard->meta_loss = 0.0;
   shard->objective = 0.0;
   shard->diverged = FALSE;
@@ -164,7 +164,7 @@ shard_run_unroll (Shard *shard)
       float *restrict theta = shard->theta;
       const float *restrict update = shard->update;
 
-      l2l_lstm_unroll_forward (shard->unroll, s, shard->grads + s * n, shard->update);
+      l2l_rule_unroll_forward (shard->unroll, s, shard->grads + s * n, shard->update);
       for (gsize r = 0; r < n; r++)
         theta[r] += update[r];
       keep_step (shard, s + 1);
@@ -187,8 +187,8 @@ shard_run_unroll (Shard *shard)
   /* ∂L/∂g_s = ∂L/∂θ_{s+1} = c_s ∇_{s+1} + ∂L/∂θ_{s+2} (+ H_{s+1} ∂L/∂∇_{s+1}
    * with second derivatives), where c_s is the weight, over f for the log
    * objective: a suffix sum, each row made just before the step that takes it. */
-  l2l_lstm_unroll_zero_grad (shard->unroll);
-  l2l_lstm_unroll_backward_begin (shard->unroll);
+  l2l_rule_unroll_zero_grad (shard->unroll);
+  l2l_rule_unroll_backward_begin (shard->unroll);
   for (guint s = k; s-- > 0;)
     {
       const double coef = trainer->weights->values[t0 + s] * norm;
@@ -206,7 +206,7 @@ shard_run_unroll (Shard *shard)
             row[r] = c * grad[r] + (s + 1 < k ? after[r] : 0.0f);
         }
       /* ∇_0 of the unroll was taken before it: a constant of truncated BPTT */
-      l2l_lstm_unroll_backward_step (shard->unroll, s, shard->dupdate + s * n,
+      l2l_rule_unroll_backward_step (shard->unroll, s, shard->dupdate + s * n,
                                      shard->grads + s * n,
                                      second_order && s > 0 ? shard->dinput : NULL);
       if (second_order && s > 0)
@@ -216,7 +216,7 @@ shard_run_unroll (Shard *shard)
     for (guint i = 0; i < shard->count; i++)
       l2l_problem_rewind (shard->problems[i], &shard->resume_marks[i]);
 
-  l2l_lstm_unroll_carry (shard->unroll, k);
+  l2l_rule_unroll_carry (shard->unroll, k);
   memcpy (shard->grads, shard->grads + k * n, n * sizeof (float));
 }
 
@@ -288,7 +288,7 @@ _l2l_trainer_reduce_gradient (L2lTrainer *trainer,
       float *row = trainer->shard_dphi + i * P;
 
       memset (row, 0, P * sizeof (float));
-      l2l_lstm_unroll_add_grad (trainer->shards[i].unroll, row);
+      l2l_rule_unroll_add_grad (trainer->shards[i].unroll, row);
     }
   l2l_cluster_gather_equal (trainer->cluster, trainer->shard_dphi, trainer->n_shards, 0,
                             P * sizeof (float));

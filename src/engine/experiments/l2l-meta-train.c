@@ -15,7 +15,7 @@
 
 L2lTrainer *
 _l2l_trainer_alloc (const L2lTrainConfig *config,
-                    L2lLstm              *net)
+                    L2lRule              *net)
 {
   L2lTrainer *trainer = g_new0 (L2lTrainer, 1);
   const gsize P = net->n_params;
@@ -26,14 +26,14 @@ _l2l_trainer_alloc (const L2lTrainConfig *config,
   trainer->config.weights = trainer->weights_spec;
   trainer->weights = l2l_loss_weights_new (config->weights, config->steps, NULL);
   trainer->net = net;
-  trainer->best = l2l_lstm_copy (net);
+  trainer->best = l2l_rule_copy (net);
   trainer->best_eval_loss = INFINITY;
   trainer->adam = l2l_optimizer_adam.create (P, config->meta_lr, NULL);
   trainer->history = g_array_new (FALSE, FALSE, sizeof (L2lTrainRecord));
   trainer->dphi = g_new0 (float, P);
   trainer->snapshot = g_new0 (float, 4 * P);
   if (config->average > 0.0)
-    trainer->average = l2l_lstm_copy (net);
+    trainer->average = l2l_rule_copy (net);
 
   trainer->n_shards = MIN (L2L_TRAIN_SHARDS, config->batch);
   trainer->shards = g_new0 (Shard, trainer->n_shards);
@@ -47,7 +47,7 @@ L2lTrainer *
 l2l_trainer_new (const L2lTrainConfig  *config,
                  GError               **error)
 {
-  L2lLstm *net;
+  L2lRule *net;
 
   L2lTrainConfig resolved;
 
@@ -58,16 +58,16 @@ l2l_trainer_new (const L2lTrainConfig  *config,
   if (config->per_group && config->task->n_groups > 1)
     {
       g_autofree char *groups = l2l_task_groups_to_string (config->task);
-      l2l_lstm_config_set_groups (&resolved.lstm, groups, NULL);
+      l2l_rule_config_set_groups (&resolved.rule, groups, NULL);
     }
   config = &resolved;
-  net = l2l_lstm_new (&config->lstm, l2l_seed_derive (config->seed, L2L_SEED_TRAIN, G_MAXUINT64));
+  net = l2l_rule_new (&config->rule, l2l_seed_derive (config->seed, L2L_SEED_TRAIN, G_MAXUINT64));
   /* A random output layer takes random steps from the start, which on some
    * tasks (MLPs with sigmoid units) saturate the optimizee before φ learns
    * anything; from zero, the first meta-gradients point down the loss. */
   if (config->zero_output)
     {
-      const L2lLstmTensor *weight = l2l_lstm_out_weight (net), *bias = l2l_lstm_out_bias (net);
+      const L2lRuleTensor *weight = l2l_lstm_out_weight (net), *bias = l2l_lstm_out_bias (net);
 
       for (guint g = 0; g < net->n_groups; g++)
         {
@@ -90,9 +90,9 @@ l2l_trainer_free (L2lTrainer *trainer)
   g_free (trainer->shard_dphi);
   g_free (trainer->shard_sums);
   l2l_optimizer_free (trainer->adam);
-  l2l_lstm_unref (trainer->net);
-  l2l_lstm_unref (trainer->best);
-  l2l_lstm_unref (trainer->average);
+  l2l_rule_unref (trainer->net);
+  l2l_rule_unref (trainer->best);
+  l2l_rule_unref (trainer->average);
   l2l_loss_weights_free (trainer->weights);
   l2l_task_unref (trainer->config.task);
   g_free (trainer->weights_spec);
@@ -156,19 +156,19 @@ l2l_trainer_get_epoch (L2lTrainer *trainer)
   return trainer->epoch;
 }
 
-L2lLstm *
+L2lRule *
 l2l_trainer_get_net (L2lTrainer *trainer)
 {
   return trainer->net;
 }
 
-L2lLstm *
+L2lRule *
 l2l_trainer_get_scored (L2lTrainer *trainer)
 {
   return trainer->average != NULL ? trainer->average : trainer->net;
 }
 
-L2lLstm *
+L2lRule *
 l2l_trainer_get_best (L2lTrainer *trainer)
 {
   return trainer->best;
@@ -201,7 +201,7 @@ l2l_trainer_get_history (L2lTrainer *trainer,
 
 double
 l2l_trainer_evaluate (L2lTrainer   *trainer,
-                      L2lLstm      *net,
+                      L2lRule      *net,
                       GCancellable *cancellable)
 {
   const L2lTrainConfig *config = &trainer->config;
@@ -243,7 +243,7 @@ l2l_trainer_reload_net (L2lTrainer *trainer)
 {
   for (guint i = 0; i < trainer->n_shards; i++)
     if (trainer->shards[i].unroll != NULL)
-      l2l_lstm_unroll_sync (trainer->shards[i].unroll);
+      l2l_rule_unroll_sync (trainer->shards[i].unroll);
 }
 
 /* What an epoch changes: φ, Adam's moments, φ̄ (with config.average) and
@@ -434,7 +434,7 @@ evaluate_and_keep (L2lTrainer     *trainer,
                    GCancellable   *cancellable)
 {
   gint64 start = g_get_monotonic_time ();
-  L2lLstm *scored = l2l_trainer_get_scored (trainer);
+  L2lRule *scored = l2l_trainer_get_scored (trainer);
 
   record->eval_loss = l2l_trainer_evaluate (trainer, scored, cancellable);
   *improved = FALSE;

@@ -36,7 +36,7 @@ typedef enum {
  * stopping). */
 typedef struct {
   L2lTask       *task;
-  L2lLstmConfig  lstm;
+  L2lRuleConfig  rule;
   guint          batch;        /* functions per epoch (128) */
   guint          steps;        /* horizon T (100) */
   guint          unroll;       /* K (20) */
@@ -156,10 +156,10 @@ gboolean     l2l_trainer_run              (L2lTrainer           *trainer,
 
 const L2lTrainConfig *l2l_trainer_get_config  (L2lTrainer *trainer);
 guint                 l2l_trainer_get_epoch   (L2lTrainer *trainer);
-L2lLstm              *l2l_trainer_get_net     (L2lTrainer *trainer);
+L2lRule              *l2l_trainer_get_net     (L2lTrainer *trainer);
 /* The φ evaluations score: the moving average with config.average, else φ. */
-L2lLstm              *l2l_trainer_get_scored  (L2lTrainer *trainer);
-L2lLstm              *l2l_trainer_get_best    (L2lTrainer *trainer);
+L2lRule              *l2l_trainer_get_scored  (L2lTrainer *trainer);
+L2lRule              *l2l_trainer_get_best    (L2lTrainer *trainer);
 double                l2l_trainer_get_best_eval_loss (L2lTrainer *trainer);
 /* Training wall time across resumes, and of it the held-out evaluations'. */
 double                l2l_trainer_get_elapsed (L2lTrainer *trainer,
@@ -170,7 +170,7 @@ const L2lTrainRecord *l2l_trainer_get_history (L2lTrainer *trainer,
 /* Scores @net with the training objective on the held-out functions; NaN
  * when cancelled. */
 double                l2l_trainer_evaluate    (L2lTrainer   *trainer,
-                                               L2lLstm      *net,
+                                               L2lRule      *net,
                                                GCancellable *cancellable);
 
 /* The first unroll of epoch @epoch's functions from the current φ: returns

@@ -5,7 +5,7 @@
 
 #include <string.h>
 
-#include "l2l-lstm-optimizer.h"
+#include "l2l-rule-optimizer.h"
 #include "l2l-optimizer-spec.h"
 
 void
@@ -23,18 +23,18 @@ l2l_optimizer_spec_init (L2lOptimizerSpec       *spec,
 void
 l2l_optimizer_spec_init_learned (L2lOptimizerSpec *spec,
                                  const char       *label,
-                                 L2lLstm          *net)
+                                 L2lRule          *net)
 {
   memset (spec, 0, sizeof *spec);
   spec->label = g_strdup (label);
-  spec->net = l2l_lstm_ref (net);
+  spec->net = l2l_rule_ref (net);
 }
 
 void
 l2l_optimizer_spec_clear (L2lOptimizerSpec *spec)
 {
   g_clear_pointer (&spec->label, g_free);
-  g_clear_pointer (&spec->net, l2l_lstm_unref);
+  g_clear_pointer (&spec->net, l2l_rule_unref);
 }
 
 L2lOptimizer *
@@ -44,6 +44,6 @@ l2l_optimizer_spec_create (const L2lOptimizerSpec *spec,
                            gsize                   n)
 {
   if (spec->net != NULL)
-    return l2l_lstm_optimizer_new (spec->net, task, n);
+    return l2l_rule_optimizer_new (spec->net, task, n);
   return spec->info->create (n, lr, &spec->hyper);
 }

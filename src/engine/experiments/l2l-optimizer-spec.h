@@ -12,7 +12,7 @@ G_BEGIN_DECLS
 typedef struct {
   char                   *label;
   const L2lOptimizerInfo *info;
-  L2lLstm                *net;
+  L2lRule                *net;
   double                  lr;
   L2lHyper                hyper;    /* a hand-written rule's; its defaults from spec_init */
   gboolean                tune;
@@ -23,7 +23,7 @@ void          l2l_optimizer_spec_init   (L2lOptimizerSpec       *spec,
 /* Takes a reference on @net. */
 void          l2l_optimizer_spec_init_learned (L2lOptimizerSpec *spec,
                                                const char       *label,
-                                               L2lLstm          *net);
+                                               L2lRule          *net);
 void          l2l_optimizer_spec_clear  (L2lOptimizerSpec       *spec);
 /* For @n coordinates: consecutive copies of @task's θ (@task may be NULL
  * where no learned optimizer has one LSTM per group). */

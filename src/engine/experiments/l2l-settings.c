@@ -114,13 +114,13 @@ parse_preprocess (gpointer     config,
                   const char  *value,
                   GError     **error)
 {
-  return l2l_lstm_preprocess_parse (value, &((L2lTrainConfig *) config)->lstm, error);
+  return l2l_lstm_preprocess_parse (value, &((L2lTrainConfig *) config)->rule, error);
 }
 
 static char *
 format_preprocess (gconstpointer config)
 {
-  return l2l_lstm_preprocess_to_string (&((const L2lTrainConfig *) config)->lstm);
+  return l2l_lstm_preprocess_to_string (&((const L2lTrainConfig *) config)->rule);
 }
 
 static gboolean
@@ -220,15 +220,15 @@ static const L2lSetting train_settings[] = {
     .help = "Held-out functions" },
   { .name = "seed", .kind = L2L_SETTING_SEED, .metavar = "N", .offset = TRAIN (seed),
     .help = "Seed of the initial LSTM and of every function drawn" },
-  { .name = "layers", .kind = L2L_SETTING_UINT, .metavar = "N", .offset = TRAIN (lstm.layers),
+  { .name = "layers", .kind = L2L_SETTING_UINT, .metavar = "N", .offset = TRAIN (rule.layers),
     .help = "LSTM layers" },
-  { .name = "hidden", .kind = L2L_SETTING_UINT, .metavar = "N", .offset = TRAIN (lstm.hidden),
+  { .name = "hidden", .kind = L2L_SETTING_UINT, .metavar = "N", .offset = TRAIN (rule.hidden),
     .help = "Hidden units per layer" },
   { .name = "preprocess", .kind = L2L_SETTING_TEXT, .metavar = "KIND",
     .help = "Gradient preprocessing: logsign, logsign:p=P or none",
     .parse = parse_preprocess, .format = format_preprocess },
   { .name = "output-scale", .kind = L2L_SETTING_DOUBLE, .metavar = "X",
-    .offset = TRAIN (lstm.output_scale),
+    .offset = TRAIN (rule.output_scale),
     .help = "Factor on the LSTM's output" },
   { .name = "threads", .kind = L2L_SETTING_UINT, .metavar = "N", .offset = TRAIN (threads),
     .help = "Worker threads; results are the same for any number",

@@ -13,13 +13,13 @@
  * PyTorch name; 1-D tensors are [rows], out.weight is [1, H] as nn.Linear(H, 1)
  * has it. */
 static char *
-tensor_entry (const L2lLstm *net,
+tensor_entry (const L2lRule *net,
               guint          index,
               const char    *prefix,
               guint         *n_dims,
               guint64       *dims)
 {
-  const L2lLstmTensor *tensor = &net->tensors[index];
+  const L2lRuleTensor *tensor = &net->tensors[index];
 
   dims[0] = tensor->rows;
   dims[1] = tensor->cols;
@@ -29,7 +29,7 @@ tensor_entry (const L2lLstm *net,
 
 void
 l2l_checkpoint_add_architecture (L2lSafetensorsWriter *writer,
-                                 const L2lLstmConfig  *config)
+                                 const L2lRuleConfig  *config)
 {
   g_autofree char *version = g_strdup_printf ("%d", L2L_CHECKPOINT_VERSION);
   g_autofree char *layers = g_strdup_printf ("%u", config->layers);
@@ -50,7 +50,7 @@ l2l_checkpoint_add_architecture (L2lSafetensorsWriter *writer,
 
 void
 l2l_checkpoint_add_net (L2lSafetensorsWriter *writer,
-                        const L2lLstm        *net,
+                        const L2lRule        *net,
                         const char           *prefix)
 {
   for (guint i = 0; i < net->n_tensors; i++)
@@ -86,7 +86,7 @@ read_count (const L2lSafetensors  *file,
 
 gboolean
 l2l_checkpoint_read_architecture (const L2lSafetensors  *file,
-                                  L2lLstmConfig         *config,
+                                  L2lRuleConfig         *config,
                                   GError               **error)
 {
   const char *path = l2l_safetensors_get_path (file);
@@ -112,13 +112,13 @@ l2l_checkpoint_read_architecture (const L2lSafetensors  *file,
                    version, L2L_CHECKPOINT_VERSION);
       return FALSE;
     }
-  l2l_lstm_config_init_defaults (config);
+  l2l_rule_config_init_defaults (config);
   if (!read_count (file, "layers", &config->layers, error) ||
       !read_count (file, "hidden", &config->hidden, error))
     return FALSE;
   if (preprocess == NULL || !l2l_lstm_preprocess_parse (preprocess, config, error) ||
       scale == NULL || !l2l_parse_double (scale, &config->output_scale) ||
-      !l2l_lstm_config_validate (config, error))
+      !l2l_rule_config_validate (config, error))
     {
       g_clear_error (error);
       g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_FILE,
@@ -128,11 +128,11 @@ l2l_checkpoint_read_architecture (const L2lSafetensors  *file,
                    scale ? scale : "missing");
       return FALSE;
     }
-  if (!l2l_lstm_config_set_groups (config, groups, NULL))
+  if (!l2l_rule_config_set_groups (config, groups, NULL))
     {
       g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_FILE,
                    "%s: metadata groups '%s' is not up to %d distinct names separated by "
-                   "commas", path, groups, L2L_LSTM_MAX_GROUPS);
+                   "commas", path, groups, L2L_RULE_MAX_GROUPS);
       return FALSE;
     }
   return TRUE;
@@ -142,7 +142,7 @@ l2l_checkpoint_read_architecture (const L2lSafetensors  *file,
  * or malformed metadata leaves it unknown. */
 static void
 read_cost (const L2lSafetensors *file,
-           L2lLstm              *net)
+           L2lRule              *net)
 {
   const char *seconds = l2l_safetensors_get_metadata (file, "elapsed_seconds");
   const char *epochs = l2l_safetensors_get_metadata (file, "epochs");
@@ -156,13 +156,13 @@ read_cost (const L2lSafetensors *file,
     net->train_functions = (guint64) e * (guint64) b;
 }
 
-L2lLstm *
+L2lRule *
 l2l_checkpoint_read_net (const L2lSafetensors  *file,
-                         const L2lLstmConfig   *config,
+                         const L2lRuleConfig   *config,
                          const char            *prefix,
                          GError               **error)
 {
-  g_autoptr(L2lLstm) net = l2l_lstm_new_zeroed (config);
+  g_autoptr(L2lRule) net = l2l_rule_new_zeroed (config);
 
   for (guint i = 0; i < net->n_tensors; i++)
     {
@@ -178,12 +178,12 @@ l2l_checkpoint_read_net (const L2lSafetensors  *file,
   return g_steal_pointer (&net);
 }
 
-L2lLstm *
+L2lRule *
 l2l_checkpoint_load (const char  *path,
                      GError     **error)
 {
   g_autoptr(L2lSafetensors) file = l2l_safetensors_load (path, error);
-  L2lLstmConfig config;
+  L2lRuleConfig config;
 
   if (file == NULL || !l2l_checkpoint_read_architecture (file, &config, error))
     return NULL;

@@ -16,21 +16,21 @@ G_BEGIN_DECLS
 #define L2L_CHECKPOINT_VERSION 1
 
 void      l2l_checkpoint_add_architecture  (L2lSafetensorsWriter *writer,
-                                            const L2lLstmConfig  *config);
+                                            const L2lRuleConfig  *config);
 void      l2l_checkpoint_add_net           (L2lSafetensorsWriter *writer,
-                                            const L2lLstm        *net,
+                                            const L2lRule        *net,
                                             const char           *prefix);
 
 gboolean  l2l_checkpoint_read_architecture (const L2lSafetensors *file,
-                                            L2lLstmConfig        *config,
+                                            L2lRuleConfig        *config,
                                             GError              **error);
-L2lLstm  *l2l_checkpoint_read_net          (const L2lSafetensors *file,
-                                            const L2lLstmConfig  *config,
+L2lRule  *l2l_checkpoint_read_net          (const L2lSafetensors *file,
+                                            const L2lRuleConfig  *config,
                                             const char           *prefix,
                                             GError              **error);
 
 /* Loads the optimizer φ of a checkpoint (or of a resume file). */
-L2lLstm  *l2l_checkpoint_load              (const char  *path,
+L2lRule  *l2l_checkpoint_load              (const char  *path,
                                             GError     **error);
 
 G_END_DECLS

@@ -244,7 +244,7 @@ logsign_forward (float       *x,
                  gsize        n,
                  double       p)
 {
-  const L2lLstmConfig config = { .preprocess = L2L_PREPROCESS_LOGSIGN, .preprocess_p = p };
+  const L2lRuleConfig config = { .preprocess = L2L_PREPROCESS_LOGSIGN, .preprocess_p = p };
   float rows[2 * LOGSIGN_BLOCK];
 
   for (gsize start = 0; start < n; start += LOGSIGN_BLOCK)
@@ -266,7 +266,7 @@ logsign_backward (float       *dgrad,
                   gsize        n,
                   double       p)
 {
-  const L2lLstmConfig config = { .preprocess = L2L_PREPROCESS_LOGSIGN, .preprocess_p = p };
+  const L2lRuleConfig config = { .preprocess = L2L_PREPROCESS_LOGSIGN, .preprocess_p = p };
   float rows[2 * LOGSIGN_BLOCK], part[LOGSIGN_BLOCK];
 
   for (gsize start = 0; start < n; start += LOGSIGN_BLOCK)

@@ -66,7 +66,7 @@ void
 l2l_lstm_preprocess (float               *x,
                      const float         *grad,
                      gsize                n,
-                     const L2lLstmConfig *config)
+                     const L2lRuleConfig *config)
 {
   const float p = (float) config->preprocess_p;
   const float threshold = expf (-p), exp_p = expf (p), inv_p = 1.0f / p;
@@ -98,7 +98,7 @@ l2l_lstm_preprocess_backward (float               *dgrad,
                               const float         *dx,
                               const float         *grad,
                               gsize                n,
-                              const L2lLstmConfig *config)
+                              const L2lRuleConfig *config)
 {
   const float p = (float) config->preprocess_p;
   const float threshold = expf (-p), exp_p = expf (p);

@@ -10,7 +10,7 @@
 #include "l2l-lstm-unroll.h"
 
 static inline guint
-width_of (const L2lLstmUnroll *unroll,
+width_of (const L2lRuleUnroll *unroll,
           guint                layer)
 {
   return l2l_lstm_layer_input (unroll->net, layer) + unroll->net->config.hidden + 1;
@@ -18,7 +18,7 @@ width_of (const L2lLstmUnroll *unroll,
 
 /* Slot @s of layer @l's input block [x ; h ; 1]. */
 static inline float *
-xh_slot (const L2lLstmUnroll *unroll,
+xh_slot (const L2lRuleUnroll *unroll,
          guint                l,
          guint                s)
 {
@@ -27,7 +27,7 @@ xh_slot (const L2lLstmUnroll *unroll,
 
 /* The h rows of a slot. */
 static inline float *
-h_rows (const L2lLstmUnroll *unroll,
+h_rows (const L2lRuleUnroll *unroll,
         guint                l,
         guint                s)
 {
@@ -35,7 +35,7 @@ h_rows (const L2lLstmUnroll *unroll,
 }
 
 guint64
-l2l_lstm_unroll_bytes (const L2lLstmConfig *config,
+l2l_rule_unroll_bytes (const L2lRuleConfig *config,
                        guint64              n,
                        guint                max_steps)
 {
@@ -50,14 +50,14 @@ l2l_lstm_unroll_bytes (const L2lLstmConfig *config,
   return per_coordinate * n * sizeof (float);
 }
 
-L2lLstmUnroll *
-l2l_lstm_unroll_new (const L2lLstm        *net,
+L2lRuleUnroll *
+l2l_rule_unroll_new (const L2lRule        *net,
                      gsize                 n,
                      guint                 max_steps,
-                     const L2lLstmSegment *segments,
+                     const L2lRuleSegment *segments,
                      guint                 n_segments)
 {
-  L2lLstmUnroll *unroll = g_new0 (L2lLstmUnroll, 1);
+  L2lRuleUnroll *unroll = g_new0 (L2lRuleUnroll, 1);
   const guint L = net->config.layers, H = net->config.hidden, K = max_steps;
   gsize total = 0, offset = 0, widest = 0, covered = 0;
 
@@ -73,7 +73,7 @@ l2l_lstm_unroll_new (const L2lLstm        *net,
     }
   if (segments == NULL)
     {
-      static const L2lLstmSegment all = { 0, 0, 0 };
+      static const L2lRuleSegment all = { 0, 0, 0 };
       g_assert (net->n_groups == 1);
       unroll->segments = g_memdup2 (&all, sizeof all);
       unroll->segments[0].count = n;
@@ -127,12 +127,12 @@ l2l_lstm_unroll_new (const L2lLstm        *net,
         for (gsize r = 0; r < n; r++)
           ones[r] = 1.0f;
       }
-  l2l_lstm_unroll_sync (unroll);
+  l2l_rule_unroll_sync (unroll);
   return unroll;
 }
 
 void
-l2l_lstm_unroll_free (L2lLstmUnroll *unroll)
+l2l_rule_unroll_free (L2lRuleUnroll *unroll)
 {
   if (unroll == NULL)
     return;
@@ -149,21 +149,21 @@ l2l_lstm_unroll_free (L2lLstmUnroll *unroll)
 }
 
 void
-l2l_lstm_unroll_sync (L2lLstmUnroll *unroll)
+l2l_rule_unroll_sync (L2lRuleUnroll *unroll)
 {
   for (guint g = 0; g < unroll->net->n_groups; g++)
     l2l_lstm_packed_update (&unroll->weights[g], unroll->net, g);
 }
 
 void
-l2l_lstm_unroll_zero_grad (L2lLstmUnroll *unroll)
+l2l_rule_unroll_zero_grad (L2lRuleUnroll *unroll)
 {
   for (guint g = 0; g < unroll->net->n_groups; g++)
     l2l_lstm_packed_zero (&unroll->grad[g]);
 }
 
 void
-l2l_lstm_unroll_add_grad (const L2lLstmUnroll *unroll,
+l2l_rule_unroll_add_grad (const L2lRuleUnroll *unroll,
                           float               *dphi)
 {
   for (guint g = 0; g < unroll->net->n_groups; g++)
@@ -171,7 +171,7 @@ l2l_lstm_unroll_add_grad (const L2lLstmUnroll *unroll,
 }
 
 void
-l2l_lstm_unroll_reset_state (L2lLstmUnroll *unroll)
+l2l_rule_unroll_reset_state (L2lRuleUnroll *unroll)
 {
   const gsize hn = (gsize) unroll->net->config.hidden * unroll->n;
 
@@ -183,7 +183,7 @@ l2l_lstm_unroll_reset_state (L2lLstmUnroll *unroll)
 }
 
 void
-l2l_lstm_unroll_carry (L2lLstmUnroll *unroll,
+l2l_rule_unroll_carry (L2lRuleUnroll *unroll,
                        guint          steps)
 {
   const gsize hn = (gsize) unroll->net->config.hidden * unroll->n;
@@ -198,12 +198,12 @@ l2l_lstm_unroll_carry (L2lLstmUnroll *unroll,
 }
 
 void
-l2l_lstm_unroll_forward (L2lLstmUnroll *unroll,
+l2l_rule_unroll_forward (L2lRuleUnroll *unroll,
                          guint          s,
                          const float   *grad,
                          float         *update)
 {
-  const L2lLstm *net = unroll->net;
+  const L2lRule *net = unroll->net;
   const guint L = net->config.layers, H = net->config.hidden;
   const gsize n = unroll->n, hn = (gsize) H * n;
   const float scale = (float) net->config.output_scale;
@@ -221,7 +221,7 @@ l2l_lstm_unroll_forward (L2lLstmUnroll *unroll,
        * each segment's columns with its group's weights */
       for (guint i = 0; i < unroll->n_segments; i++)
         {
-          const L2lLstmSegment *seg = &unroll->segments[i];
+          const L2lRuleSegment *seg = &unroll->segments[i];
           cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, 4 * H, (int) seg->count, w,
                        1.0f, unroll->weights[seg->group].wcat[l], w,
                        xh_slot (unroll, l, s) + seg->start, (int) n, 0.0f,
@@ -236,7 +236,7 @@ l2l_lstm_unroll_forward (L2lLstmUnroll *unroll,
   /* g = scale · [w_out | b_out] · [h_top ; 1] */
   for (guint i = 0; i < unroll->n_segments; i++)
     {
-      const L2lLstmSegment *seg = &unroll->segments[i];
+      const L2lRuleSegment *seg = &unroll->segments[i];
       cblas_sgemv (CblasRowMajor, CblasTrans, H + 1, (int) seg->count, scale,
                    h_rows (unroll, L - 1, s + 1) + seg->start, (int) n,
                    unroll->weights[seg->group].out, 1, 0.0f, update + seg->start, 1);
@@ -244,7 +244,7 @@ l2l_lstm_unroll_forward (L2lLstmUnroll *unroll,
 }
 
 void
-l2l_lstm_unroll_backward_begin (L2lLstmUnroll *unroll)
+l2l_rule_unroll_backward_begin (L2lRuleUnroll *unroll)
 {
   const gsize hn = (gsize) unroll->net->config.hidden * unroll->n;
 
@@ -256,13 +256,13 @@ l2l_lstm_unroll_backward_begin (L2lLstmUnroll *unroll)
 }
 
 void
-l2l_lstm_unroll_backward_step (L2lLstmUnroll *unroll,
+l2l_rule_unroll_backward_step (L2lRuleUnroll *unroll,
                                guint          s,
                                const float   *dupdate,
                                const float   *grad,
                                float         *dinput)
 {
-  const L2lLstm *net = unroll->net;
+  const L2lRule *net = unroll->net;
   const guint L = net->config.layers, H = net->config.hidden;
   const gsize n = unroll->n, hn = (gsize) H * n;
   const float scale = (float) net->config.output_scale;
@@ -274,7 +274,7 @@ l2l_lstm_unroll_backward_step (L2lLstmUnroll *unroll,
   /* [dw_out | db_out] += [h_top ; 1] · dout */
   for (guint i = 0; i < unroll->n_segments; i++)
     {
-      const L2lLstmSegment *seg = &unroll->segments[i];
+      const L2lRuleSegment *seg = &unroll->segments[i];
       cblas_sgemv (CblasRowMajor, CblasNoTrans, H + 1, (int) seg->count, 1.0f,
                    h_top + seg->start, (int) n, unroll->dout + seg->start, 1, 1.0f,
                    unroll->grad[seg->group].out, 1);
@@ -288,7 +288,7 @@ l2l_lstm_unroll_backward_step (L2lLstmUnroll *unroll,
       /* dh = carry + (top ? w_out ⊗ dout : ∂/∂x of the layer above) */
       for (guint i = 0; i < unroll->n_segments; i++)
         {
-          const L2lLstmSegment *seg = &unroll->segments[i];
+          const L2lRuleSegment *seg = &unroll->segments[i];
           const float *out_w = unroll->weights[seg->group].out;
 
           for (guint j = 0; j < H; j++)
@@ -316,7 +316,7 @@ l2l_lstm_unroll_backward_step (L2lLstmUnroll *unroll,
 
       for (guint i = 0; i < unroll->n_segments; i++)
         {
-          const L2lLstmSegment *seg = &unroll->segments[i];
+          const L2lRuleSegment *seg = &unroll->segments[i];
           const float *wcat = unroll->weights[seg->group].wcat[l];
           const int count = (int) seg->count;
 
@@ -344,7 +344,7 @@ l2l_lstm_unroll_backward_step (L2lLstmUnroll *unroll,
 }
 
 void
-l2l_lstm_unroll_backward (L2lLstmUnroll *unroll,
+l2l_rule_unroll_backward (L2lRuleUnroll *unroll,
                           guint          steps,
                           const float   *dupdate,
                           const float   *grads,
@@ -353,9 +353,9 @@ l2l_lstm_unroll_backward (L2lLstmUnroll *unroll,
   const gsize n = unroll->n;
 
   g_assert (steps <= unroll->max_steps);
-  l2l_lstm_unroll_backward_begin (unroll);
+  l2l_rule_unroll_backward_begin (unroll);
   for (guint s = steps; s-- > 0;)
-    l2l_lstm_unroll_backward_step (unroll, s, dupdate + (gsize) s * n,
+    l2l_rule_unroll_backward_step (unroll, s, dupdate + (gsize) s * n,
                                    grads != NULL ? grads + (gsize) s * n : NULL,
                                    dinput != NULL ? dinput + (gsize) s * n : NULL);
 }

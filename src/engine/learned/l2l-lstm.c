@@ -14,7 +14,7 @@
 
 
 void
-l2l_lstm_config_init_defaults (L2lLstmConfig *config)
+l2l_rule_config_init_defaults (L2lRuleConfig *config)
 {
   config->layers = 2;
   config->hidden = 20;
@@ -25,7 +25,7 @@ l2l_lstm_config_init_defaults (L2lLstmConfig *config)
 }
 
 gboolean
-l2l_lstm_config_set_groups (L2lLstmConfig  *config,
+l2l_rule_config_set_groups (L2lRuleConfig  *config,
                             const char     *groups,
                             GError        **error)
 {
@@ -39,7 +39,7 @@ l2l_lstm_config_set_groups (L2lLstmConfig  *config,
     }
   names = g_strsplit (groups, ",", -1);
   n = g_strv_length (names);
-  if (strlen (groups) >= L2L_LSTM_GROUPS_SIZE || n > L2L_LSTM_MAX_GROUPS)
+  if (strlen (groups) >= L2L_RULE_GROUPS_SIZE || n > L2L_RULE_MAX_GROUPS)
     goto bad;
   for (guint g = 0; g < n; g++)
     {
@@ -58,19 +58,19 @@ l2l_lstm_config_set_groups (L2lLstmConfig  *config,
 bad:
   l2l_set_field_error (error, L2L_ENGINE_ERROR_INVALID_OPTION, NULL, "groups",
                        "'%s' is not up to %d distinct names of letters, digits, '_' or '-', "
-                       "separated by commas", groups, L2L_LSTM_MAX_GROUPS);
+                       "separated by commas", groups, L2L_RULE_MAX_GROUPS);
   return FALSE;
 }
 
 gboolean
-l2l_lstm_config_validate (const L2lLstmConfig  *config,
+l2l_rule_config_validate (const L2lRuleConfig  *config,
                           GError              **error)
 {
-  L2lLstmConfig groups = *config;
+  L2lRuleConfig groups = *config;
 
   if (!l2l_check_limit ("layers", config->layers, error) ||
       !l2l_check_limit ("hidden", config->hidden, error) ||
-      !l2l_lstm_config_set_groups (&groups, config->groups, error))
+      !l2l_rule_config_set_groups (&groups, config->groups, error))
     return FALSE;
   if (config->preprocess == L2L_PREPROCESS_LOGSIGN &&
       !(config->preprocess_p > 0.0 && config->preprocess_p <= 80.0))
@@ -83,7 +83,7 @@ l2l_lstm_config_validate (const L2lLstmConfig  *config,
 }
 
 char *
-l2l_lstm_preprocess_to_string (const L2lLstmConfig *config)
+l2l_lstm_preprocess_to_string (const L2lRuleConfig *config)
 {
   char p[G_ASCII_DTOSTR_BUF_SIZE];
 
@@ -95,7 +95,7 @@ l2l_lstm_preprocess_to_string (const L2lLstmConfig *config)
 
 gboolean
 l2l_lstm_preprocess_parse (const char     *text,
-                           L2lLstmConfig  *config,
+                           L2lRuleConfig  *config,
                            GError        **error)
 {
   if (g_str_equal (text, "none"))
@@ -122,19 +122,19 @@ l2l_lstm_preprocess_parse (const char     *text,
 }
 
 guint
-l2l_lstm_layer_input (const L2lLstm *net,
+l2l_lstm_layer_input (const L2lRule *net,
                       guint          layer)
 {
   return layer == 0 ? net->input_size : net->config.hidden;
 }
 
 static void
-add_tensor (L2lLstm *net,
+add_tensor (L2lRule *net,
             char    *name,
             guint    rows,
             guint    cols)
 {
-  L2lLstmTensor *tensor = &net->tensors[net->n_tensors++];
+  L2lRuleTensor *tensor = &net->tensors[net->n_tensors++];
 
   tensor->name = name;
   tensor->offset = net->n_params;
@@ -143,10 +143,10 @@ add_tensor (L2lLstm *net,
   net->n_params += (gsize) rows * MAX (cols, 1);
 }
 
-L2lLstm *
-l2l_lstm_new_zeroed (const L2lLstmConfig *config)
+L2lRule *
+l2l_rule_new_zeroed (const L2lRuleConfig *config)
 {
-  L2lLstm *net = g_new0 (L2lLstm, 1);
+  L2lRule *net = g_new0 (L2lRule, 1);
   const guint H = config->hidden;
 
   g_atomic_ref_count_init (&net->ref_count);
@@ -155,7 +155,7 @@ l2l_lstm_new_zeroed (const L2lLstmConfig *config)
   if (config->groups[0] != '\0')
     net->group_names = g_strsplit (config->groups, ",", -1);
   net->n_groups = net->group_names ? g_strv_length (net->group_names) : 1;
-  net->tensors = g_new0 (L2lLstmTensor,
+  net->tensors = g_new0 (L2lRuleTensor,
                          net->n_groups * (config->layers * L2L_LSTM_TENSORS_PER_LAYER + 2));
   for (guint g = 0; g < net->n_groups; g++)
     {
@@ -180,11 +180,11 @@ l2l_lstm_new_zeroed (const L2lLstmConfig *config)
   return net;
 }
 
-L2lLstm *
-l2l_lstm_new (const L2lLstmConfig *config,
+L2lRule *
+l2l_rule_new (const L2lRuleConfig *config,
               guint64              seed)
 {
-  L2lLstm *net = l2l_lstm_new_zeroed (config);
+  L2lRule *net = l2l_rule_new_zeroed (config);
   const double bound = 1.0 / sqrt ((double) config->hidden);
   L2lRng rng;
 
@@ -196,10 +196,10 @@ l2l_lstm_new (const L2lLstmConfig *config,
   return net;
 }
 
-L2lLstm *
-l2l_lstm_copy (const L2lLstm *net)
+L2lRule *
+l2l_rule_copy (const L2lRule *net)
 {
-  L2lLstm *copy = l2l_lstm_new_zeroed (&net->config);
+  L2lRule *copy = l2l_rule_new_zeroed (&net->config);
 
   memcpy (copy->params, net->params, net->n_params * sizeof (float));
   copy->train_seconds = net->train_seconds;
@@ -208,7 +208,7 @@ l2l_lstm_copy (const L2lLstm *net)
 }
 
 static void
-lstm_free (L2lLstm *net)
+lstm_free (L2lRule *net)
 {
   for (guint i = 0; i < net->n_tensors; i++)
     g_free (net->tensors[i].name);
@@ -218,31 +218,31 @@ lstm_free (L2lLstm *net)
   g_free (net);
 }
 
-L2L_DEFINE_REF_COUNTING (L2lLstm, l2l_lstm_ref, l2l_lstm_unref, lstm_free)
+L2L_DEFINE_REF_COUNTING (L2lRule, l2l_rule_ref, l2l_rule_unref, lstm_free)
 
-const L2lLstmTensor *
-l2l_lstm_tensor (const L2lLstm *net,
+const L2lRuleTensor *
+l2l_lstm_tensor (const L2lRule *net,
                  guint          layer,
                  guint          which)
 {
   return &net->tensors[layer * L2L_LSTM_TENSORS_PER_LAYER + which];
 }
 
-const L2lLstmTensor *
-l2l_lstm_out_weight (const L2lLstm *net)
+const L2lRuleTensor *
+l2l_lstm_out_weight (const L2lRule *net)
 {
   return &net->tensors[net->config.layers * L2L_LSTM_TENSORS_PER_LAYER];
 }
 
-const L2lLstmTensor *
-l2l_lstm_out_bias (const L2lLstm *net)
+const L2lRuleTensor *
+l2l_lstm_out_bias (const L2lRule *net)
 {
   return &net->tensors[net->config.layers * L2L_LSTM_TENSORS_PER_LAYER + 1];
 }
 
 void
 l2l_lstm_packed_init (L2lLstmPacked *packed,
-                      const L2lLstm *net)
+                      const L2lRule *net)
 {
   const guint H = net->config.hidden;
   gsize offset = 0;
@@ -262,7 +262,7 @@ l2l_lstm_packed_init (L2lLstmPacked *packed,
 
 void
 l2l_lstm_packed_update (L2lLstmPacked *packed,
-                        const L2lLstm *net,
+                        const L2lRule *net,
                         guint          group)
 {
   const guint H = net->config.hidden;
@@ -296,7 +296,7 @@ l2l_lstm_packed_zero (L2lLstmPacked *packed)
 
 void
 l2l_lstm_packed_add_to_params (const L2lLstmPacked *packed,
-                               const L2lLstm       *net,
+                               const L2lRule       *net,
                                guint                group,
                                float               *dphi_all)
 {

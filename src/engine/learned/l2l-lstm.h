@@ -29,8 +29,8 @@ typedef enum {
   L2L_PREPROCESS_LOGSIGN,   /* Appendix A: (log|∇|/p, sign ∇) or (−1, e^p ∇) */
 } L2lPreprocessKind;
 
-#define L2L_LSTM_MAX_GROUPS 8
-#define L2L_LSTM_GROUPS_SIZE 128
+#define L2L_RULE_MAX_GROUPS 8
+#define L2L_RULE_GROUPS_SIZE 128
 
 /* @groups is "" for one LSTM serving every coordinate, or the names of a
  * task's parameter groups, "conv,fc", for one LSTM each (the paper's Figure 7):
@@ -42,8 +42,8 @@ typedef struct {
   L2lPreprocessKind preprocess;    /* logsign */
   double            preprocess_p;  /* 10 */
   double            output_scale;  /* 0.1 */
-  char              groups[L2L_LSTM_GROUPS_SIZE];
-} L2lLstmConfig;
+  char              groups[L2L_RULE_GROUPS_SIZE];
+} L2lRuleConfig;
 
 /* Indices into the tensor table: four per layer, then the output layer. */
 enum {
@@ -59,13 +59,13 @@ typedef struct {
   gsize  offset;   /* in floats, into φ */
   guint  rows;
   guint  cols;     /* 0 for a 1-D tensor of @rows */
-} L2lLstmTensor;
+} L2lRuleTensor;
 
-typedef struct _L2lLstm L2lLstm;
+typedef struct _L2lLstm L2lRule;
 
 struct _L2lLstm {
   gatomicrefcount  ref_count;
-  L2lLstmConfig    config;
+  L2lRuleConfig    config;
   guint            input_size;
   guint            n_groups;     /* 1 where config.groups is "" */
   char           **group_names;  /* NULL where config.groups is "" */
@@ -73,7 +73,7 @@ struct _L2lLstm {
   gsize            n_params;
   float           *params;       /* φ [n_params] */
   guint            n_tensors;
-  L2lLstmTensor   *tensors;
+  L2lRuleTensor   *tensors;
   /* What making φ cost, where known (a checkpoint's metadata): wall time
    * and functions meta-trained on; NaN and 0 otherwise. */
   double           train_seconds;
@@ -92,55 +92,55 @@ typedef struct {
   gsize  size;
 } L2lLstmPacked;
 
-void        l2l_lstm_config_init_defaults (L2lLstmConfig *config);
-gboolean    l2l_lstm_config_validate      (const L2lLstmConfig *config,
+void        l2l_rule_config_init_defaults (L2lRuleConfig *config);
+gboolean    l2l_rule_config_validate      (const L2lRuleConfig *config,
                                            GError             **error);
 /* "logsign:p=10" or "none". */
-char       *l2l_lstm_preprocess_to_string (const L2lLstmConfig *config);
+char       *l2l_lstm_preprocess_to_string (const L2lRuleConfig *config);
 gboolean    l2l_lstm_preprocess_parse     (const char     *text,
-                                           L2lLstmConfig  *config,
+                                           L2lRuleConfig  *config,
                                            GError        **error);
 /* Checks and sets config->groups from "conv,fc" ("" or NULL: one LSTM). */
-gboolean    l2l_lstm_config_set_groups    (L2lLstmConfig  *config,
+gboolean    l2l_rule_config_set_groups    (L2lRuleConfig  *config,
                                            const char     *groups,
                                            GError        **error);
 
 /* Fresh φ with torch's default initialisation, U(−1/√H, 1/√H) for the cells
  * and U(−1/√H, 1/√H) for Linear(H, 1), drawn from @seed. */
-L2lLstm    *l2l_lstm_new                  (const L2lLstmConfig *config,
+L2lRule    *l2l_rule_new                  (const L2lRuleConfig *config,
                                            guint64              seed);
 /* Same shape, φ zero: for loading and for gradient buffers' tensor tables. */
-L2lLstm    *l2l_lstm_new_zeroed           (const L2lLstmConfig *config);
-L2lLstm    *l2l_lstm_copy                 (const L2lLstm *net);
-L2lLstm    *l2l_lstm_ref                  (L2lLstm *net);
-void        l2l_lstm_unref                (L2lLstm *net);
+L2lRule    *l2l_rule_new_zeroed           (const L2lRuleConfig *config);
+L2lRule    *l2l_rule_copy                 (const L2lRule *net);
+L2lRule    *l2l_rule_ref                  (L2lRule *net);
+void        l2l_rule_unref                (L2lRule *net);
 
-guint       l2l_lstm_layer_input          (const L2lLstm *net,
+guint       l2l_lstm_layer_input          (const L2lRule *net,
                                            guint          layer);
-const L2lLstmTensor *l2l_lstm_tensor      (const L2lLstm *net,
+const L2lRuleTensor *l2l_lstm_tensor      (const L2lRule *net,
                                            guint          layer,
                                            guint          which);
 /* Tensors of group 0; add g × group_size to an offset for group g's. The
  * output layer's: out.weight and out.bias. */
-const L2lLstmTensor *l2l_lstm_out_weight  (const L2lLstm *net);
-const L2lLstmTensor *l2l_lstm_out_bias    (const L2lLstm *net);
+const L2lRuleTensor *l2l_lstm_out_weight  (const L2lRule *net);
+const L2lRuleTensor *l2l_lstm_out_bias    (const L2lRule *net);
 
 void        l2l_lstm_packed_init          (L2lLstmPacked *packed,
-                                           const L2lLstm *net);
+                                           const L2lRule *net);
 /* Refreshes @packed from group @group of the net's current φ (after a
  * meta-optimizer step). */
 void        l2l_lstm_packed_update        (L2lLstmPacked *packed,
-                                           const L2lLstm *net,
+                                           const L2lRule *net,
                                            guint          group);
 void        l2l_lstm_packed_clear         (L2lLstmPacked *packed);
 void        l2l_lstm_packed_zero          (L2lLstmPacked *packed);
 /* dφ of group @group += the packed gradient @packed (bias gradients go to
  * both b_ih and b_hh). */
 void        l2l_lstm_packed_add_to_params (const L2lLstmPacked *packed,
-                                           const L2lLstm       *net,
+                                           const L2lRule       *net,
                                            guint                group,
                                            float               *dphi);
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (L2lLstm, l2l_lstm_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (L2lRule, l2l_rule_unref)
 
 G_END_DECLS

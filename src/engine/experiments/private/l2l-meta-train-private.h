@@ -32,7 +32,7 @@ typedef struct {
   L2lProblemMark *resume_marks; /* [count]: where the streams stood after the forward pass */
   float          *dinput;       /* [n]: ∂L/∂∇_s of the step being backpropagated */
   float          *scratch;      /* [n_params]: the gradient a minibatch replay recomputes */
-  L2lLstmUnroll  *unroll;
+  L2lRuleUnroll  *unroll;
   double          meta_loss;    /* this epoch's share of Σ w_t f_t, as reported */
   double          objective;    /* and of what φ follows (the same, or the logs) */
   gboolean        diverged;
@@ -42,9 +42,9 @@ struct _L2lTrainer {
   L2lTrainConfig  config;
   char           *weights_spec;
   L2lLossWeights *weights;
-  L2lLstm        *net;
-  L2lLstm        *best;
-  L2lLstm        *average;      /* φ̄ with config.average, else NULL */
+  L2lRule        *net;
+  L2lRule        *best;
+  L2lRule        *average;      /* φ̄ with config.average, else NULL */
   double          best_eval_loss;
   guint           best_epoch;
   L2lOptimizer   *adam;
@@ -100,6 +100,6 @@ const double *_l2l_trainer_gather_sums (L2lTrainer          *trainer);
 
 /* Takes ownership of @net as the current φ; best φ starts as a copy. */
 L2lTrainer *_l2l_trainer_alloc        (const L2lTrainConfig *config,
-                                       L2lLstm              *net);
+                                       L2lRule              *net);
 
 G_END_DECLS

@@ -15,14 +15,14 @@ G_BEGIN_DECLS
 void  l2l_lstm_preprocess    (float              *x,
                               const float        *grad,
                               gsize               n,
-                              const L2lLstmConfig *config);
+                              const L2lRuleConfig *config);
 
 /* ∂L/∂∇ [N] from ∂L/∂x [in × N] through the preprocessing at ∇ [N]. */
 void  l2l_lstm_preprocess_backward (float               *dgrad,
                                     const float         *dx,
                                     const float         *grad,
                                     gsize                n,
-                                    const L2lLstmConfig *config);
+                                    const L2lRuleConfig *config);
 
 /* In place, pre-activations → activations; then c = f⊙c_prev + i⊙g,
  * tanh_c = tanh c, h = o⊙tanh_c (@h has row stride @n). */

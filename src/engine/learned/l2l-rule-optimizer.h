@@ -12,14 +12,14 @@ G_BEGIN_DECLS
  * @task's θ, each group's coordinates served by that group's LSTM where @net
  * has one per group (@task NULL: any n, for a net of one LSTM). Holds a
  * reference on @net and reads φ once, at creation. */
-L2lOptimizer *l2l_lstm_optimizer_new (L2lLstm       *net,
+L2lOptimizer *l2l_rule_optimizer_new (L2lRule       *net,
                                       const L2lTask *task,
                                       gsize          n);
 
 /* Whether @net can serve @task: a net of one LSTM serves every group of any
  * task; a per-group one only a task with the same groups, in the same order.
  * The error says which groups each has; @what names the net in it. */
-gboolean      l2l_lstm_check_task    (const L2lLstm *net,
+gboolean      l2l_rule_check_task    (const L2lRule *net,
                                       const L2lTask *task,
                                       const char    *what,
                                       GError       **error);

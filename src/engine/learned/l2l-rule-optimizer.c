@@ -4,13 +4,13 @@
 #include "config.h"
 
 #include "l2l-error.h"
-#include "l2l-lstm-optimizer.h"
+#include "l2l-rule-optimizer.h"
 #include "l2l-lstm-unroll.h"
 
 typedef struct {
   L2lOptimizer   base;
-  L2lLstm       *net;
-  L2lLstmUnroll *unroll;    /* one step long, carried after every step */
+  L2lRule       *net;
+  L2lRuleUnroll *unroll;    /* one step long, carried after every step */
   float         *update;    /* [n] */
 } LstmOptimizer;
 
@@ -19,7 +19,7 @@ lstm_optimizer_reset (L2lOptimizer *optimizer)
 {
   LstmOptimizer *self = (LstmOptimizer *) optimizer;
 
-  l2l_lstm_unroll_reset_state (self->unroll);
+  l2l_rule_unroll_reset_state (self->unroll);
 }
 
 static void
@@ -31,8 +31,8 @@ lstm_optimizer_step (L2lOptimizer *optimizer,
   float *restrict t = theta;
   const float *restrict u = self->update;
 
-  l2l_lstm_unroll_forward (self->unroll, 0, grad, self->update);
-  l2l_lstm_unroll_carry (self->unroll, 1);
+  l2l_rule_unroll_forward (self->unroll, 0, grad, self->update);
+  l2l_rule_unroll_carry (self->unroll, 1);
   for (gsize i = 0; i < self->base.n; i++)
     t[i] += u[i];
 }
@@ -42,8 +42,8 @@ lstm_optimizer_free (L2lOptimizer *optimizer)
 {
   LstmOptimizer *self = (LstmOptimizer *) optimizer;
 
-  l2l_lstm_unroll_free (self->unroll);
-  l2l_lstm_unref (self->net);
+  l2l_rule_unroll_free (self->unroll);
+  l2l_rule_unref (self->net);
   g_free (self->update);
   g_free (self);
 }
@@ -55,7 +55,7 @@ static const L2lOptimizerClass lstm_optimizer_class = {
 };
 
 gboolean
-l2l_lstm_check_task (const L2lLstm *net,
+l2l_rule_check_task (const L2lRule *net,
                      const L2lTask *task,
                      const char    *what,
                      GError       **error)
@@ -71,8 +71,8 @@ l2l_lstm_check_task (const L2lLstm *net,
   return FALSE;
 }
 
-L2lLstmSegment *
-l2l_lstm_segments_for_task (const L2lLstm *net,
+L2lRuleSegment *
+l2l_rule_segments_for_task (const L2lRule *net,
                             const L2lTask *task,
                             guint          functions,
                             guint         *n_segments)
@@ -80,44 +80,44 @@ l2l_lstm_segments_for_task (const L2lLstm *net,
   const gsize P = l2l_task_get_n_params (task);
   guint n_groups;
   const L2lTaskGroup *groups = l2l_task_get_groups (task, &n_groups);
-  L2lLstmSegment *segments;
+  L2lRuleSegment *segments;
 
   if (net->n_groups == 1)
     {
-      segments = g_new (L2lLstmSegment, 1);
-      segments[0] = (L2lLstmSegment) { 0, P * functions, 0 };
+      segments = g_new (L2lRuleSegment, 1);
+      segments[0] = (L2lRuleSegment) { 0, P * functions, 0 };
       *n_segments = 1;
       return segments;
     }
   g_assert (n_groups == net->n_groups);
-  segments = g_new (L2lLstmSegment, (gsize) functions * n_groups);
+  segments = g_new (L2lRuleSegment, (gsize) functions * n_groups);
   for (guint f = 0; f < functions; f++)
     for (guint g = 0; g < n_groups; g++)
-      segments[f * n_groups + g] = (L2lLstmSegment) { f * P + groups[g].start, groups[g].count, g };
+      segments[f * n_groups + g] = (L2lRuleSegment) { f * P + groups[g].start, groups[g].count, g };
   *n_segments = functions * n_groups;
   return segments;
 }
 
 L2lOptimizer *
-l2l_lstm_optimizer_new (L2lLstm       *net,
+l2l_rule_optimizer_new (L2lRule       *net,
                         const L2lTask *task,
                         gsize          n)
 {
   LstmOptimizer *self = g_new0 (LstmOptimizer, 1);
-  g_autofree L2lLstmSegment *segments = NULL;
+  g_autofree L2lRuleSegment *segments = NULL;
   guint n_segments = 0;
 
   if (task != NULL)
     {
       g_assert (n % l2l_task_get_n_params (task) == 0);
-      segments = l2l_lstm_segments_for_task (net, task, n / l2l_task_get_n_params (task),
+      segments = l2l_rule_segments_for_task (net, task, n / l2l_task_get_n_params (task),
                                              &n_segments);
     }
   self->base.klass = &lstm_optimizer_class;
   self->base.n = n;
-  self->net = l2l_lstm_ref (net);
-  self->unroll = l2l_lstm_unroll_new (net, n, 1, segments, n_segments);
+  self->net = l2l_rule_ref (net);
+  self->unroll = l2l_rule_unroll_new (net, n, 1, segments, n_segments);
   self->update = g_new0 (float, n);
-  l2l_lstm_unroll_reset_state (self->unroll);
+  l2l_rule_unroll_reset_state (self->unroll);
   return &self->base;
 }
