@@ -67,7 +67,7 @@ main (int   argc,
   if (mnist)
     {
       config.batch = 2;
-      config.rule.preprocess_p = 5.0;
+      l2l_rule_config_set_logsign_p (&config.rule, 5.0);
       config.rule.output_scale = 0.01;
       config.eval_runs = 1;
     }

@@ -60,7 +60,8 @@ test_round_trip (Fixture       *fixture,
   g_assert_cmpuint (loaded->config.layers, ==, 2);
   g_assert_cmpuint (loaded->config.hidden, ==, 20);
   g_assert_cmpfloat (loaded->config.output_scale, ==, 0.1);
-  g_assert_cmpfloat (loaded->config.preprocess_p, ==, 10.0);
+  g_assert_true (l2l_feature_set_equal (&loaded->config.features, &fixture->net->config.features));
+  g_assert_cmpfloat (loaded->config.features.params[0], ==, 10.0);
 
   l2l_optimizer_spec_init_learned (&original, "a", fixture->net);
   l2l_optimizer_spec_init_learned (&reloaded, "b", loaded);
@@ -166,6 +167,42 @@ test_header_length (Fixture       *fixture,
     }
 }
 
+/* A rule with other features writes them, and its architecture, as format
+ * version 2, and reads back the same; the paper's LSTM keeps version 1. */
+static void
+test_features_round_trip (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  L2lRuleConfig config;
+  g_autoptr(L2lRule) net = NULL, loaded = NULL;
+  g_autoptr(L2lSafetensorsWriter) writer = l2l_safetensors_writer_new ();
+  g_autoptr(L2lSafetensors) file = NULL;
+  g_autoptr(GError) error = NULL;
+
+  l2l_rule_config_init_defaults (&config);
+  g_assert_true (l2l_feature_set_parse ("grad-rms,momentum:0.9,theta,step", &config.features,
+                                        NULL));
+  net = l2l_rule_new (&config, 5);
+  l2l_checkpoint_add_architecture (writer, &net->config);
+  l2l_checkpoint_add_net (writer, net, NULL);
+  g_assert_true (l2l_safetensors_writer_write (writer, fixture->path, &error));
+  g_assert_no_error (error);
+  file = l2l_safetensors_load (fixture->path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (l2l_safetensors_get_metadata (file, "format_version"), ==, "2");
+  g_assert_cmpstr (l2l_safetensors_get_metadata (file, "arch"), ==, "lstm");
+  g_assert_cmpstr (l2l_safetensors_get_metadata (file, "features"), ==,
+                   "grad-rms,momentum:0.9,theta,step");
+  g_assert_null (l2l_safetensors_get_metadata (file, "preprocess"));
+  loaded = l2l_checkpoint_load (fixture->path, &error);
+  g_assert_no_error (error);
+  g_assert_true (loaded->config.arch == net->config.arch);
+  g_assert_true (l2l_feature_set_equal (&loaded->config.features, &net->config.features));
+  g_assert_cmpuint (loaded->input_size, ==, 1 + 1 + 1 + 7);
+  g_assert_cmpmem (loaded->params, loaded->n_params * sizeof (float),
+                   net->params, net->n_params * sizeof (float));
+}
+
 static void
 test_bad_headers (Fixture       *fixture,
                   gconstpointer  data)
@@ -200,6 +237,15 @@ test_bad_headers (Fixture       *fixture,
       "\"layers\":\"99\",\"hidden\":\"1\",\"preprocess\":\"none\",\"output_scale\":\"0.1\"}}",
       0, "architecture in the metadata is incomplete or out of range" },
     { "{\"__metadata__\":{\"format\":1}}", 0, "metadata format is not a string" },
+    { "{\"__metadata__\":{\"format\":\"l2l-workbench.lstm-optimizer\",\"format_version\":\"2\","
+      "\"arch\":\"gru\",\"features\":\"grad\",\"layers\":\"1\",\"hidden\":\"1\","
+      "\"output_scale\":\"0.1\"}}", 0, "architecture 'gru' is not one this program knows (lstm" },
+    { "{\"__metadata__\":{\"format\":\"l2l-workbench.lstm-optimizer\",\"format_version\":\"2\","
+      "\"arch\":\"lstm\",\"features\":\"grad,curvature\",\"layers\":\"1\",\"hidden\":\"1\","
+      "\"output_scale\":\"0.1\"}}", 0, "features: 'curvature' is not grad, logsign" },
+    { "{\"__metadata__\":{\"format\":\"l2l-workbench.lstm-optimizer\",\"format_version\":\"2\","
+      "\"arch\":\"lstm\",\"layers\":\"1\",\"hidden\":\"1\",\"preprocess\":\"none\","
+      "\"output_scale\":\"0.1\"}}", 0, "architecture in the metadata is incomplete" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -422,6 +468,8 @@ main (int   argc,
               test_truncated, fixture_tear_down);
   g_test_add ("/engine/checkpoint/header-length", Fixture, NULL, fixture_set_up,
               test_header_length, fixture_tear_down);
+  g_test_add ("/engine/checkpoint/features-round-trip", Fixture, NULL, fixture_set_up,
+              test_features_round_trip, fixture_tear_down);
   g_test_add ("/engine/checkpoint/bad-headers", Fixture, NULL, fixture_set_up,
               test_bad_headers, fixture_tear_down);
   g_test_add ("/engine/checkpoint/bad-resume-metadata", Fixture, NULL, fixture_set_up,

@@ -6,10 +6,9 @@
 
 #include "l2l-engine.h"
 #include "l2l-features.h"
-#include "l2l-lstm-kernels.h"
 
 #define ALL_FEATURES \
-  "logsign,grad-rms,momentum:0.5,momentum:0.9,momentum:0.99,momentum:0.999,theta,step"
+  "logsign,grad,grad-rms,momentum:0.5,momentum:0.9,momentum:0.99,momentum:0.999,theta,step"
 
 static const double timescales[] = { 1, 3, 10, 30, 100, 300, 1000 };
 
@@ -53,8 +52,9 @@ test_round_trip (void)
   const struct { const char *text, *canonical; guint rows, state_rows; gboolean theta; } cases[] = {
     { "logsign", "logsign:p=10", 2, 0, FALSE },
     { ALL_FEATURES,
-      "logsign:p=10,grad-rms,momentum:0.5,momentum:0.9,momentum:0.99,momentum:0.999,theta,step",
-      15, 5, TRUE },
+      "logsign:p=10,grad,grad-rms,momentum:0.5,momentum:0.9,momentum:0.99,momentum:0.999,theta,"
+      "step", 16, 5, TRUE },
+    { "grad", "grad", 1, 0, FALSE },
     { "step,theta,momentum:0.999,logsign:p=3.5", "step,theta,momentum:0.999,logsign:p=3.5",
       11, 2, TRUE },
     { " momentum:1e-3 , grad-rms", "momentum:0.001,grad-rms", 2, 2, FALSE },
@@ -95,7 +95,7 @@ test_refused (void)
 {
   const struct { const char *text, *item, *detail; } cases[] = {
     { "logsign,bogus", "'bogus'", "grad-rms, momentum:B with 0 < B < 1, theta or step" },
-    { "logsign,Theta", "'Theta'", "is not logsign" },
+    { "logsign,Theta", "'Theta'", "is not grad, logsign" },
     { "momentum:0.9,momentum:0.9", "'momentum:0.9'", "twice" },
     { "momentum:0.9,theta,momentum:0.90", "'momentum:0.90'", "twice" },
     { "logsign,logsign:p=10", "'logsign:p=10'", "twice" },
@@ -111,7 +111,7 @@ test_refused (void)
     { "logsign:p=-1", "'logsign:p=-1'", "0 < P ≤ 80" },
     { "logsign:p=81", "'logsign:p=81'", "0 < P ≤ 80" },
     { "logsign:p=", "'logsign:p='", "0 < P ≤ 80" },
-    { "", "''", "names no feature: give one or more of logsign" },
+    { "", "''", "names no feature: give one or more of grad, logsign" },
     { "  ", "'  '", "names no feature" },
     { "theta,,step", "'theta,,step'", "empty name" },
     { "theta,", "'theta,'", "empty name" },
@@ -174,6 +174,9 @@ reference_coordinate (const L2lFeatureSet *set,
               out[row] = fabs (g) >= exp (-param) ? log (fabs (g)) / param : -1.0;
               out[row + 1] = fabs (g) >= exp (-param) ? (g > 0 ? 1.0 : -1.0) : exp (param) * g;
               row += 2;
+              break;
+            case L2L_FEATURE_GRAD:
+              out[row++] = g;
               break;
             case L2L_FEATURE_GRAD_RMS:
               out[row++] = g / rms;
@@ -365,29 +368,50 @@ test_forward (void)
   run_free (run);
 }
 
-/* Through stack blocks and at any stride, the logsign rows are the LSTM's
- * preprocessing to the bit, forward and backward. */
+/* The paper's preprocessing in float, one coordinate at a time, as the LSTM
+ * optimizer computed it before it became a feature: the logsign rows must
+ * stay these bits, forward and backward, so that every trained LSTM keeps its
+ * trajectories. */
 static void
-test_logsign_is_lstm_preprocess (void)
+logsign_reference (float  g,
+                   float  dlog,
+                   float  dsign,
+                   float  p,
+                   float *x,
+                   float *dgrad)
 {
-  const gsize n = 600, ldx = n + 3;   /* more than one block */
+  const float threshold = expf (-p), exp_p = expf (p), inv_p = 1.0f / p;
+
+  if (fabsf (g) >= threshold)
+    {
+      x[0] = logf (fabsf (g)) * inv_p;
+      x[1] = g > 0.0f ? 1.0f : -1.0f;
+      *dgrad = dlog / (p * g);
+    }
+  else
+    {
+      x[0] = -1.0f;
+      x[1] = exp_p * g;
+      *dgrad = exp_p * dsign;
+    }
+}
+
+static void
+test_logsign_bits (void)
+{
+  const gsize n = 600, ldx = n + 3;
   const double ps[] = { 10.0, 3.0 };
 
   for (guint i = 0; i < G_N_ELEMENTS (ps); i++)
     {
       g_autofree char *text = g_strdup_printf ("theta,logsign:p=%g", ps[i]);
       L2lFeatureSet set = parse (text);
-      L2lRuleConfig config;
       g_autofree float *grad = g_new (float, n), *theta = g_new0 (float, n);
-      g_autofree float *x = g_new (float, 3 * ldx), *expected = g_new (float, 2 * n);
-      g_autofree float *dx = g_new (float, 3 * ldx), *dexpected = g_new (float, 2 * n);
-      g_autofree float *dgrad = g_new (float, n), *dgrad_expected = g_new (float, n);
-      g_autofree float *dtheta = g_new (float, n);
+      g_autofree float *x = g_new (float, 3 * ldx), *dx = g_new (float, 3 * ldx);
+      g_autofree float *dgrad = g_new (float, n), *dtheta = g_new (float, n);
       const float threshold = expf (-(float) ps[i]);
       L2lRng rng;
 
-      l2l_rule_config_init_defaults (&config);
-      config.preprocess_p = ps[i];
       l2l_rng_init (&rng, 17 + i);
       for (gsize r = 0; r < n; r++)
         grad[r] = (float) (l2l_rng_normal (&rng) * pow (10.0, -8.0 * l2l_rng_uniform (&rng)));
@@ -398,21 +422,19 @@ test_logsign_is_lstm_preprocess (void)
       grad[3] = 0.0f;
       for (gsize k = 0; k < 3 * ldx; k++)
         dx[k] = (float) l2l_rng_normal (&rng);
-      for (gsize r = 0; r < n; r++)
-        {
-          dexpected[r] = dx[ldx + r];
-          dexpected[n + r] = dx[2 * ldx + r];
-        }
 
       l2l_features_forward (&set, 1, grad, theta, NULL, NULL, x, ldx, n);
-      l2l_lstm_preprocess (expected, grad, n, &config);
-      g_assert_cmpmem (x + ldx, n * sizeof (float), expected, n * sizeof (float));
-      g_assert_cmpmem (x + 2 * ldx, n * sizeof (float), expected + n, n * sizeof (float));
-
       l2l_features_backward (&set, 1, grad, NULL, dx, ldx, NULL, dgrad, dtheta, NULL, n);
-      l2l_lstm_preprocess_backward (dgrad_expected, dexpected, grad, n, &config);
       for (gsize r = 0; r < n; r++)
-        g_assert_cmpfloat (dgrad[r], ==, dgrad_expected[r]);
+        {
+          float expected[2], dexpected;
+
+          logsign_reference (grad[r], dx[ldx + r], dx[2 * ldx + r], (float) ps[i], expected,
+                             &dexpected);
+          g_assert_cmpfloat (x[ldx + r], ==, expected[0]);
+          g_assert_cmpfloat (x[2 * ldx + r], ==, expected[1]);
+          g_assert_cmpfloat (dgrad[r], ==, dexpected);
+        }
       g_assert_cmpmem (dtheta, n * sizeof (float), dx, n * sizeof (float));
     }
 }
@@ -595,6 +617,7 @@ main (int   argc,
   static const BackwardCase backward_cases[] = {
     { "logsign", 3 },
     { "logsign:p=2", 3 },
+    { "grad", 3 },
     { "grad-rms", 3 },
     { "momentum:0.9", 3 },
     { "momentum:0.999", 3 },
@@ -604,7 +627,7 @@ main (int   argc,
     { ALL_FEATURES, 1 },
   };
   static const char *const backward_names[] = {
-    "logsign", "logsign-p2", "grad-rms", "momentum-0.9", "momentum-0.999", "theta", "step",
+    "logsign", "logsign-p2", "grad", "grad-rms", "momentum-0.9", "momentum-0.999", "theta", "step",
     "all", "all-from-start",
   };
 
@@ -613,7 +636,7 @@ main (int   argc,
   g_test_add_func ("/engine/features/round-trip", test_round_trip);
   g_test_add_func ("/engine/features/refused", test_refused);
   g_test_add_func ("/engine/features/forward", test_forward);
-  g_test_add_func ("/engine/features/logsign-is-lstm-preprocess", test_logsign_is_lstm_preprocess);
+  g_test_add_func ("/engine/features/logsign-bits", test_logsign_bits);
   g_test_add_func ("/engine/features/step-embedding", test_step_embedding);
   g_test_add_func ("/engine/features/stride-and-in-place", test_stride_and_in_place);
   for (guint i = 0; i < G_N_ELEMENTS (backward_cases); i++)

@@ -6,7 +6,7 @@
 
 #include "l2l-engine.h"
 #include "l2l-lstm-kernels.h"
-#include "l2l-lstm-unroll.h"
+#include "l2l-rule-unroll.h"
 
 /* A plain reference, in double, written from the PyTorch layout alone:
  * LSTMCell (i, f, g, o) stacked, then Linear(H, 1), times the output scale.
@@ -26,7 +26,8 @@ reference_forward (const L2lRule *net,
                    double        *updates)
 {
   const guint L = net->config.layers, H = net->config.hidden;
-  const double p = net->config.preprocess_p;
+  const gboolean none = net->config.features.kinds[0] == L2L_FEATURE_GRAD;
+  const double p = net->config.features.params[0];
   g_autofree double *h = g_new0 (double, L * H), *c = g_new0 (double, L * H);
   g_autofree double *z = g_new (double, 4 * H), *x = g_new (double, MAX (H, 2));
 
@@ -39,7 +40,7 @@ reference_forward (const L2lRule *net,
           double g = grads[(gsize) s * N + r], out;
           guint in = net->input_size;
 
-          if (net->config.preprocess == L2L_PREPROCESS_NONE)
+          if (none)
             x[0] = g;
           else if (fabs (g) >= exp (-p))
             {
@@ -95,16 +96,16 @@ typedef struct {
 } Case;
 
 static Case *
-case_new (L2lPreprocessKind preprocess,
-          guint             layers,
-          guint             hidden)
+case_new (const char *preprocess,
+          guint       layers,
+          guint       hidden)
 {
   Case *test = g_new0 (Case, 1);
   L2lRuleConfig config;
   L2lRng rng;
 
   l2l_rule_config_init_defaults (&config);
-  config.preprocess = preprocess;
+  g_assert_true (l2l_lstm_preprocess_parse (preprocess, &config, NULL));
   config.layers = layers;
   config.hidden = hidden;
   config.output_scale = 0.5;
@@ -156,7 +157,7 @@ run_fast (const Case    *test,
 {
   l2l_rule_unroll_reset_state (unroll);
   for (guint s = 0; s < test->K; s++)
-    l2l_rule_unroll_forward (unroll, s, test->grads + s * test->N, updates + s * test->N);
+    l2l_rule_unroll_forward (unroll, s, test->grads + s * test->N, NULL, updates + s * test->N);
 }
 
 static void
@@ -212,7 +213,7 @@ test_fast_nonlinearities (void)
 static void
 test_forward (gconstpointer data)
 {
-  Case *test = case_new (GPOINTER_TO_INT (data), 2, 6);
+  Case *test = case_new (data, 2, 6);
   L2lRuleUnroll *unroll = l2l_rule_unroll_new (test->net, test->N, test->K, NULL, 0);
   g_autofree double *phi = g_new (double, test->net->n_params);
   g_autofree double *expected = g_new (double, test->K * test->N);
@@ -235,7 +236,7 @@ test_forward (gconstpointer data)
 static void
 test_backward (gconstpointer data)
 {
-  Case *test = case_new (GPOINTER_TO_INT (data), 2, 4);
+  Case *test = case_new (data, 2, 4);
   L2lRuleUnroll *unroll = l2l_rule_unroll_new (test->net, test->N, test->K, NULL, 0);
   const gsize P = test->net->n_params, KN = test->K * test->N;
   g_autofree double *phi = g_new (double, P);
@@ -306,7 +307,7 @@ test_backward (gconstpointer data)
 static void
 test_carry (void)
 {
-  Case *test = case_new (L2L_PREPROCESS_LOGSIGN, 2, 6);
+  Case *test = case_new ("logsign", 2, 6);
   L2lRuleUnroll *whole = l2l_rule_unroll_new (test->net, test->N, test->K, NULL, 0);
   L2lRuleUnroll *parts = l2l_rule_unroll_new (test->net, test->N, 3, NULL, 0);
   L2lRuleUnroll *single = l2l_rule_unroll_new (test->net, test->N, 1, NULL, 0);
@@ -320,8 +321,8 @@ test_carry (void)
     {
       if (s == 3)
         l2l_rule_unroll_carry (parts, 3);
-      l2l_rule_unroll_forward (parts, s % 3, test->grads + s * N, b + s * N);
-      l2l_rule_unroll_forward (single, 0, test->grads + s * N, c + s * N);
+      l2l_rule_unroll_forward (parts, s % 3, test->grads + s * N, NULL, b + s * N);
+      l2l_rule_unroll_forward (single, 0, test->grads + s * N, NULL, c + s * N);
       l2l_rule_unroll_carry (single, 1);
     }
   g_assert_cmpmem (a, KN * sizeof (float), b, KN * sizeof (float));
@@ -341,13 +342,13 @@ main (int   argc,
   g_test_add_func ("/engine/lstm/layout", test_layout);
   g_test_add_func ("/engine/lstm/fast-nonlinearities", test_fast_nonlinearities);
   g_test_add_data_func ("/engine/lstm/forward/logsign",
-                        GINT_TO_POINTER (L2L_PREPROCESS_LOGSIGN), test_forward);
+                        "logsign", test_forward);
   g_test_add_data_func ("/engine/lstm/forward/none",
-                        GINT_TO_POINTER (L2L_PREPROCESS_NONE), test_forward);
+                        "none", test_forward);
   g_test_add_data_func ("/engine/lstm/backward/logsign",
-                        GINT_TO_POINTER (L2L_PREPROCESS_LOGSIGN), test_backward);
+                        "logsign", test_backward);
   g_test_add_data_func ("/engine/lstm/backward/none",
-                        GINT_TO_POINTER (L2L_PREPROCESS_NONE), test_backward);
+                        "none", test_backward);
   g_test_add_func ("/engine/lstm/carry", test_carry);
   return g_test_run ();
 }

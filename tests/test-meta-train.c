@@ -364,6 +364,62 @@ test_second_order_per_group (void)
   check_second_order (FALSE, TRUE);
 }
 
+/* logsign with p = 2: at p = 10 its slope near ∇ = 0 reaches e^10, and once
+ * the momenta bring gradients there, central differences of the objective
+ * over h = 1e-2 measure its curvature rather than its slope (each feature
+ * passes alone at p = 10). */
+#define EVERY_FEATURE "logsign:p=2,grad,grad-rms,momentum:0.5,momentum:0.99,theta,step"
+
+/* Every input feature on. On f = aᵀθ the gradient features are constants
+ * either way, and θ as a feature is differentiated through: the meta-gradient
+ * is the derivative of the objective. */
+static void
+test_every_feature_first_order (void)
+{
+  g_autoptr(L2lTask) task = linear_task_new (FALSE);
+  L2lTrainConfig config = gradient_check_config (task);
+  g_autoptr(L2lTrainer) trainer = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (l2l_feature_set_parse (EVERY_FEATURE, &config.rule.features, NULL));
+  config.rule.output_scale = 0.3;
+  trainer = l2l_trainer_new (&config, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (l2l_trainer_get_net (trainer)->input_size, ==, 2 + 1 + 1 + 2 + 1 + 7);
+  g_assert_cmpfloat (meta_gradient_error (trainer), <, 2e-2);
+}
+
+/* And with second derivatives on the stochastic quadratic: through the
+ * features, their running state and θ, one net and one per group. */
+static void
+check_every_feature_second_order (gboolean per_group)
+{
+  g_autoptr(L2lTask) task = lsq_task_new (per_group);
+  L2lTrainConfig config = gradient_check_config (task);
+  g_autoptr(L2lTrainer) trainer = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (l2l_feature_set_parse (EVERY_FEATURE, &config.rule.features, NULL));
+  config.meta_gradient = L2L_META_GRADIENT_SECOND_ORDER;
+  config.per_group = per_group;
+  config.rule.output_scale = 0.3;
+  trainer = l2l_trainer_new (&config, &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat (meta_gradient_error (trainer), <, 2e-2);
+}
+
+static void
+test_every_feature_second_order (void)
+{
+  check_every_feature_second_order (FALSE);
+}
+
+static void
+test_every_feature_second_order_per_group (void)
+{
+  check_every_feature_second_order (TRUE);
+}
+
 /* Where the optimizer's update depends strongly on its input (∇ as it is,
  * input weights twenty times torch's, output × 3), the paper's first-order
  * meta-gradient is off the derivative of the objective by over 10% in places
@@ -379,7 +435,7 @@ strongly_coupled_error (L2lMetaGradient meta_gradient)
   const L2lRuleTensor *input = NULL;
 
   config.meta_gradient = meta_gradient;
-  config.rule.preprocess = L2L_PREPROCESS_NONE;
+  g_assert_true (l2l_lstm_preprocess_parse ("none", &config.rule, NULL));
   config.rule.output_scale = 3.0;
   trainer = l2l_trainer_new (&config, NULL);
   net = l2l_trainer_get_net (trainer);
@@ -1009,6 +1065,11 @@ main (int   argc,
   g_test_add_func ("/engine/meta-train/second-order-mnist", test_second_order_mnist);
   g_test_add_func ("/engine/meta-train/second-order-threads-and-resume",
                    test_second_order_threads_and_resume);
+  g_test_add_func ("/engine/meta-train/every-feature/first-order", test_every_feature_first_order);
+  g_test_add_func ("/engine/meta-train/every-feature/second-order",
+                   test_every_feature_second_order);
+  g_test_add_func ("/engine/meta-train/every-feature/second-order-per-group",
+                   test_every_feature_second_order_per_group);
   g_test_add_func ("/engine/meta-train/per-group-cnn", test_per_group_cnn);
   g_test_add_func ("/engine/meta-train/learns", test_learns);
   g_test_add_func ("/engine/meta-train/resume-same-curve", test_resume_same_curve);

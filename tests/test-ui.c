@@ -349,7 +349,7 @@ test_family_defaults (Fixture       *fixture,
       g_assert_cmpuint (shown.eval_every, ==, engine.eval_every);
       g_assert_cmpuint (shown.eval_runs, ==, engine.eval_runs);
       g_assert_cmpfloat (shown.meta_lr, ==, engine.meta_lr);
-      g_assert_cmpfloat (shown.rule.preprocess_p, ==, engine.rule.preprocess_p);
+      g_assert_true (l2l_feature_set_equal (&shown.rule.features, &engine.rule.features));
       g_assert_cmpfloat (shown.rule.output_scale, ==, engine.rule.output_scale);
       g_assert_cmpuint (shown.rule.hidden, ==, engine.rule.hidden);
       g_assert_false (shown.per_group);

@@ -4,7 +4,7 @@
 #include "config.h"
 
 #include "l2l-error.h"
-#include "l2l-lstm-unroll.h"
+#include "l2l-rule-unroll.h"
 #include "l2l-memory.h"
 #include "l2l-meta-train.h"
 #include "l2l-options.h"
@@ -105,7 +105,8 @@ l2l_train_config_use_family_defaults (L2lTrainConfig      *config,
 {
   if (family == NULL)
     return;
-  use_number (&config->rule.preprocess_p, family->lstm_preprocess_p);
+  if (family->lstm_preprocess_p > 0.0)
+    l2l_rule_config_set_logsign_p (&config->rule, family->lstm_preprocess_p);
   use_number (&config->rule.output_scale, family->lstm_output_scale);
   use_count (&config->batch, family->train_batch);
   use_count (&config->steps, family->train_steps);

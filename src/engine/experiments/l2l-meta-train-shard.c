@@ -6,7 +6,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "l2l-lstm-unroll.h"
+#include "l2l-rule-unroll.h"
 #include "l2l-meta-train-private.h"
 #include "l2l-rng.h"
 #include "l2l-scaled-problem.h"
@@ -41,6 +41,8 @@ shard_init (Shard      *shard,
       shard->dinput = g_new0 (float, shard->n);
       shard->scratch = g_new0 (float, P);
     }
+  if (l2l_feature_set_needs_theta (&trainer->net->config.features))
+    shard->dtheta = g_new0 (float, shard->n);
   {
     guint n_segments;
     g_autofree L2lRuleSegment *segments =
@@ -73,6 +75,7 @@ shard_clear (Shard *shard)
   g_free (shard->resume_marks);
   g_free (shard->dinput);
   g_free (shard->scratch);
+  g_free (shard->dtheta);
   l2l_rule_unroll_free (shard->unroll);
 }
 
@@ -164,7 +167,8 @@ shard_run_unroll (Shard *shard)
       float *restrict theta = shard->theta;
       const float *restrict update = shard->update;
 
-      l2l_rule_unroll_forward (shard->unroll, s, shard->grads + s * n, shard->update);
+      l2l_rule_unroll_forward (shard->unroll, s, shard->grads + s * n, shard->theta,
+                               shard->update);
       for (gsize r = 0; r < n; r++)
         theta[r] += update[r];
       keep_step (shard, s + 1);
@@ -205,12 +209,22 @@ shard_run_unroll (Shard *shard)
           for (gsize r = 0; r < P; r++)
             row[r] = c * grad[r] + (s + 1 < k ? after[r] : 0.0f);
         }
-      /* ∇_0 of the unroll was taken before it: a constant of truncated BPTT */
+      /* ∇_0 and θ_0 of the unroll were taken before it: constants of
+       * truncated BPTT */
       l2l_rule_unroll_backward_step (shard->unroll, s, shard->dupdate + s * n,
                                      shard->grads + s * n,
-                                     second_order && s > 0 ? shard->dinput : NULL);
+                                     second_order && s > 0 ? shard->dinput : NULL,
+                                     s > 0 ? shard->dtheta : NULL);
       if (second_order && s > 0)
         add_hessian_term (shard, s);
+      if (shard->dtheta != NULL && s > 0)
+        {
+          float *restrict row = shard->dupdate + s * n;
+          const float *restrict dtheta = shard->dtheta;
+
+          for (gsize r = 0; r < n; r++)
+            row[r] += dtheta[r];
+        }
     }
   if (second_order)
     for (guint i = 0; i < shard->count; i++)

@@ -66,16 +66,7 @@ l2l_trainer_new (const L2lTrainConfig  *config,
    * tasks (MLPs with sigmoid units) saturate the optimizee before φ learns
    * anything; from zero, the first meta-gradients point down the loss. */
   if (config->zero_output)
-    {
-      const L2lRuleTensor *weight = l2l_lstm_out_weight (net), *bias = l2l_lstm_out_bias (net);
-
-      for (guint g = 0; g < net->n_groups; g++)
-        {
-          float *phi = net->params + g * net->group_size;
-          memset (phi + weight->offset, 0, weight->cols * sizeof (float));
-          phi[bias->offset] = 0.0f;
-        }
-    }
+    l2l_rule_zero_output (net);
   return _l2l_trainer_alloc (config, net);
 }
 

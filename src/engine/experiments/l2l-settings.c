@@ -120,7 +120,46 @@ parse_preprocess (gpointer     config,
 static char *
 format_preprocess (gconstpointer config)
 {
-  return l2l_lstm_preprocess_to_string (&((const L2lTrainConfig *) config)->rule);
+  char *text = l2l_lstm_preprocess_to_string (&((const L2lTrainConfig *) config)->rule);
+
+  /* features the shorthand cannot say: --features says them */
+  return text != NULL ? text : g_strdup ("-");
+}
+
+static gboolean
+parse_arch (gpointer     config,
+            const char  *value,
+            GError     **error)
+{
+  const L2lRuleArch *arch = l2l_rule_arch_lookup (value);
+
+  if (arch == NULL)
+    {
+      g_autofree char *names = l2l_rule_archs_to_string ();
+      return refuse ("arch", value, names, error);
+    }
+  l2l_rule_config_set_arch (&((L2lTrainConfig *) config)->rule, arch);
+  return TRUE;
+}
+
+static char *
+format_arch (gconstpointer config)
+{
+  return g_strdup (l2l_rule_arch_get_name (((const L2lTrainConfig *) config)->rule.arch));
+}
+
+static gboolean
+parse_features (gpointer     config,
+                const char  *value,
+                GError     **error)
+{
+  return l2l_feature_set_parse (value, &((L2lTrainConfig *) config)->rule.features, error);
+}
+
+static char *
+format_features (gconstpointer config)
+{
+  return l2l_feature_set_to_string (&((const L2lTrainConfig *) config)->rule.features);
 }
 
 static gboolean
@@ -220,12 +259,20 @@ static const L2lSetting train_settings[] = {
     .help = "Held-out functions" },
   { .name = "seed", .kind = L2L_SETTING_SEED, .metavar = "N", .offset = TRAIN (seed),
     .help = "Seed of the initial LSTM and of every function drawn" },
+  { .name = "arch", .kind = L2L_SETTING_TEXT,
+    .help = "The learned optimizer's architecture, with its own input features",
+    .parse = parse_arch, .format = format_arch, .choices = l2l_rule_arch_names },
   { .name = "layers", .kind = L2L_SETTING_UINT, .metavar = "N", .offset = TRAIN (rule.layers),
     .help = "LSTM layers" },
   { .name = "hidden", .kind = L2L_SETTING_UINT, .metavar = "N", .offset = TRAIN (rule.hidden),
     .help = "Hidden units per layer" },
+  { .name = "features", .kind = L2L_SETTING_TEXT, .metavar = "LIST",
+    .help = "Input features of each coordinate, in order: grad, logsign[:p=P], grad-rms, "
+            "momentum:β, theta, step",
+    .parse = parse_features, .format = format_features },
   { .name = "preprocess", .kind = L2L_SETTING_TEXT, .metavar = "KIND",
-    .help = "Gradient preprocessing: logsign, logsign:p=P or none",
+    .help = "The LSTM's inputs as the paper names them: logsign, logsign:p=P or none (the "
+            "features logsign:p=P or grad)",
     .parse = parse_preprocess, .format = format_preprocess },
   { .name = "output-scale", .kind = L2L_SETTING_DOUBLE, .metavar = "X",
     .offset = TRAIN (rule.output_scale),

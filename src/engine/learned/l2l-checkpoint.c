@@ -7,7 +7,9 @@
 
 #include "l2l-checkpoint.h"
 #include "l2l-error.h"
+#include "l2l-lstm.h"
 #include "l2l-options.h"
+#include "l2l-rule-arch.h"
 
 /* Tensor @index of @net as a file names and shapes it: @prefix and its
  * PyTorch name; 1-D tensors are [rows], out.weight is [1, H] as nn.Linear(H, 1)
@@ -31,17 +33,28 @@ void
 l2l_checkpoint_add_architecture (L2lSafetensorsWriter *writer,
                                  const L2lRuleConfig  *config)
 {
-  g_autofree char *version = g_strdup_printf ("%d", L2L_CHECKPOINT_VERSION);
   g_autofree char *layers = g_strdup_printf ("%u", config->layers);
   g_autofree char *hidden = g_strdup_printf ("%u", config->hidden);
   g_autofree char *preprocess = l2l_lstm_preprocess_to_string (config);
+  const gboolean paper = config->arch == &l2l_rule_arch_lstm && preprocess != NULL;
   char scale[G_ASCII_DTOSTR_BUF_SIZE];
 
   l2l_safetensors_writer_add_metadata (writer, "format", L2L_CHECKPOINT_FORMAT);
-  l2l_safetensors_writer_add_metadata (writer, "format_version", version);
+  /* version 1 where a program of that time reads the file as it is */
+  l2l_safetensors_writer_add_metadata (writer, "format_version", paper ? "1" : "2");
   l2l_safetensors_writer_add_metadata (writer, "layers", layers);
   l2l_safetensors_writer_add_metadata (writer, "hidden", hidden);
-  l2l_safetensors_writer_add_metadata (writer, "preprocess", preprocess);
+  /* The paper's LSTM keeps the metadata it has always had; other rules name
+   * their architecture and features. */
+  if (paper)
+    l2l_safetensors_writer_add_metadata (writer, "preprocess", preprocess);
+  else
+    {
+      g_autofree char *features = l2l_feature_set_to_string (&config->features);
+
+      l2l_safetensors_writer_add_metadata (writer, "arch", config->arch->name);
+      l2l_safetensors_writer_add_metadata (writer, "features", features);
+    }
   l2l_safetensors_writer_add_metadata (writer, "output_scale",
                                        l2l_format_double (scale, config->output_scale));
   if (config->groups[0] != '\0')
@@ -94,6 +107,9 @@ l2l_checkpoint_read_architecture (const L2lSafetensors  *file,
   const char *preprocess = l2l_safetensors_get_metadata (file, "preprocess");
   const char *scale = l2l_safetensors_get_metadata (file, "output_scale");
   const char *groups = l2l_safetensors_get_metadata (file, "groups");
+  const char *arch_name = l2l_safetensors_get_metadata (file, "arch");
+  const char *features = l2l_safetensors_get_metadata (file, "features");
+  g_autoptr(GError) local_error = NULL;
   guint version;
 
   if (format == NULL || !g_str_equal (format, L2L_CHECKPOINT_FORMAT))
@@ -113,18 +129,35 @@ l2l_checkpoint_read_architecture (const L2lSafetensors  *file,
       return FALSE;
     }
   l2l_rule_config_init_defaults (config);
+  if (arch_name != NULL && (config->arch = l2l_rule_arch_lookup (arch_name)) == NULL)
+    {
+      g_autofree char *names = l2l_rule_archs_to_string ();
+      g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_FILE,
+                   "%s: architecture '%s' is not one this program knows (%s)", path, arch_name,
+                   names);
+      return FALSE;
+    }
+  if (features != NULL && !l2l_feature_set_parse (features, &config->features, &local_error))
+    {
+      g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_FILE,
+                   "%s: metadata %s", path, local_error->message);
+      return FALSE;
+    }
   if (!read_count (file, "layers", &config->layers, error) ||
       !read_count (file, "hidden", &config->hidden, error))
     return FALSE;
-  if (preprocess == NULL || !l2l_lstm_preprocess_parse (preprocess, config, error) ||
+  if ((features == NULL &&
+       (arch_name != NULL || preprocess == NULL ||
+        !l2l_lstm_preprocess_parse (preprocess, config, NULL))) ||
       scale == NULL || !l2l_parse_double (scale, &config->output_scale) ||
-      !l2l_rule_config_validate (config, error))
+      !l2l_rule_config_validate (config, NULL))
     {
-      g_clear_error (error);
       g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_FILE,
                    "%s: the architecture in the metadata is incomplete or out of range "
-                   "(layers %u, hidden %u, preprocess %s, output_scale %s)", path,
-                   config->layers, config->hidden, preprocess ? preprocess : "missing",
+                   "(arch %s, layers %u, hidden %u, %s %s, output_scale %s)", path,
+                   config->arch->name, config->layers, config->hidden,
+                   features != NULL ? "features" : "preprocess",
+                   features != NULL ? features : preprocess ? preprocess : "missing",
                    scale ? scale : "missing");
       return FALSE;
     }

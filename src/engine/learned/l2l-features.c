@@ -8,7 +8,6 @@
 
 #include "l2l-error.h"
 #include "l2l-features.h"
-#include "l2l-lstm-kernels.h"
 #include "l2l-options.h"
 
 #define RMS_DECAY 0.999
@@ -19,7 +18,7 @@
 static const double step_timescales[] = { 1, 3, 10, 30, 100, 300, 1000 };
 
 #define VALID_NAMES \
-  "logsign, logsign:p=P with 0 < P ≤ 80, grad-rms, momentum:B with 0 < B < 1, theta or step"
+  "grad, logsign, logsign:p=P with 0 < P ≤ 80, grad-rms, momentum:B with 0 < B < 1, theta or step"
 
 static guint
 kind_rows (L2lFeatureKind kind)
@@ -30,6 +29,7 @@ kind_rows (L2lFeatureKind kind)
       return 2;
     case L2L_FEATURE_STEP:
       return G_N_ELEMENTS (step_timescales);
+    case L2L_FEATURE_GRAD:
     case L2L_FEATURE_GRAD_RMS:
     case L2L_FEATURE_MOMENTUM:
     case L2L_FEATURE_THETA:
@@ -62,7 +62,9 @@ parse_item (const char     *item,
       return l2l_parse_double (item + strlen ("momentum:"), param) &&
              *param > 0.0 && *param < 1.0;
     }
-  if (g_str_equal (item, "grad-rms"))
+  if (g_str_equal (item, "grad"))
+    *kind = L2L_FEATURE_GRAD;
+  else if (g_str_equal (item, "grad-rms"))
     *kind = L2L_FEATURE_GRAD_RMS;
   else if (g_str_equal (item, "theta"))
     *kind = L2L_FEATURE_THETA;
@@ -137,6 +139,9 @@ l2l_feature_set_to_string (const L2lFeatureSet *set)
         case L2L_FEATURE_MOMENTUM:
           g_string_append_printf (text, "momentum:%s",
                                   l2l_format_double (number, set->params[i]));
+          break;
+        case L2L_FEATURE_GRAD:
+          g_string_append (text, "grad");
           break;
         case L2L_FEATURE_THETA:
           g_string_append (text, "theta");
@@ -233,52 +238,51 @@ rms_denominator_slope (float v,
   return root > 0.0f ? correction / (2.0f * root) : 0.0f;
 }
 
-/* The LSTM's kernels write their two rows with stride n; these go through a
- * stack block of this many coordinates at a time to reach any stride. */
-#define LOGSIGN_BLOCK 256
-
+/* Appendix A of the paper: (log|∇|/p, sign ∇) where |∇| ≥ e^−p, else
+ * (−1, e^p ∇), in float as the LSTM optimizer has always computed it. */
 static void
 logsign_forward (float       *x,
                  gsize        ldx,
                  const float *grad,
                  gsize        n,
-                 double       p)
+                 double       p_value)
 {
-  const L2lRuleConfig config = { .preprocess = L2L_PREPROCESS_LOGSIGN, .preprocess_p = p };
-  float rows[2 * LOGSIGN_BLOCK];
+  const float p = (float) p_value;
+  const float threshold = expf (-p), exp_p = expf (p), inv_p = 1.0f / p;
+  float *restrict log_row = x, *restrict sign_row = x + ldx;
 
-  for (gsize start = 0; start < n; start += LOGSIGN_BLOCK)
+  for (gsize r = 0; r < n; r++)
     {
-      gsize count = MIN (LOGSIGN_BLOCK, n - start);
+      float g = grad[r], magnitude = fabsf (g);
 
-      l2l_lstm_preprocess (rows, grad + start, count, &config);
-      memcpy (x + start, rows, count * sizeof (float));
-      memcpy (x + ldx + start, rows + count, count * sizeof (float));
+      if (magnitude >= threshold)
+        {
+          log_row[r] = logf (magnitude) * inv_p;
+          sign_row[r] = g > 0.0f ? 1.0f : -1.0f;
+        }
+      else
+        {
+          log_row[r] = -1.0f;
+          sign_row[r] = exp_p * g;
+        }
     }
 }
 
-/* Adds ∂L/∂∇ through the logsign rows @dx to @dgrad. */
+/* Adds ∂L/∂∇ through the logsign rows @dx to @dgrad: d(log|g|/p)/dg =
+ * 1/(p·g); sign and −1 are flat; d(e^p·g)/dg = e^p. */
 static void
 logsign_backward (float       *dgrad,
                   const float *dx,
                   gsize        ldx,
                   const float *grad,
                   gsize        n,
-                  double       p)
+                  double       p_value)
 {
-  const L2lRuleConfig config = { .preprocess = L2L_PREPROCESS_LOGSIGN, .preprocess_p = p };
-  float rows[2 * LOGSIGN_BLOCK], part[LOGSIGN_BLOCK];
+  const float p = (float) p_value;
+  const float threshold = expf (-p), exp_p = expf (p);
 
-  for (gsize start = 0; start < n; start += LOGSIGN_BLOCK)
-    {
-      gsize count = MIN (LOGSIGN_BLOCK, n - start);
-
-      memcpy (rows, dx + start, count * sizeof (float));
-      memcpy (rows + count, dx + ldx + start, count * sizeof (float));
-      l2l_lstm_preprocess_backward (part, rows, grad + start, count, &config);
-      for (gsize r = 0; r < count; r++)
-        dgrad[start + r] += part[r];
-    }
+  for (gsize r = 0; r < n; r++)
+    dgrad[r] += fabsf (grad[r]) >= threshold ? dx[r] / (p * grad[r]) : exp_p * dx[ldx + r];
 }
 
 void
@@ -332,6 +336,9 @@ l2l_features_forward (const L2lFeatureSet *set,
               }
             state_row++;
           }
+          break;
+        case L2L_FEATURE_GRAD:
+          memcpy (out, grad, n * sizeof (float));
           break;
         case L2L_FEATURE_THETA:
           memcpy (out, theta, n * sizeof (float));
@@ -436,6 +443,10 @@ l2l_features_backward (const L2lFeatureSet *set,
           momentum_backward (dgrad, dstate_prev + state_row * n, dv, dout, grad, v_prev,
                              state_prev + state_row * n, rms, average_at (set->params[i], t), n);
           state_row++;
+          break;
+        case L2L_FEATURE_GRAD:
+          for (gsize r = 0; r < n; r++)
+            dgrad[r] += dout[r];
           break;
         case L2L_FEATURE_THETA:
           memcpy (dtheta, dout, n * sizeof (float));

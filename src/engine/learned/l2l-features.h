@@ -10,6 +10,7 @@ G_BEGIN_DECLS
  * chosen by a list such as "logsign,grad-rms,momentum:0.9,theta,step". Rows
  * come in the list's order:
  *
+ *   grad           1 row   ∇_t as it is (the paper's "no preprocessing")
  *   logsign[:p=P]  2 rows  (log|∇|/p, sign ∇) if |∇| ≥ e^−p, else (−1, e^p ∇);
  *                          P = 10 unless given, 0 < P ≤ 80 (e^p stays finite
  *                          in float). Exactly the LSTM's preprocessing.
@@ -50,6 +51,7 @@ G_BEGIN_DECLS
 #define L2L_FEATURES_MAX 16
 
 typedef enum {
+  L2L_FEATURE_GRAD,
   L2L_FEATURE_LOGSIGN,    /* parameter p */
   L2L_FEATURE_GRAD_RMS,
   L2L_FEATURE_MOMENTUM,   /* parameter β */

@@ -62,57 +62,6 @@ l2l_lstm_tanh (float x)
   return tanhf_fast (x);
 }
 
-void
-l2l_lstm_preprocess (float               *x,
-                     const float         *grad,
-                     gsize                n,
-                     const L2lRuleConfig *config)
-{
-  const float p = (float) config->preprocess_p;
-  const float threshold = expf (-p), exp_p = expf (p), inv_p = 1.0f / p;
-
-  if (config->preprocess == L2L_PREPROCESS_NONE)
-    {
-      memcpy (x, grad, n * sizeof (float));
-      return;
-    }
-  for (gsize r = 0; r < n; r++)
-    {
-      float g = grad[r], magnitude = fabsf (g);
-
-      if (magnitude >= threshold)
-        {
-          x[r] = logf (magnitude) * inv_p;
-          x[n + r] = g > 0.0f ? 1.0f : -1.0f;
-        }
-      else
-        {
-          x[r] = -1.0f;
-          x[n + r] = exp_p * g;
-        }
-    }
-}
-
-void
-l2l_lstm_preprocess_backward (float               *dgrad,
-                              const float         *dx,
-                              const float         *grad,
-                              gsize                n,
-                              const L2lRuleConfig *config)
-{
-  const float p = (float) config->preprocess_p;
-  const float threshold = expf (-p), exp_p = expf (p);
-
-  if (config->preprocess == L2L_PREPROCESS_NONE)
-    {
-      memcpy (dgrad, dx, n * sizeof (float));
-      return;
-    }
-  /* d(log|g|/p)/dg = 1/(p·g); sign and −1 are flat; d(e^p·g)/dg = e^p. */
-  for (gsize r = 0; r < n; r++)
-    dgrad[r] = fabsf (grad[r]) >= threshold ? dx[r] / (p * grad[r]) : exp_p * dx[n + r];
-}
-
 /* One hidden unit's row of the cell, along the N coordinates. */
 G_ALWAYS_INLINE static inline void
 cell_forward_row (float       *restrict gi,

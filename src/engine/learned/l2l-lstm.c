@@ -8,88 +8,25 @@
 
 #include "l2l-error.h"
 #include "l2l-lstm.h"
+#include "l2l-lstm-unroll.h"
+#include "l2l-rule-arch.h"
 #include "l2l-options.h"
-#include "l2l-refcount.h"
 #include "l2l-rng.h"
 
-
-void
-l2l_rule_config_init_defaults (L2lRuleConfig *config)
-{
-  config->layers = 2;
-  config->hidden = 20;
-  config->preprocess = L2L_PREPROCESS_LOGSIGN;
-  config->preprocess_p = 10.0;
-  config->output_scale = 0.1;
-  config->groups[0] = '\0';
-}
-
-gboolean
-l2l_rule_config_set_groups (L2lRuleConfig  *config,
-                            const char     *groups,
-                            GError        **error)
-{
-  g_auto(GStrv) names = NULL;
-  guint n;
-
-  if (groups == NULL || *groups == '\0')
-    {
-      config->groups[0] = '\0';
-      return TRUE;
-    }
-  names = g_strsplit (groups, ",", -1);
-  n = g_strv_length (names);
-  if (strlen (groups) >= L2L_RULE_GROUPS_SIZE || n > L2L_RULE_MAX_GROUPS)
-    goto bad;
-  for (guint g = 0; g < n; g++)
-    {
-      if (*names[g] == '\0')
-        goto bad;
-      for (const char *c = names[g]; *c != '\0'; c++)
-        if (!g_ascii_isalnum (*c) && *c != '_' && *c != '-')
-          goto bad;
-      for (guint h = 0; h < g; h++)
-        if (g_str_equal (names[g], names[h]))
-          goto bad;
-    }
-  g_strlcpy (config->groups, groups, sizeof config->groups);
-  return TRUE;
-
-bad:
-  l2l_set_field_error (error, L2L_ENGINE_ERROR_INVALID_OPTION, NULL, "groups",
-                       "'%s' is not up to %d distinct names of letters, digits, '_' or '-', "
-                       "separated by commas", groups, L2L_RULE_MAX_GROUPS);
-  return FALSE;
-}
-
-gboolean
-l2l_rule_config_validate (const L2lRuleConfig  *config,
-                          GError              **error)
-{
-  L2lRuleConfig groups = *config;
-
-  if (!l2l_check_limit ("layers", config->layers, error) ||
-      !l2l_check_limit ("hidden", config->hidden, error) ||
-      !l2l_rule_config_set_groups (&groups, config->groups, error))
-    return FALSE;
-  if (config->preprocess == L2L_PREPROCESS_LOGSIGN &&
-      !(config->preprocess_p > 0.0 && config->preprocess_p <= 80.0))
-    {
-      l2l_set_field_error (error, L2L_ENGINE_ERROR_INVALID_OPTION, NULL, "preprocess",
-                           "p = %g is outside the range (0, 80]", config->preprocess_p);
-      return FALSE;
-    }
-  return l2l_check_limit ("output-scale", config->output_scale, error);
-}
 
 char *
 l2l_lstm_preprocess_to_string (const L2lRuleConfig *config)
 {
+  const L2lFeatureSet *features = &config->features;
   char p[G_ASCII_DTOSTR_BUF_SIZE];
 
-  if (config->preprocess == L2L_PREPROCESS_NONE)
+  if (features->n_features != 1)
+    return NULL;
+  if (features->kinds[0] == L2L_FEATURE_GRAD)
     return g_strdup ("none");
-  g_ascii_formatd (p, sizeof p, "%g", config->preprocess_p);
+  if (features->kinds[0] != L2L_FEATURE_LOGSIGN)
+    return NULL;
+  g_ascii_formatd (p, sizeof p, "%g", features->params[0]);
   return g_strdup_printf ("logsign:p=%s", p);
 }
 
@@ -98,22 +35,18 @@ l2l_lstm_preprocess_parse (const char     *text,
                            L2lRuleConfig  *config,
                            GError        **error)
 {
+  double p = 10.0;
+
   if (g_str_equal (text, "none"))
+    return l2l_feature_set_parse ("grad", &config->features, error);
+  if (g_str_equal (text, "logsign") ||
+      (g_str_has_prefix (text, "logsign:p=") &&
+       l2l_parse_double (text + strlen ("logsign:p="), &p) && p > 0.0 && p <= 80.0))
     {
-      config->preprocess = L2L_PREPROCESS_NONE;
-      return TRUE;
-    }
-  if (g_str_equal (text, "logsign"))
-    {
-      config->preprocess = L2L_PREPROCESS_LOGSIGN;
-      config->preprocess_p = 10.0;
-      return TRUE;
-    }
-  if (g_str_has_prefix (text, "logsign:p=") &&
-      l2l_parse_double (text + strlen ("logsign:p="), &config->preprocess_p) &&
-      config->preprocess_p > 0.0 && config->preprocess_p <= 80.0)
-    {
-      config->preprocess = L2L_PREPROCESS_LOGSIGN;
+      gboolean parsed = l2l_feature_set_parse ("logsign", &config->features, NULL);
+
+      g_assert (parsed);
+      config->features.params[0] = p;
       return TRUE;
     }
   l2l_set_field_error (error, L2L_ENGINE_ERROR_INVALID_OPTION, NULL, "preprocess",
@@ -129,96 +62,34 @@ l2l_lstm_layer_input (const L2lRule *net,
 }
 
 static void
-add_tensor (L2lRule *net,
-            char    *name,
-            guint    rows,
-            guint    cols)
+lstm_add_tensors (L2lRule    *net,
+                  const char *prefix)
 {
-  L2lRuleTensor *tensor = &net->tensors[net->n_tensors++];
+  const guint H = net->config.hidden;
 
-  tensor->name = name;
-  tensor->offset = net->n_params;
-  tensor->rows = rows;
-  tensor->cols = cols;
-  net->n_params += (gsize) rows * MAX (cols, 1);
-}
-
-L2lRule *
-l2l_rule_new_zeroed (const L2lRuleConfig *config)
-{
-  L2lRule *net = g_new0 (L2lRule, 1);
-  const guint H = config->hidden;
-
-  g_atomic_ref_count_init (&net->ref_count);
-  net->config = *config;
-  net->input_size = config->preprocess == L2L_PREPROCESS_LOGSIGN ? 2 : 1;
-  if (config->groups[0] != '\0')
-    net->group_names = g_strsplit (config->groups, ",", -1);
-  net->n_groups = net->group_names ? g_strv_length (net->group_names) : 1;
-  net->tensors = g_new0 (L2lRuleTensor,
-                         net->n_groups * (config->layers * L2L_LSTM_TENSORS_PER_LAYER + 2));
-  for (guint g = 0; g < net->n_groups; g++)
+  for (guint l = 0; l < net->config.layers; l++)
     {
-      g_autofree char *prefix = net->group_names ? g_strconcat (net->group_names[g], ".", NULL)
-                                                 : g_strdup ("");
-
-      for (guint l = 0; l < config->layers; l++)
-        {
-          add_tensor (net, g_strdup_printf ("%scells.%u.weight_ih", prefix, l), 4 * H,
-                      l2l_lstm_layer_input (net, l));
-          add_tensor (net, g_strdup_printf ("%scells.%u.weight_hh", prefix, l), 4 * H, H);
-          add_tensor (net, g_strdup_printf ("%scells.%u.bias_ih", prefix, l), 4 * H, 0);
-          add_tensor (net, g_strdup_printf ("%scells.%u.bias_hh", prefix, l), 4 * H, 0);
-        }
-      add_tensor (net, g_strconcat (prefix, "out.weight", NULL), 1, H);
-      add_tensor (net, g_strconcat (prefix, "out.bias", NULL), 1, 0);
-      if (g == 0)
-        net->group_size = net->n_params;
+      l2l_rule_add_tensor (net, g_strdup_printf ("%scells.%u.weight_ih", prefix, l), 4 * H,
+                           l2l_lstm_layer_input (net, l));
+      l2l_rule_add_tensor (net, g_strdup_printf ("%scells.%u.weight_hh", prefix, l), 4 * H, H);
+      l2l_rule_add_tensor (net, g_strdup_printf ("%scells.%u.bias_ih", prefix, l), 4 * H, 0);
+      l2l_rule_add_tensor (net, g_strdup_printf ("%scells.%u.bias_hh", prefix, l), 4 * H, 0);
     }
-  net->params = g_new0 (float, net->n_params);
-  net->train_seconds = NAN;
-  return net;
+  l2l_rule_add_tensor (net, g_strconcat (prefix, "out.weight", NULL), 1, H);
+  l2l_rule_add_tensor (net, g_strconcat (prefix, "out.bias", NULL), 1, 0);
 }
 
-L2lRule *
-l2l_rule_new (const L2lRuleConfig *config,
-              guint64              seed)
-{
-  L2lRule *net = l2l_rule_new_zeroed (config);
-  const double bound = 1.0 / sqrt ((double) config->hidden);
-  L2lRng rng;
-
-  /* LSTMCell and Linear(H, 1) both draw U(−1/√H, 1/√H), H being the fan-in of
-   * the linear layer too: one loop over all of φ. */
-  l2l_rng_init (&rng, seed);
-  for (gsize i = 0; i < net->n_params; i++)
-    net->params[i] = (float) ((2.0 * l2l_rng_uniform (&rng) - 1.0) * bound);
-  return net;
-}
-
-L2lRule *
-l2l_rule_copy (const L2lRule *net)
-{
-  L2lRule *copy = l2l_rule_new_zeroed (&net->config);
-
-  memcpy (copy->params, net->params, net->n_params * sizeof (float));
-  copy->train_seconds = net->train_seconds;
-  copy->train_functions = net->train_functions;
-  return copy;
-}
-
+/* LSTMCell and Linear(H, 1) both draw U(−1/√H, 1/√H), H being the fan-in of
+ * the linear layer too: one loop over all of φ. */
 static void
-lstm_free (L2lRule *net)
+lstm_init (L2lRule *net,
+           L2lRng  *rng)
 {
-  for (guint i = 0; i < net->n_tensors; i++)
-    g_free (net->tensors[i].name);
-  g_free (net->tensors);
-  g_strfreev (net->group_names);
-  g_free (net->params);
-  g_free (net);
-}
+  const double bound = 1.0 / sqrt ((double) net->config.hidden);
 
-L2L_DEFINE_REF_COUNTING (L2lRule, l2l_rule_ref, l2l_rule_unref, lstm_free)
+  for (gsize i = 0; i < net->n_params; i++)
+    net->params[i] = (float) ((2.0 * l2l_rng_uniform (rng) - 1.0) * bound);
+}
 
 const L2lRuleTensor *
 l2l_lstm_tensor (const L2lRule *net,
@@ -334,3 +205,28 @@ l2l_lstm_packed_clear (L2lLstmPacked *packed)
   g_clear_pointer (&packed->storage, g_free);
   packed->size = 0;
 }
+
+static const char *const lstm_output_tensors[] = { "out.weight", "out.bias", NULL };
+
+const L2lRuleArch l2l_rule_arch_lstm = {
+  .name = "lstm",
+  .title = "LSTM",
+  .description = "The paper's coordinatewise LSTM (Andrychowicz et al. 2016): features → "
+                 "layers × hidden LSTM cells → a linear output",
+  .default_features = "logsign:p=10",
+  .output_tensors = lstm_output_tensors,
+  .add_tensors = lstm_add_tensors,
+  .init = lstm_init,
+  .unroll_floats = l2l_lstm_unroll_floats,
+  .unroll_init = l2l_lstm_unroll_init,
+  .unroll_clear = l2l_lstm_unroll_clear,
+  .sync = l2l_lstm_unroll_sync,
+  .zero_grad = l2l_lstm_unroll_zero_grad,
+  .add_grad = l2l_lstm_unroll_add_grad,
+  .reset_state = l2l_lstm_unroll_reset_state,
+  .carry = l2l_lstm_unroll_carry,
+  .input = l2l_lstm_unroll_input,
+  .forward = l2l_lstm_unroll_forward,
+  .backward_begin = l2l_lstm_unroll_backward_begin,
+  .backward_step = l2l_lstm_unroll_backward_step,
+};

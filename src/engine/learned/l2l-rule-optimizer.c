@@ -4,43 +4,44 @@
 #include "config.h"
 
 #include "l2l-error.h"
+#include "l2l-rule-arch.h"
 #include "l2l-rule-optimizer.h"
-#include "l2l-lstm-unroll.h"
+#include "l2l-rule-unroll.h"
 
 typedef struct {
   L2lOptimizer   base;
   L2lRule       *net;
   L2lRuleUnroll *unroll;    /* one step long, carried after every step */
   float         *update;    /* [n] */
-} LstmOptimizer;
+} RuleOptimizer;
 
 static void
-lstm_optimizer_reset (L2lOptimizer *optimizer)
+rule_optimizer_reset (L2lOptimizer *optimizer)
 {
-  LstmOptimizer *self = (LstmOptimizer *) optimizer;
+  RuleOptimizer *self = (RuleOptimizer *) optimizer;
 
   l2l_rule_unroll_reset_state (self->unroll);
 }
 
 static void
-lstm_optimizer_step (L2lOptimizer *optimizer,
+rule_optimizer_step (L2lOptimizer *optimizer,
                      float        *theta,
                      const float  *grad)
 {
-  LstmOptimizer *self = (LstmOptimizer *) optimizer;
+  RuleOptimizer *self = (RuleOptimizer *) optimizer;
   float *restrict t = theta;
   const float *restrict u = self->update;
 
-  l2l_rule_unroll_forward (self->unroll, 0, grad, self->update);
+  l2l_rule_unroll_forward (self->unroll, 0, grad, theta, self->update);
   l2l_rule_unroll_carry (self->unroll, 1);
   for (gsize i = 0; i < self->base.n; i++)
     t[i] += u[i];
 }
 
 static void
-lstm_optimizer_free (L2lOptimizer *optimizer)
+rule_optimizer_free (L2lOptimizer *optimizer)
 {
-  LstmOptimizer *self = (LstmOptimizer *) optimizer;
+  RuleOptimizer *self = (RuleOptimizer *) optimizer;
 
   l2l_rule_unroll_free (self->unroll);
   l2l_rule_unref (self->net);
@@ -48,10 +49,10 @@ lstm_optimizer_free (L2lOptimizer *optimizer)
   g_free (self);
 }
 
-static const L2lOptimizerClass lstm_optimizer_class = {
-  .reset = lstm_optimizer_reset,
-  .step = lstm_optimizer_step,
-  .free = lstm_optimizer_free,
+static const L2lOptimizerClass rule_optimizer_class = {
+  .reset = rule_optimizer_reset,
+  .step = rule_optimizer_step,
+  .free = rule_optimizer_free,
 };
 
 gboolean
@@ -65,9 +66,9 @@ l2l_rule_check_task (const L2lRule *net,
   if (net->n_groups == 1 || g_str_equal (net->config.groups, task_groups))
     return TRUE;
   g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
-               "%s has one LSTM per parameter group (%s) but task %s has the groups %s: a "
+               "%s has one %s per parameter group (%s) but task %s has the groups %s: a "
                "per-group optimizer serves only tasks with its groups", what,
-               net->config.groups, l2l_task_get_spec (task), task_groups);
+               net->config.arch->title, net->config.groups, l2l_task_get_spec (task), task_groups);
   return FALSE;
 }
 
@@ -103,7 +104,7 @@ l2l_rule_optimizer_new (L2lRule       *net,
                         const L2lTask *task,
                         gsize          n)
 {
-  LstmOptimizer *self = g_new0 (LstmOptimizer, 1);
+  RuleOptimizer *self = g_new0 (RuleOptimizer, 1);
   g_autofree L2lRuleSegment *segments = NULL;
   guint n_segments = 0;
 
@@ -113,7 +114,7 @@ l2l_rule_optimizer_new (L2lRule       *net,
       segments = l2l_rule_segments_for_task (net, task, n / l2l_task_get_n_params (task),
                                              &n_segments);
     }
-  self->base.klass = &lstm_optimizer_class;
+  self->base.klass = &rule_optimizer_class;
   self->base.n = n;
   self->net = l2l_rule_ref (net);
   self->unroll = l2l_rule_unroll_new (net, n, 1, segments, n_segments);

@@ -2,7 +2,7 @@
 #pragma once
 
 #include "l2l-cluster.h"
-#include "l2l-lstm-unroll.h"
+#include "l2l-rule-unroll.h"
 #include "l2l-meta-train.h"
 #include "l2l-optimizer.h"
 #include "l2l-parallel.h"
@@ -32,6 +32,7 @@ typedef struct {
   L2lProblemMark *resume_marks; /* [count]: where the streams stood after the forward pass */
   float          *dinput;       /* [n]: ∂L/∂∇_s of the step being backpropagated */
   float          *scratch;      /* [n_params]: the gradient a minibatch replay recomputes */
+  float          *dtheta;       /* [n]: ∂L/∂θ_s through θ as a feature, where it is one */
   L2lRuleUnroll  *unroll;
   double          meta_loss;    /* this epoch's share of Σ w_t f_t, as reported */
   double          objective;    /* and of what φ follows (the same, or the logs) */

@@ -3,26 +3,11 @@
 
 #include <glib.h>
 
-#include "l2l-lstm.h"
-
 G_BEGIN_DECLS
 
 /* Elementwise parts of the LSTM over N coordinates. Every buffer is
  * feature-major, [features × N], so each loop runs along N and vectorizes.
  * The gate block holds i, f, g, o (H rows each), as torch.nn.LSTMCell. */
-
-/* ∇ [N] → x [in × N]: logsign gives two rows, none one. */
-void  l2l_lstm_preprocess    (float              *x,
-                              const float        *grad,
-                              gsize               n,
-                              const L2lRuleConfig *config);
-
-/* ∂L/∂∇ [N] from ∂L/∂x [in × N] through the preprocessing at ∇ [N]. */
-void  l2l_lstm_preprocess_backward (float               *dgrad,
-                                    const float         *dx,
-                                    const float         *grad,
-                                    gsize                n,
-                                    const L2lRuleConfig *config);
 
 /* In place, pre-activations → activations; then c = f⊙c_prev + i⊙g,
  * tanh_c = tanh c, h = o⊙tanh_c (@h has row stride @n). */
