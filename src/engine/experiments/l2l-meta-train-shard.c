@@ -132,20 +132,23 @@ add_hessian_term (Shard *shard,
                   guint  s)
 {
   const gsize P = l2l_task_get_n_params (shard->trainer->config.task), n = shard->n;
-  float *restrict row = shard->dupdate + s * n;
 
   for (guint i = 0; i < shard->count; i++)
     {
       L2lProblem *problem = shard->problems[i];
       const float *theta = shard->thetas + s * n + i * P;
-      const float *restrict hv = shard->scratch;
+      float *restrict row = shard->dupdate + s * n + i * P;
 
       /* the replayed gradient is ∇_s again; only its minibatch matters */
       l2l_problem_rewind (problem, &shard->marks[s * shard->count + i]);
       l2l_problem_loss_grad (problem, theta, shard->scratch);
       l2l_problem_hvp (problem, theta, shard->dinput + i * P, shard->scratch);
-      for (gsize r = 0; r < P; r++)
-        row[i * P + r] += hv[r];
+      {
+        const float *restrict hv = shard->scratch;
+
+        for (gsize r = 0; r < P; r++)
+          row[r] += hv[r];
+      }
     }
 }
 

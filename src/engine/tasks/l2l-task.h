@@ -36,7 +36,8 @@ struct _L2lProblemClass {
   void   (*hvp)       (L2lProblem *problem, const float *theta, const float *v, float *out);
   /* NULL for a problem without minibatches, whose loss never changes: so that
    * a second-order meta-gradient can take each step's Hessian on that step's
-   * minibatch again in its backward pass. */
+   * minibatch again in its backward pass. A family with minibatches and hvp
+   * must have them, or those Hessians are taken on the wrong minibatch. */
   void   (*mark)      (L2lProblem *problem, L2lProblemMark *mark);
   void   (*rewind)    (L2lProblem *problem, const L2lProblemMark *mark);
   void   (*free)      (L2lProblem *problem);

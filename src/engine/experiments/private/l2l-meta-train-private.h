@@ -23,7 +23,8 @@ typedef struct {
   float          *theta;        /* [n] */
   float          *grads;        /* [(K + 1) × n]: ∇ at each θ of the unroll */
   float          *update;       /* [n] */
-  float          *dupdate;      /* [K × n]: ∂L/∂g_s */
+  float          *dupdate;      /* [K × n]: ∂L/∂g_s, then, once step s is back-
+                                   propagated, ∂L/∂θ_s less its own loss's term */
   double         *losses;       /* [K × count]: f of each function after each step */
   /* Second-order meta-gradients only, else NULL: */
   float          *thetas;       /* [(K + 1) × n]: θ where each of grads was taken */
