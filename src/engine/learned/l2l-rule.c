@@ -12,12 +12,14 @@
 
 static const L2lRuleArch *const archs[] = {
   &l2l_rule_arch_lstm,
+  &l2l_rule_arch_mlp,
   NULL,
 };
 
 /* The same, by name (/engine/rule/archs checks that they agree). */
 const char *const l2l_rule_arch_names[] = {
   "lstm",
+  "mlp",
   NULL,
 };
 

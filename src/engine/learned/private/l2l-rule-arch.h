@@ -70,5 +70,6 @@ void  l2l_rule_add_tensor (L2lRule *rule,
                            guint    cols);
 
 extern const L2lRuleArch l2l_rule_arch_lstm;
+extern const L2lRuleArch l2l_rule_arch_mlp;
 
 G_END_DECLS
