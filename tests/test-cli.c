@@ -199,7 +199,10 @@ static const BadCase bad_cases[] = {
   { "train-curriculum", { "train", "--curriculum", "5000", "--out", "@/o", NULL },
     "--curriculum: 5000 is outside the range 0 to 1000" },
   { "compare-lstm-missing", { "compare", "--optimizers", "adam,lstm:@/absent.safetensors", NULL },
-    "absent.safetensors: no such file, and no pretrained optimizer of that name (pretrained: " },
+    "absent.safetensors: no such file, and no pretrained lstm optimizer of that name "
+    "(pretrained: " },
+  { "compare-arch-mismatch", { "compare", "--optimizers", "mlp:lstm:quadratic", NULL },
+    "no pretrained mlp optimizer of that name (pretrained: lstm:art," },
   /* l2l art: every bad image or feature net is named, and no folder or file made */
   { "art-no-content", { "art", "--out-dir", "@/out", NULL }, "--content is required" },
   { "art-no-out-dir", { "art", "--content", "@/art-photo.png", NULL }, "--out-dir is required" },
@@ -1023,8 +1026,9 @@ test_pretrained (void)
   g_assert_nonnull (strstr (race_out, " s, 128000 functions\n"));
   g_assert_nonnull (strstr (race_out, "every other at p < 0.01 (paired Wilcoxon; largest p "));
   g_assert_cmpint (run_l2l (unknown, NULL, &err), ==, 2);
-  g_assert_nonnull (strstr (err, "lstm:cubic: no such file, and no pretrained optimizer of that "
-                                 "name (pretrained: art, cnn, mnist, quadratic)"));
+  g_assert_nonnull (strstr (err, "lstm:cubic: no such file, and no pretrained lstm optimizer of "
+                                 "that name (pretrained: lstm:art, lstm:cnn, lstm:mnist, "
+                                 "lstm:quadratic)"));
 }
 
 /* Mean absolute difference of two images of one size, and their sizes. */

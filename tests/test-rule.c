@@ -4,6 +4,8 @@
 #include <math.h>
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include "l2l-engine.h"
 #include "l2l-rule-unroll.h"
 
@@ -230,6 +232,52 @@ test_archs (void)
   g_assert_null (l2l_rule_arch_lookup ("gru"));
 }
 
+/* "ARCH:FILE" loads a file of that architecture and refuses another; the
+ * labels and the names of what ships say the architecture. */
+static void
+test_specs (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("l2l-rule-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "m.safetensors", NULL);
+  g_autofree char *mlp_spec = g_strconcat ("mlp:", path, NULL);
+  g_autofree char *lstm_spec = g_strconcat ("lstm:", path, NULL);
+  g_autoptr(L2lSafetensorsWriter) writer = l2l_safetensors_writer_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(L2lRule) rule = NULL, loaded = NULL, refused = NULL;
+  g_autofree char *label = NULL, *shipped = NULL, *shipped_mlp = NULL;
+  L2lRuleConfig config;
+  const char *rest = NULL;
+
+  l2l_rule_config_init_defaults (&config);
+  l2l_rule_config_set_arch (&config, l2l_rule_arch_lookup ("mlp"));
+  rule = l2l_rule_new (&config, 2);
+  l2l_checkpoint_add_architecture (writer, &rule->config);
+  l2l_checkpoint_add_net (writer, rule, NULL);
+  g_assert_true (l2l_safetensors_writer_write (writer, path, &error));
+  g_assert_no_error (error);
+
+  loaded = l2l_rule_spec_load (mlp_spec, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (loaded->params, loaded->n_params * sizeof (float), rule->params,
+                   rule->n_params * sizeof (float));
+  label = l2l_rule_spec_label (loaded, path);
+  g_assert_cmpstr (label, ==, "mlp:m");
+  refused = l2l_rule_spec_load (lstm_spec, &error);
+  g_assert_null (refused);
+  g_assert_nonnull (strstr (error->message, "holds a learned optimizer of architecture mlp, not "
+                                            "lstm"));
+  g_assert_true (l2l_rule_spec_arch ("mlp:mnist", &rest) == l2l_rule_arch_lookup ("mlp"));
+  g_assert_cmpstr (rest, ==, "mnist");
+  g_assert_null (l2l_rule_spec_arch ("adam", NULL));
+  g_assert_null (l2l_rule_spec_arch ("gru:x", NULL));
+  shipped = l2l_rule_spec_of_pretrained ("mnist");
+  shipped_mlp = l2l_rule_spec_of_pretrained ("mnist.mlp");
+  g_assert_cmpstr (shipped, ==, "lstm:mnist");
+  g_assert_cmpstr (shipped_mlp, ==, "mlp:mnist");
+  g_assert_cmpint (g_remove (path), ==, 0);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -237,6 +285,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   l2l_engine_init (1);
   g_test_add_func ("/engine/rule/archs", test_archs);
+  g_test_add_func ("/engine/rule/specs", test_specs);
   for (const L2lRuleArch *const *arch = l2l_rule_archs (); *arch != NULL; arch++)
     {
       const char *name = l2l_rule_arch_get_name (*arch);

@@ -369,6 +369,44 @@ test_family_defaults (Fixture       *fixture,
   }
 }
 
+/* The architectures of l2l train --arch, offered as a drop-down: each brings
+ * its own inputs and output scale to the config, and the choice is kept. */
+static void
+test_arch (Fixture       *fixture,
+           gconstpointer  data)
+{
+  L2lExperimentPanel *panel = l2l_window_get_panel (fixture->window);
+  GtkDropDown *arch = l2l_experiment_panel_get_recipe_dropdown (panel, "arch");
+  GtkSpinButton *scale = l2l_experiment_panel_get_spin (panel, "output-scale");
+  L2lTrainConfig config;
+  g_autofree char *spec = NULL, *saved = NULL, *features = NULL;
+  g_autoptr(GError) error = NULL;
+
+  l2l_experiment_panel_select_task (panel, "mnist");
+  g_assert_cmpfloat (gtk_spin_button_get_value (scale), ==, 0.01);
+  g_assert_true (l2l_experiment_panel_build_train (panel, &config, &spec, &error));
+  g_assert_cmpstr (l2l_rule_arch_get_name (config.rule.arch), ==, "lstm");
+  g_clear_pointer (&config.task, l2l_task_unref);
+  g_clear_pointer (&spec, g_free);
+
+  gtk_drop_down_set_selected (arch, 1);
+  g_assert_cmpfloat (gtk_spin_button_get_value (scale), ==, 0.1);
+  g_assert_true (l2l_experiment_panel_build_train (panel, &config, &spec, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (l2l_rule_arch_get_name (config.rule.arch), ==, "mlp");
+  features = l2l_feature_set_to_string (&config.rule.features);
+  g_assert_cmpstr (features, ==,
+                   "grad-rms,momentum:0.5,momentum:0.9,momentum:0.99,momentum:0.999,step");
+  g_assert_cmpfloat (config.rule.output_scale, ==, 0.1);
+  g_clear_pointer (&config.task, l2l_task_unref);
+
+  l2l_experiment_panel_save_settings (panel, fixture->settings);
+  saved = g_settings_get_string (fixture->settings, "arch");
+  g_assert_cmpstr (saved, ==, "mlp");
+  gtk_drop_down_set_selected (arch, 0);
+  g_assert_cmpfloat (gtk_spin_button_get_value (scale), ==, 0.01);
+}
+
 /* The recipe of l2l train's options, set in the Recipe expander, reaches the
  * training config and the settings. */
 static void
@@ -674,6 +712,7 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/ui/train/recipe", Fixture, NULL, fixture_set_up, test_recipe,
               fixture_tear_down);
+  g_test_add ("/ui/train/arch", Fixture, NULL, fixture_set_up, test_arch, fixture_tear_down);
   g_test_add ("/ui/missing-data", Fixture, "mnist:data=/nonexistent/folder", fixture_set_up,
               test_missing_data, fixture_tear_down);
   g_test_add ("/ui/close-mid-run", Fixture, NULL, fixture_set_up, test_close_mid_run,

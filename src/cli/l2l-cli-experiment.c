@@ -36,14 +36,15 @@ l2l_cli_experiment_option_group (L2lCliExperiment       *args,
   g_autofree char *list = l2l_cli_hand_written_names (",");
   g_autofree char *rates = l2l_cli_default_rates (family);
   Texts *texts = g_new0 (Texts, 1);
+  g_autofree char *archs = l2l_rule_archs_to_string ();
   const char *skip[] = { (flags & L2L_CLI_FLAGS_RUNS) ? NULL : "runs", NULL };
   guint n;
   const L2lSetting *settings = l2l_compare_settings (&n);
   GOptionGroup *group;
 
   texts->optimizers = g_strdup_printf ("Comma-separated optimizers: %s, and learned ones as "
-                                       "lstm:FILE or lstm:NAME of a pretrained one, e.g. "
-                                       "lstm:quadratic (default: %s)", names,
+                                       "ARCH:FILE or ARCH:NAME of a pretrained one (ARCH: %s), "
+                                       "e.g. lstm:quadratic (default: %s)", names, archs,
                                        args->default_optimizers ? args->default_optimizers
                                                                 : list);
   texts->lr = g_strdup_printf ("Learning rates, e.g. sgd=0.01,adam=0.1 or adam=tune "

@@ -49,8 +49,8 @@ l2l_cli_info (int   argc,
       return L2L_EXIT_USAGE;
     }
   /* "lstm:NAME" as in --optimizers: a file, or a pretrained optimizer. */
-  if (g_str_has_prefix (argv[1], "lstm:") &&
-      (path = l2l_cli_resolve_learned (argv[1], &error)) == NULL)
+  if (l2l_rule_spec_arch (argv[1], NULL) != NULL &&
+      (path = l2l_rule_spec_resolve (argv[1], &error)) == NULL)
     {
       l2l_cli_report ("info", error);
       return L2L_EXIT_USAGE;
@@ -63,13 +63,20 @@ l2l_cli_info (int   argc,
       return L2L_EXIT_USAGE;
     }
 
-  printf ("%s: learned optimizer, %u × %u LSTM, %" G_GSIZE_FORMAT " parameters\n",
-          argv[1], config.layers, config.hidden, net->n_params);
-  if (net->n_groups > 1)
-    printf ("Parameter groups: %s, one LSTM each (%" G_GSIZE_FORMAT " parameters a group); "
-            "serves tasks with these groups\n", config.groups, net->group_size);
-  else
-    printf ("Parameter groups: one LSTM for all; serves every group of any task\n");
+  {
+    const char *title = l2l_rule_arch_get_title (config.arch);
+    g_autofree char *features = l2l_feature_set_to_string (&config.features);
+
+    printf ("%s: learned optimizer, %u × %u %s (%s), %" G_GSIZE_FORMAT " parameters\n",
+            argv[1], config.layers, config.hidden, title, l2l_rule_arch_get_name (config.arch),
+            net->n_params);
+    printf ("Inputs: %s\n", features);
+    if (net->n_groups > 1)
+      printf ("Parameter groups: %s, one %s each (%" G_GSIZE_FORMAT " parameters a group); "
+              "serves tasks with these groups\n", config.groups, title, net->group_size);
+    else
+      printf ("Parameter groups: one %s for all; serves every group of any task\n", title);
+  }
   keys = l2l_safetensors_list_metadata (file);
   printf ("\nMetadata:\n");
   for (guint i = 0; keys[i] != NULL; i++)

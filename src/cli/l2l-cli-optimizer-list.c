@@ -31,28 +31,6 @@ l2l_cli_default_rates (const L2lTaskFamily *family)
   return g_string_free (rates, FALSE);
 }
 
-char *
-l2l_cli_resolve_learned (const char  *name,
-                         GError     **error)
-{
-  char *path = l2l_pretrained_resolve (name + strlen ("lstm:"), error);
-
-  if (path == NULL)
-    g_prefix_error (error, "lstm:");
-  return path;
-}
-
-/* "lstm:runs/quad.safetensors" → label "lstm:quad". */
-static char *
-learned_label (const char *path)
-{
-  g_autofree char *base = g_path_get_basename (path);
-
-  if (g_str_has_suffix (base, ".safetensors"))
-    base[strlen (base) - strlen (".safetensors")] = '\0';
-  return g_strconcat ("lstm:", base, NULL);
-}
-
 static gboolean
 add_optimizer (L2lCompareConfig     *config,
                const L2lTaskFamily  *family,
@@ -62,14 +40,14 @@ add_optimizer (L2lCompareConfig     *config,
   L2lOptimizerSpec *spec = &config->optimizers[config->n_optimizers];
   g_autofree char *label = NULL;
 
-  if (g_str_has_prefix (name, "lstm:"))
+  if (l2l_rule_spec_arch (name, NULL) != NULL)
     {
-      g_autofree char *path = l2l_cli_resolve_learned (name, error);
-      g_autoptr(L2lRule) net = path ? l2l_checkpoint_load (path, error) : NULL;
+      g_autofree char *path = l2l_rule_spec_resolve (name, error);
+      g_autoptr(L2lRule) net = path ? l2l_rule_spec_load (name, error) : NULL;
 
       if (net == NULL)
         return FALSE;
-      label = learned_label (path);
+      label = l2l_rule_spec_label (net, path);
       l2l_optimizer_spec_init_learned (spec, label, net);
     }
   else
@@ -79,9 +57,11 @@ add_optimizer (L2lCompareConfig     *config,
       if (info == NULL)
         {
           g_autofree char *known = l2l_cli_hand_written_names (", ");
+          g_autofree char *archs = l2l_rule_archs_to_string ();
           g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
-                       "--optimizers: unknown optimizer '%s' (known: %s, lstm:FILE, lstm:NAME "
-                       "of a pretrained one)", name, known);
+                       "--optimizers: unknown optimizer '%s' (known: %s, and learned ones as "
+                       "ARCH:FILE or ARCH:NAME of a pretrained one, ARCH one of %s)", name,
+                       known, archs);
           return FALSE;
         }
       l2l_optimizer_spec_init (spec, info);

@@ -15,11 +15,6 @@ char     *l2l_cli_hand_written_names   (const char           *separator);
 /* "sgd 0.01, rmsprop 0.01, …": each rule's rate for @family (NULL: any). */
 char     *l2l_cli_default_rates        (const L2lTaskFamily  *family);
 
-/* "lstm:FILE" or "lstm:NAME" (a pretrained optimizer; a file of that name
- * wins) → the path to load. Errors read "lstm:NAME: …" and list the names. */
-char     *l2l_cli_resolve_learned      (const char           *name,
-                                        GError              **error);
-
 /* --optimizers LIST (NULL: every hand-written rule) into @config, with the
  * rates that suit @family (may be NULL). */
 gboolean  l2l_cli_optimizers_parse     (const char           *text,

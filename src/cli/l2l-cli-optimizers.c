@@ -29,7 +29,8 @@ l2l_cli_optimizers (int   argc,
   context = g_option_context_new ("— list the pretrained learned optimizers");
   g_option_context_set_summary (context,
     "Lists the learned optimizers that ship with L2L Workbench, with the task each was\n"
-    "trained on, its held-out loss, epochs and training time. Use one as lstm:NAME.");
+    "trained on, its held-out loss, epochs, training time and architecture. Use one by\n"
+    "its name, ARCH:NAME.");
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
       l2l_cli_report ("optimizers", error);
@@ -43,28 +44,31 @@ l2l_cli_optimizers (int   argc,
 
   names = l2l_pretrained_list ();
   /* The task last: specs run long. */
-  printf ("%-16s %-14s %-7s %-11s %s\n", "optimizer", "held-out loss", "epochs", "trained in",
-          "task");
+  printf ("%-16s %-14s %-7s %-11s %-12s %s\n", "optimizer", "held-out loss", "epochs",
+          "trained in", "architecture", "task");
   for (guint i = 0; names[i] != NULL; i++)
     {
       g_autofree char *path = l2l_pretrained_resolve (names[i], NULL);
       g_autoptr(L2lSafetensors) file = l2l_safetensors_load (path, &error);
+      L2lRuleConfig config;
 
-      if (file == NULL)
+      if (file == NULL || !l2l_checkpoint_read_architecture (file, &config, &error))
         {
           l2l_cli_report ("optimizers", error);
           return L2L_EXIT_FAILURE;
         }
-      g_autofree char *label = g_strconcat ("lstm:", names[i], NULL);
+      g_autofree char *label = l2l_rule_spec_of_pretrained (names[i]);
       double seconds = g_ascii_strtod (metadata_or_dash (file, "elapsed_seconds"), NULL);
       double loss = g_ascii_strtod (metadata_or_dash (file, "best_eval_loss"), NULL);
 
       g_autofree char *trained = g_strdup_printf ("%.0f s", seconds);
+      g_autofree char *arch = g_strdup_printf ("%u×%u %s", config.layers, config.hidden,
+                                               l2l_rule_arch_get_title (config.arch));
 
-      printf ("%-16s %-14.4g %-7s %-11s %s\n", label, loss, metadata_or_dash (file, "epochs"),
-              trained, metadata_or_dash (file, "task"));
+      printf ("%-16s %-14.4g %-7s %-11s %-12s %s\n", label, loss,
+              metadata_or_dash (file, "epochs"), trained, arch, metadata_or_dash (file, "task"));
     }
-  printf ("\nUse one as lstm:NAME, e.g. l2l compare --tune --optimizers sgd,rmsprop,adam,nag,"
+  printf ("\nUse one by its name, e.g. l2l compare --tune --optimizers sgd,rmsprop,adam,nag,"
           "lstm:quadratic\n");
   return L2L_EXIT_OK;
 }

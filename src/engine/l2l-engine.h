@@ -16,6 +16,7 @@
 #include "l2l-lstm.h"
 #include "l2l-rule.h"
 #include "l2l-rule-optimizer.h"
+#include "l2l-rule-spec.h"
 #include "l2l-meta-train.h"
 #include "l2l-batchnorm.h"
 #include "l2l-conv2d.h"

@@ -52,6 +52,7 @@ struct _L2lExperimentPanel {
   GtkDropDown         *objective_dropdown;
   GtkDropDown         *output_init_dropdown;
   GtkDropDown         *meta_gradient_dropdown;
+  GtkDropDown         *arch_dropdown;
   GtkSpinButton       *output_scale_spin;
   GtkSpinButton       *clip_spin;
   GtkLabel            *error_label;
@@ -331,7 +332,7 @@ check_pretrained_for_family (L2lExperimentPanel *self)
     }
 }
 
-/* The optimizers that ship, as "lstm:NAME" like the CLI's. A shipped file
+/* The optimizers that ship, as "lstm:NAME" or "mlp:NAME" like the CLI's. A shipped file
  * that does not load is a build defect: it is left out with a warning. */
 static void
 add_pretrained_rows (L2lExperimentPanel *self)
@@ -341,7 +342,7 @@ add_pretrained_rows (L2lExperimentPanel *self)
   for (guint i = 0; names[i] != NULL; i++)
     {
       g_autofree char *path = l2l_pretrained_resolve (names[i], NULL);
-      g_autofree char *label = g_strconcat ("lstm:", names[i], NULL);
+      g_autofree char *label = l2l_rule_spec_of_pretrained (names[i]);
       g_autoptr(GError) error = NULL;
       g_autoptr(L2lSafetensors) file = l2l_safetensors_load (path, &error);
       g_autoptr(L2lRule) net = NULL;
@@ -363,6 +364,32 @@ add_pretrained_rows (L2lExperimentPanel *self)
   check_pretrained_for_family (self);
 }
 
+static const char *recipe_word_of (L2lExperimentPanel *self,
+                                   const char         *key);
+
+/* The engine's defaults for the family and the chosen architecture, as
+ * `l2l train --task FAMILY --arch ARCH` takes them. */
+static void
+default_config (L2lExperimentPanel *self,
+                L2lTrainConfig     *config)
+{
+  l2l_train_config_init_defaults (config);
+  l2l_train_config_use_family_defaults (config, self->family);
+  l2l_rule_config_set_arch (&config->rule, l2l_rule_arch_lookup (recipe_word_of (self, "arch")));
+}
+
+/* A new architecture brings its own output scale. */
+static void
+on_arch_changed (L2lExperimentPanel *self)
+{
+  L2lTrainConfig config;
+
+  if (self->loading)
+    return;
+  default_config (self, &config);
+  gtk_spin_button_set_value (self->output_scale_spin, config.rule.output_scale);
+}
+
 /* The meta-training fields as the engine's defaults for the family, the same
  * settings `l2l train --task FAMILY` takes. */
 static void
@@ -370,8 +397,7 @@ apply_family_defaults (L2lExperimentPanel *self)
 {
   L2lTrainConfig config;
 
-  l2l_train_config_init_defaults (&config);
-  l2l_train_config_use_family_defaults (&config, self->family);
+  default_config (self, &config);
   gtk_spin_button_set_value (self->horizon_spin, config.steps);
   gtk_spin_button_set_value (self->unroll_spin, config.unroll);
   gtk_spin_button_set_value (self->batch_spin, config.batch);
@@ -557,6 +583,7 @@ static const struct {
   { "meta-objective", G_STRUCT_OFFSET (L2lExperimentPanel, objective_dropdown) },
   { "output-init", G_STRUCT_OFFSET (L2lExperimentPanel, output_init_dropdown) },
   { "meta-gradient", G_STRUCT_OFFSET (L2lExperimentPanel, meta_gradient_dropdown) },
+  { "arch", G_STRUCT_OFFSET (L2lExperimentPanel, arch_dropdown) },
 };
 
 static GtkDropDown *
@@ -581,6 +608,16 @@ recipe_word (L2lExperimentPanel *self,
              guint               i)
 {
   return recipe_setting (i)->choices[gtk_drop_down_get_selected (recipe_dropdown (self, i))];
+}
+
+static const char *
+recipe_word_of (L2lExperimentPanel *self,
+                const char         *key)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (recipe_choices); i++)
+    if (g_str_equal (recipe_choices[i].key, key))
+      return recipe_word (self, i);
+  g_return_val_if_reached (NULL);
 }
 
 gboolean
@@ -1019,6 +1056,7 @@ l2l_experiment_panel_class_init (L2lExperimentPanelClass *klass)
   BIND (objective_dropdown);
   BIND (output_init_dropdown);
   BIND (meta_gradient_dropdown);
+  BIND (arch_dropdown);
   BIND (output_scale_spin);
   BIND (clip_spin);
   BIND (error_label);
@@ -1075,7 +1113,7 @@ l2l_experiment_panel_init (L2lExperimentPanel *self)
                                       self->clip_spin };
     GtkDropDown *recipe_dropdowns[] = { self->schedule_dropdown, self->objective_dropdown,
                                         self->output_init_dropdown,
-                                        self->meta_gradient_dropdown };
+                                        self->meta_gradient_dropdown, self->arch_dropdown };
 
     for (guint i = 0; i < G_N_ELEMENTS (recipe_spins); i++)
       g_signal_connect_swapped (recipe_spins[i], "value-changed", G_CALLBACK (emit_changed), self);
@@ -1083,6 +1121,8 @@ l2l_experiment_panel_init (L2lExperimentPanel *self)
       g_signal_connect_swapped (recipe_dropdowns[i], "notify::selected",
                                 G_CALLBACK (emit_changed), self);
   }
+  g_signal_connect_swapped (self->arch_dropdown, "notify::selected", G_CALLBACK (on_arch_changed),
+                            self);
   g_signal_connect_swapped (self->tune_hyper_check, "toggled", G_CALLBACK (on_tune_hyper_toggled),
                             self);
   update_weights (self, NULL);

@@ -276,7 +276,9 @@ on_finished (L2lJob    *job,
   else if (trainer != NULL)
     {
       g_autoptr(L2lRule) best = l2l_rule_copy (l2l_trainer_get_best (trainer));
-      g_autofree char *label = g_strdup_printf ("lstm:trained-%u", self->training_count);
+      g_autofree char *label = g_strdup_printf ("%s:trained-%u",
+                                                l2l_rule_arch_get_name (best->config.arch),
+                                                self->training_count);
 
       /* what it cost, for the comparisons it joins */
       best->train_seconds = l2l_trainer_get_elapsed (trainer, NULL);
@@ -644,7 +646,6 @@ load_done (L2lWindow      *self,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(L2lRule) net = l2l_checkpoint_load (path, &error);
-  g_autofree char *base = g_path_get_basename (path);
   g_autofree char *label = NULL;
 
   if (net == NULL)
@@ -652,9 +653,7 @@ load_done (L2lWindow      *self,
       show_error_dialog (self, _("The optimizer could not be loaded"), error->message);
       return;
     }
-  if (g_str_has_suffix (base, ".safetensors"))
-    base[strlen (base) - strlen (".safetensors")] = '\0';
-  label = g_strconcat ("lstm:", base, NULL);
+  label = l2l_rule_spec_label (net, path);
   l2l_experiment_panel_add_learned (self->panel, label, net);
 }
 

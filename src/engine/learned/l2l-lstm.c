@@ -214,6 +214,7 @@ const L2lRuleArch l2l_rule_arch_lstm = {
   .description = "The paper's coordinatewise LSTM (Andrychowicz et al. 2016): features → "
                  "layers × hidden LSTM cells → a linear output",
   .default_features = "logsign:p=10",
+  .default_output_scale = 0.1,
   .output_tensors = lstm_output_tensors,
   .add_tensors = lstm_add_tensors,
   .init = lstm_init,

@@ -45,6 +45,12 @@ l2l_rule_arch_get_name (const L2lRuleArch *arch)
 }
 
 const char *
+l2l_rule_arch_get_title (const L2lRuleArch *arch)
+{
+  return arch->title;
+}
+
+const char *
 l2l_rule_arch_get_description (const L2lRuleArch *arch)
 {
   return arch->description;
@@ -76,7 +82,7 @@ l2l_rule_config_init_defaults (L2lRuleConfig *config)
   config->layers = 2;
   config->hidden = 20;
   default_features (config->arch, &config->features);
-  config->output_scale = 0.1;
+  config->output_scale = config->arch->default_output_scale;
   config->groups[0] = '\0';
 }
 
@@ -100,6 +106,8 @@ l2l_rule_config_set_arch (L2lRuleConfig     *config,
       p = config->features.params[i];
   config->arch = arch;
   default_features (arch, &config->features);
+  if (arch != &l2l_rule_arch_lstm)
+    config->output_scale = arch->default_output_scale;
   if (!isnan (p))
     l2l_rule_config_set_logsign_p (config, p);
 }

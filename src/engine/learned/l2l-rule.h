@@ -69,6 +69,8 @@ const L2lRuleArch *const *l2l_rule_archs        (void);
 extern const char *const  l2l_rule_arch_names[];
 const L2lRuleArch *l2l_rule_arch_lookup         (const char        *name);
 const char        *l2l_rule_arch_get_name       (const L2lRuleArch *arch);
+/* "LSTM": what messages call one net of it. */
+const char        *l2l_rule_arch_get_title      (const L2lRuleArch *arch);
 /* One line: what the net is, and its source. */
 const char        *l2l_rule_arch_get_description (const L2lRuleArch *arch);
 /* "lstm, …": for messages and help. */
@@ -77,7 +79,9 @@ char              *l2l_rule_archs_to_string     (void);
 /* The paper's LSTM with its defaults. */
 void        l2l_rule_config_init_defaults (L2lRuleConfig *config);
 /* Switches to @arch with its default features, keeping a logsign p that is
- * set (a family's) where the new features have logsign too. */
+ * set (a family's) where the new features have logsign too. The paper's LSTM
+ * keeps the output scale (a family's); the others, on normalised inputs,
+ * take their own. */
 void        l2l_rule_config_set_arch      (L2lRuleConfig     *config,
                                            const L2lRuleArch *arch);
 /* p of every logsign feature (a task family's scaling). */

@@ -17,6 +17,7 @@ struct _L2lRuleArch {
   const char *title;             /* "LSTM": what messages call one net */
   const char *description;       /* what it is, and its source */
   const char *default_features;  /* "logsign:p=10" */
+  double      default_output_scale;
   /* The output layer's tensors, whose zero makes the update zero. */
   const char *const *output_tensors;
   /* Checks beyond the shared ranges of layers, hidden and output scale; may be NULL. */
