@@ -62,7 +62,7 @@ l2l_cli_optimizers (int   argc,
       double loss = g_ascii_strtod (metadata_or_dash (file, "best_eval_loss"), NULL);
 
       g_autofree char *trained = g_strdup_printf ("%.0f s", seconds);
-      g_autofree char *arch = g_strdup_printf ("%u×%u %s", config.layers, config.hidden,
+      g_autofree char *arch = g_strdup_printf ("%ux%u %s", config.layers, config.hidden,
                                                l2l_rule_arch_get_title (config.arch));
 
       printf ("%-16s %-14.4g %-7s %-11s %-12s %s\n", label, loss,
