@@ -427,10 +427,10 @@ test_every_feature_second_order_per_group (void)
   check_every_feature_second_order (TRUE);
 }
 
-/* The per-coordinate MLP through the whole meta-gradient: first order on
+/* The paper's successors through the whole meta-gradient: first order on
  * f = aᵀθ, second order on the stochastic quadratic, one net and per group. */
 static void
-test_mlp_meta_gradient (void)
+test_successors_meta_gradient (gconstpointer arch)
 {
   for (guint second = 0; second < 2; second++)
     for (guint per_group = 0; per_group < 2; per_group++)
@@ -440,7 +440,7 @@ test_mlp_meta_gradient (void)
         g_autoptr(L2lTrainer) trainer = NULL;
         g_autoptr(GError) error = NULL;
 
-        l2l_rule_config_set_arch (&config.rule, l2l_rule_arch_lookup ("mlp"));
+        l2l_rule_config_set_arch (&config.rule, l2l_rule_arch_lookup (arch));
         config.rule.output_scale = 0.3;
         config.per_group = per_group;
         config.meta_gradient = second ? L2L_META_GRADIENT_SECOND_ORDER
@@ -448,7 +448,8 @@ test_mlp_meta_gradient (void)
         trainer = l2l_trainer_new (&config, &error);
         g_assert_no_error (error);
         g_assert_cmpuint (l2l_trainer_get_net (trainer)->n_groups, ==, per_group ? 2 : 1);
-        /* a smaller step than the LSTM's: ReLU kinks lie closer than smooth gates' */
+        /* a smaller step than the LSTM's: the MLP's ReLU kinks lie closer than
+         * smooth gates' */
         g_assert_cmpfloat (meta_gradient_error_at (trainer, 2e-3), <, 2e-2);
       }
 }
@@ -1224,7 +1225,10 @@ main (int   argc,
                    test_every_feature_second_order);
   g_test_add_func ("/engine/meta-train/every-feature/second-order-per-group",
                    test_every_feature_second_order_per_group);
-  g_test_add_func ("/engine/meta-train/mlp/meta-gradient", test_mlp_meta_gradient);
+  g_test_add_data_func ("/engine/meta-train/mlp/meta-gradient", "mlp",
+                        test_successors_meta_gradient);
+  g_test_add_data_func ("/engine/meta-train/rnnprop/meta-gradient", "rnnprop",
+                        test_successors_meta_gradient);
   g_test_add_func ("/engine/meta-train/per-group-cnn", test_per_group_cnn);
   g_test_add_func ("/engine/meta-train/learns", test_learns);
   g_test_add_func ("/engine/meta-train/resume-same-curve", test_resume_same_curve);

@@ -389,7 +389,7 @@ test_arch (Fixture       *fixture,
   g_clear_pointer (&config.task, l2l_task_unref);
   g_clear_pointer (&spec, g_free);
 
-  gtk_drop_down_set_selected (arch, 1);
+  gtk_drop_down_set_selected (arch, 2);
   g_assert_cmpfloat (gtk_spin_button_get_value (scale), ==, 0.1);
   g_assert_true (l2l_experiment_panel_build_train (panel, &config, &spec, &error));
   g_assert_no_error (error);

@@ -54,11 +54,18 @@ l2l_lstm_preprocess_parse (const char     *text,
   return FALSE;
 }
 
+gboolean
+l2l_lstm_is_rnnprop (const L2lRule *net)
+{
+  return net->config.arch == &l2l_rule_arch_rnnprop;
+}
+
 guint
 l2l_lstm_layer_input (const L2lRule *net,
                       guint          layer)
 {
-  return layer == 0 ? net->input_size : net->config.hidden;
+  /* RNNprop's cells see its input layer's H units */
+  return layer == 0 && !l2l_lstm_is_rnnprop (net) ? net->input_size : net->config.hidden;
 }
 
 static void
@@ -77,6 +84,12 @@ lstm_add_tensors (L2lRule    *net,
     }
   l2l_rule_add_tensor (net, g_strconcat (prefix, "out.weight", NULL), 1, H);
   l2l_rule_add_tensor (net, g_strconcat (prefix, "out.bias", NULL), 1, 0);
+  /* after the LSTM's own, so that its tensors keep their places */
+  if (l2l_lstm_is_rnnprop (net))
+    {
+      l2l_rule_add_tensor (net, g_strconcat (prefix, "input.weight", NULL), H, net->input_size);
+      l2l_rule_add_tensor (net, g_strconcat (prefix, "input.bias", NULL), H, 0);
+    }
 }
 
 /* LSTMCell and Linear(H, 1) both draw U(−1/√H, 1/√H), H being the fan-in of
@@ -89,6 +102,24 @@ lstm_init (L2lRule *net,
 
   for (gsize i = 0; i < net->n_params; i++)
     net->params[i] = (float) ((2.0 * l2l_rng_uniform (rng) - 1.0) * bound);
+}
+
+/* RNNprop's input layer is a Linear (in, H): its bound is 1/√in. */
+static void
+rnnprop_init (L2lRule *net,
+              L2lRng  *rng)
+{
+  const double bound = 1.0 / sqrt ((double) net->input_size);
+
+  lstm_init (net, rng);
+  for (guint g = 0; g < net->n_groups; g++)
+    {
+      const L2lRuleTensor *weight = l2l_lstm_input_weight (net);
+      float *phi = net->params + g * net->group_size;
+
+      for (gsize i = 0; i < (gsize) weight->rows * (weight->cols + 1); i++)
+        phi[weight->offset + i] = (float) ((2.0 * l2l_rng_uniform (rng) - 1.0) * bound);
+    }
 }
 
 const L2lRuleTensor *
@@ -109,6 +140,12 @@ const L2lRuleTensor *
 l2l_lstm_out_bias (const L2lRule *net)
 {
   return &net->tensors[net->config.layers * L2L_LSTM_TENSORS_PER_LAYER + 1];
+}
+
+const L2lRuleTensor *
+l2l_lstm_input_weight (const L2lRule *net)
+{
+  return &net->tensors[net->config.layers * L2L_LSTM_TENSORS_PER_LAYER + 2];
 }
 
 void
@@ -208,6 +245,7 @@ l2l_lstm_packed_clear (L2lLstmPacked *packed)
 
 static const char *const lstm_output_tensors[] = { "out.weight", "out.bias", NULL };
 
+
 const L2lRuleArch l2l_rule_arch_lstm = {
   .name = "lstm",
   .title = "LSTM",
@@ -218,6 +256,30 @@ const L2lRuleArch l2l_rule_arch_lstm = {
   .output_tensors = lstm_output_tensors,
   .add_tensors = lstm_add_tensors,
   .init = lstm_init,
+  .unroll_floats = l2l_lstm_unroll_floats,
+  .unroll_init = l2l_lstm_unroll_init,
+  .unroll_clear = l2l_lstm_unroll_clear,
+  .sync = l2l_lstm_unroll_sync,
+  .zero_grad = l2l_lstm_unroll_zero_grad,
+  .add_grad = l2l_lstm_unroll_add_grad,
+  .reset_state = l2l_lstm_unroll_reset_state,
+  .carry = l2l_lstm_unroll_carry,
+  .input = l2l_lstm_unroll_input,
+  .forward = l2l_lstm_unroll_forward,
+  .backward_begin = l2l_lstm_unroll_backward_begin,
+  .backward_step = l2l_lstm_unroll_backward_step,
+};
+
+const L2lRuleArch l2l_rule_arch_rnnprop = {
+  .name = "rnnprop",
+  .title = "RNNprop",
+  .description = "RNNprop (Lv et al. 2017): the gradient and its momentum over their RMS → a "
+                 "linear layer of ELUs → layers × hidden LSTM cells → a tanh-bounded output",
+  .default_features = "grad-rms,momentum:0.9",
+  .default_output_scale = 0.1,
+  .output_tensors = lstm_output_tensors,
+  .add_tensors = lstm_add_tensors,
+  .init = rnnprop_init,
   .unroll_floats = l2l_lstm_unroll_floats,
   .unroll_init = l2l_lstm_unroll_init,
   .unroll_clear = l2l_lstm_unroll_clear,

@@ -8,7 +8,10 @@
 G_BEGIN_DECLS
 
 /* The paper's coordinatewise LSTM (Andrychowicz et al. 2016), the learned
- * rule "lstm": features x → a stack of LSTM cells → Linear (H, 1), the update
+ * rule "lstm", and RNNprop (Lv et al. 2017, "Learning Gradient Descent:
+ * Better Generalization and Longer Horizons"), the rule "rnnprop": the same
+ * cells behind an input layer of H ELUs, Linear (in, H), and with the update
+ * bounded, g = output_scale · tanh (out(h_top)). The LSTM: features x → a stack of LSTM cells → Linear (H, 1), the update
  * g = output_scale · out(h_top). One group's φ maps one-to-one onto
  * torch.nn.LSTMCell (gate order i, f, g, o) and torch.nn.Linear (H, 1):
  *
@@ -18,6 +21,8 @@ G_BEGIN_DECLS
  *   cells.l.bias_hh   [4H]           … for l = 0 … layers − 1, then
  *   out.weight        [1 × H]
  *   out.bias          [1]
+ *   input.weight      [H × in]       RNNprop only, its cells' in_0 then H
+ *   input.bias        [H]
  *
  * Gradients and the meta-optimizer state mirror this layout. */
 
@@ -50,6 +55,7 @@ gboolean    l2l_lstm_preprocess_parse     (const char     *text,
                                            L2lRuleConfig  *config,
                                            GError        **error);
 
+gboolean    l2l_lstm_is_rnnprop           (const L2lRule *net);
 guint       l2l_lstm_layer_input          (const L2lRule *net,
                                            guint          layer);
 const L2lRuleTensor *l2l_lstm_tensor      (const L2lRule *net,
@@ -59,6 +65,8 @@ const L2lRuleTensor *l2l_lstm_tensor      (const L2lRule *net,
  * output layer's: out.weight and out.bias. */
 const L2lRuleTensor *l2l_lstm_out_weight  (const L2lRule *net);
 const L2lRuleTensor *l2l_lstm_out_bias    (const L2lRule *net);
+/* RNNprop's input.weight, followed by input.bias. */
+const L2lRuleTensor *l2l_lstm_input_weight (const L2lRule *net);
 
 void        l2l_lstm_packed_init          (L2lLstmPacked *packed,
                                            const L2lRule *net);

@@ -12,6 +12,7 @@
 
 static const L2lRuleArch *const archs[] = {
   &l2l_rule_arch_lstm,
+  &l2l_rule_arch_rnnprop,
   &l2l_rule_arch_mlp,
   NULL,
 };
@@ -19,6 +20,7 @@ static const L2lRuleArch *const archs[] = {
 /* The same, by name (/engine/rule/archs checks that they agree). */
 const char *const l2l_rule_arch_names[] = {
   "lstm",
+  "rnnprop",
   "mlp",
   NULL,
 };

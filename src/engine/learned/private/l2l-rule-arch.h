@@ -72,5 +72,6 @@ void  l2l_rule_add_tensor (L2lRule *rule,
 
 extern const L2lRuleArch l2l_rule_arch_lstm;
 extern const L2lRuleArch l2l_rule_arch_mlp;
+extern const L2lRuleArch l2l_rule_arch_rnnprop;
 
 G_END_DECLS
