@@ -960,6 +960,37 @@ test_eval_theta (void)
   g_assert_cmpuint (seen.checked, ==, 1);
 }
 
+/* With keep = final the held-out score is the mean loss at the horizon of
+ * the same held-out functions, which a plain run of them gives; the mean
+ * over the steps differs. */
+static void
+test_keep_final (void)
+{
+  g_autoptr(L2lTask) task = l2l_task_new_from_spec ("quadratic", NULL);
+  L2lTrainConfig config = test_training_small_config (task);
+  g_autoptr(L2lTrainer) mean = NULL, final = NULL;
+  L2lOptimizerSpec spec;
+  g_autofree double *losses = g_new (double, (gsize) config.eval_runs * (config.steps + 1));
+  double expected = 0.0;
+  L2lTrajectoryJob job = {
+    .task = task, .optimizer = &spec, .seed = config.seed, .stream = L2L_SEED_EVAL,
+    .runs = config.eval_runs, .steps = config.steps,
+  };
+
+  mean = l2l_trainer_new (&config, NULL);
+  config.keep = L2L_KEEP_FINAL;
+  final = l2l_trainer_new (&config, NULL);
+  l2l_optimizer_spec_init_learned (&spec, "lstm", l2l_trainer_get_net (final));
+  g_assert_true (l2l_trajectories_run (&job, losses, NULL, NULL, NULL));
+  l2l_optimizer_spec_clear (&spec);
+  for (guint r = 0; r < config.eval_runs; r++)
+    expected += losses[(gsize) r * (config.steps + 1) + config.steps];
+  expected /= config.eval_runs;
+  g_assert_cmpfloat (fabs (l2l_trainer_evaluate (final, l2l_trainer_get_net (final), NULL) -
+                           expected), <=, 1e-12 * fabs (expected));
+  g_assert_cmpfloat (l2l_trainer_evaluate (mean, l2l_trainer_get_net (mean), NULL), !=, expected);
+}
+
 /* Random scaling (Lv et al.): g(θ) = f(c ⊙ θ) from θ0 / c, its gradient
  * c ⊙ ∇f by central differences, every c_i within [1/R, R], per seed. */
 static void
@@ -1064,6 +1095,7 @@ test_recipes_resume_and_threads (void)
   config.average = 0.9;
   config.zero_output = TRUE;
   config.log_objective = TRUE;
+  config.keep = L2L_KEEP_FINAL;
   whole = l2l_trainer_new (&config, NULL);
   g_assert_true (l2l_trainer_run (whole, NULL, NULL, NULL, NULL));
   g_assert_true (memcmp (l2l_trainer_get_net (plain)->params, l2l_trainer_get_net (whole)->params,
@@ -1087,6 +1119,7 @@ test_recipes_resume_and_threads (void)
   g_assert_cmpfloat (l2l_trainer_get_config (resumed)->average, ==, 0.9);
   g_assert_true (l2l_trainer_get_config (resumed)->zero_output);
   g_assert_true (l2l_trainer_get_config (resumed)->log_objective);
+  g_assert_cmpint (l2l_trainer_get_config (resumed)->keep, ==, L2L_KEEP_FINAL);
   g_assert_true (l2l_trainer_run (resumed, NULL, NULL, NULL, NULL));
   test_training_assert_same (whole, resumed);
   test_util_remove_tree (dir);
@@ -1240,6 +1273,7 @@ main (int   argc,
   g_test_add_func ("/engine/meta-train/cancel-keeps-whole-epochs", test_cancel_keeps_whole_epochs);
   g_test_add_func ("/engine/meta-train/loss-weights", test_loss_weights);
   g_test_add_func ("/engine/meta-train/eval-theta", test_eval_theta);
+  g_test_add_func ("/engine/meta-train/keep-final", test_keep_final);
   g_test_add_func ("/engine/meta-train/scaled-problem", test_scaled_problem);
   g_test_add_func ("/engine/meta-train/recipe-schedules", test_recipe_schedules);
   g_test_add_func ("/engine/meta-train/recipes-resume-and-threads", test_recipes_resume_and_threads);

@@ -433,6 +433,7 @@ test_recipe (Fixture       *fixture,
   gtk_drop_down_set_selected (l2l_experiment_panel_get_recipe_dropdown (panel, "meta-objective"), 1);
   gtk_drop_down_set_selected (l2l_experiment_panel_get_recipe_dropdown (panel, "output-init"), 1);
   gtk_drop_down_set_selected (l2l_experiment_panel_get_recipe_dropdown (panel, "meta-gradient"), 1);
+  gtk_drop_down_set_selected (l2l_experiment_panel_get_recipe_dropdown (panel, "keep"), 1);
   ui_driver_spin (window, "scale-range", 3);
   ui_driver_spin (window, "curriculum", 4);
   ui_driver_spin (window, "average", 0.5);
@@ -443,6 +444,7 @@ test_recipe (Fixture       *fixture,
   g_assert_true (config.log_objective);
   g_assert_true (config.zero_output);
   g_assert_cmpint (config.meta_gradient, ==, L2L_META_GRADIENT_SECOND_ORDER);
+  g_assert_cmpint (config.keep, ==, L2L_KEEP_FINAL);
   g_assert_cmpfloat (config.scale_range, ==, 3.0);
   g_assert_cmpuint (config.curriculum, ==, 4);
   g_assert_cmpfloat (config.average, ==, 0.5);

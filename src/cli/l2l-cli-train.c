@@ -209,13 +209,14 @@ print_summary (TrainJob *job)
           config->batch, config->steps, config->unroll, config->weights);
   if (config->meta_lr_schedule != L2L_META_LR_CONSTANT || config->scale_range > 1.0 ||
       config->curriculum > 0 || config->average > 0.0 || config->zero_output ||
-      config->log_objective || config->meta_gradient != L2L_META_GRADIENT_FIRST_ORDER)
+      config->log_objective || config->meta_gradient != L2L_META_GRADIENT_FIRST_ORDER ||
+      config->keep != L2L_KEEP_MEAN)
     printf ("Recipe: meta learning rate %s, scale range %g, curriculum %u, average %g, "
-            "output layer from %s, objective %s, meta-gradient %s\n",
+            "output layer from %s, objective %s, meta-gradient %s, keeping the best %s loss\n",
             l2l_meta_lr_schedule_to_string (config->meta_lr_schedule), config->scale_range,
             config->curriculum, config->average, config->zero_output ? "zero" : "random",
             config->log_objective ? "log" : "loss",
-            l2l_meta_gradient_to_string (config->meta_gradient));
+            l2l_meta_gradient_to_string (config->meta_gradient), l2l_keep_to_string (config->keep));
   if (config->rule.groups[0] != '\0')
     printf ("One LSTM per parameter group: %s\n", config->rule.groups);
   printf ("Held-out loss (%u functions): untrained %.4g, best %.4g\n", config->eval_runs,

@@ -53,6 +53,7 @@ struct _L2lExperimentPanel {
   GtkDropDown         *output_init_dropdown;
   GtkDropDown         *meta_gradient_dropdown;
   GtkDropDown         *arch_dropdown;
+  GtkDropDown         *keep_dropdown;
   GtkSpinButton       *output_scale_spin;
   GtkSpinButton       *clip_spin;
   GtkLabel            *error_label;
@@ -584,6 +585,7 @@ static const struct {
   { "output-init", G_STRUCT_OFFSET (L2lExperimentPanel, output_init_dropdown) },
   { "meta-gradient", G_STRUCT_OFFSET (L2lExperimentPanel, meta_gradient_dropdown) },
   { "arch", G_STRUCT_OFFSET (L2lExperimentPanel, arch_dropdown) },
+  { "keep", G_STRUCT_OFFSET (L2lExperimentPanel, keep_dropdown) },
 };
 
 static GtkDropDown *
@@ -1057,6 +1059,7 @@ l2l_experiment_panel_class_init (L2lExperimentPanelClass *klass)
   BIND (output_init_dropdown);
   BIND (meta_gradient_dropdown);
   BIND (arch_dropdown);
+  BIND (keep_dropdown);
   BIND (output_scale_spin);
   BIND (clip_spin);
   BIND (error_label);
@@ -1113,7 +1116,8 @@ l2l_experiment_panel_init (L2lExperimentPanel *self)
                                       self->clip_spin };
     GtkDropDown *recipe_dropdowns[] = { self->schedule_dropdown, self->objective_dropdown,
                                         self->output_init_dropdown,
-                                        self->meta_gradient_dropdown, self->arch_dropdown };
+                                        self->meta_gradient_dropdown, self->arch_dropdown,
+                                        self->keep_dropdown };
 
     for (guint i = 0; i < G_N_ELEMENTS (recipe_spins); i++)
       g_signal_connect_swapped (recipe_spins[i], "value-changed", G_CALLBACK (emit_changed), self);

@@ -69,7 +69,8 @@ GtkSpinButton *l2l_experiment_panel_get_spin    (L2lExperimentPanel  *self,
 /* "One LSTM per parameter group" of meta-training. */
 GtkCheckButton *l2l_experiment_panel_get_per_group_check (L2lExperimentPanel *self);
 GtkCheckButton *l2l_experiment_panel_get_tune_hyper_check (L2lExperimentPanel *self);
-/* "meta-lr-schedule", "meta-objective", "output-init", "meta-gradient" or "arch". */
+/* "meta-lr-schedule", "meta-objective", "output-init", "meta-gradient", "arch" or
+ * "keep". */
 GtkDropDown    *l2l_experiment_panel_get_recipe_dropdown (L2lExperimentPanel *self,
                                                           const char         *key);
 /* The check button of optimizer @name (e.g. "adam"), and its rate entry. */

@@ -58,6 +58,25 @@ l2l_meta_lr_schedule_to_string (L2lMetaLrSchedule schedule)
 }
 
 gboolean
+l2l_keep_from_string (const char *text,
+                      L2lKeep    *keep)
+{
+  if (g_strcmp0 (text, "mean") == 0)
+    *keep = L2L_KEEP_MEAN;
+  else if (g_strcmp0 (text, "final") == 0)
+    *keep = L2L_KEEP_FINAL;
+  else
+    return FALSE;
+  return TRUE;
+}
+
+const char *
+l2l_keep_to_string (L2lKeep keep)
+{
+  return keep == L2L_KEEP_FINAL ? "final" : "mean";
+}
+
+gboolean
 l2l_meta_gradient_from_string (const char      *text,
                                L2lMetaGradient *meta_gradient)
 {

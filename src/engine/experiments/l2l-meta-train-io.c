@@ -47,6 +47,7 @@ typedef enum {
   SETTING_WEIGHTS,       /* const char *, as given */
   SETTING_SCHEDULE,      /* L2lMetaLrSchedule, by name */
   SETTING_META_GRADIENT, /* L2lMetaGradient, by name */
+  SETTING_KEEP,          /* L2lKeep, by name */
 } SettingKind;
 
 typedef struct {
@@ -73,6 +74,7 @@ static const Setting settings[] = {
   SETTING ("zero_output", FLAG, zero_output, TRUE),
   SETTING ("log_objective", FLAG, log_objective, TRUE),
   SETTING ("meta_gradient", META_GRADIENT, meta_gradient, TRUE),
+  SETTING ("keep", KEEP, keep, TRUE),
   SETTING ("eval_every", COUNT, eval_every, FALSE),
   SETTING ("eval_runs", COUNT, eval_runs, FALSE),
   SETTING ("seed", SEED, seed, FALSE),
@@ -110,6 +112,10 @@ add_setting (L2lSafetensorsWriter *writer,
     case SETTING_META_GRADIENT:
       l2l_safetensors_writer_add_metadata (
         writer, setting->key, l2l_meta_gradient_to_string (*(const L2lMetaGradient *) field));
+      break;
+    case SETTING_KEEP:
+      l2l_safetensors_writer_add_metadata (writer, setting->key,
+                                           l2l_keep_to_string (*(const L2lKeep *) field));
       break;
     }
 }
@@ -300,6 +306,11 @@ read_setting (Reader         *reader,
     case SETTING_META_GRADIENT:
       text = need (reader, setting->key);
       if (text != NULL && !l2l_meta_gradient_from_string (text, (L2lMetaGradient *) field))
+        bad_value (reader, setting->key, text);
+      break;
+    case SETTING_KEEP:
+      text = need (reader, setting->key);
+      if (text != NULL && !l2l_keep_from_string (text, (L2lKeep *) field))
         bad_value (reader, setting->key, text);
       break;
     }

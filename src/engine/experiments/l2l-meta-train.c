@@ -222,10 +222,19 @@ l2l_trainer_evaluate (L2lTrainer   *trainer,
   l2l_optimizer_spec_clear (&spec);
   if (!finished)
     return NAN;
-  for (guint r = 0; r < runs; r++)
-    for (guint t = 1; t <= T; t++)
-      total += trainer->weights->values[t - 1] * losses[(gsize) r * (T + 1) + t];
-  total /= trainer->weights->sum * runs;
+  if (config->keep == L2L_KEEP_FINAL)
+    {
+      for (guint r = 0; r < runs; r++)
+        total += losses[(gsize) r * (T + 1) + T];
+      total /= runs;
+    }
+  else
+    {
+      for (guint r = 0; r < runs; r++)
+        for (guint t = 1; t <= T; t++)
+          total += trainer->weights->values[t - 1] * losses[(gsize) r * (T + 1) + t];
+      total /= trainer->weights->sum * runs;
+    }
   return isfinite (total) ? total : INFINITY;
 }
 

@@ -25,6 +25,12 @@ typedef enum {
                                       Hessian-vector products (unbiased) */
 } L2lMetaGradient;
 
+/* What the held-out evaluations score φ by, and so which φ is kept. */
+typedef enum {
+  L2L_KEEP_MEAN,    /* the meta-loss: the w_t-weighted mean loss over the steps (the paper) */
+  L2L_KEEP_FINAL,   /* the mean loss at the horizon, as comparisons report it */
+} L2lKeep;
+
 /* Meta-training (ARCHITECTURE §1, §3): every epoch draws @batch fresh functions,
  * runs them for @steps steps in unrolls of @unroll steps with the LSTM, and
  * after each unroll takes one Adam step on φ along the gradient of
@@ -66,6 +72,7 @@ typedef struct {
                                   which needs a task with Hessian-vector
                                   products (quadratic, mnist) and costs about
                                   three more gradient evaluations a step */
+  L2lKeep        keep;         /* what held-out evaluations score: mean or final */
   gboolean       zero_output;  /* start from the optimizer that does nothing: the
                                   output layer at zero instead of random */
   gboolean       per_group;    /* one LSTM per parameter group of the task (the
@@ -78,6 +85,10 @@ typedef struct {
 gboolean     l2l_meta_lr_schedule_from_string (const char        *text,
                                                L2lMetaLrSchedule *schedule);
 const char  *l2l_meta_lr_schedule_to_string   (L2lMetaLrSchedule  schedule);
+/* "mean" or "final". */
+gboolean     l2l_keep_from_string             (const char        *text,
+                                               L2lKeep           *keep);
+const char  *l2l_keep_to_string               (L2lKeep            keep);
 /* "first-order" or "second-order". */
 gboolean     l2l_meta_gradient_from_string    (const char        *text,
                                                L2lMetaGradient   *meta_gradient);

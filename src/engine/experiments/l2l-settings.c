@@ -24,6 +24,7 @@ refuse (const char  *name,
 
 static const char *const schedule_words[] = { "constant", "cosine", NULL };
 static const char *const objective_words[] = { "loss", "log", NULL };
+static const char *const keep_words[] = { "mean", "final", NULL };
 static const char *const meta_gradient_words[] = { "first-order", "second-order", NULL };
 static const char *const output_init_words[] = { "random", "zero", NULL };
 static const char *const tune_objective_words[] = { "final", "sum", NULL };
@@ -76,6 +77,21 @@ static char *
 format_objective (gconstpointer config)
 {
   return g_strdup (objective_words[((const L2lTrainConfig *) config)->log_objective]);
+}
+
+static gboolean
+parse_keep (gpointer     config,
+            const char  *value,
+            GError     **error)
+{
+  return l2l_keep_from_string (value, &((L2lTrainConfig *) config)->keep)
+         || refuse ("keep", value, "mean or final", error);
+}
+
+static char *
+format_keep (gconstpointer config)
+{
+  return g_strdup (l2l_keep_to_string (((const L2lTrainConfig *) config)->keep));
 }
 
 static gboolean
@@ -241,6 +257,11 @@ static const L2lSetting train_settings[] = {
     .help = "loss, or log: follow the gradient of Σ w_t log f_t, where every step counts by its"
             " ratio",
     .parse = parse_objective, .format = format_objective, .choices = objective_words },
+  { .name = "keep", .kind = L2L_SETTING_TEXT,
+    .help = "What held-out evaluations score, and so which optimizer is kept: mean, the "
+            "meta-loss over all steps (the paper), or final, the loss at the horizon as "
+            "comparisons report it",
+    .parse = parse_keep, .format = format_keep, .choices = keep_words },
   { .name = "meta-gradient", .kind = L2L_SETTING_TEXT,
     .help = "first-order: ∇f a constant, as the paper; or second-order: differentiate through "
             "∇f too (Hessian-vector products; quadratic and mnist), unbiased and slower",
