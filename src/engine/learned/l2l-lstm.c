@@ -245,6 +245,23 @@ l2l_lstm_packed_clear (L2lLstmPacked *packed)
 
 static const char *const lstm_output_tensors[] = { "out.weight", "out.bias", NULL };
 
+/* The methods both cell architectures share: RNNprop's input layer and
+ * bounded output are branches of the same unroll. */
+#define LSTM_METHODS \
+  .output_tensors = lstm_output_tensors, \
+  .add_tensors = lstm_add_tensors, \
+  .unroll_floats = l2l_lstm_unroll_floats, \
+  .unroll_init = l2l_lstm_unroll_init, \
+  .unroll_clear = l2l_lstm_unroll_clear, \
+  .sync = l2l_lstm_unroll_sync, \
+  .zero_grad = l2l_lstm_unroll_zero_grad, \
+  .add_grad = l2l_lstm_unroll_add_grad, \
+  .reset_state = l2l_lstm_unroll_reset_state, \
+  .carry = l2l_lstm_unroll_carry, \
+  .input = l2l_lstm_unroll_input, \
+  .forward = l2l_lstm_unroll_forward, \
+  .backward_begin = l2l_lstm_unroll_backward_begin, \
+  .backward_step = l2l_lstm_unroll_backward_step
 
 const L2lRuleArch l2l_rule_arch_lstm = {
   .name = "lstm",
@@ -253,21 +270,8 @@ const L2lRuleArch l2l_rule_arch_lstm = {
                  "layers × hidden LSTM cells → a linear output",
   .default_features = "logsign:p=10",
   .default_output_scale = 0.1,
-  .output_tensors = lstm_output_tensors,
-  .add_tensors = lstm_add_tensors,
   .init = lstm_init,
-  .unroll_floats = l2l_lstm_unroll_floats,
-  .unroll_init = l2l_lstm_unroll_init,
-  .unroll_clear = l2l_lstm_unroll_clear,
-  .sync = l2l_lstm_unroll_sync,
-  .zero_grad = l2l_lstm_unroll_zero_grad,
-  .add_grad = l2l_lstm_unroll_add_grad,
-  .reset_state = l2l_lstm_unroll_reset_state,
-  .carry = l2l_lstm_unroll_carry,
-  .input = l2l_lstm_unroll_input,
-  .forward = l2l_lstm_unroll_forward,
-  .backward_begin = l2l_lstm_unroll_backward_begin,
-  .backward_step = l2l_lstm_unroll_backward_step,
+  LSTM_METHODS,
 };
 
 const L2lRuleArch l2l_rule_arch_rnnprop = {
@@ -277,19 +281,6 @@ const L2lRuleArch l2l_rule_arch_rnnprop = {
                  "linear layer of ELUs → layers × hidden LSTM cells → a tanh-bounded output",
   .default_features = "grad-rms,momentum:0.9",
   .default_output_scale = 0.1,
-  .output_tensors = lstm_output_tensors,
-  .add_tensors = lstm_add_tensors,
   .init = rnnprop_init,
-  .unroll_floats = l2l_lstm_unroll_floats,
-  .unroll_init = l2l_lstm_unroll_init,
-  .unroll_clear = l2l_lstm_unroll_clear,
-  .sync = l2l_lstm_unroll_sync,
-  .zero_grad = l2l_lstm_unroll_zero_grad,
-  .add_grad = l2l_lstm_unroll_add_grad,
-  .reset_state = l2l_lstm_unroll_reset_state,
-  .carry = l2l_lstm_unroll_carry,
-  .input = l2l_lstm_unroll_input,
-  .forward = l2l_lstm_unroll_forward,
-  .backward_begin = l2l_lstm_unroll_backward_begin,
-  .backward_step = l2l_lstm_unroll_backward_step,
+  LSTM_METHODS,
 };
