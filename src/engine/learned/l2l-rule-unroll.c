@@ -116,7 +116,8 @@ void
 l2l_rule_unroll_reset_state (L2lRuleUnroll *unroll)
 {
   unroll->steps_before = 0;
-  memset (unroll->state, 0, (gsize) unroll->state_rows * unroll->n * sizeof (float));
+  if (unroll->state_rows > 0)
+    memset (unroll->state, 0, (gsize) unroll->state_rows * unroll->n * sizeof (float));
   arch_of (unroll)->reset_state (unroll);
 }
 
@@ -153,7 +154,8 @@ l2l_rule_unroll_forward (L2lRuleUnroll *unroll,
 void
 l2l_rule_unroll_backward_begin (L2lRuleUnroll *unroll)
 {
-  memset (unroll->dstate, 0, (gsize) unroll->state_rows * unroll->n * sizeof (float));
+  if (unroll->state_rows > 0)
+    memset (unroll->dstate, 0, (gsize) unroll->state_rows * unroll->n * sizeof (float));
   arch_of (unroll)->backward_begin (unroll);
 }
 
