@@ -668,6 +668,42 @@ test_train_info_compare (void)
   test_util_remove_tree (dir);
 }
 
+/* The paper's successors from the terminal: trained, described, raced by
+ * ARCH:FILE, and refused under another architecture's name. */
+static void
+test_successors (void)
+{
+  g_autofree char *dir = test_util_make_tmpdir ();
+  g_autofree char *out = g_build_filename (dir, "m.safetensors", NULL);
+  g_autofree char *as_mlp = g_strconcat ("mlp:", out, NULL);
+  g_autofree char *race_list = g_strconcat ("adam,", as_mlp, NULL);
+  g_autofree char *as_lstm = g_strconcat ("lstm:", out, NULL);
+  g_autofree char *trained = NULL, *info = NULL, *raced = NULL, *err = NULL;
+  const char *train[] = { "train", "--arch", "mlp", "--features", "grad-rms,momentum:0.9,step",
+                          "--meta-gradient", "second-order", "--keep", "final", "--epochs", "2",
+                          "--batch", "4", "--steps", "6", "--unroll", "3", "--eval-runs", "2",
+                          "--eval-every", "1", "--out", out, NULL };
+  const char *info_args[] = { "info", as_mlp, NULL };
+  const char *race[] = { "compare", "--optimizers", race_list, "--runs", "2", "--steps", "5",
+                         NULL };
+  const char *refused[] = { "compare", "--optimizers", as_lstm, NULL };
+
+  g_assert_cmpint (run_l2l (train, &trained, NULL), ==, 0);
+  g_assert_nonnull (strstr (trained, "meta-gradient second-order, keeping the best final loss"));
+  g_assert_cmpint (run_l2l (info_args, &info, NULL), ==, 0);
+  g_assert_nonnull (strstr (info, "2 × 20 MLP (mlp)"));
+  g_assert_nonnull (strstr (info, "Inputs: grad-rms,momentum:0.9,step"));
+  g_assert_nonnull (strstr (info, "layers.0.weight"));
+  g_assert_nonnull (strstr (info, "[20, 9]"));
+  g_assert_nonnull (strstr (info, "format_version   2"));
+  g_assert_cmpint (run_l2l (race, &raced, NULL), ==, 0);
+  g_assert_nonnull (strstr (raced, "mlp:m "));
+  g_assert_cmpint (run_l2l (refused, NULL, &err), ==, 2);
+  g_assert_nonnull (strstr (err, "the file holds a learned optimizer of architecture mlp, not "
+                                 "lstm"));
+  test_util_remove_tree (dir);
+}
+
 /* One LSTM per group of the cnn: l2l info lists the groups and the prefixed
  * tensors; the optimizer races on the cnn and is refused on a quadratic. */
 static void
@@ -1129,6 +1165,7 @@ main (int   argc,
   g_test_add_func ("/cli/train/threads", test_train_threads);
   g_test_add_func ("/cli/mnist", test_mnist_tasks);
   g_test_add_func ("/cli/train/per-group", test_per_group);
+  g_test_add_func ("/cli/train/successors", test_successors);
   g_test_add_func ("/cli/art", test_art);
   return g_test_run ();
 }
