@@ -8,6 +8,15 @@ the meta-gradient clipped to norm 1, on either 128 10-d quadratics (logsign
 p = 10, output scale 0.1) or 2 MLPs 784-20-10 on minibatches of 128 MNIST
 images (logsign p = 5, output scale 0.01). Prints the median seconds per epoch.
 
+With --arch mlp the optimizer is instead the engine's per-coordinate MLP rule
+(Metz et al. 2019): the features grad / (sqrt(v_hat) + 1e-8) and the momenta at
+0.5, 0.9, 0.99 and 0.999, each m_hat / (sqrt(v_hat) + 1e-8), and
+tanh(t / tau - 1) for tau = 1 ... 1000; two ReLU layers of 20 (torch.nn.Linear),
+a Linear(20, 2) to a direction d and a magnitude m, and the update
+0.1 * d * exp(1e-3 * m). With --step it times instead one optimizer step, no
+autograd, on the 15,910 coordinates of one MNIST MLP, and prints the median
+seconds (CPU time) per step.
+
 With --task art it times instead the neural-art objective and its gradient
 (autograd) through the shipped feature net at --size pixels: the same loss as
 the engine's l2l-art-objective.c (alpha 1, beta 30, gamma 10, content layer 2),
@@ -49,6 +58,9 @@ class LstmOptimizer(torch.nn.Module):
     def initial_state(self, n):
         return [(torch.zeros(n, self.hidden), torch.zeros(n, self.hidden)) for _ in self.cells]
 
+    def detach(self, state):
+        return [(h.detach(), c.detach()) for h, c in state]
+
     def forward(self, grad, state):
         x = self.preprocess(grad)
         new_state = []
@@ -57,6 +69,47 @@ class LstmOptimizer(torch.nn.Module):
             new_state.append((h, c))
             x = h
         return self.out(x).squeeze(1) * self.scale, new_state
+
+
+class MlpOptimizer(torch.nn.Module):
+    MOMENTA = (0.5, 0.9, 0.99, 0.999)
+    TIMESCALES = (1, 3, 10, 30, 100, 300, 1000)
+
+    def __init__(self, layers=2, hidden=20, scale=0.1):
+        super().__init__()
+        inputs = 1 + len(self.MOMENTA) + len(self.TIMESCALES)
+        self.layers = torch.nn.ModuleList(
+            torch.nn.Linear(inputs if i == 0 else hidden, hidden) for i in range(layers))
+        self.out = torch.nn.Linear(hidden, 2)
+        self.scale = scale
+        self.betas = torch.tensor(self.MOMENTA).unsqueeze(1)
+        self.timescales = torch.tensor(self.TIMESCALES, dtype=torch.float32)
+
+    def initial_state(self, n):
+        """The step count, v and the momenta: the features' running averages."""
+        return 0, torch.zeros(n), torch.zeros(len(self.MOMENTA), n)
+
+    def detach(self, state):
+        t, v, m = state
+        return t, v.detach(), m.detach()
+
+    def features(self, grad, state):
+        t, v, m = state
+        t += 1
+        v = 0.999 * v + 0.001 * grad * grad
+        rms = torch.sqrt(v / (1 - 0.999 ** t)) + 1e-8
+        m = self.betas * m + (1 - self.betas) * grad
+        m_hat = m / (1 - self.betas ** t)
+        step = torch.tanh(t / self.timescales - 1).expand(grad.shape[0], -1)
+        x = torch.cat((torch.stack((grad / rms, *(m_hat / rms)), dim=1), step), dim=1)
+        return x, (t, v, m)
+
+    def forward(self, grad, state):
+        x, state = self.features(grad, state)
+        for layer in self.layers:
+            x = torch.relu(layer(x))
+        direction, magnitude = self.out(x).unbind(1)
+        return self.scale * direction * torch.exp(1e-3 * magnitude), state
 
 
 def quadratic(W, y, theta):
@@ -70,7 +123,7 @@ def epoch(net, meta_opt, batch, dims, steps, unroll):
     state = net.initial_state(batch * dims)
     for _ in range(steps // unroll):
         theta = theta.detach().requires_grad_()
-        state = [(h.detach(), c.detach()) for h, c in state]
+        state = net.detach(state)
         meta_loss = 0.0
         for _ in range(unroll):
             loss = quadratic(W, y, theta).sum()
@@ -82,6 +135,9 @@ def epoch(net, meta_opt, batch, dims, steps, unroll):
         (meta_loss / steps).backward()
         torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
         meta_opt.step()
+
+
+MNIST_MLP_PARAMS = 784 * 20 + 20 + 20 * 10 + 10
 
 
 def load_mnist():
@@ -114,7 +170,7 @@ def mnist_epoch(net, meta_opt, images, labels, functions=2, steps=100, unroll=20
     loss = None
     for _ in range(steps // unroll):
         theta = theta.detach().requires_grad_()
-        state = [(h.detach(), c.detach()) for h, c in state]
+        state = net.detach(state)
         loss = loss_of(theta)
         meta_loss = 0.0
         for _ in range(unroll):
@@ -127,6 +183,26 @@ def mnist_epoch(net, meta_opt, images, labels, functions=2, steps=100, unroll=20
         (meta_loss / steps).backward()
         torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
         meta_opt.step()
+
+
+def step_seconds(net, n, steps=200, warm_up=20):
+    """One step of the optimizer on n coordinates, as it runs when it is used: CPU
+    time, as the engine's bench-rule-step measures it, so that other work on a
+    shared machine does not count."""
+    # magnitudes spread as an MLP's gradients are (the LSTM's logsign takes
+    # both branches), as bench-rule-step draws them
+    grads = torch.sign(torch.randn(8, n)) * 10 ** (-6 + 5 * torch.rand(8, n))
+    theta = torch.zeros(n)
+    state = net.initial_state(n)
+    times = []
+    with torch.no_grad():
+        for s in range(warm_up + steps):
+            start = time.thread_time()
+            update, state = net(grads[s % 8], state)
+            theta += update
+            if s >= warm_up:
+                times.append(time.thread_time() - start)
+    return statistics.median(times)
 
 
 def load_feature_net():
@@ -227,6 +303,8 @@ def main():
     parser.add_argument("--epochs", type=int, default=10)
     parser.add_argument("--task", choices=("quadratic", "mnist", "art", "cnn"), default="quadratic")
     parser.add_argument("--size", type=int, default=64)
+    parser.add_argument("--arch", choices=("lstm", "mlp"), default="lstm")
+    parser.add_argument("--step", action="store_true")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
@@ -236,12 +314,17 @@ def main():
     if args.task == "cnn":
         print(f"{cnn_seconds(50):.6f}")
         return
+    if args.arch == "mlp":
+        net = MlpOptimizer()
+    else:
+        net = LstmOptimizer(p=5.0, scale=0.01) if args.task == "mnist" else LstmOptimizer()
+    if args.step:
+        print(f"{step_seconds(net, MNIST_MLP_PARAMS):.9f}")
+        return
     if args.task == "mnist":
         images, labels = load_mnist()
-        net = LstmOptimizer(p=5.0, scale=0.01)
         run = lambda: mnist_epoch(net, meta_opt, images, labels)
     else:
-        net = LstmOptimizer()
         run = lambda: epoch(net, meta_opt, 128, 10, 100, 20)
     meta_opt = torch.optim.Adam(net.parameters(), lr=1e-3)
     run()   # warm-up
