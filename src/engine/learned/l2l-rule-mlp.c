@@ -41,6 +41,7 @@ typedef struct {
   float *dz;                     /* [max (H, in) × N] backward scratch, */
   float *dz_next;                /* both: they swap layer by layer */
   float *dout;                   /* [2 × N] */
+  float *ones;                   /* [N]: bias gradients are a matrix-vector product with it */
   float *storage;
 } MlpNet;
 
@@ -97,7 +98,7 @@ mlp_unroll_floats (const L2lRuleConfig *config,
 {
   const guint64 H = config->hidden, in = l2l_feature_set_rows (&config->features);
 
-  return max_steps * (in + config->layers * H + 2) + 2 * MAX (H, in) + 2;
+  return max_steps * (in + config->layers * H + 2) + 2 * MAX (H, in) + 3;
 }
 
 static void
@@ -127,7 +128,10 @@ mlp_unroll_init (L2lRuleUnroll *unroll)
   mlp->dz = CARVE ((gsize) MAX (H, in) * n);
   mlp->dz_next = CARVE ((gsize) MAX (H, in) * n);
   mlp->dout = CARVE (2 * n);
+  mlp->ones = CARVE (n);
 #undef CARVE
+  for (gsize r = 0; r < n; r++)
+    mlp->ones[r] = 1.0f;
   g_assert (offset == mlp_unroll_floats (&rule->config, K) * n);
 }
 
@@ -187,7 +191,8 @@ mlp_input (L2lRuleUnroll *unroll,
 }
 
 /* out [rows × N] = W [rows × cols] · in [cols × N] + b, over each segment
- * with its group's weights. */
+ * with its group's weights: the bias first, then sgemm adds onto it (which
+ * saves sgemm clearing the output). */
 static void
 linear_forward (const L2lRuleUnroll *unroll,
                 const float         *phi,
@@ -206,16 +211,16 @@ linear_forward (const L2lRuleUnroll *unroll,
       const float *w = phi + seg->group * group_size + weight;
       const float *b = phi + seg->group * group_size + bias;
 
-      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, rows, (int) seg->count, cols,
-                   1.0f, w, cols, in + seg->start, (int) n, 0.0f, out + seg->start, (int) n);
       for (guint j = 0; j < rows; j++)
         {
           float *restrict row = out + (gsize) j * n + seg->start;
           const float bj = b[j];
 
           for (gsize r = 0; r < seg->count; r++)
-            row[r] += bj;
+            row[r] = bj;
         }
+      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, rows, (int) seg->count, cols,
+                   1.0f, w, cols, in + seg->start, (int) n, 1.0f, out + seg->start, (int) n);
     }
 }
 
@@ -280,15 +285,9 @@ linear_backward (const L2lRuleUnroll *unroll,
 
       cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, rows, cols, (int) seg->count, 1.0f,
                    dz + seg->start, (int) n, in + seg->start, (int) n, 1.0f, dw, cols);
-      for (guint j = 0; j < rows; j++)
-        {
-          const float *restrict row = dz + (gsize) j * n + seg->start;
-          float sum = 0.0f;
-
-          for (gsize r = 0; r < seg->count; r++)
-            sum += row[r];
-          db[j] += sum;
-        }
+      /* db += dz · 1 */
+      cblas_sgemv (CblasRowMajor, CblasNoTrans, rows, (int) seg->count, 1.0f, dz + seg->start,
+                   (int) n, mlp->ones, 1, 1.0f, db, 1);
       if (din != NULL)
         cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, cols, (int) seg->count, rows,
                      1.0f, w, cols, dz + seg->start, (int) n, 0.0f, din + seg->start, (int) n);
