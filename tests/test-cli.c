@@ -1064,7 +1064,7 @@ test_pretrained (void)
   g_assert_cmpint (run_l2l (unknown, NULL, &err), ==, 2);
   g_assert_nonnull (strstr (err, "lstm:cubic: no such file, and no pretrained lstm optimizer of "
                                  "that name (pretrained: lstm:art, lstm:cnn, lstm:mnist, "
-                                 "lstm:quadratic)"));
+                                 "lstm:mnist-second-order, lstm:quadratic)"));
 }
 
 /* Mean absolute difference of two images of one size, and their sizes. */

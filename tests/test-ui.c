@@ -147,7 +147,7 @@ final_mean (L2lChart   *chart,
 
 /* The first minute: default settings, one press of Run, and the pretrained
  * optimizer (listed from the start, checked for the quadratic task it was
- * trained on) beats tuned Adam; the MNIST one waits for its task. */
+ * trained on) beats tuned Adam; the MNIST ones wait for their task. */
 static void
 test_first_run (Fixture       *fixture,
                 gconstpointer  data)
@@ -170,6 +170,8 @@ test_first_run (Fixture       *fixture,
   l2l_experiment_panel_select_task (panel, "mnist");
   g_assert_false (gtk_check_button_get_active (l2l_experiment_panel_get_learned_check (panel, "lstm:quadratic")));
   g_assert_true (gtk_check_button_get_active (l2l_experiment_panel_get_learned_check (panel, "lstm:mnist")));
+  g_assert_true (gtk_check_button_get_active (
+    l2l_experiment_panel_get_learned_check (panel, "lstm:mnist-second-order")));
 }
 
 /* A comparison, two trainings (one stopped), and the comparison again with

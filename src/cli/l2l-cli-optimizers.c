@@ -44,7 +44,7 @@ l2l_cli_optimizers (int   argc,
 
   names = l2l_pretrained_list ();
   /* The task last: specs run long. */
-  printf ("%-16s %-14s %-7s %-11s %-12s %s\n", "optimizer", "held-out loss", "epochs",
+  printf ("%-24s %-14s %-7s %-11s %-12s %s\n", "optimizer", "held-out loss", "epochs",
           "trained in", "architecture", "task");
   for (guint i = 0; names[i] != NULL; i++)
     {
@@ -65,7 +65,7 @@ l2l_cli_optimizers (int   argc,
       g_autofree char *arch = g_strdup_printf ("%ux%u %s", config.layers, config.hidden,
                                                l2l_rule_arch_get_title (config.arch));
 
-      printf ("%-16s %-14.4g %-7s %-11s %-12s %s\n", label, loss,
+      printf ("%-24s %-14.4g %-7s %-11s %-12s %s\n", label, loss,
               metadata_or_dash (file, "epochs"), trained, arch, metadata_or_dash (file, "task"));
     }
   printf ("\nUse one by its name, e.g. l2l compare --tune --optimizers sgd,rmsprop,adam,nag,"
