@@ -167,6 +167,109 @@ test_backward (void)
     }
 }
 
+/* Both passes at (in + t·rin, γ + t·vγ, β + t·vβ), the backward's dout
+ * + t·rdout, into @out, @din, @dgamma and @dbeta (zeroed first). */
+static void
+passes_at (Case        *c,
+           double       t,
+           const float *rin,
+           const float *vgamma,
+           const float *vbeta,
+           const float *rdout,
+           float       *out,
+           float       *din,
+           float       *dgamma,
+           float       *dbeta)
+{
+  const L2lBatchNorm *bn = &c->bn;
+  g_autofree float *in = g_new (float, c->size), *dout = g_new (float, c->size);
+  g_autofree float *gamma = g_new (float, bn->channels), *beta = g_new (float, bn->channels);
+
+  for (gsize i = 0; i < c->size; i++)
+    {
+      in[i] = (float) (c->in[i] + t * rin[i]);
+      dout[i] = (float) (c->w[i] + t * rdout[i]);
+    }
+  for (guint ch = 0; ch < bn->channels; ch++)
+    {
+      gamma[ch] = (float) (c->gamma[ch] + t * vgamma[ch]);
+      beta[ch] = (float) (c->beta[ch] + t * vbeta[ch]);
+      dgamma[ch] = dbeta[ch] = 0.0f;
+    }
+  l2l_batchnorm_forward (out, c->xhat, c->inv_std, in, gamma, beta, bn);
+  l2l_batchnorm_backward (din, dgamma, dbeta, dout, c->xhat, c->inv_std, gamma, bn);
+}
+
+/* The R-operator of both passes (for the cnn's Hessian-vector products)
+ * against central differences of them along one direction of input, γ, β
+ * and dout together: the normalization is smooth, so they agree closely. */
+static void
+test_rop (void)
+{
+  for (guint s = 0; s < G_N_ELEMENTS (shapes); s++)
+    {
+      const L2lBatchNorm *bn = &shapes[s];
+      const double h = 1e-3;
+      Case c;
+      gsize size;
+      L2lRng rng;
+      g_autofree float *rin = NULL, *rdout = NULL, *vgamma = NULL, *vbeta = NULL;
+      g_autofree float *rout = NULL, *rxhat = NULL, *rinv_std = NULL, *rdin = NULL;
+      g_autofree float *rdgamma = NULL, *rdbeta = NULL;
+      float *out[2], *din[2], *dgamma[2], *dbeta[2];
+      double worst = 0.0;
+
+      case_init (&c, bn, 41 + s);
+      size = c.size;
+      rin = g_new (float, size), rdout = g_new (float, size);
+      vgamma = g_new (float, bn->channels), vbeta = g_new (float, bn->channels);
+      rout = g_new (float, size), rxhat = g_new (float, size), rdin = g_new (float, size);
+      rinv_std = g_new (float, bn->channels);
+      rdgamma = g_new0 (float, bn->channels), rdbeta = g_new0 (float, bn->channels);
+      l2l_rng_init (&rng, 5 + s);
+      for (gsize i = 0; i < size; i++)
+        {
+          rin[i] = (float) l2l_rng_normal (&rng);
+          rdout[i] = (float) l2l_rng_normal (&rng);
+        }
+      for (guint ch = 0; ch < bn->channels; ch++)
+        {
+          vgamma[ch] = (float) l2l_rng_normal (&rng);
+          vbeta[ch] = (float) l2l_rng_normal (&rng);
+        }
+      for (guint k = 0; k < 2; k++)
+        {
+          out[k] = g_new (float, size), din[k] = g_new (float, size);
+          dgamma[k] = g_new (float, bn->channels), dbeta[k] = g_new (float, bn->channels);
+          passes_at (&c, k == 0 ? h : -h, rin, vgamma, vbeta, rdout, out[k], din[k], dgamma[k],
+                     dbeta[k]);
+        }
+      /* at t = 0: the forward's x̂ and 1/σ for the R passes */
+      case_loss (&c);
+      l2l_batchnorm_forward_rop (rout, rxhat, rinv_std, rin, c.xhat, c.inv_std, c.gamma, vgamma,
+                                 vbeta, bn);
+      l2l_batchnorm_backward_rop (rdin, rdgamma, rdbeta, c.w, rdout, c.xhat, rxhat, c.inv_std,
+                                  rinv_std, c.gamma, vgamma, bn);
+      for (gsize i = 0; i < size; i++)
+        {
+          worst = MAX (worst, fabs ((out[0][i] - out[1][i]) / (2 * h) - rout[i]));
+          worst = MAX (worst, fabs ((din[0][i] - din[1][i]) / (2 * h) - rdin[i]));
+        }
+      for (guint ch = 0; ch < bn->channels; ch++)
+        {
+          worst = MAX (worst, fabs ((dgamma[0][ch] - dgamma[1][ch]) / (2 * h) - rdgamma[ch]));
+          worst = MAX (worst, fabs ((dbeta[0][ch] - dbeta[1][ch]) / (2 * h) - rdbeta[ch]));
+        }
+      g_test_message ("shape %u: worst absolute error %.3g", s, worst);
+      g_assert_cmpfloat (worst, <, 5e-3);
+      for (guint k = 0; k < 2; k++)
+        {
+          g_free (out[k]), g_free (din[k]), g_free (dgamma[k]), g_free (dbeta[k]);
+        }
+      case_clear (&c);
+    }
+}
+
 /* A constant channel normalises to 0, not to NaN: ε keeps 1/σ finite. */
 static void
 test_constant_channel (void)
@@ -193,5 +296,6 @@ main (int   argc,
   g_test_add_func ("/engine/batchnorm/forward", test_forward);
   g_test_add_func ("/engine/batchnorm/backward", test_backward);
   g_test_add_func ("/engine/batchnorm/constant-channel", test_constant_channel);
+  g_test_add_func ("/engine/batchnorm/rop", test_rop);
   return g_test_run ();
 }

@@ -97,7 +97,7 @@ static const BadCase bad_cases[] = {
     "--features: 'curvature' is not grad, logsign" },
   { "train-features-twice", { "train", "--features", "momentum:0.9,momentum:0.9", "--out", "@/o",
                               NULL }, "--features: 'momentum:0.9' is in the list twice" },
-  { "train-meta-gradient", { "train", "--task", "cnn:dataset=mnist", "--meta-gradient",
+  { "train-meta-gradient", { "train", "--task", "art:size=32", "--meta-gradient",
                              "second-order", "--out", "@/o", NULL },
     "--meta-gradient: second-order needs Hessian-vector products" },
   { "train-hidden", { "train", "--hidden", "0", "--out", "@/o", NULL },

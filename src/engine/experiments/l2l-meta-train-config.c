@@ -169,7 +169,7 @@ check_meta_gradient (const L2lTrainConfig  *config,
     return TRUE;
   l2l_set_field_error (error, L2L_ENGINE_ERROR_INVALID_OPTION, NULL, "meta-gradient",
                        "second-order needs Hessian-vector products of the task's loss, which "
-                       "task %s does not have (quadratic, mnist and fashion-mnist do)",
+                       "task %s does not have (quadratic, mnist, fashion-mnist and cnn do)",
                        l2l_task_get_spec (config->task));
   return FALSE;
 }

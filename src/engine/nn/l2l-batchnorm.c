@@ -159,3 +159,103 @@ l2l_batchnorm_backward (float              *din,
         }
     }
 }
+
+void
+l2l_batchnorm_forward_rop (float              *rout,
+                           float              *rxhat,
+                           float              *rinv_std,
+                           const float        *rin,
+                           const float        *xhat,
+                           const float        *inv_std,
+                           const float        *gamma,
+                           const float        *vgamma,
+                           const float        *vbeta,
+                           const L2lBatchNorm *bn)
+{
+  const double count = (double) bn->n * bn->m;
+
+  for (guint c = 0; c < bn->channels; c++)
+    {
+      double sum = 0.0, dot = 0.0;
+      float s = inv_std[c], mean_r, mean_dot;
+
+      for (guint i = 0; i < bn->n; i++)
+        {
+          const gsize base = row_at (bn, i, c);
+
+          sum += row_sum (rin + base, bn->m);
+          dot += row_dot (rin + base, xhat + base, bn->m);
+        }
+      mean_r = (float) (sum / count);
+      mean_dot = (float) (dot / count);
+      /* R(1/σ) = −(1/σ)² mean(x̂ R(x)) */
+      rinv_std[c] = -s * s * mean_dot;
+      for (guint i = 0; i < bn->n; i++)
+        {
+          const gsize base = row_at (bn, i, c);
+          const float *restrict rx = rin + base, *restrict h = xhat + base;
+          float *restrict rh = rxhat + base, *restrict ry = rout + base;
+          const float g = gamma[c], vg = vgamma[c], vb = vbeta[c];
+
+          for (gsize j = 0; j < bn->m; j++)
+            {
+              rh[j] = s * (rx[j] - mean_r - h[j] * mean_dot);
+              ry[j] = g * rh[j] + vg * h[j] + vb;
+            }
+        }
+    }
+}
+
+void
+l2l_batchnorm_backward_rop (float              *rdin,
+                            float              *rdgamma,
+                            float              *rdbeta,
+                            const float        *dout,
+                            const float        *rdout,
+                            const float        *xhat,
+                            const float        *rxhat,
+                            const float        *inv_std,
+                            const float        *rinv_std,
+                            const float        *gamma,
+                            const float        *vgamma,
+                            const L2lBatchNorm *bn)
+{
+  const double count = (double) bn->n * bn->m;
+
+  for (guint c = 0; c < bn->channels; c++)
+    {
+      double sum = 0.0, dot = 0.0, rsum = 0.0, rdot = 0.0;
+      float scale, rscale, mean_dout, mean_dot, mean_rdout, mean_rdot;
+
+      for (guint i = 0; i < bn->n; i++)
+        {
+          const gsize base = row_at (bn, i, c);
+
+          sum += row_sum (dout + base, bn->m);
+          dot += row_dot (dout + base, xhat + base, bn->m);
+          rsum += row_sum (rdout + base, bn->m);
+          rdot += row_dot (rdout + base, xhat + base, bn->m)
+                  + row_dot (dout + base, rxhat + base, bn->m);
+        }
+      rdbeta[c] += (float) rsum;
+      rdgamma[c] += (float) rdot;
+      /* din = a (dout − mean dout − x̂ mean(dout x̂)), a = γ/σ */
+      scale = gamma[c] * inv_std[c];
+      rscale = vgamma[c] * inv_std[c] + gamma[c] * rinv_std[c];
+      mean_dout = (float) (sum / count);
+      mean_dot = (float) (dot / count);
+      mean_rdout = (float) (rsum / count);
+      mean_rdot = (float) (rdot / count);
+      for (guint i = 0; i < bn->n; i++)
+        {
+          const gsize base = row_at (bn, i, c);
+          const float *restrict dy = dout + base, *restrict rdy = rdout + base;
+          const float *restrict h = xhat + base, *restrict rh = rxhat + base;
+          float *restrict rdx = rdin + base;
+
+          for (gsize j = 0; j < bn->m; j++)
+            rdx[j] = rscale * (dy[j] - mean_dout - h[j] * mean_dot)
+                     + scale * (rdy[j] - mean_rdout - rh[j] * mean_dot - h[j] * mean_rdot);
+        }
+    }
+}

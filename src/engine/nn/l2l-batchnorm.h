@@ -40,4 +40,35 @@ void l2l_batchnorm_backward (float              *din,
                              const float        *gamma,
                              const L2lBatchNorm *bn);
 
+
+/* The directional derivatives of both passes along (R(in), vgamma, vbeta)
+ * (the R-operator, Pearlmutter 1994), for Hessian-vector products:
+ * R(x̂) = (1/σ)(R(in) − mean R(in) − x̂ mean(x̂ R(in))) per channel, kept in
+ * @rxhat and R(1/σ) [C] in @rinv_std for backward_rop, and rout =
+ * γ R(x̂) + vγ x̂ + vβ written. */
+void l2l_batchnorm_forward_rop  (float              *rout,
+                                 float              *rxhat,
+                                 float              *rinv_std,
+                                 const float        *rin,
+                                 const float        *xhat,
+                                 const float        *inv_std,
+                                 const float        *gamma,
+                                 const float        *vgamma,
+                                 const float        *vbeta,
+                                 const L2lBatchNorm *bn);
+/* R(din) written along R(dout) and the forward's R; R(dgamma), R(dbeta) [C]
+ * added to. */
+void l2l_batchnorm_backward_rop (float              *rdin,
+                                 float              *rdgamma,
+                                 float              *rdbeta,
+                                 const float        *dout,
+                                 const float        *rdout,
+                                 const float        *xhat,
+                                 const float        *rxhat,
+                                 const float        *inv_std,
+                                 const float        *rinv_std,
+                                 const float        *gamma,
+                                 const float        *vgamma,
+                                 const L2lBatchNorm *bn);
+
 G_END_DECLS

@@ -58,3 +58,20 @@ l2l_maxpool_backward (float         *din,
     for (gsize i = 0; i < outputs; i++)
       din[(gsize) p * height * width + argmax[p * outputs + i]] += dout[p * outputs + i];
 }
+
+void
+l2l_maxpool_forward_rop (float         *rout,
+                         const float   *rin,
+                         const guint32 *argmax,
+                         guint          planes,
+                         guint          height,
+                         guint          width,
+                         guint          k,
+                         guint          stride)
+{
+  const gsize outputs = (gsize) ((height - k) / stride + 1) * ((width - k) / stride + 1);
+
+  for (guint p = 0; p < planes; p++)
+    for (gsize i = 0; i < outputs; i++)
+      rout[p * outputs + i] = rin[(gsize) p * height * width + argmax[p * outputs + i]];
+}

@@ -26,4 +26,16 @@ void l2l_maxpool_backward (float         *din,
                            guint          k,
                            guint          stride);
 
+/* The forward pass's directional derivative along @rin (the R-operator):
+ * each output takes the derivative at its window's maximum, by @argmax.
+ * Backward's is l2l_maxpool_backward itself, which is linear in dout. */
+void l2l_maxpool_forward_rop (float         *rout,
+                              const float   *rin,
+                              const guint32 *argmax,
+                              guint          planes,
+                              guint          height,
+                              guint          width,
+                              guint          k,
+                              guint          stride);
+
 G_END_DECLS

@@ -37,8 +37,9 @@ l2l_linear_backward (float       *din,
                      gsize        n_in,
                      gsize        n_out)
 {
-  cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, (int) n_out, (int) n_in, (int) rows,
-               1.0f, dout, (int) n_out, in, (int) n_in, 1.0f, dweight, (int) n_in);
+  if (dweight != NULL)
+    cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, (int) n_out, (int) n_in, (int) rows,
+                 1.0f, dout, (int) n_out, in, (int) n_in, 1.0f, dweight, (int) n_in);
   for (gsize r = 0; r < rows && dbias != NULL; r++)
     for (gsize j = 0; j < n_out; j++)
       dbias[j] += dout[r * n_out + j];
@@ -83,7 +84,7 @@ l2l_linear_backward_ref (float       *din,
         const float d = dout[r * n_out + j];
         if (dbias != NULL)
           dbias[j] += d;
-        for (gsize i = 0; i < n_in; i++)
+        for (gsize i = 0; i < n_in && dweight != NULL; i++)
           dweight[j * n_in + i] += d * in[r * n_in + i];
       }
   if (din == NULL)

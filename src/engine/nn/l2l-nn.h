@@ -22,7 +22,7 @@ typedef void L2lLinearForwardFunc  (float       *out,
                                     gsize        n_in,
                                     gsize        n_out);
 /* dweight [n_out × n_in] += doutᵀ · in; dbias [n_out] += Σ_rows dout;
- * din [rows × n_in] = dout · weight unless NULL. */
+ * din [rows × n_in] = dout · weight; each unless NULL. */
 typedef void L2lLinearBackwardFunc (float       *din,
                                     float       *dweight,
                                     float       *dbias,

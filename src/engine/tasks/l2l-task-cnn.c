@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <cblas.h>
 #include <math.h>
 #include <string.h>
 
@@ -59,10 +60,29 @@ typedef struct {
   float   *storage;
 } Scratch;
 
+/* The R-operator's buffers, R(·) of the forward pass's values along v, made
+ * on the first Hessian-vector product. */
+typedef struct {
+  float   *rz;                         /* R(a convolution's output), [rows × widest] */
+  float   *ract;                       /* R(after normalization and ReLU) */
+  float   *tmp;
+  float   *rxhat[N_CONV + 1];
+  float   *rinv_std[N_CONV + 1];
+  float   *rpool[N_CONV];
+  float   *rfc;                        /* R(act[N_CONV]) */
+  float   *rlogits;
+  float   *rd0;                        /* R(backward's ping-pong) */
+  float   *rd1;
+  float   *sink;                       /* parameter gradients the product does not need */
+  float   *storage;
+} RScratch;
+
 typedef struct {
   L2lTaskProblem base;                 /* of a CnnTask */
   L2lRng         rng;                  /* minibatches */
   Scratch        s;
+  RScratch       r;
+  gboolean       drawn;
 } CnnProblem;
 
 static L2lConv2d
@@ -277,9 +297,210 @@ cnn_problem_loss_grad (L2lProblem  *problem,
 
   for (guint r = 0; r < task->batch; r++)
     load_image (task, &self->s, r, task->train[l2l_rng_below (&self->rng, task->n_train)]);
+  self->drawn = TRUE;
   loss = forward (task, theta, &self->s, task->batch);
   backward (task, theta, &self->s, task->batch, grad);
   return loss;
+}
+
+static void
+rscratch_init (RScratch      *r,
+               const CnnTask *task)
+{
+  const gsize rows = task->batch, ch = task->channels;
+  gsize widest = rows * MAX (MAX (task->flat, task->fc), task->n_classes), total, offset = 0;
+
+  for (guint l = 0; l < N_CONV; l++)
+    widest = MAX (widest, rows * MAX (ch, task->c_in[l]) * plane (task, l));
+  total = 5 * widest + rows * task->fc + task->fc + rows * task->n_classes
+          + 2 * MAX (ch, task->fc);
+  for (guint l = 0; l < N_CONV; l++)
+    total += rows * ch * plane (task, l) + ch + rows * ch * plane (task, l + 1);
+  r->storage = g_new (float, total);
+#define CARVE(size) (offset += (size), r->storage + offset - (size))
+  r->rz = CARVE (widest);
+  r->ract = CARVE (widest);
+  r->tmp = CARVE (widest);
+  r->rd0 = CARVE (widest);
+  r->rd1 = CARVE (widest);
+  for (guint l = 0; l < N_CONV; l++)
+    {
+      r->rxhat[l] = CARVE (rows * ch * plane (task, l));
+      r->rinv_std[l] = CARVE (ch);
+      r->rpool[l] = CARVE (rows * ch * plane (task, l + 1));
+    }
+  r->rxhat[N_CONV] = CARVE (rows * task->fc);
+  r->rinv_std[N_CONV] = CARVE (task->fc);
+  r->rfc = r->ract;   /* the convolutions' R(act) is spent by then */
+  r->rlogits = CARVE (rows * task->n_classes);
+  r->sink = CARVE (2 * MAX (ch, task->fc));
+#undef CARVE
+  g_assert (offset == total);
+}
+
+static void
+add_to (float       *restrict out,
+        const float *restrict in,
+        gsize                 n)
+{
+  for (gsize i = 0; i < n; i++)
+    out[i] += in[i];
+}
+
+/* out [rows × n_out] += in [rows × n_in] · weightᵀ */
+static void
+linear_add (float       *out,
+            const float *in,
+            const float *weight,
+            guint        rows,
+            guint        n_in,
+            guint        n_out)
+{
+  cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, (int) rows, (int) n_out, (int) n_in,
+               1.0f, in, (int) n_in, weight, (int) n_in, 1.0f, out, (int) n_out);
+}
+
+/* R(·) of the forward pass along v, from the forward's values in s: each
+ * layer's R is linear in R(its input) and in v's share of its parameters. */
+static void
+forward_rop (const CnnTask *task,
+             const float   *theta,
+             const float   *v,
+             Scratch       *s,
+             RScratch      *r,
+             guint          rows)
+{
+  const guint ch = task->channels;
+  const float *in = s->input, *rin = NULL;
+
+  for (guint l = 0; l < N_CONV; l++)
+    {
+      L2lConv2d conv = conv_shape (task, l, rows);
+      L2lBatchNorm bn = { rows, ch, plane (task, l), BN_EPS };
+      const gsize n = (gsize) rows * ch * plane (task, l);
+
+      /* R(z) = W ⊛ R(in) + V ⊛ in */
+      l2l_conv2d_forward (r->rz, s->col, in, v + task->conv_weight[l], NULL, &conv);
+      if (rin != NULL)
+        {
+          l2l_conv2d_forward (r->tmp, s->col, rin, theta + task->conv_weight[l], NULL, &conv);
+          add_to (r->rz, r->tmp, n);
+        }
+      l2l_batchnorm_forward_rop (r->ract, r->rxhat[l], r->rinv_std[l], r->rz, s->xhat[l],
+                                 s->inv_std[l], theta + task->gamma[l], v + task->gamma[l],
+                                 v + task->beta[l], &bn);
+      l2l_relu_backward (r->ract, s->act[l], r->ract, n);
+      l2l_maxpool_forward_rop (r->rpool[l], r->ract, s->argmax[l], rows * ch, task->height[l],
+                               task->width[l], 2, 2);
+      in = s->pool[l];
+      rin = r->rpool[l];
+    }
+  {
+    L2lBatchNorm bn = { rows, task->fc, 1, BN_EPS };
+
+    l2l_linear_forward (r->rz, in, v + task->fc_weight, NULL, rows, task->flat, task->fc);
+    linear_add (r->rz, rin, theta + task->fc_weight, rows, task->flat, task->fc);
+    l2l_batchnorm_forward_rop (r->rfc, r->rxhat[N_CONV], r->rinv_std[N_CONV], r->rz,
+                               s->xhat[N_CONV], s->inv_std[N_CONV], theta + task->gamma[N_CONV],
+                               v + task->gamma[N_CONV], v + task->beta[N_CONV], &bn);
+    l2l_relu_backward (r->rfc, s->act[N_CONV], r->rfc, (gsize) rows * task->fc);
+  }
+  l2l_linear_forward (r->rlogits, s->act[N_CONV], v + task->out_weight, v + task->out_bias, rows,
+                      task->fc, task->n_classes);
+  linear_add (r->rlogits, r->rfc, theta + task->out_weight, rows, task->fc, task->n_classes);
+}
+
+/* H v by the R-operator (Pearlmutter 1994) on the minibatch of the last
+ * loss_grad: the forward pass again, its R along v, then the backward pass
+ * and its R together, R(∂L/∂θ) into @out. Exact where the loss is smooth
+ * (ReLU and max-pool are linear between their kinks), as torch's double
+ * backward is; central differences of gradients are not an option here, as
+ * any step that moves one of the net's ~10⁶ pre-activations across a kink
+ * adds a jump to them. */
+static void
+cnn_problem_hvp (L2lProblem  *problem,
+                 const float *theta,
+                 const float *v,
+                 float       *out)
+{
+  CnnProblem *self = (CnnProblem *) problem;
+  const CnnTask *task = (const CnnTask *) self->base.task;
+  Scratch *s = &self->s;
+  RScratch *r = &self->r;
+  const guint rows = task->batch, ch = task->channels;
+  L2lBatchNorm fc_bn = { rows, task->fc, 1, BN_EPS };
+  float *dout = s->d0, *din = s->d1, *rdout, *rdin, *swap, *sink_gamma, *sink_beta;
+
+  g_return_if_fail (self->drawn);
+  if (r->storage == NULL)
+    rscratch_init (r, task);
+  rdout = r->rd0;
+  rdin = r->rd1;
+  sink_gamma = r->sink;
+  sink_beta = r->sink + MAX (ch, task->fc);
+  forward (task, theta, s, rows);
+  forward_rop (task, theta, v, s, r, rows);
+  l2l_softmax_xent_rop (rdout, s->logits, r->rlogits, rows, task->n_classes);
+
+  /* For a linear layer y = x Wᵀ (+ b) with δ = ∂L/∂y:
+   * R(∂L/∂W) = R(δ)ᵀ x + δᵀ R(x), R(∂L/∂b) = Σ R(δ), R(∂L/∂x) = R(δ) W + δ V. */
+  memset (out, 0, problem->n_params * sizeof (float));
+  l2l_linear_backward (rdin, out + task->out_weight, out + task->out_bias, rdout,
+                       s->act[N_CONV], theta + task->out_weight, rows, task->fc,
+                       task->n_classes);
+  l2l_linear_backward (r->tmp, out + task->out_weight, NULL, dout, r->rfc,
+                       v + task->out_weight, rows, task->fc, task->n_classes);
+  add_to (rdin, r->tmp, (gsize) rows * task->fc);
+  l2l_linear_backward (din, NULL, NULL, dout, s->act[N_CONV], theta + task->out_weight, rows,
+                       task->fc, task->n_classes);
+  l2l_relu_backward (din, s->act[N_CONV], din, (gsize) rows * task->fc);
+  l2l_relu_backward (rdin, s->act[N_CONV], rdin, (gsize) rows * task->fc);
+  l2l_batchnorm_backward_rop (rdout, out + task->gamma[N_CONV], out + task->beta[N_CONV], din,
+                              rdin, s->xhat[N_CONV], r->rxhat[N_CONV], s->inv_std[N_CONV],
+                              r->rinv_std[N_CONV], theta + task->gamma[N_CONV],
+                              v + task->gamma[N_CONV], &fc_bn);
+  l2l_batchnorm_backward (dout, sink_gamma, sink_beta, din, s->xhat[N_CONV], s->inv_std[N_CONV],
+                          theta + task->gamma[N_CONV], &fc_bn);
+  l2l_linear_backward (rdin, out + task->fc_weight, NULL, rdout, s->pool[N_CONV - 1],
+                       theta + task->fc_weight, rows, task->flat, task->fc);
+  l2l_linear_backward (r->tmp, out + task->fc_weight, NULL, dout, r->rpool[N_CONV - 1],
+                       v + task->fc_weight, rows, task->flat, task->fc);
+  add_to (rdin, r->tmp, (gsize) rows * task->flat);
+  l2l_linear_backward (din, NULL, NULL, dout, s->pool[N_CONV - 1], theta + task->fc_weight,
+                       rows, task->flat, task->fc);
+
+  /* din, rdin hold ∂L/∂pool[l] and its R on entry to each layer */
+  for (guint l = N_CONV; l-- > 0;)
+    {
+      L2lConv2d conv = conv_shape (task, l, rows);
+      L2lBatchNorm bn = { rows, ch, plane (task, l), BN_EPS };
+      const gsize n = (gsize) rows * ch * plane (task, l);
+      const float *in = l > 0 ? s->pool[l - 1] : s->input;
+
+      l2l_maxpool_backward (dout, din, s->argmax[l], rows * ch, task->height[l],
+                            task->width[l], 2, 2);
+      l2l_maxpool_backward (rdout, rdin, s->argmax[l], rows * ch, task->height[l],
+                            task->width[l], 2, 2);
+      l2l_relu_backward (dout, s->act[l], dout, n);
+      l2l_relu_backward (rdout, s->act[l], rdout, n);
+      l2l_batchnorm_backward_rop (rdin, out + task->gamma[l], out + task->beta[l], dout, rdout,
+                                  s->xhat[l], r->rxhat[l], s->inv_std[l], r->rinv_std[l],
+                                  theta + task->gamma[l], v + task->gamma[l], &bn);
+      l2l_batchnorm_backward (din, sink_gamma, sink_beta, dout, s->xhat[l], s->inv_std[l],
+                              theta + task->gamma[l], &bn);
+      /* the same rule as a linear layer's, through the convolution */
+      l2l_conv2d_backward (l > 0 ? rdout : NULL, out + task->conv_weight[l], NULL, s->col, rdin,
+                           in, theta + task->conv_weight[l], &conv);
+      if (l == 0)
+        break;
+      l2l_conv2d_backward (r->tmp, out + task->conv_weight[l], NULL, s->col, din,
+                           r->rpool[l - 1], v + task->conv_weight[l], &conv);
+      add_to (rdout, r->tmp, (gsize) rows * task->c_in[l] * plane (task, l));
+      l2l_conv2d_backward (dout, NULL, NULL, s->col, din, in, theta + task->conv_weight[l],
+                           &conv);
+      swap = din, din = dout, dout = swap;
+      swap = rdin, rdin = rdout, rdout = swap;
+    }
 }
 
 static void
@@ -288,6 +509,7 @@ cnn_problem_free (L2lProblem *problem)
   CnnProblem *self = (CnnProblem *) problem;
 
   scratch_clear (&self->s);
+  g_free (self->r.storage);
   l2l_task_problem_free (problem);
 }
 
@@ -308,6 +530,7 @@ cnn_problem_rewind (L2lProblem           *problem,
 static const L2lProblemClass cnn_problem_class = {
   .init = cnn_problem_init,
   .loss_grad = cnn_problem_loss_grad,
+  .hvp = cnn_problem_hvp,
   .mark = cnn_problem_mark,
   .rewind = cnn_problem_rewind,
   .free = cnn_problem_free,

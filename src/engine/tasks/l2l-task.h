@@ -32,7 +32,7 @@ struct _L2lProblemClass {
   double (*loss_grad) (L2lProblem *problem, const float *theta, float *grad);
   /* The Hessian of the loss at @theta times @v, into @out [n_params], on the
    * minibatch of the last loss_grad: what second-order meta-gradients need.
-   * NULL where a family has none (cnn, art). */
+   * NULL where a family has none (art). */
   void   (*hvp)       (L2lProblem *problem, const float *theta, const float *v, float *out);
   /* NULL for a problem without minibatches, whose loss never changes: so that
    * a second-order meta-gradient can take each step's Hessian on that step's
