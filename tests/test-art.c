@@ -4,6 +4,7 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <math.h>
+#include <sys/resource.h>
 #include <string.h>
 
 #include "l2l-engine.h"
@@ -316,6 +317,82 @@ test_feature_net_files (void)
   g_rmdir (dir);
 }
 
+/* A 66 KB net whose second layer claims 4096 → 4096 channels of 15 × 15
+ * (15 GB): refused from the file's tensors before anything is allocated for
+ * it. The child runs with 2 GB of address space, where allocating first
+ * aborts (without it the allocation would succeed lazily and prove nothing);
+ * AddressSanitizer needs far more address space than that for its shadow,
+ * so there the message alone is checked. */
+static void
+test_feature_net_huge_claim (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("l2l-test-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "huge.safetensors", NULL);
+
+  {
+    g_autoptr(L2lSafetensorsWriter) writer = l2l_safetensors_writer_new ();
+    g_autofree float *zeros = g_new0 (float, 4096 * 3);
+    const guint64 w0[4] = { 4096, 3, 1, 1 }, b0[1] = { 4096 };
+
+    l2l_safetensors_writer_add_metadata (writer, "format", L2L_FEATURE_NET_FORMAT);
+    l2l_safetensors_writer_add_metadata (writer, "layers",
+                                         "conv1x1/s1/p0/4096+relu;conv15x15/s1/p7/4096+relu");
+    l2l_safetensors_writer_add_tensor (writer, "convs.0.weight", zeros, 4, w0);
+    l2l_safetensors_writer_add_tensor (writer, "convs.0.bias", zeros, 1, b0);
+    g_assert_true (l2l_safetensors_writer_write (writer, path, NULL));
+  }
+  if (g_test_subprocess ())
+    {
+      g_autoptr(GError) error = NULL;
+#if !defined(__SANITIZE_ADDRESS__)
+      struct rlimit limit = { 2UL << 30, 2UL << 30 };
+
+      g_assert_cmpint (setrlimit (RLIMIT_AS, &limit), ==, 0);
+#endif
+      g_assert_null (l2l_feature_net_load (g_getenv ("L2L_TEST_NET"), &error));
+      g_assert_nonnull (strstr (error->message, "tensor convs.1.weight is missing"));
+      return;
+    }
+  g_setenv ("L2L_TEST_NET", path, TRUE);
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+/* torchvision spells a layer's number one way: "features.02.weight" (which
+ * sscanf reads as 2) is refused naming the tensor, not looked up as
+ * features.2.weight. */
+static void
+test_vgg_odd_numbers (void)
+{
+  const char *const names[] = { "features.02.weight", "features. 2.weight", "features.+2.weight",
+                                "features.99999999999.weight" };
+  g_autofree char *dir = g_dir_make_tmp ("l2l-test-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "vgg.safetensors", NULL);
+  static float zeros[4 * 4 * 3 * 3];
+  const guint64 w0[4] = { 4, 3, 3, 3 }, w1[4] = { 4, 4, 3, 3 }, b[1] = { 4 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autoptr(L2lSafetensorsWriter) writer = l2l_safetensors_writer_new ();
+      g_autoptr(GError) error = NULL;
+      g_autofree char *needle = g_strdup_printf ("tensor %s: its layer number", names[i]);
+
+      l2l_safetensors_writer_add_tensor (writer, "features.0.weight", zeros, 4, w0);
+      l2l_safetensors_writer_add_tensor (writer, "features.0.bias", zeros, 1, b);
+      l2l_safetensors_writer_add_tensor (writer, names[i], zeros, 4, w1);
+      l2l_safetensors_writer_add_tensor (writer, "features.2.bias", zeros, 1, b);
+      g_assert_true (l2l_safetensors_writer_write (writer, path, NULL));
+      g_assert_null (l2l_feature_net_load (path, &error));
+      g_test_message ("%s", error->message);
+      g_assert_true (g_str_has_prefix (error->message, path));
+      g_assert_nonnull (strstr (error->message, needle));
+    }
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 /* A torchvision-style VGG `features` file: convolutions at 0, 2 and 5 (a
  * max-pool at 4) of 4, 4 and 8 channels, weights from @seed; @in2 lets a
  * case break the chain of channels. */
@@ -450,5 +527,7 @@ main (int   argc,
               fixture_tear_down);
   g_test_add_func ("/engine/art/feature-net-files", test_feature_net_files);
   g_test_add_func ("/engine/art/vgg-layout", test_vgg_layout);
+  g_test_add_func ("/engine/art/vgg-odd-numbers", test_vgg_odd_numbers);
+  g_test_add_func ("/engine/art/feature-net-huge-claim", test_feature_net_huge_claim);
   return g_test_run ();
 }

@@ -441,15 +441,13 @@ format_shape (guint          n_dims,
 }
 
 gboolean
-l2l_safetensors_read_tensor (const L2lSafetensors *file,
-                             const char           *name,
-                             float                *out,
-                             guint                 n_dims,
-                             const guint64        *dims,
-                             GError              **error)
+l2l_safetensors_check_tensor (const L2lSafetensors *file,
+                              const char           *name,
+                              guint                 n_dims,
+                              const guint64        *dims,
+                              GError              **error)
 {
   const Tensor *tensor = g_hash_table_lookup (file->tensors, name);
-  guint64 count;
 
   if (tensor == NULL)
     return l2l_set_file_error (error, file->path, "tensor %s is missing", name);
@@ -459,6 +457,23 @@ l2l_safetensors_read_tensor (const L2lSafetensors *file,
       g_autofree char *wanted = format_shape (n_dims, dims);
       return l2l_set_file_error (error, file->path, "tensor %s has shape %s, expected %s", name, found, wanted);
     }
+  return TRUE;
+}
+
+gboolean
+l2l_safetensors_read_tensor (const L2lSafetensors *file,
+                             const char           *name,
+                             float                *out,
+                             guint                 n_dims,
+                             const guint64        *dims,
+                             GError              **error)
+{
+  const Tensor *tensor;
+  guint64 count;
+
+  if (!l2l_safetensors_check_tensor (file, name, n_dims, dims, error))
+    return FALSE;
+  tensor = g_hash_table_lookup (file->tensors, name);
   count = tensor_count (tensor);
   for (guint64 k = 0; k < count; k++)
     {

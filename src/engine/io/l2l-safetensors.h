@@ -49,6 +49,13 @@ guint                 l2l_safetensors_get_shape           (const L2lSafetensors 
                                                            guint64              *dims);
 gboolean              l2l_safetensors_has_tensor          (const L2lSafetensors *file,
                                                            const char           *name);
+/* Whether tensor @name is in the file with the shape @dims: what to ask
+ * before allocating for it, as the file bounds what a tensor of it holds. */
+gboolean              l2l_safetensors_check_tensor        (const L2lSafetensors *file,
+                                                           const char           *name,
+                                                           guint                 n_dims,
+                                                           const guint64        *dims,
+                                                           GError              **error);
 /* Copies tensor @name into @out, which must have the shape @dims. */
 gboolean              l2l_safetensors_read_tensor         (const L2lSafetensors *file,
                                                            const char           *name,

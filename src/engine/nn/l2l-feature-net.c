@@ -57,6 +57,10 @@ read_layer (const L2lSafetensors  *file,
   const guint64 weight_dims[4] = { layer->c_out, layer->c_in, layer->k, layer->k };
   const guint64 bias_dims[1] = { layer->c_out };
 
+  /* the layer's description may claim gigabytes: the file says first */
+  if (!l2l_safetensors_check_tensor (file, weight_name, 4, weight_dims, error) ||
+      !l2l_safetensors_check_tensor (file, bias_name, 1, bias_dims, error))
+    return FALSE;
   layer->weight = g_new (float, (gsize) layer->c_out * layer->c_in * layer->k * layer->k);
   layer->bias = g_new (float, layer->c_out);
   return l2l_safetensors_read_tensor (file, weight_name, layer->weight, 4, weight_dims, error) &&
@@ -138,7 +142,15 @@ load_vgg (L2lFeatureNet         *net,
 
       if (sscanf (names[i], "features.%u.weight%n", &index, &used) == 1 &&
           names[i][used] == '\0')
-        g_array_append_val (indices, index);
+        {
+          g_autofree char *again = g_strdup_printf ("features.%u.weight", index);
+
+          /* "features.02.weight", "features.+2.weight": sscanf reads a 2 */
+          if (!g_str_equal (again, names[i]))
+            return l2l_set_file_error (error, path, "tensor %s: its layer number is not "
+                                       "written as torchvision writes it", names[i]);
+          g_array_append_val (indices, index);
+        }
     }
   g_array_sort (indices, compare_uint);
   if (indices->len > L2L_FEATURE_NET_MAX_LAYERS)
