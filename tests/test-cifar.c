@@ -2,6 +2,8 @@
 #include "config.h"
 
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <glib/gstdio.h>
 
@@ -137,6 +139,35 @@ test_no_folder (void)
   test_util_remove_tree (dir);
 }
 
+/* A batch file past the 1 GB cap (sparse: it costs no disk) is refused by
+ * its size, before any of it is read; a FIFO in a batch's place is refused
+ * at once instead of waiting for a writer. */
+static void
+test_not_a_batch (void)
+{
+  g_autofree char *dir = write_all (3, 2);
+  g_autofree char *path = g_build_filename (dir, "data_batch_2.bin", NULL);
+  g_autoptr(GError) error = NULL;
+  FILE *file;
+
+  file = g_fopen (path, "wb");
+  g_assert_nonnull (file);
+  g_assert_cmpint (ftruncate (fileno (file), (1L << 30) + RECORD), ==, 0);
+  fclose (file);
+  g_assert_null (l2l_dataset_get ("cifar10", dir, &error));
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "data_batch_2.bin: larger than 1024 MB"));
+  g_clear_error (&error);
+
+  g_unlink (path);
+  g_assert_cmpint (mkfifo (path, 0600), ==, 0);
+  g_assert_null (l2l_dataset_get ("cifar10", dir, &error));
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "data_batch_2.bin: cannot read: not a regular file "
+                                            "(a FIFO)"));
+  test_util_remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -147,5 +178,6 @@ main (int   argc,
   g_test_add_func ("/engine/cifar/truncated", test_truncated);
   g_test_add_func ("/engine/cifar/bad-label", test_bad_label);
   g_test_add_func ("/engine/cifar/no-folder", test_no_folder);
+  g_test_add_func ("/engine/cifar/not-a-batch", test_not_a_batch);
   return g_test_run ();
 }

@@ -167,7 +167,9 @@ static const BadCase bad_cases[] = {
   { "problem-wide", { "compare", "--problem", "@/wide.json", NULL },
     "wide.json: W[1] is not a row of 1000000 numbers" },
   { "problem-endless", { "compare", "--problem", "/dev/zero", NULL },
-    "/dev/zero: larger than 256 MB" },
+    "/dev/zero: cannot read: not a regular file (a device)" },
+  { "problem-fifo", { "compare", "--problem", "@/fifo", NULL },
+    "fifo: cannot read: not a regular file (a FIFO)" },
   { "compare-too-big", { "compare", "--steps", "1000000", "--runs", "100000", NULL },
     "--runs: the losses of every step of every run need 3200.0 GB" },
   { "same-csv-json", { "compare", "--json", "@/out.csv", NULL },
@@ -310,7 +312,7 @@ write_special_inputs (const char *dir,
     }
   else if (g_str_has_prefix (name, "art-"))
     write_art_inputs (dir);
-  else if (g_str_has_prefix (name, "output-"))
+  else if (g_str_has_prefix (name, "output-") || g_str_equal (name, "problem-fifo"))
     {
       g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
       g_assert_cmpint (symlink (fifo, link), ==, 0);

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <limits.h>
@@ -75,6 +76,50 @@ l2l_file_write_atomic (const char  *path,
   return TRUE;
 }
 
+/* Opens @path for reading only if it is a regular file: without O_NONBLOCK,
+ * open () on a FIFO waits for a writer forever, and a device (/dev/zero,
+ * a terminal) is no file of ours either. */
+static gboolean
+open_regular (const char  *path,
+              FILE       **file,
+              GError     **error)
+{
+  struct stat info;
+  int fd = g_open (path, O_RDONLY | O_NONBLOCK | O_CLOEXEC, 0);
+
+  if (fd < 0 || fstat (fd, &info) != 0)
+    {
+      int saved_errno = errno;
+
+      if (fd >= 0)
+        close (fd);
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
+                   "%s: cannot read: %s", path, g_strerror (saved_errno));
+      return FALSE;
+    }
+  if (!S_ISREG (info.st_mode))
+    {
+      close (fd);
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+                   "%s: cannot read: not a regular file (%s)", path,
+                   S_ISFIFO (info.st_mode) ? "a FIFO" :
+                   S_ISSOCK (info.st_mode) ? "a socket" : "a device");
+      return FALSE;
+    }
+  /* a regular file never blocks; reads go on as usual */
+  if (fcntl (fd, F_SETFL, fcntl (fd, F_GETFL) & ~O_NONBLOCK) != 0 ||
+      (*file = fdopen (fd, "rb")) == NULL)
+    {
+      int saved_errno = errno;
+
+      close (fd);
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
+                   "%s: cannot read: %s", path, g_strerror (saved_errno));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 l2l_file_read (const char  *path,
                gsize        max_bytes,
@@ -111,14 +156,21 @@ l2l_file_read (const char  *path,
                    "%s: cannot read: is a folder", path);
       return FALSE;
     }
-  file = g_fopen (path, "rb");
-  if (file == NULL)
-    {
-      int saved_errno = errno;
-      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
-                   "%s: cannot read: %s", path, g_strerror (saved_errno));
-      return FALSE;
-    }
+  if (!open_regular (path, &file, error))
+    return FALSE;
+  /* refused from its size alone, before a byte is kept (it may be sparse) */
+  {
+    struct stat info;
+
+    if (fstat (fileno (file), &info) == 0 && (guint64) info.st_size > max_bytes)
+      {
+        g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_FILE,
+                     "%s: larger than %" G_GSIZE_FORMAT " MB, more than such a file can be",
+                     path, max_bytes >> 20);
+        fclose (file);
+        return FALSE;
+      }
+  }
   data = g_string_new (NULL);
   while ((got = fread (buffer, 1, sizeof buffer, file)) > 0)
     {

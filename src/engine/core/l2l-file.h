@@ -18,10 +18,10 @@ gboolean l2l_file_write_atomic   (const char  *path,
                                   gsize        length,
                                   GError     **error);
 
-/* Reads a whole file of at most @max_bytes; a longer one (or an endless one,
- * like /dev/zero) is refused with the limit. "resource:///…" reads a file
- * built into the program. Errors read "PATH: cannot read: REASON" or name
- * the size. */
+/* Reads a whole regular file of at most @max_bytes; a longer one is refused
+ * with the limit, and so are FIFOs, sockets and devices (like /dev/zero),
+ * before anything waits on them. "resource:///…" reads a file built into the
+ * program. Errors read "PATH: cannot read: REASON" or name the size. */
 gboolean l2l_file_read           (const char  *path,
                                   gsize        max_bytes,
                                   char       **contents,

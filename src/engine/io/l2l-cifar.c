@@ -7,6 +7,7 @@
 
 #include "l2l-cifar.h"
 #include "l2l-error.h"
+#include "l2l-file.h"
 
 #define PIXELS L2L_CIFAR_PIXELS
 #define RECORD (1 + PIXELS)
@@ -25,7 +26,7 @@ read_batch (const char  *path,
   const guint8 *bytes;
   gsize size;
 
-  if (!g_file_get_contents (path, &contents, &size, error))
+  if (!l2l_file_read (path, L2L_FILE_MAX_BINARY_BYTES, &contents, &size, error))
     return NULL;
   if (size == 0 || size % RECORD != 0)
     {
