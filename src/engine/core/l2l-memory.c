@@ -10,6 +10,7 @@
 
 gboolean
 l2l_memory_check (guint64      need_bytes,
+                  const char  *owner,
                   const char  *field,
                   const char  *what,
                   const char  *advice,
@@ -20,7 +21,7 @@ l2l_memory_check (guint64      need_bytes,
 
   if (need_bytes <= have / 2)
     return TRUE;
-  return l2l_set_field_error (error, L2L_ENGINE_ERROR_INVALID_OPTION, NULL, field,
+  return l2l_set_field_error (error, L2L_ENGINE_ERROR_INVALID_OPTION, owner, field,
                               "%s need %.1f GB, more than half of this machine's %.1f GB; %s",
                               what, need_bytes / 1e9, have / 1e9, advice);
 }

@@ -100,13 +100,19 @@ l2l_compare_config_check_settings (const L2lCompareConfig  *config,
     }
   if (any_tuned && !l2l_tune_config_validate (&config->tune, error))
     return FALSE;
+  /* each thread runs one problem at a time */
+  if (config->task != NULL &&
+      !l2l_memory_check ((guint64) config->threads * config->task->problem_bytes, NULL,
+                         "threads", "the minibatches and activations of a problem a thread",
+                         "use fewer threads or a smaller task", error))
+    return FALSE;
   /* Every optimizer's losses are kept: runs × (steps + 1) doubles each, and
    * its final θ when asked for. */
   return l2l_memory_check ((guint64) config->n_optimizers * config->runs *
                            ((config->steps + 1) * sizeof (double) +
                             (config->keep_final_theta && config->task
                              ? l2l_task_get_n_params (config->task) * sizeof (float) : 0)),
-                           "runs", "the losses of every step of every run",
+                           NULL, "runs", "the losses of every step of every run",
                            "use fewer runs or steps", error);
 }
 

@@ -142,17 +142,22 @@ check_memory (const L2lTrainConfig  *config,
               GError               **error)
 {
   guint64 coordinates = (guint64) config->batch * l2l_task_get_n_params (config->task);
-  g_autofree char *what = g_strdup_printf ("%u functions of %" G_GSIZE_FORMAT " parameters in "
+  g_autofree char *what = g_strdup_printf ("%u functions of %" G_GSIZE_FORMAT " parameters%s in "
                                            "unrolls of %u steps", config->batch,
-                                           l2l_task_get_n_params (config->task), config->unroll);
+                                           l2l_task_get_n_params (config->task),
+                                           config->task->problem_bytes > 0
+                                           ? " with their minibatches" : "", config->unroll);
 
   guint64 bytes = l2l_rule_unroll_bytes (&config->rule, coordinates, config->unroll);
 
   /* second order keeps θ at every step of the unroll too */
   if (config->meta_gradient == L2L_META_GRADIENT_SECOND_ORDER)
     bytes += (config->unroll + 2) * coordinates * sizeof (float);
-  return l2l_memory_check (bytes, "batch", what, "use fewer functions an epoch or a shorter unroll",
-                           error);
+  /* and each function its minibatch and activations (twice, with their R) */
+  bytes += (guint64) config->batch * config->task->problem_bytes
+           * (config->meta_gradient == L2L_META_GRADIENT_SECOND_ORDER ? 2 : 1);
+  return l2l_memory_check (bytes, NULL, "batch", what,
+                           "use fewer functions an epoch or a shorter unroll", error);
 }
 
 /* Second derivatives need the task's Hessian-vector products. */

@@ -12,6 +12,7 @@
 #include "l2l-dataset.h"
 #include "l2l-error.h"
 #include "l2l-maxpool.h"
+#include "l2l-memory.h"
 #include "l2l-nn.h"
 #include "l2l-rng.h"
 #include "l2l-task-cnn.h"
@@ -104,12 +105,14 @@ plane (const CnnTask *task,
   return (gsize) task->height[layer] * task->width[layer];
 }
 
-static void
-scratch_init (Scratch       *s,
-              const CnnTask *task)
+/* The floats of a Scratch's storage, and its widest and col buffers'. */
+static gsize
+scratch_floats (const CnnTask *task,
+                gsize         *widest_out,
+                gsize         *col_out)
 {
   const gsize rows = task->batch, ch = task->channels;
-  gsize total = 0, offset = 0, widest = 0, col = 0;
+  gsize total = 0, widest = 0, col = 0;
 
   for (guint l = 0; l < N_CONV; l++)
     {
@@ -121,6 +124,19 @@ scratch_init (Scratch       *s,
   widest = MAX (widest, rows * MAX (MAX (task->flat, task->fc), task->n_classes));
   total += rows * task->c_in[0] * plane (task, 0) + widest
            + 2 * rows * task->fc + task->fc + rows * task->n_classes + col + 2 * widest;
+  *widest_out = widest;
+  *col_out = col;
+  return total;
+}
+
+static void
+scratch_init (Scratch       *s,
+              const CnnTask *task)
+{
+  const gsize rows = task->batch, ch = task->channels;
+  gsize widest, col, offset = 0;
+  const gsize total = scratch_floats (task, &widest, &col);
+
   s->storage = g_new (float, total);
 #define CARVE(size) (offset += (size), s->storage + offset - (size))
   s->input = CARVE (rows * task->c_in[0] * plane (task, 0));
@@ -704,6 +720,25 @@ cnn_create (const L2lOptions  *options,
 
   l2l_task_init_base (&self->base, &cnn_task_class, g_strdup_printf ("cnn:%s", values), n);
   l2l_task_set_groups (&self->base, 2, group_names, counts);
+  /* the forward and backward buffers and the max-pools' indices */
+  {
+    gsize widest, col;
+    guint64 pooled = 0;
+    g_autofree char *what = NULL;
+
+    for (guint l = 0; l < N_CONV; l++)
+      pooled += (guint64) self->batch * self->channels * plane (self, l + 1);
+    self->base.problem_bytes = sizeof (float) * scratch_floats (self, &widest, &col)
+                               + sizeof (guint32) * pooled;
+    what = g_strdup_printf ("minibatches of %u images of %u × %u × %u", self->batch,
+                            self->c_in[0], self->height[0], self->width[0]);
+    if (!l2l_memory_check (self->base.problem_bytes, "task cnn", "batch", what,
+                           "use a smaller batch", error))
+      {
+        l2l_task_unref (&self->base);
+        return NULL;
+      }
+  }
   return &self->base;
 }
 

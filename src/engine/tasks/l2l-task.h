@@ -75,6 +75,10 @@ struct _L2lTask {
   gsize               n_params;
   guint               n_groups;
   L2lTaskGroup        groups[L2L_TASK_MAX_GROUPS];
+  /* What one problem holds besides θ (its minibatch and activations), for
+   * memory checks before work starts; its Hessian-vector products take about
+   * as much again. 0 where that is small. */
+  guint64             problem_bytes;
 };
 
 /* A hand-written optimizer's learning rate where a family's scale differs
