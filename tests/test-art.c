@@ -307,6 +307,12 @@ test_feature_net_files (void)
     g_assert_null (l2l_feature_run_new (net, 4, 4, &error));
     g_assert_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION);
     g_clear_error (&error);
+    /* 8 channels of 60000 × 60000 (115 GB): refused before allocating */
+    g_assert_null (l2l_feature_run_new (net, 60000, 60000, &error));
+    g_assert_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION);
+    g_test_message ("%s", error->message);
+    g_assert_nonnull (strstr (error->message, "the features of 60000 × 60000 pixels through"));
+    g_clear_error (&error);
 
     g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
     g_assert_true (g_file_set_contents (path, contents, (gssize) length - 40, NULL));

@@ -11,6 +11,7 @@
 #include "l2l-feature-net.h"
 #include "l2l-file.h"
 #include "l2l-maxpool.h"
+#include "l2l-memory.h"
 #include "l2l-nn.h"
 #include "l2l-refcount.h"
 #include "l2l-safetensors.h"
@@ -249,12 +250,15 @@ l2l_feature_run_new (L2lFeatureNet  *net,
 {
   g_autoptr(L2lFeatureRun) run = g_new0 (L2lFeatureRun, 1);
   gsize widest = 3 * (gsize) height * width, col = 0;
+  guint64 floats = widest, pooled = 0;
   guint h = height, w = width;
+  g_autofree char *what = NULL;
 
   run->net = l2l_feature_net_ref (net);
   run->height = height;
   run->width = width;
-  run->input = g_new (float, 3 * (gsize) height * width);
+  /* the shapes and their sizes first, so that what cannot fit is refused
+   * before anything is allocated */
   for (guint l = 0; l < net->n_layers; l++)
     {
       const L2lFeatureLayer *layer = &net->layers[l];
@@ -270,7 +274,7 @@ l2l_feature_run_new (L2lFeatureNet  *net,
       col = MAX (col, l2l_conv2d_col_size (&conv));
       run->feature_h[l] = h = l2l_conv2d_out_height (&conv);
       run->feature_w[l] = w = l2l_conv2d_out_width (&conv);
-      run->features[l] = g_new (float, l2l_feature_run_size (run, l));
+      floats += l2l_feature_run_size (run, l);
       widest = MAX (widest, l2l_feature_run_size (run, l));
       if (layer->pool_k > 0)
         {
@@ -283,8 +287,28 @@ l2l_feature_run_new (L2lFeatureNet  *net,
             }
           h = (h - layer->pool_k) / layer->pool_stride + 1;
           w = (w - layer->pool_k) / layer->pool_stride + 1;
-          run->pooled[l] = g_new (float, (gsize) layer->c_out * h * w);
-          run->argmax[l] = g_new (guint32, (gsize) layer->c_out * h * w);
+          pooled += (guint64) layer->c_out * h * w;
+        }
+    }
+  what = g_strdup_printf ("the features of %u × %u pixels through %s", height, width, net->path);
+  if (!l2l_memory_check ((floats + 2 * (guint64) widest + col + pooled) * sizeof (float)
+                         + pooled * sizeof (guint32), NULL, "size", what,
+                         "use a smaller image or feature network", error))
+    return NULL;
+
+  run->input = g_new (float, 3 * (gsize) height * width);
+  for (guint l = 0; l < net->n_layers; l++)
+    {
+      const L2lFeatureLayer *layer = &net->layers[l];
+
+      run->features[l] = g_new (float, l2l_feature_run_size (run, l));
+      if (layer->pool_k > 0)
+        {
+          const guint ph = (run->feature_h[l] - layer->pool_k) / layer->pool_stride + 1;
+          const guint pw = (run->feature_w[l] - layer->pool_k) / layer->pool_stride + 1;
+
+          run->pooled[l] = g_new (float, (gsize) layer->c_out * ph * pw);
+          run->argmax[l] = g_new (guint32, (gsize) layer->c_out * ph * pw);
         }
     }
   run->grad_a = g_new (float, widest);
