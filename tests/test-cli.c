@@ -468,6 +468,25 @@ load_json_object (JsonParser *parser,
   return json_node_get_object (json_parser_get_root (parser));
 }
 
+/* A learning rate of 1e20 (json-glib alone writes 1e+20.0) and the losses
+ * it blows up to: the JSON still parses and says 1e20. */
+static void
+test_compare_json_huge_numbers (void)
+{
+  g_autofree char *dir = test_util_make_tmpdir ();
+  g_autofree char *json = g_build_filename (dir, "huge.json", NULL);
+  const char *args[] = { "compare", "--task", "quadratic", "--steps", "3", "--runs", "2",
+                         "--optimizers", "sgd", "--lr", "sgd=1e20", "--json", json, NULL };
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *root, *entry;
+
+  g_assert_cmpint (run_l2l (args, NULL, NULL), ==, 0);
+  root = load_json_object (parser, json);
+  entry = json_array_get_object_element (json_object_get_array_member (root, "optimizers"), 0);
+  g_assert_cmpfloat (json_object_get_double_member (entry, "learning_rate"), ==, 1e20);
+  test_util_remove_tree (dir);
+}
+
 /* --tune-hyper in `l2l tune`: the best configurations in the table, every
  * one drawn in the JSON beside its objective, the chosen one under "hyper";
  * the same seed draws and chooses the same. */
@@ -1163,6 +1182,7 @@ main (int   argc,
   g_test_add_func ("/cli/tune/hyper", test_tune_hyper);
   g_test_add_func ("/cli/compare/tune-hyper", test_compare_tune_hyper);
   g_test_add_func ("/cli/compare/hyper", test_compare_hyper);
+  g_test_add_func ("/cli/compare/json-huge-numbers", test_compare_json_huge_numbers);
   g_test_add_func ("/cli/help", test_help);
   g_test_add_func ("/cli/train/info-compare-resume", test_train_info_compare);
   g_test_add_func ("/cli/bad-input/cifar-missing-message", test_cifar_missing_message);

@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "l2l-error.h"
 #include "l2l-json.h"
 
@@ -72,4 +74,69 @@ l2l_json_parse (const char    *data,
       return NULL;
     }
   return g_steal_pointer (&parser);
+}
+
+/* Copies @text, dropping the ".0" after an exponent in numbers outside
+ * strings. */
+static char *
+fix_numbers (const char *text,
+             gsize      *length)
+{
+  GString *out = g_string_sized_new (strlen (text));
+  gboolean in_string = FALSE;
+
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      if (in_string)
+        {
+          g_string_append_c (out, *p);
+          if (*p == '\\' && p[1] != '\0')
+            g_string_append_c (out, *++p);
+          else if (*p == '"')
+            in_string = FALSE;
+          continue;
+        }
+      if (*p == '"')
+        in_string = TRUE;
+      else if (*p == '-' || g_ascii_isdigit (*p))
+        {
+          const char *end = p, *exponent = NULL;
+
+          while (*end == '-' || *end == '+' || *end == '.' || *end == 'e' || *end == 'E' ||
+                 g_ascii_isdigit (*end))
+            {
+              if (*end == 'e' || *end == 'E')
+                exponent = end;
+              end++;
+            }
+          if (exponent != NULL && end - exponent > 2 && end[-2] == '.' && end[-1] == '0' &&
+              memchr (exponent, '.', (gsize) (end - 2 - exponent)) == NULL)
+            {
+              g_string_append_len (out, p, end - 2 - p);
+              p = end - 1;
+              continue;
+            }
+          g_string_append_len (out, p, end - p);
+          p = end - 1;
+          continue;
+        }
+      g_string_append_c (out, *p);
+    }
+  if (length != NULL)
+    *length = out->len;
+  return g_string_free (out, FALSE);
+}
+
+char *
+l2l_json_to_data (JsonNode *root,
+                  gboolean  pretty,
+                  gsize    *length)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autofree char *text = NULL;
+
+  json_generator_set_root (generator, root);
+  json_generator_set_pretty (generator, pretty);
+  text = json_generator_to_data (generator, NULL);
+  return fix_numbers (text, length);
 }

@@ -155,7 +155,6 @@ static char *
 history_to_json (L2lTrainer *trainer)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
   g_autoptr(JsonNode) root = NULL;
 
   json_builder_begin_array (builder);
@@ -177,8 +176,7 @@ history_to_json (L2lTrainer *trainer)
     }
   json_builder_end_array (builder);
   root = json_builder_get_root (builder);
-  json_generator_set_root (generator, root);
-  return json_generator_to_data (generator, NULL);
+  return l2l_json_to_data (root, FALSE, NULL);
 }
 
 gboolean

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "l2l-file.h"
+#include "l2l-json.h"
 #include "l2l-results.h"
 
 /* RFC 4180: quote a field that holds a comma, a quote or a line break. */
@@ -148,12 +149,9 @@ static char *
 builder_to_data (JsonBuilder *builder,
                  gsize       *length)
 {
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
   g_autoptr(JsonNode) root = json_builder_get_root (builder);
 
-  json_generator_set_root (generator, root);
-  json_generator_set_pretty (generator, TRUE);
-  return json_generator_to_data (generator, length);
+  return l2l_json_to_data (root, TRUE, length);
 }
 
 /* The rule's hyper-parameters beyond the rate, as torch.optim names them

@@ -19,4 +19,12 @@ JsonParser *l2l_json_parse (const char    *data,
                             const char    *what,
                             GError       **error);
 
+/* @root as JSON text (indented when @pretty), every number valid JSON:
+ * json-glib appends ".0" to a double printed without a point, which makes
+ * 1e+20 the invalid 1e+20.0; such suffixes are dropped. Callers write
+ * non-finite values as something else (null). */
+char       *l2l_json_to_data (JsonNode  *root,
+                              gboolean   pretty,
+                              gsize     *length);
+
 G_END_DECLS
