@@ -43,7 +43,8 @@ typedef struct {
   const char *needle;     /* must appear in the one-line message */
 } BadCase;
 
-/* "@" in an argument stands for the test's folder. */
+/* "@" starting an argument, or after its ':' (lstm:@/ck.safetensors), stands
+ * for the test's folder. */
 static const BadCase bad_cases[] = {
   { "unknown-flag", { "compare", "--bogus", NULL }, "--bogus" },
   { "unknown-subcommand", { "frobnicate", NULL }, "unknown subcommand 'frobnicate'" },
@@ -241,6 +242,20 @@ static const BadCase bad_cases[] = {
                   NULL }, "--init: 'zeros' is not one of content, noise" },
   { "art-comma", { "art", "--content", "@/a,b.png", "--out-dir", "@/out", NULL },
     "a name with a comma cannot be passed on" },
+  { "art-plot-is-content", { "art", "--content", "@/art-photo.png", "--plot", "@/art-photo.png",
+                             "--out-dir", "@/out", NULL },
+    "art-photo.png is the file --content reads" },
+  { "input-json-is-problem", { "compare", "--problem", "@/p.json", "--json", "@/p.json", NULL },
+    "p.json is the file --problem reads; an output never replaces an input" },
+  { "input-json-links-to-problem", { "compare", "--problem", "@/p.json", "--json",
+                                     "@/link-to-p.json", NULL },
+    "link-to-p.json is the file --problem reads" },
+  { "input-json-is-checkpoint", { "compare", "--optimizers", "sgd,lstm:@/ck.safetensors",
+                                  "--json", "@/ck.safetensors", NULL },
+    "ck.safetensors is the file --optimizers reads" },
+  { "input-out-is-resume", { "train", "--resume", "@/ck.resume.safetensors", "--out",
+                             "@/ck.resume.safetensors", NULL },
+    "ck.resume.safetensors is the file --resume reads" },
 };
 
 static char *
@@ -320,6 +335,17 @@ write_special_inputs (const char *dir,
     }
   else if (g_str_has_prefix (name, "art-"))
     write_art_inputs (dir);
+  else if (g_str_has_prefix (name, "input-"))
+    {
+      g_autofree char *p = g_build_filename (dir, "p.json", NULL);
+      g_autofree char *to_p = g_build_filename (dir, "link-to-p.json", NULL);
+      g_autofree char *ck = g_build_filename (dir, "ck.safetensors", NULL);
+      const char *train[] = { "train", "--task", "quadratic", "--epochs", "1", "--batch", "2",
+                              "--steps", "4", "--unroll", "2", "--out", ck, NULL };
+
+      g_assert_cmpint (symlink (p, to_p), ==, 0);
+      g_assert_cmpint (run_l2l (train, NULL, NULL), ==, 0);
+    }
   else if (g_str_has_prefix (name, "output-") || g_str_equal (name, "problem-fifo"))
     {
       g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
@@ -350,8 +376,12 @@ test_bad_input (gconstpointer data)
   for (guint i = 0; bad->args[i] != NULL; i++)
     {
       g_autofree char *arg = NULL;
+      const char *at = strstr (bad->args[i], ":@/");
+
       if (bad->args[i][0] == '@')
         arg = g_strconcat (dir, bad->args[i] + 1, NULL);
+      else if (at != NULL)
+        arg = g_strdup_printf ("%.*s:%s%s", (int) (at - bad->args[i]), bad->args[i], dir, at + 2);
       else
         arg = g_strdup (bad->args[i]);
       g_ptr_array_add (args, g_steal_pointer (&arg));

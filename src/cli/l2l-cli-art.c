@@ -92,12 +92,18 @@ image_name (const char *label)
   return g_strdelimit (g_strdup (label), ":/\\", '-');
 }
 
-/* Every image this run will write, checked before any work. */
+/* Every file this run will write (the images, and @files: --csv and
+ * --plot), checked before any work: writable, and none of them an input. */
 static gboolean
-check_outputs (const L2lCompareConfig  *config,
+check_outputs (const L2lCliExperiment  *experiment,
+               const L2lCompareConfig  *config,
                const char              *dir,
+               const char *const       *files,
                GError                 **error)
 {
+  if (!l2l_cli_experiment_check_outputs (experiment, config, TRUE, files,
+                                         (const char *[]) { "--csv", "--plot" }, 2, error))
+    return FALSE;
   if (g_mkdir_with_parents (dir, 0755) != 0)
     {
       int saved = errno;
@@ -111,7 +117,10 @@ check_outputs (const L2lCompareConfig  *config,
       g_autofree char *file = g_strconcat (name, ".png", NULL);
       g_autofree char *path = g_build_filename (dir, file, NULL);
 
-      if (!l2l_file_check_writable (path, error))
+      if (!l2l_file_check_writable (path, error) ||
+          !l2l_cli_experiment_check_outputs (experiment, config, TRUE,
+                                             (const char *[]) { path },
+                                             (const char *[]) { "--out-dir" }, 1, error))
         return FALSE;
     }
   return TRUE;
@@ -249,7 +258,8 @@ l2l_cli_art (int   argc,
   if (error != NULL ||
       (args.csv && !l2l_file_check_writable (args.csv, &error)) ||
       !l2l_cli_parse_plot (args.plot, args.plot_size, &plot_width, &plot_height, &error) ||
-      !check_outputs (&config, args.out_dir, &error))
+      !check_outputs (&experiment, &config, args.out_dir,
+                      (const char *[]) { args.csv, args.plot }, &error))
     {
       status = L2L_EXIT_USAGE;
       l2l_cli_report ("art", error);

@@ -164,6 +164,10 @@ l2l_cli_compare (int   argc,
       (json_path && !l2l_file_check_writable (json_path, &error)) ||
       !l2l_file_check_distinct ((const char *[]) { csv_path, json_path, plot_path },
                                 (const char *[]) { "--csv", "--json", "--plot" }, 3, &error) ||
+      !l2l_cli_experiment_check_outputs (&args, &config, FALSE,
+                                         (const char *[]) { csv_path, json_path, plot_path },
+                                         (const char *[]) { "--csv", "--json", "--plot" }, 3,
+                                         &error) ||
       !l2l_cli_parse_plot (plot_path, plot_size, &plot_width, &plot_height, &error) ||
       !parse_x_axis (x_axis, &x_mode, &error))
     {

@@ -151,3 +151,60 @@ l2l_cli_experiment_clear (L2lCliExperiment *args)
   g_free (args->hyper);
   l2l_cli_settings_clear (&args->settings);
 }
+
+void
+l2l_cli_inputs_add_task (GPtrArray  *paths,
+                         GPtrArray  *flags,
+                         const char *spec,
+                         gboolean    keys_are_flags)
+{
+  g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func (g_free);
+  const guint first = paths->len;
+
+  l2l_task_spec_inputs (spec, paths, keys);
+  for (guint i = 0; i < keys->len; i++)
+    g_ptr_array_add (flags, g_strdup_printf (keys_are_flags ? "--%s" : "--task %s",
+                                             (const char *) keys->pdata[i]));
+  g_assert (paths->len - first == keys->len);
+}
+
+gboolean
+l2l_cli_experiment_check_outputs (const L2lCliExperiment  *args,
+                                  const L2lCompareConfig  *config,
+                                  gboolean                 keys_are_flags,
+                                  const char *const       *outputs,
+                                  const char *const       *output_flags,
+                                  guint                    n_outputs,
+                                  GError                 **error)
+{
+  g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) flags = g_ptr_array_new_with_free_func (g_free);
+  const char *optimizers = args->optimizers ? args->optimizers : args->default_optimizers;
+
+  if (args->problem != NULL)
+    {
+      g_ptr_array_add (paths, g_strdup (args->problem));
+      g_ptr_array_add (flags, g_strdup ("--problem"));
+    }
+  if (config->task != NULL)
+    l2l_cli_inputs_add_task (paths, flags, l2l_task_get_spec (config->task), keys_are_flags);
+  if (optimizers != NULL)
+    {
+      g_auto(GStrv) items = g_strsplit (optimizers, ",", -1);
+
+      for (guint i = 0; items[i] != NULL; i++)
+        {
+          g_autofree char *path = NULL;
+
+          if (l2l_rule_spec_arch (items[i], NULL) == NULL ||
+              (path = l2l_rule_spec_resolve (items[i], NULL)) == NULL ||
+              l2l_pretrained_is_builtin (path))
+            continue;
+          g_ptr_array_add (paths, g_steal_pointer (&path));
+          g_ptr_array_add (flags, g_strdup ("--optimizers"));
+        }
+    }
+  return l2l_file_check_not_inputs (outputs, output_flags, n_outputs,
+                                    (const char *const *) paths->pdata,
+                                    (const char *const *) flags->pdata, paths->len, error);
+}

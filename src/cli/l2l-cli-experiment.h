@@ -47,4 +47,21 @@ gboolean      l2l_cli_experiment_build        (const L2lCliExperiment  *args,
                                                GError                 **error);
 void          l2l_cli_experiment_clear        (L2lCliExperiment *args);
 
+/* Appends the files a task spec names (l2l_task_spec_inputs) to @paths and
+ * their flags to @flags: "--task KEY", or "--KEY" where the task's options
+ * are the command's own flags (art). */
+void          l2l_cli_inputs_add_task         (GPtrArray  *paths,
+                                               GPtrArray  *flags,
+                                               const char *spec,
+                                               gboolean    keys_are_flags);
+/* Fails when one of the @n_outputs outputs is a file the experiment reads:
+ * --problem, the task's files, a checkpoint named in --optimizers. */
+gboolean      l2l_cli_experiment_check_outputs (const L2lCliExperiment  *args,
+                                                const L2lCompareConfig  *config,
+                                                gboolean                 keys_are_flags,
+                                                const char *const       *outputs,
+                                                const char *const       *output_flags,
+                                                guint                    n_outputs,
+                                                GError                 **error);
+
 G_END_DECLS

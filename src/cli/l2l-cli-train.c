@@ -11,6 +11,7 @@
 #include "l2l-chart-export.h"
 #include "l2l-chart-results.h"
 #include "l2l-cli-cluster.h"
+#include "l2l-cli-experiment.h"
 #include "l2l-cli-parse.h"
 #include "l2l-cli-settings.h"
 #include "l2l-cli-task.h"
@@ -265,6 +266,40 @@ family_defaults_text (void)
   return g_string_free (text, FALSE);
 }
 
+/* None of the outputs may be a file this training reads: the resume file,
+ * --problem, the task's files. The resume file beside --out is the one
+ * exception: going on from it updates it in place, as it always has. */
+static gboolean
+check_not_inputs (const TrainArgs  *args,
+                  const TrainJob   *job,
+                  GError          **error)
+{
+  g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) flags = g_ptr_array_new_with_free_func (g_free);
+
+  if (args->resume != NULL &&
+      !l2l_file_check_not_inputs ((const char *[]) { job->out, job->history_path,
+                                                     job->plot_path },
+                                  (const char *[]) { "--out", "--history", "--plot" }, 3,
+                                  (const char *[]) { args->resume },
+                                  (const char *[]) { "--resume" }, 1, error))
+    return FALSE;
+  if (args->problem != NULL)
+    {
+      g_ptr_array_add (paths, g_strdup (args->problem));
+      g_ptr_array_add (flags, g_strdup ("--problem"));
+    }
+  l2l_cli_inputs_add_task (paths, flags,
+                           l2l_task_get_spec (l2l_trainer_get_config (job->trainer)->task),
+                           FALSE);
+  return l2l_file_check_not_inputs ((const char *[]) { job->out, job->resume_out,
+                                                       job->history_path, job->plot_path },
+                                    (const char *[]) { "--out", "the resume file beside --out",
+                                                       "--history", "--plot" }, 4,
+                                    (const char *const *) paths->pdata,
+                                    (const char *const *) flags->pdata, paths->len, error);
+}
+
 int
 l2l_cli_train (int   argc,
                char *argv[])
@@ -390,6 +425,7 @@ l2l_cli_train (int   argc,
                                                    job.plot_path },
                                 (const char *[]) { "--out", "the resume file beside --out",
                                                    "--history", "--plot" }, 4, &error) ||
+      !check_not_inputs (&args, &job, &error) ||
       !l2l_cli_parse_plot (args.plot, args.plot_size, &job.plot_width, &job.plot_height,
                            &error))
     {

@@ -232,7 +232,10 @@ l2l_cli_tune (int   argc,
     }
   args.tune = TRUE;
   if (!l2l_cli_experiment_build (&args, NULL, &job.config, &error) ||
-      (json_path && !l2l_file_check_writable (json_path, &error)))
+      (json_path && !l2l_file_check_writable (json_path, &error)) ||
+      !l2l_cli_experiment_check_outputs (&args, &job.config, FALSE,
+                                         (const char *[]) { json_path },
+                                         (const char *[]) { "--json" }, 1, &error))
     {
       l2l_cli_report ("tune", error);
       status = L2L_EXIT_USAGE;

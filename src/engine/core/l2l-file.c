@@ -267,6 +267,40 @@ l2l_file_check_distinct (const char *const *paths,
   return distinct;
 }
 
+gboolean
+l2l_file_check_not_inputs (const char *const *outputs,
+                           const char *const *output_flags,
+                           guint               n_outputs,
+                           const char *const *inputs,
+                           const char *const *input_flags,
+                           guint               n_inputs,
+                           GError            **error)
+{
+  for (guint i = 0; i < n_outputs; i++)
+    {
+      struct stat out;
+
+      if (outputs[i] == NULL || g_stat (outputs[i], &out) != 0)
+        continue;
+      for (guint j = 0; j < n_inputs; j++)
+        {
+          struct stat in;
+
+          if (inputs[j] == NULL || g_str_has_prefix (inputs[j], "resource://") ||
+              g_stat (inputs[j], &in) != 0)
+            continue;
+          if (out.st_dev == in.st_dev && out.st_ino == in.st_ino)
+            {
+              g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
+                           "%s: %s is the file %s reads; an output never replaces an input",
+                           output_flags[i], outputs[i], input_flags[j]);
+              return FALSE;
+            }
+        }
+    }
+  return TRUE;
+}
+
 char *
 l2l_file_display_name (const char *path)
 {

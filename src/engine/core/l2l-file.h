@@ -45,4 +45,16 @@ gboolean l2l_file_check_distinct (const char *const *paths,
                                   guint               n,
                                   GError            **error);
 
+/* Fails when one of the @n_outputs outputs (NULLs skipped) is, however
+ * spelled or linked, one of the @n_inputs files the same command reads:
+ * writing it would destroy what was read. @output_flags and @input_flags
+ * name them in the message. */
+gboolean l2l_file_check_not_inputs (const char *const *outputs,
+                                    const char *const *output_flags,
+                                    guint               n_outputs,
+                                    const char *const *inputs,
+                                    const char *const *input_flags,
+                                    guint               n_inputs,
+                                    GError            **error);
+
 G_END_DECLS

@@ -108,6 +108,30 @@ l2l_task_spec_check (const char  *spec,
   return prefix_owner (spec) != NULL || parse_spec (spec, &options, error) != NULL;
 }
 
+void
+l2l_task_spec_inputs (const char *spec,
+                      GPtrArray  *paths,
+                      GPtrArray  *keys)
+{
+  g_autoptr(L2lOptions) options = NULL;
+  const L2lTaskFamily *family;
+
+  if ((family = prefix_owner (spec)) != NULL)
+    {
+      g_ptr_array_add (paths, g_strdup (spec + strlen (family->spec_prefix)));
+      g_ptr_array_add (keys, g_strdup ("problem"));
+      return;
+    }
+  if (parse_spec (spec, &options, NULL) == NULL)
+    return;
+  for (guint i = 0; i < options->n_infos; i++)
+    if (options->infos[i].type == L2L_OPTION_STRING && *options->values[i] != '\0')
+      {
+        g_ptr_array_add (paths, g_strdup (options->values[i]));
+        g_ptr_array_add (keys, g_strdup (options->infos[i].key));
+      }
+}
+
 L2lTask *
 l2l_task_new_from_spec (const char  *spec,
                         GError     **error)

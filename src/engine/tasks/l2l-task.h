@@ -173,6 +173,14 @@ gpointer    l2l_task_problem_new   (gsize                  size,
 /* The end of a family's free: drops the task and frees the struct. */
 void        l2l_task_problem_free  (L2lProblem            *problem);
 
+/* What a spec's free-text options name (files and folders such as art's
+ * content or cnn's data; other text, like mnist's hidden, does no harm) and
+ * a problem file's path: appended to @paths, the option's key to @keys
+ * ("problem" for the file). For refusing outputs that would replace them. */
+void        l2l_task_spec_inputs   (const char *spec,
+                                    GPtrArray  *paths,
+                                    GPtrArray  *keys);
+
 /* The family a task was made from (NULL for a problem file). */
 const L2lTaskFamily *l2l_task_get_family (const L2lTask *task);
 
