@@ -245,6 +245,8 @@ static const BadCase bad_cases[] = {
   { "art-plot-is-content", { "art", "--content", "@/art-photo.png", "--plot", "@/art-photo.png",
                              "--out-dir", "@/out", NULL },
     "art-photo.png is the file --content reads" },
+  { "train-problem-not-utf8", { "train", "--problem", "@/not-utf8-\xff.json", "--out", "@/o",
+                                NULL }, "--problem: file:" },
   { "input-json-is-problem", { "compare", "--problem", "@/p.json", "--json", "@/p.json", NULL },
     "p.json is the file --problem reads; an output never replaces an input" },
   { "input-json-links-to-problem", { "compare", "--problem", "@/p.json", "--json",
@@ -335,6 +337,9 @@ write_special_inputs (const char *dir,
     }
   else if (g_str_has_prefix (name, "art-"))
     write_art_inputs (dir);
+  else if (g_str_equal (name, "train-problem-not-utf8"))
+    g_free (test_util_write_file (dir, "not-utf8-\xff.json",
+                                  "{\"W\": [[1]], \"y\": [1], \"theta0\": [0]}"));
   else if (g_str_has_prefix (name, "input-"))
     {
       g_autofree char *p = g_build_filename (dir, "p.json", NULL);
@@ -514,6 +519,28 @@ test_compare_json_huge_numbers (void)
   root = load_json_object (parser, json);
   entry = json_array_get_object_element (json_object_get_array_member (root, "optimizers"), 0);
   g_assert_cmpfloat (json_object_get_double_member (entry, "learning_rate"), ==, 1e20);
+  test_util_remove_tree (dir);
+}
+
+/* A problem file whose name is not UTF-8 (any bytes make a name): the
+ * JSON that names it is still UTF-8, the bytes shown as U+FFFD. */
+static void
+test_compare_json_non_utf8_name (void)
+{
+  g_autofree char *dir = test_util_make_tmpdir ();
+  g_autofree char *problem = g_build_filename (dir, "p-\xff.json", NULL);
+  g_autofree char *json = g_build_filename (dir, "r.json", NULL);
+  const char *args[] = { "compare", "--problem", problem, "--steps", "2", "--optimizers", "sgd",
+                         "--json", json, NULL };
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *root;
+
+  g_assert_true (g_file_set_contents (problem, "{\"W\": [[1]], \"y\": [1], \"theta0\": [0]}",
+                                      -1, NULL));
+  g_assert_cmpint (run_l2l (args, NULL, NULL), ==, 0);
+  root = load_json_object (parser, json);
+  g_assert_true (g_str_has_suffix (json_object_get_string_member (root, "task"),
+                                   "p-\xef\xbf\xbd.json"));
   test_util_remove_tree (dir);
 }
 
@@ -1213,6 +1240,7 @@ main (int   argc,
   g_test_add_func ("/cli/compare/tune-hyper", test_compare_tune_hyper);
   g_test_add_func ("/cli/compare/hyper", test_compare_hyper);
   g_test_add_func ("/cli/compare/json-huge-numbers", test_compare_json_huge_numbers);
+  g_test_add_func ("/cli/compare/json-non-utf8-name", test_compare_json_non_utf8_name);
   g_test_add_func ("/cli/help", test_help);
   g_test_add_func ("/cli/train/info-compare-resume", test_train_info_compare);
   g_test_add_func ("/cli/bad-input/cifar-missing-message", test_cifar_missing_message);

@@ -4,6 +4,8 @@
 #include <math.h>
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include "l2l-engine.h"
 #include "l2l-json.h"
 
@@ -64,11 +66,52 @@ test_numbers (void)
     }
 }
 
+/* A string that is not UTF-8 (a file's name may hold any bytes) comes out
+ * as valid JSON with U+FFFD in their place; so does a safetensors header's
+ * metadata, which is written the same way. */
+static void
+test_not_utf8 (void)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL, *dir = g_dir_make_tmp ("l2l-test-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "m.safetensors", NULL);
+  g_autoptr(L2lSafetensorsWriter) writer = l2l_safetensors_writer_new ();
+  g_autoptr(L2lSafetensors) file = NULL;
+  const float value = 1.0f;
+  const guint64 dims[1] = { 1 };
+  gsize length;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "task");
+  json_builder_add_string_value (builder, "file:/tmp/p-\xff.json");
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  text = l2l_json_to_data (root, FALSE, &length);
+  g_assert_true (g_utf8_validate (text, (gssize) length, NULL));
+  g_assert_true (json_parser_load_from_data (parser, text, (gssize) length, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (json_parser_get_root (parser)),
+                                                  "task"), ==, "file:/tmp/p-\xef\xbf\xbd.json");
+
+  l2l_safetensors_writer_add_metadata (writer, "task", "file:/tmp/p-\xff.json");
+  l2l_safetensors_writer_add_tensor (writer, "x", &value, 1, dims);
+  g_assert_true (l2l_safetensors_writer_write (writer, path, &error));
+  file = l2l_safetensors_load (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (l2l_safetensors_get_metadata (file, "task"), ==, "file:/tmp/p-\xef\xbf\xbd.json");
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/engine/json/numbers", test_numbers);
+  g_test_add_func ("/engine/json/not-utf8", test_not_utf8);
   return g_test_run ();
 }

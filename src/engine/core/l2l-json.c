@@ -138,5 +138,14 @@ l2l_json_to_data (JsonNode *root,
   json_generator_set_root (generator, root);
   json_generator_set_pretty (generator, pretty);
   text = json_generator_to_data (generator, NULL);
+  /* a file name's bytes need not be UTF-8; JSON must be, so such bytes
+   * (only ever inside strings) become U+FFFD, as GLib's display names do */
+  if (!g_utf8_validate (text, -1, NULL))
+    {
+      char *valid = g_utf8_make_valid (text, -1);
+
+      g_free (text);
+      text = valid;
+    }
   return fix_numbers (text, length);
 }

@@ -160,6 +160,26 @@ check_memory (const L2lTrainConfig  *config,
                            "use fewer functions an epoch or a shorter unroll", error);
 }
 
+/* Checkpoints and resume files record the task as text (JSON, so UTF-8):
+ * a file named in it by other bytes could not be found again. */
+static gboolean
+check_names (const L2lTrainConfig  *config,
+             GError               **error)
+{
+  const char *spec = l2l_task_get_spec (config->task);
+  g_autofree char *shown = NULL;
+
+  if (g_utf8_validate (spec, -1, NULL))
+    return TRUE;
+  shown = g_utf8_make_valid (spec, -1);
+  l2l_set_field_error (error, L2L_ENGINE_ERROR_INVALID_OPTION, NULL,
+                       g_str_has_prefix (spec, "file:") ? "problem" : "task",
+                       "%s names a file or folder whose name is not valid UTF-8; checkpoints "
+                       "record the task as text, and a resume could not find it again: rename "
+                       "it", shown);
+  return FALSE;
+}
+
 /* Second derivatives need the task's Hessian-vector products. */
 static gboolean
 check_meta_gradient (const L2lTrainConfig  *config,
@@ -234,5 +254,6 @@ l2l_train_config_validate (const L2lTrainConfig  *config,
           return FALSE;
         }
     }
-  return check_meta_gradient (config, error) && check_memory (config, error);
+  return check_names (config, error) && check_meta_gradient (config, error) &&
+         check_memory (config, error);
 }

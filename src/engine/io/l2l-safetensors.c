@@ -103,7 +103,6 @@ l2l_safetensors_writer_write (L2lSafetensorsWriter  *writer,
                               GError               **error)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
   g_autoptr(JsonNode) root = NULL;
   g_autofree char *header = NULL;
   GString *out;
@@ -144,8 +143,7 @@ l2l_safetensors_writer_write (L2lSafetensorsWriter  *writer,
     }
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
-  json_generator_set_root (generator, root);
-  header = json_generator_to_data (generator, &header_size);
+  header = l2l_json_to_data (root, FALSE, &header_size);
 
   /* Pad with spaces so that the data starts 8-byte aligned. */
   header_len = header_size + (8 - (8 + header_size) % 8) % 8;

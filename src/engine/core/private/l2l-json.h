@@ -19,9 +19,10 @@ JsonParser *l2l_json_parse (const char    *data,
                             const char    *what,
                             GError       **error);
 
-/* @root as JSON text (indented when @pretty), every number valid JSON:
- * json-glib appends ".0" to a double printed without a point, which makes
- * 1e+20 the invalid 1e+20.0; such suffixes are dropped. Callers write
+/* @root as JSON text (indented when @pretty), valid JSON always: json-glib
+ * appends ".0" to a double printed without a point, which makes 1e+20 the
+ * invalid 1e+20.0, and such suffixes are dropped; bytes of strings that are
+ * not UTF-8 (a file's name may be anything) become U+FFFD. Callers write
  * non-finite values as something else (null). */
 char       *l2l_json_to_data (JsonNode  *root,
                               gboolean   pretty,
