@@ -2,9 +2,11 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <math.h>
 #include <string.h>
 
 #include "l2l-engine.h"
+#include "l2l-meta-train-private.h"
 #include "test-util.h"
 
 typedef struct {
@@ -349,6 +351,70 @@ test_bad_resume_metadata (Fixture       *fixture,
     }
 }
 
+/* A NaN or an infinity in φ, or in a resume file's moments, or a negative
+ * second moment, is refused naming the tensor (such a resume trained at
+ * meta-loss inf and exited 0). */
+static void
+test_non_finite (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(L2lTask) task = l2l_task_new_from_spec ("quadratic", NULL);
+  g_autofree char *path = g_build_filename (fixture->dir, "bad.safetensors", NULL);
+  g_autoptr(L2lTrainer) trainer = NULL;
+  g_autoptr(GError) error = NULL;
+  L2lTrainConfig config;
+  float *m, *v;
+  guint64 *step;
+
+  for (guint k = 0; k < 2; k++)
+    {
+      g_autoptr(L2lSafetensorsWriter) writer = l2l_safetensors_writer_new ();
+      const float saved = fixture->net->params[7];
+
+      fixture->net->params[7] = k == 0 ? NAN : -INFINITY;
+      l2l_checkpoint_add_architecture (writer, &fixture->net->config);
+      l2l_checkpoint_add_net (writer, fixture->net, NULL);
+      /* the writer reads the values when it writes */
+      g_assert_true (l2l_safetensors_writer_write (writer, path, NULL));
+      fixture->net->params[7] = saved;
+      g_assert_null (l2l_checkpoint_load (path, &error));
+      g_test_message ("%s", error->message);
+      g_assert_true (g_str_has_prefix (error->message, path));
+      g_assert_nonnull (strstr (error->message, k == 0 ? "holds NaN at index 7"
+                                                       : "holds infinity at index 7"));
+      g_clear_error (&error);
+    }
+
+  l2l_train_config_init_defaults (&config);
+  config.task = task;
+  config.batch = 2;
+  config.steps = 4;
+  config.unroll = 2;
+  config.epochs = 1;
+  config.threads = 1;
+  trainer = l2l_trainer_new (&config, &error);
+  g_assert_true (l2l_trainer_run (trainer, NULL, NULL, NULL, NULL));
+  l2l_adam_get_state (trainer->adam, &m, &v, &step);
+  for (guint k = 0; k < 2; k++)
+    {
+      g_autoptr(L2lTrainer) loaded = NULL;
+
+      if (k == 0)
+        m[3] = INFINITY;
+      else
+        m[3] = 0.0f, v[5] = -1e-3f;
+      g_assert_true (l2l_trainer_save_resume (trainer, path, &error));
+      loaded = l2l_trainer_new_from_resume (path, &error);
+      g_assert_null (loaded);
+      g_test_message ("%s", error->message);
+      g_assert_nonnull (strstr (error->message,
+                                k == 0 ? "tensor meta.adam.exp_avg holds infinity at index 3"
+                                       : "tensor meta.adam.exp_avg_sq holds a negative second "
+                                         "moment at index 5"));
+      g_clear_error (&error);
+    }
+}
+
 /* One LSTM per group: the tensors of each group carry its name as a prefix
  * and, without it, PyTorch's names and shapes (each group loads into
  * torch.nn.LSTMCell and Linear modules); the metadata lists the groups; a
@@ -474,6 +540,8 @@ main (int   argc,
               test_bad_headers, fixture_tear_down);
   g_test_add ("/engine/checkpoint/bad-resume-metadata", Fixture, NULL, fixture_set_up,
               test_bad_resume_metadata, fixture_tear_down);
+  g_test_add ("/engine/checkpoint/non-finite", Fixture, NULL, fixture_set_up, test_non_finite,
+              fixture_tear_down);
   g_test_add ("/engine/checkpoint/per-group", Fixture, NULL, fixture_set_up,
               test_per_group, fixture_tear_down);
   return g_test_run ();

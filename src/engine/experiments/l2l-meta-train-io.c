@@ -440,6 +440,13 @@ load_resume (const char  *path,
   if (!l2l_safetensors_read_tensor (file, "meta.adam.exp_avg", m, 1, dims, error) ||
       !l2l_safetensors_read_tensor (file, "meta.adam.exp_avg_sq", v, 1, dims, error))
     return NULL;
+  for (gsize k = 0; k < net->n_params; k++)
+    if (v[k] < 0.0f)
+      {
+        l2l_set_file_error (error, path, "tensor meta.adam.exp_avg_sq holds a negative second "
+                            "moment at index %" G_GSIZE_FORMAT, k);
+        return NULL;
+      }
   *step = read_count (&reader, "meta.adam.step", G_MAXUINT64);
   trainer->epoch = (guint) read_count (&reader, "epochs", G_MAXUINT);
   trainer->best_epoch = (guint) read_count (&reader, "best_epoch", G_MAXUINT);

@@ -5,6 +5,7 @@
 
 #include <json-glib/json-glib.h>
 #include <stdlib.h>
+#include <math.h>
 #include <string.h>
 
 #include "l2l-error.h"
@@ -479,6 +480,11 @@ l2l_safetensors_read_tensor (const L2lSafetensors *file,
       memcpy (&bits, file->data + tensor->begin + k * sizeof bits, sizeof bits);
       bits = GUINT32_FROM_LE (bits);
       memcpy (&out[k], &bits, sizeof bits);
+      /* weights, states and moments: a NaN or infinity in one is damage */
+      if (!isfinite (out[k]))
+        return l2l_set_file_error (error, file->path, "tensor %s holds %s at index %"
+                                   G_GUINT64_FORMAT, name, isnan (out[k]) ? "NaN" : "infinity",
+                                   k);
     }
   return TRUE;
 }

@@ -56,7 +56,8 @@ gboolean              l2l_safetensors_check_tensor        (const L2lSafetensors 
                                                            guint                 n_dims,
                                                            const guint64        *dims,
                                                            GError              **error);
-/* Copies tensor @name into @out, which must have the shape @dims. */
+/* Copies tensor @name into @out, which must have the shape @dims and hold
+ * only finite values. */
 gboolean              l2l_safetensors_read_tensor         (const L2lSafetensors *file,
                                                            const char           *name,
                                                            float                *out,
