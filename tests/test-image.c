@@ -137,11 +137,70 @@ test_bad_images (void)
   g_assert_true (g_file_set_contents (cut_jpeg, jpeg, (gssize) length * 9 / 10, NULL));
 
   expect_refused (missing, "cannot read");
-  expect_refused (text, "not an image that can be read");
-  expect_refused (empty, "not an image that can be read");
+  expect_refused (text, "not an image this program reads (PNG or JPEG only)");
+  expect_refused (empty, "not an image this program reads (PNG or JPEG only)");
   expect_refused (tiny, "40 × 15 pixels is smaller than 16 pixels a side");
-  expect_refused (truncated, "not an image that can be read");
+  expect_refused (truncated, "a PNG cut short (no IEND chunk)");
   expect_refused (cut_jpeg, "a JPEG cut short");
+  test_util_remove_tree (dir);
+}
+
+/* What GdkPixbuf would take but the README does not promise: other formats
+ * under a .png name (BMP, ICO and TIFF, written here; GIF and SVG go by the
+ * same first-bytes check), a PNG cut after some rows (taken before with the
+ * rest blank); and images whose header claims 40000 × 40000 pixels,
+ * refused from the header before decoding (a PNG like that took 4.7 GB and
+ * 15 s to refuse). */
+static void
+test_unpromised_images (void)
+{
+  g_autofree char *dir = test_util_make_tmpdir ();
+  g_autofree char *good = g_build_filename (dir, "good.png", NULL);
+  g_autofree char *photo = art_path ("content/coffee.jpg");
+  g_autoptr(GdkPixbuf) small = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 32, 32);
+  g_autofree float *pixels = g_new0 (float, 3 * 64 * 64);
+  g_autofree char *png = NULL, *jpeg = NULL;
+  const char *const others[] = { "bmp", "ico", "tiff" };
+  gsize png_length, jpeg_length;
+
+  gdk_pixbuf_fill (small, 0x336699ff);
+  for (guint i = 0; i < G_N_ELEMENTS (others); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("%s-named.png", others[i]);
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      g_assert_true (gdk_pixbuf_save (small, path, others[i], NULL, NULL));
+      expect_refused (path, "not an image this program reads (PNG or JPEG only)");
+    }
+
+  g_assert_true (l2l_image_save_png (pixels, 64, 64, good, NULL));
+  g_assert_true (g_file_get_contents (good, &png, &png_length, NULL));
+  {
+    g_autofree char *cut = g_build_filename (dir, "cut.png", NULL);
+
+    g_assert_true (g_file_set_contents (cut, png, (gssize) png_length - 12, NULL));
+    expect_refused (cut, "a PNG cut short (no IEND chunk)");
+  }
+  {
+    g_autofree char *huge = g_build_filename (dir, "huge.png", NULL);
+    const guint8 side[4] = { 0, 0, 0x9c, 0x40 };   /* 40000, big-endian */
+
+    memcpy (png + 16, side, 4);
+    memcpy (png + 20, side, 4);
+    g_assert_true (g_file_set_contents (huge, png, (gssize) png_length, NULL));
+    expect_refused (huge, "40000 × 40000 pixels, more than 64 million");
+  }
+  g_assert_true (g_file_get_contents (photo, &jpeg, &jpeg_length, NULL));
+  for (gsize i = 2; i + 9 < jpeg_length; i++)
+    if ((guint8) jpeg[i] == 0xff && ((guint8) jpeg[i + 1] == 0xc0 || (guint8) jpeg[i + 1] == 0xc2))
+      {
+        g_autofree char *huge = g_build_filename (dir, "huge.jpg", NULL);
+
+        jpeg[i + 5] = (char) 0x9c, jpeg[i + 6] = 0x40, jpeg[i + 7] = (char) 0x9c, jpeg[i + 8] = 0x40;
+        g_assert_true (g_file_set_contents (huge, jpeg, (gssize) jpeg_length, NULL));
+        expect_refused (huge, "40000 × 40000 pixels, more than 64 million");
+        break;
+      }
   test_util_remove_tree (dir);
 }
 
@@ -154,5 +213,6 @@ main (int   argc,
   g_test_add_func ("/engine/image/alpha-dropped", test_alpha_dropped);
   g_test_add_func ("/engine/image/shipped-jpegs", test_shipped_jpegs);
   g_test_add_func ("/engine/image/bad-images", test_bad_images);
+  g_test_add_func ("/engine/image/unpromised", test_unpromised_images);
   return g_test_run ();
 }

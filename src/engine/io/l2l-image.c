@@ -27,6 +27,97 @@ on_size_prepared (GdkPixbufLoader *loader,
     }
 }
 
+typedef enum {
+  FORMAT_NONE,
+  FORMAT_PNG,
+  FORMAT_JPEG,
+} Format;
+
+/* PNG and JPEG only, by their first bytes: every GdkPixbuf loader (GIF,
+ * BMP, SVG, TIFF, ICO, …) is reachable through the generic one, whatever
+ * the file is called. */
+static Format
+sniff (const guint8 *data,
+       gsize         length)
+{
+  if (length >= 8 && memcmp (data, "\x89PNG\r\n\x1a\n", 8) == 0)
+    return FORMAT_PNG;
+  if (length >= 3 && data[0] == 0xff && data[1] == 0xd8 && data[2] == 0xff)
+    return FORMAT_JPEG;
+  return FORMAT_NONE;
+}
+
+static guint32
+be32 (const guint8 *p)
+{
+  return (guint32) p[0] << 24 | (guint32) p[1] << 16 | (guint32) p[2] << 8 | p[3];
+}
+
+static guint
+be16 (const guint8 *p)
+{
+  return (guint) p[0] << 8 | p[1];
+}
+
+/* The size the header claims, read before anything is decoded: PNG's IHDR;
+ * a JPEG's first start-of-frame segment, after the segments before it. */
+static gboolean
+header_size (const guint8 *data,
+             gsize         length,
+             Format        format,
+             guint64      *width,
+             guint64      *height)
+{
+  gsize i = 2;
+
+  if (format == FORMAT_PNG)
+    {
+      if (length < 24 || memcmp (data + 12, "IHDR", 4) != 0)
+        return FALSE;
+      *width = be32 (data + 16);
+      *height = be32 (data + 20);
+      return TRUE;
+    }
+  while (i + 4 <= length && data[i] == 0xff)
+    {
+      const guint marker = data[i + 1];
+
+      if (marker == 0xff)                     /* fill byte */
+        i++;
+      else if (marker == 0x01 || (marker >= 0xd0 && marker <= 0xd8))
+        i += 2;                               /* markers without a segment */
+      else if (marker >= 0xc0 && marker <= 0xcf && marker != 0xc4 && marker != 0xc8 &&
+               marker != 0xcc)
+        {
+          if (i + 9 > length)
+            return FALSE;
+          *height = be16 (data + i + 5);
+          *width = be16 (data + i + 7);
+          return TRUE;
+        }
+      else if (marker == 0xda)                /* image data before any frame */
+        return FALSE;
+      else
+        i += 2 + be16 (data + i + 2);
+    }
+  return FALSE;
+}
+
+/* GdkPixbuf's PNG loader takes a file cut after some of its rows, leaving
+ * the rest blank: a whole PNG ends with its IEND chunk (allowing a short
+ * trailer). */
+static gboolean
+png_is_cut_short (const guint8 *data,
+                  gsize         length)
+{
+  const gsize tail = MIN (length, 1024);
+
+  for (gsize i = length - tail; i + 4 <= length; i++)
+    if (memcmp (data + i, "IEND", 4) == 0)
+      return FALSE;
+  return TRUE;
+}
+
 /* libjpeg fills a JPEG cut short with gray and only warns, so GdkPixbuf
  * takes it: a whole JPEG ends with the end-of-image marker FF D9 (allowing
  * a short trailer some cameras add). */
@@ -53,6 +144,8 @@ l2l_image_load (const char  *path,
   g_autofree char *contents = NULL;
   g_autoptr(L2lImage) image = NULL;
   gboolean too_large = FALSE;
+  guint64 claimed_width = 0, claimed_height = 0;
+  Format format;
   GdkPixbuf *pixbuf;
   const guint8 *data;
   int stride, channels;
@@ -60,22 +153,48 @@ l2l_image_load (const char  *path,
 
   if (!l2l_file_read (path, L2L_FILE_MAX_BINARY_BYTES, &contents, &length, error))
     return NULL;
-  if (jpeg_is_cut_short ((const guint8 *) contents, length))
+  data = (const guint8 *) contents;
+  if ((format = sniff (data, length)) == FORMAT_NONE)
     {
-      l2l_set_file_error (error, path, "a JPEG cut short (no end-of-image marker)");
+      l2l_set_file_error (error, path, "not an image this program reads (PNG or JPEG only)");
+      return NULL;
+    }
+  if (!header_size (data, length, format, &claimed_width, &claimed_height))
+    {
+      l2l_set_file_error (error, path, "not an image that can be read: its header gives no "
+                          "size");
+      return NULL;
+    }
+  /* before decoding: GdkPixbuf decodes all of it, and only then scales */
+  if (claimed_width * claimed_height > L2L_IMAGE_MAX_PIXELS)
+    {
+      l2l_set_file_error (error, path, "%" G_GUINT64_FORMAT " × %" G_GUINT64_FORMAT " pixels, "
+                          "more than %u million", claimed_width, claimed_height,
+                          L2L_IMAGE_MAX_PIXELS >> 20);
+      return NULL;
+    }
+  if (format == FORMAT_PNG ? png_is_cut_short (data, length) : jpeg_is_cut_short (data, length))
+    {
+      l2l_set_file_error (error, path, format == FORMAT_PNG ? "a PNG cut short (no IEND chunk)"
+                                       : "a JPEG cut short (no end-of-image marker)");
       return NULL;
     }
   /* Made only now: a loader must be closed before it goes. */
-  loader = gdk_pixbuf_loader_new ();
+  loader = gdk_pixbuf_loader_new_with_type (format == FORMAT_PNG ? "png" : "jpeg", &local_error);
+  if (loader == NULL)
+    {
+      l2l_set_file_error (error, path, "cannot read images: %s", local_error->message);
+      return NULL;
+    }
   g_signal_connect (loader, "size-prepared", G_CALLBACK (on_size_prepared), &too_large);
-  if (!gdk_pixbuf_loader_write (loader, (const guint8 *) contents, length, &local_error))
+  if (!gdk_pixbuf_loader_write (loader, data, length, &local_error))
     gdk_pixbuf_loader_close (loader, NULL);   /* a loader must always be closed */
   else
     gdk_pixbuf_loader_close (loader, &local_error);
   if (local_error != NULL)
     {
-      l2l_set_file_error (error, path, "not an image that can be read (PNG, JPEG, …): %s",
-              local_error->message);
+      l2l_set_file_error (error, path, "not an image that can be read: %s",
+                          local_error->message);
       return NULL;
     }
   if (too_large)
