@@ -845,7 +845,8 @@ file_appears (const char *path)
 }
 
 /* Ctrl-C: the run stops, saves the best optimizer and the resume state, and
- * says how to go on; both files load. */
+ * says how to go on; both files load, and neither a temporary nor the lock
+ * stays. While it ran, a second training on its --out was refused. */
 static void
 test_train_interrupt (void)
 {
@@ -869,6 +870,15 @@ test_train_interrupt (void)
                             &pid, NULL, NULL, &err_fd, &error);
   g_assert_no_error (error);
   g_assert_true (file_appears (resume));   /* saved at the untrained evaluation */
+  /* a second training on the same --out is refused while this one runs */
+  {
+    const char *again[] = { "train", "--epochs", "3", "--out", out, NULL };
+    g_autofree char *again_err = NULL;
+
+    g_assert_cmpint (run_l2l (again, NULL, &again_err), ==, 2);
+    g_test_message ("%s", again_err);
+    g_assert_nonnull (strstr (again_err, "--out: another l2l is writing"));
+  }
   g_usleep (300000);
   kill (pid, SIGINT);
   while ((got = read (err_fd, buffer, sizeof buffer)) > 0)

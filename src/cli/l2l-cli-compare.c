@@ -95,6 +95,34 @@ parse_x_axis (const char     *text,
   return TRUE;
 }
 
+/* --csv and --json together: neither replaces its old file unless both are
+ * written (a full disk once kept the new CSV beside the old JSON). */
+static gboolean
+write_tables (const L2lCompareResult  *result,
+              const char              *csv_path,
+              const char              *json_path,
+              GError                 **error)
+{
+  g_autoptr(L2lFileSet) set = l2l_file_set_new ();
+  gsize length;
+
+  if (csv_path != NULL)
+    {
+      g_autofree char *csv = l2l_results_to_csv (result, &length);
+
+      if (!l2l_file_set_add (set, csv_path, csv, length, error))
+        return FALSE;
+    }
+  if (json_path != NULL)
+    {
+      g_autofree char *json = l2l_results_to_json (result, &length);
+
+      if (!l2l_file_set_add (set, json_path, json, length, error))
+        return FALSE;
+    }
+  return l2l_file_set_commit (set, error);
+}
+
 int
 l2l_cli_compare (int   argc,
                  char *argv[])
@@ -193,8 +221,7 @@ l2l_cli_compare (int   argc,
     }
   if (!l2l_cli_is_root ())
     goto out;
-  if ((csv_path && !l2l_results_write_csv (result, csv_path, &error)) ||
-      (json_path && !l2l_results_write_json (result, json_path, &error)) ||
+  if (!write_tables (result, csv_path, json_path, &error) ||
       (plot_path && !l2l_cli_compare_write_plot (result, plot_path, plot_width, plot_height,
                                                  x_mode, &error)))
     {

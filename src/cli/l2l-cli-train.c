@@ -36,6 +36,7 @@ typedef struct {
   gboolean    live;          /* stderr is a terminal */
   GError     *save_error;
   GCancellable *cancellable;
+  L2lFileLock *lock;         /* on --out, while this training writes it */
 } TrainJob;
 
 static char *
@@ -67,15 +68,16 @@ write_plot (TrainJob  *job,
 }
 
 static gboolean
-write_history (TrainJob  *job,
-               GError   **error)
+stage_history (TrainJob    *job,
+               L2lFileSet  *set,
+               GError     **error)
 {
   guint n;
   const L2lTrainRecord *history = l2l_trainer_get_history (job->trainer, &n);
   gsize length;
   g_autofree char *csv = l2l_train_history_to_csv (history, n, &length);
 
-  return l2l_file_write_atomic (job->history_path, csv, length, error);
+  return l2l_file_set_add (set, job->history_path, csv, length, error);
 }
 
 static gboolean
@@ -85,10 +87,18 @@ save_all (TrainJob  *job,
   /* under MPI every rank holds the same φ; rank 0 writes */
   if (!l2l_cli_is_root ())
     return TRUE;
-  return l2l_trainer_save_best (job->trainer, job->out, error) &&
-         (job->plot_path == NULL || write_plot (job, error)) &&
-         l2l_trainer_save_resume (job->trainer, job->resume_out, error) &&
-         (job->history_path == NULL || write_history (job, error));
+  /* the best φ, the resume state and the history of one epoch, renamed into
+   * place together once all are written: a full disk leaves the last trio */
+  {
+    g_autoptr(L2lFileSet) set = l2l_file_set_new ();
+
+    if (!l2l_trainer_stage_best (job->trainer, set, job->out, error) ||
+        !l2l_trainer_stage_resume (job->trainer, set, job->resume_out, error) ||
+        (job->history_path != NULL && !stage_history (job, set, error)) ||
+        !l2l_file_set_commit (set, error))
+      return FALSE;
+  }
+  return job->plot_path == NULL || write_plot (job, error);
 }
 
 static void
@@ -418,6 +428,17 @@ l2l_cli_train (int   argc,
         }
     }
   l2l_trainer_set_cluster (job.trainer, l2l_cli_cluster ());
+  /* before the checks below, which remove temporaries a crash left: those
+   * of a training still running are not stale (a missing folder is theirs
+   * to report) */
+  if (l2l_cli_is_root () && (job.lock = l2l_file_lock (job.out, "--out", &error)) == NULL &&
+      !g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+    {
+      l2l_cli_report ("train", error);
+      status = L2L_EXIT_USAGE;
+      goto out;
+    }
+  g_clear_error (&error);
   if (!l2l_file_check_writable (job.out, &error) ||
       !l2l_file_check_writable (job.resume_out, &error) ||
       (job.history_path && !l2l_file_check_writable (job.history_path, &error)) ||
@@ -466,6 +487,7 @@ l2l_cli_train (int   argc,
 
 out:
   status = l2l_cli_cluster_agree ("train", status);
+  l2l_file_unlock (job.lock);
   l2l_trainer_free (job.trainer);
   if (args.resume == NULL)
     g_clear_pointer (&config.task, l2l_task_unref);

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -55,25 +56,151 @@ check_regular (const char  *path,
   return FALSE;
 }
 
+/* Where a write to @target goes first: a hidden name beside it, the same
+ * for every write, so that a temporary a crash left behind is found and
+ * removed (l2l_file_check_writable) or replaced by the next write. */
+static char *
+temporary_of (const char *target)
+{
+  g_autofree char *dir = g_path_get_dirname (target);
+  g_autofree char *name = g_path_get_basename (target);
+  g_autofree char *hidden = g_strconcat (".", name, ".l2l-tmp", NULL);
+
+  return g_build_filename (dir, hidden, NULL);
+}
+
+/* @contents into @temporary, synced to disk; removed again on failure. */
+static gboolean
+write_temporary (const char  *temporary,
+                 const char  *shown,
+                 const char  *contents,
+                 gsize        length,
+                 GError     **error)
+{
+  int fd = g_open (temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+  gsize done = 0;
+  int saved_errno = 0;
+
+  if (fd < 0)
+    saved_errno = errno;
+  while (fd >= 0 && saved_errno == 0 && done < length)
+    {
+      gssize wrote = write (fd, contents + done, length - done);
+
+      if (wrote < 0 && errno != EINTR)
+        saved_errno = errno;
+      else if (wrote > 0)
+        done += (gsize) wrote;
+    }
+  if (fd >= 0 && saved_errno == 0 && fsync (fd) != 0)
+    saved_errno = errno;
+  if (fd >= 0 && close (fd) != 0 && saved_errno == 0)
+    saved_errno = errno;
+  if (saved_errno == 0)
+    return TRUE;
+  g_unlink (temporary);
+  g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
+               "%s: cannot write: %s", shown, g_strerror (saved_errno));
+  return FALSE;
+}
+
+typedef struct {
+  char *temporary;
+  char *target;
+  char *shown;
+} Staged;
+
+struct _L2lFileSet {
+  GArray *staged;   /* of Staged, not yet renamed into place */
+};
+
+L2lFileSet *
+l2l_file_set_new (void)
+{
+  L2lFileSet *set = g_new0 (L2lFileSet, 1);
+
+  set->staged = g_array_new (FALSE, FALSE, sizeof (Staged));
+  return set;
+}
+
+gboolean
+l2l_file_set_add (L2lFileSet  *set,
+                  const char  *path,
+                  const char  *contents,
+                  gsize        length,
+                  GError     **error)
+{
+  Staged staged = { NULL, resolve_output (path), g_strdup (path) };
+
+  if (!check_regular (staged.target, path, error))
+    {
+      g_free (staged.target);
+      g_free (staged.shown);
+      return FALSE;
+    }
+  staged.temporary = temporary_of (staged.target);
+  if (!write_temporary (staged.temporary, path, contents, length, error))
+    {
+      g_free (staged.temporary);
+      g_free (staged.target);
+      g_free (staged.shown);
+      return FALSE;
+    }
+  g_array_append_val (set->staged, staged);
+  return TRUE;
+}
+
+gboolean
+l2l_file_set_commit (L2lFileSet  *set,
+                     GError     **error)
+{
+  while (set->staged->len > 0)
+    {
+      Staged *staged = &g_array_index (set->staged, Staged, 0);
+
+      if (g_rename (staged->temporary, staged->target) != 0)
+        {
+          int saved_errno = errno;
+          g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
+                       "%s: cannot write: %s", staged->shown, g_strerror (saved_errno));
+          return FALSE;
+        }
+      g_free (staged->temporary);
+      g_free (staged->target);
+      g_free (staged->shown);
+      g_array_remove_index (set->staged, 0);
+    }
+  return TRUE;
+}
+
+void
+l2l_file_set_free (L2lFileSet *set)
+{
+  if (set == NULL)
+    return;
+  for (guint i = 0; i < set->staged->len; i++)
+    {
+      Staged *staged = &g_array_index (set->staged, Staged, i);
+
+      g_unlink (staged->temporary);
+      g_free (staged->temporary);
+      g_free (staged->target);
+      g_free (staged->shown);
+    }
+  g_array_free (set->staged, TRUE);
+  g_free (set);
+}
+
 gboolean
 l2l_file_write_atomic (const char  *path,
                        const char  *contents,
                        gsize        length,
                        GError     **error)
 {
-  g_autoptr(GError) local_error = NULL;
-  g_autofree char *target = resolve_output (path);
+  g_autoptr(L2lFileSet) set = l2l_file_set_new ();
 
-  if (!check_regular (target, path, error))
-    return FALSE;
-  if (!g_file_set_contents_full (target, contents, length,
-                                 G_FILE_SET_CONTENTS_CONSISTENT, 0644, &local_error))
-    {
-      g_set_error (error, local_error->domain, local_error->code,
-                   "%s: cannot write: %s", path, local_error->message);
-      return FALSE;
-    }
-  return TRUE;
+  return l2l_file_set_add (set, path, contents, length, error) &&
+         l2l_file_set_commit (set, error);
 }
 
 /* Opens @path for reading only if it is a regular file: without O_NONBLOCK,
@@ -206,9 +333,14 @@ l2l_file_check_writable (const char  *path,
 {
   g_autofree char *target = resolve_output (path);
   g_autofree char *dir = g_path_get_dirname (target);
+  g_autofree char *temporary = temporary_of (target);
+  GStatBuf st;
 
   if (!check_regular (target, path, error))
     return FALSE;
+  /* what a crash in an earlier write of this output left behind */
+  if (g_lstat (temporary, &st) == 0 && S_ISREG (st.st_mode))
+    g_unlink (temporary);
   if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
     {
       g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT,
@@ -299,6 +431,77 @@ l2l_file_check_not_inputs (const char *const *outputs,
         }
     }
   return TRUE;
+}
+
+struct _L2lFileLock {
+  int   fd;
+  char *path;
+};
+
+L2lFileLock *
+l2l_file_lock (const char  *path,
+               const char  *flag,
+               GError     **error)
+{
+  g_autofree char *target = resolve_output (path);
+  g_autofree char *dir = g_path_get_dirname (target);
+  g_autofree char *name = g_path_get_basename (target);
+  g_autofree char *hidden = g_strconcat (".", name, ".l2l-lock", NULL);
+  g_autofree char *lock_path = g_build_filename (dir, hidden, NULL);
+
+  /* the holder removes the file before it lets go: a lock taken on a file
+   * that was removed meanwhile protects nothing, so take it again */
+  for (guint attempt = 0; attempt < 100; attempt++)
+    {
+      struct stat held, now;
+      int fd = g_open (lock_path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+
+      if (fd < 0)
+        {
+          int saved_errno = errno;
+          g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
+                       "%s: %s: cannot lock: %s", flag, path, g_strerror (saved_errno));
+          return NULL;
+        }
+      if (flock (fd, LOCK_EX | LOCK_NB) != 0)
+        {
+          int saved_errno = errno;
+
+          close (fd);
+          if (saved_errno == EWOULDBLOCK)
+            g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
+                         "%s: another l2l is writing %s now (it holds %s); wait for it to "
+                         "end or choose another name", flag, path, lock_path);
+          else
+            g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
+                         "%s: %s: cannot lock: %s", flag, path, g_strerror (saved_errno));
+          return NULL;
+        }
+      if (fstat (fd, &held) == 0 && g_stat (lock_path, &now) == 0 &&
+          held.st_dev == now.st_dev && held.st_ino == now.st_ino)
+        {
+          L2lFileLock *lock = g_new0 (L2lFileLock, 1);
+
+          lock->fd = fd;
+          lock->path = g_steal_pointer (&lock_path);
+          return lock;
+        }
+      close (fd);
+    }
+  g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_AGAIN, "%s: %s: cannot lock: its lock file "
+               "keeps changing", flag, path);
+  return NULL;
+}
+
+void
+l2l_file_unlock (L2lFileLock *lock)
+{
+  if (lock == NULL)
+    return;
+  g_unlink (lock->path);
+  close (lock->fd);
+  g_free (lock->path);
+  g_free (lock);
 }
 
 char *

@@ -12,11 +12,46 @@ G_BEGIN_DECLS
 /* Writes through a temporary name and renames into place, so a crash never
  * leaves half a file. A symbolic link is followed and its target replaced; a
  * path that exists and is not a regular file (a device, a FIFO, a folder) is
- * refused, never replaced. Errors name @path. */
+ * refused, never replaced. The temporary is ".NAME.l2l-tmp" beside the
+ * target: one a crash leaves is removed by l2l_file_check_writable or
+ * replaced by the next write. Errors name @path. */
 gboolean l2l_file_write_atomic   (const char  *path,
                                   const char  *contents,
                                   gsize        length,
                                   GError     **error);
+
+/* Files written together: each is written to its temporary by
+ * l2l_file_set_add, and only when all are written does l2l_file_set_commit
+ * rename them into place (renaming needs no space). So a failure to write
+ * one (a full disk) leaves all of them as they were; freeing the set
+ * removes temporaries not renamed. */
+typedef struct _L2lFileSet L2lFileSet;
+
+L2lFileSet *l2l_file_set_new     (void);
+gboolean    l2l_file_set_add     (L2lFileSet  *set,
+                                  const char  *path,
+                                  const char  *contents,
+                                  gsize        length,
+                                  GError     **error);
+gboolean    l2l_file_set_commit  (L2lFileSet  *set,
+                                  GError     **error);
+void        l2l_file_set_free    (L2lFileSet  *set);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (L2lFileSet, l2l_file_set_free)
+
+/* Only one process writes an output at a time: an exclusive lock on the
+ * hidden ".NAME.l2l-lock" beside @path, refused at once (naming @flag and
+ * the holder's lock file) while another process holds it. The lock goes
+ * with the process, so a crash leaves none held; unlocking removes the
+ * file. */
+typedef struct _L2lFileLock L2lFileLock;
+
+L2lFileLock *l2l_file_lock   (const char   *path,
+                              const char   *flag,
+                              GError      **error);
+void         l2l_file_unlock (L2lFileLock  *lock);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (L2lFileLock, l2l_file_unlock)
 
 /* Reads a whole regular file of at most @max_bytes; a longer one is refused
  * with the limit, and so are FIFOs, sockets and devices (like /dev/zero),

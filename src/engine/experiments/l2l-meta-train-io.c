@@ -140,15 +140,40 @@ writer_with_metadata (L2lTrainer *trainer,
   return writer;
 }
 
+/* @writer's file staged in @set, or written at once where @set is NULL. */
+static gboolean
+stage_writer (L2lSafetensorsWriter  *writer,
+              L2lFileSet            *set,
+              const char            *path,
+              GError               **error)
+{
+  gsize length;
+  g_autofree char *data = NULL;
+
+  if (set == NULL)
+    return l2l_safetensors_writer_write (writer, path, error);
+  data = l2l_safetensors_writer_to_data (writer, &length);
+  return l2l_file_set_add (set, path, data, length, error);
+}
+
+gboolean
+l2l_trainer_stage_best (L2lTrainer  *trainer,
+                        L2lFileSet  *set,
+                        const char  *path,
+                        GError     **error)
+{
+  g_autoptr(L2lSafetensorsWriter) writer = writer_with_metadata (trainer, "best");
+
+  l2l_checkpoint_add_net (writer, trainer->best, NULL);
+  return stage_writer (writer, set, path, error);
+}
+
 gboolean
 l2l_trainer_save_best (L2lTrainer  *trainer,
                        const char  *path,
                        GError     **error)
 {
-  g_autoptr(L2lSafetensorsWriter) writer = writer_with_metadata (trainer, "best");
-
-  l2l_checkpoint_add_net (writer, trainer->best, NULL);
-  return l2l_safetensors_writer_write (writer, path, error);
+  return l2l_trainer_stage_best (trainer, NULL, path, error);
 }
 
 static char *
@@ -184,6 +209,15 @@ l2l_trainer_save_resume (L2lTrainer  *trainer,
                          const char  *path,
                          GError     **error)
 {
+  return l2l_trainer_stage_resume (trainer, NULL, path, error);
+}
+
+gboolean
+l2l_trainer_stage_resume (L2lTrainer  *trainer,
+                          L2lFileSet  *set,
+                          const char  *path,
+                          GError     **error)
+{
   g_autoptr(L2lSafetensorsWriter) writer = writer_with_metadata (trainer, "resume");
   g_autofree char *history = history_to_json (trainer);
   guint64 dims[1] = { trainer->net->n_params };
@@ -199,7 +233,7 @@ l2l_trainer_save_resume (L2lTrainer  *trainer,
     l2l_checkpoint_add_net (writer, trainer->average, "average.");
   l2l_safetensors_writer_add_tensor (writer, "meta.adam.exp_avg", m, 1, dims);
   l2l_safetensors_writer_add_tensor (writer, "meta.adam.exp_avg_sq", v, 1, dims);
-  return l2l_safetensors_writer_write (writer, path, error);
+  return stage_writer (writer, set, path, error);
 }
 
 /* Loading a resume file. */

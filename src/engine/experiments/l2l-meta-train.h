@@ -5,6 +5,7 @@
 
 #include "l2l-loss-weights.h"
 #include "l2l-cluster.h"
+#include "l2l-file.h"
 #include "l2l-lstm.h"
 #include "l2l-task.h"
 
@@ -198,6 +199,16 @@ gboolean     l2l_trainer_save_best        (L2lTrainer  *trainer,
                                            const char  *path,
                                            GError     **error);
 gboolean     l2l_trainer_save_resume      (L2lTrainer  *trainer,
+                                           const char  *path,
+                                           GError     **error);
+/* The same, staged in @set to be written together with other files (the
+ * history, the other one), so that a failure leaves them all as they were. */
+gboolean     l2l_trainer_stage_best       (L2lTrainer  *trainer,
+                                           L2lFileSet  *set,
+                                           const char  *path,
+                                           GError     **error);
+gboolean     l2l_trainer_stage_resume     (L2lTrainer  *trainer,
+                                           L2lFileSet  *set,
                                            const char  *path,
                                            GError     **error);
 

@@ -98,10 +98,9 @@ l2l_safetensors_writer_add_tensor (L2lSafetensorsWriter *writer,
   g_array_append_val (writer->tensors, tensor);
 }
 
-gboolean
-l2l_safetensors_writer_write (L2lSafetensorsWriter  *writer,
-                              const char            *path,
-                              GError               **error)
+char *
+l2l_safetensors_writer_to_data (L2lSafetensorsWriter *writer,
+                                gsize                *length)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
@@ -109,7 +108,6 @@ l2l_safetensors_writer_write (L2lSafetensorsWriter  *writer,
   GString *out;
   guint64 offset = 0, header_len;
   gsize header_size;
-  gboolean ok;
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "__metadata__");
@@ -167,9 +165,19 @@ l2l_safetensors_writer_write (L2lSafetensorsWriter  *writer,
           g_string_append_len (out, (const char *) &bits, sizeof bits);
         }
     }
-  ok = l2l_file_write_atomic (path, out->str, out->len, error);
-  g_string_free (out, TRUE);
-  return ok;
+  *length = out->len;
+  return g_string_free (out, FALSE);
+}
+
+gboolean
+l2l_safetensors_writer_write (L2lSafetensorsWriter  *writer,
+                              const char            *path,
+                              GError               **error)
+{
+  gsize length;
+  g_autofree char *data = l2l_safetensors_writer_to_data (writer, &length);
+
+  return l2l_file_write_atomic (path, data, length, error);
 }
 
 void

@@ -28,6 +28,9 @@ void                  l2l_safetensors_writer_add_tensor   (L2lSafetensorsWriter 
 gboolean              l2l_safetensors_writer_write        (L2lSafetensorsWriter *writer,
                                                            const char           *path,
                                                            GError              **error);
+/* The whole file as bytes, for writing together with others. */
+char                 *l2l_safetensors_writer_to_data      (L2lSafetensorsWriter *writer,
+                                                           gsize                *length);
 void                  l2l_safetensors_writer_free         (L2lSafetensorsWriter *writer);
 
 /* Reads and validates the whole file: header length against the file size,
