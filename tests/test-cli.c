@@ -247,6 +247,17 @@ static const BadCase bad_cases[] = {
     "art-photo.png is the file --content reads" },
   { "train-problem-not-utf8", { "train", "--problem", "@/not-utf8-\xff.json", "--out", "@/o",
                                 NULL }, "--problem: file:" },
+  { "lr-twice", { "compare", "--optimizers", "sgd", "--lr", "sgd=0.1,sgd=0.2", NULL },
+    "--lr: sgd is given twice" },
+  { "task-option-twice", { "compare", "--task", "quadratic:dims=10,dims=20", NULL },
+    "task quadratic: dims is given twice" },
+  { "hyper-just-below-one", { "compare", "--optimizers", "adam", "--hyper",
+                              "adam.beta2=0.9999999999999999", NULL },
+    "0.9999999999999999 is outside the range 0 to 0.999999" },
+  { "output-dangling-link", { "compare", "--json", "@/dangling-link", NULL },
+    "dangling-link: a symbolic link that leads to no file (dangling, or a loop)" },
+  { "output-link-loop", { "compare", "--json", "@/loop-a", NULL },
+    "loop-a: a symbolic link that leads to no file" },
   { "input-json-is-problem", { "compare", "--problem", "@/p.json", "--json", "@/p.json", NULL },
     "p.json is the file --problem reads; an output never replaces an input" },
   { "input-json-links-to-problem", { "compare", "--problem", "@/p.json", "--json",
@@ -353,8 +364,16 @@ write_special_inputs (const char *dir,
     }
   else if (g_str_has_prefix (name, "output-") || g_str_equal (name, "problem-fifo"))
     {
+      g_autofree char *dangling = g_build_filename (dir, "dangling-link", NULL);
+      g_autofree char *nowhere = g_build_filename (dir, "no-such-folder", "x.json", NULL);
+      g_autofree char *loop_a = g_build_filename (dir, "loop-a", NULL);
+      g_autofree char *loop_b = g_build_filename (dir, "loop-b", NULL);
+
       g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
       g_assert_cmpint (symlink (fifo, link), ==, 0);
+      g_assert_cmpint (symlink (nowhere, dangling), ==, 0);
+      g_assert_cmpint (symlink (loop_b, loop_a), ==, 0);
+      g_assert_cmpint (symlink (loop_a, loop_b), ==, 0);
     }
 }
 

@@ -64,7 +64,8 @@ build_spec (const ArtArgs  *args,
             GError        **error)
 {
   const L2lTaskFamily *family = &l2l_task_art_family;
-  GString *spec = g_string_new ("art:size=" G_STRINGIFY (L2L_ART_STYLE_SIZE));
+  GString *spec = g_string_new ("art:");
+  gboolean sized = FALSE;
 
   for (guint i = 0; i < family->n_options; i++)
     {
@@ -72,6 +73,7 @@ build_spec (const ArtArgs  *args,
 
       if (value == NULL)
         continue;
+      sized |= g_str_equal (family->options[i].key, "size");
       if (strchr (value, ',') != NULL)
         {
           g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
@@ -80,8 +82,12 @@ build_spec (const ArtArgs  *args,
           g_string_free (spec, TRUE);
           return NULL;
         }
-      g_string_append_printf (spec, ",%s=%s", family->options[i].key, value);
+      g_string_append_printf (spec, "%s=%s,", family->options[i].key, value);
     }
+  /* this command's own default size, unless --size gives one */
+  if (!sized)
+    g_string_append (spec, "size=" G_STRINGIFY (L2L_ART_STYLE_SIZE) ",");
+  g_string_truncate (spec, spec->len - 1);
   return g_string_free (spec, FALSE);
 }
 

@@ -139,6 +139,12 @@ l2l_cli_learning_rates_parse (const char        *text,
                        "--lr: '%s' is not among the chosen optimizers", pair[0]);
           return FALSE;
         }
+      if (given[index])
+        {
+          g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
+                       "--lr: %s is given twice", pair[0]);
+          return FALSE;
+        }
       given[index] = TRUE;
       if (spec->net != NULL)
         {

@@ -37,7 +37,9 @@ resolve_output (const char *path)
   return g_strdup (path);
 }
 
-/* An existing output must be a regular file: never a device, FIFO or folder. */
+/* An existing output must be a regular file: never a device, FIFO or folder,
+ * nor a symbolic link that leads nowhere (dangling or a loop), which a
+ * write would replace by a file. */
 static gboolean
 check_regular (const char  *path,
                const char  *shown,
@@ -45,7 +47,18 @@ check_regular (const char  *path,
 {
   GStatBuf st;
 
-  if (g_stat (path, &st) != 0 || S_ISREG (st.st_mode))
+  if (g_stat (path, &st) != 0)
+    {
+      if (g_lstat (path, &st) == 0 && S_ISLNK (st.st_mode))
+        {
+          g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+                       "%s: a symbolic link that leads to no file (dangling, or a loop); it "
+                       "is not replaced", shown);
+          return FALSE;
+        }
+      return TRUE;
+    }
+  if (S_ISREG (st.st_mode))
     return TRUE;
   if (S_ISDIR (st.st_mode))
     g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_ISDIR, "%s: is a folder, not a file", shown);

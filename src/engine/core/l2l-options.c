@@ -92,9 +92,16 @@ l2l_check_limit (const char  *field,
   g_return_val_if_fail (limit != NULL, FALSE);
   if (value >= limit->min && value <= limit->max)
     return TRUE;
-  return l2l_set_field_error (error, L2L_ENGINE_ERROR_INVALID_OPTION, NULL, field,
-                              "%.15g is outside the range %.15g to %.15g", value, limit->min,
-                              limit->max);
+  {
+    char shown[G_ASCII_DTOSTR_BUF_SIZE], min[G_ASCII_DTOSTR_BUF_SIZE], max[G_ASCII_DTOSTR_BUF_SIZE];
+
+    /* with the digits that tell the value from the bound: 0.9999999999999999,
+     * not 1, above 0.999999 */
+    return l2l_set_field_error (error, L2L_ENGINE_ERROR_INVALID_OPTION, NULL, field,
+                                "%s is outside the range %s to %s", l2l_format_double (shown, value),
+                                l2l_format_double (min, limit->min),
+                                l2l_format_double (max, limit->max));
+  }
 }
 
 const char *
@@ -251,6 +258,7 @@ l2l_options_parse (L2lOptions  *options,
   g_auto(GStrv) items = NULL;
   g_autofree char *key = NULL;
   g_autoptr(GString) value = NULL;
+  g_autoptr(GPtrArray) seen = g_ptr_array_new_with_free_func (g_free);
 
   if (text == NULL || *text == '\0')
     return TRUE;
@@ -276,6 +284,14 @@ l2l_options_parse (L2lOptions  *options,
                        "%s: '%s' is not of the form key=value", owner, items[i]);
           return FALSE;
         }
+      /* dims=10,dims=20 would keep the last one unsaid */
+      if (g_ptr_array_find_with_equal_func (seen, pair[0], g_str_equal, NULL))
+        {
+          g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
+                       "%s: %s is given twice", owner, pair[0]);
+          return FALSE;
+        }
+      g_ptr_array_add (seen, g_strdup (pair[0]));
       key = g_strdup (pair[0]);
       if (value == NULL)
         value = g_string_new (NULL);
