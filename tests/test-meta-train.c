@@ -544,10 +544,11 @@ test_second_order_mnist (void)
  * batch normalization, ReLU and max-pooling) make its second-order
  * meta-gradient the derivative of the objective too, per group, where the
  * first-order one is not (with normalised inputs and steps three times the
- * family's, off by 62 % where the second order is within 1 %). A step in φ
+ * family's, off by 150 % where the second order is within 1 %). A step in φ
  * moves θ's trajectory, and where that moves one of the net's
- * pre-activations across a kink the objective jumps: each entry takes the
- * closest of four difference steps, as the cnn's own Hessian check does. */
+ * pre-activations across a kink the objective jumps: each entry of the
+ * second-order one takes the closest of four difference steps, as the cnn's
+ * own Hessian check does. */
 static double
 cnn_meta_gradient_error (L2lMetaGradient meta_gradient)
 {
@@ -566,7 +567,10 @@ cnn_meta_gradient_error (L2lMetaGradient meta_gradient)
   g_assert_no_error (error);
   {
     static const double steps[] = { 1e-2, 3e-3, 1e-3, 3e-4 };
-    return meta_gradient_error_of (trainer, steps, G_N_ELEMENTS (steps));
+    /* the first order misses at every step; one is enough to show it */
+    return meta_gradient_error_of (trainer, steps,
+                                   meta_gradient == L2L_META_GRADIENT_SECOND_ORDER
+                                   ? G_N_ELEMENTS (steps) : 1);
   }
 }
 
@@ -684,7 +688,7 @@ static void
 test_second_order_threads_and_resume (void)
 {
   g_autoptr(L2lTask) task = l2l_task_new_from_spec ("mnist:batch=16", NULL);
-  g_autoptr(L2lTask) cnn = l2l_task_new_from_spec ("cnn:dataset=mnist,channels=4,fc=8,batch=16",
+  g_autoptr(L2lTask) cnn = l2l_task_new_from_spec ("cnn:dataset=mnist,channels=2,fc=4,batch=4",
                                                    NULL);
   g_autoptr(L2lTask) art = l2l_task_new_from_spec ("art:size=32", NULL);
   L2lTrainConfig config = test_training_mnist_config (task);
