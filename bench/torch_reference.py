@@ -13,7 +13,11 @@ With --arch mlp the optimizer is instead the engine's per-coordinate MLP rule
 0.5, 0.9, 0.99 and 0.999, each m_hat / (sqrt(v_hat) + 1e-8), and
 tanh(t / tau - 1) for tau = 1 ... 1000; two ReLU layers of 20 (torch.nn.Linear),
 a Linear(20, 2) to a direction d and a magnitude m, and the update
-0.1 * d * exp(1e-3 * m). With --step it times instead one optimizer step, no
+0.1 * d * exp(1e-3 * m). With --arch schedule it is the engine's learned
+schedule: on the same features, per function the mean |x| of each non-step row
+and the step embedding through two tanh layers of 20 to a log step size o_0 and
+a weight o_k per non-step row, the update 0.01 * exp(o_0) * sum_k o_k x_k
+(MNIST only). With --step it times instead one optimizer step, no
 autograd, on the 15,910 coordinates of one MNIST MLP, and prints the median
 seconds (CPU time) per step.
 
@@ -110,6 +114,29 @@ class MlpOptimizer(torch.nn.Module):
             x = torch.relu(layer(x))
         direction, magnitude = self.out(x).unbind(1)
         return self.scale * direction * torch.exp(1e-3 * magnitude), state
+
+
+class ScheduleOptimizer(MlpOptimizer):
+    """The engine's learned schedule on the MLP's features: per function, the
+    mean |x| of each non-step row and the step embedding through two tanh
+    layers of 20 to a log step size o_0 and one weight per non-step row."""
+
+    def __init__(self, layers=2, hidden=20, scale=0.01, functions=1):
+        super().__init__(layers, hidden, scale)
+        n_dir = 1 + len(self.MOMENTA)
+        self.out = torch.nn.Linear(hidden, 1 + n_dir)
+        self.functions = functions
+
+    def forward(self, grad, state):
+        x, state = self.features(grad, state)
+        x = x.view(self.functions, -1, x.shape[1])
+        n_dir = self.out.out_features - 1
+        c = torch.cat((x[:, :, :n_dir].abs().mean(1), x[:, 0, n_dir:]), dim=1)
+        for layer in self.layers:
+            c = torch.tanh(layer(c))
+        o = self.out(c)
+        update = (x[:, :, :n_dir] * o[:, None, 1:]).sum(2) * torch.exp(o[:, :1])
+        return self.scale * update.reshape(-1), state
 
 
 def quadratic(W, y, theta):
@@ -303,7 +330,7 @@ def main():
     parser.add_argument("--epochs", type=int, default=10)
     parser.add_argument("--task", choices=("quadratic", "mnist", "art", "cnn"), default="quadratic")
     parser.add_argument("--size", type=int, default=64)
-    parser.add_argument("--arch", choices=("lstm", "mlp"), default="lstm")
+    parser.add_argument("--arch", choices=("lstm", "mlp", "schedule"), default="lstm")
     parser.add_argument("--step", action="store_true")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
@@ -316,6 +343,8 @@ def main():
         return
     if args.arch == "mlp":
         net = MlpOptimizer()
+    elif args.arch == "schedule":
+        net = ScheduleOptimizer(functions=1 if args.step else 2)
     else:
         net = LstmOptimizer(p=5.0, scale=0.01) if args.task == "mnist" else LstmOptimizer()
     if args.step:

@@ -1328,6 +1328,8 @@ main (int   argc,
                         test_successors_meta_gradient);
   g_test_add_data_func ("/engine/meta-train/rnnprop/meta-gradient", "rnnprop",
                         test_successors_meta_gradient);
+  g_test_add_data_func ("/engine/meta-train/schedule/meta-gradient", "schedule",
+                        test_successors_meta_gradient);
   g_test_add_func ("/engine/meta-train/per-group-cnn", test_per_group_cnn);
   g_test_add_func ("/engine/meta-train/learns", test_learns);
   g_test_add_func ("/engine/meta-train/resume-same-curve", test_resume_same_curve);

@@ -384,6 +384,9 @@ test_arch (Fixture       *fixture,
   g_autofree char *spec = NULL, *saved = NULL, *features = NULL;
   g_autoptr(GError) error = NULL;
 
+  /* one entry per architecture the engine has */
+  g_assert_cmpuint (g_list_model_get_n_items (gtk_drop_down_get_model (arch)), ==,
+                    g_strv_length ((char **) l2l_rule_arch_names));
   l2l_experiment_panel_select_task (panel, "mnist");
   g_assert_cmpfloat (gtk_spin_button_get_value (scale), ==, 0.01);
   g_assert_true (l2l_experiment_panel_build_train (panel, &config, &spec, &error));
@@ -405,6 +408,15 @@ test_arch (Fixture       *fixture,
   l2l_experiment_panel_save_settings (panel, fixture->settings);
   saved = g_settings_get_string (fixture->settings, "arch");
   g_assert_cmpstr (saved, ==, "mlp");
+
+  g_clear_pointer (&spec, g_free);
+  gtk_drop_down_set_selected (arch, 3);
+  g_assert_cmpfloat (gtk_spin_button_get_value (scale), ==, 0.01);
+  g_assert_true (l2l_experiment_panel_build_train (panel, &config, &spec, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (l2l_rule_arch_get_name (config.rule.arch), ==, "schedule");
+  g_clear_pointer (&config.task, l2l_task_unref);
+  g_clear_pointer (&spec, g_free);
   gtk_drop_down_set_selected (arch, 0);
   g_assert_cmpfloat (gtk_spin_button_get_value (scale), ==, 0.01);
 }

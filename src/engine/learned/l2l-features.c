@@ -199,6 +199,26 @@ l2l_feature_set_needs_theta (const L2lFeatureSet *set)
   return FALSE;
 }
 
+guint
+l2l_feature_set_find (const L2lFeatureSet *set,
+                       L2lFeatureKind       kind,
+                       guint               *first_row)
+{
+  guint row = 0;
+
+  for (guint i = 0; i < set->n_features; i++)
+    {
+      if (set->kinds[i] == kind)
+        {
+          *first_row = row;
+          return kind_rows (kind);
+        }
+      row += kind_rows (set->kinds[i]);
+    }
+  *first_row = 0;
+  return 0;
+}
+
 /* An exponential average a_t = decay·a_t−1 + gain·u_t and the factor
  * 1/(1 − decay^t) that removes its bias towards the zero start. Computed in
  * double from β itself, so that a β whose float rounds to 1 still gives a

@@ -79,6 +79,11 @@ gboolean  l2l_feature_set_equal       (const L2lFeatureSet *a,
 guint     l2l_feature_set_rows        (const L2lFeatureSet *set);
 guint     l2l_feature_set_state_rows  (const L2lFeatureSet *set);
 gboolean  l2l_feature_set_needs_theta (const L2lFeatureSet *set);
+/* The rows of the first feature of @kind: how many (0 where none) and, in
+ * @first_row, where they start. */
+guint     l2l_feature_set_find        (const L2lFeatureSet *set,
+                                       L2lFeatureKind       kind,
+                                       guint               *first_row);
 
 /* Step @t (≥ 1) for N coordinates: features [rows × N] into @x, row stride
  * @ldx ≥ @n (so that they can go straight into a larger input block), and the

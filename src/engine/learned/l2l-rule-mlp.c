@@ -31,8 +31,7 @@
 #define MAGNITUDE_SCALE 1e-3f
 
 typedef struct {
-  float *phi;                    /* [n_groups × group_size]: φ as read at the last sync */
-  float *dphi;                   /* the same shape: ∂/∂φ accumulated by backward */
+  L2lRuleNetPhi base;            /* first: φ and ∂/∂φ */
   gsize  weight[L2L_MAX_LAYERS + 1];   /* offsets in a group's φ; the last is out's */
   gsize  bias[L2L_MAX_LAYERS + 1];
   float *x;                      /* [K × in × N]: each step's features */
@@ -111,8 +110,7 @@ mlp_unroll_init (L2lRuleUnroll *unroll)
   gsize offset = 0;
 
   unroll->net = mlp;
-  mlp->phi = g_new0 (float, rule->n_groups * rule->group_size);
-  mlp->dphi = g_new0 (float, rule->n_groups * rule->group_size);
+  l2l_rule_net_phi_init (&mlp->base, unroll);
   /* group 0's tensors come in the order mlp_add_tensors adds them */
   for (guint l = 0; l <= L; l++)
     {
@@ -140,47 +138,9 @@ mlp_unroll_clear (L2lRuleUnroll *unroll)
 {
   MlpNet *mlp = mlp_of (unroll);
 
-  g_free (mlp->phi);
-  g_free (mlp->dphi);
+  l2l_rule_net_phi_clear (&mlp->base);
   g_free (mlp->storage);
   g_free (mlp);
-}
-
-static void
-mlp_sync (L2lRuleUnroll *unroll)
-{
-  memcpy (mlp_of (unroll)->phi, unroll->rule->params,
-          unroll->rule->n_groups * unroll->rule->group_size * sizeof (float));
-}
-
-static void
-mlp_zero_grad (L2lRuleUnroll *unroll)
-{
-  memset (mlp_of (unroll)->dphi, 0,
-          unroll->rule->n_groups * unroll->rule->group_size * sizeof (float));
-}
-
-static void
-mlp_add_grad (const L2lRuleUnroll *unroll,
-              float               *dphi)
-{
-  const float *restrict from = mlp_of (unroll)->dphi;
-  const gsize size = unroll->rule->n_groups * unroll->rule->group_size;
-
-  for (gsize i = 0; i < size; i++)
-    dphi[i] += from[i];
-}
-
-/* No state of its own: the features keep it. */
-static void
-mlp_reset_state (L2lRuleUnroll *unroll)
-{
-}
-
-static void
-mlp_carry (L2lRuleUnroll *unroll,
-           guint          steps)
-{
 }
 
 static float *
@@ -241,24 +201,19 @@ mlp_forward (L2lRuleUnroll *unroll,
     {
       float *restrict act = mlp->act[l] + (gsize) s * hn;
 
-      linear_forward (unroll, mlp->phi, mlp->weight[l], mlp->bias[l], H, layer_input (rule, l),
-                      in, act);
+      linear_forward (unroll, mlp->base.phi, mlp->weight[l], mlp->bias[l], H,
+                      layer_input (rule, l), in, act);
       for (gsize r = 0; r < hn; r++)
         act[r] = act[r] > 0.0f ? act[r] : 0.0f;
       in = act;
     }
-  linear_forward (unroll, mlp->phi, mlp->weight[L], mlp->bias[L], 2, H, in, out);
+  linear_forward (unroll, mlp->base.phi, mlp->weight[L], mlp->bias[L], 2, H, in, out);
   {
     const float *restrict d = out, *restrict m = out + n;
 
     for (gsize r = 0; r < n; r++)
       update[r] = scale * d[r] * expf (MAGNITUDE_SCALE * m[r]);
   }
-}
-
-static void
-mlp_backward_begin (L2lRuleUnroll *unroll)
-{
 }
 
 /* From dz [rows × N] (∂L/∂ the layer's output, pre-activation) at input in
@@ -279,9 +234,9 @@ linear_backward (const L2lRuleUnroll *unroll,
   for (guint i = 0; i < unroll->n_segments; i++)
     {
       const L2lRuleSegment *seg = &unroll->segments[i];
-      float *dw = mlp->dphi + seg->group * group_size + weight;
-      float *db = mlp->dphi + seg->group * group_size + bias;
-      const float *w = mlp->phi + seg->group * group_size + weight;
+      float *dw = mlp->base.dphi + seg->group * group_size + weight;
+      float *db = mlp->base.dphi + seg->group * group_size + bias;
+      const float *w = mlp->base.phi + seg->group * group_size + weight;
 
       cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, rows, cols, (int) seg->count, 1.0f,
                    dz + seg->start, (int) n, in + seg->start, (int) n, 1.0f, dw, cols);
@@ -359,13 +314,13 @@ const L2lRuleArch l2l_rule_arch_mlp = {
   .unroll_floats = mlp_unroll_floats,
   .unroll_init = mlp_unroll_init,
   .unroll_clear = mlp_unroll_clear,
-  .sync = mlp_sync,
-  .zero_grad = mlp_zero_grad,
-  .add_grad = mlp_add_grad,
-  .reset_state = mlp_reset_state,
-  .carry = mlp_carry,
+  .sync = l2l_rule_net_phi_sync,
+  .zero_grad = l2l_rule_net_phi_zero_grad,
+  .add_grad = l2l_rule_net_phi_add_grad,
+  .reset_state = l2l_rule_net_no_state,
+  .carry = l2l_rule_net_no_carry,
   .input = mlp_input,
   .forward = mlp_forward,
-  .backward_begin = mlp_backward_begin,
+  .backward_begin = l2l_rule_net_no_state,
   .backward_step = mlp_backward_step,
 };

@@ -83,11 +83,14 @@ l2l_rule_segments_for_task (const L2lRule *net,
   const L2lTaskGroup *groups = l2l_task_get_groups (task, &n_groups);
   L2lRuleSegment *segments;
 
+  /* one segment a function even with one group: an architecture may read a
+   * segment as a whole (the schedule's averages) */
   if (net->n_groups == 1)
     {
-      segments = g_new (L2lRuleSegment, 1);
-      segments[0] = (L2lRuleSegment) { 0, P * functions, 0 };
-      *n_segments = 1;
+      segments = g_new (L2lRuleSegment, functions);
+      for (guint f = 0; f < functions; f++)
+        segments[f] = (L2lRuleSegment) { f * P, P, 0 };
+      *n_segments = functions;
       return segments;
     }
   g_assert (n_groups == net->n_groups);

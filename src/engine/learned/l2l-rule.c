@@ -14,6 +14,7 @@ static const L2lRuleArch *const archs[] = {
   &l2l_rule_arch_lstm,
   &l2l_rule_arch_rnnprop,
   &l2l_rule_arch_mlp,
+  &l2l_rule_arch_schedule,
   NULL,
 };
 
@@ -22,6 +23,7 @@ const char *const l2l_rule_arch_names[] = {
   "lstm",
   "rnnprop",
   "mlp",
+  "schedule",
   NULL,
 };
 

@@ -70,8 +70,30 @@ void  l2l_rule_add_tensor (L2lRule *rule,
                            guint    rows,
                            guint    cols);
 
+/* What a net that keeps its own copy of φ puts first in its buffers
+ * (unroll->net), to take the methods below. */
+typedef struct {
+  float *phi;    /* [n_groups × group_size]: φ as read at the last sync */
+  float *dphi;   /* the same shape: ∂/∂φ accumulated by backward */
+} L2lRuleNetPhi;
+
+void  l2l_rule_net_phi_init      (L2lRuleNetPhi       *net,
+                                  const L2lRuleUnroll *unroll);
+void  l2l_rule_net_phi_clear     (L2lRuleNetPhi       *net);
+/* sync, zero_grad and add_grad */
+void  l2l_rule_net_phi_sync      (L2lRuleUnroll       *unroll);
+void  l2l_rule_net_phi_zero_grad (L2lRuleUnroll       *unroll);
+void  l2l_rule_net_phi_add_grad  (const L2lRuleUnroll *unroll,
+                                  float               *dphi);
+/* reset_state, backward_begin and carry of a net whose only memory is what
+ * its features keep */
+void  l2l_rule_net_no_state      (L2lRuleUnroll       *unroll);
+void  l2l_rule_net_no_carry      (L2lRuleUnroll       *unroll,
+                                  guint                steps);
+
 extern const L2lRuleArch l2l_rule_arch_lstm;
 extern const L2lRuleArch l2l_rule_arch_mlp;
 extern const L2lRuleArch l2l_rule_arch_rnnprop;
+extern const L2lRuleArch l2l_rule_arch_schedule;
 
 G_END_DECLS

@@ -37,8 +37,8 @@ struct _L2lRuleUnroll {
 };
 
 /* The segments of @functions consecutive copies of @task's θ for @rule (which
- * l2l_rule_check_task accepted): one for a rule of one net, else one per
- * group and function. Free with g_free. */
+ * l2l_rule_check_task accepted): one per function and group. Free with
+ * g_free. */
 L2lRuleSegment *l2l_rule_segments_for_task (const L2lRule *rule,
                                             const L2lTask *task,
                                             guint          functions,
