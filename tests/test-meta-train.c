@@ -502,6 +502,87 @@ test_first_order_is_biased (void)
   g_assert_cmpfloat (strongly_coupled_error (L2L_META_GRADIENT_SECOND_ORDER), <, 2e-2);
 }
 
+/* ‖a − b‖ / ‖b‖ over φ. */
+static double
+vector_error (const float *a,
+              const float *b,
+              gsize        n)
+{
+  double diff = 0.0, norm = 0.0;
+
+  for (gsize i = 0; i < n; i++)
+    {
+      diff += ((double) a[i] - b[i]) * ((double) a[i] - b[i]);
+      norm += (double) b[i] * b[i];
+    }
+  return sqrt (diff / norm);
+}
+
+/* One unroll's meta-gradient of a small LSTM (1 × 2 cells) on ∇ as it is,
+ * with an output scale that makes its steps hang on ∇. */
+static float *
+strongly_coupled_gradient (L2lMetaGradient meta_gradient,
+                           guint           es_pairs,
+                           guint           threads)
+{
+  g_autoptr(L2lTask) task = lsq_task_new (FALSE);
+  L2lTrainConfig config = gradient_check_config (task);
+  g_autoptr(L2lTrainer) trainer = NULL;
+  L2lRule *net;
+  const L2lRuleTensor *input = NULL;
+  float *dphi;
+
+  config.meta_gradient = meta_gradient;
+  config.es_pairs = es_pairs;
+  config.es_sigma = 1e-3;
+  config.threads = threads;
+  config.rule.layers = 1;
+  config.rule.hidden = 2;
+  g_assert_true (l2l_lstm_preprocess_parse ("none", &config.rule, NULL));
+  config.rule.output_scale = 10.0;
+  trainer = l2l_trainer_new (&config, NULL);
+  net = l2l_trainer_get_net (trainer);
+  input = l2l_lstm_tensor (net, 0, L2L_LSTM_WEIGHT_IH);
+  for (guint i = 0; i < input->rows; i++)
+    net->params[input->offset + i] *= 3.0f;
+  l2l_trainer_reload_net (trainer);
+  dphi = g_new (float, net->n_params);
+  l2l_trainer_unroll_gradient (trainer, 1, dphi);
+  return dphi;
+}
+
+/* Evolution strategies take no derivative, so they drop nothing: where the
+ * paper's first-order meta-gradient is biased, their estimate converges to
+ * the true one (second order, itself checked against central differences of
+ * the objective above) as the pairs grow, and is the same for any thread
+ * count. */
+static void
+test_es_is_unbiased (void)
+{
+  g_autoptr(L2lTask) task = lsq_task_new (FALSE);
+  L2lTrainConfig config = gradient_check_config (task);
+  g_autoptr(L2lTrainer) trainer = NULL;
+  g_autofree float *exact = strongly_coupled_gradient (L2L_META_GRADIENT_SECOND_ORDER, 1, 1);
+  g_autofree float *first = strongly_coupled_gradient (L2L_META_GRADIENT_FIRST_ORDER, 1, 1);
+  g_autofree float *few = strongly_coupled_gradient (L2L_META_GRADIENT_ES, 500, 1);
+  g_autofree float *many = strongly_coupled_gradient (L2L_META_GRADIENT_ES, 20000, 1);
+  g_autofree float *many_threads = strongly_coupled_gradient (L2L_META_GRADIENT_ES, 20000, 3);
+  gsize P;
+
+  config.rule.layers = 1;
+  config.rule.hidden = 2;
+  g_assert_true (l2l_lstm_preprocess_parse ("none", &config.rule, NULL));
+  trainer = l2l_trainer_new (&config, NULL);
+  P = l2l_trainer_get_net (trainer)->n_params;
+  g_test_message ("against the true meta-gradient: first order %.3g, es of 500 pairs %.3g, "
+                  "of 20000 pairs %.3g", vector_error (first, exact, P),
+                  vector_error (few, exact, P), vector_error (many, exact, P));
+  g_assert_cmpfloat (vector_error (first, exact, P), >, 0.15);
+  g_assert_cmpfloat (vector_error (many, exact, P), <, 0.08);
+  g_assert_cmpfloat (vector_error (many, exact, P), <, vector_error (few, exact, P));
+  g_assert_cmpmem (many, P * sizeof (float), many_threads, P * sizeof (float));
+}
+
 /* On an MLP the Hessian-vector products come from the R-operator, each on
  * the minibatch its step drew. With the paper's inputs the first-order
  * meta-gradient is close to the true one already; with RMS-normalised
@@ -726,6 +807,56 @@ test_second_order_threads_and_resume (void)
   g_assert_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION);
   g_assert_cmpstr (l2l_error_get_field (error), ==, "meta-gradient");
   g_assert_nonnull (strstr (error->message, "Hessian-vector products"));
+}
+
+/* Evolution strategies: the same bits for any thread count and across a
+ * resume (the directions come from the epoch and the unroll), the settings
+ * recorded; and art, which has no Hessian-vector products, trains by them. */
+static void
+test_es_threads_and_resume (void)
+{
+  g_autoptr(L2lTask) task = l2l_task_new_from_spec ("quadratic", NULL);
+  g_autoptr(L2lTask) art = l2l_task_new_from_spec ("art:size=32", NULL);
+  L2lTrainConfig config = test_training_small_config (task);
+  g_autoptr(L2lTrainer) whole = NULL, first = NULL, resumed = NULL, styled = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = test_util_make_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "r.safetensors", NULL);
+
+  config.meta_gradient = L2L_META_GRADIENT_ES;
+  config.es_pairs = 3;
+  config.es_sigma = 0.02;
+  config.epochs = 2;
+  check_threads_do_not_matter (config);
+
+  config.threads = 2;
+  whole = l2l_trainer_new (&config, NULL);
+  g_assert_true (l2l_trainer_run (whole, NULL, NULL, NULL, NULL));
+  config.epochs = 1;
+  first = l2l_trainer_new (&config, NULL);
+  g_assert_true (l2l_trainer_run (first, NULL, NULL, NULL, NULL));
+  g_assert_true (l2l_trainer_save_resume (first, path, &error));
+  g_assert_no_error (error);
+  resumed = l2l_trainer_new_from_resume (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (l2l_trainer_get_config (resumed)->meta_gradient, ==, L2L_META_GRADIENT_ES);
+  g_assert_cmpuint (l2l_trainer_get_config (resumed)->es_pairs, ==, 3);
+  g_assert_cmpfloat (l2l_trainer_get_config (resumed)->es_sigma, ==, 0.02);
+  g_assert_true (l2l_trainer_set_epochs (resumed, 2, NULL));
+  g_assert_true (l2l_trainer_run (resumed, NULL, NULL, NULL, NULL));
+  test_training_assert_same (whole, resumed);
+
+  config.task = art;
+  config.batch = 1;
+  config.steps = 4;
+  config.unroll = 2;
+  config.eval_runs = 1;
+  config.eval_every = 1;
+  config.epochs = 1;
+  styled = l2l_trainer_new (&config, &error);
+  g_assert_no_error (error);
+  g_assert_true (l2l_trainer_run (styled, NULL, NULL, NULL, NULL));
+  test_util_remove_tree (dir);
 }
 
 /* One LSTM for each of the cnn's groups: the held-out loss falls, both
@@ -1311,6 +1442,8 @@ main (int   argc,
   g_test_add_func ("/engine/meta-train/second-order-log", test_second_order_log);
   g_test_add_func ("/engine/meta-train/second-order-per-group", test_second_order_per_group);
   g_test_add_func ("/engine/meta-train/first-order-is-biased", test_first_order_is_biased);
+  g_test_add_func ("/engine/meta-train/es-is-unbiased", test_es_is_unbiased);
+  g_test_add_func ("/engine/meta-train/es-threads-and-resume", test_es_threads_and_resume);
   g_test_add_func ("/engine/meta-train/second-order-mnist", test_second_order_mnist);
   g_test_add_func ("/engine/meta-train/second-order-cnn", test_second_order_cnn);
   g_test_add_func ("/engine/meta-train/second-order-later-unroll",

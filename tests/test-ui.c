@@ -384,9 +384,11 @@ test_arch (Fixture       *fixture,
   g_autofree char *spec = NULL, *saved = NULL, *features = NULL;
   g_autoptr(GError) error = NULL;
 
-  /* one entry per architecture the engine has */
+  /* one entry per architecture the engine has, and per kind of meta-gradient */
   g_assert_cmpuint (g_list_model_get_n_items (gtk_drop_down_get_model (arch)), ==,
                     g_strv_length ((char **) l2l_rule_arch_names));
+  g_assert_cmpuint (g_list_model_get_n_items (gtk_drop_down_get_model (
+                      l2l_experiment_panel_get_recipe_dropdown (panel, "meta-gradient"))), ==, 3);
   l2l_experiment_panel_select_task (panel, "mnist");
   g_assert_cmpfloat (gtk_spin_button_get_value (scale), ==, 0.01);
   g_assert_true (l2l_experiment_panel_build_train (panel, &config, &spec, &error));

@@ -33,6 +33,8 @@ l2l_train_config_init_defaults (L2lTrainConfig *config)
     .average = 0.0,
     .log_objective = FALSE,
     .meta_gradient = L2L_META_GRADIENT_FIRST_ORDER,
+    .es_pairs = 8,
+    .es_sigma = 0.01,
     .zero_output = FALSE,
   };
   l2l_rule_config_init_defaults (&config->rule);
@@ -84,6 +86,8 @@ l2l_meta_gradient_from_string (const char      *text,
     *meta_gradient = L2L_META_GRADIENT_FIRST_ORDER;
   else if (g_strcmp0 (text, "second-order") == 0)
     *meta_gradient = L2L_META_GRADIENT_SECOND_ORDER;
+  else if (g_strcmp0 (text, "es") == 0)
+    *meta_gradient = L2L_META_GRADIENT_ES;
   else
     return FALSE;
   return TRUE;
@@ -92,7 +96,16 @@ l2l_meta_gradient_from_string (const char      *text,
 const char *
 l2l_meta_gradient_to_string (L2lMetaGradient meta_gradient)
 {
-  return meta_gradient == L2L_META_GRADIENT_SECOND_ORDER ? "second-order" : "first-order";
+  switch (meta_gradient)
+    {
+    case L2L_META_GRADIENT_SECOND_ORDER:
+      return "second-order";
+    case L2L_META_GRADIENT_ES:
+      return "es";
+    case L2L_META_GRADIENT_FIRST_ORDER:
+      break;
+    }
+  return "first-order";
 }
 
 void
@@ -153,6 +166,9 @@ check_memory (const L2lTrainConfig  *config,
   /* second order keeps θ at every step of the unroll too */
   if (config->meta_gradient == L2L_META_GRADIENT_SECOND_ORDER)
     bytes += (config->unroll + 2) * coordinates * sizeof (float);
+  /* es, θ where the unroll started */
+  if (config->meta_gradient == L2L_META_GRADIENT_ES)
+    bytes += coordinates * sizeof (float);
   /* and each function its minibatch and activations (twice, with their R) */
   bytes += (guint64) config->batch * config->task->problem_bytes
            * (config->meta_gradient == L2L_META_GRADIENT_SECOND_ORDER ? 2 : 1);
@@ -213,6 +229,8 @@ l2l_train_config_check_settings (const L2lTrainConfig  *config,
       !l2l_check_limit ("scale-range", config->scale_range, error) ||
       !l2l_check_limit ("curriculum", config->curriculum, error) ||
       !l2l_check_limit ("average", config->average, error) ||
+      !l2l_check_limit ("es-pairs", config->es_pairs, error) ||
+      !l2l_check_limit ("es-sigma", config->es_sigma, error) ||
       !l2l_check_limit ("epochs", config->epochs, error) ||
       !l2l_check_limit ("eval-every", config->eval_every, error) ||
       !l2l_check_limit ("eval-runs", config->eval_runs, error) ||

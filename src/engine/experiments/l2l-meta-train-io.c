@@ -74,6 +74,8 @@ static const Setting settings[] = {
   SETTING ("zero_output", FLAG, zero_output, TRUE),
   SETTING ("log_objective", FLAG, log_objective, TRUE),
   SETTING ("meta_gradient", META_GRADIENT, meta_gradient, TRUE),
+  SETTING ("es_pairs", COUNT, es_pairs, TRUE),
+  SETTING ("es_sigma", NUMBER, es_sigma, TRUE),
   SETTING ("keep", KEEP, keep, TRUE),
   SETTING ("eval_every", COUNT, eval_every, FALSE),
   SETTING ("eval_runs", COUNT, eval_runs, FALSE),

@@ -43,11 +43,20 @@ shard_init (Shard      *shard,
     }
   if (l2l_feature_set_needs_theta (&trainer->net->config.features))
     shard->dtheta = g_new0 (float, shard->n);
+  if (trainer->config.meta_gradient == L2L_META_GRADIENT_ES)
+    {
+      shard->es_rule = l2l_rule_copy (trainer->net);
+      shard->es_theta = g_new0 (float, shard->n);
+      shard->es_marks = g_new0 (L2lProblemMark, count);
+      shard->es_noise = g_new0 (float, trainer->net->n_params);
+      shard->es_dphi = g_new0 (float, trainer->net->n_params);
+    }
   {
     guint n_segments;
     g_autofree L2lRuleSegment *segments =
       l2l_rule_segments_for_task (trainer->net, trainer->config.task, count, &n_segments);
-    shard->unroll = l2l_rule_unroll_new (trainer->net, shard->n, K, segments, n_segments);
+    shard->unroll = l2l_rule_unroll_new (shard->es_rule != NULL ? shard->es_rule : trainer->net,
+                                         shard->n, K, segments, n_segments);
   }
 }
 
@@ -77,6 +86,11 @@ shard_clear (Shard *shard)
   g_free (shard->scratch);
   g_free (shard->dtheta);
   l2l_rule_unroll_free (shard->unroll);
+  g_clear_pointer (&shard->es_rule, l2l_rule_unref);
+  g_free (shard->es_theta);
+  g_free (shard->es_marks);
+  g_free (shard->es_noise);
+  g_free (shard->es_dphi);
 }
 
 /* Fresh functions for epoch @epoch, from θ0, with ∇f(θ0) as the first input. */
@@ -103,6 +117,7 @@ shard_begin_epoch (Shard *shard,
       l2l_problem_loss_grad (shard->problems[i], shard->theta + i * P, shard->grads + i * P);
     }
   l2l_rule_unroll_reset_state (shard->unroll);
+  shard->epoch = epoch;
   shard->meta_loss = 0.0;
   shard->objective = 0.0;
   shard->diverged = FALSE;
@@ -152,16 +167,20 @@ add_hessian_term (Shard *shard,
     }
 }
 
-/* One unroll: K forward steps, then the backward pass into unroll->grad. */
-static void
-shard_run_unroll (Shard *shard)
+/* The unroll's K forward steps from θ and grads row 0. With @record, what
+ * the epoch reports and the backward pass needs is kept; without, only the
+ * shard's part of the objective is returned (a perturbed run of es). */
+static double
+run_forward (Shard    *shard,
+             gboolean  record)
 {
   L2lTrainer *trainer = shard->trainer;
   const L2lTrainConfig *config = &trainer->config;
   const gsize P = l2l_task_get_n_params (config->task), n = shard->n;
   const guint t0 = trainer->unroll_start, k = trainer->unroll_steps;
   const double norm = 1.0 / (trainer->weight_sum * config->batch);
-  const gboolean second_order = shard->thetas != NULL;
+  double perturbed = 0.0;
+  double *objective = record ? &shard->objective : &perturbed;
 
   for (guint s = 0; s < k; s++)
     {
@@ -174,19 +193,111 @@ shard_run_unroll (Shard *shard)
                                shard->update);
       for (gsize r = 0; r < n; r++)
         theta[r] += update[r];
-      keep_step (shard, s + 1);
+      if (record)
+        keep_step (shard, s + 1);
       for (guint i = 0; i < shard->count; i++)
         {
           double loss = l2l_problem_loss_grad (shard->problems[i], shard->theta + i * P,
                                                shard->grads + (s + 1) * n + i * P);
-          shard->diverged |= !isfinite (loss);
-          shard->meta_loss += coef * loss;
           /* the floor keeps log finite where a loss reaches 0 (quadratics) */
-          shard->losses[s * shard->count + i] = MAX (loss, LOG_OBJECTIVE_FLOOR);
-          shard->objective += coef * (config->log_objective
-                                      ? log (shard->losses[s * shard->count + i]) : loss);
+          double kept = MAX (loss, LOG_OBJECTIVE_FLOOR);
+
+          if (record)
+            {
+              shard->diverged |= !isfinite (loss);
+              shard->meta_loss += coef * loss;
+              shard->losses[s * shard->count + i] = kept;
+            }
+          *objective += coef * (config->log_objective ? log (kept) : loss);
         }
     }
+  return perturbed;
+}
+
+/* Back to where the unroll started: θ, and each function's minibatch stream
+ * (the features' and the net's state before step 0, and grads row 0, are
+ * what the forward pass reads and never writes). */
+static void
+es_rewind (Shard *shard)
+{
+  memcpy (shard->theta, shard->es_theta, shard->n * sizeof (float));
+  for (guint i = 0; i < shard->count; i++)
+    l2l_problem_rewind (shard->problems[i], &shard->es_marks[i]);
+}
+
+/* An unroll by antithetic evolution strategies: for each pair a direction ε
+ * ~ N(0, I) over φ, the same in every shard (drawn from the epoch and the
+ * unroll, so the estimate does not depend on the threads), the unroll run
+ * from the same θ on the same minibatches at φ + σε and φ − σε, and
+ *   ∂L/∂φ ≈ (1/pairs) Σ (L(φ + σε) − L(φ − σε)) / (2σ) · ε,
+ * the gradient of the Gaussian-smoothed true objective: no derivative of f
+ * or of the net is taken, so nothing of ∇f is dropped. The trajectory then
+ * goes on at φ itself. */
+static void
+shard_run_es (Shard *shard)
+{
+  L2lTrainer *trainer = shard->trainer;
+  const L2lTrainConfig *config = &trainer->config;
+  const gsize P = trainer->net->n_params;
+  const float *phi = trainer->net->params;
+  float *restrict params = shard->es_rule->params, *restrict noise = shard->es_noise;
+  const float sigma = (float) config->es_sigma;
+  L2lRng rng;
+
+  memcpy (shard->es_theta, shard->theta, shard->n * sizeof (float));
+  for (guint i = 0; i < shard->count; i++)
+    l2l_problem_mark (shard->problems[i], &shard->es_marks[i]);
+  memset (shard->es_dphi, 0, P * sizeof (float));
+  l2l_rng_init (&rng, l2l_seed_derive (config->seed ^ G_GUINT64_CONSTANT (0x6573), L2L_SEED_TRAIN,
+                                       (guint64) shard->epoch * (config->steps + 1)
+                                       + trainer->unroll_start));
+  for (guint j = 0; j < config->es_pairs; j++)
+    {
+      double objective[2];
+      double coef;
+
+      for (gsize r = 0; r < P; r++)
+        noise[r] = (float) l2l_rng_normal (&rng);
+      for (guint side = 0; side < 2; side++)
+        {
+          const float step = side == 0 ? sigma : -sigma;
+
+          for (gsize r = 0; r < P; r++)
+            params[r] = phi[r] + step * noise[r];
+          l2l_rule_unroll_sync (shard->unroll);
+          es_rewind (shard);
+          objective[side] = run_forward (shard, FALSE);
+        }
+      coef = (objective[0] - objective[1]) / (2.0 * sigma * config->es_pairs);
+      for (gsize r = 0; r < P; r++)
+        shard->es_dphi[r] += (float) coef * noise[r];
+    }
+  memcpy (params, phi, P * sizeof (float));
+  l2l_rule_unroll_sync (shard->unroll);
+  es_rewind (shard);
+  run_forward (shard, TRUE);
+  l2l_rule_unroll_carry (shard->unroll, trainer->unroll_steps);
+  memcpy (shard->grads, shard->grads + trainer->unroll_steps * shard->n,
+          shard->n * sizeof (float));
+}
+
+/* One unroll: K forward steps, then the backward pass into unroll->grad. */
+static void
+shard_run_unroll (Shard *shard)
+{
+  L2lTrainer *trainer = shard->trainer;
+  const L2lTrainConfig *config = &trainer->config;
+  const gsize P = l2l_task_get_n_params (config->task), n = shard->n;
+  const guint t0 = trainer->unroll_start, k = trainer->unroll_steps;
+  const double norm = 1.0 / (trainer->weight_sum * config->batch);
+  const gboolean second_order = shard->thetas != NULL;
+
+  if (shard->es_rule != NULL)
+    {
+      shard_run_es (shard);
+      return;
+    }
+  run_forward (shard, TRUE);
   if (second_order)
     for (guint i = 0; i < shard->count; i++)
       l2l_problem_mark (shard->problems[i], &shard->resume_marks[i]);
@@ -304,8 +415,13 @@ _l2l_trainer_reduce_gradient (L2lTrainer *trainer,
     {
       float *row = trainer->shard_dphi + i * P;
 
-      memset (row, 0, P * sizeof (float));
-      l2l_rule_unroll_add_grad (trainer->shards[i].unroll, row);
+      if (trainer->shards[i].es_dphi != NULL)
+        memcpy (row, trainer->shards[i].es_dphi, P * sizeof (float));
+      else
+        {
+          memset (row, 0, P * sizeof (float));
+          l2l_rule_unroll_add_grad (trainer->shards[i].unroll, row);
+        }
     }
   l2l_cluster_gather_equal (trainer->cluster, trainer->shard_dphi, trainer->n_shards, 0,
                             P * sizeof (float));

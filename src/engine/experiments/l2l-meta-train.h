@@ -24,6 +24,10 @@ typedef enum {
   L2L_META_GRADIENT_SECOND_ORDER,  /* a function of θ_t: the backward pass adds
                                       H_t ∂L/∂∇_t through the task's
                                       Hessian-vector products (unbiased) */
+  L2L_META_GRADIENT_ES,            /* no derivatives: antithetic evolution
+                                      strategies over φ on each unroll (Metz et
+                                      al. 2019), the true objective's gradient
+                                      smoothed at scale es_sigma */
 } L2lMetaGradient;
 
 /* What the held-out evaluations score φ by, and so which φ is kept. */
@@ -72,7 +76,10 @@ typedef struct {
   L2lMetaGradient meta_gradient; /* first-order (the paper) or second-order,
                                   which needs a task with Hessian-vector
                                   products (quadratic, mnist) and costs about
-                                  three more gradient evaluations a step */
+                                  three more gradient evaluations a step,
+                                  or es */
+  guint          es_pairs;     /* es: antithetic pairs per unroll (8) */
+  double         es_sigma;     /* es: the perturbations' standard deviation (0.01) */
   L2lKeep        keep;         /* what held-out evaluations score: mean or final */
   gboolean       zero_output;  /* start from the optimizer that does nothing: the
                                   output layer at zero instead of random */

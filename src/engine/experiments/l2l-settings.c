@@ -25,7 +25,7 @@ refuse (const char  *name,
 static const char *const schedule_words[] = { "constant", "cosine", NULL };
 static const char *const objective_words[] = { "loss", "log", NULL };
 static const char *const keep_words[] = { "mean", "final", NULL };
-static const char *const meta_gradient_words[] = { "first-order", "second-order", NULL };
+static const char *const meta_gradient_words[] = { "first-order", "second-order", "es", NULL };
 static const char *const output_init_words[] = { "random", "zero", NULL };
 static const char *const tune_objective_words[] = { "final", "sum", NULL };
 
@@ -263,10 +263,17 @@ static const L2lSetting train_settings[] = {
             "comparisons report it",
     .parse = parse_keep, .format = format_keep, .choices = keep_words },
   { .name = "meta-gradient", .kind = L2L_SETTING_TEXT,
-    .help = "first-order: ∇f a constant, as the paper; or second-order: differentiate through "
-            "∇f too (Hessian-vector products; quadratic and mnist), unbiased and slower",
+    .help = "first-order: ∇f a constant, as the paper; second-order: differentiate through "
+            "∇f too (Hessian-vector products; quadratic, mnist and cnn), unbiased and slower; "
+            "or es: no derivatives, antithetic evolution strategies over the optimizer's "
+            "weights on each unroll (any task)",
     .parse = parse_meta_gradient, .format = format_meta_gradient,
     .choices = meta_gradient_words },
+  { .name = "es-pairs", .kind = L2L_SETTING_UINT, .metavar = "N", .offset = TRAIN (es_pairs),
+    .help = "With --meta-gradient es: antithetic pairs of perturbations per unroll, each two "
+            "more forward passes" },
+  { .name = "es-sigma", .kind = L2L_SETTING_DOUBLE, .metavar = "σ", .offset = TRAIN (es_sigma),
+    .help = "With --meta-gradient es: the perturbations' standard deviation" },
   { .name = "output-init", .kind = L2L_SETTING_TEXT,
     .help = "random, or zero: start from the optimizer that does nothing",
     .parse = parse_output_init, .format = format_output_init,

@@ -34,7 +34,14 @@ typedef struct {
   float          *dinput;       /* [n]: ∂L/∂∇_s of the step being backpropagated */
   float          *scratch;      /* [n_params]: the gradient a minibatch replay recomputes */
   float          *dtheta;       /* [n]: ∂L/∂θ_s through θ as a feature, where it is one */
-  L2lRuleUnroll  *unroll;
+  /* Evolution strategies only, else NULL: */
+  L2lRule        *es_rule;      /* the shard's own φ, which the perturbations move */
+  float          *es_theta;     /* [n]: θ at the unroll's start */
+  L2lProblemMark *es_marks;     /* [count]: the minibatch streams at the unroll's start */
+  float          *es_noise;     /* [P]: a pair's direction ε */
+  float          *es_dphi;      /* [P]: the unroll's estimate of ∂L/∂φ */
+  L2lRuleUnroll  *unroll;       /* over trainer->net, or es_rule */
+  guint           epoch;
   double          meta_loss;    /* this epoch's share of Σ w_t f_t, as reported */
   double          objective;    /* and of what φ follows (the same, or the logs) */
   gboolean        diverged;
