@@ -859,6 +859,59 @@ test_es_threads_and_resume (void)
   test_util_remove_tree (dir);
 }
 
+/* The warm start by imitation fits the updates to the teacher's (its error
+ * falls), and the optimizer it gives starts far better than a random one; a
+ * cancel during it leaves φ as it was, and resume files record it. */
+static void
+test_imitate (void)
+{
+  g_autoptr(L2lTask) task = l2l_task_new_from_spec ("quadratic", NULL);
+  L2lTrainConfig config = test_training_small_config (task);
+  g_autoptr(L2lTrainer) plain = NULL, imitated = NULL, cancelled = NULL, resumed = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(L2lRule) start = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = test_util_make_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "r.safetensors", NULL);
+  double first, last;
+  guint n;
+
+  config.epochs = 0;
+  plain = l2l_trainer_new (&config, NULL);
+  g_assert_true (l2l_trainer_run (plain, NULL, NULL, NULL, NULL));
+  g_assert_true (isnan (l2l_trainer_get_imitation_error (plain, &first)));
+
+  g_assert_true (l2l_imitate_from_string ("adam=0.1", &config.imitate, &config.imitate_lr));
+  config.imitate_epochs = 4;
+  imitated = l2l_trainer_new (&config, NULL);
+  g_assert_true (l2l_trainer_run (imitated, NULL, NULL, NULL, NULL));
+  last = l2l_trainer_get_imitation_error (imitated, &first);
+  g_test_message ("imitation error %.3g → %.3g; held-out %.4g against %.4g untrained", first,
+                  last, l2l_trainer_get_history (imitated, &n)[0].eval_loss,
+                  l2l_trainer_get_history (plain, &n)[0].eval_loss);
+  g_assert_cmpfloat (last, <, 0.6 * first);
+  g_assert_cmpfloat (l2l_trainer_get_history (imitated, &n)[0].eval_loss, <,
+                     0.7 * l2l_trainer_get_history (plain, &n)[0].eval_loss);
+
+  cancelled = l2l_trainer_new (&config, NULL);
+  start = l2l_rule_copy (l2l_trainer_get_net (cancelled));
+  g_cancellable_cancel (cancellable);
+  g_assert_false (l2l_trainer_run (cancelled, NULL, NULL, cancellable, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpmem (start->params, start->n_params * sizeof (float),
+                   l2l_trainer_get_net (cancelled)->params, start->n_params * sizeof (float));
+
+  g_clear_error (&error);
+  g_assert_true (l2l_trainer_save_resume (imitated, path, &error));
+  g_assert_no_error (error);
+  resumed = l2l_trainer_new_from_resume (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (l2l_trainer_get_config (resumed)->imitate == &l2l_optimizer_adam);
+  g_assert_cmpfloat (l2l_trainer_get_config (resumed)->imitate_lr, ==, 0.1);
+  g_assert_cmpuint (l2l_trainer_get_config (resumed)->imitate_epochs, ==, 4);
+  test_util_remove_tree (dir);
+}
+
 /* One LSTM for each of the cnn's groups: the held-out loss falls, both
  * groups' φ move, and they end up different. A grouped net is refused for a
  * task whose groups differ; asking for per-group on a one-group task gives
@@ -1444,6 +1497,7 @@ main (int   argc,
   g_test_add_func ("/engine/meta-train/first-order-is-biased", test_first_order_is_biased);
   g_test_add_func ("/engine/meta-train/es-is-unbiased", test_es_is_unbiased);
   g_test_add_func ("/engine/meta-train/es-threads-and-resume", test_es_threads_and_resume);
+  g_test_add_func ("/engine/meta-train/imitate", test_imitate);
   g_test_add_func ("/engine/meta-train/second-order-mnist", test_second_order_mnist);
   g_test_add_func ("/engine/meta-train/second-order-cnn", test_second_order_cnn);
   g_test_add_func ("/engine/meta-train/second-order-later-unroll",

@@ -228,6 +228,18 @@ print_summary (TrainJob *job)
             config->curriculum, config->average, config->zero_output ? "zero" : "random",
             config->log_objective ? "log" : "loss",
             l2l_meta_gradient_to_string (config->meta_gradient), l2l_keep_to_string (config->keep));
+  if (config->imitate != NULL)
+    {
+      g_autofree char *teacher = l2l_imitate_to_string (config->imitate, config->imitate_lr);
+      double first, last = l2l_trainer_get_imitation_error (job->trainer, &first);
+
+      if (isnan (last))
+        printf ("Warm start: imitated %s for %u epochs (in an earlier run)\n", teacher,
+                config->imitate_epochs);
+      else
+        printf ("Warm start: imitated %s for %u epochs, relative squared error %.3g → %.3g\n",
+                teacher, config->imitate_epochs, first, last);
+    }
   if (config->rule.groups[0] != '\0')
     printf ("One LSTM per parameter group: %s\n", config->rule.groups);
   printf ("Held-out loss (%u functions): untrained %.4g, best %.4g\n", config->eval_runs,

@@ -63,6 +63,7 @@ static const L2lLimit limits[] = {
   { "curriculum",   0,     1000 },
   { "average",      0,     0.999999 },
   { "es-pairs",     1,     1e6 },
+  { "imitate-epochs", 1,   1e6 },
   { "es-sigma",     1e-9,  1e3 },
   { "threads",      1,     L2L_MAX_THREADS },
   { "layers",       1,     L2L_MAX_LAYERS },

@@ -33,6 +33,9 @@ l2l_train_config_init_defaults (L2lTrainConfig *config)
     .average = 0.0,
     .log_objective = FALSE,
     .meta_gradient = L2L_META_GRADIENT_FIRST_ORDER,
+    .imitate = NULL,
+    .imitate_lr = 0.0,
+    .imitate_epochs = 50,
     .es_pairs = 8,
     .es_sigma = 0.01,
     .zero_output = FALSE,
@@ -76,6 +79,39 @@ const char *
 l2l_keep_to_string (L2lKeep keep)
 {
   return keep == L2L_KEEP_FINAL ? "final" : "mean";
+}
+
+gboolean
+l2l_imitate_from_string (const char             *text,
+                         const L2lOptimizerInfo **teacher,
+                         double                  *lr)
+{
+  g_auto(GStrv) parts = NULL;
+
+  if (g_strcmp0 (text, "none") == 0)
+    {
+      *teacher = NULL;
+      *lr = 0.0;
+      return TRUE;
+    }
+  parts = g_strsplit (text != NULL ? text : "", "=", 2);
+  if (g_strv_length (parts) != 2 || l2l_optimizer_info_lookup (parts[0]) == NULL ||
+      !l2l_parse_double (parts[1], lr) || !(*lr > 0.0) || *lr > 1e6)
+    return FALSE;
+  *teacher = l2l_optimizer_info_lookup (parts[0]);
+  return TRUE;
+}
+
+char *
+l2l_imitate_to_string (const L2lOptimizerInfo *teacher,
+                       double                  lr)
+{
+  char number[G_ASCII_DTOSTR_BUF_SIZE];
+
+  if (teacher == NULL)
+    return g_strdup ("none");
+  return g_strconcat (teacher->name, "=", g_ascii_formatd (number, sizeof number, "%.15g", lr),
+                      NULL);
 }
 
 gboolean
@@ -230,6 +266,7 @@ l2l_train_config_check_settings (const L2lTrainConfig  *config,
       !l2l_check_limit ("curriculum", config->curriculum, error) ||
       !l2l_check_limit ("average", config->average, error) ||
       !l2l_check_limit ("es-pairs", config->es_pairs, error) ||
+      !l2l_check_limit ("imitate-epochs", config->imitate_epochs, error) ||
       !l2l_check_limit ("es-sigma", config->es_sigma, error) ||
       !l2l_check_limit ("epochs", config->epochs, error) ||
       !l2l_check_limit ("eval-every", config->eval_every, error) ||

@@ -48,6 +48,7 @@ typedef enum {
   SETTING_SCHEDULE,      /* L2lMetaLrSchedule, by name */
   SETTING_META_GRADIENT, /* L2lMetaGradient, by name */
   SETTING_KEEP,          /* L2lKeep, by name */
+  SETTING_IMITATE,       /* the teacher and its rate, as "adam=0.01" or "none" */
 } SettingKind;
 
 typedef struct {
@@ -74,6 +75,8 @@ static const Setting settings[] = {
   SETTING ("zero_output", FLAG, zero_output, TRUE),
   SETTING ("log_objective", FLAG, log_objective, TRUE),
   SETTING ("meta_gradient", META_GRADIENT, meta_gradient, TRUE),
+  SETTING ("imitate", IMITATE, imitate, TRUE),
+  SETTING ("imitate_epochs", COUNT, imitate_epochs, TRUE),
   SETTING ("es_pairs", COUNT, es_pairs, TRUE),
   SETTING ("es_sigma", NUMBER, es_sigma, TRUE),
   SETTING ("keep", KEEP, keep, TRUE),
@@ -118,6 +121,13 @@ add_setting (L2lSafetensorsWriter *writer,
     case SETTING_KEEP:
       l2l_safetensors_writer_add_metadata (writer, setting->key,
                                            l2l_keep_to_string (*(const L2lKeep *) field));
+      break;
+    case SETTING_IMITATE:
+      {
+        g_autofree char *text = l2l_imitate_to_string (config->imitate, config->imitate_lr);
+
+        l2l_safetensors_writer_add_metadata (writer, setting->key, text);
+      }
       break;
     }
 }
@@ -345,6 +355,11 @@ read_setting (Reader         *reader,
     case SETTING_KEEP:
       text = need (reader, setting->key);
       if (text != NULL && !l2l_keep_from_string (text, (L2lKeep *) field))
+        bad_value (reader, setting->key, text);
+      break;
+    case SETTING_IMITATE:
+      text = need (reader, setting->key);
+      if (text != NULL && !l2l_imitate_from_string (text, &config->imitate, &config->imitate_lr))
         bad_value (reader, setting->key, text);
       break;
     }

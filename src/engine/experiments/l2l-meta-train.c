@@ -28,6 +28,7 @@ _l2l_trainer_alloc (const L2lTrainConfig *config,
   trainer->net = net;
   trainer->best = l2l_rule_copy (net);
   trainer->best_eval_loss = INFINITY;
+  trainer->imitate_first = trainer->imitate_last = NAN;
   trainer->adam = l2l_optimizer_adam.create (P, config->meta_lr, NULL);
   trainer->history = g_array_new (FALSE, FALSE, sizeof (L2lTrainRecord));
   trainer->dphi = g_new0 (float, P);
@@ -178,6 +179,14 @@ double
 l2l_trainer_get_best_eval_loss (L2lTrainer *trainer)
 {
   return trainer->best_eval_loss;
+}
+
+double
+l2l_trainer_get_imitation_error (L2lTrainer *trainer,
+                                 double     *first)
+{
+  *first = trainer->imitate_first;
+  return trainer->imitate_last;
 }
 
 const L2lTrainRecord *
@@ -465,9 +474,29 @@ l2l_trainer_run (L2lTrainer           *trainer,
       gint64 start = g_get_monotonic_time ();
       L2lTrainRecord record = { 0, NAN, NAN, 0.0 };
       gboolean improved;
+      g_autoptr(L2lRule) before = l2l_rule_copy (trainer->net);
 
+      /* the warm start comes first, so that "untrained" scores its result;
+       * a run is imitated exactly when its history has begun */
+      if (config->imitate != NULL)
+        {
+          if (!_l2l_imitate (trainer->net, config, cancellable, &trainer->imitate_first,
+                             &trainer->imitate_last))
+            return cancelled (error);
+          if (trainer->average != NULL)
+            memcpy (trainer->average->params, trainer->net->params,
+                    trainer->net->n_params * sizeof (float));
+          l2l_trainer_reload_net (trainer);
+        }
       if (!evaluate_and_keep (trainer, &record, &improved, cancellable))
-        return cancelled (error);
+        {
+          memcpy (trainer->net->params, before->params, before->n_params * sizeof (float));
+          if (trainer->average != NULL)
+            memcpy (trainer->average->params, before->params,
+                    before->n_params * sizeof (float));
+          l2l_trainer_reload_net (trainer);
+          return cancelled (error);
+        }
       keep_record (trainer, &record, start, improved, progress, user_data);
     }
 

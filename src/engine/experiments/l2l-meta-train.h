@@ -7,6 +7,7 @@
 #include "l2l-cluster.h"
 #include "l2l-file.h"
 #include "l2l-lstm.h"
+#include "l2l-optimizer.h"
 #include "l2l-task.h"
 
 G_BEGIN_DECLS
@@ -78,6 +79,12 @@ typedef struct {
                                   products (quadratic, mnist) and costs about
                                   three more gradient evaluations a step,
                                   or es */
+  const L2lOptimizerInfo *imitate; /* a warm start: before the first epoch, φ
+                                  fitted to this hand-written rule's updates
+                                  on training functions (Open-L2O); NULL: off */
+  double         imitate_lr;   /* its learning rate (torch.optim's defaults for
+                                  the rest) */
+  guint          imitate_epochs; /* epochs of it (50) */
   guint          es_pairs;     /* es: antithetic pairs per unroll (8) */
   double         es_sigma;     /* es: the perturbations' standard deviation (0.01) */
   L2lKeep        keep;         /* what held-out evaluations score: mean or final */
@@ -89,6 +96,12 @@ typedef struct {
                                   has one LSTM either way */
 } L2lTrainConfig;
 
+/* "none", or a hand-written optimizer and its learning rate: "adam=0.01". */
+gboolean     l2l_imitate_from_string          (const char              *text,
+                                               const L2lOptimizerInfo **teacher,
+                                               double                  *lr);
+char        *l2l_imitate_to_string            (const L2lOptimizerInfo  *teacher,
+                                               double                   lr);
 /* "constant" or "cosine". */
 gboolean     l2l_meta_lr_schedule_from_string (const char        *text,
                                                L2lMetaLrSchedule *schedule);
@@ -180,6 +193,10 @@ L2lRule              *l2l_trainer_get_net     (L2lTrainer *trainer);
 L2lRule              *l2l_trainer_get_scored  (L2lTrainer *trainer);
 L2lRule              *l2l_trainer_get_best    (L2lTrainer *trainer);
 double                l2l_trainer_get_best_eval_loss (L2lTrainer *trainer);
+/* The warm start's relative squared error in its last epoch, and in @first
+ * its first; NaN where this trainer did not run one. */
+double                l2l_trainer_get_imitation_error (L2lTrainer *trainer,
+                                                       double     *first);
 /* Training wall time across resumes, and of it the held-out evaluations'. */
 double                l2l_trainer_get_elapsed (L2lTrainer *trainer,
                                                double     *eval_seconds);

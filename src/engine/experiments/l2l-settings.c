@@ -95,6 +95,26 @@ format_keep (gconstpointer config)
 }
 
 static gboolean
+parse_imitate (gpointer     config,
+               const char  *value,
+               GError     **error)
+{
+  L2lTrainConfig *train = config;
+
+  return l2l_imitate_from_string (value, &train->imitate, &train->imitate_lr) ||
+         refuse ("imitate", value, "none or a hand-written optimizer and its learning rate, "
+                 "e.g. adam=0.01 (sgd, nag, rmsprop, adam)", error);
+}
+
+static char *
+format_imitate (gconstpointer config)
+{
+  const L2lTrainConfig *train = config;
+
+  return l2l_imitate_to_string (train->imitate, train->imitate_lr);
+}
+
+static gboolean
 parse_meta_gradient (gpointer     config,
                      const char  *value,
                      GError     **error)
@@ -269,6 +289,14 @@ static const L2lSetting train_settings[] = {
             "weights on each unroll (any task)",
     .parse = parse_meta_gradient, .format = format_meta_gradient,
     .choices = meta_gradient_words },
+  { .name = "imitate", .kind = L2L_SETTING_TEXT, .metavar = "NAME=LR",
+    .help = "A warm start: before the first epoch, fit the optimizer's updates to those of "
+            "this hand-written one (e.g. adam=0.01; torch.optim's defaults otherwise) on "
+            "training functions, as Open-L2O does; none is off",
+    .parse = parse_imitate, .format = format_imitate },
+  { .name = "imitate-epochs", .kind = L2L_SETTING_UINT, .metavar = "N",
+    .offset = TRAIN (imitate_epochs),
+    .help = "Epochs of the warm start, each of --batch functions" },
   { .name = "es-pairs", .kind = L2L_SETTING_UINT, .metavar = "N", .offset = TRAIN (es_pairs),
     .help = "With --meta-gradient es: antithetic pairs of perturbations per unroll, each two "
             "more forward passes" },

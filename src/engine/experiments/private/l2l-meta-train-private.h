@@ -77,6 +77,8 @@ struct _L2lTrainer {
   guint           unroll_start; /* the unroll the shards run now */
   guint           unroll_steps;
   double          weight_sum;   /* Σ w_t over this epoch's horizon */
+  double          imitate_first; /* the warm start's error in its first and last */
+  double          imitate_last;  /* epoch, NaN where it did not run here */
 
   L2lParallel    *parallel;
 };
@@ -106,6 +108,16 @@ void        _l2l_trainer_reduce_gradient (L2lTrainer        *trainer,
                                           float             *dphi);
 /* [n_shards × 3]: each shard's meta-loss, objective and divergence, on every rank. */
 const double *_l2l_trainer_gather_sums (L2lTrainer          *trainer);
+
+/* The warm start of config.imitate: @rule's φ fitted to the teacher's
+ * updates for config.imitate_epochs epochs of config.batch training
+ * functions (l2l-imitate.c). FALSE when cancelled, φ then as it was; the
+ * relative squared error of the first and last epoch otherwise. */
+gboolean    _l2l_imitate              (L2lRule              *rule,
+                                       const L2lTrainConfig *config,
+                                       GCancellable         *cancellable,
+                                       double               *first_error,
+                                       double               *last_error);
 
 /* Takes ownership of @net as the current φ; best φ starts as a copy. */
 L2lTrainer *_l2l_trainer_alloc        (const L2lTrainConfig *config,
