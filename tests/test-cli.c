@@ -1189,8 +1189,9 @@ test_pretrained (void)
   g_assert_nonnull (strstr (race_out, "every other at p < 0.01 (paired Wilcoxon; largest p "));
   g_assert_cmpint (run_l2l (unknown, NULL, &err), ==, 2);
   g_assert_nonnull (strstr (err, "lstm:cubic: no such file, and no pretrained lstm optimizer of "
-                                 "that name (pretrained: lstm:art, lstm:cnn, lstm:mnist, "
-                                 "lstm:mnist-second-order, lstm:quadratic)"));
+                                 "that name (pretrained: lstm:art, lstm:cnn, schedule:cnn, "
+                                 "lstm:mnist, lstm:mnist-second-order, schedule:mnist, "
+                                 "lstm:quadratic)"));
 }
 
 /* Mean absolute difference of two images of one size, and their sizes. */

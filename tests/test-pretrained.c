@@ -23,6 +23,8 @@ test_names_resolve (void)
   g_assert_true (g_strv_contains ((const char *const *) names, "art"));
   g_assert_true (g_strv_contains ((const char *const *) names, "cnn"));
   g_assert_true (g_strv_contains ((const char *const *) names, "mnist-second-order"));
+  g_assert_true (g_strv_contains ((const char *const *) names, "mnist.schedule"));
+  g_assert_true (g_strv_contains ((const char *const *) names, "cnn.schedule"));
   known = l2l_pretrained_resolve ("quadratic", &error);
   g_assert_no_error (error);
   g_assert_true (l2l_pretrained_is_builtin (known));
@@ -32,7 +34,8 @@ test_names_resolve (void)
   g_assert_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION);
   g_test_message ("%s", error->message);
   g_assert_nonnull (strstr (error->message, "cubic: no such file"));
-  g_assert_nonnull (strstr (error->message, "art, cnn, mnist, mnist-second-order, quadratic"));
+  g_assert_nonnull (strstr (error->message, "art, cnn, cnn.schedule, mnist, mnist-second-order, "
+                                            "mnist.schedule, quadratic"));
   g_clear_error (&error);
 
   /* A file of that name, here, wins over the pretrained one. */
@@ -50,7 +53,7 @@ static void
 test_shipped_files (void)
 {
   const char *const keys[] = {
-    "format", "format_version", "layers", "hidden", "preprocess", "output_scale", "kind",
+    "format", "format_version", "layers", "hidden", "output_scale", "kind",
     "task", "batch", "steps", "unroll", "weights", "meta_lr", "clip_norm", "eval_every",
     "eval_runs", "seed", "target_epochs", "epochs", "best_epoch", "best_eval_loss",
     "elapsed_seconds", "eval_seconds",
@@ -70,6 +73,14 @@ test_shipped_files (void)
       g_assert_nonnull (net);
       for (guint k = 0; k < G_N_ELEMENTS (keys); k++)
         g_assert_nonnull (l2l_safetensors_get_metadata (file, keys[k]));
+      /* the inputs: the paper's name for the LSTM's (version 1), else the features */
+      if (g_str_equal (l2l_safetensors_get_metadata (file, "format_version"), "1"))
+        g_assert_nonnull (l2l_safetensors_get_metadata (file, "preprocess"));
+      else
+        {
+          g_assert_nonnull (l2l_safetensors_get_metadata (file, "arch"));
+          g_assert_nonnull (l2l_safetensors_get_metadata (file, "features"));
+        }
       g_assert_cmpstr (l2l_safetensors_get_metadata (file, "kind"), ==, "best");
       g_assert_cmpstr (l2l_safetensors_get_metadata (file, "seed"), ==, "0");
       /* what training cost, for comparisons to show */

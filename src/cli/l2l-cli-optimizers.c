@@ -30,7 +30,8 @@ l2l_cli_optimizers (int   argc,
   g_option_context_set_summary (context,
     "Lists the learned optimizers that ship with L2L Workbench, with the task each was\n"
     "trained on, its held-out loss, epochs, training time and architecture. Use one by\n"
-    "its name, ARCH:NAME.");
+    "its name, ARCH:NAME. The held-out loss is the mean over the steps, or the loss at\n"
+    "the horizon where it reads (final): what the run kept its best by.");
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
       l2l_cli_report ("optimizers", error);
@@ -44,7 +45,7 @@ l2l_cli_optimizers (int   argc,
 
   names = l2l_pretrained_list ();
   /* The task last: specs run long. */
-  printf ("%-24s %-14s %-7s %-11s %-12s %s\n", "optimizer", "held-out loss", "epochs",
+  printf ("%-24s %-15s %-7s %-11s %-14s %s\n", "optimizer", "held-out loss", "epochs",
           "trained in", "architecture", "task");
   for (guint i = 0; names[i] != NULL; i++)
     {
@@ -62,10 +63,14 @@ l2l_cli_optimizers (int   argc,
       double loss = g_ascii_strtod (metadata_or_dash (file, "best_eval_loss"), NULL);
 
       g_autofree char *trained = g_strdup_printf ("%.0f s", seconds);
+      g_autofree char *held_out =
+        g_strdup_printf ("%.4g%s", loss,
+                         g_strcmp0 (l2l_safetensors_get_metadata (file, "keep"), "final") == 0
+                         ? " (final)" : "");
       g_autofree char *arch = g_strdup_printf ("%ux%u %s", config.layers, config.hidden,
                                                l2l_rule_arch_get_title (config.arch));
 
-      printf ("%-24s %-14.4g %-7s %-11s %-12s %s\n", label, loss,
+      printf ("%-24s %-15s %-7s %-11s %-14s %s\n", label, held_out,
               metadata_or_dash (file, "epochs"), trained, arch, metadata_or_dash (file, "task"));
     }
   printf ("\nUse one by its name, e.g. l2l compare --tune --optimizers sgd,rmsprop,adam,nag,"

@@ -388,7 +388,7 @@ static const char *const schedule_output_tensors[] = { "out.weight", "out.bias",
 
 const L2lRuleArch l2l_rule_arch_schedule = {
   .name = "schedule",
-  .title = "schedule net",
+  .title = "schedule",
   .description = "A learned schedule (issue 23's prototype, after the step-size and momentum "
                  "schedules of Metz et al. 2020): the step embedding and each feature's mean "
                  "magnitude over a group → tanh layers → one step size and one mix of the "
