@@ -765,21 +765,17 @@ test_second_order_same_forward (void)
 }
 
 /* Threads, resumes and what a task lacks. */
-static void
-test_second_order_threads_and_resume (void)
+/* @config's run on 2 threads, and the same stopped after one epoch, saved,
+ * resumed and run to its end, give the same bits; returns the resumed one. */
+static L2lTrainer *
+resumed_after_one_epoch (L2lTrainConfig config)
 {
-  g_autoptr(L2lTask) task = l2l_task_new_from_spec ("mnist:batch=16", NULL);
-  g_autoptr(L2lTask) cnn = l2l_task_new_from_spec ("cnn:dataset=mnist,channels=2,fc=4,batch=4",
-                                                   NULL);
-  g_autoptr(L2lTask) art = l2l_task_new_from_spec ("art:size=32", NULL);
-  L2lTrainConfig config = test_training_mnist_config (task);
-  g_autoptr(L2lTrainer) whole = NULL, first = NULL, resumed = NULL, refused = NULL;
+  g_autoptr(L2lTrainer) whole = NULL, first = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = test_util_make_tmpdir ();
   g_autofree char *path = g_build_filename (dir, "r.safetensors", NULL);
-
-  config.meta_gradient = L2L_META_GRADIENT_SECOND_ORDER;
-  check_threads_do_not_matter (config);
+  const guint epochs = config.epochs;
+  L2lTrainer *resumed;
 
   config.threads = 2;
   whole = l2l_trainer_new (&config, NULL);
@@ -791,12 +787,30 @@ test_second_order_threads_and_resume (void)
   g_assert_no_error (error);
   resumed = l2l_trainer_new_from_resume (path, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (l2l_trainer_get_config (resumed)->meta_gradient, ==,
-                   L2L_META_GRADIENT_SECOND_ORDER);
-  g_assert_true (l2l_trainer_set_epochs (resumed, 2, NULL));
+  g_assert_true (l2l_trainer_set_epochs (resumed, epochs, NULL));
   g_assert_true (l2l_trainer_run (resumed, NULL, NULL, NULL, NULL));
   test_training_assert_same (whole, resumed);
   test_util_remove_tree (dir);
+  return resumed;
+}
+
+static void
+test_second_order_threads_and_resume (void)
+{
+  g_autoptr(L2lTask) task = l2l_task_new_from_spec ("mnist:batch=16", NULL);
+  g_autoptr(L2lTask) cnn = l2l_task_new_from_spec ("cnn:dataset=mnist,channels=2,fc=4,batch=4",
+                                                   NULL);
+  g_autoptr(L2lTask) art = l2l_task_new_from_spec ("art:size=32", NULL);
+  L2lTrainConfig config = test_training_mnist_config (task);
+  g_autoptr(L2lTrainer) resumed = NULL, refused = NULL;
+  g_autoptr(GError) error = NULL;
+
+  config.meta_gradient = L2L_META_GRADIENT_SECOND_ORDER;
+  check_threads_do_not_matter (config);
+
+  resumed = resumed_after_one_epoch (config);
+  g_assert_cmpint (l2l_trainer_get_config (resumed)->meta_gradient, ==,
+                   L2L_META_GRADIENT_SECOND_ORDER);
 
   config.task = cnn;
   check_threads_do_not_matter (config);
@@ -818,10 +832,8 @@ test_es_threads_and_resume (void)
   g_autoptr(L2lTask) task = l2l_task_new_from_spec ("quadratic", NULL);
   g_autoptr(L2lTask) art = l2l_task_new_from_spec ("art:size=32", NULL);
   L2lTrainConfig config = test_training_small_config (task);
-  g_autoptr(L2lTrainer) whole = NULL, first = NULL, resumed = NULL, styled = NULL;
+  g_autoptr(L2lTrainer) resumed = NULL, styled = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *dir = test_util_make_tmpdir ();
-  g_autofree char *path = g_build_filename (dir, "r.safetensors", NULL);
 
   config.meta_gradient = L2L_META_GRADIENT_ES;
   config.es_pairs = 3;
@@ -829,22 +841,10 @@ test_es_threads_and_resume (void)
   config.epochs = 2;
   check_threads_do_not_matter (config);
 
-  config.threads = 2;
-  whole = l2l_trainer_new (&config, NULL);
-  g_assert_true (l2l_trainer_run (whole, NULL, NULL, NULL, NULL));
-  config.epochs = 1;
-  first = l2l_trainer_new (&config, NULL);
-  g_assert_true (l2l_trainer_run (first, NULL, NULL, NULL, NULL));
-  g_assert_true (l2l_trainer_save_resume (first, path, &error));
-  g_assert_no_error (error);
-  resumed = l2l_trainer_new_from_resume (path, &error);
-  g_assert_no_error (error);
+  resumed = resumed_after_one_epoch (config);
   g_assert_cmpint (l2l_trainer_get_config (resumed)->meta_gradient, ==, L2L_META_GRADIENT_ES);
   g_assert_cmpuint (l2l_trainer_get_config (resumed)->es_pairs, ==, 3);
   g_assert_cmpfloat (l2l_trainer_get_config (resumed)->es_sigma, ==, 0.02);
-  g_assert_true (l2l_trainer_set_epochs (resumed, 2, NULL));
-  g_assert_true (l2l_trainer_run (resumed, NULL, NULL, NULL, NULL));
-  test_training_assert_same (whole, resumed);
 
   config.task = art;
   config.batch = 1;
@@ -856,7 +856,6 @@ test_es_threads_and_resume (void)
   styled = l2l_trainer_new (&config, &error);
   g_assert_no_error (error);
   g_assert_true (l2l_trainer_run (styled, NULL, NULL, NULL, NULL));
-  test_util_remove_tree (dir);
 }
 
 /* The warm start by imitation fits the updates to the teacher's (its error
