@@ -683,8 +683,8 @@ later_unroll (L2lTrainer *trainer,
   double before = 0.0, after = 0.0;
   const double *sums;
 
-  _l2l_trainer_begin_shards (trainer, 1);
   trainer->weight_sum = trainer->weights->sum;
+  _l2l_trainer_begin_shards (trainer, 1, l2l_trainer_get_config (trainer)->steps);
   for (guint i = 0; i <= u; i++)
     {
       if (i == u)
@@ -711,35 +711,117 @@ later_unroll (L2lTrainer *trainer,
 
 /* The second unroll of an epoch starts where the first left θ, the LSTM's
  * state and the minibatch streams: its second-order meta-gradient is the
- * derivative of its objective too. */
+ * derivative of its objective too. With @stagger the third shard of three
+ * first runs a lead of one unroll: its first unroll goes on from there, its
+ * second starts the next epoch's function. */
 static void
-test_second_order_later_unroll (void)
+check_second_order_later_unroll (gboolean stagger)
 {
   g_autoptr(L2lTask) task = lsq_task_new (FALSE);
   L2lTrainConfig config = gradient_check_config (task);
   g_autoptr(L2lTrainer) trainer = NULL;
   g_autofree float *dphi = NULL;
   L2lRule *net;
-  double worst = 0.0;
 
   config.meta_gradient = L2L_META_GRADIENT_SECOND_ORDER;
   config.rule.output_scale = 0.3;
+  config.stagger = stagger;
   g_assert_true (l2l_feature_set_parse ("grad-rms,momentum:0.9,theta,step",
                                         &config.rule.features, NULL));
   trainer = l2l_trainer_new (&config, NULL);
   net = l2l_trainer_get_net (trainer);
   dphi = g_new (float, net->n_params);
-  later_unroll (trainer, 1, dphi, 0, 0.0f);
-  for (gsize i = 0; i < net->n_params; i += 1 + net->n_params / 40)
+  for (guint u = stagger ? 0 : 1; u < 2; u++)
     {
-      const double h = 1e-2;
-      double numeric = (later_unroll (trainer, 1, NULL, i, (float) h) -
-                        later_unroll (trainer, 1, NULL, i, (float) -h)) / (2 * h);
+      double worst = 0.0;
 
-      worst = MAX (worst, fabs (numeric - dphi[i]) / MAX (1e-3, fabs (numeric)));
+      later_unroll (trainer, u, dphi, 0, 0.0f);
+      for (gsize i = 0; i < net->n_params; i += 1 + net->n_params / 40)
+        {
+          const double h = 1e-2;
+          double numeric = (later_unroll (trainer, u, NULL, i, (float) h) -
+                            later_unroll (trainer, u, NULL, i, (float) -h)) / (2 * h);
+
+          worst = MAX (worst, fabs (numeric - dphi[i]) / MAX (1e-3, fabs (numeric)));
+        }
+      g_test_message ("unroll %u%s: worst relative error %.3g", u, stagger ? " staggered" : "",
+                      worst);
+      g_assert_cmpfloat (worst, <, 2e-2);
     }
-  g_test_message ("second unroll: worst relative error %.3g", worst);
-  g_assert_cmpfloat (worst, <, 2e-2);
+  if (stagger)
+    g_assert_cmpuint (trainer->shards[2].lead, ==, 1);
+}
+
+static void
+test_second_order_later_unroll (void)
+{
+  check_second_order_later_unroll (FALSE);
+}
+
+static void
+test_stagger_meta_gradient (void)
+{
+  check_second_order_later_unroll (TRUE);
+}
+
+/* Unroll @u of epoch @epoch of @trainer at φ as it is: each of its two
+ * shards' losses after each of the steps into @losses [2 × 3]. */
+static void
+shard_unroll_losses (L2lTrainer *trainer,
+                     guint       epoch,
+                     guint       u,
+                     double      losses[2][3])
+{
+  const L2lTrainConfig *config = l2l_trainer_get_config (trainer);
+
+  trainer->weight_sum = trainer->weights->sum;
+  if (u == 0)
+    _l2l_trainer_begin_shards (trainer, epoch, config->steps);
+  trainer->unroll_start = u * config->unroll;
+  trainer->unroll_steps = config->unroll;
+  _l2l_trainer_run_shards (trainer);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_assert_cmpuint (trainer->shards[i].count, ==, 1);
+      memcpy (losses[i], trainer->shards[i].losses, 3 * sizeof (double));
+    }
+}
+
+/* Staggered starts: of two shards over four unrolls, the second leads by
+ * two. Its windows cover the horizon once an epoch, at steps 6, 9, 0 and 3;
+ * the first two go on with epoch 1's function after a lead run at the same
+ * φ, the last two start epoch 2's; and every window's losses are, to the
+ * bit, those of the same steps of the same function without the stagger. */
+static void
+test_stagger_phases (void)
+{
+  g_autoptr(L2lTask) task = l2l_task_new_from_spec ("mnist:hidden=4,batch=8", NULL);
+  L2lTrainConfig config = gradient_check_config (task);
+  g_autoptr(L2lTrainer) plain = NULL, staggered = NULL;
+  double expected[2][4][2][3], got[2][3];
+
+  config.batch = 2;
+  config.steps = 12;
+  config.unroll = 3;
+  config.weights = "uniform";
+  plain = l2l_trainer_new (&config, NULL);
+  config.stagger = TRUE;
+  staggered = l2l_trainer_new (&config, NULL);
+  for (guint epoch = 1; epoch <= 2; epoch++)
+    for (guint u = 0; u < 4; u++)
+      shard_unroll_losses (plain, epoch, u, expected[epoch - 1][u]);
+
+  for (guint u = 0; u < 4; u++)
+    {
+      const guint phase = (u + 2) % 4;
+
+      shard_unroll_losses (staggered, 1, u, got);
+      g_assert_cmpuint (staggered->shards[1].lead, ==, 2);
+      g_assert_cmpuint (staggered->shards[0].t0, ==, 3 * u);
+      g_assert_cmpuint (staggered->shards[1].t0, ==, 3 * phase);
+      g_assert_cmpmem (got[0], sizeof got[0], expected[0][u][0], sizeof got[0]);
+      g_assert_cmpmem (got[1], sizeof got[1], expected[u < 2 ? 0 : 1][phase][1], sizeof got[1]);
+    }
 }
 
 /* With φ fixed, second order changes no forward step: every unroll's
@@ -821,6 +903,44 @@ test_second_order_threads_and_resume (void)
   g_assert_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION);
   g_assert_cmpstr (l2l_error_get_field (error), ==, "meta-gradient");
   g_assert_nonnull (strstr (error->message, "Hessian-vector products"));
+}
+
+/* Staggered training gives the same bits for any thread count and across a
+ * resume, which records it; it changes what is learned; and with whole-
+ * horizon unrolls there is nothing to stagger. */
+static void
+test_stagger_threads_and_resume (void)
+{
+  g_autoptr(L2lTask) task = l2l_task_new_from_spec ("mnist:batch=16", NULL);
+  L2lTrainConfig config = test_training_mnist_config (task);
+  g_autoptr(L2lTrainer) resumed = NULL, plain = NULL, staggered = NULL;
+  L2lRule *a, *b;
+
+  config.stagger = TRUE;
+  config.epochs = 3;
+  check_threads_do_not_matter (config);
+  resumed = resumed_after_one_epoch (config);
+  g_assert_true (l2l_trainer_get_config (resumed)->stagger);
+
+  config.threads = 1;
+  staggered = l2l_trainer_new (&config, NULL);
+  g_assert_true (l2l_trainer_run (staggered, NULL, NULL, NULL, NULL));
+  config.stagger = FALSE;
+  plain = l2l_trainer_new (&config, NULL);
+  g_assert_true (l2l_trainer_run (plain, NULL, NULL, NULL, NULL));
+  a = l2l_trainer_get_net (plain);
+  b = l2l_trainer_get_net (staggered);
+  g_assert_cmpint (memcmp (a->params, b->params, a->n_params * sizeof (float)), !=, 0);
+  g_clear_pointer (&plain, l2l_trainer_free);
+  g_clear_pointer (&staggered, l2l_trainer_free);
+
+  config.unroll = config.steps;
+  plain = l2l_trainer_new (&config, NULL);
+  g_assert_true (l2l_trainer_run (plain, NULL, NULL, NULL, NULL));
+  config.stagger = TRUE;
+  staggered = l2l_trainer_new (&config, NULL);
+  g_assert_true (l2l_trainer_run (staggered, NULL, NULL, NULL, NULL));
+  test_training_assert_same (plain, staggered);
 }
 
 /* Evolution strategies: the same bits for any thread count and across a
@@ -1501,6 +1621,10 @@ main (int   argc,
   g_test_add_func ("/engine/meta-train/second-order-cnn", test_second_order_cnn);
   g_test_add_func ("/engine/meta-train/second-order-later-unroll",
                    test_second_order_later_unroll);
+  g_test_add_func ("/engine/meta-train/stagger-phases", test_stagger_phases);
+  g_test_add_func ("/engine/meta-train/stagger-meta-gradient", test_stagger_meta_gradient);
+  g_test_add_func ("/engine/meta-train/stagger-threads-and-resume",
+                   test_stagger_threads_and_resume);
   g_test_add_func ("/engine/meta-train/second-order-same-forward",
                    test_second_order_same_forward);
   g_test_add_func ("/engine/meta-train/second-order-threads-and-resume",

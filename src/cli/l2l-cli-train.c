@@ -221,13 +221,14 @@ print_summary (TrainJob *job)
   if (config->meta_lr_schedule != L2L_META_LR_CONSTANT || config->scale_range > 1.0 ||
       config->curriculum > 0 || config->average > 0.0 || config->zero_output ||
       config->log_objective || config->meta_gradient != L2L_META_GRADIENT_FIRST_ORDER ||
-      config->keep != L2L_KEEP_MEAN)
+      config->keep != L2L_KEEP_MEAN || config->stagger)
     printf ("Recipe: meta learning rate %s, scale range %g, curriculum %u, average %g, "
-            "output layer from %s, objective %s, meta-gradient %s, keeping the best %s loss\n",
+            "output layer from %s, objective %s, meta-gradient %s, keeping the best %s loss%s\n",
             l2l_meta_lr_schedule_to_string (config->meta_lr_schedule), config->scale_range,
             config->curriculum, config->average, config->zero_output ? "zero" : "random",
             config->log_objective ? "log" : "loss",
-            l2l_meta_gradient_to_string (config->meta_gradient), l2l_keep_to_string (config->keep));
+            l2l_meta_gradient_to_string (config->meta_gradient), l2l_keep_to_string (config->keep),
+            config->stagger ? ", staggered starts" : "");
   if (config->imitate != NULL)
     {
       g_autofree char *teacher = l2l_imitate_to_string (config->imitate, config->imitate_lr);

@@ -80,6 +80,7 @@ static const Setting settings[] = {
   SETTING ("es_pairs", COUNT, es_pairs, TRUE),
   SETTING ("es_sigma", NUMBER, es_sigma, TRUE),
   SETTING ("keep", KEEP, keep, TRUE),
+  SETTING ("stagger", FLAG, stagger, TRUE),
   SETTING ("eval_every", COUNT, eval_every, FALSE),
   SETTING ("eval_runs", COUNT, eval_runs, FALSE),
   SETTING ("seed", SEED, seed, FALSE),

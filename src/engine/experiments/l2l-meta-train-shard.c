@@ -93,10 +93,11 @@ shard_clear (Shard *shard)
   g_free (shard->es_dphi);
 }
 
-/* Fresh functions for epoch @epoch, from θ0, with ∇f(θ0) as the first input. */
+/* Fresh functions, those of epoch @epoch's batch in this shard, from θ0,
+ * with ∇f(θ0) as the first input. */
 static void
-shard_begin_epoch (Shard *shard,
-                   guint  epoch)
+shard_start_functions (Shard *shard,
+                       guint  epoch)
 {
   const L2lTrainConfig *config = &shard->trainer->config;
   const gsize P = l2l_task_get_n_params (config->task);
@@ -117,10 +118,6 @@ shard_begin_epoch (Shard *shard,
       l2l_problem_loss_grad (shard->problems[i], shard->theta + i * P, shard->grads + i * P);
     }
   l2l_rule_unroll_reset_state (shard->unroll);
-  shard->epoch = epoch;
-  shard->meta_loss = 0.0;
-  shard->objective = 0.0;
-  shard->diverged = FALSE;
 }
 
 #define LOG_OBJECTIVE_FLOOR 1e-12
@@ -177,7 +174,7 @@ run_forward (Shard    *shard,
   L2lTrainer *trainer = shard->trainer;
   const L2lTrainConfig *config = &trainer->config;
   const gsize P = l2l_task_get_n_params (config->task), n = shard->n;
-  const guint t0 = trainer->unroll_start, k = trainer->unroll_steps;
+  const guint t0 = shard->t0, k = shard->k;
   const double norm = 1.0 / (trainer->weight_sum * config->batch);
   double perturbed = 0.0;
   double *objective = record ? &shard->objective : &perturbed;
@@ -276,9 +273,8 @@ shard_run_es (Shard *shard)
   l2l_rule_unroll_sync (shard->unroll);
   es_rewind (shard);
   run_forward (shard, TRUE);
-  l2l_rule_unroll_carry (shard->unroll, trainer->unroll_steps);
-  memcpy (shard->grads, shard->grads + trainer->unroll_steps * shard->n,
-          shard->n * sizeof (float));
+  l2l_rule_unroll_carry (shard->unroll, shard->k);
+  memcpy (shard->grads, shard->grads + shard->k * shard->n, shard->n * sizeof (float));
 }
 
 /* One unroll: K forward steps, then the backward pass into unroll->grad. */
@@ -288,7 +284,7 @@ shard_run_unroll (Shard *shard)
   L2lTrainer *trainer = shard->trainer;
   const L2lTrainConfig *config = &trainer->config;
   const gsize P = l2l_task_get_n_params (config->task), n = shard->n;
-  const guint t0 = trainer->unroll_start, k = trainer->unroll_steps;
+  const guint t0 = shard->t0, k = shard->k;
   const double norm = 1.0 / (trainer->weight_sum * config->batch);
   const gboolean second_order = shard->thetas != NULL;
 
@@ -348,13 +344,77 @@ shard_run_unroll (Shard *shard)
   memcpy (shard->grads, shard->grads + k * n, n * sizeof (float));
 }
 
+/* The first @steps steps of the shard's functions at the current φ, as at
+ * inference: the lead of a staggered start, which no meta-gradient sees. */
+static void
+shard_run_lead (Shard *shard,
+                guint  steps)
+{
+  const guint K = shard->trainer->config.unroll;
+
+  if (shard->es_rule != NULL)
+    {
+      memcpy (shard->es_rule->params, shard->trainer->net->params,
+              shard->trainer->net->n_params * sizeof (float));
+      l2l_rule_unroll_sync (shard->unroll);
+    }
+  for (shard->t0 = 0; shard->t0 < steps; shard->t0 += K)
+    {
+      shard->k = MIN (K, steps - shard->t0);
+      run_forward (shard, FALSE);
+      l2l_rule_unroll_carry (shard->unroll, shard->k);
+      memcpy (shard->grads, shard->grads + shard->k * shard->n, shard->n * sizeof (float));
+    }
+}
+
+/* Shard @index of @n_shards leads by ⌊index · U / n_shards⌋ of the epoch's
+ * U unrolls, so that the shards' phases spread evenly over the horizon. The
+ * functions it reaches the horizon with are followed, from step 0, by the
+ * next epoch's, which that epoch runs again as its lead: each shard covers
+ * every step of the horizon once an epoch, as without the stagger. */
+static void
+shard_begin_epoch (Shard *shard,
+                   guint  index,
+                   guint  epoch,
+                   guint  horizon)
+{
+  L2lTrainer *trainer = shard->trainer;
+  const guint K = trainer->config.unroll, unrolls = (horizon + K - 1) / K;
+
+  shard->epoch = epoch;
+  shard->horizon = horizon;
+  shard->lead = trainer->config.stagger ? index * unrolls / trainer->n_shards : 0;
+  shard->meta_loss = 0.0;
+  shard->objective = 0.0;
+  shard->diverged = FALSE;
+  shard_start_functions (shard, epoch);
+  shard_run_lead (shard, MIN (shard->lead * K, horizon));
+}
+
+/* The window of the epoch's unroll starting at @start, at the shard's phase. */
+static void
+shard_set_window (Shard *shard,
+                  guint  start)
+{
+  const guint K = shard->trainer->config.unroll;
+  const guint unrolls = (shard->horizon + K - 1) / K;
+  const guint phase = (start / K + shard->lead) % unrolls;
+
+  if (phase == 0 && start > 0)
+    shard_start_functions (shard, shard->epoch + 1);
+  shard->t0 = phase * K;
+  shard->k = MIN (K, shard->horizon - shard->t0);
+}
+
 static void
 shard_item (guint    item,
             gpointer user_data)
 {
   L2lTrainer *trainer = user_data;
+  Shard *shard = &trainer->shards[trainer->own_first + item];
 
-  shard_run_unroll (&trainer->shards[trainer->own_first + item]);
+  shard_set_window (shard, trainer->unroll_start);
+  shard_run_unroll (shard);
 }
 
 /* This rank's shards, allocated at first use: with a cluster, the others'
@@ -379,11 +439,12 @@ ensure_shards (L2lTrainer *trainer)
 
 void
 _l2l_trainer_begin_shards (L2lTrainer *trainer,
-                           guint       epoch)
+                           guint       epoch,
+                           guint       horizon)
 {
   ensure_shards (trainer);
   for (guint i = trainer->own_first; i < trainer->own_last; i++)
-    shard_begin_epoch (&trainer->shards[i], epoch);
+    shard_begin_epoch (&trainer->shards[i], i, epoch, horizon);
 }
 
 void

@@ -333,7 +333,7 @@ train_epoch (L2lTrainer   *trainer,
   for (guint t = 0; t < horizon; t++)
     trainer->weight_sum += trainer->weights->values[t];
   l2l_adam_set_lr (trainer->adam, _l2l_train_epoch_meta_lr (config, epoch));
-  _l2l_trainer_begin_shards (trainer, epoch);
+  _l2l_trainer_begin_shards (trainer, epoch, horizon);
 
   for (guint t0 = 0; t0 < horizon; t0 += config->unroll)
     {
@@ -380,10 +380,10 @@ l2l_trainer_unroll_gradient (L2lTrainer *trainer,
   double objective = 0.0;
   const double *sums;
 
-  _l2l_trainer_begin_shards (trainer, epoch);
+  trainer->weight_sum = trainer->weights->sum;
+  _l2l_trainer_begin_shards (trainer, epoch, trainer->config.steps);
   trainer->unroll_start = 0;
   trainer->unroll_steps = trainer->config.unroll;
-  trainer->weight_sum = trainer->weights->sum;
   _l2l_trainer_run_shards (trainer);
   _l2l_trainer_reduce_gradient (trainer, dphi);
   sums = _l2l_trainer_gather_sums (trainer);

@@ -88,6 +88,12 @@ typedef struct {
   guint          es_pairs;     /* es: antithetic pairs per unroll (8) */
   double         es_sigma;     /* es: the perturbations' standard deviation (0.01) */
   L2lKeep        keep;         /* what held-out evaluations score: mean or final */
+  gboolean       stagger;      /* the epoch's shards start their functions at
+                                  staggered steps, whole unrolls apart, so every
+                                  meta-step sees several phases of the horizon
+                                  (Metz et al. 2019); each shard runs the first
+                                  steps again with the current φ, without a
+                                  meta-gradient. Nothing to stagger when K = T */
   gboolean       zero_output;  /* start from the optimizer that does nothing: the
                                   output layer at zero instead of random */
   gboolean       per_group;    /* one LSTM per parameter group of the task (the

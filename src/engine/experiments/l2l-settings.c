@@ -302,6 +302,10 @@ static const L2lSetting train_settings[] = {
             "more forward passes" },
   { .name = "es-sigma", .kind = L2L_SETTING_DOUBLE, .metavar = "σ", .offset = TRAIN (es_sigma),
     .help = "With --meta-gradient es: the perturbations' standard deviation" },
+  { .name = "stagger", .kind = L2L_SETTING_SWITCH, .offset = TRAIN (stagger),
+    .help = "Start each meta-step's functions at staggered steps, whole unrolls apart, so "
+            "that every meta-step sees several phases of the horizon (Metz et al. 2019); "
+            "costs running the first steps again" },
   { .name = "output-init", .kind = L2L_SETTING_TEXT,
     .help = "random, or zero: start from the optimizer that does nothing",
     .parse = parse_output_init, .format = format_output_init,

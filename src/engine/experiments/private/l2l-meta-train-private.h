@@ -42,6 +42,11 @@ typedef struct {
   float          *es_dphi;      /* [P]: the unroll's estimate of ∂L/∂φ */
   L2lRuleUnroll  *unroll;       /* over trainer->net, or es_rule */
   guint           epoch;
+  guint           horizon;      /* of the epoch */
+  guint           lead;         /* unrolls its functions ran before the epoch's
+                                   first (config.stagger), else 0 */
+  guint           t0;           /* the steps [t0, t0 + k) the unroll runs now */
+  guint           k;
   double          meta_loss;    /* this epoch's share of Σ w_t f_t, as reported */
   double          objective;    /* and of what φ follows (the same, or the logs) */
   gboolean        diverged;
@@ -97,10 +102,14 @@ gboolean    _l2l_train_clip_gradient  (float                *grad,
 /* φ̄ after a meta-step of φ. */
 void        _l2l_trainer_update_average (L2lTrainer         *trainer);
 
-/* Fresh functions for epoch @epoch in this rank's shards, allocated at first use. */
+/* Fresh functions for epoch @epoch of @horizon steps in this rank's shards,
+ * allocated at first use; with config.stagger, shard i's functions first run
+ * the lead of its stagger. */
 void        _l2l_trainer_begin_shards (L2lTrainer           *trainer,
-                                       guint                 epoch);
-/* One unroll, from trainer->unroll_start for trainer->unroll_steps steps. */
+                                       guint                 epoch,
+                                       guint                 horizon);
+/* One unroll: the epoch's from trainer->unroll_start for trainer->unroll_steps
+ * steps, each shard at its own phase with config.stagger. */
 void        _l2l_trainer_run_shards   (L2lTrainer           *trainer);
 void        _l2l_trainer_free_shards  (L2lTrainer           *trainer);
 /* The unroll's meta-gradient [P], the same bits for any number of threads or ranks. */
