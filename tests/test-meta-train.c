@@ -696,7 +696,6 @@ later_unroll (L2lTrainer *trainer,
           l2l_trainer_reload_net (trainer);
         }
       trainer->unroll_start = i * K;
-      trainer->unroll_steps = K;
       _l2l_trainer_run_shards (trainer);
     }
   if (dphi != NULL)
@@ -778,7 +777,6 @@ shard_unroll_losses (L2lTrainer *trainer,
   if (u == 0)
     _l2l_trainer_begin_shards (trainer, epoch, config->steps);
   trainer->unroll_start = u * config->unroll;
-  trainer->unroll_steps = config->unroll;
   _l2l_trainer_run_shards (trainer);
   for (guint i = 0; i < 2; i++)
     {

@@ -344,7 +344,6 @@ train_epoch (L2lTrainer   *trainer,
           return FALSE;
         }
       trainer->unroll_start = t0;
-      trainer->unroll_steps = MIN (config->unroll, horizon - t0);
       _l2l_trainer_run_shards (trainer);
 
       _l2l_trainer_reduce_gradient (trainer, trainer->dphi);
@@ -383,7 +382,6 @@ l2l_trainer_unroll_gradient (L2lTrainer *trainer,
   trainer->weight_sum = trainer->weights->sum;
   _l2l_trainer_begin_shards (trainer, epoch, trainer->config.steps);
   trainer->unroll_start = 0;
-  trainer->unroll_steps = trainer->config.unroll;
   _l2l_trainer_run_shards (trainer);
   _l2l_trainer_reduce_gradient (trainer, dphi);
   sums = _l2l_trainer_gather_sums (trainer);

@@ -80,7 +80,6 @@ struct _L2lTrainer {
   float          *eval_theta;   /* [eval_runs × n]: each held-out function's last θ */
   guint64         snapshot_step;
   guint           unroll_start; /* the unroll the shards run now */
-  guint           unroll_steps;
   double          weight_sum;   /* Σ w_t over this epoch's horizon */
   double          imitate_first; /* the warm start's error in its first and last */
   double          imitate_last;  /* epoch, NaN where it did not run here */
@@ -108,8 +107,8 @@ void        _l2l_trainer_update_average (L2lTrainer         *trainer);
 void        _l2l_trainer_begin_shards (L2lTrainer           *trainer,
                                        guint                 epoch,
                                        guint                 horizon);
-/* One unroll: the epoch's from trainer->unroll_start for trainer->unroll_steps
- * steps, each shard at its own phase with config.stagger. */
+/* One unroll: the epoch's from trainer->unroll_start, to the horizon or for
+ * config.unroll steps, each shard at its own phase with config.stagger. */
 void        _l2l_trainer_run_shards   (L2lTrainer           *trainer);
 void        _l2l_trainer_free_shards  (L2lTrainer           *trainer);
 /* The unroll's meta-gradient [P], the same bits for any number of threads or ranks. */
