@@ -1191,7 +1191,7 @@ test_pretrained (void)
   g_assert_nonnull (strstr (err, "lstm:cubic: no such file, and no pretrained lstm optimizer of "
                                  "that name (pretrained: lstm:art, lstm:cnn, schedule:cnn, "
                                  "lstm:mnist, lstm:mnist-second-order, schedule:mnist, "
-                                 "lstm:quadratic)"));
+                                 "lstm:quadratic, schedule:quadratic)"));
 }
 
 /* Mean absolute difference of two images of one size, and their sizes. */

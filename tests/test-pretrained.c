@@ -25,6 +25,7 @@ test_names_resolve (void)
   g_assert_true (g_strv_contains ((const char *const *) names, "mnist-second-order"));
   g_assert_true (g_strv_contains ((const char *const *) names, "mnist.schedule"));
   g_assert_true (g_strv_contains ((const char *const *) names, "cnn.schedule"));
+  g_assert_true (g_strv_contains ((const char *const *) names, "quadratic.schedule"));
   known = l2l_pretrained_resolve ("quadratic", &error);
   g_assert_no_error (error);
   g_assert_true (l2l_pretrained_is_builtin (known));
@@ -35,7 +36,7 @@ test_names_resolve (void)
   g_test_message ("%s", error->message);
   g_assert_nonnull (strstr (error->message, "cubic: no such file"));
   g_assert_nonnull (strstr (error->message, "art, cnn, cnn.schedule, mnist, mnist-second-order, "
-                                            "mnist.schedule, quadratic"));
+                                            "mnist.schedule, quadratic, quadratic.schedule"));
   g_clear_error (&error);
 
   /* A file of that name, here, wins over the pretrained one. */

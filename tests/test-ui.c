@@ -71,8 +71,9 @@ test_compare (Fixture       *fixture,
   g_assert_null (l2l_window_get_results_text (window));
   run_page (window, "comparison");
   ui_driver_wait_until_done (window);
-  g_assert_cmpuint (l2l_chart_count_series (comparison, FALSE), ==, 5);   /* + lstm:quadratic */
-  for (guint i = 0; i < 5; i++)
+  /* + lstm:quadratic and schedule:quadratic */
+  g_assert_cmpuint (l2l_chart_count_series (comparison, FALSE), ==, 6);
+  for (guint i = 0; i < 6; i++)
     g_assert_cmpuint (points_of (comparison, i), ==, 41);
   /* under the chart, the table l2l compare prints, confidence included */
   g_assert_nonnull (l2l_window_get_results_text (window));
@@ -146,8 +147,8 @@ final_mean (L2lChart   *chart,
 }
 
 /* The first minute: default settings, one press of Run, and the pretrained
- * optimizer (listed from the start, checked for the quadratic task it was
- * trained on) beats tuned Adam; the MNIST ones wait for their task. */
+ * optimizers (listed from the start, checked for the quadratic task they were
+ * trained on) beat tuned Adam; the MNIST ones wait for their task. */
 static void
 test_first_run (Fixture       *fixture,
                 gconstpointer  data)
@@ -155,20 +156,27 @@ test_first_run (Fixture       *fixture,
   L2lWindow *window = fixture->window;
   L2lExperimentPanel *panel = l2l_window_get_panel (window);
   L2lChart *comparison = l2l_window_get_comparison_chart (window);
-  double learned, adam;
+  double learned, schedule, adam;
 
   g_assert_true (gtk_check_button_get_active (l2l_experiment_panel_get_learned_check (panel, "lstm:quadratic")));
+  g_assert_true (gtk_check_button_get_active (
+    l2l_experiment_panel_get_learned_check (panel, "schedule:quadratic")));
   g_assert_false (gtk_check_button_get_active (l2l_experiment_panel_get_learned_check (panel, "lstm:mnist")));
   run_page (window, "comparison");
   ui_driver_wait_until_done (window);
-  g_assert_cmpuint (l2l_chart_count_series (comparison, FALSE), ==, 5);
+  g_assert_cmpuint (l2l_chart_count_series (comparison, FALSE), ==, 6);
   learned = final_mean (comparison, "lstm:quadratic");
+  schedule = final_mean (comparison, "schedule:quadratic");
   adam = final_mean (comparison, "adam");
-  g_test_message ("mean loss at step 100: lstm:quadratic %.4g, tuned adam %.4g", learned, adam);
+  g_test_message ("mean loss at step 100: lstm:quadratic %.4g, schedule:quadratic %.4g, "
+                  "tuned adam %.4g", learned, schedule, adam);
   g_assert_cmpfloat (learned, <, adam);
+  g_assert_cmpfloat (schedule, <, adam);
 
   l2l_experiment_panel_select_task (panel, "mnist");
   g_assert_false (gtk_check_button_get_active (l2l_experiment_panel_get_learned_check (panel, "lstm:quadratic")));
+  g_assert_false (gtk_check_button_get_active (
+    l2l_experiment_panel_get_learned_check (panel, "schedule:quadratic")));
   g_assert_true (gtk_check_button_get_active (l2l_experiment_panel_get_learned_check (panel, "lstm:mnist")));
   g_assert_true (gtk_check_button_get_active (
     l2l_experiment_panel_get_learned_check (panel, "lstm:mnist-second-order")));
@@ -200,8 +208,8 @@ test_train_then_compare (Fixture       *fixture,
 
   run_page (window, "comparison");
   ui_driver_wait_until_done (window);
-  g_assert_cmpuint (l2l_chart_count_series (comparison, TRUE), ==, 5);
-  g_assert_cmpuint (l2l_chart_count_series (comparison, FALSE), ==, 7);
+  g_assert_cmpuint (l2l_chart_count_series (comparison, TRUE), ==, 6);
+  g_assert_cmpuint (l2l_chart_count_series (comparison, FALSE), ==, 8);
 
   ui_driver_settle (500);
   g_test_message ("longest chart render: %.1f ms",

@@ -85,7 +85,7 @@ ui_driver_choose_optimizers (L2lWindow         *window,
 {
   L2lExperimentPanel *panel = l2l_window_get_panel (window);
   const char *hand[] = { "sgd", "rmsprop", "adam", "nag" };
-  const char *learned[] = { "lstm:quadratic", "lstm:mnist", "lstm:art" };
+  const char *learned[] = { "lstm:quadratic", "schedule:quadratic", "lstm:mnist", "lstm:art" };
 
   for (guint i = 0; i < G_N_ELEMENTS (hand); i++)
     gtk_check_button_set_active (l2l_experiment_panel_get_optimizer_check (panel, hand[i]),
