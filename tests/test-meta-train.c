@@ -763,6 +763,19 @@ test_stagger_meta_gradient (void)
   check_second_order_later_unroll (TRUE);
 }
 
+/* Two functions, one a shard, over four unrolls of three steps. */
+static L2lTrainConfig
+four_unrolls_config (L2lTask *task)
+{
+  L2lTrainConfig config = gradient_check_config (task);
+
+  config.batch = 2;
+  config.steps = 12;
+  config.unroll = 3;
+  config.weights = "uniform";
+  return config;
+}
+
 /* Unroll @u of epoch @epoch of @trainer at φ as it is: each of its two
  * shards' losses after each of the steps into @losses [2 × 3]. */
 static void
@@ -794,14 +807,10 @@ static void
 test_stagger_phases (void)
 {
   g_autoptr(L2lTask) task = l2l_task_new_from_spec ("mnist:hidden=4,batch=8", NULL);
-  L2lTrainConfig config = gradient_check_config (task);
+  L2lTrainConfig config = four_unrolls_config (task);
   g_autoptr(L2lTrainer) plain = NULL, staggered = NULL;
   double expected[2][4][2][3], got[2][3];
 
-  config.batch = 2;
-  config.steps = 12;
-  config.unroll = 3;
-  config.weights = "uniform";
   plain = l2l_trainer_new (&config, NULL);
   config.stagger = TRUE;
   staggered = l2l_trainer_new (&config, NULL);
@@ -829,13 +838,9 @@ static void
 test_second_order_same_forward (void)
 {
   g_autoptr(L2lTask) task = l2l_task_new_from_spec ("mnist:hidden=4,batch=8", NULL);
-  L2lTrainConfig config = gradient_check_config (task);
+  L2lTrainConfig config = four_unrolls_config (task);
   g_autoptr(L2lTrainer) first = NULL, second = NULL;
 
-  config.batch = 2;
-  config.steps = 12;
-  config.unroll = 3;
-  config.weights = "uniform";
   first = l2l_trainer_new (&config, NULL);
   config.meta_gradient = L2L_META_GRADIENT_SECOND_ORDER;
   second = l2l_trainer_new (&config, NULL);
