@@ -27,6 +27,18 @@ l2l_linear_forward (float       *out,
 }
 
 void
+l2l_linear_accumulate (float       *out,
+                       const float *in,
+                       const float *weight,
+                       gsize        rows,
+                       gsize        n_in,
+                       gsize        n_out)
+{
+  cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, (int) rows, (int) n_out, (int) n_in,
+               1.0f, in, (int) n_in, weight, (int) n_in, 1.0f, out, (int) n_out);
+}
+
+void
 l2l_linear_backward (float       *din,
                      float       *dweight,
                      float       *dbias,

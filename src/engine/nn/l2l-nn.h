@@ -36,6 +36,14 @@ L2lLinearForwardFunc  l2l_linear_forward;
 L2lLinearBackwardFunc l2l_linear_backward;
 L2lLinearForwardFunc  l2l_linear_forward_ref;
 L2lLinearBackwardFunc l2l_linear_backward_ref;
+/* out [rows × n_out] += in [rows × n_in] · weightᵀ: a layer's share of a sum,
+ * as the R-operator's passes need. */
+void l2l_linear_accumulate (float       *out,
+                            const float *in,
+                            const float *weight,
+                            gsize        rows,
+                            gsize        n_in,
+                            gsize        n_out);
 
 /* Elementwise over @n values; @out may be @in. Backward takes the forward's
  * output and writes din = dout · slope (@din may be @dout). */

@@ -3,7 +3,6 @@
 
 #include "config.h"
 
-#include <cblas.h>
 #include <math.h>
 #include <string.h>
 
@@ -363,19 +362,6 @@ add_to (float       *restrict out,
     out[i] += in[i];
 }
 
-/* out [rows × n_out] += in [rows × n_in] · weightᵀ */
-static void
-linear_add (float       *out,
-            const float *in,
-            const float *weight,
-            guint        rows,
-            guint        n_in,
-            guint        n_out)
-{
-  cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, (int) rows, (int) n_out, (int) n_in,
-               1.0f, in, (int) n_in, weight, (int) n_in, 1.0f, out, (int) n_out);
-}
-
 /* R(·) of the forward pass along v, from the forward's values in s: each
  * layer's R is linear in R(its input) and in v's share of its parameters. */
 static void
@@ -415,7 +401,7 @@ forward_rop (const CnnTask *task,
     L2lBatchNorm bn = { rows, task->fc, 1, BN_EPS };
 
     l2l_linear_forward (r->rz, in, v + task->fc_weight, NULL, rows, task->flat, task->fc);
-    linear_add (r->rz, rin, theta + task->fc_weight, rows, task->flat, task->fc);
+    l2l_linear_accumulate (r->rz, rin, theta + task->fc_weight, rows, task->flat, task->fc);
     l2l_batchnorm_forward_rop (r->rfc, r->rxhat[N_CONV], r->rinv_std[N_CONV], r->rz,
                                s->xhat[N_CONV], s->inv_std[N_CONV], theta + task->gamma[N_CONV],
                                v + task->gamma[N_CONV], v + task->beta[N_CONV], &bn);
@@ -423,7 +409,8 @@ forward_rop (const CnnTask *task,
   }
   l2l_linear_forward (r->rlogits, s->act[N_CONV], v + task->out_weight, v + task->out_bias, rows,
                       task->fc, task->n_classes);
-  linear_add (r->rlogits, r->rfc, theta + task->out_weight, rows, task->fc, task->n_classes);
+  l2l_linear_accumulate (r->rlogits, r->rfc, theta + task->out_weight, rows, task->fc,
+                         task->n_classes);
 }
 
 /* H v by the R-operator (Pearlmutter 1994) on the minibatch of the last

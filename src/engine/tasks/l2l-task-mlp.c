@@ -217,19 +217,6 @@ rscratch_clear (RScratch      *r,
   g_free (r->rlogits);
 }
 
-/* out [rows × n_out] += in [rows × n_in] · weightᵀ */
-static void
-linear_add (float       *out,
-            const float *in,
-            const float *weight,
-            guint        rows,
-            guint        n_in,
-            guint        n_out)
-{
-  cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, (int) rows, (int) n_out, (int) n_in,
-               1.0f, in, (int) n_in, weight, (int) n_in, 1.0f, out, (int) n_out);
-}
-
 /* din [rows × n_in] = dout [rows × n_out] · weight (+ din when @add) */
 static void
 linear_back (float       *din,
@@ -273,7 +260,7 @@ mlp_problem_hvp (L2lProblem  *problem,
       l2l_linear_forward (rz, s->act[k], v + task->weight_offset[k], v + task->bias_offset[k],
                           rows, in, n_out);
       if (k > 0)
-        linear_add (rz, r->ract[k], theta + task->weight_offset[k], rows, in, n_out);
+        l2l_linear_accumulate (rz, r->ract[k], theta + task->weight_offset[k], rows, in, n_out);
       if (k + 1 == last)
         break;
       for (gsize i = 0; i < (gsize) rows * n_out; i++)
