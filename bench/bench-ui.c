@@ -66,13 +66,14 @@ main (int   argc,
       fprintf (stderr, "bench-ui: no display\n");
       return 77;
     }
+  adw_init ();
   window = l2l_window_new (NULL, NULL);
   gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
   gtk_window_present (GTK_WINDOW (window));
 
   /* the page's defaults: the cat, Starry Night, 128 px, every optimizer */
   l2l_window_show_page (window, "art");
-  stall.view = l2l_window_get_art_view (window);
+  stall.view = l2l_art_page_get_art_view (l2l_window_get_art_page (window));
   ui_driver_spin (window, "steps", 128);
   tick = g_timeout_add (1, on_tick, &stall);
   start = g_get_monotonic_time ();
@@ -87,15 +88,13 @@ main (int   argc,
           "over), in the run's first frames before them %.2f ms\n", stall.worst / 1e3,
           stall.over, stall.worst_start / 1e3);
 
-  l2l_window_show_page (window, "comparison");
-  l2l_experiment_panel_select_task (l2l_window_get_panel (window), "quadratic");
   ui_driver_spin (window, "epochs", 300);
   start = g_get_monotonic_time ();
   run (window, "training");
   printf ("meta-training, 300 epochs live: %.1f s\n", (g_get_monotonic_time () - start) / 1e6);
   ui_driver_spin (window, "runs", 1000);
   gtk_editable_set_text (GTK_EDITABLE (l2l_experiment_panel_get_optimizer_rate (
-                           l2l_window_get_panel (window), "adam")), "tune");
+                           ui_driver_panel (window, "comparison"), "adam")), "tune");
   start = g_get_monotonic_time ();
   run (window, "comparison");
   printf ("comparison, 4 optimizers × 1000 runs live: %.1f s\n",

@@ -7,7 +7,7 @@
 #include "ui-driver.h"
 
 /* The README's screenshots of the workbench (`make docs`, under Xvfb): each
- * scene in a fresh 1280×800 window with the default settings, driven through
+ * scene in a fresh window of a common screen's size with the default settings, driven through
  * its widgets as the UI tests drive theirs, then saved as DIR/NAME. */
 
 static void
@@ -70,13 +70,17 @@ art_page (L2lWindow *window)
   ui_driver_settle (500);
 }
 
+/* The window on a 1366×768 laptop screen under GNOME's top bar, and on a
+ * 1024×600 netbook one (the sidebar folded away). */
 static const struct {
   const char *name;
   void      (*scene) (L2lWindow *window);
+  int         width, height;
 } scenes[] = {
-  { "first-run.png", first_run },
-  { "screenshot.png", workbench },
-  { "art-page.png", art_page },
+  { "first-run.png", first_run, 1366, 736 },
+  { "screenshot.png", workbench, 1366, 736 },
+  { "art-page.png", art_page, 1366, 736 },
+  { "first-run-1024x600.png", first_run, 1024, 568 },
 };
 
 int
@@ -94,12 +98,14 @@ main (int   argc,
   gtk_disable_setlocale ();
   setlocale (LC_ALL, "C");
   gtk_init ();
+  adw_init ();
   settings = g_settings_new ("io.github.l2lworkbench.Workbench");
   for (guint i = 0; i < G_N_ELEMENTS (scenes); i++)
     {
       L2lWindow *window;
 
       ui_driver_open_window (&window, settings, NULL);
+      ui_driver_set_size (window, scenes[i].width, scenes[i].height);
       scenes[i].scene (window);
       save_screenshot (GTK_WIDGET (window), argv[1], scenes[i].name);
       ui_driver_close_window (&window);

@@ -8,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "l2l-application.h"
 #include "l2l-chart-view.h"
+#include "l2l-file-dialog.h"
 #include "l2l-window.h"
 #include "test-util.h"
 #include "ui-driver.h"
@@ -18,11 +20,26 @@
  * and settings of its own, so that one failure does not hide the rest. The
  * README's screenshots are not made here but by `make docs` (docs/screenshots.c). */
 
+/* Points of a chart's series; 0 before the series is there (a run's series
+ * come with its first point). */
 static guint
 points_of (L2lChart *chart,
            guint     index)
 {
-  return ((L2lChartSeries *) chart->series->pdata[index])->x->len;
+  return index < chart->series->len ? ((L2lChartSeries *) chart->series->pdata[index])->x->len : 0;
+}
+
+static const char *
+results_text (L2lWindow *window)
+{
+  return l2l_compare_page_get_results_text (l2l_window_get_compare_page (window));
+}
+
+static const char *
+status_of (L2lWindow  *window,
+           const char *page)
+{
+  return l2l_page_get_status (l2l_window_get_page (window, page));
 }
 
 /* Fresh settings and a window (ui_driver_open_window). */
@@ -55,6 +72,26 @@ run_page (L2lWindow  *window,
   g_assert_true (l2l_window_is_running (window));
 }
 
+/* The error dialogs (AdwMessageDialog) open now: their bodies, closed. */
+static guint
+close_error_dialogs (const char *expected)
+{
+  GList *toplevels = gtk_window_list_toplevels ();
+  guint dialogs = 0;
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (ADW_IS_MESSAGE_DIALOG (l->data))
+      {
+        const char *body = adw_message_dialog_get_body (l->data);
+        g_test_message ("dialog: %s", body);
+        g_assert_nonnull (strstr (body, expected));
+        gtk_window_destroy (l->data);
+        dialogs++;
+      }
+  g_list_free (toplevels);
+  return dialogs;
+}
+
 /* A small comparison set through the widgets, adam tuned: one series per
  * optimizer, a point per step. */
 static void
@@ -62,13 +99,13 @@ test_compare (Fixture       *fixture,
               gconstpointer  data)
 {
   L2lWindow *window = fixture->window;
-  L2lChart *comparison = l2l_window_get_comparison_chart (window);
+  L2lChart *comparison = ui_driver_chart (window, "comparison");
 
   ui_driver_small_comparison (window);
   gtk_editable_set_text (GTK_EDITABLE (l2l_experiment_panel_get_optimizer_rate (
-                           l2l_window_get_panel (window), "adam")), "tune");
-  g_assert_null (l2l_experiment_panel_get_error (l2l_window_get_panel (window)));
-  g_assert_null (l2l_window_get_results_text (window));
+                           ui_driver_panel (window, "comparison"), "adam")), "tune");
+  g_assert_null (l2l_experiment_panel_get_error (ui_driver_panel (window, "comparison")));
+  g_assert_null (results_text (window));
   run_page (window, "comparison");
   ui_driver_wait_until_done (window);
   /* + lstm:quadratic and schedule:quadratic */
@@ -76,10 +113,10 @@ test_compare (Fixture       *fixture,
   for (guint i = 0; i < 6; i++)
     g_assert_cmpuint (points_of (comparison, i), ==, 41);
   /* under the chart, the table l2l compare prints, confidence included */
-  g_assert_nonnull (l2l_window_get_results_text (window));
-  g_assert_nonnull (strstr (l2l_window_get_results_text (window), "mean @40"));
-  g_assert_nonnull (strstr (l2l_window_get_results_text (window), "time/step"));
-  g_assert_nonnull (strstr (l2l_window_get_results_text (window), "Lowest mean at step 40: "));
+  g_assert_nonnull (results_text (window));
+  g_assert_nonnull (strstr (results_text (window), "mean @40"));
+  g_assert_nonnull (strstr (results_text (window), "time/step"));
+  g_assert_nonnull (strstr (results_text (window), "Lowest mean at step 40: "));
 }
 
 /* Issue 14 in the app: rates searched with the other hyper-parameters, and
@@ -90,8 +127,8 @@ test_hyper_and_time (Fixture       *fixture,
                      gconstpointer  data)
 {
   L2lWindow *window = fixture->window;
-  L2lExperimentPanel *panel = l2l_window_get_panel (window);
-  L2lChart *comparison = l2l_window_get_comparison_chart (window);
+  L2lExperimentPanel *panel = ui_driver_panel (window, "comparison");
+  L2lChart *comparison = ui_driver_chart (window, "comparison");
   g_autofree char *x_axis = NULL;
   const char *text;
 
@@ -105,7 +142,7 @@ test_hyper_and_time (Fixture       *fixture,
                          "tune");
   run_page (window, "comparison");
   ui_driver_wait_until_done (window);
-  text = l2l_window_get_results_text (window);
+  text = results_text (window);
   g_assert_nonnull (text);
   g_test_message ("%s", text);
   g_assert_nonnull (strstr (text, "Tuned with the rate (5 configurations each): "));
@@ -124,12 +161,12 @@ test_hyper_and_time (Fixture       *fixture,
                            g_array_index (series->time, double, t - 1));
     }
   g_assert_cmpint (comparison->x_mode, ==, L2L_CHART_X_DATA);
-  gtk_drop_down_set_selected (l2l_window_get_x_axis_dropdown (window), 2);
+  gtk_drop_down_set_selected (l2l_compare_page_get_x_axis_dropdown (l2l_window_get_compare_page (window)), 2);
   g_assert_cmpint (comparison->x_mode, ==, L2L_CHART_X_LOG_TIME);
   x_axis = g_settings_get_string (fixture->settings, "compare-x-axis");
   g_assert_cmpstr (x_axis, ==, "log-seconds");
   ui_driver_settle (100);
-  gtk_drop_down_set_selected (l2l_window_get_x_axis_dropdown (window), 0);
+  gtk_drop_down_set_selected (l2l_compare_page_get_x_axis_dropdown (l2l_window_get_compare_page (window)), 0);
   g_assert_cmpint (comparison->x_mode, ==, L2L_CHART_X_DATA);
 }
 
@@ -154,8 +191,8 @@ test_first_run (Fixture       *fixture,
                 gconstpointer  data)
 {
   L2lWindow *window = fixture->window;
-  L2lExperimentPanel *panel = l2l_window_get_panel (window);
-  L2lChart *comparison = l2l_window_get_comparison_chart (window);
+  L2lExperimentPanel *panel = ui_driver_panel (window, "comparison");
+  L2lChart *comparison = ui_driver_chart (window, "comparison");
   double learned, schedule, adam;
 
   g_assert_true (gtk_check_button_get_active (l2l_experiment_panel_get_learned_check (panel, "lstm:quadratic")));
@@ -189,8 +226,8 @@ test_train_then_compare (Fixture       *fixture,
                          gconstpointer  data)
 {
   L2lWindow *window = fixture->window;
-  L2lChart *comparison = l2l_window_get_comparison_chart (window);
-  L2lChart *training = l2l_window_get_training_chart (window);
+  L2lChart *comparison = ui_driver_chart (window, "comparison");
+  L2lChart *training = ui_driver_chart (window, "training");
 
   ui_driver_small_comparison (window);
   run_page (window, "comparison");
@@ -213,7 +250,7 @@ test_train_then_compare (Fixture       *fixture,
 
   ui_driver_settle (500);
   g_test_message ("longest chart render: %.1f ms",
-                  l2l_chart_view_get_max_render_us (L2L_CHART_VIEW (l2l_window_get_comparison_view (window))) / 1e3);
+                  l2l_page_get_max_render_us (l2l_window_get_page (window, "comparison")) / 1e3);
 }
 
 /* Seconds from Stop to the end of the job. */
@@ -235,7 +272,7 @@ test_stop (Fixture       *fixture,
            gconstpointer  data)
 {
   L2lWindow *window = fixture->window;
-  L2lChart *training = l2l_window_get_training_chart (window);
+  L2lChart *training = ui_driver_chart (window, "training");
   GtkCheckButton *trained;
   double stop_seconds;
   guint epochs = 0;
@@ -249,14 +286,14 @@ test_stop (Fixture       *fixture,
   g_test_message ("stop took %.3f s", stop_seconds);
   g_assert_cmpfloat (stop_seconds, <, 0.2 * TEST_UTIL_TIME_SCALE);
 
-  g_test_message ("status: %s", l2l_window_get_status (window));
-  g_assert_cmpint (sscanf (l2l_window_get_status (window), "Stopped after %u epochs", &epochs),
+  g_test_message ("status: %s", status_of (window, "training"));
+  g_assert_cmpint (sscanf (status_of (window, "training"), "Stopped after %u epochs", &epochs),
                    ==, 1);
   g_assert_cmpuint (epochs, >=, 3);
   g_assert_cmpuint (points_of (training, 0), >=, 3);
-  g_assert_nonnull (strstr (l2l_window_get_status (window),
+  g_assert_nonnull (strstr (status_of (window, "training"),
                             "added to the optimizers as lstm:trained-1"));
-  trained = l2l_experiment_panel_get_learned_check (l2l_window_get_panel (window),
+  trained = l2l_experiment_panel_get_learned_check (ui_driver_panel (window, "comparison"),
                                                     "lstm:trained-1");
   g_assert_nonnull (trained);
   g_assert_true (gtk_check_button_get_active (trained));
@@ -269,7 +306,7 @@ test_stop_in_evaluation (Fixture       *fixture,
                          gconstpointer  data)
 {
   L2lWindow *window = fixture->window;
-  L2lChart *training = l2l_window_get_training_chart (window);
+  L2lChart *training = ui_driver_chart (window, "training");
   double stop_seconds;
 
   ui_driver_spin (window, "batch", 2);
@@ -292,20 +329,26 @@ test_stop_in_evaluation (Fixture       *fixture,
   g_assert_cmpfloat (stop_seconds, <, 2.0 * TEST_UTIL_TIME_SCALE);
 }
 
-/* An invalid value is shown at the form, named by the engine's rule, and
+/* An invalid value is shown at its field, named as the page names it, and
  * blocks Run. */
 static void
 test_invalid_field (Fixture       *fixture,
                     gconstpointer  data)
 {
   L2lWindow *window = fixture->window;
-  L2lExperimentPanel *panel = l2l_window_get_panel (window);
+  L2lExperimentPanel *panel = ui_driver_panel (window, "training");
 
   l2l_window_show_page (window, "training");
   ui_driver_spin (window, "horizon", 20);
   ui_driver_spin (window, "unroll", 50);
   g_assert_nonnull (l2l_experiment_panel_get_error (panel));
-  g_assert_nonnull (strstr (l2l_experiment_panel_get_error (panel), "unroll"));
+  /* in the page's words, at the field (issue 25) */
+  g_test_message ("%s", l2l_experiment_panel_get_error (panel));
+  g_assert_true (g_str_has_prefix (l2l_experiment_panel_get_error (panel), "Unroll K: 50 "));
+  g_assert_nonnull (strstr (l2l_experiment_panel_get_error (panel), "Horizon T (20)"));
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (GTK_WIDGET (
+                     l2l_experiment_panel_get_spin (panel, "unroll"))), ==,
+                   l2l_experiment_panel_get_error (panel));
   gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL);
   g_assert_false (l2l_window_is_running (window));
   ui_driver_spin (window, "unroll", 5);
@@ -319,7 +362,7 @@ test_task_family (Fixture       *fixture,
                   gconstpointer  data)
 {
   L2lWindow *window = fixture->window;
-  L2lExperimentPanel *panel = l2l_window_get_panel (window);
+  L2lExperimentPanel *panel = ui_driver_panel (window, "training");
   g_autofree char *spec = NULL;
 
   l2l_window_show_page (window, "training");
@@ -339,7 +382,7 @@ static void
 test_family_defaults (Fixture       *fixture,
                       gconstpointer  data)
 {
-  L2lExperimentPanel *panel = l2l_window_get_panel (fixture->window);
+  L2lExperimentPanel *panel = ui_driver_panel (fixture->window, "training");
   const L2lTaskFamily *const *families = l2l_task_families ();
 
   for (guint i = 0; families[i] != NULL; i++)
@@ -385,8 +428,9 @@ static void
 test_arch (Fixture       *fixture,
            gconstpointer  data)
 {
-  L2lExperimentPanel *panel = l2l_window_get_panel (fixture->window);
+  L2lExperimentPanel *panel = ui_driver_panel (fixture->window, "training");
   GtkDropDown *arch = l2l_experiment_panel_get_recipe_dropdown (panel, "arch");
+  g_autoptr(GSettings) training = g_settings_get_child (fixture->settings, "training");
   GtkSpinButton *scale = l2l_experiment_panel_get_spin (panel, "output-scale");
   L2lTrainConfig config;
   g_autofree char *spec = NULL, *saved = NULL, *features = NULL;
@@ -415,8 +459,8 @@ test_arch (Fixture       *fixture,
   g_assert_cmpfloat (config.rule.output_scale, ==, 0.1);
   g_clear_pointer (&config.task, l2l_task_unref);
 
-  l2l_experiment_panel_save_settings (panel, fixture->settings);
-  saved = g_settings_get_string (fixture->settings, "arch");
+  l2l_experiment_panel_save_settings (panel, training);
+  saved = g_settings_get_string (training, "arch");
   g_assert_cmpstr (saved, ==, "mlp");
 
   g_clear_pointer (&spec, g_free);
@@ -438,11 +482,12 @@ test_recipe (Fixture       *fixture,
              gconstpointer  data)
 {
   L2lWindow *window = fixture->window;
-  L2lExperimentPanel *panel = l2l_window_get_panel (window);
+  L2lExperimentPanel *panel = ui_driver_panel (window, "training");
   L2lTrainConfig config;
   g_autofree char *spec = NULL, *schedule = NULL, *objective = NULL, *init = NULL;
   g_autofree char *meta_gradient = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GSettings) training = g_settings_get_child (fixture->settings, "training");
 
   g_assert_true (l2l_experiment_panel_build_train (panel, &config, &spec, &error));
   g_assert_cmpint (config.meta_lr_schedule, ==, L2L_META_LR_CONSTANT);
@@ -481,17 +526,195 @@ test_recipe (Fixture       *fixture,
   g_assert_cmpfloat (gtk_spin_button_get_value (l2l_experiment_panel_get_spin (panel, "average")),
                      <, 1.0);
 
-  l2l_experiment_panel_save_settings (panel, fixture->settings);
-  schedule = g_settings_get_string (fixture->settings, "meta-lr-schedule");
-  objective = g_settings_get_string (fixture->settings, "meta-objective");
-  init = g_settings_get_string (fixture->settings, "output-init");
-  meta_gradient = g_settings_get_string (fixture->settings, "meta-gradient");
+  l2l_experiment_panel_save_settings (panel, training);
+  schedule = g_settings_get_string (training, "meta-lr-schedule");
+  objective = g_settings_get_string (training, "meta-objective");
+  init = g_settings_get_string (training, "output-init");
+  meta_gradient = g_settings_get_string (training, "meta-gradient");
   g_assert_cmpstr (schedule, ==, "cosine");
   g_assert_cmpstr (objective, ==, "log");
   g_assert_cmpstr (init, ==, "zero");
   g_assert_cmpstr (meta_gradient, ==, "second-order");
-  g_assert_cmpuint (g_settings_get_uint (fixture->settings, "curriculum"), ==, 4);
-  g_assert_cmpfloat (g_settings_get_double (fixture->settings, "clip"), ==, 0.25);
+  g_assert_cmpuint (g_settings_get_uint (training, "curriculum"), ==, 4);
+  g_assert_cmpfloat (g_settings_get_double (training, "clip"), ==, 0.25);
+}
+
+/* Issue 25: each page keeps its own experiment. The art page's task and
+ * rates never reach the Comparison page (they made SGD diverge there), and
+ * a task chosen for meta-training stays on that page. */
+static void
+test_pages_keep_their_state (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  L2lWindow *window = fixture->window;
+  L2lExperimentPanel *compare = ui_driver_panel (window, "comparison");
+  L2lExperimentPanel *art = ui_driver_panel (window, "art");
+  const char *names[] = { "sgd", "rmsprop", "adam", "nag" };
+  g_autofree char *spec = NULL, *art_spec = NULL;
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "art");
+  ui_driver_settle (50);
+  g_assert_true (l2l_window_get_visible_page (window) == l2l_window_get_page (window, "art"));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "comparison");
+  ui_driver_settle (50);
+  spec = l2l_experiment_panel_get_task_spec (compare);
+  g_assert_true (g_str_has_prefix (spec, "quadratic:"));
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (
+                         l2l_experiment_panel_get_optimizer_rate (compare, names[i]))), ==, "tune");
+      /* the art family's own rates, on its page only */
+      g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (
+                         l2l_experiment_panel_get_optimizer_rate (art, names[i]))), !=, "tune");
+    }
+  art_spec = l2l_experiment_panel_get_task_spec (art);
+  g_assert_true (g_str_has_prefix (art_spec, "art:"));
+
+  l2l_experiment_panel_select_task (ui_driver_panel (window, "training"), "mnist");
+  g_clear_pointer (&spec, g_free);
+  spec = l2l_experiment_panel_get_task_spec (compare);
+  g_assert_true (g_str_has_prefix (spec, "quadratic:"));
+  /* and one status line each */
+  g_assert_cmpstr (status_of (window, "comparison"), ==, "Ready");
+}
+
+static void
+assert_png_size (const char *path,
+                 int         width,
+                 int         height)
+{
+  g_autoptr(GdkTexture) texture = gdk_texture_new_from_filename (path, NULL);
+
+  g_assert_nonnull (texture);
+  g_assert_cmpint (gdk_texture_get_width (texture), ==, width);
+  g_assert_cmpint (gdk_texture_get_height (texture), ==, height);
+}
+
+/* Issue 25: the wheel over a spin button that does not have the focus
+ * scrolls the sidebar and leaves the number alone; with the focus, it is the
+ * spin button's. */
+static void
+test_wheel_over_spin (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  L2lWindow *window = fixture->window;
+  GtkSpinButton *steps = l2l_experiment_panel_get_spin (ui_driver_panel (window, "comparison"),
+                                                        "steps");
+  GtkScrolledWindow *sidebar =
+    GTK_SCROLLED_WINDOW (gtk_widget_get_ancestor (GTK_WIDGET (steps), GTK_TYPE_SCROLLED_WINDOW));
+  GtkAdjustment *scroll = gtk_scrolled_window_get_vadjustment (sidebar);
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (steps));
+  GtkEventController *guard = NULL;
+  gboolean handled = FALSE;
+
+  ui_driver_set_size (window, 1024, 600);
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+      if (GTK_IS_EVENT_CONTROLLER_SCROLL (controller) &&
+          gtk_event_controller_get_propagation_phase (controller) == GTK_PHASE_CAPTURE)
+        guard = controller;
+    }
+  g_assert_nonnull (guard);
+  gtk_widget_grab_focus (GTK_WIDGET (ui_driver_panel (window, "comparison")));
+  g_assert_cmpfloat (gtk_adjustment_get_value (scroll), ==, 0.0);
+  /* the capture phase: a claimed event never reaches the spin button's own controller */
+  g_signal_emit_by_name (guard, "scroll", 0.0, 1.0, &handled);
+  g_assert_true (handled);
+  g_assert_cmpfloat (gtk_adjustment_get_value (scroll), >, 0.0);
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (steps), ==, 100);
+
+  gtk_widget_grab_focus (GTK_WIDGET (steps));
+  handled = TRUE;
+  g_signal_emit_by_name (guard, "scroll", 0.0, 1.0, &handled);
+  g_assert_false (handled);
+}
+
+/* Issue 25: letters typed in a spin button are an error at that field, not 1. */
+static void
+test_letters_in_spin (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  L2lWindow *window = fixture->window;
+  L2lExperimentPanel *panel = ui_driver_panel (window, "comparison");
+  GtkSpinButton *runs = l2l_experiment_panel_get_spin (panel, "runs");
+
+  gtk_editable_set_text (GTK_EDITABLE (runs), "abc");
+  g_assert_cmpstr (l2l_experiment_panel_get_error (panel), ==, "Runs: “abc” is not a number");
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (GTK_WIDGET (runs)), ==,
+                   "Runs: “abc” is not a number");
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (runs), "error"));
+  /* Run is disabled, and says why */
+  g_assert_false (l2l_page_get_action_enabled (l2l_window_get_page (window, "comparison"), "run"));
+  g_assert_cmpstr (l2l_page_get_run_blocker (l2l_window_get_page (window, "comparison")), ==,
+                   "Runs: “abc” is not a number");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL);
+  g_assert_false (l2l_window_is_running (window));
+  /* leaving the field gives back the last number, not the lowest */
+  gtk_spin_button_update (runs);
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (runs), ==, 100);
+  g_assert_null (l2l_experiment_panel_get_error (panel));
+  gtk_editable_set_text (GTK_EDITABLE (runs), "x");
+  g_assert_nonnull (l2l_experiment_panel_get_error (panel));
+  gtk_editable_set_text (GTK_EDITABLE (runs), "12");
+  g_assert_null (l2l_experiment_panel_get_error (panel));
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (runs), "error"));
+}
+
+/* Issue 25: what is saved is announced in a toast; a name without the type's
+ * extension gets it. */
+static void
+test_save_toast (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  L2lWindow *window = fixture->window;
+  g_autofree char *dir = g_dir_make_tmp ("l2l-test-XXXXXX", NULL);
+  g_autofree char *name = g_build_filename (dir, "chart", NULL);
+  g_autofree char *png = g_build_filename (dir, "chart.png", NULL);
+  g_autofree char *csv = g_build_filename (dir, "results.csv", NULL);
+
+  ui_driver_small_comparison (window);
+  run_page (window, "comparison");
+  ui_driver_wait_until_done (window);
+  g_assert_null (l2l_window_get_last_toast (window));
+  l2l_file_dialog_answer_next (name);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.export", NULL);
+  g_assert_cmpstr (l2l_window_get_last_toast (window), ==, "Saved chart.png");
+  assert_png_size (png, 1000, 650);
+  l2l_file_dialog_answer_next (csv);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.export-results", NULL);
+  g_assert_cmpstr (l2l_window_get_last_toast (window), ==, "Saved results.csv");
+  g_assert_true (g_file_test (csv, G_FILE_TEST_EXISTS));
+  g_unlink (png);
+  g_unlink (csv);
+  g_rmdir (dir);
+}
+
+/* Issue 25: at 1024×600 the window keeps that size and the chart is all in
+ * it, the sidebar beside it. */
+static void
+test_small_screen (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  L2lWindow *window = fixture->window;
+  GtkWidget *chart = l2l_compare_page_get_view (l2l_window_get_compare_page (window));
+  graphene_rect_t bounds;
+
+  ui_driver_small_comparison (window);
+  run_page (window, "comparison");
+  ui_driver_wait_until_done (window);
+  ui_driver_set_size (window, 1024, 600);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), <=, 1024);
+  g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (window)), <=, 600);
+  g_assert_true (gtk_widget_compute_bounds (chart, GTK_WIDGET (window), &bounds));
+  g_test_message ("chart at %.0f,%.0f, %.0f × %.0f", bounds.origin.x, bounds.origin.y,
+                  bounds.size.width, bounds.size.height);
+  g_assert_cmpfloat (bounds.origin.x, >=, 0);
+  g_assert_cmpfloat (bounds.origin.y, >=, 0);
+  g_assert_cmpfloat (bounds.origin.x + bounds.size.width, <=, gtk_widget_get_width (GTK_WIDGET (window)));
+  g_assert_cmpfloat (bounds.origin.y + bounds.size.height, <=, gtk_widget_get_height (GTK_WIDGET (window)));
+  g_assert_cmpfloat (bounds.size.width, >=, 320);
+  g_assert_cmpfloat (bounds.size.height, >=, 200);
 }
 
 /* A data folder that does not exist is found by the worker: the run fails
@@ -502,27 +725,41 @@ test_missing_data (Fixture       *fixture,
 {
   L2lWindow *window = fixture->window;
 
-  GList *toplevels;
-  guint dialogs = 0;
-
-  g_assert_null (l2l_experiment_panel_get_error (l2l_window_get_panel (window)));
+  g_assert_null (l2l_experiment_panel_get_error (ui_driver_panel (window, "comparison")));
   run_page (window, "comparison");
   ui_driver_wait_until_done (window);
-  g_assert_cmpstr (l2l_window_get_status (window), ==, "Failed");
+  g_assert_true (g_str_has_prefix (status_of (window, "comparison"), "Failed"));
   g_assert_cmpuint (l2l_dataset_count_loaded (), ==, 0);
-  toplevels = gtk_window_list_toplevels ();
-  for (GList *l = toplevels; l != NULL; l = l->next)
-    if (GTK_IS_MESSAGE_DIALOG (l->data))
-      {
-        g_autofree char *text = NULL;
-        g_object_get (l->data, "secondary-text", &text, NULL);
-        g_test_message ("dialog: %s", text);
-        g_assert_nonnull (strstr (text, "/nonexistent/folder: no such folder"));
-        gtk_window_destroy (l->data);
-        dialogs++;
-      }
-  g_list_free (toplevels);
-  g_assert_cmpuint (dialogs, ==, 1);
+  g_assert_cmpuint (close_error_dialogs ("/nonexistent/folder: no such folder"), ==, 1);
+}
+
+/* Issue 25: a run that fails leaves the results shown as they were — the
+ * series, none of them faded, and the table. */
+static void
+test_failed_run_keeps_results (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  L2lWindow *window = fixture->window;
+  L2lExperimentPanel *panel = ui_driver_panel (window, "comparison");
+  L2lChart *comparison = ui_driver_chart (window, "comparison");
+  g_autofree char *table = NULL;
+  guint shown;
+
+  ui_driver_small_comparison (window);
+  run_page (window, "comparison");
+  ui_driver_wait_until_done (window);
+  shown = l2l_chart_count_series (comparison, FALSE);
+  table = g_strdup (results_text (window));
+  g_assert_cmpuint (shown, ==, 6);
+
+  l2l_experiment_panel_set_task_spec (panel, "mnist:data=/nonexistent/folder");
+  run_page (window, "comparison");
+  ui_driver_wait_until_done (window);
+  g_assert_cmpuint (close_error_dialogs ("/nonexistent/folder"), ==, 1);
+  g_assert_true (g_str_has_prefix (status_of (window, "comparison"), "Failed"));
+  g_assert_cmpuint (l2l_chart_count_series (comparison, FALSE), ==, shown);
+  g_assert_cmpuint (l2l_chart_count_series (comparison, TRUE), ==, 0);
+  g_assert_cmpstr (results_text (window), ==, table);
 }
 
 /* Closing mid-run stops the engine; the window goes when its job has ended,
@@ -532,9 +769,11 @@ test_close_mid_run (Fixture       *fixture,
                     gconstpointer  data)
 {
   L2lWindow *window = fixture->window;
-  L2lChart *training = l2l_window_get_training_chart (window);
+  L2lChart *training = ui_driver_chart (window, "training");
   gint64 close_asked;
   double close_seconds;
+  g_autoptr(GSettings) comparison_settings = g_settings_get_child (fixture->settings, "comparison");
+  g_autoptr(GSettings) training_settings = g_settings_get_child (fixture->settings, "training");
 
   ui_driver_short_training (window);
   ui_driver_spin (window, "steps", 40);
@@ -549,8 +788,9 @@ test_close_mid_run (Fixture       *fixture,
   close_seconds = (g_get_monotonic_time () - close_asked) / 1e6;
   g_test_message ("closing mid-run took %.3f s", close_seconds);
   g_assert_cmpfloat (close_seconds, <, 0.5 * TEST_UTIL_TIME_SCALE);
-  g_assert_cmpuint (g_settings_get_uint (fixture->settings, "steps"), ==, 40);
-  g_assert_cmpuint (g_settings_get_uint (fixture->settings, "epochs"), ==, 1000000);
+  /* each page keeps its own: steps on the page shown, epochs on Meta-training */
+  g_assert_cmpuint (g_settings_get_uint (comparison_settings, "steps"), ==, 40);
+  g_assert_cmpuint (g_settings_get_uint (training_settings, "epochs"), ==, 1000000);
 }
 
 /* The spread of a texture's values, in [0, 1]: 0 for a blank one. */
@@ -589,16 +829,66 @@ texture_difference (GdkTexture *a,
   return total / (3.0 * width * height) / 255.0;
 }
 
-static void
-assert_png_size (const char *path,
-                 int         width,
-                 int         height)
-{
-  g_autoptr(GdkTexture) texture = gdk_texture_new_from_filename (path, NULL);
 
-  g_assert_nonnull (texture);
-  g_assert_cmpint (gdk_texture_get_width (texture), ==, width);
-  g_assert_cmpint (gdk_texture_get_height (texture), ==, height);
+/* Whether Escape closes @window (a shortcut to window.close). */
+static gboolean
+closes_on_escape (GtkWidget *window)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (window);
+  g_autoptr(GtkShortcutTrigger) escape = gtk_keyval_trigger_new (GDK_KEY_Escape, 0);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+      for (guint k = 0; k < g_list_model_get_n_items (G_LIST_MODEL (controller)); k++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), k);
+          GtkShortcutAction *action = gtk_shortcut_get_action (shortcut);
+
+          if (gtk_shortcut_trigger_equal (gtk_shortcut_get_trigger (shortcut), escape) &&
+              GTK_IS_NAMED_ACTION (action) &&
+              g_str_equal (gtk_named_action_get_action_name (GTK_NAMED_ACTION (action)),
+                           "window.close"))
+            return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+/* Issue 25: the shortcuts window lists every accelerator the app sets. */
+static void
+test_shortcuts_window (void)
+{
+  g_autoptr(GtkBuilder) builder =
+    gtk_builder_new_from_resource ("/io/github/l2lworkbench/Workbench/gtk/help-overlay.ui");
+  GSList *objects = gtk_builder_get_objects (builder);
+  guint n;
+  const L2lAccel *accels = l2l_application_get_accels (&n);
+
+  for (guint i = 0; i < n; i++)
+    {
+      gboolean listed = FALSE;
+
+      for (GSList *l = objects; l != NULL; l = l->next)
+        {
+          g_autofree char *action = NULL, *accelerator = NULL;
+
+          if (!GTK_IS_SHORTCUTS_SHORTCUT (l->data))
+            continue;
+          g_object_get (l->data, "action-name", &action, "accelerator", &accelerator, NULL);
+          /* a parameterized action is listed by its keys */
+          listed |= g_strcmp0 (action, accels[i].action) == 0 ||
+                    (strstr (accels[i].action, "::") != NULL &&
+                     g_strcmp0 (accelerator, accels[i].keys) == 0);
+        }
+      if (!listed)
+        g_test_message ("%s (%s) is not in the shortcuts window", accels[i].action, accels[i].keys);
+      g_assert_true (listed);
+    }
+  g_slist_free (objects);
 }
 
 /* The Neural art page: a shipped photo and painting, 10 steps at 32 px with
@@ -609,8 +899,8 @@ test_art_page (Fixture       *fixture,
                gconstpointer  data)
 {
   L2lWindow *window = fixture->window;
-  L2lExperimentPanel *panel = l2l_window_get_panel (window);
-  L2lArtView *view = l2l_window_get_art_view (window);
+  L2lExperimentPanel *panel = ui_driver_panel (window, "art");
+  L2lArtView *view = l2l_art_page_get_art_view (l2l_window_get_art_page (window));
   g_autofree char *dir = g_dir_make_tmp ("l2l-test-XXXXXX", NULL);
   g_autofree char *image = g_build_filename (dir, "adam.png", NULL);
   g_autofree char *triple = g_build_filename (dir, "adam-triple.png", NULL);
@@ -651,18 +941,19 @@ test_art_page (Fixture       *fixture,
       g_assert_cmpfloat (texture_difference (painted, content), >, 0.005);
       g_assert_cmpfloat (texture_spread (painted), >, 0.02);   /* not blank */
     }
-  g_assert_cmpuint (l2l_chart_count_series (l2l_window_get_art_chart (window), FALSE), ==, 2);
+  g_assert_cmpuint (l2l_chart_count_series (ui_driver_chart (window, "art"), FALSE), ==, 2);
 
   large = l2l_art_view_enlarge (view, 1);
   ui_driver_settle (100);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (large)));
+  g_assert_true (closes_on_escape (GTK_WIDGET (large)));
   g_assert_true (gtk_picture_get_paintable (GTK_PICTURE (gtk_window_get_child (large))) ==
                  GDK_PAINTABLE (l2l_art_view_get_texture (view, 1)));
   gtk_window_destroy (large);
   g_assert_cmpuint (l2l_art_view_get_selected (view), ==, 1);
-  g_assert_true (l2l_window_export_styled_image (window, image, FALSE, &error));
+  g_assert_true (l2l_art_page_export_styled_image (l2l_window_get_art_page (window), image, FALSE, &error));
   g_assert_no_error (error);
-  g_assert_true (l2l_window_export_styled_image (window, triple, TRUE, &error));
+  g_assert_true (l2l_art_page_export_styled_image (l2l_window_get_art_page (window), triple, TRUE, &error));
   g_assert_no_error (error);
   assert_png_size (image, 32, 32);
   assert_png_size (triple, 96, 32);
@@ -677,9 +968,9 @@ test_art_page (Fixture       *fixture,
   g_test_message ("stop during an art run took %.3f s", stop_seconds);
   g_assert_cmpfloat (stop_seconds, <, 1.0 * TEST_UTIL_TIME_SCALE);
 
-  /* another task on another page, and back: the art run's choices return */
+  /* another task on another page, and back: the art run's choices stay */
   l2l_window_show_page (window, "comparison");
-  l2l_experiment_panel_select_task (panel, "quadratic");
+  l2l_experiment_panel_select_task (ui_driver_panel (window, "comparison"), "mnist");
   l2l_window_show_page (window, "art");
   g_clear_pointer (&spec, g_free);
   spec = l2l_experiment_panel_get_task_spec (panel);
@@ -698,7 +989,7 @@ test_art_training (Fixture       *fixture,
                    gconstpointer  data)
 {
   L2lWindow *window = fixture->window;
-  L2lExperimentPanel *panel = l2l_window_get_panel (window);
+  L2lExperimentPanel *panel = ui_driver_panel (window, "training");
   GdkPaintable *painted;
 
   l2l_window_show_page (window, "training");
@@ -708,10 +999,10 @@ test_art_training (Fixture       *fixture,
   ui_driver_spin (window, "unroll", 4);
   ui_driver_spin (window, "batch", 1);
   ui_driver_spin (window, "epochs", 2);
-  g_assert_null (l2l_window_get_training_art (window));
+  g_assert_null (l2l_train_page_get_art (l2l_window_get_train_page (window)));
   run_page (window, "training");
   ui_driver_wait_until_done (window);
-  painted = l2l_window_get_training_art (window);
+  painted = l2l_train_page_get_art (l2l_window_get_train_page (window));
   g_assert_true (GDK_IS_TEXTURE (painted));
   g_assert_cmpint (gdk_texture_get_width (GDK_TEXTURE (painted)), ==, 32);
 }
@@ -721,6 +1012,8 @@ main (int   argc,
       char *argv[])
 {
   gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  g_test_add_func ("/ui/shortcuts-window", test_shortcuts_window);
   g_test_add ("/ui/compare", Fixture, NULL, fixture_set_up, test_compare, fixture_tear_down);
   g_test_add ("/ui/compare/hyper-and-time", Fixture, NULL, fixture_set_up, test_hyper_and_time,
               fixture_tear_down);
@@ -741,6 +1034,17 @@ main (int   argc,
   g_test_add ("/ui/train/arch", Fixture, NULL, fixture_set_up, test_arch, fixture_tear_down);
   g_test_add ("/ui/missing-data", Fixture, "mnist:data=/nonexistent/folder", fixture_set_up,
               test_missing_data, fixture_tear_down);
+  g_test_add ("/ui/pages-keep-their-state", Fixture, NULL, fixture_set_up,
+              test_pages_keep_their_state, fixture_tear_down);
+  g_test_add ("/ui/wheel-over-spin", Fixture, NULL, fixture_set_up, test_wheel_over_spin,
+              fixture_tear_down);
+  g_test_add ("/ui/letters-in-spin", Fixture, NULL, fixture_set_up, test_letters_in_spin,
+              fixture_tear_down);
+  g_test_add ("/ui/save-toast", Fixture, NULL, fixture_set_up, test_save_toast, fixture_tear_down);
+  g_test_add ("/ui/small-screen", Fixture, NULL, fixture_set_up, test_small_screen,
+              fixture_tear_down);
+  g_test_add ("/ui/failed-run-keeps-results", Fixture, NULL, fixture_set_up,
+              test_failed_run_keeps_results, fixture_tear_down);
   g_test_add ("/ui/close-mid-run", Fixture, NULL, fixture_set_up, test_close_mid_run,
               fixture_tear_down);
   g_test_add ("/ui/art-page", Fixture, NULL, fixture_set_up, test_art_page, fixture_tear_down);

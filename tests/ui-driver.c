@@ -3,10 +3,8 @@
 
 #include "ui-driver.h"
 
-void
-ui_driver_open_window (L2lWindow  **window,
-                       GSettings   *settings,
-                       const char  *task)
+static void
+reset_settings (GSettings *settings)
 {
   g_autoptr(GSettingsSchema) schema = NULL;
   g_auto(GStrv) keys = NULL;
@@ -15,13 +13,38 @@ ui_driver_open_window (L2lWindow  **window,
   keys = g_settings_schema_list_keys (schema);
   for (guint i = 0; keys[i] != NULL; i++)
     g_settings_reset (settings, keys[i]);
-  if (task != NULL)
-    g_settings_set_string (settings, "task", task);
+}
+
+void
+ui_driver_open_window (L2lWindow  **window,
+                       GSettings   *settings,
+                       const char  *task)
+{
+  const char *pages[] = { "comparison", "training", "art" };
+
+  reset_settings (settings);
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    {
+      g_autoptr(GSettings) page = g_settings_get_child (settings, pages[i]);
+
+      reset_settings (page);
+      if (task != NULL && i < 2)
+        g_settings_set_string (page, "task", task);
+    }
   *window = l2l_window_new (NULL, settings);
   g_object_add_weak_pointer (G_OBJECT (*window), (gpointer *) window);
   gtk_window_set_default_size (GTK_WINDOW (*window), 1280, 800);
   gtk_window_present (GTK_WINDOW (*window));
   ui_driver_settle (200);
+}
+
+void
+ui_driver_set_size (L2lWindow *window,
+                    int        width,
+                    int        height)
+{
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  ui_driver_settle (300);
 }
 
 void
@@ -62,12 +85,40 @@ ui_driver_settle (int milliseconds)
     g_main_context_iteration (NULL, FALSE);
 }
 
+L2lExperimentPanel *
+ui_driver_panel (L2lWindow  *window,
+                 const char *page)
+{
+  return l2l_page_get_panel (page ? l2l_window_get_page (window, page)
+                                  : l2l_window_get_visible_page (window));
+}
+
+L2lChart *
+ui_driver_chart (L2lWindow  *window,
+                 const char *page)
+{
+  return l2l_page_get_chart (l2l_window_get_page (window, page));
+}
+
+/* The page a field is on: meta-training's on Meta-training, the tuning's on
+ * Comparison, steps and seed on the page shown. */
+static const char *
+page_of_field (const char *name)
+{
+  const char *compare[] = { "runs", "tune-budget", NULL };
+
+  if (g_str_equal (name, "steps") || g_str_equal (name, "seed"))
+    return NULL;
+  return g_strv_contains (compare, name) ? "comparison" : "training";
+}
+
 void
 ui_driver_spin (L2lWindow  *window,
                 const char *name,
                 double      value)
 {
-  gtk_spin_button_set_value (l2l_experiment_panel_get_spin (l2l_window_get_panel (window), name),
+  gtk_spin_button_set_value (l2l_experiment_panel_get_spin (
+                               ui_driver_panel (window, page_of_field (name)), name),
                              value);
 }
 
@@ -83,7 +134,7 @@ void
 ui_driver_choose_optimizers (L2lWindow         *window,
                              const char *const *names)
 {
-  L2lExperimentPanel *panel = l2l_window_get_panel (window);
+  L2lExperimentPanel *panel = ui_driver_panel (window, NULL);
   const char *hand[] = { "sgd", "rmsprop", "adam", "nag" };
   const char *learned[] = { "lstm:quadratic", "schedule:quadratic", "lstm:mnist", "lstm:art" };
 
@@ -107,12 +158,14 @@ void
 ui_driver_train_and_stop (L2lWindow *window,
                           guint      epochs)
 {
-  L2lChart *training = l2l_window_get_training_chart (window);
+  L2lChart *training = ui_driver_chart (window, "training");
+  guint before = training->series->len;
 
   ui_driver_spin (window, "epochs", 1000000);
   ui_driver_run_page (window, "training");
-  /* the run's meta-loss and held-out series are the last two */
-  while (((L2lChartSeries *) training->series->pdata[training->series->len - 2])->x->len < epochs)
+  /* the run's meta-loss and held-out series come with its first epoch */
+  while (training->series->len == before ||
+         ((L2lChartSeries *) training->series->pdata[training->series->len - 2])->x->len < epochs)
     g_main_context_iteration (NULL, TRUE);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL);
   ui_driver_wait_until_done (window);

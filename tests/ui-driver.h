@@ -11,12 +11,17 @@ G_BEGIN_DECLS
  * would: by the UI tests and by the program that makes the README's
  * screenshots. Both run under Xvfb. */
 
-/* A 1280×800 window on @settings reset to their defaults (the memory backend
- * keeps them across windows), @task chosen if not NULL; *@window is cleared
+/* A 1280×800 window on @settings (and its pages' settings) reset to their defaults (the memory backend
+ * keeps them across windows), @task chosen on the Comparison and
+ * Meta-training pages if not NULL; *@window is cleared
  * when the window goes. */
 void     ui_driver_open_window     (L2lWindow  **window,
                                     GSettings   *settings,
                                     const char  *task);
+/* Resizes the window and lets it lay itself out. */
+void     ui_driver_set_size        (L2lWindow  *window,
+                                    int         width,
+                                    int         height);
 /* Waits for the window's job, destroys the window and waits until it is gone. */
 void     ui_driver_close_window    (L2lWindow  **window);
 
@@ -24,6 +29,15 @@ void     ui_driver_close_window    (L2lWindow  **window);
 void     ui_driver_wait_until_done (L2lWindow   *window);
 /* Iterates the main loop for @milliseconds without blocking. */
 void     ui_driver_settle          (int          milliseconds);
+/* The sidebar of page @page ("comparison", "training", "art"; NULL: the page
+ * shown), and a page's chart. */
+L2lExperimentPanel *ui_driver_panel (L2lWindow  *window,
+                                     const char *page);
+L2lChart *ui_driver_chart          (L2lWindow   *window,
+                                    const char  *page);
+/* Sets a numeric field on the page it belongs to (see l2l_experiment_panel_get_spin):
+ * meta-training's on Meta-training, runs and tuning on Comparison, steps and
+ * seed on the page shown. */
 void     ui_driver_spin            (L2lWindow   *window,
                                     const char  *name,
                                     double       value);

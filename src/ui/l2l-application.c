@@ -5,16 +5,18 @@
 
 #include <glib/gi18n.h>
 
+#include "l2l-about.h"
 #include "l2l-application.h"
+#include "l2l-preferences.h"
 #include "l2l-engine.h"
 #include "l2l-window.h"
 
 struct _L2lApplication {
-  GtkApplication  parent_instance;
+  AdwApplication  parent_instance;
   GSettings      *settings;
 };
 
-G_DEFINE_FINAL_TYPE (L2lApplication, l2l_application, GTK_TYPE_APPLICATION)
+G_DEFINE_FINAL_TYPE (L2lApplication, l2l_application, ADW_TYPE_APPLICATION)
 
 static void
 quit_activated (GSimpleAction *action,
@@ -38,32 +40,48 @@ about_activated (GSimpleAction *action,
                  GVariant      *parameter,
                  gpointer       user_data)
 {
-  const char *authors[] = { _("The L2L Workbench developers"), NULL };
+  l2l_about_window_present (gtk_application_get_active_window (user_data));
+}
 
-  gtk_show_about_dialog (gtk_application_get_active_window (user_data),
-                         "program-name", _("L2L Workbench"),
-                         "logo-icon-name", APPLICATION_ID,
-                         "version", PACKAGE_VERSION,
-                         "comments", _("Learned optimizers, after “Learning to learn by gradient "
-                                       "descent by gradient descent” (Andrychowicz et al., 2016)"),
-                         "license-type", GTK_LICENSE_GPL_3_0,
-                         "authors", authors,
-                         NULL);
+static void
+preferences_activated (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  L2lApplication *self = user_data;
+
+  l2l_preferences_window_present (gtk_application_get_active_window (GTK_APPLICATION (self)),
+                                  self->settings);
 }
 
 static const GActionEntry app_actions[] = {
+  { "preferences", preferences_activated, NULL, NULL, NULL, { 0 } },
   { "quit", quit_activated, NULL, NULL, NULL, { 0 } },
   { "about", about_activated, NULL, NULL, NULL, { 0 } },
 };
 
-static void
-set_accels (GtkApplication *app,
-            const char     *action,
-            const char     *accel)
-{
-  const char *accels[] = { accel, NULL };
+/* Every accelerator of the app; the shortcuts window lists each one. */
+static const L2lAccel accels[] = {
+  { "app.quit", "<Control>q" },
+  { "app.preferences", "<Control>comma" },
+  { "win.run", "<Control>Return" },
+  { "win.stop", "Escape" },
+  { "win.export", "<Control>e" },
+  { "win.export-results", "<Control><Shift>e" },
+  { "win.export-image", "<Control><Shift>s" },
+  { "win.load-optimizer", "<Control>o" },
+  { "win.save-optimizer", "<Control>s" },
+  { "win.toggle-sidebar", "F9" },
+  { "win.show-page::comparison", "<Alt>1" },
+  { "win.show-page::training", "<Alt>2" },
+  { "win.show-page::art", "<Alt>3" },
+};
 
-  gtk_application_set_accels_for_action (app, action, accels);
+const L2lAccel *
+l2l_application_get_accels (guint *n)
+{
+  *n = G_N_ELEMENTS (accels);
+  return accels;
 }
 
 static void
@@ -71,32 +89,27 @@ l2l_application_startup (GApplication *application)
 {
   L2lApplication *self = L2L_APPLICATION (application);
   GtkApplication *app = GTK_APPLICATION (application);
-  g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
   GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
   g_autoptr(GSettingsSchema) schema = NULL;
 
   G_APPLICATION_CLASS (l2l_application_parent_class)->startup (application);
   l2l_engine_init (1);
 
-  gtk_css_provider_load_from_resource (css, "/io/github/l2lworkbench/Workbench/style.css");
-  gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
-                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  /* AdwApplication loads style.css from the resource base path */
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions, G_N_ELEMENTS (app_actions), app);
-  set_accels (app, "app.quit", "<Control>q");
-  set_accels (app, "win.run", "<Control>Return");
-  set_accels (app, "win.stop", "Escape");
-  set_accels (app, "win.export", "<Control>e");
-  set_accels (app, "win.export-results", "<Control><Shift>e");
-  set_accels (app, "win.load-optimizer", "<Control>o");
-  set_accels (app, "win.save-optimizer", "<Control>s");
-  set_accels (app, "win.show-page::comparison", "<Alt>1");
-  set_accels (app, "win.show-page::training", "<Alt>2");
-  set_accels (app, "win.show-page::art", "<Alt>3");
+  for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
+    {
+      const char *keys[] = { accels[i].keys, NULL };
+      gtk_application_set_accels_for_action (app, accels[i].action, keys);
+    }
 
   if (source != NULL)
     schema = g_settings_schema_source_lookup (source, APPLICATION_ID, TRUE);
   if (schema != NULL)
-    self->settings = g_settings_new_full (schema, NULL, NULL);
+    {
+      self->settings = g_settings_new_full (schema, NULL, NULL);
+      l2l_preferences_apply (self->settings);
+    }
   else
     g_message ("settings schema %s is not installed; the last experiment will not be remembered",
                APPLICATION_ID);

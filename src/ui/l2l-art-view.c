@@ -209,7 +209,13 @@ show_large (L2lArtView *self,
 {
   GtkWidget *picture = gtk_picture_new_for_paintable (
     gtk_picture_get_paintable (self->pictures->pdata[tile]));
+  GtkEventController *keys = gtk_shortcut_controller_new ();
 
+  /* Escape closes it, as it would a dialog */
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (keys),
+                                        gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Escape, 0),
+                                                          gtk_named_action_new ("window.close")));
+  gtk_widget_add_controller (GTK_WIDGET (window), keys);
   gtk_window_set_title (window, self->names->pdata[tile]);
   gtk_window_set_transient_for (window, GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))));
   gtk_window_set_destroy_with_parent (window, TRUE);

@@ -7,7 +7,10 @@
 #include <math.h>
 #include <string.h>
 
+#include <adwaita.h>
+
 #include "l2l-experiment-panel.h"
+#include "l2l-spin-guard.h"
 #include "l2l-weights-preview.h"
 
 typedef struct {
@@ -20,15 +23,24 @@ typedef struct {
   char           *label;
   L2lRule        *net;
   GtkCheckButton *check;
+  GtkWidget      *row;
   char           *family;   /* a pretrained optimizer's task family, else NULL */
 } LearnedRow;
 
 struct _L2lExperimentPanel {
   GtkBox               parent_instance;
 
+  AdwPreferencesGroup *task_group;
+  GtkWidget           *family_row;
   GtkDropDown         *task_dropdown;
-  GtkGrid             *task_options_grid;
-  GtkGrid             *optimizers_grid;
+  AdwPreferencesGroup *optimizers_group;
+  GtkWidget           *compare_group;
+  GtkWidget           *runs_row;
+  GtkWidget           *tune_hyper_row;
+  GtkWidget           *tune_budget_row;
+  GtkWidget           *train_group;
+  GtkWidget           *recipe_group;
+  GtkWidget           *save_button;
   GtkSpinButton       *steps_spin;
   GtkSpinButton       *runs_spin;
   GtkSpinButton       *seed_spin;
@@ -59,10 +71,11 @@ struct _L2lExperimentPanel {
   GtkLabel            *error_label;
 
   const L2lTaskFamily *family;
+  L2lPanelMode         mode;
   GPtrArray           *option_widgets;   /* one per option of the family */
+  GPtrArray           *option_rows;      /* their rows in task_group */
   GPtrArray           *hand_rows;
   GPtrArray           *learned_rows;
-  guint                n_grid_rows;      /* rows used in optimizers_grid */
   char                *weights_spec;
   gboolean             loading;          /* no "changed" while settings load */
 };
@@ -71,6 +84,7 @@ G_DEFINE_FINAL_TYPE (L2lExperimentPanel, l2l_experiment_panel, GTK_TYPE_BOX)
 
 enum {
   SIGNAL_CHANGED,
+  SIGNAL_LOADED,
   N_SIGNALS
 };
 
@@ -94,25 +108,53 @@ on_tune_hyper_toggled (L2lExperimentPanel *self)
   emit_changed (self);
 }
 
+/* What is wrong with a field (NULL: nothing), shown on it: red, in its
+ * tooltip, and under its row's title. */
 static void
-mark_field (GtkWidget *widget,
-            gboolean   bad)
+mark_field (GtkWidget  *widget,
+            const char *message)
 {
-  if (bad)
+  GtkWidget *row = gtk_widget_get_ancestor (widget, ADW_TYPE_ACTION_ROW);
+
+  if (message != NULL)
     gtk_widget_add_css_class (widget, "error");
   else
     gtk_widget_remove_css_class (widget, "error");
+  gtk_widget_set_tooltip_text (widget, message);
+  if (row == NULL)
+    return;
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), message ? message : "");
+  if (message != NULL)
+    gtk_widget_add_css_class (row, "error");
+  else
+    gtk_widget_remove_css_class (row, "error");
+}
+
+/* A field's name as its row shows it ("Unroll K"), without the mnemonic. */
+static char *
+field_title (GtkWidget *widget)
+{
+  GtkWidget *row = gtk_widget_get_ancestor (widget, ADW_TYPE_PREFERENCES_ROW);
+  const char *title = row ? adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)) : "";
+  GString *plain = g_string_new (NULL);
+
+  for (const char *c = title; *c != '\0'; c++)
+    if (*c != '_')
+      g_string_append_c (plain, *c);
+  return g_string_free (plain, FALSE);
 }
 
 /* Task options, built from the family's option table. */
 
-static void
-clear_grid (GtkGrid *grid)
+/* The Neural art page picks its images above its tiles (by name), so their
+ * rows would only repeat them as paths. */
+static gboolean
+option_shown (L2lExperimentPanel  *self,
+              const L2lOptionInfo *info)
 {
-  GtkWidget *child;
+  const char *picked[] = { "content", "style", "held-out", NULL };
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (grid))) != NULL)
-    gtk_grid_remove (grid, child);
+  return self->mode != L2L_PANEL_ART || !g_strv_contains (picked, info->key);
 }
 
 static void
@@ -122,22 +164,27 @@ build_task_options (L2lExperimentPanel *self)
 
   self->family = families[gtk_drop_down_get_selected (self->task_dropdown)];
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->task_dropdown), self->family->description);
-  clear_grid (self->task_options_grid);
+  for (guint i = 0; i < self->option_rows->len; i++)
+    adw_preferences_group_remove (self->task_group, self->option_rows->pdata[i]);
+  g_ptr_array_set_size (self->option_rows, 0);
   g_ptr_array_set_size (self->option_widgets, 0);
 
   for (guint i = 0; i < self->family->n_options; i++)
     {
       const L2lOptionInfo *info = &self->family->options[i];
-      GtkWidget *label = gtk_label_new (info->key);
+      GtkWidget *row = adw_action_row_new ();
       GtkWidget *field;
 
-      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), info->key);
       switch (info->type)
         {
         case L2L_OPTION_INT:
           field = gtk_spin_button_new_with_range (info->min, info->max, 1);
           gtk_spin_button_set_value (GTK_SPIN_BUTTON (field), g_ascii_strtod (info->default_value, NULL));
+          gtk_editable_set_width_chars (GTK_EDITABLE (field), 8);
+          l2l_spin_guard_attach (GTK_SPIN_BUTTON (field));
           g_signal_connect_swapped (field, "value-changed", G_CALLBACK (emit_changed), self);
+          g_signal_connect_swapped (field, "changed", G_CALLBACK (emit_changed), self);
           break;
         case L2L_OPTION_DOUBLE:
         case L2L_OPTION_STRING:
@@ -154,11 +201,13 @@ build_task_options (L2lExperimentPanel *self)
           g_signal_connect_swapped (field, "notify::selected", G_CALLBACK (emit_changed), self);
           break;
         }
-      gtk_widget_set_hexpand (field, TRUE);
-      gtk_widget_set_tooltip_text (field, info->help);
-      gtk_widget_set_tooltip_text (label, info->help);
-      gtk_grid_attach (self->task_options_grid, label, 0, (int) i, 1, 1);
-      gtk_grid_attach (self->task_options_grid, field, 1, (int) i, 1, 1);
+      gtk_widget_set_valign (field, GTK_ALIGN_CENTER);
+      gtk_widget_set_tooltip_text (row, info->help);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), field);
+      adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), field);
+      gtk_widget_set_visible (row, option_shown (self, info));
+      adw_preferences_group_add (self->task_group, row);
+      g_ptr_array_add (self->option_rows, row);
       g_ptr_array_add (self->option_widgets, field);
     }
 }
@@ -259,22 +308,28 @@ add_hand_rows (L2lExperimentPanel *self)
     {
       HandRow *row = g_new0 (HandRow, 1);
       char rate[G_ASCII_DTOSTR_BUF_SIZE];
+      GtkWidget *action_row = adw_action_row_new ();
 
       row->info = infos[i];
-      row->check = GTK_CHECK_BUTTON (gtk_check_button_new_with_label (infos[i]->name));
+      row->check = GTK_CHECK_BUTTON (gtk_check_button_new ());
       gtk_check_button_set_active (row->check, TRUE);
-      gtk_widget_set_tooltip_text (GTK_WIDGET (row->check), infos[i]->description);
+      gtk_widget_set_valign (GTK_WIDGET (row->check), GTK_ALIGN_CENTER);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (action_row), infos[i]->name);
+      gtk_widget_set_tooltip_text (action_row, infos[i]->description);
       row->rate = GTK_ENTRY (gtk_entry_new ());
       gtk_editable_set_text (GTK_EDITABLE (row->rate), l2l_format_double (rate, infos[i]->default_lr));
       gtk_editable_set_width_chars (GTK_EDITABLE (row->rate), 8);
-      gtk_widget_set_hexpand (GTK_WIDGET (row->rate), TRUE);
+      gtk_widget_set_valign (GTK_WIDGET (row->rate), GTK_ALIGN_CENTER);
+      gtk_entry_set_placeholder_text (row->rate, _("rate or tune"));
       gtk_widget_set_tooltip_text (GTK_WIDGET (row->rate),
                                    _("Learning rate, or “tune” to pick it on tuning functions "
                                      "(see the Comparison’s tuning options)"));
+      adw_action_row_add_prefix (ADW_ACTION_ROW (action_row), GTK_WIDGET (row->check));
+      adw_action_row_add_suffix (ADW_ACTION_ROW (action_row), GTK_WIDGET (row->rate));
+      adw_action_row_set_activatable_widget (ADW_ACTION_ROW (action_row), GTK_WIDGET (row->check));
+      adw_preferences_group_add (self->optimizers_group, action_row);
       g_signal_connect_swapped (row->check, "toggled", G_CALLBACK (emit_changed), self);
       g_signal_connect_swapped (row->rate, "changed", G_CALLBACK (emit_changed), self);
-      gtk_grid_attach (self->optimizers_grid, GTK_WIDGET (row->check), 0, (int) self->n_grid_rows, 1, 1);
-      gtk_grid_attach (self->optimizers_grid, GTK_WIDGET (row->rate), 1, (int) self->n_grid_rows++, 1, 1);
       g_ptr_array_add (self->hand_rows, row);
     }
 }
@@ -297,17 +352,20 @@ add_learned_row (L2lExperimentPanel *self,
                  const char         *kind_text)
 {
   LearnedRow *row = g_new0 (LearnedRow, 1);
-  GtkWidget *kind = gtk_label_new (kind_text);
+  GtkWidget *action_row = adw_action_row_new ();
 
   row->label = g_strdup (label);
   row->net = l2l_rule_ref (net);
-  row->check = GTK_CHECK_BUTTON (gtk_check_button_new_with_label (label));
+  row->row = action_row;
+  row->check = GTK_CHECK_BUTTON (gtk_check_button_new ());
   gtk_check_button_set_active (row->check, TRUE);
-  gtk_label_set_xalign (GTK_LABEL (kind), 0);
-  gtk_widget_add_css_class (kind, "dim-label");
+  gtk_widget_set_valign (GTK_WIDGET (row->check), GTK_ALIGN_CENTER);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (action_row), label);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (action_row), kind_text);
+  adw_action_row_add_prefix (ADW_ACTION_ROW (action_row), GTK_WIDGET (row->check));
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (action_row), GTK_WIDGET (row->check));
+  adw_preferences_group_add (self->optimizers_group, action_row);
   g_signal_connect_swapped (row->check, "toggled", G_CALLBACK (emit_changed), self);
-  gtk_grid_attach (self->optimizers_grid, GTK_WIDGET (row->check), 0, (int) self->n_grid_rows, 1, 1);
-  gtk_grid_attach (self->optimizers_grid, kind, 1, (int) self->n_grid_rows++, 1, 1);
   g_ptr_array_add (self->learned_rows, row);
   emit_changed (self);
   return row;
@@ -360,7 +418,7 @@ add_pretrained_rows (L2lExperimentPanel *self)
       row = add_learned_row (self, label, net, _("pretrained"));
       task = l2l_safetensors_get_metadata (file, "task");
       row->family = task ? g_strndup (task, strcspn (task, ":")) : g_strdup ("");
-      gtk_widget_set_tooltip_text (GTK_WIDGET (row->check), task);
+      gtk_widget_set_tooltip_text (row->row, task);
     }
   check_pretrained_for_family (self);
 }
@@ -441,8 +499,12 @@ update_weights (L2lExperimentPanel  *self,
                             g_str_equal (weight_schemes[scheme], "exp") ||
                             g_str_equal (weight_schemes[scheme], "list"));
 
-  weights = l2l_loss_weights_new (self->weights_spec, steps, error);
-  mark_field (GTK_WIDGET (self->weights_entry), weights == NULL);
+  g_autoptr(GError) local = NULL;
+
+  weights = l2l_loss_weights_new (self->weights_spec, steps, &local);
+  mark_field (GTK_WIDGET (self->weights_entry), local ? local->message : NULL);
+  if (local != NULL)
+    g_propagate_error (error, g_steal_pointer (&local));
   l2l_weights_preview_set_weights (self->weights_preview, weights ? weights->values : NULL,
                                    weights ? weights->steps : 0);
   return weights != NULL;
@@ -470,13 +532,15 @@ fail (GError     **error,
       ...)
 {
   va_list args;
+  g_autofree char *message = NULL;
 
-  if (field != NULL)
-    mark_field (field, TRUE);
   va_start (args, format);
-  if (error != NULL && *error == NULL)
-    *error = g_error_new_valist (L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION, format, args);
+  message = g_strdup_vprintf (format, args);
   va_end (args);
+  if (field != NULL)
+    mark_field (field, message);
+  if (error != NULL && *error == NULL)
+    *error = g_error_new_literal (L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION, message);
   return FALSE;
 }
 
@@ -489,38 +553,105 @@ checked_task_spec (L2lExperimentPanel  *self,
   g_autofree char *spec = task_spec (self);
 
   for (guint i = 0; i < self->option_widgets->len; i++)
-    mark_field (self->option_widgets->pdata[i], FALSE);
+    mark_field (self->option_widgets->pdata[i], NULL);
   if (!l2l_task_spec_check (spec, error))
     return NULL;
   return g_steal_pointer (&spec);
 }
 
-/* Marks the field that an engine error names ("unroll: …"). */
-static void
-mark_engine_field (L2lExperimentPanel *self,
-                   const GError       *error,
-                   gboolean            training)
+typedef struct {
+  const char    *field;   /* the engine's name, as its errors give it */
+  GtkSpinButton *spin;
+} EngineField;
+
+static guint
+engine_fields (L2lExperimentPanel *self,
+               gboolean            training,
+               EngineField        *fields)
 {
-  const struct { const char *field; GtkSpinButton *spin; } fields[] = {
+  const EngineField all[] = {
     { "steps", training ? self->horizon_spin : self->steps_spin },
-    { "runs", self->runs_spin },
-    { "tune-budget", self->tune_budget_spin },
-    { "unroll", self->unroll_spin },
-    { "batch", self->batch_spin },
-    { "epochs", self->epochs_spin },
-    { "meta-lr", self->meta_lr_spin },
-    { "layers", self->layers_spin },
-    { "hidden", self->hidden_spin },
-    { "scale-range", self->scale_range_spin },
-    { "curriculum", self->curriculum_spin },
-    { "average", self->average_spin },
-    { "output-scale", self->output_scale_spin },
-    { "clip", self->clip_spin },
+    { "runs", self->runs_spin }, { "tune-budget", self->tune_budget_spin },
+    { "unroll", self->unroll_spin }, { "batch", self->batch_spin },
+    { "epochs", self->epochs_spin }, { "meta-lr", self->meta_lr_spin },
+    { "layers", self->layers_spin }, { "hidden", self->hidden_spin },
+    { "scale-range", self->scale_range_spin }, { "curriculum", self->curriculum_spin },
+    { "average", self->average_spin }, { "output-scale", self->output_scale_spin },
+    { "clip", self->clip_spin }, { "seed", self->seed_spin },
   };
 
-  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
-    mark_field (GTK_WIDGET (fields[i].spin),
-                g_strcmp0 (error ? l2l_error_get_field (error) : NULL, fields[i].field) == 0);
+  memcpy (fields, all, sizeof all);
+  return G_N_ELEMENTS (all);
+}
+
+/* Text in a field that is not a number is an error, not the lowest value. */
+static gboolean
+check_numbers (L2lExperimentPanel  *self,
+               gboolean             training,
+               GError             **error)
+{
+  GtkSpinButton *compare[] = { self->steps_spin, self->runs_spin, self->tune_budget_spin,
+                               self->seed_spin };
+  GtkSpinButton *train[] = { self->horizon_spin, self->unroll_spin, self->batch_spin,
+                             self->epochs_spin, self->meta_lr_spin, self->layers_spin,
+                             self->hidden_spin, self->scale_range_spin, self->curriculum_spin,
+                             self->average_spin, self->output_scale_spin, self->clip_spin,
+                             self->seed_spin };
+  GtkSpinButton **spins = training ? train : compare;
+  guint n = training ? G_N_ELEMENTS (train) : G_N_ELEMENTS (compare);
+  gboolean valid = TRUE;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *text = NULL, *title = NULL;
+
+      mark_field (GTK_WIDGET (spins[i]), NULL);
+      if (!l2l_spin_guard_check (spins[i], &text))
+        {
+          title = field_title (GTK_WIDGET (spins[i]));
+          valid = fail (error, GTK_WIDGET (spins[i]), _("%s: “%s” is not a number"), title, text);
+        }
+    }
+  return valid;
+}
+
+/* An engine error about a field ("unroll: 200 is more than steps (100)") in
+ * the page's words ("Unroll K: 200 is more than Horizon T (100)"), shown at
+ * the field it names. */
+static void
+mark_engine_field (L2lExperimentPanel *self,
+                   GError             *error,
+                   gboolean            training)
+{
+  EngineField fields[32];
+  guint n = engine_fields (self, training, fields);
+  const char *field = error ? l2l_error_get_field (error) : NULL;
+  GtkSpinButton *bad = NULL;
+
+  if (field == NULL)
+    return;
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *title = field_title (GTK_WIDGET (fields[i].spin));
+      g_autofree char *prefix = g_strconcat (fields[i].field, ": ", NULL);
+      g_autofree char *word = g_strconcat (" ", fields[i].field, " (", NULL);
+      g_autofree char *as_shown = g_strconcat (" ", title, " (", NULL);
+      g_auto(GStrv) parts = NULL;
+
+      if (g_str_equal (fields[i].field, field) && bad == NULL)
+        bad = fields[i].spin;
+      if (g_str_has_prefix (error->message, prefix))
+        {
+          char *message = g_strconcat (title, ": ", error->message + strlen (prefix), NULL);
+          g_free (error->message);
+          error->message = message;
+        }
+      parts = g_strsplit (error->message, word, -1);
+      g_free (error->message);
+      error->message = g_strjoinv (as_shown, parts);
+    }
+  if (bad != NULL)
+    mark_field (GTK_WIDGET (bad), error->message);
 }
 
 gboolean
@@ -540,6 +671,8 @@ l2l_experiment_panel_build_compare (L2lExperimentPanel  *self,
   if (gtk_check_button_get_active (self->tune_hyper_check))
     config->tune.hyper_budget = (guint) gtk_spin_button_get_value_as_int (self->tune_budget_spin);
   config->optimizers = g_new0 (L2lOptimizerSpec, MAX (n, 1));
+  if (!check_numbers (self, FALSE, error))
+    return FALSE;
 
   for (guint i = 0; i < self->hand_rows->len; i++)
     {
@@ -547,7 +680,7 @@ l2l_experiment_panel_build_compare (L2lExperimentPanel  *self,
       g_autofree char *rate = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (row->rate))));
       L2lOptimizerSpec *optimizer = &config->optimizers[config->n_optimizers];
 
-      mark_field (GTK_WIDGET (row->rate), FALSE);
+      mark_field (GTK_WIDGET (row->rate), NULL);
       if (!gtk_check_button_get_active (row->check))
         continue;
       l2l_optimizer_spec_init (optimizer, row->info);
@@ -570,7 +703,7 @@ l2l_experiment_panel_build_compare (L2lExperimentPanel  *self,
   if ((*spec = checked_task_spec (self, error)) == NULL)
     return FALSE;
   valid = l2l_compare_config_check_settings (config, error);
-  mark_engine_field (self, valid ? NULL : *error, FALSE);
+  mark_engine_field (self, valid || error == NULL ? NULL : *error, FALSE);
   return valid;
 }
 
@@ -631,6 +764,9 @@ l2l_experiment_panel_build_train (L2lExperimentPanel  *self,
   gboolean valid;
 
   l2l_train_config_init_defaults (config);
+  *spec = NULL;
+  if (!check_numbers (self, TRUE, error))
+    return FALSE;
   if ((*spec = checked_task_spec (self, error)) == NULL)
     return FALSE;
   /* the family's LSTM scaling; the fields below, batch included, then decide */
@@ -656,8 +792,38 @@ l2l_experiment_panel_build_train (L2lExperimentPanel  *self,
     return FALSE;
   config->weights = self->weights_spec;
   valid = l2l_train_config_check_settings (config, error);
-  mark_engine_field (self, valid ? NULL : *error, TRUE);
+  mark_engine_field (self, valid || error == NULL ? NULL : *error, TRUE);
   return valid;
+}
+
+void
+l2l_experiment_panel_set_mode (L2lExperimentPanel *self,
+                               L2lPanelMode        mode)
+{
+  gboolean compare = mode == L2L_PANEL_COMPARE, train = mode == L2L_PANEL_TRAIN;
+
+  self->mode = mode;
+  /* the Neural art page styles images: its task is art */
+  gtk_widget_set_visible (self->family_row, mode != L2L_PANEL_ART);
+  gtk_widget_set_visible (GTK_WIDGET (self->optimizers_group), !train);
+  gtk_widget_set_visible (self->compare_group, !train);
+  gtk_widget_set_visible (self->runs_row, compare);
+  gtk_widget_set_visible (self->tune_hyper_row, compare);
+  gtk_widget_set_visible (self->tune_budget_row, compare);
+  gtk_widget_set_visible (self->train_group, train);
+  gtk_widget_set_visible (self->recipe_group, train);
+  gtk_widget_set_visible (self->save_button, train);
+  if (mode == L2L_PANEL_ART)
+    adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (self->compare_group), _("Styling"));
+  for (guint i = 0; i < self->option_rows->len; i++)
+    gtk_widget_set_visible (self->option_rows->pdata[i],
+                            option_shown (self, &self->family->options[i]));
+}
+
+L2lPanelMode
+l2l_experiment_panel_get_mode (L2lExperimentPanel *self)
+{
+  return self->mode;
 }
 
 void
@@ -851,6 +1017,7 @@ l2l_experiment_panel_load_settings (L2lExperimentPanel *self,
   }
   self->loading = FALSE;
   update_weights (self, NULL);
+  g_signal_emit (self, signals[SIGNAL_LOADED], 0);
   emit_changed (self);
 }
 
@@ -1010,6 +1177,7 @@ l2l_experiment_panel_finalize (GObject *object)
   L2lExperimentPanel *self = L2L_EXPERIMENT_PANEL (object);
 
   g_ptr_array_unref (self->option_widgets);
+  g_ptr_array_unref (self->option_rows);
   g_ptr_array_unref (self->hand_rows);
   g_ptr_array_unref (self->learned_rows);
   g_free (self->weights_spec);
@@ -1027,14 +1195,24 @@ l2l_experiment_panel_class_init (L2lExperimentPanelClass *klass)
 
   signals[SIGNAL_CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                           0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[SIGNAL_LOADED] = g_signal_new ("loaded", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                         0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   g_type_ensure (L2L_TYPE_WEIGHTS_PREVIEW);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/l2lworkbench/Workbench/ui/l2l-experiment-panel.ui");
 #define BIND(name) gtk_widget_class_bind_template_child (widget_class, L2lExperimentPanel, name)
+  BIND (task_group);
+  BIND (family_row);
   BIND (task_dropdown);
-  BIND (task_options_grid);
-  BIND (optimizers_grid);
+  BIND (optimizers_group);
+  BIND (compare_group);
+  BIND (runs_row);
+  BIND (tune_hyper_row);
+  BIND (tune_budget_row);
+  BIND (train_group);
+  BIND (recipe_group);
+  BIND (save_button);
   BIND (steps_spin);
   BIND (runs_spin);
   BIND (seed_spin);
@@ -1081,6 +1259,7 @@ l2l_experiment_panel_init (L2lExperimentPanel *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   apply_engine_limits (self);
   self->option_widgets = g_ptr_array_new ();
+  self->option_rows = g_ptr_array_new ();
   self->hand_rows = g_ptr_array_new_with_free_func (g_free);
   self->learned_rows = g_ptr_array_new_with_free_func (learned_row_free);
 
@@ -1108,6 +1287,19 @@ l2l_experiment_panel_init (L2lExperimentPanel *self)
   spins[9] = self->horizon_spin;
   for (guint i = 0; i < G_N_ELEMENTS (spins) - 1; i++)
     g_signal_connect_swapped (spins[i], "value-changed", G_CALLBACK (emit_changed), self);
+  {
+    EngineField fields[32];
+    guint n = engine_fields (self, TRUE, fields);
+
+    /* every spin: the wheel only when focused, and what is typed is checked */
+    g_signal_connect_swapped (self->steps_spin, "changed", G_CALLBACK (emit_changed), self);
+    l2l_spin_guard_attach (self->steps_spin);
+    for (guint i = 0; i < n; i++)
+      {
+        l2l_spin_guard_attach (fields[i].spin);
+        g_signal_connect_swapped (fields[i].spin, "changed", G_CALLBACK (emit_changed), self);
+      }
+  }
   g_signal_connect_swapped (self->per_group_check, "toggled", G_CALLBACK (emit_changed), self);
   g_signal_connect_swapped (self->tune_budget_spin, "value-changed", G_CALLBACK (emit_changed), self);
   {

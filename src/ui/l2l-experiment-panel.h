@@ -10,12 +10,24 @@ G_BEGIN_DECLS
 #define L2L_TYPE_EXPERIMENT_PANEL (l2l_experiment_panel_get_type ())
 G_DECLARE_FINAL_TYPE (L2lExperimentPanel, l2l_experiment_panel, L2L, EXPERIMENT_PANEL, GtkBox)
 
+/* What a page's sidebar shows: a comparison (task, optimizers, steps, runs,
+ * tuning), meta-training (task, the LSTM and its recipe) or neural art (the
+ * art task's images, optimizers, steps). */
+typedef enum {
+  L2L_PANEL_COMPARE,
+  L2L_PANEL_TRAIN,
+  L2L_PANEL_ART,
+} L2lPanelMode;
+
 /* The sidebar: task and its options (built from the family's option table, so
  * a new task needs no UI code), optimizers with a rate or "tune", learned
- * optimizers, comparison and meta-training settings. It turns what is shown
- * into engine configs and says what is wrong, at the field. Emits "changed"
- * after every edit. */
+ * optimizers, comparison and meta-training settings, as preference rows. It
+ * turns what is shown into engine configs and says what is wrong, at the
+ * field. Emits "changed" after every edit and "loaded" after settings load. */
 GtkWidget  *l2l_experiment_panel_new            (void);
+void         l2l_experiment_panel_set_mode      (L2lExperimentPanel *self,
+                                                 L2lPanelMode        mode);
+L2lPanelMode l2l_experiment_panel_get_mode      (L2lExperimentPanel *self);
 
 /* The experiment shown, checked without making the task (no data is read):
  * @config's task stays NULL and @spec receives the task spec for the worker.
