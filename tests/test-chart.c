@@ -241,19 +241,70 @@ test_single_point_and_gaps (void)
   canvas_clear (&canvas);
 }
 
+/* Runs: the earlier ones faded, shown once each in the legend, hidden or
+ * removed as a whole. */
 static void
 test_faded_runs (void)
 {
   g_autoptr(L2lChart) chart = l2l_chart_new (NULL, NULL, NULL, FALSE);
+  L2lChartSeries *first, *second;
 
-  l2l_chart_add_series (chart, "adam", 0, TRUE);
-  l2l_chart_fade_all (chart, "run 1");
-  l2l_chart_add_series (chart, "adam", 0, TRUE);
-  g_assert_cmpuint (l2l_chart_count_series (chart, TRUE), ==, 1);
+  l2l_chart_begin_run (chart, 1, "run 1");
+  first = l2l_chart_add_series (chart, "adam", 0, TRUE);
+  l2l_chart_series_append (first, 0, 1, 1, 1);
+  l2l_chart_add_series (chart, "sgd", 1, TRUE);
+  l2l_chart_series_append (chart->series->pdata[1], 0, 1, 1, 1);
+  l2l_chart_begin_run (chart, 2, "run 2");
+  second = l2l_chart_add_series (chart, "adam", 0, TRUE);
+  l2l_chart_series_append (second, 0, 2, 2, 2);
+  g_assert_cmpuint (l2l_chart_count_series (chart, TRUE), ==, 2);
   g_assert_cmpuint (l2l_chart_count_series (chart, FALSE), ==, 1);
-  g_assert_cmpstr (((L2lChartSeries *) chart->series->pdata[0])->name, ==, "adam · run 1");
+  g_assert_cmpstr (first->name, ==, "adam");
+  g_assert_cmpuint (first->run, ==, 1);
+  g_assert_cmpuint (second->run, ==, 2);
+
+  l2l_chart_show_run (chart, 1, FALSE);
+  g_assert_true (first->hidden);
+  g_assert_false (second->hidden);
+  l2l_chart_show_run (chart, 1, TRUE);
+  g_assert_false (first->hidden);
+  l2l_chart_remove_run (chart, 1);
+  g_assert_cmpuint (chart->series->len, ==, 1);
+  g_assert_true (chart->series->pdata[0] == second);
   l2l_chart_remove_faded (chart);
   g_assert_cmpuint (chart->series->len, ==, 1);
+}
+
+/* Issue 25: a diverged series does not stretch the y axis beyond a hundred
+ * times the highest start, and a hidden one not at all. */
+static void
+test_diverged_capped (void)
+{
+  g_autoptr(L2lChart) chart = l2l_chart_new ("Loss", "step", "loss", TRUE);
+  L2lChartSeries *good = l2l_chart_add_series (chart, "adam", 0, FALSE);
+  L2lChartSeries *bad = l2l_chart_add_series (chart, "sgd", 1, FALSE);
+  Canvas canvas;
+
+  for (int t = 0; t <= 20; t++)
+    {
+      l2l_chart_series_append (good, t, 10.0 * pow (0.8, t), NAN, NAN);
+      l2l_chart_series_append (bad, t, 10.0 * pow (1e4, t), NAN, NAN);   /* 1e81 at the end */
+    }
+  canvas_render (&canvas, chart);
+  g_test_message ("y axis up to %g", canvas.layout.y_axis.max);
+  g_assert_cmpfloat (canvas.layout.y_axis.max, <=, 1e4);
+  g_assert_cmpfloat (canvas.layout.y_axis.max, >=, 10.0);
+  canvas_clear (&canvas);
+
+  /* hidden: out of the range altogether */
+  l2l_chart_begin_run (chart, 1, "run 1");
+  l2l_chart_show_run (chart, 0, FALSE);
+  good = l2l_chart_add_series (chart, "adam", 0, FALSE);
+  for (int t = 0; t <= 20; t++)
+    l2l_chart_series_append (good, t, 0.001 * pow (0.8, t), NAN, NAN);
+  canvas_render (&canvas, chart);
+  g_assert_cmpfloat (canvas.layout.y_axis.max, <=, 0.01);
+  canvas_clear (&canvas);
 }
 
 static L2lChart *
@@ -391,6 +442,7 @@ main (int   argc,
   g_test_add_func ("/chart/render/empty", test_empty);
   g_test_add_func ("/chart/render/single-point-and-gaps", test_single_point_and_gaps);
   g_test_add_func ("/chart/model/faded-runs", test_faded_runs);
+  g_test_add_func ("/chart/render/diverged-capped", test_diverged_capped);
   g_test_add_func ("/chart/export", test_exports);
   g_test_add_func ("/chart/results/seconds-axis", test_seconds_axis);
   return g_test_run ();

@@ -11,6 +11,7 @@
 #include "l2l-application.h"
 #include "l2l-chart-view.h"
 #include "l2l-file-dialog.h"
+#include "l2l-results-view.h"
 #include "l2l-window.h"
 #include "test-util.h"
 #include "ui-driver.h"
@@ -92,6 +93,38 @@ close_error_dialogs (const char *expected)
   return dialogs;
 }
 
+/* Issue 25: the table is a column view, a row per optimizer, sortable by
+ * a number, copied as TSV in the order shown. */
+static void
+check_results_view (L2lWindow *window)
+{
+  L2lResultsView *view = L2L_RESULTS_VIEW (l2l_compare_page_get_results_view (
+                                             l2l_window_get_compare_page (window)));
+  GtkColumnView *table = l2l_results_view_get_column_view (view);
+  GListModel *columns = gtk_column_view_get_columns (table);
+  g_autoptr(GtkColumnViewColumn) mean = g_list_model_get_item (columns, 3);
+  g_autofree char *tsv = NULL;
+  g_auto(GStrv) lines = NULL;
+  double last = -INFINITY;
+
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (gtk_column_view_get_model (table))),
+                    ==, 6);
+  g_assert_cmpstr (gtk_column_view_column_get_title (mean), ==, "mean @40");
+  gtk_column_view_sort_by_column (table, mean, GTK_SORT_ASCENDING);
+  tsv = l2l_results_view_to_tsv (view);
+  lines = g_strsplit (tsv, "\n", -1);
+  g_assert_true (g_str_has_prefix (lines[0], "optimizer\tlearning rate\ttuned\tmean @40\t"));
+  for (guint i = 1; i <= 6; i++)
+    {
+      g_auto(GStrv) cells = g_strsplit (lines[i], "\t", -1);
+      double value = g_ascii_strtod (cells[3], NULL);
+
+      g_assert_cmpuint (g_strv_length (cells), ==, 8);
+      g_assert_cmpfloat (value, >=, last);
+      last = value;
+    }
+}
+
 /* A small comparison set through the widgets, adam tuned: one series per
  * optimizer, a point per step. */
 static void
@@ -117,6 +150,7 @@ test_compare (Fixture       *fixture,
   g_assert_nonnull (strstr (results_text (window), "mean @40"));
   g_assert_nonnull (strstr (results_text (window), "time/step"));
   g_assert_nonnull (strstr (results_text (window), "Lowest mean at step 40: "));
+  check_results_view (window);
 }
 
 /* Issue 14 in the app: rates searched with the other hyper-parameters, and
@@ -717,6 +751,61 @@ test_small_screen (Fixture       *fixture,
   g_assert_cmpfloat (bounds.size.height, >=, 200);
 }
 
+static guint
+count_hidden (L2lChart *chart)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < chart->series->len; i++)
+    n += ((L2lChartSeries *) chart->series->pdata[i])->hidden;
+  return n;
+}
+
+/* Issue 25: the page's runs, listed; a run of another task is not drawn;
+ * each run can be shown again, or removed; Clear Earlier Runs keeps the last. */
+static void
+test_runs (Fixture       *fixture,
+           gconstpointer  data)
+{
+  L2lWindow *window = fixture->window;
+  L2lPage *page = l2l_window_get_page (window, "comparison");
+  L2lRunList *runs = l2l_page_get_run_list (page);
+  L2lChart *chart = ui_driver_chart (window, "comparison");
+
+  ui_driver_small_comparison (window);
+  ui_driver_choose_optimizers (window, (const char *[]) { "sgd", "adam", NULL });
+  run_page (window, "comparison");
+  ui_driver_wait_until_done (window);
+  g_assert_cmpuint (l2l_run_list_get_n_runs (runs), ==, 1);
+
+  /* another task: the first run is hidden, not drawn nor in the axes */
+  l2l_experiment_panel_set_task_option (ui_driver_panel (window, "comparison"), "dims", "3");
+  run_page (window, "comparison");
+  ui_driver_wait_until_done (window);
+  g_assert_cmpuint (l2l_run_list_get_n_runs (runs), ==, 2);
+  g_assert_false (l2l_run_list_get_shown (runs, 1));
+  g_assert_true (l2l_run_list_get_shown (runs, 2));
+  g_assert_cmpuint (chart->series->len, ==, 4);
+  g_assert_cmpuint (count_hidden (chart), ==, 2);
+
+  /* shown again at will, then removed */
+  l2l_run_list_set_shown (runs, 1, TRUE);
+  g_assert_cmpuint (count_hidden (chart), ==, 0);
+  l2l_run_list_set_shown (runs, 1, FALSE);
+  g_assert_cmpuint (count_hidden (chart), ==, 2);
+
+  /* a third run of the same task keeps the second shown; Clear Earlier Runs
+   * leaves the third alone */
+  run_page (window, "comparison");
+  ui_driver_wait_until_done (window);
+  g_assert_true (l2l_run_list_get_shown (runs, 2));
+  g_assert_cmpuint (l2l_run_list_get_n_runs (runs), ==, 3);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.clear-runs", NULL);
+  g_assert_cmpuint (l2l_run_list_get_n_runs (runs), ==, 1);
+  g_assert_cmpuint (chart->series->len, ==, 2);
+  g_assert_cmpuint (l2l_chart_count_series (chart, FALSE), ==, 2);
+}
+
 /* A data folder that does not exist is found by the worker: the run fails
  * with a message, and nothing stays loaded. */
 static void
@@ -1043,6 +1132,7 @@ main (int   argc,
   g_test_add ("/ui/save-toast", Fixture, NULL, fixture_set_up, test_save_toast, fixture_tear_down);
   g_test_add ("/ui/small-screen", Fixture, NULL, fixture_set_up, test_small_screen,
               fixture_tear_down);
+  g_test_add ("/ui/runs", Fixture, NULL, fixture_set_up, test_runs, fixture_tear_down);
   g_test_add ("/ui/failed-run-keeps-results", Fixture, NULL, fixture_set_up,
               test_failed_run_keeps_results, fixture_tear_down);
   g_test_add ("/ui/close-mid-run", Fixture, NULL, fixture_set_up, test_close_mid_run,

@@ -44,6 +44,8 @@ l2l_chart_new (const char *title,
   chart->y_label = g_strdup (y_label);
   chart->log_y = log_y;
   chart->series = g_ptr_array_new_with_free_func (series_free);
+  chart->run_names = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  chart->empty_text = g_strdup ("No data yet");
   return chart;
 }
 
@@ -57,6 +59,8 @@ l2l_chart_free (L2lChart *chart)
   g_free (chart->time_label);
   g_free (chart->y_label);
   g_ptr_array_unref (chart->series);
+  g_hash_table_unref (chart->run_names);
+  g_free (chart->empty_text);
   g_free (chart);
 }
 
@@ -70,6 +74,7 @@ l2l_chart_add_series (L2lChart   *chart,
 
   series->name = g_strdup (name);
   series->color = color;
+  series->run = chart->run;
   series->x = g_array_new (FALSE, FALSE, sizeof (double));
   series->time = g_array_new (FALSE, FALSE, sizeof (double));
   series->y = g_array_new (FALSE, FALSE, sizeof (double));
@@ -111,20 +116,44 @@ l2l_chart_series_append_timed (L2lChartSeries *series,
 }
 
 void
-l2l_chart_fade_all (L2lChart   *chart,
-                    const char *suffix)
+l2l_chart_begin_run (L2lChart   *chart,
+                     guint       run,
+                     const char *name)
+{
+  for (guint i = 0; i < chart->series->len; i++)
+    ((L2lChartSeries *) chart->series->pdata[i])->faded = TRUE;
+  chart->run = run;
+  g_hash_table_insert (chart->run_names, GUINT_TO_POINTER (run), g_strdup (name));
+}
+
+void
+l2l_chart_show_run (L2lChart *chart,
+                    guint     run,
+                    gboolean  shown)
 {
   for (guint i = 0; i < chart->series->len; i++)
     {
       L2lChartSeries *series = chart->series->pdata[i];
-      char *name = series->name;
-
-      if (series->faded)
-        continue;
-      series->faded = TRUE;
-      series->name = g_strdup_printf ("%s · %s", name, suffix);
-      g_free (name);
+      if (series->run == run)
+        series->hidden = !shown;
     }
+}
+
+void
+l2l_chart_remove_run (L2lChart *chart,
+                      guint     run)
+{
+  for (guint i = chart->series->len; i-- > 0;)
+    if (((L2lChartSeries *) chart->series->pdata[i])->run == run)
+      g_ptr_array_remove_index (chart->series, i);
+}
+
+void
+l2l_chart_set_empty_text (L2lChart   *chart,
+                          const char *text)
+{
+  g_free (chart->empty_text);
+  chart->empty_text = g_strdup (text);
 }
 
 void
@@ -198,6 +227,8 @@ data_range (const L2lChart *chart,
             double         *lo,
             double         *hi)
 {
+  double cap = -INFINITY;
+
   *lo = INFINITY;
   *hi = -INFINITY;
   for (guint i = 0; i < chart->series->len; i++)
@@ -207,6 +238,8 @@ data_range (const L2lChart *chart,
                              y_axis ? series->lo : NULL, y_axis ? series->hi : NULL };
       gboolean log = y_axis ? chart->log_y : chart->x_mode == L2L_CHART_X_LOG_TIME;
 
+      if (series->hidden)
+        continue;
       for (guint c = 0; c < G_N_ELEMENTS (columns); c++)
         for (guint k = 0; columns[c] != NULL && k < columns[c]->len; k++)
           {
@@ -216,7 +249,19 @@ data_range (const L2lChart *chart,
             *lo = MIN (*lo, v);
             *hi = MAX (*hi, v);
           }
+      /* the series' start: a loss that climbs far above it has diverged */
+      for (guint k = 0; y_axis && log && k < series->y->len; k++)
+        {
+          double v = g_array_index (series->y, double, k);
+          if (isfinite (v) && v > 0.0)
+            {
+              cap = MAX (cap, 100.0 * v);
+              break;
+            }
+        }
     }
+  if (isfinite (cap) && *hi > cap)
+    *hi = MAX (cap, *lo);
 }
 
 static double
@@ -456,46 +501,79 @@ draw_line (const L2lChart       *chart,
   cairo_stroke (cr);
 }
 
+/* A legend line: a swatch in the series' colour (grey for an earlier run). */
+typedef struct {
+  const char           *text;
+  const L2lChartSeries *series;   /* NULL: an earlier run */
+} LegendLine;
+
+/* The current run's series shown, one line each, then each earlier run
+ * shown, once: a few lines however many runs are drawn. */
+static GArray *
+legend_lines (const L2lChart *chart)
+{
+  GArray *lines = g_array_new (FALSE, FALSE, sizeof (LegendLine));
+  g_autoptr(GHashTable) listed = g_hash_table_new (NULL, NULL);
+
+  for (guint i = 0; i < chart->series->len; i++)
+    {
+      const L2lChartSeries *series = chart->series->pdata[i];
+      LegendLine line = { series->name, series };
+
+      if (!series->faded && !series->hidden && series->x->len > 0)
+        g_array_append_val (lines, line);
+    }
+  for (guint i = 0; i < chart->series->len; i++)
+    {
+      const L2lChartSeries *series = chart->series->pdata[i];
+      LegendLine line = { g_hash_table_lookup (chart->run_names, GUINT_TO_POINTER (series->run)),
+                          NULL };
+
+      if (series->faded && !series->hidden && series->x->len > 0 && line.text != NULL &&
+          g_hash_table_add (listed, GUINT_TO_POINTER (series->run)))
+        g_array_append_val (lines, line);
+    }
+  return lines;
+}
+
 static void
 draw_legend (const L2lChart       *chart,
              cairo_t              *cr,
              const L2lChartLayout *layout)
 {
   const double row = TICK_SIZE + 6, swatch = 18;
-  double widest = 0.0, x, y, box_height;
-  guint n = 0;
+  g_autoptr(GArray) lines = legend_lines (chart);
+  double widest = 0.0, x, y;
 
-  for (guint i = 0; i < chart->series->len; i++)
-    {
-      const L2lChartSeries *series = chart->series->pdata[i];
-      widest = MAX (widest, text_width (cr, series->name, TICK_SIZE));
-      n++;
-    }
-  if (n == 0)
+  if (lines->len == 0)
     return;
-  box_height = n * row + 8;
+  for (guint i = 0; i < lines->len; i++)
+    widest = MAX (widest, text_width (cr, g_array_index (lines, LegendLine, i).text, TICK_SIZE));
   x = layout->plot_x + layout->plot_width - widest - swatch - 22;
   y = layout->plot_y + 8;
   cairo_set_source_rgba (cr, 1, 1, 1, 0.88);
-  cairo_rectangle (cr, x, y, widest + swatch + 14, box_height);
+  cairo_rectangle (cr, x, y, widest + swatch + 14, lines->len * row + 8);
   cairo_fill_preserve (cr);
   cairo_set_source_rgb (cr, 0.75, 0.75, 0.75);
   cairo_set_line_width (cr, 1.0);
   cairo_stroke (cr);
 
-  for (guint i = 0; i < chart->series->len; i++)
+  for (guint i = 0; i < lines->len; i++)
     {
-      const L2lChartSeries *series = chart->series->pdata[i];
+      const LegendLine *line = &g_array_index (lines, LegendLine, i);
       double cy = y + 4 + (i + 0.5) * row;
 
-      set_series_color (cr, series, series->faded ? 0.35 : 1.0);
-      cairo_set_line_width (cr, 3.0);
+      if (line->series != NULL)
+        set_series_color (cr, line->series, 1.0);
+      else
+        cairo_set_source_rgba (cr, 0.45, 0.45, 0.45, 0.6);
+      cairo_set_line_width (cr, line->series ? 3.0 : 1.5);
       cairo_move_to (cr, x + 5, cy);
       cairo_line_to (cr, x + 5 + swatch, cy);
       cairo_stroke (cr);
-      cairo_set_source_rgb (cr, series->faded ? 0.45 : 0.1, series->faded ? 0.45 : 0.1,
-                            series->faded ? 0.45 : 0.1);
-      draw_text (cr, series->name, TICK_SIZE, x + 10 + swatch, cy, 0.0, 0.5);
+      cairo_set_source_rgb (cr, line->series ? 0.1 : 0.45, line->series ? 0.1 : 0.45,
+                            line->series ? 0.1 : 0.45);
+      draw_text (cr, line->text, TICK_SIZE, x + 10 + swatch, cy, 0.0, 0.5);
     }
 }
 
@@ -532,7 +610,7 @@ l2l_chart_render (const L2lChart *chart,
       {
         const L2lChartSeries *series = chart->series->pdata[i];
 
-        if (series->faded != (pass == 0))
+        if (series->faded != (pass == 0) || series->hidden)
           continue;
         any_data |= series->x->len > 0;
         if (series->lo != NULL)
@@ -549,7 +627,7 @@ l2l_chart_render (const L2lChart *chart,
   if (!any_data)
     {
       cairo_set_source_rgb (cr, 0.5, 0.5, 0.5);
-      draw_text (cr, "No data yet", LABEL_SIZE, layout.plot_x + layout.plot_width / 2,
+      draw_text (cr, chart->empty_text, LABEL_SIZE, layout.plot_x + layout.plot_width / 2,
                  layout.plot_y + layout.plot_height / 2, 0.5, 0.5);
     }
   draw_legend (chart, cr, &layout);
@@ -599,14 +677,16 @@ l2l_chart_render_readout (const L2lChart       *chart,
   cairo_line_to (cr, floor (px) + 0.5, layout->plot_y + layout->plot_height);
   cairo_stroke (cr);
 
-  g_ptr_array_add (lines, chart->x_mode == L2L_CHART_X_DATA
-                         ? g_strdup_printf ("%g", round (x)) : g_strdup_printf ("%.3g s", x));
+  /* "step 53": the hover says what the number is */
+  g_ptr_array_add (lines, chart->x_mode != L2L_CHART_X_DATA ? g_strdup_printf ("%.3g s", x)
+                          : chart->x_label ? g_strdup_printf ("%s %g", chart->x_label, round (x))
+                                           : g_strdup_printf ("%g", round (x)));
   for (guint i = 0; i < chart->series->len; i++)
     {
       const L2lChartSeries *series = chart->series->pdata[i];
       guint k;
 
-      if (series->faded || series->x->len == 0)
+      if (series->faded || series->hidden || series->x->len == 0)
         continue;
       k = nearest_index (x_column (chart, series), x);
       g_ptr_array_add (lines, g_strdup_printf ("%s: %.4g", series->name,

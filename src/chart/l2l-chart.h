@@ -10,11 +10,16 @@ G_BEGIN_DECLS
 
 /* A chart as plain data: series of points with an optional band, axis labels,
  * a title. Front ends fill it; l2l_chart_render draws it the same on a widget,
- * a PNG, an SVG or a PDF. Non-finite points (and ≤ 0 on a log axis) are gaps. */
+ * a PNG, an SVG or a PDF. Non-finite points (and ≤ 0 on a log axis) are gaps.
+ * A log y axis reaches at most a hundred times the highest starting value of
+ * the series shown: a diverged series runs off the top instead of flattening
+ * the others. */
 typedef struct {
   char    *name;
   guint    color;      /* index into the palette */
+  guint    run;        /* the run it belongs to (l2l_chart_begin_run) */
   gboolean faded;      /* an earlier run, drawn light behind the current one */
+  gboolean hidden;     /* not drawn, and not in the axes' ranges */
   GArray  *x;          /* double */
   GArray  *time;       /* double: the wall time at each point (NaN where unknown) */
   GArray  *y;          /* the line: mean, or the one value */
@@ -38,6 +43,9 @@ typedef struct {
   gboolean   log_y;
   L2lChartXMode x_mode;
   GPtrArray *series;   /* L2lChartSeries */
+  guint      run;      /* the current run: new series belong to it */
+  GHashTable *run_names; /* run → its name in the legend ("run 2") */
+  char      *empty_text; /* shown on a chart without data */
 } L2lChart;
 
 /* Where render put things, for hover readouts and tests. */
@@ -73,11 +81,25 @@ void            l2l_chart_series_append_timed (L2lChartSeries *series,
 void            l2l_chart_set_x_mode     (L2lChart      *chart,
                                           L2lChartXMode  mode,
                                           const char    *time_label);
-/* Marks every series faded and renames it "NAME · SUFFIX": an earlier run. */
-void            l2l_chart_fade_all       (L2lChart   *chart,
-                                          const char *suffix);
+/* Runs: the series added from now on belong to run @run, named @name in the
+ * legend once it is an earlier run; every series of the runs before is faded.
+ * The legend lists the current run's series, then each earlier run shown
+ * once, so that it stays short however many runs there are. */
+void            l2l_chart_begin_run      (L2lChart   *chart,
+                                          guint       run,
+                                          const char *name);
+/* Shows or hides a run's series (hidden ones are neither drawn nor in the
+ * axes' ranges), or drops them. */
+void            l2l_chart_show_run       (L2lChart   *chart,
+                                          guint       run,
+                                          gboolean    shown);
+void            l2l_chart_remove_run     (L2lChart   *chart,
+                                          guint       run);
 /* Drops faded series. */
 void            l2l_chart_remove_faded   (L2lChart   *chart);
+/* The text on a chart with no data ("No data yet"), e.g. translated. */
+void            l2l_chart_set_empty_text (L2lChart   *chart,
+                                          const char *text);
 guint           l2l_chart_count_series   (const L2lChart *chart,
                                           gboolean        faded);
 

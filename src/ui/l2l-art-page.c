@@ -15,7 +15,6 @@ struct _L2lArtPage {
   L2lChart        *chart;
   GPtrArray       *series;           /* this run's, per optimizer; empty until its first image */
   L2lJob          *last;             /* finished, for its images */
-  guint            count;            /* runs started */
 };
 
 G_DEFINE_FINAL_TYPE (L2lArtPage, l2l_art_page, L2L_TYPE_PAGE)
@@ -45,12 +44,12 @@ show_new_run (L2lArtPage *self,
 {
   const L2lCompareConfig *config = l2l_job_get_compare_config (job);
   g_autofree const char **labels = g_new0 (const char *, config->n_optimizers + 1);
-  g_autofree char *suffix = g_strdup_printf (_("run %u"), self->count - 1);
+  g_autofree char *names = l2l_job_get_optimizer_names (job);
 
   for (guint i = 0; i < config->n_optimizers; i++)
     labels[i] = config->optimizers[i].label;
   l2l_art_view_begin (self->art_view, labels, config->n_optimizers);
-  l2l_chart_fade_all (self->chart, suffix);
+  l2l_page_begin_run (L2L_PAGE (self), l2l_job_get_task_spec (job), names);
   for (guint i = 0; i < config->n_optimizers; i++)
     g_ptr_array_add (self->series,
                      l2l_chart_add_series (self->chart, config->optimizers[i].label, i, FALSE));
@@ -121,7 +120,6 @@ l2l_art_page_create_job (L2lPage  *page,
   config.keep_final_theta = TRUE;
   if (l2l_page_get_threads (page) > 0)
     config.threads = l2l_page_get_threads (page);
-  self->count++;
   g_ptr_array_set_size (self->series, 0);
   job = l2l_job_new_compare (&config, spec);
   g_signal_connect (job, "art-inputs", G_CALLBACK (on_art_inputs), self);

@@ -8,6 +8,7 @@
 #include "l2l-chart-export.h"
 #include "l2l-chart-results.h"
 #include "l2l-compare-page.h"
+#include "l2l-results-view.h"
 #include "l2l-file-dialog.h"
 
 struct _L2lComparePage {
@@ -15,13 +16,12 @@ struct _L2lComparePage {
 
   L2lChartView    *view;
   GtkDropDown     *x_axis_dropdown;
-  GtkWidget       *results_scroller;
-  GtkLabel        *results_label;    /* the finished comparison's table */
+  L2lResultsView  *results;          /* the finished comparison */
+  char            *results_text;     /* and its table as `l2l compare` prints it */
   L2lChart        *chart;
   GSettings       *app_settings;     /* for the x axis; may be NULL */
   GPtrArray       *series;           /* this run's, per optimizer; empty until its first point */
   L2lJob          *last;             /* finished, for exports */
-  guint            count;            /* runs started */
 };
 
 G_DEFINE_FINAL_TYPE (L2lComparePage, l2l_compare_page, L2L_TYPE_PAGE)
@@ -46,10 +46,11 @@ show_new_run (L2lComparePage *self,
               L2lJob         *job)
 {
   const L2lCompareConfig *config = l2l_job_get_compare_config (job);
-  g_autofree char *suffix = g_strdup_printf (_("run %u"), self->count - 1);
+  g_autofree char *names = l2l_job_get_optimizer_names (job);
 
-  l2l_chart_fade_all (self->chart, suffix);
-  gtk_widget_set_visible (self->results_scroller, FALSE);
+  l2l_page_begin_run (L2L_PAGE (self), l2l_job_get_task_spec (job), names);
+  l2l_results_view_set (self->results, NULL);
+  g_clear_pointer (&self->results_text, g_free);
   for (guint i = 0; i < config->n_optimizers; i++)
     g_ptr_array_add (self->series,
                      l2l_chart_add_series (self->chart, config->optimizers[i].label, i, TRUE));
@@ -99,7 +100,6 @@ l2l_compare_page_create_job (L2lPage  *page,
     }
   if (l2l_page_get_threads (page) > 0)
     config.threads = l2l_page_get_threads (page);
-  self->count++;
   g_ptr_array_set_size (self->series, 0);
   job = l2l_job_new_compare (&config, spec);
   g_signal_connect (job, "compare-point", G_CALLBACK (on_point), self);
@@ -113,17 +113,15 @@ l2l_compare_page_finished (L2lPage      *page,
                            double        seconds)
 {
   L2lComparePage *self = L2L_COMPARE_PAGE (page);
-  g_autofree char *table = NULL;
-
   g_signal_handlers_disconnect_by_data (job, self);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return g_strdup (_("Stopped"));
   if (error != NULL)
     return g_strdup (_("Failed; the results shown are those of the last run that finished"));
-  table = l2l_results_to_table (l2l_job_get_compare_result (job), NULL, 0);
   g_set_object (&self->last, job);
-  gtk_label_set_text (self->results_label, table);
-  gtk_widget_set_visible (self->results_scroller, TRUE);
+  g_free (self->results_text);
+  self->results_text = l2l_results_to_table (l2l_job_get_compare_result (job), NULL, 0);
+  l2l_results_view_set (self->results, l2l_job_get_compare_result (job));
   l2l_page_set_action_enabled (page, "export-results", TRUE);
   return g_strdup_printf (_("Compared in %.1f s"), seconds);
 }
@@ -193,6 +191,7 @@ l2l_compare_page_finalize (GObject *object)
 
   g_ptr_array_unref (self->series);
   l2l_chart_free (self->chart);
+  g_free (self->results_text);
   G_OBJECT_CLASS (l2l_compare_page_parent_class)->finalize (object);
 }
 
@@ -224,9 +223,6 @@ x_axis_row (L2lComparePage *self)
                                _("Steps, or each step’s wall time averaged over the runs, so that "
                                  "dearer steps count"));
   gtk_label_set_mnemonic_widget (GTK_LABEL (label), GTK_WIDGET (self->x_axis_dropdown));
-  gtk_widget_set_halign (row, GTK_ALIGN_END);
-  gtk_widget_set_margin_top (row, 6);
-  gtk_widget_set_margin_end (row, 12);
   gtk_box_append (GTK_BOX (row), label);
   gtk_box_append (GTK_BOX (row), GTK_WIDGET (self->x_axis_dropdown));
   return row;
@@ -241,31 +237,15 @@ l2l_compare_page_init (L2lComparePage *self)
   self->chart = l2l_chart_new (_("Loss per step"), _("step"),
                                /* xgettext:no-c-format */
                                _("loss (mean, 25–75 % band)"), TRUE);
-  gtk_box_append (GTK_BOX (content), x_axis_row (self));
+  l2l_page_add_to_toolbar (L2L_PAGE (self), x_axis_row (self));
   self->view = L2L_CHART_VIEW (l2l_chart_view_new ());
   gtk_widget_set_vexpand (GTK_WIDGET (self->view), TRUE);
   l2l_chart_view_set_chart (self->view, self->chart);
   l2l_page_set_chart (L2L_PAGE (self), self->chart, self->view, "comparison.png");
   gtk_box_append (GTK_BOX (content), GTK_WIDGET (self->view));
 
-  self->results_label = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_selectable (self->results_label, TRUE);
-  gtk_label_set_xalign (self->results_label, 0);
-  gtk_widget_set_margin_start (GTK_WIDGET (self->results_label), 12);
-  gtk_widget_set_margin_end (GTK_WIDGET (self->results_label), 12);
-  gtk_widget_set_margin_bottom (GTK_WIDGET (self->results_label), 8);
-  gtk_widget_add_css_class (GTK_WIDGET (self->results_label), "monospace");
-  self->results_scroller = gtk_scrolled_window_new ();
-  /* as tall as the table up to 200 px, scrolled beyond: the chart keeps the room */
-  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (self->results_scroller),
-                                  GTK_POLICY_AUTOMATIC, GTK_POLICY_AUTOMATIC);
-  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (self->results_scroller),
-                                                    TRUE);
-  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (self->results_scroller), 200);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (self->results_scroller),
-                                 GTK_WIDGET (self->results_label));
-  gtk_widget_set_visible (self->results_scroller, FALSE);
-  gtk_box_append (GTK_BOX (content), self->results_scroller);
+  self->results = L2L_RESULTS_VIEW (l2l_results_view_new ());
+  gtk_box_append (GTK_BOX (content), GTK_WIDGET (self->results));
   l2l_page_set_content (L2L_PAGE (self), content);
 
   l2l_experiment_panel_set_mode (l2l_page_get_panel (L2L_PAGE (self)), L2L_PANEL_COMPARE);
@@ -292,6 +272,12 @@ l2l_compare_page_get_view (L2lComparePage *self)
   return GTK_WIDGET (self->view);
 }
 
+GtkWidget *
+l2l_compare_page_get_results_view (L2lComparePage *self)
+{
+  return GTK_WIDGET (self->results);
+}
+
 GtkDropDown *
 l2l_compare_page_get_x_axis_dropdown (L2lComparePage *self)
 {
@@ -301,6 +287,5 @@ l2l_compare_page_get_x_axis_dropdown (L2lComparePage *self)
 const char *
 l2l_compare_page_get_results_text (L2lComparePage *self)
 {
-  return gtk_widget_get_visible (self->results_scroller)
-         ? gtk_label_get_text (self->results_label) : NULL;
+  return self->results_text;
 }

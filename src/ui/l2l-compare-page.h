@@ -18,8 +18,10 @@ void            l2l_compare_page_set_app_settings    (L2lComparePage *self,
                                                       GSettings      *settings);
 L2lChart       *l2l_compare_page_get_chart           (L2lComparePage *self);
 GtkWidget      *l2l_compare_page_get_view            (L2lComparePage *self);
+GtkWidget      *l2l_compare_page_get_results_view    (L2lComparePage *self);
 GtkDropDown    *l2l_compare_page_get_x_axis_dropdown (L2lComparePage *self);
-/* The finished comparison's table, NULL while none is shown. */
+/* The finished comparison's table as `l2l compare` prints it, NULL while
+ * none is shown. */
 const char     *l2l_compare_page_get_results_text    (L2lComparePage *self);
 
 G_END_DECLS

@@ -518,3 +518,25 @@ l2l_job_get_art_inputs (L2lJob       *self,
   *style = self->art_style;
   return self->art_content != NULL ? self->preview_side : 0;
 }
+
+const char *
+l2l_job_get_task_spec (L2lJob *self)
+{
+  return self->task_spec;
+}
+
+char *
+l2l_job_get_optimizer_names (L2lJob *self)
+{
+  GString *names = g_string_new (NULL);
+
+  for (guint i = 0; i < self->compare_config.n_optimizers; i++)
+    g_string_append_printf (names, "%s%s", i ? ", " : "", self->compare_config.optimizers[i].label);
+  return g_string_free (names, FALSE);
+}
+
+const L2lTrainConfig *
+l2l_job_get_train_config (L2lJob *self)
+{
+  return &self->train_config;
+}

@@ -52,6 +52,12 @@ void              l2l_job_stop               (L2lJob *self);
 /* TRUE from start until "finished" has been emitted. */
 gboolean          l2l_job_is_running         (L2lJob *self);
 
+/* A comparison's optimizers, "sgd, adam, lstm:quadratic". */
+char             *l2l_job_get_optimizer_names (L2lJob *self);
+/* A meta-training's config (its task NULL). */
+const L2lTrainConfig *l2l_job_get_train_config (L2lJob *self);
+/* The task spec it was given. */
+const char       *l2l_job_get_task_spec      (L2lJob *self);
 /* The longest the main thread spent replaying one batch of events. */
 gint64            l2l_job_get_max_dispatch_us (L2lJob *self);
 /* After "finished": the results, NULL when the job failed before them. */

@@ -5,11 +5,13 @@
 
 #include <glib/gi18n.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "l2l-chart-export.h"
 #include "l2l-chart-results.h"
 #include "l2l-file-dialog.h"
 #include "l2l-page.h"
+#include "l2l-run-list.h"
 
 typedef struct {
   AdwFlap            *flap;
@@ -17,6 +19,11 @@ typedef struct {
   GtkLabel           *status_label;
   GtkProgressBar     *progress_bar;
   GtkWidget          *content;
+  GtkWidget          *toolbar;         /* above the content: Runs, then the page's */
+  L2lRunList         *run_list;
+  GHashTable         *run_tasks;       /* run → its task spec */
+  guint               n_runs;          /* runs shown so far */
+  guint               current_run;     /* of the job running, 0 before its first point */
   L2lChart           *chart;
   L2lChartView       *view;
   char               *chart_name;
@@ -197,6 +204,14 @@ on_finished (L2lJob  *job,
       l2l_page_show_error (self, _("The experiment failed"), message);
     }
   status = L2L_PAGE_GET_CLASS (self)->finished (self, job, error, seconds);
+  if (priv->current_run != 0)
+    {
+      g_autofree char *outcome = stopped ? g_strdup_printf (_("stopped after %.1f s"), seconds)
+                                 : error ? g_strdup (_("failed"))
+                                         : g_strdup_printf ("%.1f s", seconds);
+      l2l_run_list_set_outcome (priv->run_list, priv->current_run, outcome);
+      priv->current_run = 0;
+    }
   priv->max_dispatch_us = MAX (priv->max_dispatch_us, l2l_job_get_max_dispatch_us (job));
   g_clear_handle_id (&priv->clock, g_source_remove);
   gtk_label_set_text (priv->status_label, status);
@@ -341,8 +356,13 @@ l2l_page_set_content (L2lPage   *self,
 {
   L2lPagePrivate *priv = l2l_page_get_instance_private (self);
 
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+
   gtk_widget_set_hexpand (content, TRUE);
-  adw_flap_set_content (priv->flap, content);
+  gtk_widget_set_vexpand (content, TRUE);
+  gtk_box_append (GTK_BOX (box), priv->toolbar);
+  gtk_box_append (GTK_BOX (box), content);
+  adw_flap_set_content (priv->flap, box);
   priv->content = content;
 }
 
@@ -376,6 +396,79 @@ l2l_page_get_max_render_us (L2lPage *self)
   L2lPagePrivate *priv = l2l_page_get_instance_private (self);
 
   return priv->view ? l2l_chart_view_get_max_render_us (priv->view) : 0;
+}
+
+/* Runs. */
+
+/* The job's run appears: its series from now on, named in the legend and the
+ * run list. Runs of another task are hidden: their losses are not comparable. */
+guint
+l2l_page_begin_run (L2lPage    *self,
+                    const char *task,
+                    const char *optimizers)
+{
+  L2lPagePrivate *priv = l2l_page_get_instance_private (self);
+  guint run = ++priv->n_runs;
+  g_autofree char *name = g_strdup_printf (_("run %u"), run);
+  g_autofree char *title = NULL, *detail = NULL, *family = g_strndup (task, strcspn (task, ":"));
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *when = g_date_time_format (now, "%H:%M");
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&iter, priv->run_tasks);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    if (!g_str_equal (value, task))
+      l2l_run_list_set_shown (priv->run_list, GPOINTER_TO_UINT (key), FALSE);
+  l2l_chart_begin_run (priv->chart, run, name);
+  g_hash_table_insert (priv->run_tasks, GUINT_TO_POINTER (run), g_strdup (task));
+  priv->current_run = run;
+  title = g_strdup_printf (_("Run %u · %s"), run, family);
+  detail = g_strdup_printf (_("%s · started %s"), optimizers, when);
+  l2l_run_list_add (priv->run_list, run, title, detail);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (priv->run_list), task);
+  return run;
+}
+
+static void
+on_run_shown (L2lRunList *list,
+              guint       run,
+              gboolean    shown,
+              L2lPage    *self)
+{
+  L2lPagePrivate *priv = l2l_page_get_instance_private (self);
+
+  l2l_chart_show_run (priv->chart, run, shown);
+  l2l_chart_view_changed (priv->view);
+}
+
+static void
+on_run_removed (L2lRunList *list,
+                guint       run,
+                L2lPage    *self)
+{
+  L2lPagePrivate *priv = l2l_page_get_instance_private (self);
+
+  l2l_chart_remove_run (priv->chart, run);
+  g_hash_table_remove (priv->run_tasks, GUINT_TO_POINTER (run));
+  l2l_chart_view_changed (priv->view);
+}
+
+L2lRunList *
+l2l_page_get_run_list (L2lPage *self)
+{
+  L2lPagePrivate *priv = l2l_page_get_instance_private (self);
+
+  return priv->run_list;
+}
+
+void
+l2l_page_add_to_toolbar (L2lPage   *self,
+                         GtkWidget *widget)
+{
+  L2lPagePrivate *priv = l2l_page_get_instance_private (self);
+
+  gtk_box_append (GTK_BOX (priv->toolbar), widget);
 }
 
 /* Actions every page with a chart has. */
@@ -417,10 +510,18 @@ clear_runs_action (GtkWidget  *widget,
 {
   L2lPagePrivate *priv = l2l_page_get_instance_private (L2L_PAGE (widget));
 
+  g_autoptr(GList) runs = NULL;
+
   if (priv->chart == NULL)
     return;
-  l2l_chart_remove_faded (priv->chart);
-  l2l_chart_view_changed (priv->view);
+  /* every run but the newest, from the list and the chart */
+  runs = g_hash_table_get_keys (priv->run_tasks);
+  for (GList *l = runs; l != NULL; l = l->next)
+    if (GPOINTER_TO_UINT (l->data) != priv->n_runs)
+      {
+        l2l_run_list_remove (priv->run_list, GPOINTER_TO_UINT (l->data));
+        on_run_removed (priv->run_list, GPOINTER_TO_UINT (l->data), L2L_PAGE (widget));
+      }
 }
 
 static const L2lFileType results_types[] = {
@@ -564,6 +665,7 @@ l2l_page_finalize (GObject *object)
 
   g_clear_object (&priv->settings);
   g_hash_table_unref (priv->enabled);
+  g_hash_table_unref (priv->run_tasks);
   g_free (priv->run_blocker);
   g_free (priv->phase_text);
   g_free (priv->chart_name);
@@ -610,6 +712,15 @@ l2l_page_init (L2lPage *self)
   gtk_orientable_set_orientation (GTK_ORIENTABLE (gtk_widget_get_layout_manager (GTK_WIDGET (self))),
                                   GTK_ORIENTATION_VERTICAL);
   priv->enabled = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  priv->run_tasks = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  priv->toolbar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+  gtk_widget_add_css_class (priv->toolbar, "page-toolbar");
+  priv->run_list = L2L_RUN_LIST (l2l_run_list_new ());
+  gtk_widget_set_hexpand (GTK_WIDGET (priv->run_list), TRUE);
+  gtk_widget_set_halign (GTK_WIDGET (priv->run_list), GTK_ALIGN_START);
+  gtk_box_append (GTK_BOX (priv->toolbar), GTK_WIDGET (priv->run_list));
+  g_signal_connect (priv->run_list, "run-shown", G_CALLBACK (on_run_shown), self);
+  g_signal_connect (priv->run_list, "run-removed", G_CALLBACK (on_run_removed), self);
 
   priv->flap = ADW_FLAP (adw_flap_new ());
   gtk_widget_set_vexpand (GTK_WIDGET (priv->flap), TRUE);

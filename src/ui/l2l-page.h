@@ -6,6 +6,7 @@
 #include "l2l-chart-view.h"
 #include "l2l-experiment-panel.h"
 #include "l2l-job.h"
+#include "l2l-run-list.h"
 
 G_BEGIN_DECLS
 
@@ -54,6 +55,16 @@ void                l2l_page_set_chart            (L2lPage      *self,
                                                    L2lChartView *view,
                                                    const char   *name);
 L2lChart           *l2l_page_get_chart            (L2lPage      *self);
+/* For subclasses: the job's first point is in; its series go in the chart
+ * from now on. Returns the run's number. */
+guint               l2l_page_begin_run            (L2lPage      *self,
+                                                   const char   *task,
+                                                   const char   *optimizers);
+/* The page's runs, behind the Runs button above the content. */
+L2lRunList         *l2l_page_get_run_list         (L2lPage      *self);
+/* For subclasses: a widget at the end of the bar above the content. */
+void                l2l_page_add_to_toolbar       (L2lPage      *self,
+                                                   GtkWidget    *widget);
 gint64              l2l_page_get_max_render_us    (L2lPage      *self);
 L2lExperimentPanel *l2l_page_get_panel            (L2lPage     *self);
 AdwFlap            *l2l_page_get_flap             (L2lPage     *self);

@@ -106,7 +106,7 @@ build_options (L2lTaskForm *self)
   const L2lTaskFamily *const *families = l2l_task_families ();
 
   self->family = families[adw_combo_row_get_selected (self->family_row)];
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->family_row), self->family->description);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->family_row), self->family->description);
   for (guint i = 0; i < self->option_rows->len; i++)
     adw_preferences_group_remove (ADW_PREFERENCES_GROUP (self), self->option_rows->pdata[i]);
   g_ptr_array_set_size (self->option_rows, 0);
@@ -321,6 +321,8 @@ l2l_task_form_init (L2lTaskForm *self)
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->family_row), _("_Family"));
   adw_preferences_row_set_use_underline (ADW_PREFERENCES_ROW (self->family_row), TRUE);
   adw_combo_row_set_model (self->family_row, G_LIST_MODEL (titles));
+  /* the family's name under "Family", where it has the row's width */
+  adw_combo_row_set_use_subtitle (self->family_row, TRUE);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (self), GTK_WIDGET (self->family_row));
   build_options (self);
   g_signal_connect_swapped (self->family_row, "notify::selected", G_CALLBACK (on_family_selected),

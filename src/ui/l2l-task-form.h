@@ -11,7 +11,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (L2lTaskForm, l2l_task_form, L2L, TASK_FORM, AdwPreferencesGroup)
 
 /* The sidebar's Task group: the family (by a human name, its description
- * under it) and one row per option of the family, built from the family's
+ * in the tooltip) and one row per option of the family, built from the family's
  * option table, so that a new task needs no UI code.
  *
  * Signals:

@@ -46,11 +46,15 @@ l2l_train_page_check (L2lPage  *page,
 /* The run's curves appear with its first epoch, so that a run that fails
  * before it leaves the last curves as they were. */
 static void
-show_new_run (L2lTrainPage *self)
+show_new_run (L2lTrainPage *self,
+              L2lJob       *job)
 {
-  g_autofree char *suffix = g_strdup_printf (_("run %u"), self->count - 1);
+  const L2lTrainConfig *config = l2l_job_get_train_config (job);
+  g_autofree char *what = g_strdup_printf (_("%s, T %u, K %u"),
+                                           l2l_rule_arch_get_name (config->rule.arch),
+                                           config->steps, config->unroll);
 
-  l2l_chart_fade_all (self->chart, suffix);
+  l2l_page_begin_run (L2L_PAGE (self), l2l_job_get_task_spec (job), what);
   self->meta_series = l2l_chart_add_series (self->chart, _("meta-loss"), 0, FALSE);
   self->eval_series = l2l_chart_add_series (self->chart, _("held-out loss"), 1, FALSE);
 }
@@ -63,7 +67,7 @@ on_epoch (L2lJob       *job,
           L2lTrainPage *self)
 {
   if (self->meta_series == NULL)
-    show_new_run (self);
+    show_new_run (self, job);
   if (!isnan (meta_loss))
     l2l_chart_series_append (self->meta_series, epoch, meta_loss, NAN, NAN);
   if (!isnan (eval_loss))

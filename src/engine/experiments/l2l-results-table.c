@@ -101,25 +101,12 @@ l2l_results_to_table (const L2lCompareResult *result,
 {
   GString *out = g_string_new (NULL);
   const guint last = result->steps;
-  gboolean any_tuned = FALSE;
+  g_autofree char *header = l2l_results_header (result);
   int width = (int) strlen ("optimizer");
 
   for (guint i = 0; i < result->n_entries; i++)
-    {
-      any_tuned |= result->entries[i].tuning != NULL;
-      width = MAX (width, (int) g_utf8_strlen (result->entries[i].label, -1));
-    }
-
-  g_string_append_printf (out, "Task %s · %u run%s × %u steps · seed %" G_GUINT64_FORMAT "\n",
-           result->task_spec, result->runs, result->runs == 1 ? "" : "s", result->steps,
-           result->seed);
-  if (any_tuned)
-    g_string_append_printf (out, "Tuned on %u other function%s over %g…%g (%u a decade), minimising the "
-             "%s\n", result->tune.runs, result->tune.runs == 1 ? "" : "s", result->tune.lr_min, result->tune.lr_max,
-             result->tune.per_decade,
-             result->tune.objective == L2L_TUNE_FINAL ? "mean final loss"
-                                                      : "mean summed loss");
-  g_string_append_c (out, '\n');
+    width = MAX (width, (int) g_utf8_strlen (result->entries[i].label, -1));
+  g_string_append_printf (out, "%s\n", header);
 
   g_string_append_printf (out, "%-*s  %-13s %-5s", width, "optimizer", "learning rate", "tuned");
   for (guint s = 0; s < (n_steps ? n_steps : 1); s++)
@@ -164,4 +151,35 @@ l2l_results_to_table (const L2lCompareResult *result,
   print_hyper (out, result);
   print_best (out, result);
   return g_string_free (out, FALSE);
+}
+
+char *
+l2l_results_header (const L2lCompareResult *result)
+{
+  GString *out = g_string_new (NULL);
+  gboolean any_tuned = FALSE;
+
+  for (guint i = 0; i < result->n_entries; i++)
+    any_tuned |= result->entries[i].tuning != NULL;
+  g_string_append_printf (out, "Task %s · %u run%s × %u steps · seed %" G_GUINT64_FORMAT "\n",
+                          result->task_spec, result->runs, result->runs == 1 ? "" : "s",
+                          result->steps, result->seed);
+  if (any_tuned)
+    g_string_append_printf (out, "Tuned on %u other function%s over %g…%g (%u a decade), "
+                            "minimising the %s\n", result->tune.runs,
+                            result->tune.runs == 1 ? "" : "s", result->tune.lr_min,
+                            result->tune.lr_max, result->tune.per_decade,
+                            result->tune.objective == L2L_TUNE_FINAL ? "mean final loss"
+                                                                     : "mean summed loss");
+  return g_string_free (out, FALSE);
+}
+
+char *
+l2l_results_footer (const L2lCompareResult *result)
+{
+  GString *out = g_string_new (NULL);
+
+  print_hyper (out, result);
+  print_best (out, result);
+  return g_strstrip (g_string_free (out, FALSE));
 }
