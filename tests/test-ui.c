@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "l2l-about.h"
 #include "l2l-application.h"
 #include "l2l-chart-view.h"
 #include "l2l-file-dialog.h"
@@ -806,6 +807,30 @@ test_runs (Fixture       *fixture,
   g_assert_cmpuint (l2l_chart_count_series (chart, FALSE), ==, 2);
 }
 
+/* Issue 25: a file that is not an image is refused when it is opened or
+ * dropped, with a message, and the image chosen before stays. */
+static void
+test_not_an_image (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  L2lWindow *window = fixture->window;
+  L2lExperimentPanel *panel = ui_driver_panel (window, "art");
+  L2lArtView *view = l2l_art_page_get_art_view (l2l_window_get_art_page (window));
+  g_autofree char *dir = g_dir_make_tmp ("l2l-test-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "notes.jpg", NULL);
+  g_autofree char *before = NULL, *after = NULL;
+
+  g_assert_true (g_file_set_contents (path, "not a picture\n", -1, NULL));
+  l2l_window_show_page (window, "art");
+  before = l2l_experiment_panel_get_task_option (panel, "content");
+  g_signal_emit_by_name (view, "image-chosen", FALSE, path);
+  g_assert_cmpuint (close_error_dialogs ("notes.jpg"), ==, 1);
+  after = l2l_experiment_panel_get_task_option (panel, "content");
+  g_assert_cmpstr (after, ==, before);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 /* A data folder that does not exist is found by the worker: the run fails
  * with a message, and nothing stays loaded. */
 static void
@@ -945,6 +970,28 @@ closes_on_escape (GtkWidget *window)
         }
     }
   return FALSE;
+}
+
+/* Issue 25: the About window shows the app's icon, found from the build
+ * tree too (the icon is in the GResource), and says who made it. */
+static void
+test_about (void)
+{
+  g_autoptr(L2lApplication) app = l2l_application_new (G_APPLICATION_NON_UNIQUE);
+  g_autoptr(GError) error = NULL;
+  GtkIconTheme *theme = gtk_icon_theme_get_for_display (gdk_display_get_default ());
+  GtkWindow *about;
+
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (gtk_icon_theme_has_icon (theme, APPLICATION_ID));
+  about = l2l_about_window_present (NULL);
+  g_assert_cmpstr (adw_about_window_get_application_icon (ADW_ABOUT_WINDOW (about)), ==,
+                   APPLICATION_ID);
+  g_assert_cmpstr (adw_about_window_get_developer_name (ADW_ABOUT_WINDOW (about)), ==,
+                   "The L2L Workbench developers");
+  g_assert_cmpstr (adw_about_window_get_version (ADW_ABOUT_WINDOW (about)), ==, PACKAGE_VERSION);
+  gtk_window_destroy (about);
 }
 
 /* Issue 25: the shortcuts window lists every accelerator the app sets. */
@@ -1103,6 +1150,7 @@ main (int   argc,
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
   g_test_add_func ("/ui/shortcuts-window", test_shortcuts_window);
+  g_test_add_func ("/ui/about", test_about);
   g_test_add ("/ui/compare", Fixture, NULL, fixture_set_up, test_compare, fixture_tear_down);
   g_test_add ("/ui/compare/hyper-and-time", Fixture, NULL, fixture_set_up, test_hyper_and_time,
               fixture_tear_down);
@@ -1133,6 +1181,8 @@ main (int   argc,
   g_test_add ("/ui/small-screen", Fixture, NULL, fixture_set_up, test_small_screen,
               fixture_tear_down);
   g_test_add ("/ui/runs", Fixture, NULL, fixture_set_up, test_runs, fixture_tear_down);
+  g_test_add ("/ui/not-an-image", Fixture, NULL, fixture_set_up, test_not_an_image,
+              fixture_tear_down);
   g_test_add ("/ui/failed-run-keeps-results", Fixture, NULL, fixture_set_up,
               test_failed_run_keeps_results, fixture_tear_down);
   g_test_add ("/ui/close-mid-run", Fixture, NULL, fixture_set_up, test_close_mid_run,

@@ -254,12 +254,28 @@ on_settings_loaded (L2lArtPage *self)
   l2l_page_update (L2L_PAGE (self));
 }
 
+/* An image opened or dropped is read at once: a file that is not one is
+ * refused here, with its name, rather than at Run. */
 static void
 on_image_chosen (L2lArtView *view,
                  gboolean    style,
                  const char *path,
                  L2lArtPage *self)
 {
+  g_autoptr(GError) error = NULL;
+  L2lImage *image;
+
+  if (!g_str_has_prefix (path, "resource://"))
+    {
+      if ((image = l2l_image_load (path, &error)) == NULL)
+        {
+          l2l_page_show_error (L2L_PAGE (self), style ? _("This style image cannot be used")
+                                                      : _("This content image cannot be used"),
+                               error->message);
+          return;
+        }
+      l2l_image_free (image);
+    }
   l2l_experiment_panel_set_task_option (l2l_page_get_panel (L2L_PAGE (self)),
                                         style ? "style" : "content", path);
 }
