@@ -288,6 +288,25 @@ test_train_then_compare (Fixture       *fixture,
                   l2l_page_get_max_render_us (l2l_window_get_page (window, "comparison")) / 1e3);
 }
 
+/* Issue 25: a long run says how long it has run and about how long is left. */
+static void
+test_progress_estimate (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  L2lWindow *window = fixture->window;
+
+  ui_driver_short_training (window);
+  ui_driver_spin (window, "epochs", 5000);
+  run_page (window, "training");
+  while (l2l_window_is_running (window) && !g_str_has_suffix (status_of (window, "training"), " left"))
+    g_main_context_iteration (NULL, TRUE);
+  g_test_message ("status while running: %s", status_of (window, "training"));
+  g_assert_true (g_str_has_prefix (status_of (window, "training"), "Epoch "));
+  g_assert_nonnull (strstr (status_of (window, "training"), " elapsed · about "));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL);
+  ui_driver_wait_until_done (window);
+}
+
 /* Seconds from Stop to the end of the job. */
 static double
 stop_and_time (L2lWindow *window)
@@ -317,6 +336,12 @@ test_stop (Fixture       *fixture,
   run_page (window, "training");
   while (points_of (training, 0) < 3)
     g_main_context_iteration (NULL, TRUE);
+  /* issue 25: while it runs, what it does and how long it has run (no
+   * estimate of what is left: 3 of a million epochs tell nothing) */
+  g_test_message ("status while running: %s", status_of (window, "training"));
+  g_assert_true (g_str_has_prefix (status_of (window, "training"), "Epoch "));
+  g_assert_nonnull (strstr (status_of (window, "training"), " elapsed"));
+  g_assert_null (strstr (status_of (window, "training"), " left"));
   stop_seconds = stop_and_time (window);
   g_test_message ("stop took %.3f s", stop_seconds);
   g_assert_cmpfloat (stop_seconds, <, 0.2 * TEST_UTIL_TIME_SCALE);
@@ -1156,6 +1181,8 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/ui/first-run", Fixture, NULL, fixture_set_up, test_first_run, fixture_tear_down);
   g_test_add ("/ui/train-then-compare", Fixture, NULL, fixture_set_up, test_train_then_compare,
+              fixture_tear_down);
+  g_test_add ("/ui/progress-estimate", Fixture, NULL, fixture_set_up, test_progress_estimate,
               fixture_tear_down);
   g_test_add ("/ui/stop", Fixture, NULL, fixture_set_up, test_stop, fixture_tear_down);
   g_test_add ("/ui/stop-in-evaluation", Fixture, "mnist", fixture_set_up,

@@ -376,6 +376,7 @@ l2l_page_set_chart (L2lPage      *self,
 
   priv->chart = chart;
   priv->view = view;
+  l2l_chart_set_empty_text (chart, _("No data yet"));
   g_free (priv->chart_name);
   priv->chart_name = g_strdup (name);
   l2l_page_set_action_enabled (self, "export-chart", TRUE);

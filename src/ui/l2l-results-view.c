@@ -70,6 +70,15 @@ struct _L2lResultsView {
 
 G_DEFINE_FINAL_TYPE (L2lResultsView, l2l_results_view, GTK_TYPE_WIDGET)
 
+/* "33 s, 128000 functions": what a learned optimizer's meta-training cost. */
+static char *
+cost_text (const L2lCompareEntry *entry)
+{
+  g_autofree char *functions = g_strdup_printf ("%" G_GUINT64_FORMAT, entry->train_functions);
+
+  return g_strdup_printf (_("%.0f s, %s functions"), entry->train_seconds, functions);
+}
+
 static L2lResultsRow *
 make_row (const L2lCompareResult *result,
           const L2lCompareEntry  *entry)
@@ -98,8 +107,7 @@ make_row (const L2lCompareResult *result,
   row->keys[COLUMN_TIME] = per_step;
   row->cells[COLUMN_TRAINING] = !entry->learned ? g_strdup ("–")
     : isnan (entry->train_seconds) ? g_strdup (_("unknown"))
-    : g_strdup_printf (_("%.0f s, %" G_GUINT64_FORMAT " functions"), entry->train_seconds,
-                       entry->train_functions);
+    : cost_text (entry);
   row->keys[COLUMN_TRAINING] = entry->learned && !isnan (entry->train_seconds)
                                ? entry->train_seconds : -1.0;
   return row;
