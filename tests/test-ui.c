@@ -12,6 +12,7 @@
 #include "l2l-application.h"
 #include "l2l-chart-view.h"
 #include "l2l-file-dialog.h"
+#include "l2l-preferences.h"
 #include "l2l-results-view.h"
 #include "l2l-window.h"
 #include "test-util.h"
@@ -489,7 +490,7 @@ test_arch (Fixture       *fixture,
            gconstpointer  data)
 {
   L2lExperimentPanel *panel = ui_driver_panel (fixture->window, "training");
-  GtkDropDown *arch = l2l_experiment_panel_get_recipe_dropdown (panel, "arch");
+  AdwComboRow *arch = l2l_experiment_panel_get_recipe_dropdown (panel, "arch");
   g_autoptr(GSettings) training = g_settings_get_child (fixture->settings, "training");
   GtkSpinButton *scale = l2l_experiment_panel_get_spin (panel, "output-scale");
   L2lTrainConfig config;
@@ -497,9 +498,9 @@ test_arch (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
 
   /* one entry per architecture the engine has, and per kind of meta-gradient */
-  g_assert_cmpuint (g_list_model_get_n_items (gtk_drop_down_get_model (arch)), ==,
+  g_assert_cmpuint (g_list_model_get_n_items (adw_combo_row_get_model (arch)), ==,
                     g_strv_length ((char **) l2l_rule_arch_names));
-  g_assert_cmpuint (g_list_model_get_n_items (gtk_drop_down_get_model (
+  g_assert_cmpuint (g_list_model_get_n_items (adw_combo_row_get_model (
                       l2l_experiment_panel_get_recipe_dropdown (panel, "meta-gradient"))), ==, 3);
   l2l_experiment_panel_select_task (panel, "mnist");
   g_assert_cmpfloat (gtk_spin_button_get_value (scale), ==, 0.01);
@@ -508,7 +509,7 @@ test_arch (Fixture       *fixture,
   g_clear_pointer (&config.task, l2l_task_unref);
   g_clear_pointer (&spec, g_free);
 
-  gtk_drop_down_set_selected (arch, 2);
+  adw_combo_row_set_selected (arch, 2);
   g_assert_cmpfloat (gtk_spin_button_get_value (scale), ==, 0.1);
   g_assert_true (l2l_experiment_panel_build_train (panel, &config, &spec, &error));
   g_assert_no_error (error);
@@ -524,14 +525,14 @@ test_arch (Fixture       *fixture,
   g_assert_cmpstr (saved, ==, "mlp");
 
   g_clear_pointer (&spec, g_free);
-  gtk_drop_down_set_selected (arch, 3);
+  adw_combo_row_set_selected (arch, 3);
   g_assert_cmpfloat (gtk_spin_button_get_value (scale), ==, 0.01);
   g_assert_true (l2l_experiment_panel_build_train (panel, &config, &spec, &error));
   g_assert_no_error (error);
   g_assert_cmpstr (l2l_rule_arch_get_name (config.rule.arch), ==, "schedule");
   g_clear_pointer (&config.task, l2l_task_unref);
   g_clear_pointer (&spec, g_free);
-  gtk_drop_down_set_selected (arch, 0);
+  adw_combo_row_set_selected (arch, 0);
   g_assert_cmpfloat (gtk_spin_button_get_value (scale), ==, 0.01);
 }
 
@@ -558,11 +559,11 @@ test_recipe (Fixture       *fixture,
   g_assert_cmpfloat (config.clip_norm, ==, 1.0);
   g_clear_pointer (&spec, g_free);
 
-  gtk_drop_down_set_selected (l2l_experiment_panel_get_recipe_dropdown (panel, "meta-lr-schedule"), 1);
-  gtk_drop_down_set_selected (l2l_experiment_panel_get_recipe_dropdown (panel, "meta-objective"), 1);
-  gtk_drop_down_set_selected (l2l_experiment_panel_get_recipe_dropdown (panel, "output-init"), 1);
-  gtk_drop_down_set_selected (l2l_experiment_panel_get_recipe_dropdown (panel, "meta-gradient"), 1);
-  gtk_drop_down_set_selected (l2l_experiment_panel_get_recipe_dropdown (panel, "keep"), 1);
+  adw_combo_row_set_selected (l2l_experiment_panel_get_recipe_dropdown (panel, "meta-lr-schedule"), 1);
+  adw_combo_row_set_selected (l2l_experiment_panel_get_recipe_dropdown (panel, "meta-objective"), 1);
+  adw_combo_row_set_selected (l2l_experiment_panel_get_recipe_dropdown (panel, "output-init"), 1);
+  adw_combo_row_set_selected (l2l_experiment_panel_get_recipe_dropdown (panel, "meta-gradient"), 1);
+  adw_combo_row_set_selected (l2l_experiment_panel_get_recipe_dropdown (panel, "keep"), 1);
   ui_driver_spin (window, "scale-range", 3);
   ui_driver_spin (window, "curriculum", 4);
   ui_driver_spin (window, "average", 0.5);
@@ -1019,6 +1020,53 @@ test_about (void)
   gtk_window_destroy (about);
 }
 
+static GtkWidget *
+find_named (GtkWidget  *widget,
+            const char *name)
+{
+  if (g_strcmp0 (gtk_widget_get_name (widget), name) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_named (child, name);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Issue 25: the Preferences window sets the engine's threads, which every
+ * page's jobs take, and the style. */
+static void
+test_preferences (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  L2lWindow *window = fixture->window;
+  GtkWindow *preferences = l2l_preferences_window_present (GTK_WINDOW (window), fixture->settings);
+  GtkSpinButton *threads = GTK_SPIN_BUTTON (find_named (GTK_WIDGET (preferences), "threads"));
+  AdwComboRow *scheme = ADW_COMBO_ROW (find_named (GTK_WIDGET (preferences), "color-scheme"));
+  g_autofree char *word = NULL;
+
+  l2l_preferences_apply (fixture->settings);
+  g_assert_nonnull (threads);
+  g_assert_nonnull (scheme);
+  gtk_spin_button_set_value (threads, 3);
+  g_assert_cmpuint (g_settings_get_uint (fixture->settings, "threads"), ==, 3);
+  for (guint i = 0; i < 3; i++)
+    g_assert_cmpuint (l2l_page_get_threads (l2l_window_get_page (
+                        window, (const char *[]) { "comparison", "training", "art" }[i])), ==, 3);
+  adw_combo_row_set_selected (scheme, 2);
+  word = g_settings_get_string (fixture->settings, "color-scheme");
+  g_assert_cmpstr (word, ==, "dark");
+  g_assert_cmpint (adw_style_manager_get_color_scheme (adw_style_manager_get_default ()), ==,
+                   ADW_COLOR_SCHEME_FORCE_DARK);
+  adw_combo_row_set_selected (scheme, 0);
+  g_assert_cmpint (adw_style_manager_get_color_scheme (adw_style_manager_get_default ()), ==,
+                   ADW_COLOR_SCHEME_DEFAULT);
+  gtk_window_destroy (preferences);
+}
+
 /* Issue 25: the shortcuts window lists every accelerator the app sets. */
 static void
 test_shortcuts_window (void)
@@ -1176,6 +1224,8 @@ main (int   argc,
   adw_init ();
   g_test_add_func ("/ui/shortcuts-window", test_shortcuts_window);
   g_test_add_func ("/ui/about", test_about);
+  g_test_add ("/ui/preferences", Fixture, NULL, fixture_set_up, test_preferences,
+              fixture_tear_down);
   g_test_add ("/ui/compare", Fixture, NULL, fixture_set_up, test_compare, fixture_tear_down);
   g_test_add ("/ui/compare/hyper-and-time", Fixture, NULL, fixture_set_up, test_hyper_and_time,
               fixture_tear_down);

@@ -31,8 +31,8 @@ struct _L2lExperimentPanel {
   GtkSpinButton       *tune_budget_spin;
   GtkSpinButton       *horizon_spin;
   GtkSpinButton       *unroll_spin;
-  GtkDropDown         *weights_dropdown;
-  GtkEntry            *weights_entry;
+  AdwComboRow         *weights_dropdown;
+  GtkWidget           *weights_entry;   /* an AdwEntryRow */
   L2lWeightsPreview   *weights_preview;
   GtkSpinButton       *batch_spin;
   GtkSpinButton       *epochs_spin;
@@ -40,15 +40,15 @@ struct _L2lExperimentPanel {
   GtkSpinButton       *layers_spin;
   GtkSpinButton       *hidden_spin;
   GtkCheckButton      *per_group_check;
-  GtkDropDown         *schedule_dropdown;
+  AdwComboRow         *schedule_dropdown;
   GtkSpinButton       *scale_range_spin;
   GtkSpinButton       *curriculum_spin;
   GtkSpinButton       *average_spin;
-  GtkDropDown         *objective_dropdown;
-  GtkDropDown         *output_init_dropdown;
-  GtkDropDown         *meta_gradient_dropdown;
-  GtkDropDown         *arch_dropdown;
-  GtkDropDown         *keep_dropdown;
+  AdwComboRow         *objective_dropdown;
+  AdwComboRow         *output_init_dropdown;
+  AdwComboRow         *meta_gradient_dropdown;
+  AdwComboRow         *arch_dropdown;
+  AdwComboRow         *keep_dropdown;
   GtkSpinButton       *output_scale_spin;
   GtkSpinButton       *clip_spin;
   GtkLabel            *error_label;
@@ -66,7 +66,7 @@ extern const char *const _l2l_weight_schemes[];
 guint              _l2l_experiment_panel_n_recipe       (void);
 const char        *_l2l_experiment_panel_recipe_key     (guint               i);
 const L2lSetting  *_l2l_experiment_panel_recipe_setting (guint               i);
-GtkDropDown       *_l2l_experiment_panel_recipe_dropdown (L2lExperimentPanel *self,
+AdwComboRow       *_l2l_experiment_panel_recipe_dropdown (L2lExperimentPanel *self,
                                                          guint               i);
 /* The engine's word for what drop-down @i shows. */
 const char        *_l2l_experiment_panel_recipe_word    (L2lExperimentPanel *self,

@@ -27,7 +27,7 @@ load_weights (L2lExperimentPanel *self,
       if (scheme == 4)
         gtk_editable_set_text (GTK_EDITABLE (self->weights_entry), spec);
     }
-  gtk_drop_down_set_selected (self->weights_dropdown, scheme);
+  adw_combo_row_set_selected (self->weights_dropdown, scheme);
 }
 
 static void
@@ -41,7 +41,7 @@ load_recipe (L2lExperimentPanel *self,
 
       for (guint k = 0; words[k] != NULL; k++)
         if (g_str_equal (value, words[k]))
-          gtk_drop_down_set_selected (_l2l_experiment_panel_recipe_dropdown (self, i), k);
+          adw_combo_row_set_selected (_l2l_experiment_panel_recipe_dropdown (self, i), k);
     }
   gtk_spin_button_set_value (self->scale_range_spin, g_settings_get_double (settings, "scale-range"));
   gtk_spin_button_set_value (self->curriculum_spin, g_settings_get_uint (settings, "curriculum"));

@@ -64,11 +64,11 @@ static const struct {
   { "keep", G_STRUCT_OFFSET (L2lExperimentPanel, keep_dropdown) },
 };
 
-GtkDropDown *
+AdwComboRow *
 _l2l_experiment_panel_recipe_dropdown (L2lExperimentPanel *self,
                  guint               i)
 {
-  return G_STRUCT_MEMBER (GtkDropDown *, self, recipe_choices[i].offset);
+  return G_STRUCT_MEMBER (AdwComboRow *, self, recipe_choices[i].offset);
 }
 
 const L2lSetting *
@@ -85,7 +85,7 @@ const char *
 _l2l_experiment_panel_recipe_word (L2lExperimentPanel *self,
              guint               i)
 {
-  return _l2l_experiment_panel_recipe_setting (i)->choices[gtk_drop_down_get_selected (_l2l_experiment_panel_recipe_dropdown (self, i))];
+  return _l2l_experiment_panel_recipe_setting (i)->choices[adw_combo_row_get_selected (_l2l_experiment_panel_recipe_dropdown (self, i))];
 }
 
 static const char *
@@ -159,7 +159,7 @@ gboolean
 _l2l_experiment_panel_update_weights (L2lExperimentPanel  *self,
                 GError             **error)
 {
-  guint scheme = gtk_drop_down_get_selected (self->weights_dropdown);
+  guint scheme = adw_combo_row_get_selected (self->weights_dropdown);
   const char *text = gtk_editable_get_text (GTK_EDITABLE (self->weights_entry));
   guint steps = (guint) gtk_spin_button_get_value_as_int (self->horizon_spin);
   g_autoptr(L2lLossWeights) weights = NULL;
@@ -521,7 +521,7 @@ l2l_experiment_panel_get_tune_hyper_check (L2lExperimentPanel *self)
   return self->tune_hyper_check;
 }
 
-GtkDropDown *
+AdwComboRow *
 l2l_experiment_panel_get_recipe_dropdown (L2lExperimentPanel *self,
                                           const char         *key)
 {
@@ -670,7 +670,7 @@ l2l_experiment_panel_init (L2lExperimentPanel *self)
   g_signal_connect_swapped (self->task_form, "changed", G_CALLBACK (emit_changed), self);
   g_signal_connect_swapped (self->optimizer_list, "changed", G_CALLBACK (emit_changed), self);
 
-  gtk_drop_down_set_model (self->weights_dropdown, G_LIST_MODEL (schemes));
+  adw_combo_row_set_model (self->weights_dropdown, G_LIST_MODEL (schemes));
   gtk_editable_set_text (GTK_EDITABLE (self->weights_entry), "0.95");
   g_signal_connect_swapped (self->weights_dropdown, "notify::selected",
                             G_CALLBACK (on_weights_changed), self);
@@ -703,7 +703,7 @@ l2l_experiment_panel_init (L2lExperimentPanel *self)
     GtkSpinButton *recipe_spins[] = { self->scale_range_spin, self->curriculum_spin,
                                       self->average_spin, self->output_scale_spin,
                                       self->clip_spin };
-    GtkDropDown *recipe_dropdowns[] = { self->schedule_dropdown, self->objective_dropdown,
+    AdwComboRow *recipe_dropdowns[] = { self->schedule_dropdown, self->objective_dropdown,
                                         self->output_init_dropdown,
                                         self->meta_gradient_dropdown, self->arch_dropdown,
                                         self->keep_dropdown };

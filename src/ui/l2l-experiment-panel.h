@@ -83,7 +83,7 @@ GtkCheckButton *l2l_experiment_panel_get_per_group_check (L2lExperimentPanel *se
 GtkCheckButton *l2l_experiment_panel_get_tune_hyper_check (L2lExperimentPanel *self);
 /* "meta-lr-schedule", "meta-objective", "output-init", "meta-gradient", "arch" or
  * "keep". */
-GtkDropDown    *l2l_experiment_panel_get_recipe_dropdown (L2lExperimentPanel *self,
+AdwComboRow    *l2l_experiment_panel_get_recipe_dropdown (L2lExperimentPanel *self,
                                                           const char         *key);
 /* The check button of optimizer @name (e.g. "adam"), and its rate entry. */
 GtkCheckButton *l2l_experiment_panel_get_optimizer_check (L2lExperimentPanel *self,

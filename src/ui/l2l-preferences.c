@@ -66,6 +66,7 @@ l2l_preferences_window_present (GtkWindow *parent,
   GtkWidget *threads_row = adw_action_row_new ();
   GtkWidget *threads = gtk_spin_button_new_with_range (0, L2L_MAX_THREADS, 1);
   GtkWidget *scheme_row = adw_combo_row_new ();
+  g_autoptr(GtkStringList) scheme_list = gtk_string_list_new (scheme_names);
 
   gtk_window_set_transient_for (GTK_WINDOW (window), parent);
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (engine), _("Engine"));
@@ -75,6 +76,8 @@ l2l_preferences_window_present (GtkWindow *parent,
                                _("For comparisons and meta-training; 0 uses one per core. Results "
                                  "do not depend on it."));
   gtk_widget_set_valign (threads, GTK_ALIGN_CENTER);
+  gtk_widget_set_name (threads, "threads");
+  gtk_widget_set_name (scheme_row, "color-scheme");
   l2l_spin_guard_attach (GTK_SPIN_BUTTON (threads));
   adw_action_row_add_suffix (ADW_ACTION_ROW (threads_row), threads);
   adw_action_row_set_activatable_widget (ADW_ACTION_ROW (threads_row), threads);
@@ -83,8 +86,7 @@ l2l_preferences_window_present (GtkWindow *parent,
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (look), _("Appearance"));
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (scheme_row), _("_Style"));
   adw_preferences_row_set_use_underline (ADW_PREFERENCES_ROW (scheme_row), TRUE);
-  adw_combo_row_set_model (ADW_COMBO_ROW (scheme_row),
-                           G_LIST_MODEL (gtk_string_list_new (scheme_names)));
+  adw_combo_row_set_model (ADW_COMBO_ROW (scheme_row), G_LIST_MODEL (scheme_list));
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (look), scheme_row);
 
   adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (engine));

@@ -5,8 +5,9 @@
 
 G_BEGIN_DECLS
 
-/* The app-wide settings: the engine's threads and the light or dark style.
- * (Each page's experiment is remembered by the page itself.) */
+/* The app-wide settings: the engine's threads and the light or dark style
+ * (widgets named "threads" and "color-scheme"). Each page's experiment is
+ * remembered by the page itself. */
 GtkWindow *l2l_preferences_window_present (GtkWindow *parent,
                                            GSettings *settings);
 /* Follows the "color-scheme" key from now on. */

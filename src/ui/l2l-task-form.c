@@ -65,39 +65,50 @@ option_shown (L2lTaskForm         *self,
                                                         info->key);
 }
 
+/* An option's row, which is also its field where the row can hold the
+ * value itself (an entry row, a combo row); whole numbers get a spin button. */
 static GtkWidget *
-option_field (L2lTaskForm         *self,
-              const L2lOptionInfo *info)
+option_row (L2lTaskForm         *self,
+            const L2lOptionInfo *info,
+            GtkWidget          **field)
 {
-  GtkWidget *field;
+  g_autoptr(GtkStringList) choices = NULL;
+  GtkWidget *row;
 
   switch (info->type)
     {
     case L2L_OPTION_INT:
-      field = gtk_spin_button_new_with_range (info->min, info->max, 1);
-      gtk_spin_button_set_value (GTK_SPIN_BUTTON (field), g_ascii_strtod (info->default_value, NULL));
-      gtk_editable_set_width_chars (GTK_EDITABLE (field), 8);
-      l2l_spin_guard_attach (GTK_SPIN_BUTTON (field));
-      g_signal_connect_swapped (field, "value-changed", G_CALLBACK (emit_changed), self);
-      g_signal_connect_swapped (field, "changed", G_CALLBACK (emit_changed), self);
+      row = adw_action_row_new ();
+      *field = gtk_spin_button_new_with_range (info->min, info->max, 1);
+      gtk_spin_button_set_value (GTK_SPIN_BUTTON (*field), g_ascii_strtod (info->default_value, NULL));
+      gtk_editable_set_width_chars (GTK_EDITABLE (*field), 8);
+      gtk_widget_set_valign (*field, GTK_ALIGN_CENTER);
+      l2l_spin_guard_attach (GTK_SPIN_BUTTON (*field));
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), *field);
+      adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), *field);
+      g_signal_connect_swapped (*field, "value-changed", G_CALLBACK (emit_changed), self);
+      g_signal_connect_swapped (*field, "changed", G_CALLBACK (emit_changed), self);
       break;
     case L2L_OPTION_DOUBLE:
     case L2L_OPTION_STRING:
-      field = gtk_entry_new ();
-      gtk_editable_set_text (GTK_EDITABLE (field), info->default_value);
-      g_signal_connect_swapped (field, "changed", G_CALLBACK (emit_changed), self);
+      row = *field = adw_entry_row_new ();
+      gtk_editable_set_text (GTK_EDITABLE (row), info->default_value);
+      g_signal_connect_swapped (row, "changed", G_CALLBACK (emit_changed), self);
       break;
     case L2L_OPTION_CHOICE:
     default:
-      field = gtk_drop_down_new_from_strings ((const char *const *) info->choices);
+      row = *field = adw_combo_row_new ();
+      choices = gtk_string_list_new ((const char *const *) info->choices);
+      adw_combo_row_set_model (ADW_COMBO_ROW (row), G_LIST_MODEL (choices));
       for (guint c = 0; info->choices[c] != NULL; c++)
         if (g_str_equal (info->choices[c], info->default_value))
-          gtk_drop_down_set_selected (GTK_DROP_DOWN (field), c);
-      g_signal_connect_swapped (field, "notify::selected", G_CALLBACK (emit_changed), self);
+          adw_combo_row_set_selected (ADW_COMBO_ROW (row), c);
+      g_signal_connect_swapped (row, "notify::selected", G_CALLBACK (emit_changed), self);
       break;
     }
-  gtk_widget_set_valign (field, GTK_ALIGN_CENTER);
-  return field;
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), info->key);
+  gtk_widget_set_tooltip_text (row, info->help);
+  return row;
 }
 
 static void
@@ -115,13 +126,8 @@ build_options (L2lTaskForm *self)
   for (guint i = 0; i < self->family->n_options; i++)
     {
       const L2lOptionInfo *info = &self->family->options[i];
-      GtkWidget *row = adw_action_row_new ();
-      GtkWidget *field = option_field (self, info);
+      GtkWidget *field, *row = option_row (self, info, &field);
 
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), info->key);
-      gtk_widget_set_tooltip_text (row, info->help);
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), field);
-      adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), field);
       gtk_widget_set_visible (row, option_shown (self, info));
       adw_preferences_group_add (ADW_PREFERENCES_GROUP (self), row);
       g_ptr_array_add (self->option_rows, row);
@@ -180,7 +186,7 @@ option_value (const L2lOptionInfo *info,
       return g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (field))));
     case L2L_OPTION_CHOICE:
     default:
-      return g_strdup (info->choices[gtk_drop_down_get_selected (GTK_DROP_DOWN (field))]);
+      return g_strdup (info->choices[adw_combo_row_get_selected (ADW_COMBO_ROW (field))]);
     }
 }
 
@@ -225,7 +231,7 @@ l2l_task_form_set_spec (L2lTaskForm *self,
       else
         for (guint c = 0; info->choices[c] != NULL; c++)
           if (g_str_equal (info->choices[c], value))
-            gtk_drop_down_set_selected (GTK_DROP_DOWN (field), c);
+            adw_combo_row_set_selected (ADW_COMBO_ROW (field), c);
     }
   return TRUE;
 }
