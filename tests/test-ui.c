@@ -831,6 +831,24 @@ test_runs (Fixture       *fixture,
   g_assert_cmpuint (l2l_run_list_get_n_runs (runs), ==, 1);
   g_assert_cmpuint (chart->series->len, ==, 2);
   g_assert_cmpuint (l2l_chart_count_series (chart, FALSE), ==, 2);
+
+  /* the run being drawn cannot be removed (its series are in use) until it ends */
+  {
+    L2lRunList *training = l2l_page_get_run_list (l2l_window_get_page (window, "training"));
+    L2lChart *curves = ui_driver_chart (window, "training");
+
+    ui_driver_short_training (window);
+    ui_driver_spin (window, "epochs", 1000000);
+    run_page (window, "training");
+    while (points_of (curves, 0) < 2)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_false (l2l_run_list_get_removable (training, 1));
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.clear-runs", NULL);
+    g_assert_cmpuint (l2l_run_list_get_n_runs (training), ==, 1);
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL);
+    ui_driver_wait_until_done (window);
+    g_assert_true (l2l_run_list_get_removable (training, 1));
+  }
 }
 
 /* Issue 25: a file that is not an image is refused when it is opened or

@@ -146,6 +146,7 @@ l2l_chart_remove_run (L2lChart *chart,
   for (guint i = chart->series->len; i-- > 0;)
     if (((L2lChartSeries *) chart->series->pdata[i])->run == run)
       g_ptr_array_remove_index (chart->series, i);
+  g_hash_table_remove (chart->run_names, GUINT_TO_POINTER (run));
 }
 
 void

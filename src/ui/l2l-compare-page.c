@@ -49,8 +49,8 @@ show_new_run (L2lComparePage *self,
   g_autofree char *names = l2l_job_get_optimizer_names (job);
 
   l2l_page_begin_run (L2L_PAGE (self), l2l_job_get_task_spec (job), names);
-  l2l_results_view_set (self->results, NULL);
-  g_clear_pointer (&self->results_text, g_free);
+  /* the last table waits out of sight: it returns if this run fails */
+  gtk_widget_set_visible (GTK_WIDGET (self->results), FALSE);
   for (guint i = 0; i < config->n_optimizers; i++)
     g_ptr_array_add (self->series,
                      l2l_chart_add_series (self->chart, config->optimizers[i].label, i, TRUE));
@@ -114,8 +114,9 @@ l2l_compare_page_finished (L2lPage      *page,
 {
   L2lComparePage *self = L2L_COMPARE_PAGE (page);
   g_signal_handlers_disconnect_by_data (job, self);
+  gtk_widget_set_visible (GTK_WIDGET (self->results), TRUE);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return g_strdup (_("Stopped"));
+    return g_strdup (_("Stopped; the table is that of the last run that finished"));
   if (error != NULL)
     return g_strdup (_("Failed; the results shown are those of the last run that finished"));
   g_set_object (&self->last, job);

@@ -13,7 +13,7 @@ static GFile *last_folder;
 static char *next_answer;
 
 typedef struct {
-  GtkWidget         *owner;
+  GWeakRef           owner;      /* a page may go while its dialog is open */
   L2lFileDone        done;
   const L2lFileType *types;
   guint              n_types;
@@ -25,7 +25,7 @@ dialog_free (gpointer data)
 {
   Dialog *dialog = data;
 
-  g_object_unref (dialog->owner);
+  g_weak_ref_clear (&dialog->owner);
   g_ptr_array_unref (dialog->filters);
   g_free (dialog);
 }
@@ -55,10 +55,11 @@ answer (GtkFileChooser *chooser,
 {
   GtkFileFilter *filter = gtk_file_chooser_get_filter (chooser);
   g_autofree char *path = g_file_get_path (file), *fixed = NULL;
+  g_autoptr(GtkWidget) owner = g_weak_ref_get (&dialog->owner);
   const L2lFileType *chosen = NULL;
   guint index;
 
-  if (path == NULL)
+  if (path == NULL || owner == NULL || gtk_widget_get_root (owner) == NULL)
     return;
   if (filter != NULL && g_ptr_array_find (dialog->filters, filter, &index))
     chosen = &dialog->types[index];
@@ -67,7 +68,7 @@ answer (GtkFileChooser *chooser,
   fixed = gtk_file_chooser_get_action (chooser) == GTK_FILE_CHOOSER_ACTION_SAVE
           ? l2l_file_dialog_fix_extension (path, dialog->types, dialog->n_types, chosen)
           : g_strdup (path);
-  dialog->done (dialog->owner, fixed, chooser);
+  dialog->done (owner, fixed, chooser);
 }
 
 static void
@@ -101,7 +102,7 @@ l2l_file_dialog_new (GtkWidget            *owner,
   GtkFileChooser *chooser = GTK_FILE_CHOOSER (native);
   Dialog *dialog = g_new0 (Dialog, 1);
 
-  dialog->owner = g_object_ref (owner);
+  g_weak_ref_init (&dialog->owner, owner);
   dialog->done = done;
   dialog->types = types;
   dialog->n_types = n_types;

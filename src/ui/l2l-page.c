@@ -38,6 +38,7 @@ typedef struct {
   gint64              started;
   guint               clock;           /* refreshes the elapsed time */
   gint64              max_dispatch_us;
+  gboolean            stopping;        /* Stop asked: progress no longer shown */
   guint               threads;
   GCallback           stopped;         /* l2l_page_stop_then */
   gpointer            stopped_data;
@@ -167,7 +168,8 @@ on_progress (L2lJob  *job,
                                         l2l_job_get_compare_config (job)->optimizers[index].label);
   priv->fraction = fraction;
   gtk_progress_bar_set_fraction (priv->progress_bar, fraction);
-  show_progress (self);
+  if (!priv->stopping)
+    show_progress (self);
 }
 
 void
@@ -210,6 +212,7 @@ on_finished (L2lJob  *job,
                                  : error ? g_strdup (_("failed"))
                                          : g_strdup_printf ("%.1f s", seconds);
       l2l_run_list_set_outcome (priv->run_list, priv->current_run, outcome);
+      l2l_run_list_set_removable (priv->run_list, priv->current_run, TRUE);
       priv->current_run = 0;
     }
   priv->max_dispatch_us = MAX (priv->max_dispatch_us, l2l_job_get_max_dispatch_us (job));
@@ -244,6 +247,7 @@ l2l_page_run (L2lPage *self)
   priv->job = job;
   priv->started = g_get_monotonic_time ();
   priv->fraction = 0.0;
+  priv->stopping = FALSE;
   g_clear_pointer (&priv->phase_text, g_free);
   g_signal_connect (job, "progress", G_CALLBACK (on_progress), self);
   g_signal_connect (job, "finished", G_CALLBACK (on_finished), self);
@@ -263,6 +267,7 @@ l2l_page_stop (L2lPage *self)
   if (priv->job == NULL)
     return;
   l2l_job_stop (priv->job);
+  priv->stopping = TRUE;
   g_clear_handle_id (&priv->clock, g_source_remove);
   gtk_label_set_text (priv->status_label, _("Stopping…"));
 }
@@ -427,6 +432,7 @@ l2l_page_begin_run (L2lPage    *self,
   title = g_strdup_printf (_("Run %u · %s"), run, family);
   detail = g_strdup_printf (_("%s · started %s"), optimizers, when);
   l2l_run_list_add (priv->run_list, run, title, detail);
+  l2l_run_list_set_removable (priv->run_list, run, FALSE);
   gtk_widget_set_tooltip_text (GTK_WIDGET (priv->run_list), task);
   return run;
 }
@@ -518,7 +524,8 @@ clear_runs_action (GtkWidget  *widget,
   /* every run but the newest, from the list and the chart */
   runs = g_hash_table_get_keys (priv->run_tasks);
   for (GList *l = runs; l != NULL; l = l->next)
-    if (GPOINTER_TO_UINT (l->data) != priv->n_runs)
+    if (GPOINTER_TO_UINT (l->data) != priv->n_runs &&
+        GPOINTER_TO_UINT (l->data) != priv->current_run)
       {
         l2l_run_list_remove (priv->run_list, GPOINTER_TO_UINT (l->data));
         on_run_removed (priv->run_list, GPOINTER_TO_UINT (l->data), L2L_PAGE (widget));

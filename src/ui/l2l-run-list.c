@@ -11,6 +11,7 @@ typedef struct {
   guint           run;
   GtkWidget      *row;
   GtkCheckButton *shown;
+  GtkWidget      *remove;
   char           *detail;
 } Run;
 
@@ -91,6 +92,7 @@ l2l_run_list_add (L2lRunList *self,
   GtkWidget *remove = gtk_button_new_from_icon_name ("user-trash-symbolic");
 
   run->run = id;
+  run->remove = remove;
   run->detail = g_strdup (detail);
   run->row = adw_action_row_new ();
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (run->row), title);
@@ -160,6 +162,26 @@ l2l_run_list_remove (L2lRunList *self,
   gtk_list_box_remove (self->list, run->row);
   g_ptr_array_remove (self->runs, run);
   update_button (self);
+}
+
+void
+l2l_run_list_set_removable (L2lRunList *self,
+                            guint       id,
+                            gboolean    removable)
+{
+  Run *run = find (self, id);
+
+  if (run != NULL)
+    gtk_widget_set_sensitive (run->remove, removable);
+}
+
+gboolean
+l2l_run_list_get_removable (L2lRunList *self,
+                            guint       id)
+{
+  Run *run = find (self, id);
+
+  return run != NULL && gtk_widget_get_sensitive (run->remove);
 }
 
 guint

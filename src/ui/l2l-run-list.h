@@ -29,6 +29,12 @@ void       l2l_run_list_set_shown   (L2lRunList *self,
                                      gboolean    shown);
 gboolean   l2l_run_list_get_shown   (L2lRunList *self,
                                      guint       run);
+/* A running run cannot be removed: its series are being drawn. */
+void       l2l_run_list_set_removable (L2lRunList *self,
+                                       guint       run,
+                                       gboolean    removable);
+gboolean   l2l_run_list_get_removable (L2lRunList *self,
+                                       guint       run);
 void       l2l_run_list_remove      (L2lRunList *self,
                                      guint       run);
 guint      l2l_run_list_get_n_runs  (L2lRunList *self);

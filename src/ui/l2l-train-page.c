@@ -83,11 +83,13 @@ on_art_inputs (L2lJob       *job,
   const float *content, *style;
   guint side = l2l_job_get_art_inputs (job, &content, &style);
   g_autoptr(GdkTexture) texture = NULL;
+  g_autoptr(GBytes) bytes = NULL;
   guint8 *rgb = g_malloc ((gsize) 3 * side * side);
 
   l2l_image_to_rgb8 (content, side, side, rgb, (gsize) 3 * side);
-  texture = gdk_memory_texture_new ((int) side, (int) side, GDK_MEMORY_R8G8B8,
-                                    g_bytes_new_take (rgb, (gsize) 3 * side * side),
+  /* the texture takes a reference of its own */
+  bytes = g_bytes_new_take (rgb, (gsize) 3 * side * side);
+  texture = gdk_memory_texture_new ((int) side, (int) side, GDK_MEMORY_R8G8B8, bytes,
                                     (gsize) 3 * side);
   gtk_picture_set_paintable (self->content, GDK_PAINTABLE (texture));
   gtk_picture_set_paintable (self->art, NULL);

@@ -23,7 +23,6 @@ struct _L2lWindow {
   GSettings            *settings;
   GBinding             *sidebar_binding;  /* the toggle and the shown page's sidebar */
   char                 *last_toast;
-  gboolean              closing;          /* waits for the pages' jobs to end */
 };
 
 G_DEFINE_FINAL_TYPE (L2lWindow, l2l_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -247,13 +246,12 @@ l2l_window_close_request (GtkWindow *window)
 
   if (l2l_window_is_running (self))
     {
-      /* stop the engine; the window closes when the last job has ended */
-      if (!self->closing)
-        for (guint i = 0; i < G_N_ELEMENTS (page_names); i++)
-          if (l2l_page_is_running (l2l_window_get_page (self, page_names[i])))
-            l2l_page_stop_then (l2l_window_get_page (self, page_names[i]),
-                                G_CALLBACK (on_page_stopped), self);
-      self->closing = TRUE;
+      /* stop the engine; the window closes when the last job has ended (each
+       * request stops what runs now, a job started since included) */
+      for (guint i = 0; i < G_N_ELEMENTS (page_names); i++)
+        if (l2l_page_is_running (l2l_window_get_page (self, page_names[i])))
+          l2l_page_stop_then (l2l_window_get_page (self, page_names[i]),
+                              G_CALLBACK (on_page_stopped), self);
       return TRUE;
     }
   if (self->settings != NULL)
