@@ -333,6 +333,10 @@ l2l_art_page_init (L2lArtPage *self)
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER,
                                   GTK_POLICY_AUTOMATIC);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), GTK_WIDGET (self->art_view));
+  /* the view at its natural height (every row of tiles whole), scrolled
+   * when the window is shorter */
+  gtk_scrollable_set_vscroll_policy (GTK_SCROLLABLE (gtk_scrolled_window_get_child (
+                                       GTK_SCROLLED_WINDOW (scroller))), GTK_SCROLL_NATURAL);
   l2l_page_set_content (L2L_PAGE (self), scroller);
   l2l_page_set_chart (L2L_PAGE (self), self->chart, view, "neural-art-loss.png");
 
