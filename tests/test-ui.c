@@ -141,8 +141,11 @@ test_compare (Fixture       *fixture,
                            ui_driver_panel (window, "comparison"), "adam")), "tune");
   g_assert_null (l2l_experiment_panel_get_error (ui_driver_panel (window, "comparison")));
   g_assert_null (results_text (window));
+  /* before its first run the page says what to do (issue 25) */
+  g_assert_true (l2l_page_is_empty (l2l_window_get_page (window, "comparison")));
   run_page (window, "comparison");
   ui_driver_wait_until_done (window);
+  g_assert_false (l2l_page_is_empty (l2l_window_get_page (window, "comparison")));
   /* + lstm:quadratic and schedule:quadratic */
   g_assert_cmpuint (l2l_chart_count_series (comparison, FALSE), ==, 6);
   for (guint i = 0; i < 6; i++)

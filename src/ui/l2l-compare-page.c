@@ -248,6 +248,10 @@ l2l_compare_page_init (L2lComparePage *self)
   self->results = L2L_RESULTS_VIEW (l2l_results_view_new ());
   gtk_box_append (GTK_BOX (content), GTK_WIDGET (self->results));
   l2l_page_set_content (L2L_PAGE (self), content);
+  l2l_page_set_empty_state (L2L_PAGE (self), "applications-science-symbolic", _("No Comparison Yet"),
+                            _("Choose a task and optimizers in the sidebar, then press Run: "
+                              "their losses appear here as they come, then a table of how they "
+                              "did"));
 
   l2l_experiment_panel_set_mode (l2l_page_get_panel (L2L_PAGE (self)), L2L_PANEL_COMPARE);
   g_signal_connect_swapped (self->x_axis_dropdown, "notify::selected",

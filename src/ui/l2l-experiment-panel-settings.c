@@ -43,10 +43,6 @@ load_recipe (L2lExperimentPanel *self,
         if (g_str_equal (value, words[k]))
           adw_combo_row_set_selected (_l2l_experiment_panel_recipe_dropdown (self, i), k);
     }
-  gtk_spin_button_set_value (self->scale_range_spin, g_settings_get_double (settings, "scale-range"));
-  gtk_spin_button_set_value (self->curriculum_spin, g_settings_get_uint (settings, "curriculum"));
-  gtk_spin_button_set_value (self->average_spin, g_settings_get_double (settings, "average"));
-  gtk_spin_button_set_value (self->clip_spin, g_settings_get_double (settings, "clip"));
 }
 
 static void
@@ -55,13 +51,30 @@ save_recipe (L2lExperimentPanel *self,
 {
   for (guint i = 0; i < _l2l_experiment_panel_n_recipe (); i++)
     g_settings_set_string (settings, _l2l_experiment_panel_recipe_key (i), _l2l_experiment_panel_recipe_word (self, i));
-  g_settings_set_double (settings, "scale-range", gtk_spin_button_get_value (self->scale_range_spin));
-  g_settings_set_uint (settings, "curriculum",
-                       (guint) gtk_spin_button_get_value_as_int (self->curriculum_spin));
-  g_settings_set_double (settings, "average", gtk_spin_button_get_value (self->average_spin));
-  g_settings_set_double (settings, "clip", gtk_spin_button_get_value (self->clip_spin));
   g_settings_set_double (settings, "output-scale",
                          gtk_spin_button_get_value (self->output_scale_spin));
+}
+
+/* Fields that hold a plain value are bound to their keys: kept as they
+ * change. (The meta-training fields are saved at Run instead: one the user
+ * never set follows the family's defaults.) */
+static void
+bind_plain_values (L2lExperimentPanel *self,
+                   GSettings          *settings)
+{
+  const struct { const char *key; gpointer widget; const char *property; } plain[] = {
+    { "steps", self->steps_spin, "value" }, { "runs", self->runs_spin, "value" },
+    { "seed", self->seed_spin, "value" }, { "tune-budget", self->tune_budget_spin, "value" },
+    { "tune-hyper", self->tune_hyper_check, "active" },
+    { "per-group", self->per_group_check, "active" },
+    { "scale-range", self->scale_range_spin, "value" },
+    { "curriculum", self->curriculum_spin, "value" },
+    { "average", self->average_spin, "value" }, { "clip", self->clip_spin, "value" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (plain); i++)
+    g_settings_bind (settings, plain[i].key, plain[i].widget, plain[i].property,
+                     G_SETTINGS_BIND_DEFAULT);
 }
 
 void
@@ -79,12 +92,7 @@ l2l_experiment_panel_load_settings (L2lExperimentPanel *self,
   l2l_task_form_set_spec (self->task_form, task);
   l2l_optimizer_list_from_string (self->optimizer_list, optimizers);
   load_weights (self, weights);
-  gtk_spin_button_set_value (self->steps_spin, g_settings_get_uint (settings, "steps"));
-  gtk_spin_button_set_value (self->runs_spin, g_settings_get_uint (settings, "runs"));
-  gtk_spin_button_set_value (self->seed_spin, g_settings_get_uint (settings, "seed"));
-  gtk_check_button_set_active (self->per_group_check, g_settings_get_boolean (settings, "per-group"));
-  gtk_check_button_set_active (self->tune_hyper_check, g_settings_get_boolean (settings, "tune-hyper"));
-  gtk_spin_button_set_value (self->tune_budget_spin, g_settings_get_uint (settings, "tune-budget"));
+  bind_plain_values (self, settings);
   load_recipe (self, settings);
   /* Meta-training fields the user never set are the family's defaults,
    * as `l2l train` takes them, not copies kept in the schema. */
@@ -122,9 +130,6 @@ l2l_experiment_panel_save_settings (L2lExperimentPanel *self,
   g_settings_set_string (settings, "task", task);
   g_settings_set_string (settings, "optimizers", optimizers);
   g_settings_set_string (settings, "weights", self->weights_spec ? self->weights_spec : "uniform");
-  g_settings_set_uint (settings, "steps", (guint) gtk_spin_button_get_value_as_int (self->steps_spin));
-  g_settings_set_uint (settings, "runs", (guint) gtk_spin_button_get_value_as_int (self->runs_spin));
-  g_settings_set_uint (settings, "seed", (guint) gtk_spin_button_get_value (self->seed_spin));
   g_settings_set_uint (settings, "horizon", (guint) gtk_spin_button_get_value_as_int (self->horizon_spin));
   g_settings_set_uint (settings, "unroll", (guint) gtk_spin_button_get_value_as_int (self->unroll_spin));
   g_settings_set_uint (settings, "batch", (guint) gtk_spin_button_get_value_as_int (self->batch_spin));
@@ -132,9 +137,5 @@ l2l_experiment_panel_save_settings (L2lExperimentPanel *self,
   g_settings_set_double (settings, "meta-lr", gtk_spin_button_get_value (self->meta_lr_spin));
   g_settings_set_uint (settings, "layers", (guint) gtk_spin_button_get_value_as_int (self->layers_spin));
   g_settings_set_uint (settings, "hidden", (guint) gtk_spin_button_get_value_as_int (self->hidden_spin));
-  g_settings_set_boolean (settings, "per-group", gtk_check_button_get_active (self->per_group_check));
-  g_settings_set_boolean (settings, "tune-hyper", gtk_check_button_get_active (self->tune_hyper_check));
   save_recipe (self, settings);
-  g_settings_set_uint (settings, "tune-budget",
-                       (guint) gtk_spin_button_get_value_as_int (self->tune_budget_spin));
 }

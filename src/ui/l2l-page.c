@@ -19,6 +19,7 @@ typedef struct {
   GtkLabel           *status_label;
   GtkProgressBar     *progress_bar;
   GtkWidget          *content;
+  GtkStack           *content_stack;   /* "empty" (a status page) or "content" */
   GtkWidget          *toolbar;         /* above the content: Runs, then the page's */
   L2lRunList         *run_list;
   GHashTable         *run_tasks;       /* run → its task spec */
@@ -365,10 +366,39 @@ l2l_page_set_content (L2lPage   *self,
 
   gtk_widget_set_hexpand (content, TRUE);
   gtk_widget_set_vexpand (content, TRUE);
+  priv->content_stack = GTK_STACK (gtk_stack_new ());
+  gtk_stack_set_transition_type (priv->content_stack, GTK_STACK_TRANSITION_TYPE_CROSSFADE);
+  gtk_stack_add_named (priv->content_stack, content, "content");
   gtk_box_append (GTK_BOX (box), priv->toolbar);
-  gtk_box_append (GTK_BOX (box), content);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (priv->content_stack));
   adw_flap_set_content (priv->flap, box);
   priv->content = content;
+}
+
+/* Shows a status page instead of the content until the first run's first
+ * point, and again when every run has been removed. */
+void
+l2l_page_set_empty_state (L2lPage    *self,
+                          const char *icon_name,
+                          const char *title,
+                          const char *description)
+{
+  L2lPagePrivate *priv = l2l_page_get_instance_private (self);
+  GtkWidget *empty = adw_status_page_new ();
+
+  adw_status_page_set_icon_name (ADW_STATUS_PAGE (empty), icon_name);
+  adw_status_page_set_title (ADW_STATUS_PAGE (empty), title);
+  adw_status_page_set_description (ADW_STATUS_PAGE (empty), description);
+  gtk_stack_add_named (priv->content_stack, empty, "empty");
+  gtk_stack_set_visible_child_name (priv->content_stack, "empty");
+}
+
+gboolean
+l2l_page_is_empty (L2lPage *self)
+{
+  L2lPagePrivate *priv = l2l_page_get_instance_private (self);
+
+  return g_strcmp0 (gtk_stack_get_visible_child_name (priv->content_stack), "empty") == 0;
 }
 
 void
@@ -427,6 +457,7 @@ l2l_page_begin_run (L2lPage    *self,
     if (!g_str_equal (value, task))
       l2l_run_list_set_shown (priv->run_list, GPOINTER_TO_UINT (key), FALSE);
   l2l_chart_begin_run (priv->chart, run, name);
+  gtk_stack_set_visible_child_name (priv->content_stack, "content");
   g_hash_table_insert (priv->run_tasks, GUINT_TO_POINTER (run), g_strdup (task));
   priv->current_run = run;
   title = g_strdup_printf (_("Run %u · %s"), run, family);
@@ -459,6 +490,9 @@ on_run_removed (L2lRunList *list,
   l2l_chart_remove_run (priv->chart, run);
   g_hash_table_remove (priv->run_tasks, GUINT_TO_POINTER (run));
   l2l_chart_view_changed (priv->view);
+  if (g_hash_table_size (priv->run_tasks) == 0 &&
+      gtk_stack_get_child_by_name (priv->content_stack, "empty") != NULL)
+    gtk_stack_set_visible_child_name (priv->content_stack, "empty");
 }
 
 L2lRunList *

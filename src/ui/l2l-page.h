@@ -62,6 +62,13 @@ guint               l2l_page_begin_run            (L2lPage      *self,
                                                    const char   *optimizers);
 /* The page's runs, behind the Runs button above the content. */
 L2lRunList         *l2l_page_get_run_list         (L2lPage      *self);
+/* For subclasses: a status page (icon, title, what to do) shown instead of
+ * the content before the first run and after every run is removed. */
+void                l2l_page_set_empty_state      (L2lPage      *self,
+                                                   const char   *icon_name,
+                                                   const char   *title,
+                                                   const char   *description);
+gboolean            l2l_page_is_empty             (L2lPage      *self);
 /* For subclasses: a widget at the end of the bar above the content. */
 void                l2l_page_add_to_toolbar       (L2lPage      *self,
                                                    GtkWidget    *widget);

@@ -329,6 +329,10 @@ l2l_train_page_init (L2lTrainPage *self)
   g_object_bind_property (self->art_box, "visible", scroller, "visible", G_BINDING_SYNC_CREATE);
   gtk_box_append (GTK_BOX (content), scroller);
   l2l_page_set_content (L2L_PAGE (self), content);
+  l2l_page_set_empty_state (L2L_PAGE (self), "system-run-symbolic", _("No Meta-Training Yet"),
+                            _("Set the horizon, the unroll and the recipe in the sidebar, then "
+                              "press Run: the meta-loss and the held-out loss appear here each "
+                              "epoch, and the trained optimizer joins the others"));
   l2l_page_set_chart (L2L_PAGE (self), self->chart, self->view, "meta-training.png");
 
   l2l_experiment_panel_set_mode (l2l_page_get_panel (L2L_PAGE (self)), L2L_PANEL_TRAIN);
