@@ -413,6 +413,9 @@ test_invalid_field (Fixture       *fixture,
   g_assert_cmpstr (gtk_widget_get_tooltip_text (GTK_WIDGET (
                      l2l_experiment_panel_get_spin (panel, "unroll"))), ==,
                    l2l_experiment_panel_get_error (panel));
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (gtk_widget_get_ancestor (
+                     GTK_WIDGET (l2l_experiment_panel_get_spin (panel, "unroll")),
+                     ADW_TYPE_ACTION_ROW))), ==, l2l_experiment_panel_get_error (panel));
   gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL);
   g_assert_false (l2l_window_is_running (window));
   ui_driver_spin (window, "unroll", 5);

@@ -48,7 +48,9 @@ parse_number (const char *text,
 
   if (*copy == '\0')
     return FALSE;
-  *value = g_ascii_strtod (copy, &end);
+  /* as the spin button shows it, in the user's locale ("0,001" in German),
+   * else in the C locale's */
+  *value = g_strtod (copy, &end);
   return *end == '\0' && isfinite (*value);
 }
 
