@@ -113,6 +113,77 @@ make_row (const L2lCompareResult *result,
   return row;
 }
 
+/* Above the table, as `l2l compare` prints it but in the user's language:
+ * the task and how the rates were tuned. */
+static char *
+notes_above (const L2lCompareResult *result)
+{
+  GString *out = g_string_new (NULL);
+  g_autofree char *seed = g_strdup_printf ("%" G_GUINT64_FORMAT, result->seed);
+  gboolean tuned = FALSE;
+
+  for (guint i = 0; i < result->n_entries; i++)
+    tuned |= result->entries[i].tuning != NULL;
+  g_string_append_printf (out, ngettext ("Task %s · %u run × %u steps · seed %s",
+                                         "Task %s · %u runs × %u steps · seed %s", result->runs),
+                          result->task_spec, result->runs, result->steps, seed);
+  if (tuned)
+    {
+      g_string_append_c (out, '\n');
+      g_string_append_printf (out, ngettext ("Tuned on %u other function over %g…%g (%u a decade), "
+                                             "minimising the %s",
+                                             "Tuned on %u other functions over %g…%g (%u a decade), "
+                                             "minimising the %s", result->tune.runs),
+                              result->tune.runs, result->tune.lr_min, result->tune.lr_max,
+                              result->tune.per_decade,
+                              result->tune.objective == L2L_TUNE_FINAL ? _("mean final loss")
+                                                                       : _("mean summed loss"));
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* Below it: the hyper-parameters a search chose, and the best optimizer with
+ * its interval and whether the paired tests put it below every other. */
+static char *
+notes_below (const L2lCompareResult *result)
+{
+  GString *out = g_string_new (NULL), *hyper = g_string_new (NULL);
+  const L2lCompareEntry *best;
+  const char *against;
+  double worst_p;
+  char lo[32], hi[32];
+
+  for (guint i = 0; i < result->n_entries; i++)
+    {
+      const L2lCompareEntry *entry = &result->entries[i];
+
+      if (entry->tuning == NULL || entry->tuning->hypers == NULL)
+        continue;
+      g_string_append_printf (hyper, "%s%s ", hyper->len ? "; " : "", entry->label);
+      l2l_results_append_hyper (hyper, entry->info, &entry->hyper);
+    }
+  if (hyper->len > 0)
+    g_string_append_printf (out, _("Tuned with the rate (%u configurations each): %s"),
+                            result->tune.hyper_budget, hyper->str);
+  g_string_free (hyper, TRUE);
+  if ((best = l2l_results_find_best (result, &worst_p, &against)) != NULL)
+    {
+      l2l_results_format_loss (lo, sizeof lo, best->final_ci95[0]);
+      l2l_results_format_loss (hi, sizeof hi, best->final_ci95[1]);
+      if (out->len > 0)
+        g_string_append_c (out, '\n');
+      g_string_append_printf (out, worst_p < 0.01
+                              ? _("Lowest mean at step %u: %s (95 %% interval %s to %s); below "
+                                  "every other at p < 0.01 (paired Wilcoxon; largest p %.2g, "
+                                  "against %s)")
+                              : _("Lowest mean at step %u: %s (95 %% interval %s to %s); not "
+                                  "significantly below every other at p < 0.01 (paired "
+                                  "Wilcoxon; largest p %.2g, against %s)"),
+                              result->steps, best->label, lo, hi, worst_p, against);
+    }
+  return g_string_free (out, FALSE);
+}
+
 void
 l2l_results_view_set (L2lResultsView         *self,
                       const L2lCompareResult *result)
@@ -124,9 +195,9 @@ l2l_results_view_set (L2lResultsView         *self,
   gtk_widget_set_visible (self->box, result != NULL);
   if (result == NULL)
     return;
-  header = l2l_results_header (result);
-  footer = l2l_results_footer (result);
-  gtk_label_set_text (self->header, g_strchomp (header));
+  header = notes_above (result);
+  footer = notes_below (result);
+  gtk_label_set_text (self->header, header);
   gtk_label_set_text (self->footer, footer);
   gtk_widget_set_visible (GTK_WIDGET (self->footer), *footer != '\0');
   mean = g_strdup_printf (_("mean @%u"), result->steps);

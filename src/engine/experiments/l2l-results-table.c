@@ -54,24 +54,22 @@ print_hyper (GString                *out,
   g_string_free (line, TRUE);
 }
 
-/* The optimizer with the lowest mean final loss, its interval, and whether
- * the paired tests put it below every other at the 1 % level. */
-static void
-print_best (GString                *out,
-            const L2lCompareResult *result)
+const L2lCompareEntry *
+l2l_results_find_best (const L2lCompareResult  *result,
+                       double                  *worst_p,
+                       const char             **against)
 {
   const guint last = result->steps;
   const L2lCompareEntry *best = NULL;
-  double worst_p = 0.0;
-  const char *against = NULL;
-  char lo[32], hi[32];
 
+  *worst_p = 0.0;
+  *against = NULL;
   for (guint i = 0; i < result->n_entries; i++)
     if (isfinite (result->entries[i].stats.mean[last]) &&
         (best == NULL || result->entries[i].stats.mean[last] < best->stats.mean[last]))
       best = &result->entries[i];
   if (best == NULL || result->n_entries < 2 || result->runs < 2)
-    return;
+    return NULL;
   for (guint j = 0; j < result->n_entries; j++)
     {
       double p = best->p_lower_than[j];
@@ -80,17 +78,33 @@ print_best (GString                *out,
         continue;
       if (isnan (p))
         p = 1.0;
-      if (p >= worst_p)
+      if (p >= *worst_p)
         {
-          worst_p = p;
-          against = result->entries[j].label;
+          *worst_p = p;
+          *against = result->entries[j].label;
         }
     }
+  return best;
+}
+
+/* The optimizer with the lowest mean final loss, its interval, and whether
+ * the paired tests put it below every other at the 1 % level. */
+static void
+print_best (GString                *out,
+            const L2lCompareResult *result)
+{
+  double worst_p;
+  const char *against;
+  const L2lCompareEntry *best = l2l_results_find_best (result, &worst_p, &against);
+  char lo[32], hi[32];
+
+  if (best == NULL)
+    return;
   l2l_results_format_loss (lo, sizeof lo, best->final_ci95[0]);
   l2l_results_format_loss (hi, sizeof hi, best->final_ci95[1]);
   g_string_append_printf (out, "\nLowest mean at step %u: %s (95 %% interval %s to %s); %s "
                           "every other at p < 0.01 (paired Wilcoxon; largest p %.2g, against "
-                          "%s)\n", last, best->label, lo, hi,
+                          "%s)\n", result->steps, best->label, lo, hi,
                           worst_p < 0.01 ? "below" : "NOT significantly below", worst_p, against);
 }
 
@@ -172,14 +186,4 @@ l2l_results_header (const L2lCompareResult *result)
                             result->tune.objective == L2L_TUNE_FINAL ? "mean final loss"
                                                                      : "mean summed loss");
   return g_string_free (out, FALSE);
-}
-
-char *
-l2l_results_footer (const L2lCompareResult *result)
-{
-  GString *out = g_string_new (NULL);
-
-  print_hyper (out, result);
-  print_best (out, result);
-  return g_strstrip (g_string_free (out, FALSE));
 }

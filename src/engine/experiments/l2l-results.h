@@ -20,11 +20,15 @@ char    *l2l_results_to_csv   (const L2lCompareResult *result,
 char    *l2l_results_to_table (const L2lCompareResult *result,
                                const guint            *steps,
                                guint                   n_steps);
-/* The table's surroundings: above it the task and the tuning (lines ending
- * in newlines), below it the hyper-parameters a search chose and the best
- * optimizer (blank-line separated, no leading or trailing newline). */
+/* The lines above the table: the task and the tuning, each ending in a
+ * newline. */
 char    *l2l_results_header   (const L2lCompareResult *result);
-char    *l2l_results_footer   (const L2lCompareResult *result);
+/* The entry with the lowest finite mean loss at the last step, with the
+ * largest p of the paired tests that it is below each other (@worst_p) and
+ * the one it is against; NULL with fewer than two entries or runs. */
+const L2lCompareEntry *l2l_results_find_best (const L2lCompareResult  *result,
+                                              double                  *worst_p,
+                                              const char             **against);
 /* "momentum 0.9", "beta1 0.9, beta2 0.999": the hyper-parameters @info reads. */
 void     l2l_results_append_hyper (GString                *out,
                                    const L2lOptimizerInfo *info,
