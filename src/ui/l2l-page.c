@@ -4,48 +4,16 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <stdio.h>
-#include <string.h>
 
-#include "l2l-chart-export.h"
-#include "l2l-chart-results.h"
-#include "l2l-file-dialog.h"
-#include "l2l-page.h"
-#include "l2l-run-list.h"
-
-typedef struct {
-  AdwFlap            *flap;
-  L2lExperimentPanel *panel;
-  GtkLabel           *status_label;
-  GtkProgressBar     *progress_bar;
-  GtkWidget          *content;
-  GtkStack           *content_stack;   /* "empty" (a status page) or "content" */
-  GtkWidget          *toolbar;         /* above the content: Runs, then the page's */
-  L2lRunList         *run_list;
-  GHashTable         *run_tasks;       /* run → its task spec */
-  guint               n_runs;          /* runs shown so far */
-  guint               current_run;     /* of the job running, 0 before its first point */
-  L2lChart           *chart;
-  L2lChartView       *view;
-  char               *chart_name;
-
-  GSettings          *settings;
-  GHashTable         *enabled;         /* action name → TRUE when enabled */
-  char               *run_blocker;
-  L2lJob             *job;             /* running */
-  L2lJob             *export_job;      /* what Export Results… writes */
-  char               *phase_text;      /* what the job does now ("Tuning sgd") */
-  double              fraction;
-  gint64              started;
-  guint               clock;           /* refreshes the elapsed time */
-  gint64              max_dispatch_us;
-  gboolean            stopping;        /* Stop asked: progress no longer shown */
-  guint               threads;
-  GCallback           stopped;         /* l2l_page_stop_then */
-  gpointer            stopped_data;
-} L2lPagePrivate;
+#include "l2l-page-private.h"
 
 G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (L2lPage, l2l_page, GTK_TYPE_WIDGET)
+
+L2lPagePrivate *
+_l2l_page_get_private (L2lPage *self)
+{
+  return l2l_page_get_instance_private (self);
+}
 
 enum {
   SIGNAL_ACTIONS_CHANGED,
@@ -54,6 +22,14 @@ enum {
 };
 
 static guint signals[N_SIGNALS];
+
+void
+_l2l_page_emit_toast (L2lPage    *self,
+                      const char *title,
+                      const char *path)
+{
+  g_signal_emit (self, signals[SIGNAL_TOAST], 0, title, path);
+}
 
 enum {
   PROP_0,
@@ -315,17 +291,6 @@ l2l_page_set_status (L2lPage    *self,
   gtk_label_set_text (priv->status_label, status);
 }
 
-void
-l2l_page_toast_saved (L2lPage    *self,
-                      const char *path)
-{
-  g_autofree char *name = g_path_get_basename (path);
-  g_autofree char *title = g_strdup_printf (_("Saved %s"), name);
-
-  l2l_page_set_status (self, title);
-  g_signal_emit (self, signals[SIGNAL_TOAST], 0, title, path);
-}
-
 gint64
 l2l_page_get_max_dispatch_us (L2lPage *self)
 {
@@ -432,174 +397,6 @@ l2l_page_get_max_render_us (L2lPage *self)
   L2lPagePrivate *priv = l2l_page_get_instance_private (self);
 
   return priv->view ? l2l_chart_view_get_max_render_us (priv->view) : 0;
-}
-
-/* Runs. */
-
-/* The job's run appears: its series from now on, named in the legend and the
- * run list. Runs of another task are hidden: their losses are not comparable. */
-guint
-l2l_page_begin_run (L2lPage    *self,
-                    const char *task,
-                    const char *optimizers)
-{
-  L2lPagePrivate *priv = l2l_page_get_instance_private (self);
-  guint run = ++priv->n_runs;
-  g_autofree char *name = g_strdup_printf (_("run %u"), run);
-  g_autofree char *title = NULL, *detail = NULL, *family = g_strndup (task, strcspn (task, ":"));
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  g_autofree char *when = g_date_time_format (now, "%H:%M");
-  GHashTableIter iter;
-  gpointer key, value;
-
-  g_hash_table_iter_init (&iter, priv->run_tasks);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    if (!g_str_equal (value, task))
-      l2l_run_list_set_shown (priv->run_list, GPOINTER_TO_UINT (key), FALSE);
-  l2l_chart_begin_run (priv->chart, run, name);
-  gtk_stack_set_visible_child_name (priv->content_stack, "content");
-  g_hash_table_insert (priv->run_tasks, GUINT_TO_POINTER (run), g_strdup (task));
-  priv->current_run = run;
-  title = g_strdup_printf (_("Run %u · %s"), run, family);
-  detail = g_strdup_printf (_("%s · started %s"), optimizers, when);
-  l2l_run_list_add (priv->run_list, run, title, detail);
-  l2l_run_list_set_removable (priv->run_list, run, FALSE);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (priv->run_list), task);
-  return run;
-}
-
-static void
-on_run_shown (L2lRunList *list,
-              guint       run,
-              gboolean    shown,
-              L2lPage    *self)
-{
-  L2lPagePrivate *priv = l2l_page_get_instance_private (self);
-
-  l2l_chart_show_run (priv->chart, run, shown);
-  l2l_chart_view_changed (priv->view);
-}
-
-static void
-on_run_removed (L2lRunList *list,
-                guint       run,
-                L2lPage    *self)
-{
-  L2lPagePrivate *priv = l2l_page_get_instance_private (self);
-
-  l2l_chart_remove_run (priv->chart, run);
-  g_hash_table_remove (priv->run_tasks, GUINT_TO_POINTER (run));
-  l2l_chart_view_changed (priv->view);
-  if (g_hash_table_size (priv->run_tasks) == 0 &&
-      gtk_stack_get_child_by_name (priv->content_stack, "empty") != NULL)
-    gtk_stack_set_visible_child_name (priv->content_stack, "empty");
-}
-
-L2lRunList *
-l2l_page_get_run_list (L2lPage *self)
-{
-  L2lPagePrivate *priv = l2l_page_get_instance_private (self);
-
-  return priv->run_list;
-}
-
-void
-l2l_page_add_to_toolbar (L2lPage   *self,
-                         GtkWidget *widget)
-{
-  L2lPagePrivate *priv = l2l_page_get_instance_private (self);
-
-  gtk_box_append (GTK_BOX (priv->toolbar), widget);
-}
-
-/* Actions every page with a chart has. */
-
-static void
-export_chart_done (GtkWidget      *owner,
-                   const char     *path,
-                   GtkFileChooser *chooser)
-{
-  L2lPage *self = L2L_PAGE (owner);
-  L2lPagePrivate *priv = l2l_page_get_instance_private (self);
-  g_autoptr(GError) error = NULL;
-  const char *size = gtk_file_chooser_get_choice (chooser, "size");
-  int width = 1000, height = 650;
-
-  if (size != NULL)
-    sscanf (size, "%dx%d", &width, &height);
-  if (!l2l_chart_save (priv->chart, path, width, height, &error))
-    l2l_page_show_error (self, _("The chart could not be exported"), error->message);
-  else
-    l2l_page_toast_saved (self, path);
-}
-
-static void
-export_chart_action (GtkWidget  *widget,
-                     const char *action,
-                     GVariant   *parameter)
-{
-  L2lPagePrivate *priv = l2l_page_get_instance_private (L2L_PAGE (widget));
-
-  if (priv->chart != NULL)
-    l2l_file_dialog_export_chart (widget, priv->chart_name, export_chart_done);
-}
-
-static void
-clear_runs_action (GtkWidget  *widget,
-                   const char *action,
-                   GVariant   *parameter)
-{
-  L2lPagePrivate *priv = l2l_page_get_instance_private (L2L_PAGE (widget));
-
-  g_autoptr(GList) runs = NULL;
-
-  if (priv->chart == NULL)
-    return;
-  /* every run but the newest, from the list and the chart */
-  runs = g_hash_table_get_keys (priv->run_tasks);
-  for (GList *l = runs; l != NULL; l = l->next)
-    if (GPOINTER_TO_UINT (l->data) != priv->n_runs &&
-        GPOINTER_TO_UINT (l->data) != priv->current_run)
-      {
-        l2l_run_list_remove (priv->run_list, GPOINTER_TO_UINT (l->data));
-        on_run_removed (priv->run_list, GPOINTER_TO_UINT (l->data), L2L_PAGE (widget));
-      }
-}
-
-static const L2lFileType results_types[] = {
-  { N_("CSV table"), "csv" }, { N_("JSON document"), "json" },
-};
-
-static void
-export_results_done (GtkWidget      *owner,
-                     const char     *path,
-                     GtkFileChooser *chooser)
-{
-  L2lPage *self = L2L_PAGE (owner);
-  L2lPagePrivate *priv = l2l_page_get_instance_private (self);
-  g_autoptr(GError) error = NULL;
-  const L2lCompareResult *result = l2l_job_get_compare_result (priv->export_job);
-  g_autofree char *lower = g_ascii_strdown (path, -1);
-  gboolean ok = g_str_has_suffix (lower, ".json") ? l2l_results_write_json (result, path, &error)
-                                                  : l2l_results_write_csv (result, path, &error);
-
-  if (!ok)
-    l2l_page_show_error (self, _("The results could not be exported"), error->message);
-  else
-    l2l_page_toast_saved (self, path);
-}
-
-void
-l2l_page_export_results (L2lPage    *self,
-                         L2lJob     *job,
-                         const char *name)
-{
-  L2lPagePrivate *priv = l2l_page_get_instance_private (self);
-
-  g_set_object (&priv->export_job, job);
-  l2l_file_dialog_show (l2l_file_dialog_new (GTK_WIDGET (self), GTK_FILE_CHOOSER_ACTION_SAVE,
-                                             _("Export Results"), name, results_types,
-                                             G_N_ELEMENTS (results_types), export_results_done));
 }
 
 L2lExperimentPanel *
@@ -730,9 +527,9 @@ l2l_page_class_init (L2lPageClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
   gtk_widget_class_set_layout_manager_type (GTK_WIDGET_CLASS (klass), GTK_TYPE_BOX_LAYOUT);
   gtk_widget_class_install_action (GTK_WIDGET_CLASS (klass), "page.export-chart", NULL,
-                                   export_chart_action);
+                                   _l2l_page_export_chart_action);
   gtk_widget_class_install_action (GTK_WIDGET_CLASS (klass), "page.clear-runs", NULL,
-                                   clear_runs_action);
+                                   _l2l_page_clear_runs_action);
 
   signals[SIGNAL_ACTIONS_CHANGED] = g_signal_new ("actions-changed", G_TYPE_FROM_CLASS (klass),
                                                   G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
@@ -761,8 +558,8 @@ l2l_page_init (L2lPage *self)
   gtk_widget_set_hexpand (GTK_WIDGET (priv->run_list), TRUE);
   gtk_widget_set_halign (GTK_WIDGET (priv->run_list), GTK_ALIGN_START);
   gtk_box_append (GTK_BOX (priv->toolbar), GTK_WIDGET (priv->run_list));
-  g_signal_connect (priv->run_list, "run-shown", G_CALLBACK (on_run_shown), self);
-  g_signal_connect (priv->run_list, "run-removed", G_CALLBACK (on_run_removed), self);
+  g_signal_connect (priv->run_list, "run-shown", G_CALLBACK (_l2l_page_on_run_shown), self);
+  g_signal_connect (priv->run_list, "run-removed", G_CALLBACK (_l2l_page_on_run_removed), self);
 
   priv->flap = ADW_FLAP (adw_flap_new ());
   gtk_widget_set_vexpand (GTK_WIDGET (priv->flap), TRUE);
