@@ -770,6 +770,22 @@ test_small_screen (Fixture       *fixture,
   ui_driver_small_comparison (window);
   run_page (window, "comparison");
   ui_driver_wait_until_done (window);
+  /* the sidebar keeps its width however the window is resized (it grew with
+   * each resize in a GtkPaned) */
+  {
+    GtkWidget *sidebar = adw_flap_get_flap (l2l_page_get_flap (l2l_window_get_page (window,
+                                                                                 "comparison")));
+    int widths[3];
+
+    for (guint i = 0; i < 3; i++)
+      {
+        ui_driver_set_size (window, i == 1 ? 1100 : 1400, 800);
+        widths[i] = gtk_widget_get_width (sidebar);
+      }
+    g_test_message ("sidebar %d, %d, %d px wide", widths[0], widths[1], widths[2]);
+    g_assert_cmpint (widths[0], ==, widths[2]);
+    g_assert_cmpint (widths[0], <=, 400);
+  }
   ui_driver_set_size (window, 1024, 600);
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), <=, 1024);
   g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (window)), <=, 600);
@@ -828,9 +844,22 @@ test_runs (Fixture       *fixture,
   g_assert_cmpuint (count_hidden (chart), ==, 2);
 
   /* a third run of the same task keeps the second shown; Clear Earlier Runs
-   * leaves the third alone */
-  run_page (window, "comparison");
-  ui_driver_wait_until_done (window);
+   * leaves the third alone; its table starts at its first column again */
+  {
+    GtkColumnView *table = l2l_results_view_get_column_view (L2L_RESULTS_VIEW (
+                             l2l_compare_page_get_results_view (l2l_window_get_compare_page (window))));
+    GtkAdjustment *across = gtk_scrollable_get_hadjustment (GTK_SCROLLABLE (table));
+
+    ui_driver_set_size (window, 1024, 700);
+    g_test_message ("table %g px wide in %g", gtk_adjustment_get_upper (across),
+                    gtk_adjustment_get_page_size (across));
+    g_assert_cmpfloat (gtk_adjustment_get_upper (across), >, gtk_adjustment_get_page_size (across));
+    gtk_adjustment_set_value (across, gtk_adjustment_get_upper (across));
+    g_assert_cmpfloat (gtk_adjustment_get_value (across), >, gtk_adjustment_get_lower (across));
+    run_page (window, "comparison");
+    ui_driver_wait_until_done (window);
+    g_assert_cmpfloat (gtk_adjustment_get_value (across), ==, gtk_adjustment_get_lower (across));
+  }
   g_assert_true (l2l_run_list_get_shown (runs, 2));
   g_assert_cmpuint (l2l_run_list_get_n_runs (runs), ==, 3);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.clear-runs", NULL);
