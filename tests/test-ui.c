@@ -770,6 +770,10 @@ test_small_screen (Fixture       *fixture,
   ui_driver_small_comparison (window);
   run_page (window, "comparison");
   ui_driver_wait_until_done (window);
+  /* the window opens at a size that fits a 1366×768 screen under GNOME's
+   * top bar */
+  g_assert_cmpint (g_settings_get_int (fixture->settings, "window-width"), <=, 1366);
+  g_assert_cmpint (g_settings_get_int (fixture->settings, "window-height"), <=, 768 - 32);
   /* the sidebar keeps its width however the window is resized (it grew with
    * each resize in a GtkPaned) */
   {
