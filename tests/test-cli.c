@@ -866,6 +866,34 @@ test_mnist_tasks (void)
   g_assert_nonnull (strstr (tuned, "adam: learning rate"));
 }
 
+/* Issue 26: the landscape family works where a task does: compare, tune and
+ * train (a few epochs on fn=random, second order through its exact
+ * Hessian-vector products). */
+static void
+test_landscape_task (void)
+{
+  const char *compare[] = { "compare", "--task", "landscape:fn=rosenbrock", "--optimizers",
+                            "sgd,adam", "--lr", "sgd=1e-3,adam=0.1", "--runs", "2", "--steps", "50", NULL };
+  const char *tune[] = { "tune", "--task", "landscape:fn=beale,noise=0.1", "--optimizers", "nag",
+                         "--tune-runs", "2", "--steps", "20", NULL };
+  g_autofree char *dir = g_dir_make_tmp ("l2l-test-XXXXXX", NULL);
+  g_autofree char *net = g_build_filename (dir, "landscape.safetensors", NULL);
+  const char *train[] = { "train", "--task", "landscape:fn=random", "--epochs", "3", "--batch", "4",
+                          "--steps", "20", "--unroll", "5", "--meta-gradient", "second-order",
+                          "--out", net, NULL };
+  g_autofree char *out = NULL, *tuned = NULL, *trained = NULL;
+
+  g_assert_cmpint (run_l2l (compare, &out, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "Task landscape:fn=rosenbrock,a=1,b=100,"));
+  g_assert_nonnull (strstr (out, " · 2 runs × 50 steps"));
+  g_assert_cmpint (run_l2l (tune, &tuned, NULL), ==, 0);
+  g_assert_nonnull (strstr (tuned, "nag: learning rate"));
+  g_assert_cmpint (run_l2l (train, &trained, NULL), ==, 0);
+  g_assert_true (g_file_test (net, G_FILE_TEST_EXISTS));
+  g_unlink (net);
+  g_rmdir (dir);
+}
+
 static gboolean
 file_appears (const char *path)
 {
@@ -1293,6 +1321,7 @@ main (int   argc,
   g_test_add_func ("/cli/pretrained", test_pretrained);
   g_test_add_func ("/cli/train/threads", test_train_threads);
   g_test_add_func ("/cli/mnist", test_mnist_tasks);
+  g_test_add_func ("/cli/landscape", test_landscape_task);
   g_test_add_func ("/cli/train/per-group", test_per_group);
   g_test_add_func ("/cli/train/successors", test_successors);
   g_test_add_func ("/cli/art", test_art);

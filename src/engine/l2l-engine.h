@@ -38,6 +38,7 @@
 #include "l2l-stats.h"
 #include "l2l-task-art.h"
 #include "l2l-task-cnn.h"
+#include "l2l-task-landscape.h"
 #include "l2l-task-mlp.h"
 #include "l2l-task-quadratic.h"
 #include "l2l-task.h"

@@ -40,6 +40,7 @@ static const struct {
   { "fashion-mnist", N_("MLP on Fashion-MNIST") },
   { "cnn", N_("Convolutional net") },
   { "art", N_("Neural art") },
+  { "landscape", N_("2-D landscape") },
 };
 
 static const char *

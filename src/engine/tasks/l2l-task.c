@@ -10,6 +10,7 @@
 #include "l2l-task.h"
 #include "l2l-task-art.h"
 #include "l2l-task-cnn.h"
+#include "l2l-task-landscape.h"
 #include "l2l-task-mlp.h"
 #include "l2l-task-quadratic.h"
 
@@ -19,6 +20,7 @@ static const L2lTaskFamily *const families[] = {
   &l2l_task_fashion_mnist_family,
   &l2l_task_cnn_family,
   &l2l_task_art_family,
+  &l2l_task_landscape_family,
   NULL,
 };
 
