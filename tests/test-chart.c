@@ -5,6 +5,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "l2l-chart-contour.h"
 #include "l2l-chart-export.h"
 #include "l2l-chart-results.h"
 #include "l2l-chart.h"
@@ -307,6 +308,69 @@ test_diverged_capped (void)
   canvas_clear (&canvas);
 }
 
+/* Issue 26: a contour plot's levels are log-spaced over a function that
+ * spans decades and even otherwise; the low band is drawn darker than the
+ * high one, and a path in its colour. */
+static void
+test_contour (void)
+{
+  g_autoptr(L2lContour) contour = l2l_contour_new ("bowl", -2, 2, -2, 2, 50, 50);
+  L2lContourPath *path;
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 400, 400);
+  cairo_t *cr = cairo_create (surface);
+  double levels[16], r, g, b;
+  guint8 *data;
+  int stride;
+  guint n;
+
+  for (guint j = 0; j < 50; j++)
+    for (guint i = 0; i < 50; i++)
+      {
+        double x, y;
+        l2l_contour_grid_point (contour, i, j, &x, &y);
+        contour->values[j * 50 + i] = pow (10.0, 3.0 * (x * x + y * y));   /* 1 … 10²⁴ */
+      }
+  n = l2l_contour_levels (contour, levels);
+  g_assert_cmpuint (n, ==, 12);
+  for (guint l = 1; l < n; l++)
+    g_assert_cmpfloat (levels[l], >, levels[l - 1]);
+  /* log spacing: consecutive levels above the lowest grow by a constant factor */
+  g_assert_cmpfloat_with_epsilon ((levels[2] - 1.0) / (levels[1] - 1.0),
+                                  (levels[6] - 1.0) / (levels[5] - 1.0), 1e-6);
+
+  path = l2l_contour_add_path (contour, "sgd", 0);
+  l2l_contour_path_append (path, -1.5, 1.5);
+  l2l_contour_path_append (path, 1.5, 1.5);
+  l2l_contour_render (contour, cr, 400, 400);
+  cairo_surface_flush (surface);
+  data = cairo_image_surface_get_data (surface);
+  stride = cairo_image_surface_get_stride (surface);
+  {
+    /* the plot's middle (the minimum) against a corner of it */
+    guint32 middle = *(guint32 *) (data + 215 * stride + 4 * 215);
+    guint32 corner = *(guint32 *) (data + 380 * stride + 4 * 70);
+    guint32 on_path = 0;
+    int brightness_middle = ((middle >> 16) & 255) + ((middle >> 8) & 255) + (middle & 255);
+    int brightness_corner = ((corner >> 16) & 255) + ((corner >> 8) & 255) + (corner & 255);
+
+    g_assert_cmpint (brightness_middle, <, brightness_corner);
+    /* the path's colour somewhere along y = 1.5 */
+    l2l_chart_palette (0, &r, &g, &b);
+    for (int x = 80; x < 380 && on_path == 0; x++)
+      for (int y = 60; y < 130; y++)
+        {
+          guint32 pixel = *(guint32 *) (data + y * stride + 4 * x);
+          if (abs ((int) ((pixel >> 16) & 255) - (int) (r * 255)) < 8 &&
+              abs ((int) ((pixel >> 8) & 255) - (int) (g * 255)) < 8 &&
+              abs ((int) (pixel & 255) - (int) (b * 255)) < 8)
+            on_path = pixel;
+        }
+    g_assert_cmpuint (on_path, !=, 0);
+  }
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface);
+}
+
 static L2lChart *
 sample_chart (void)
 {
@@ -443,6 +507,7 @@ main (int   argc,
   g_test_add_func ("/chart/render/single-point-and-gaps", test_single_point_and_gaps);
   g_test_add_func ("/chart/model/faded-runs", test_faded_runs);
   g_test_add_func ("/chart/render/diverged-capped", test_diverged_capped);
+  g_test_add_func ("/chart/render/contour", test_contour);
   g_test_add_func ("/chart/export", test_exports);
   g_test_add_func ("/chart/results/seconds-axis", test_seconds_axis);
   return g_test_run ();

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <gdk-pixbuf/gdk-pixbuf.h>
+#include <math.h>
 #include <json-glib/json-glib.h>
 #include <glib/gstdio.h>
 #include <string.h>
@@ -894,6 +895,76 @@ test_landscape_task (void)
   g_rmdir (dir);
 }
 
+/* Issue 26: `l2l paths` writes each step of each optimizer from the start:
+ * SGD's steps on Rosenbrock are its rule's, computed here; the plot comes in
+ * every format; a task of more than two coordinates, or no output, is
+ * refused. */
+static void
+test_paths (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("l2l-test-XXXXXX", NULL);
+  g_autofree char *csv_path = g_build_filename (dir, "paths.csv", NULL);
+  g_autofree char *png = g_build_filename (dir, "paths.png", NULL);
+  g_autofree char *svg = g_build_filename (dir, "paths.svg", NULL);
+  g_autofree char *pdf = g_build_filename (dir, "paths.pdf", NULL);
+  const char *run[] = { "paths", "--task", "landscape:fn=rosenbrock", "--optimizers", "sgd,adam",
+                        "--lr", "sgd=1e-3,adam=0.05", "--hyper", "sgd.momentum=0", "--steps", "30",
+                        "--csv", csv_path, "--plot", png, NULL };
+  const char *plots[][8] = {
+    { "paths", "--task", "landscape:fn=himmelblau", "--steps", "10", "--plot", svg, NULL },
+    { "paths", "--task", "landscape:fn=beale,start=1,1", "--steps", "10", "--plot", pdf, NULL },
+  };
+  const char *quadratic[] = { "paths", "--task", "quadratic", "--plot", png, NULL };
+  const char *nothing[] = { "paths", NULL };
+  g_autofree char *out = NULL, *err = NULL, *csv = NULL;
+  g_auto(GStrv) lines = NULL;
+  double x = -1.5, y = 2.0;
+  guint sgd_rows = 0;
+
+  g_assert_cmpint (run_l2l (run, &out, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "sgd "));
+  g_assert_true (g_file_get_contents (csv_path, &csv, NULL, NULL));
+  lines = g_strsplit (csv, "\n", -1);
+  g_assert_cmpstr (lines[0], ==, "optimizer,step,x,y,loss");
+  for (guint i = 1; lines[i] != NULL && *lines[i] != '\0'; i++)
+    {
+      g_auto(GStrv) cells = g_strsplit (lines[i], ",", -1);
+      float fx = (float) x, fy = (float) y, gx, gy;
+
+      if (!g_str_equal (cells[0], "sgd"))
+        continue;
+      g_assert_cmpuint (g_ascii_strtoull (cells[1], NULL, 10), ==, sgd_rows);
+      /* θ ← θ − lr ∇f, in float, as the engine steps */
+      g_assert_cmpfloat (fabs (g_ascii_strtod (cells[2], NULL) - fx), <=, 1e-6);
+      g_assert_cmpfloat (fabs (g_ascii_strtod (cells[3], NULL) - fy), <=, 1e-6);
+      gx = -2.0f * (1.0f - fx) - 400.0f * fx * (fy - fx * fx);
+      gy = 200.0f * (fy - fx * fx);
+      x = fx - 1e-3f * gx;
+      y = fy - 1e-3f * gy;
+      sgd_rows++;
+    }
+  g_assert_cmpuint (sgd_rows, ==, 31);
+  {
+    g_autoptr(GdkPixbuf) image = gdk_pixbuf_new_from_file (png, NULL);
+    g_assert_nonnull (image);
+  }
+  for (guint i = 0; i < G_N_ELEMENTS (plots); i++)
+    g_assert_cmpint (run_l2l (plots[i], NULL, NULL), ==, 0);
+  g_assert_true (g_file_test (svg, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (pdf, G_FILE_TEST_EXISTS));
+
+  g_assert_cmpint (run_l2l (quadratic, NULL, &err), ==, 2);
+  g_assert_nonnull (strstr (err, "the task has 10 parameters"));
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_l2l (nothing, NULL, &err), ==, 2);
+  g_assert_nonnull (strstr (err, "nothing to write"));
+  g_unlink (csv_path);
+  g_unlink (png);
+  g_unlink (svg);
+  g_unlink (pdf);
+  g_rmdir (dir);
+}
+
 static gboolean
 file_appears (const char *path)
 {
@@ -1322,6 +1393,7 @@ main (int   argc,
   g_test_add_func ("/cli/train/threads", test_train_threads);
   g_test_add_func ("/cli/mnist", test_mnist_tasks);
   g_test_add_func ("/cli/landscape", test_landscape_task);
+  g_test_add_func ("/cli/paths", test_paths);
   g_test_add_func ("/cli/train/per-group", test_per_group);
   g_test_add_func ("/cli/train/successors", test_successors);
   g_test_add_func ("/cli/art", test_art);

@@ -35,12 +35,32 @@ append_bytes (void                *closure,
   return CAIRO_STATUS_SUCCESS;
 }
 
+static void
+draw_chart (gconstpointer  data,
+            cairo_t       *cr,
+            double         width,
+            double         height)
+{
+  l2l_chart_render (data, cr, width, height);
+}
+
 GBytes *
 l2l_chart_encode (const L2lChart  *chart,
                   L2lChartFormat   format,
                   int              width,
                   int              height,
                   GError         **error)
+{
+  return l2l_chart_encode_drawing (draw_chart, chart, format, width, height, error);
+}
+
+GBytes *
+l2l_chart_encode_drawing (L2lChartDrawFunc   draw,
+                          gconstpointer      data,
+                          L2lChartFormat     format,
+                          int                width,
+                          int                height,
+                          GError           **error)
 {
   g_autoptr(GByteArray) bytes = g_byte_array_new ();
   cairo_surface_t *surface;
@@ -61,7 +81,7 @@ l2l_chart_encode (const L2lChart  *chart,
     surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
 
   cr = cairo_create (surface);
-  l2l_chart_render (chart, cr, width, height);
+  draw (data, cr, width, height);
   cairo_destroy (cr);
   if (format == L2L_CHART_PNG)
     status = cairo_surface_write_to_png_stream (surface, append_bytes, bytes);

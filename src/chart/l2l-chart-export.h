@@ -24,4 +24,16 @@ GBytes  *l2l_chart_encode           (const L2lChart  *chart,
                                      int              height,
                                      GError         **error);
 
+/* Any drawing of the chart module (a contour plot), encoded the same way. */
+typedef void (*L2lChartDrawFunc) (gconstpointer  data,
+                                  cairo_t       *cr,
+                                  double         width,
+                                  double         height);
+GBytes  *l2l_chart_encode_drawing   (L2lChartDrawFunc  draw,
+                                     gconstpointer     data,
+                                     L2lChartFormat    format,
+                                     int               width,
+                                     int               height,
+                                     GError          **error);
+
 G_END_DECLS

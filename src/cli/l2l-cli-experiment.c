@@ -11,6 +11,7 @@
 
 /* Help texts that name the engine's rules and rates; freed with the group. */
 typedef struct {
+  char *task;
   char *optimizers;
   char *lr;
 } Texts;
@@ -20,6 +21,7 @@ texts_free (gpointer data)
 {
   Texts *texts = data;
 
+  g_free (texts->task);
   g_free (texts->optimizers);
   g_free (texts->lr);
   g_free (texts);
@@ -49,11 +51,14 @@ l2l_cli_experiment_option_group (L2lCliExperiment       *args,
                                                                 : list);
   texts->lr = g_strdup_printf ("Learning rates, e.g. sgd=0.01,adam=0.1 or adam=tune "
                                "(defaults: %s)", rates);
+  /* a command may start from another task than the engine's (paths) */
+  texts->task = g_strdup_printf ("Task family and options, e.g. quadratic:dims=10,dist=uniform,"
+                                 "theta0-std=0.01 (default: %s)",
+                                 args->default_task ? args->default_task
+                                                    : L2L_TASK_DEFAULT_SPEC);
   {
     const GOptionEntry task[] = {
-      { "task", 0, 0, G_OPTION_ARG_STRING, &args->task,
-        "Task family and options, e.g. quadratic:dims=10,dist=uniform,theta0-std=0.01 "
-        "(default: " L2L_TASK_DEFAULT_SPEC ")", "SPEC" },
+      { "task", 0, 0, G_OPTION_ARG_STRING, &args->task, texts->task, "SPEC" },
       { "problem", 0, 0, G_OPTION_ARG_FILENAME, &args->problem,
         "One fixed quadratic from JSON {\"W\": [[…]], \"y\": […], \"theta0\": […]} "
         "instead of --task", "FILE" },
@@ -102,7 +107,8 @@ l2l_cli_experiment_build (const L2lCliExperiment  *args,
                           L2lCompareConfig        *config,
                           GError                 **error)
 {
-  const char *spec = args->task ? args->task : L2L_TASK_DEFAULT_SPEC;
+  const char *spec = args->task ? args->task
+                     : args->default_task ? args->default_task : L2L_TASK_DEFAULT_SPEC;
 
   l2l_compare_config_init (config);
   if (defaults != NULL)
@@ -129,7 +135,9 @@ l2l_cli_experiment_build (const L2lCliExperiment  *args,
       !l2l_cli_hyper_parse (args->hyper, config, error))
     return FALSE;
 
-  config->task = l2l_cli_task_or_problem (args->task, args->problem, args->data, error);
+  config->task = l2l_cli_task_or_problem (args->task ? args->task
+                                          : args->problem ? NULL : args->default_task,
+                                          args->problem, args->data, error);
   if (config->task == NULL)
     return FALSE;
   if (!l2l_compare_config_validate (config, error))

@@ -22,6 +22,7 @@ typedef struct {
   gboolean        tune_hyper;
   L2lCliSettings  settings;
   const char     *default_optimizers;  /* the command's, NULL: every hand-written rule */
+  const char     *default_task;        /* the command's, NULL: the engine's */
 } L2lCliExperiment;
 
 typedef enum {

@@ -24,6 +24,8 @@ static const Subcommand subcommands[] = {
   { "tune", "Pick each optimizer's learning rate on a log grid", l2l_cli_tune, TRUE },
   { "train", "Meta-train an LSTM optimizer and keep the best on held-out functions",
     l2l_cli_train, TRUE },
+  { "paths", "Draw where each optimizer goes on a function of two coordinates",
+    l2l_cli_paths, FALSE },
   { "art", "Style a photo with each optimizer (neural art) and write the images",
     l2l_cli_art, FALSE },
   { "info", "Describe a learned optimizer (checkpoint, resume file or lstm:NAME)",

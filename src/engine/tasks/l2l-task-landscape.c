@@ -400,3 +400,46 @@ l2l_landscape_evaluate (const char *fn,
       }
   return FALSE;
 }
+
+guint
+l2l_landscape_get_minima (const L2lTask *task,
+                          double        *xy,
+                          guint          max)
+{
+  const LandscapeTask *self = (const LandscapeTask *) task;
+  double found[4][2];
+  guint n = 0;
+
+  if (l2l_task_get_family (task) != &l2l_task_landscape_family)
+    return 0;
+  switch (self->surface.fn)
+    {
+    case FN_ROSENBROCK:
+      found[n][0] = self->surface.a, found[n][1] = self->surface.a * self->surface.a, n++;
+      break;
+    case FN_BEALE:
+      found[n][0] = 3.0, found[n][1] = 0.5, n++;
+      break;
+    case FN_HIMMELBLAU:
+      {
+        const double minima[4][2] = { { 3.0, 2.0 }, { -2.805118, 3.131312 },
+                                      { -3.779310, -3.283186 }, { 3.584428, -1.848126 } };
+        memcpy (found, minima, sizeof minima);
+        n = 4;
+        break;
+      }
+    case FN_RASTRIGIN:
+    case FN_QUADRATIC:
+      found[n][0] = 0.0, found[n][1] = 0.0, n++;
+      break;
+    case FN_RANDOM:
+    default:
+      break;
+    }
+  for (guint i = 0; i < MIN (n, max); i++)
+    {
+      xy[2 * i] = found[i][0];
+      xy[2 * i + 1] = found[i][1];
+    }
+  return MIN (n, max);
+}

@@ -29,4 +29,11 @@ gboolean l2l_landscape_evaluate (const char *fn,
                                  double     *grad,
                                  double     *hessian);
 
+/* Where a landscape task's function has its minima ([x, y] pairs into @xy,
+ * at most @max): none for fn=random (each function has its own) or another
+ * family. */
+guint    l2l_landscape_get_minima (const L2lTask *task,
+                                   double        *xy,
+                                   guint          max);
+
 G_END_DECLS
