@@ -2,6 +2,7 @@
 # compiles, then runs or tests. See README.md.
 BUILD ?= build
 MESON_SETUP_OPTS ?=
+MESON_TEST_OPTS ?=
 L2L = $(BUILD)/src/cli/l2l
 WORKBENCH = $(BUILD)/src/ui/l2l-workbench
 
@@ -31,7 +32,7 @@ run: build
 	fi
 
 test: build
-	@meson test -C $(BUILD) --print-errorlogs; rc=$$?; \
+	@meson test -C $(BUILD) --print-errorlogs $(MESON_TEST_OPTS); rc=$$?; \
 	  scripts/test-summary $(BUILD)/meson-logs/testlog.json; exit $$rc
 
 bench: build
