@@ -16,16 +16,8 @@ save_screenshot (GtkWidget  *widget,
                  const char *name)
 {
   g_autofree char *path = g_build_filename (dir, name, NULL);
-  int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
+  g_autoptr(GdkTexture) texture = ui_driver_render (widget);
 
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (widget)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
   if (!gdk_texture_save_to_png (texture, path))
     g_error ("%s: could not be written", path);
   g_print ("%s\n", path);
@@ -70,6 +62,22 @@ art_page (L2lWindow *window)
   ui_driver_settle (500);
 }
 
+/* The Landscapes page: SGD, Adam, NAG and the shipped lstm:landscape on
+ * Rosenbrock's valley, 200 steps, with the pointer's readout at step 120. */
+static void
+landscapes_page (L2lWindow *window)
+{
+  l2l_window_show_page (window, "landscapes");
+  ui_driver_spin (window, "steps", 200);
+  ui_driver_choose_optimizers (window, (const char *[]) { "sgd", "adam", "nag", "lstm:landscape",
+                                                          NULL });
+  ui_driver_run_page (window, "landscapes");
+  ui_driver_wait_until_done (window);
+  gtk_range_set_value (l2l_landscape_page_get_step_scale (l2l_window_get_landscape_page (window)),
+                       120);
+  ui_driver_settle (2000);
+}
+
 /* The window on a 1366×768 laptop screen under GNOME's top bar, and on a
  * 1024×600 netbook one (the sidebar folded away). */
 static const struct {
@@ -80,6 +88,7 @@ static const struct {
   { "first-run.png", first_run, 1366, 736 },
   { "screenshot.png", workbench, 1366, 736 },
   { "art-page.png", art_page, 1366, 736 },
+  { "landscapes-page.png", landscapes_page, 1366, 736 },
   { "first-run-1024x600.png", first_run, 1024, 568 },
 };
 

@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <gdk-pixbuf/gdk-pixbuf.h>
+#include <gif_lib.h>
 #include <gio/gio.h>
 #include <math.h>
 #include <string.h>
 
 #include "l2l-chart-contour.h"
 #include "l2l-chart-export.h"
+#include "l2l-chart-gif.h"
 #include "l2l-chart-results.h"
 #include "l2l-chart.h"
 #include "test-util.h"
@@ -371,6 +374,104 @@ test_contour (void)
   cairo_surface_destroy (surface);
 }
 
+/* A red square that moves 10 px right each frame, on white. */
+static void
+draw_moving_square (gpointer  data,
+                    guint     frame,
+                    cairo_t  *cr,
+                    double    width,
+                    double    height)
+{
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_paint (cr);
+  cairo_set_source_rgb (cr, 1, 0, 0);
+  cairo_rectangle (cr, 10 + 10 * frame, 20, 10, 10);
+  cairo_fill (cr);
+}
+
+typedef struct {
+  GBytes *bytes;
+  gsize   at;
+} GifReader;
+
+static int
+read_gif (GifFileType *gif,
+          GifByteType *into,
+          int          length)
+{
+  GifReader *reader = gif->UserData;
+  gsize size, n;
+  const guint8 *data = g_bytes_get_data (reader->bytes, &size);
+
+  n = MIN ((gsize) length, size - reader->at);
+  memcpy (into, data + reader->at, n);
+  reader->at += n;
+  return (int) n;
+}
+
+/* Issue 26: an animation has a frame per call, each after the first only
+ * the rectangle that changed, the given delays and the drawn colours; and
+ * GdkPixbuf reads it as an animation. */
+static void
+test_gif (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = l2l_chart_encode_gif (draw_moving_square, NULL, 5, 7, 100, 60,
+                                                  &error);
+  g_autoptr(GInputStream) stream = NULL;
+  g_autoptr(GdkPixbufAnimation) animation = NULL;
+  GifReader reader = { bytes, 0 };
+  GifFileType *gif;
+  int code = 0;
+
+  g_assert_no_error (error);
+  gif = DGifOpen (&reader, read_gif, &code);
+  g_assert_nonnull (gif);
+  g_assert_cmpint (DGifSlurp (gif), ==, GIF_OK);
+  g_assert_cmpint (gif->ImageCount, ==, 5);
+  g_assert_cmpint (gif->SWidth, ==, 100);
+  g_assert_cmpint (gif->SHeight, ==, 60);
+  for (int k = 0; k < 5; k++)
+    {
+      const GifImageDesc *desc = &gif->SavedImages[k].ImageDesc;
+      GraphicsControlBlock control;
+
+      g_assert_cmpint (DGifSavedExtensionToGCB (gif, k, &control), ==, GIF_OK);
+      g_assert_cmpint (control.DelayTime, ==, k == 4 ? 200 : 7);
+      if (k == 0)
+        {
+          /* the whole picture, the square in red and the rest white */
+          const ColorMapObject *map = gif->SColorMap;
+          GifByteType inside = gif->SavedImages[0].RasterBits[25 * 100 + 15];
+          GifByteType outside = gif->SavedImages[0].RasterBits[50 * 100 + 80];
+
+          g_assert_cmpint (desc->Width, ==, 100);
+          g_assert_cmpint (map->Colors[inside].Red, ==, 255);
+          g_assert_cmpint (map->Colors[inside].Green, ==, 0);
+          g_assert_cmpint (map->Colors[outside].Blue, ==, 255);
+        }
+      else
+        {
+          /* where the square was and where it is: 20 × 10 pixels */
+          g_assert_cmpint (desc->Width, <=, 20);
+          g_assert_cmpint (desc->Height, <=, 10);
+          g_assert_cmpint (desc->Left, >=, 10 * k);
+        }
+    }
+  DGifCloseFile (gif, &code);
+
+  stream = g_memory_input_stream_new_from_bytes (bytes);
+  animation = gdk_pixbuf_animation_new_from_stream (stream, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_false (gdk_pixbuf_animation_is_static_image (animation));
+  g_assert_cmpint (gdk_pixbuf_animation_get_width (animation), ==, 100);
+
+  g_assert_true (l2l_chart_gif_path ("paths.GIF"));
+  g_assert_false (l2l_chart_gif_path ("paths.png"));
+  g_assert_null (l2l_chart_encode_gif (draw_moving_square, NULL, 2, 7, 5000, 60, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+}
+
 static L2lChart *
 sample_chart (void)
 {
@@ -508,6 +609,7 @@ main (int   argc,
   g_test_add_func ("/chart/model/faded-runs", test_faded_runs);
   g_test_add_func ("/chart/render/diverged-capped", test_diverged_capped);
   g_test_add_func ("/chart/render/contour", test_contour);
+  g_test_add_func ("/chart/gif", test_gif);
   g_test_add_func ("/chart/export", test_exports);
   g_test_add_func ("/chart/results/seconds-axis", test_seconds_axis);
   return g_test_run ();

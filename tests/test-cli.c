@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <gdk-pixbuf/gdk-pixbuf.h>
+#include <gif_lib.h>
 #include <math.h>
 #include <json-glib/json-glib.h>
 #include <glib/gstdio.h>
@@ -907,6 +908,7 @@ test_paths (void)
   g_autofree char *png = g_build_filename (dir, "paths.png", NULL);
   g_autofree char *svg = g_build_filename (dir, "paths.svg", NULL);
   g_autofree char *pdf = g_build_filename (dir, "paths.pdf", NULL);
+  g_autofree char *gif = g_build_filename (dir, "paths.gif", NULL);
   const char *run[] = { "paths", "--task", "landscape:fn=rosenbrock", "--optimizers", "sgd,adam",
                         "--lr", "sgd=1e-3,adam=0.05", "--hyper", "sgd.momentum=0", "--steps", "30",
                         "--csv", csv_path, "--plot", png, NULL };
@@ -914,6 +916,12 @@ test_paths (void)
     { "paths", "--task", "landscape:fn=himmelblau", "--steps", "10", "--plot", svg, NULL },
     { "paths", "--task", "landscape:fn=beale,start=1,1", "--steps", "10", "--plot", pdf, NULL },
   };
+  /* 30 steps: a frame a step; 250: a frame every 3 steps, and the last */
+  const char *animations[][8] = {
+    { "paths", "--steps", "30", "--plot", gif, "--plot-size", "300x200" },
+    { "paths", "--steps", "250", "--plot", gif, "--plot-size", "300x200" },
+  };
+  const guint frames[] = { 31, 85 };
   const char *quadratic[] = { "paths", "--task", "quadratic", "--plot", png, NULL };
   const char *nothing[] = { "paths", NULL };
   g_autofree char *out = NULL, *err = NULL, *csv = NULL;
@@ -952,6 +960,23 @@ test_paths (void)
     g_assert_cmpint (run_l2l (plots[i], NULL, NULL), ==, 0);
   g_assert_true (g_file_test (svg, G_FILE_TEST_EXISTS));
   g_assert_true (g_file_test (pdf, G_FILE_TEST_EXISTS));
+  for (guint i = 0; i < G_N_ELEMENTS (animations); i++)
+    {
+      g_autoptr(GdkPixbufAnimation) animation = NULL;
+      GifFileType *file;
+      int code = 0;
+
+      g_assert_cmpint (run_l2l (animations[i], NULL, NULL), ==, 0);
+      animation = gdk_pixbuf_animation_new_from_file (gif, NULL);
+      g_assert_nonnull (animation);
+      g_assert_false (gdk_pixbuf_animation_is_static_image (animation));
+      g_assert_cmpint (gdk_pixbuf_animation_get_width (animation), ==, 300);
+      file = DGifOpenFileName (gif, &code);
+      g_assert_nonnull (file);
+      g_assert_cmpint (DGifSlurp (file), ==, GIF_OK);
+      g_assert_cmpint (file->ImageCount, ==, frames[i]);
+      DGifCloseFile (file, &code);
+    }
 
   g_assert_cmpint (run_l2l (quadratic, NULL, &err), ==, 2);
   g_assert_nonnull (strstr (err, "the task has 10 parameters"));
@@ -962,6 +987,67 @@ test_paths (void)
   g_unlink (png);
   g_unlink (svg);
   g_unlink (pdf);
+  g_unlink (gif);
+  g_rmdir (dir);
+}
+
+/* Issue 26: `l2l probe` writes SGD's update −αg for every g of both signs,
+ * at step 1 and at --steps, and a plot; bad input is refused with exit 2. */
+static void
+test_probe (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("l2l-test-XXXXXX", NULL);
+  g_autofree char *csv_path = g_build_filename (dir, "probe.csv", NULL);
+  g_autofree char *png = g_build_filename (dir, "probe.png", NULL);
+  const char *run[] = { "probe", "--optimizers", "sgd,adam,lstm:landscape", "--lr",
+                        "sgd=0.01,adam=0.1", "--points", "5", "--steps", "7", "--csv", csv_path,
+                        "--plot", png, NULL };
+  const char *bad[][6] = {
+    { "probe", "--points", "1", NULL },
+    { "probe", "--min", "-1", NULL },
+    { "probe", "--optimizers", "sgd", "--tune", NULL },
+    { "probe", "--optimizers", "lstm:cnn", NULL },
+  };
+  g_autofree char *out = NULL, *csv = NULL;
+  g_auto(GStrv) lines = NULL;
+  guint sgd_rows = 0, rows = 0;
+
+  g_assert_cmpint (run_l2l (run, &out, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "lstm:landscape"));
+  g_assert_true (g_file_get_contents (csv_path, &csv, NULL, NULL));
+  lines = g_strsplit (csv, "\n", -1);
+  g_assert_cmpstr (lines[0], ==, "optimizer,g,step,update");
+  for (guint i = 1; lines[i] != NULL && *lines[i] != '\0'; i++)
+    {
+      g_auto(GStrv) cells = g_strsplit (lines[i], ",", -1);
+      guint step = (guint) g_ascii_strtoull (cells[2], NULL, 10);
+
+      rows++;
+      g_assert_true (step == 1 || step == 7);
+      if (g_str_equal (cells[0], "sgd"))
+        {
+          double g = g_ascii_strtod (cells[1], NULL), update = g_ascii_strtod (cells[3], NULL);
+
+          g_assert_cmpfloat (fabs (update + 0.01 * g), <=, 1e-6 * fabs (0.01 * g));
+          sgd_rows++;
+        }
+    }
+  /* 3 optimizers × 2 steps × 5 magnitudes of each sign */
+  g_assert_cmpuint (rows, ==, 60);
+  g_assert_cmpuint (sgd_rows, ==, 20);
+  {
+    g_autoptr(GdkPixbuf) image = gdk_pixbuf_new_from_file (png, NULL);
+    g_assert_nonnull (image);
+  }
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autofree char *err = NULL;
+
+      g_assert_cmpint (run_l2l (bad[i], NULL, &err), ==, 2);
+      g_assert_true (g_str_has_prefix (err, "l2l probe: "));
+    }
+  g_unlink (csv_path);
+  g_unlink (png);
   g_rmdir (dir);
 }
 
@@ -1289,7 +1375,7 @@ test_pretrained (void)
   g_assert_cmpint (run_l2l (unknown, NULL, &err), ==, 2);
   g_assert_nonnull (strstr (err, "lstm:cubic: no such file, and no pretrained lstm optimizer of "
                                  "that name (pretrained: lstm:art, lstm:cnn, schedule:cnn, "
-                                 "lstm:mnist, lstm:mnist-second-order, schedule:mnist, "
+                                 "lstm:landscape, lstm:mnist, lstm:mnist-second-order, schedule:mnist, "
                                  "lstm:quadratic, schedule:quadratic)"));
 }
 
@@ -1394,6 +1480,7 @@ main (int   argc,
   g_test_add_func ("/cli/mnist", test_mnist_tasks);
   g_test_add_func ("/cli/landscape", test_landscape_task);
   g_test_add_func ("/cli/paths", test_paths);
+  g_test_add_func ("/cli/probe", test_probe);
   g_test_add_func ("/cli/train/per-group", test_per_group);
   g_test_add_func ("/cli/train/successors", test_successors);
   g_test_add_func ("/cli/art", test_art);

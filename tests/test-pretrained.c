@@ -35,7 +35,7 @@ test_names_resolve (void)
   g_assert_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION);
   g_test_message ("%s", error->message);
   g_assert_nonnull (strstr (error->message, "cubic: no such file"));
-  g_assert_nonnull (strstr (error->message, "art, cnn, cnn.schedule, mnist, mnist-second-order, "
+  g_assert_nonnull (strstr (error->message, "art, cnn, cnn.schedule, landscape, mnist, mnist-second-order, "
                                             "mnist.schedule, quadratic, quadratic.schedule"));
   g_clear_error (&error);
 

@@ -1248,6 +1248,121 @@ test_art_page (Fixture       *fixture,
   g_rmdir (dir);
 }
 
+/* Pixels of @texture within 12 of the palette's colour @index. */
+static guint
+count_color (GdkTexture *texture,
+             guint       index)
+{
+  const int width = gdk_texture_get_width (texture), height = gdk_texture_get_height (texture);
+  g_autofree guchar *p = g_malloc ((gsize) 4 * width * height);
+  double r, g, b;
+  guint n = 0;
+
+  l2l_chart_palette (index, &r, &g, &b);
+  gdk_texture_download (texture, p, (gsize) 4 * width);
+  /* GDK_MEMORY_DEFAULT: B, G, R, A */
+  for (gsize i = 0; i < (gsize) width * height; i++)
+    n += abs (p[4 * i + 2] - (int) (r * 255)) < 12 && abs (p[4 * i + 1] - (int) (g * 255)) < 12 &&
+         abs (p[4 * i] - (int) (b * 255)) < 12;
+  return n;
+}
+
+/* Issue 26: the Landscapes page draws Rosenbrock's contours before any run,
+ * then each optimizer's path from the classic start as the engine runs; the
+ * slider scrubs along them, the pointer reads the losses at that step, a
+ * click moves the start and runs again, the probe shows what each learned,
+ * and Export Chart… writes an animation. */
+static void
+test_landscapes (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  L2lWindow *window = fixture->window;
+  L2lLandscapePage *page = l2l_window_get_landscape_page (window);
+  L2lExperimentPanel *panel = ui_driver_panel (window, "landscapes");
+  L2lContourView *view = l2l_landscape_page_get_view (page);
+  GtkRange *scale = l2l_landscape_page_get_step_scale (page);
+  g_autofree char *dir = g_dir_make_tmp ("l2l-test-XXXXXX", NULL);
+  g_autofree char *gif = g_build_filename (dir, "paths.gif", NULL);
+  g_autofree char *spec = NULL, *readout = NULL;
+  g_autoptr(GdkTexture) before = NULL, after = NULL;
+  g_autoptr(GdkPixbufAnimation) animation = NULL;
+  L2lContour *contour;
+  double x, y;
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "landscapes");
+  ui_driver_settle (200);
+  g_assert_true (l2l_window_get_visible_page (window) == L2L_PAGE (page));
+  spec = l2l_experiment_panel_get_task_spec (panel);
+  g_assert_true (g_str_has_prefix (spec, "landscape:fn=rosenbrock"));
+  contour = l2l_landscape_page_get_contour (page);
+  g_assert_nonnull (contour);
+  g_assert_cmpuint (contour->paths->len, ==, 0);
+  g_assert_cmpfloat (contour->x_min, <, -1.5);
+  g_assert_cmpfloat (contour->x_max, >, 1.0);
+  before = ui_driver_render (GTK_WIDGET (view));
+  g_assert_cmpfloat (texture_spread (before), >, 0.02);   /* the levels */
+  g_assert_cmpuint (count_color (before, 0), <, 20);        /* and no path */
+
+  ui_driver_spin (window, "steps", 60);
+  ui_driver_choose_optimizers (window, (const char *[]) { "sgd", "adam", "lstm:landscape", NULL });
+  run_page (window, "landscapes");
+  ui_driver_wait_until_done (window);
+  ui_driver_settle (200);
+  contour = l2l_landscape_page_get_contour (page);
+  g_assert_cmpuint (contour->paths->len, ==, 3);
+  for (guint o = 0; o < 3; o++)
+    {
+      L2lContourPath *path = contour->paths->pdata[o];
+
+      g_assert_cmpuint (path->points->len, ==, 2 * 61);
+      g_assert_cmpfloat (g_array_index (path->points, double, 0), ==, -1.5);
+      g_assert_cmpfloat (g_array_index (path->points, double, 1), ==, 2.0);
+    }
+  after = ui_driver_render (GTK_WIDGET (view));
+  g_assert_cmpuint (count_color (after, 0), >, 20);         /* SGD's path, in its colour */
+  g_assert_cmpuint (count_color (after, 2), >, 20);         /* the learned one's */
+
+  /* the slider scrubs; the readout says each loss at that step */
+  g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (scale)));
+  g_assert_cmpfloat (gtk_adjustment_get_upper (gtk_range_get_adjustment (scale)), ==, 60);
+  gtk_range_set_value (scale, 10);
+  g_assert_cmpuint (contour->shown, ==, 10);
+  readout = l2l_landscape_page_readout (page, 1.0, 1.0);
+  g_assert_true (g_str_has_prefix (readout, "x 1, y 1: f = 0"));
+  g_assert_nonnull (strstr (readout, "step 10:"));
+  g_assert_nonnull (strstr (readout, "\nlstm:landscape  "));
+  g_assert_true (l2l_contour_view_locate (view, gtk_widget_get_width (GTK_WIDGET (view)) / 2.0,
+                                          gtk_widget_get_height (GTK_WIDGET (view)) / 2.0, &x, &y));
+  g_assert_cmpfloat (x, >, contour->x_min);
+  g_assert_cmpfloat (x, <, contour->x_max);
+
+  /* the probe of the same optimizers: one curve each, two for the learned */
+  g_assert_cmpuint (l2l_landscape_page_get_probe (page)->series->len, >=, 4);
+
+  /* Export Chart… of the paths as an animation */
+  l2l_file_dialog_answer_next (gif);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.export", NULL);
+  ui_driver_settle (100);
+  animation = gdk_pixbuf_animation_new_from_file (gif, NULL);
+  g_assert_nonnull (animation);
+  g_assert_false (gdk_pixbuf_animation_is_static_image (animation));
+
+  /* a click at a point of the plot starts every optimizer there */
+  g_signal_emit_by_name (view, "point-clicked", 0.5, 0.25);
+  g_assert_true (l2l_window_is_running (window));
+  ui_driver_wait_until_done (window);
+  g_clear_pointer (&spec, g_free);
+  spec = l2l_experiment_panel_get_task_spec (panel);
+  g_assert_nonnull (strstr (spec, "start=0.5,0.25"));
+  contour = l2l_landscape_page_get_contour (page);
+  g_assert_cmpfloat (g_array_index (((L2lContourPath *) contour->paths->pdata[0])->points,
+                                    double, 0), ==, 0.5);
+  g_assert_cmpfloat (g_array_index (((L2lContourPath *) contour->paths->pdata[0])->points,
+                                    double, 1), ==, 0.25);
+  g_unlink (gif);
+  g_rmdir (dir);
+}
+
 /* Meta-training on art shows, beside its chart, what φ makes of a held-out
  * photo at each evaluation. */
 static void
@@ -1315,6 +1430,8 @@ main (int   argc,
   g_test_add ("/ui/small-screen", Fixture, NULL, fixture_set_up, test_small_screen,
               fixture_tear_down);
   g_test_add ("/ui/runs", Fixture, NULL, fixture_set_up, test_runs, fixture_tear_down);
+  g_test_add ("/ui/landscapes", Fixture, NULL, fixture_set_up, test_landscapes,
+              fixture_tear_down);
   g_test_add ("/ui/not-an-image", Fixture, NULL, fixture_set_up, test_not_an_image,
               fixture_tear_down);
   g_test_add ("/ui/failed-run-keeps-results", Fixture, NULL, fixture_set_up,

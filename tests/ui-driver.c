@@ -20,7 +20,7 @@ ui_driver_open_window (L2lWindow  **window,
                        GSettings   *settings,
                        const char  *task)
 {
-  const char *pages[] = { "comparison", "training", "art" };
+  const char *pages[] = { "comparison", "training", "art", "landscapes" };
 
   reset_settings (settings);
   for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
@@ -178,4 +178,18 @@ ui_driver_short_training (L2lWindow *window)
   ui_driver_spin (window, "unroll", 5);
   ui_driver_spin (window, "batch", 8);
   ui_driver_spin (window, "epochs", 20);
+}
+
+GdkTexture *
+ui_driver_render (GtkWidget *widget)
+{
+  int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  return gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
+                                      node, &GRAPHENE_RECT_INIT (0, 0, width, height));
 }

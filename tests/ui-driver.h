@@ -56,4 +56,7 @@ void     ui_driver_short_training  (L2lWindow   *window);
 void     ui_driver_train_and_stop  (L2lWindow   *window,
                                     guint        epochs);
 
+/* What @widget shows now, rendered by its window's renderer. */
+GdkTexture *ui_driver_render       (GtkWidget   *widget);
+
 G_END_DECLS

@@ -7,6 +7,7 @@
 
 #include "l2l-chart-axis.h"
 #include "l2l-chart-contour.h"
+#include "l2l-chart-gif.h"
 #include "l2l-chart.h"
 
 #define FONT "sans-serif"
@@ -145,20 +146,18 @@ band_of (const double *levels,
   return band;
 }
 
-/* Low bands dark blue, high ones pale: the eye goes down into the valleys,
- * and the paths' colours stand out on every band. */
+/* Low bands a darker grey, high ones near white: the eye goes down into
+ * the valleys, and every colour of the palette stands out on every band. */
 static void
 band_color (guint   band,
             guint   n,
-            double *r,
-            double *g,
-            double *b)
+            guint8 *rgb)
 {
   double t = n > 0 ? (double) band / n : 0.0;
 
-  *r = 0.30 + 0.66 * t;
-  *g = 0.42 + 0.55 * t;
-  *b = 0.62 + 0.36 * t;
+  rgb[0] = (guint8) (255.0 * (0.58 + 0.40 * t));
+  rgb[1] = (guint8) (255.0 * (0.61 + 0.37 * t));
+  rgb[2] = (guint8) (255.0 * (0.67 + 0.31 * t));
 }
 
 typedef struct {
@@ -177,49 +176,117 @@ to_pixel (const L2lContour *contour,
   *py = plot->y + (1.0 - (y - contour->y_min) / (contour->y_max - contour->y_min)) * plot->height;
 }
 
+/* The value at grid coordinates (@gx, @gy), bilinear between the grid's
+ * points, so that the bands' edges run smoothly between them; the nearest
+ * point's where a neighbour is not finite. */
+static double
+value_at (const L2lContour *contour,
+          double            gx,
+          double            gy)
+{
+  guint i = (guint) CLAMP (gx, 0.0, contour->nx - 1.0), j = (guint) CLAMP (gy, 0.0, contour->ny - 1.0);
+  guint i1 = MIN (i + 1, contour->nx - 1), j1 = MIN (j + 1, contour->ny - 1);
+  double fx = CLAMP (gx - i, 0.0, 1.0), fy = CLAMP (gy - j, 0.0, 1.0);
+  const double *v = contour->values;
+  double v00 = v[(gsize) j * contour->nx + i], v10 = v[(gsize) j * contour->nx + i1];
+  double v01 = v[(gsize) j1 * contour->nx + i], v11 = v[(gsize) j1 * contour->nx + i1];
+
+  if (!isfinite (v00 + v10 + v01 + v11))
+    return v[(gsize) (fy < 0.5 ? j : j1) * contour->nx + (fx < 0.5 ? i : i1)];
+  return (1 - fy) * ((1 - fx) * v00 + fx * v10) + fy * ((1 - fx) * v01 + fx * v11);
+}
+
+/* The bands at the plot's own pixels, and a darker line wherever a pixel's
+ * band differs from its right or lower neighbour's: the level lines. */
 static void
 draw_fill (const L2lContour *contour,
            cairo_t          *cr,
            const Plot       *plot)
 {
-  double levels[16], cw = plot->width / contour->nx, ch = plot->height / contour->ny;
+  int width = (int) ceil (plot->width), height = (int) ceil (plot->height), stride;
+  g_autofree guint *bands = g_new (guint, (gsize) width * height);
+  double levels[16];
   guint n = l2l_contour_levels (contour, levels);
+  cairo_surface_t *image = cairo_image_surface_create (CAIRO_FORMAT_RGB24, width, height);
+  guchar *data = cairo_image_surface_get_data (image);
 
-  for (guint j = 0; j < contour->ny; j++)
-    for (guint i = 0; i < contour->nx; i++)
+  stride = cairo_image_surface_get_stride (image);
+  for (int py = 0; py < height; py++)
+    for (int px = 0; px < width; px++)
       {
-        double value = contour->values[(gsize) j * contour->nx + i], r, g, b;
-        guint band = isfinite (value) ? band_of (levels, n, value) : n;
+        double gx = (px + 0.5) / width * contour->nx - 0.5;
+        double gy = (height - py - 0.5) / height * contour->ny - 0.5;
+        double value = value_at (contour, gx, gy);
 
-        band_color (band, n, &r, &g, &b);
-        cairo_set_source_rgb (cr, r, g, b);
-        /* a hair wider, so that no seams show between cells */
-        cairo_rectangle (cr, plot->x + i * cw, plot->y + plot->height - (j + 1) * ch,
-                         cw + 0.5, ch + 0.5);
-        cairo_fill (cr);
+        bands[(gsize) py * width + px] = isfinite (value) ? band_of (levels, n, value) : n;
       }
-  /* the level lines: where neighbouring cells fall in different bands */
-  cairo_set_source_rgba (cr, 0.15, 0.2, 0.3, 0.35);
-  cairo_set_line_width (cr, 0.8);
-  for (guint j = 0; j < contour->ny; j++)
-    for (guint i = 0; i < contour->nx; i++)
+  for (int py = 0; py < height; py++)
+    for (int px = 0; px < width; px++)
       {
-        guint here = band_of (levels, n, contour->values[(gsize) j * contour->nx + i]);
-        double x = plot->x + i * cw, y = plot->y + plot->height - (j + 1) * ch;
+        guint band = bands[(gsize) py * width + px];
+        gboolean edge = (px + 1 < width && bands[(gsize) py * width + px + 1] != band) ||
+                        (py + 1 < height && bands[(gsize) (py + 1) * width + px] != band);
+        guint8 rgb[3];
 
-        if (i + 1 < contour->nx &&
-            band_of (levels, n, contour->values[(gsize) j * contour->nx + i + 1]) != here)
-          {
-            cairo_move_to (cr, x + cw, y);
-            cairo_line_to (cr, x + cw, y + ch);
-          }
-        if (j + 1 < contour->ny &&
-            band_of (levels, n, contour->values[(gsize) (j + 1) * contour->nx + i]) != here)
-          {
-            cairo_move_to (cr, x, y);
-            cairo_line_to (cr, x + cw, y);
-          }
+        band_color (band, n, rgb);
+        if (edge)
+          for (int c = 0; c < 3; c++)
+            rgb[c] = (guint8) (rgb[c] * 0.72);
+        ((guint32 *) (data + (gsize) py * stride))[px] =
+          (guint32) rgb[0] << 16 | (guint32) rgb[1] << 8 | rgb[2];
       }
+  cairo_surface_mark_dirty (image);
+  cairo_save (cr);
+  cairo_translate (cr, plot->x, plot->y);
+  cairo_scale (cr, plot->width / width, plot->height / height);
+  cairo_set_source_surface (cr, image, 0, 0);
+  cairo_paint (cr);
+  cairo_restore (cr);
+  cairo_surface_destroy (image);
+}
+
+/* Where a path stands at the step shown, ringed so that the eye finds it. */
+static void
+draw_head (const L2lContour     *contour,
+           const L2lContourPath *path,
+           guint                 k,
+           cairo_t              *cr,
+           const Plot           *plot)
+{
+  double x = g_array_index (path->points, double, 2 * k);
+  double y = g_array_index (path->points, double, 2 * k + 1), px, py;
+
+  if (!isfinite (x) || !isfinite (y))
+    return;
+  to_pixel (contour, plot, x, y, &px, &py);
+  cairo_arc (cr, px, py, 5.5, 0, 2 * G_PI);
+  cairo_fill_preserve (cr);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_set_line_width (cr, 1.5);
+  cairo_stroke (cr);
+}
+
+/* Every path starts at the same point: a ring, in no path's colour. */
+static void
+draw_start (const L2lContour *contour,
+            cairo_t          *cr,
+            const Plot       *plot)
+{
+  const L2lContourPath *path;
+  double px, py;
+
+  if (contour->paths->len == 0)
+    return;
+  path = contour->paths->pdata[0];
+  if (path->points->len < 2 || !isfinite (g_array_index (path->points, double, 0)))
+    return;
+  to_pixel (contour, plot, g_array_index (path->points, double, 0),
+            g_array_index (path->points, double, 1), &px, &py);
+  cairo_arc (cr, px, py, 5.0, 0, 2 * G_PI);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_fill_preserve (cr);
+  cairo_set_source_rgb (cr, 0.05, 0.05, 0.05);
+  cairo_set_line_width (cr, 2.0);
   cairo_stroke (cr);
 }
 
@@ -261,10 +328,13 @@ draw_paths (const L2lContour *contour,
           if (!isfinite (x) || !isfinite (y))
             break;
           to_pixel (contour, plot, x, y, &px, &py);
-          cairo_arc (cr, px, py, k == 0 ? 4.0 : 2.2, 0, 2 * G_PI);
+          cairo_arc (cr, px, py, 2.2, 0, 2 * G_PI);
           cairo_fill (cr);
         }
+      if (contour->shown != G_MAXUINT && n > 1 && n == contour->shown + 1)
+        draw_head (contour, path, n - 1, cr, plot);
     }
+  draw_start (contour, cr, plot);
 }
 
 static void
@@ -281,6 +351,27 @@ draw_text (cairo_t    *cr,
   cairo_text_extents (cr, text, &extents);
   cairo_move_to (cr, x - align_x * extents.x_advance, y);
   cairo_show_text (cr, text);
+}
+
+/* "step 40" in the plot's corner while paths are shown up to a step. */
+static void
+draw_step (const L2lContour *contour,
+           cairo_t          *cr,
+           const Plot       *plot)
+{
+  char text[32];
+  cairo_text_extents_t extents;
+
+  if (contour->shown == G_MAXUINT)
+    return;
+  g_snprintf (text, sizeof text, "step %u", contour->shown);
+  cairo_set_font_size (cr, TICK_SIZE + 2);
+  cairo_text_extents (cr, text, &extents);
+  cairo_set_source_rgba (cr, 1, 1, 1, 0.88);
+  cairo_rectangle (cr, plot->x + 8, plot->y + 8, extents.x_advance + 12, TICK_SIZE + 12);
+  cairo_fill (cr);
+  cairo_set_source_rgb (cr, 0.1, 0.1, 0.1);
+  draw_text (cr, text, TICK_SIZE + 2, plot->x + 14, plot->y + 8 + TICK_SIZE + 4, 0.0);
 }
 
 static void
@@ -356,16 +447,81 @@ draw_legend (const L2lContour *contour,
     }
 }
 
+/* Where render puts the plot in a drawing of @width × @height. */
+static Plot
+plot_of (double width,
+         double height)
+{
+  Plot plot = { PAD + 44, PAD + TITLE_SIZE + PAD, 0, 0 };
+
+  plot.width = MAX (1.0, width - plot.x - 2 * PAD);
+  plot.height = MAX (1.0, height - plot.y - PAD - TICK_SIZE - 10);
+  return plot;
+}
+
+gboolean
+l2l_contour_locate (const L2lContour *contour,
+                    double            width,
+                    double            height,
+                    double            px,
+                    double            py,
+                    double           *x,
+                    double           *y)
+{
+  Plot plot = plot_of (width, height);
+  double u = (px - plot.x) / plot.width, v = (py - plot.y) / plot.height;
+
+  *x = contour->x_min + u * (contour->x_max - contour->x_min);
+  *y = contour->y_max - v * (contour->y_max - contour->y_min);
+  return u >= 0.0 && u <= 1.0 && v >= 0.0 && v <= 1.0;
+}
+
+void
+l2l_contour_render_readout (cairo_t    *cr,
+                            double      px,
+                            double      py,
+                            const char *text)
+{
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+  const double row = TICK_SIZE + 5;
+  double widest = 0.0, x, y, box_height;
+  guint n = g_strv_length (lines);
+  double clip_x0, clip_y0, clip_x1, clip_y1;
+
+  cairo_save (cr);
+  cairo_select_font_face (cr, FONT, CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+  cairo_set_font_size (cr, TICK_SIZE);
+  for (guint i = 0; i < n; i++)
+    {
+      cairo_text_extents_t extents;
+      cairo_text_extents (cr, lines[i], &extents);
+      widest = MAX (widest, extents.x_advance);
+    }
+  box_height = n * row + 8;
+  /* beside the pointer, on whichever side has room */
+  cairo_clip_extents (cr, &clip_x0, &clip_y0, &clip_x1, &clip_y1);
+  x = px + 14 + widest + 12 <= clip_x1 ? px + 14 : px - 14 - widest - 12;
+  y = py + 14 + box_height <= clip_y1 ? py + 14 : py - 14 - box_height;
+  cairo_set_source_rgba (cr, 1, 1, 1, 0.92);
+  cairo_rectangle (cr, x, y, widest + 12, box_height);
+  cairo_fill_preserve (cr);
+  cairo_set_source_rgb (cr, 0.5, 0.5, 0.5);
+  cairo_set_line_width (cr, 1.0);
+  cairo_stroke (cr);
+  cairo_set_source_rgb (cr, 0.1, 0.1, 0.1);
+  for (guint i = 0; i < n; i++)
+    draw_text (cr, lines[i], TICK_SIZE, x + 6, y + 4 + (i + 1) * row - 5, 0.0);
+  cairo_restore (cr);
+}
+
 void
 l2l_contour_render (const L2lContour *contour,
                     cairo_t          *cr,
                     double            width,
                     double            height)
 {
-  Plot plot = { PAD + 44, PAD + TITLE_SIZE + PAD, 0, 0 };
+  Plot plot = plot_of (width, height);
 
-  plot.width = MAX (1.0, width - plot.x - 2 * PAD);
-  plot.height = MAX (1.0, height - plot.y - PAD - TICK_SIZE - 10);
   cairo_save (cr);
   cairo_select_font_face (cr, FONT, CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
   cairo_set_source_rgb (cr, 1, 1, 1);
@@ -396,8 +552,50 @@ l2l_contour_render (const L2lContour *contour,
       cairo_stroke (cr);
     }
   draw_paths (contour, cr, &plot);
+  draw_step (contour, cr, &plot);
   cairo_restore (cr);
   draw_axes (contour, cr, &plot);
   draw_legend (contour, cr, &plot);
   cairo_restore (cr);
+}
+
+/* An animation shows at most this many steps, 6 hundredths of a second each:
+ * 200 steps play in about six seconds. */
+#define MAX_FRAMES 100
+#define FRAME_CS 6
+
+typedef struct {
+  L2lContour *contour;
+  guint       chunk;      /* steps a frame */
+  guint       steps;
+} Animation;
+
+static void
+draw_frame (gpointer  data,
+            guint     frame,
+            cairo_t  *cr,
+            double    width,
+            double    height)
+{
+  Animation *animation = data;
+
+  animation->contour->shown = MIN (frame * animation->chunk, animation->steps);
+  l2l_contour_render (animation->contour, cr, width, height);
+}
+
+GBytes *
+l2l_contour_encode_gif (L2lContour  *contour,
+                        guint        steps,
+                        int          width,
+                        int          height,
+                        GError     **error)
+{
+  Animation animation = { contour, MAX (1, (steps + MAX_FRAMES - 1) / MAX_FRAMES), steps };
+  guint shown = contour->shown;
+  GBytes *bytes = l2l_chart_encode_gif (draw_frame, &animation,
+                                        (steps + animation.chunk - 1) / animation.chunk + 1,
+                                        FRAME_CS, width, height, error);
+
+  contour->shown = shown;
+  return bytes;
 }

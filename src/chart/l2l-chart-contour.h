@@ -58,6 +58,29 @@ void            l2l_contour_render         (const L2lContour *contour,
                                             double            width,
                                             double            height);
 
+/* An animated GIF of the paths growing from step 0 to @steps: a frame a
+ * step, or a frame every few steps beyond 100, six seconds for 200 steps,
+ * the last (every step) held two seconds. */
+GBytes         *l2l_contour_encode_gif     (L2lContour *contour,
+                                            guint       steps,
+                                            int         width,
+                                            int         height,
+                                            GError    **error);
+/* The point under pixel (@px, @py) of a rendering at @width × @height;
+ * FALSE when the pixel is outside the plot. */
+gboolean        l2l_contour_locate         (const L2lContour *contour,
+                                            double            width,
+                                            double            height,
+                                            double            px,
+                                            double            py,
+                                            double           *x,
+                                            double           *y);
+/* A box of @text's lines beside the pointer at (@px, @py), for hover. */
+void            l2l_contour_render_readout (cairo_t    *cr,
+                                            double      px,
+                                            double      py,
+                                            const char *text);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (L2lContour, l2l_contour_free)
 
 G_END_DECLS

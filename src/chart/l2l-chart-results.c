@@ -5,7 +5,9 @@
 
 #include <math.h>
 
+#include "l2l-chart-contour.h"
 #include "l2l-chart-export.h"
+#include "l2l-chart-gif.h"
 #include "l2l-chart-results.h"
 
 /* The mean over runs of the wall time to step @t. */
@@ -34,6 +36,77 @@ l2l_chart_add_compare_result (L2lChart               *chart,
         l2l_chart_series_append_timed (series, t, mean_seconds (result, entry, t),
                                        entry->stats.mean[t], entry->stats.q25[t],
                                        entry->stats.q75[t]);
+    }
+}
+
+/* A new series of the step downhill, −Δθ sign(g), against |g|, for the g of
+ * one sign. */
+static void
+add_probe_curve (L2lChart             *chart,
+                 const L2lProbeResult *result,
+                 const double         *updates,
+                 gboolean              negative,
+                 const char           *name,
+                 guint                *color)
+{
+  guint m = result->n_gradients / 2;
+  L2lChartSeries *series = l2l_chart_add_series (chart, name, (*color)++, FALSE);
+
+  for (guint k = 0; k < m; k++)
+    {
+      guint i = negative ? m - 1 - k : m + k;
+      double down = negative ? updates[i] : -updates[i];
+
+      l2l_chart_series_append (series, fabs (result->gradients[i]), down, NAN, NAN);
+    }
+}
+
+/* Whether g < 0 gives a curve of its own: the rule is not odd in g. */
+static gboolean
+is_asymmetric (const L2lProbeResult *result,
+               const double         *updates)
+{
+  guint m = result->n_gradients / 2;
+  double largest = 0.0, gap = 0.0;
+
+  for (guint k = 0; k < m; k++)
+    {
+      largest = MAX (largest, fabs (updates[m + k]));
+      gap = MAX (gap, fabs (updates[m + k] + updates[m - 1 - k]));
+    }
+  return gap > 1e-3 * largest;
+}
+
+void
+l2l_chart_add_probe_result (L2lChart               *chart,
+                            const L2lProbeResult   *result,
+                            const L2lOptimizerSpec *optimizers,
+                            const char             *first_format,
+                            const char             *later_format,
+                            const char             *negative_format)
+{
+  guint color = 0;
+
+  for (guint o = 0; o < result->n_entries; o++)
+    {
+      const L2lProbeEntry *entry = &result->entries[o];
+      gboolean learned = optimizers[o].net != NULL;
+
+      for (int curve = learned ? 0 : 1; curve < 2; curve++)
+        {
+          const double *updates = curve == 0 ? entry->first : entry->later;
+          g_autofree char *name = learned
+            ? g_strdup_printf (curve == 0 ? first_format : later_format, entry->label,
+                               curve == 0 ? 1 : result->steps)
+            : g_strdup (entry->label);
+
+          add_probe_curve (chart, result, updates, FALSE, name, &color);
+          if (is_asymmetric (result, updates))
+            {
+              g_autofree char *negative = g_strdup_printf (negative_format, name);
+              add_probe_curve (chart, result, updates, TRUE, negative, &color);
+            }
+        }
     }
 }
 
@@ -73,6 +146,61 @@ l2l_chart_save (const L2lChart *chart,
       return FALSE;
     }
   if ((bytes = l2l_chart_encode (chart, format, width, height, error)) == NULL)
+    {
+      g_prefix_error (error, "%s: ", path);
+      return FALSE;
+    }
+  return l2l_file_write_atomic (path, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                                error);
+}
+
+void
+l2l_contour_fill (L2lContour *contour,
+                  L2lProblem *problem)
+{
+  float theta[2], grad[2];
+
+  for (guint j = 0; j < contour->ny; j++)
+    for (guint i = 0; i < contour->nx; i++)
+      {
+        double x, y;
+
+        l2l_contour_grid_point (contour, i, j, &x, &y);
+        theta[0] = (float) x;
+        theta[1] = (float) y;
+        contour->values[(gsize) j * contour->nx + i] = l2l_problem_loss_grad (problem, theta,
+                                                                             grad);
+      }
+}
+
+static void
+draw_contour (gconstpointer  data,
+              cairo_t       *cr,
+              double         width,
+              double         height)
+{
+  l2l_contour_render (data, cr, width, height);
+}
+
+gboolean
+l2l_contour_save (L2lContour  *contour,
+                  guint        steps,
+                  const char  *path,
+                  int          width,
+                  int          height,
+                  GError     **error)
+{
+  g_autoptr(GBytes) bytes = NULL;
+  L2lChartFormat format;
+
+  if (l2l_chart_gif_path (path))
+    bytes = l2l_contour_encode_gif (contour, steps, width, height, error);
+  else if (l2l_chart_format_from_path (path, &format))
+    bytes = l2l_chart_encode_drawing (draw_contour, contour, format, width, height, error);
+  else
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                 "unknown image format; the name must end in .png, .svg, .pdf or .gif");
+  if (bytes == NULL)
     {
       g_prefix_error (error, "%s: ", path);
       return FALSE;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include "l2l-chart-contour.h"
 #include "l2l-chart.h"
 #include "l2l-engine.h"
 
@@ -21,9 +22,37 @@ void l2l_chart_add_train_history  (L2lChart             *chart,
                                    const char           *meta_name,
                                    const char           *eval_name);
 
+/* The probe's curves, for a chart with a log x axis (L2L_CHART_X_LOG_DATA)
+ * of |g| and a log y axis of the step downhill, −Δθ sign(g) (a step uphill
+ * is a gap): one series per hand-written rule (its step @steps: with a
+ * constant gradient its first differs little) and two per learned one, from
+ * zero state and after the probe's steps, named by @first_format and
+ * @later_format ("%s, step %u"); each, where g < 0 gives another curve, a
+ * second one named by @negative_format ("%s, g < 0"). */
+void l2l_chart_add_probe_result   (L2lChart               *chart,
+                                   const L2lProbeResult   *result,
+                                   const L2lOptimizerSpec *optimizers,
+                                   const char             *first_format,
+                                   const char             *later_format,
+                                   const char             *negative_format);
+
 /* Encodes @chart in the format its name ends in (.png, .svg, .pdf) and writes
  * it atomically; an existing non-regular file is never replaced. Errors name @path. */
 gboolean l2l_chart_save           (const L2lChart *chart,
+                                   const char     *path,
+                                   int             width,
+                                   int             height,
+                                   GError        **error);
+
+/* Fills @contour's grid with @problem's loss at each point (a function of
+ * two coordinates). */
+void     l2l_contour_fill         (L2lContour     *contour,
+                                   L2lProblem     *problem);
+
+/* Writes @contour as its name's format says: .png, .svg and .pdf as shown,
+ * .gif an animation of its paths growing over @steps steps. */
+gboolean l2l_contour_save         (L2lContour     *contour,
+                                   guint           steps,
                                    const char     *path,
                                    int             width,
                                    int             height,

@@ -208,18 +208,30 @@ l2l_chart_set_x_mode (L2lChart      *chart,
 
 /* Layout. */
 
+static gboolean
+x_is_time (const L2lChart *chart)
+{
+  return chart->x_mode == L2L_CHART_X_TIME || chart->x_mode == L2L_CHART_X_LOG_TIME;
+}
+
 /* The column the x axis shows. */
 static GArray *
 x_column (const L2lChart       *chart,
           const L2lChartSeries *series)
 {
-  return chart->x_mode == L2L_CHART_X_DATA ? series->x : series->time;
+  return x_is_time (chart) ? series->time : series->x;
 }
 
 static const char *
 x_label (const L2lChart *chart)
 {
-  return chart->x_mode == L2L_CHART_X_DATA ? chart->x_label : chart->time_label;
+  return x_is_time (chart) ? chart->time_label : chart->x_label;
+}
+
+static gboolean
+x_is_log (const L2lChart *chart)
+{
+  return chart->x_mode == L2L_CHART_X_LOG_TIME || chart->x_mode == L2L_CHART_X_LOG_DATA;
 }
 
 static void
@@ -237,7 +249,7 @@ data_range (const L2lChart *chart,
       const L2lChartSeries *series = chart->series->pdata[i];
       GArray *columns[3] = { y_axis ? series->y : x_column (chart, series),
                              y_axis ? series->lo : NULL, y_axis ? series->hi : NULL };
-      gboolean log = y_axis ? chart->log_y : chart->x_mode == L2L_CHART_X_LOG_TIME;
+      gboolean log = y_axis ? chart->log_y : x_is_log (chart);
 
       if (series->hidden)
         continue;
@@ -288,7 +300,7 @@ l2l_chart_compute_layout (const L2lChart *chart,
   char text[64];
 
   data_range (chart, FALSE, &lo, &hi);
-  l2l_axis_fit (&layout->x_axis, chart->x_mode == L2L_CHART_X_LOG_TIME, lo, hi,
+  l2l_axis_fit (&layout->x_axis, x_is_log (chart), lo, hi,
                 MAX (2, (guint) (width / 90)));
   data_range (chart, TRUE, &lo, &hi);
   l2l_axis_fit (&layout->y_axis, chart->log_y, lo, hi, MAX (2, (guint) (height / 50)));
@@ -679,7 +691,9 @@ l2l_chart_render_readout (const L2lChart       *chart,
   cairo_stroke (cr);
 
   /* "step 53": the hover says what the number is */
-  g_ptr_array_add (lines, chart->x_mode != L2L_CHART_X_DATA ? g_strdup_printf ("%.3g s", x)
+  g_ptr_array_add (lines, x_is_time (chart) ? g_strdup_printf ("%.3g s", x)
+                          : chart->x_mode == L2L_CHART_X_LOG_DATA
+                          ? g_strdup_printf ("%s %.3g", chart->x_label ? chart->x_label : "", x)
                           : chart->x_label ? g_strdup_printf ("%s %g", chart->x_label, round (x))
                                            : g_strdup_printf ("%g", round (x)));
   for (guint i = 0; i < chart->series->len; i++)

@@ -33,6 +33,7 @@ typedef enum {
   L2L_CHART_X_DATA,
   L2L_CHART_X_TIME,
   L2L_CHART_X_LOG_TIME,
+  L2L_CHART_X_LOG_DATA,
 } L2lChartXMode;
 
 typedef struct {

@@ -263,7 +263,8 @@ l2l_cli_art (int   argc,
     l2l_cli_name_flag (error);
   if (error != NULL ||
       (args.csv && !l2l_file_check_writable (args.csv, &error)) ||
-      !l2l_cli_parse_plot (args.plot, args.plot_size, &plot_width, &plot_height, &error) ||
+      !l2l_cli_parse_plot (args.plot, args.plot_size, FALSE, &plot_width, &plot_height,
+                          &error) ||
       !check_outputs (&experiment, &config, args.out_dir,
                       (const char *[]) { args.csv, args.plot }, &error))
     {

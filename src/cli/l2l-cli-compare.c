@@ -196,7 +196,7 @@ l2l_cli_compare (int   argc,
                                          (const char *[]) { csv_path, json_path, plot_path },
                                          (const char *[]) { "--csv", "--json", "--plot" }, 3,
                                          &error) ||
-      !l2l_cli_parse_plot (plot_path, plot_size, &plot_width, &plot_height, &error) ||
+      !l2l_cli_parse_plot (plot_path, plot_size, FALSE, &plot_width, &plot_height, &error) ||
       !parse_x_axis (x_axis, &x_mode, &error))
     {
       status = L2L_EXIT_USAGE;

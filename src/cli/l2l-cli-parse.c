@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "l2l-chart-export.h"
+#include "l2l-chart-gif.h"
 #include "l2l-cli-parse.h"
 
 #define PLOT_WIDTH  1000
@@ -105,6 +106,7 @@ l2l_cli_parse_steps (const char  *flag,
 gboolean
 l2l_cli_parse_plot (const char  *path,
                     const char  *size,
+                    gboolean     animation,
                     int         *width,
                     int         *height,
                     GError     **error)
@@ -122,10 +124,20 @@ l2l_cli_parse_plot (const char  *path,
     }
   if (path == NULL)
     return TRUE;
-  if (!l2l_chart_format_from_path (path, &format))
+  if (animation && l2l_chart_gif_path (path))
+    {
+      if (*width > 4096 || *height > 4096)
+        {
+          g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
+                       "--plot-size: an animation is at most 4096x4096");
+          return FALSE;
+        }
+    }
+  else if (!l2l_chart_format_from_path (path, &format))
     {
       g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
-                   "--plot: %s: the name must end in .png, .svg or .pdf", path);
+                   "--plot: %s: the name must end in .png, .svg%s", path,
+                   animation ? ", .pdf or .gif" : " or .pdf");
       return FALSE;
     }
   return l2l_file_check_writable (path, error);

@@ -27,10 +27,11 @@ void          l2l_cli_add_plot_entries        (GOptionContext *context,
                                                char          **plot,
                                                char          **size,
                                                const char     *plot_help);
-/* --plot FILE and --plot-size WxH: checks the format and the folder, before
- * any work starts. */
+/* --plot FILE and --plot-size WxH: checks the format (.gif too where
+ * @animation) and the folder, before any work starts. */
 gboolean      l2l_cli_parse_plot              (const char  *path,
                                                const char  *size,
+                                               gboolean     animation,
                                                int         *width,
                                                int         *height,
                                                GError     **error);

@@ -7,8 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "l2l-chart-contour.h"
-#include "l2l-chart-export.h"
+#include "l2l-chart-results.h"
 #include "l2l-cli-experiment.h"
 #include "l2l-cli-job.h"
 #include "l2l-cli-parse.h"
@@ -94,15 +93,6 @@ paths_csv (const PathsJob *job,
   return g_string_free (csv, FALSE);
 }
 
-static void
-draw_contour (gconstpointer  data,
-              cairo_t       *cr,
-              double         width,
-              double         height)
-{
-  l2l_contour_render (data, cr, width, height);
-}
-
 /* "rosenbrock from (−1.5, 2) · 200 steps": what the function is, not every
  * option's value. */
 static char *
@@ -129,7 +119,6 @@ make_contour (const PathsJob *job,
   g_autoptr(L2lProblem) problem = NULL;
   g_autofree char *title = NULL;
   L2lContour *contour;
-  float theta[2], grad[2];
 
   for (guint o = 0; o < result->n_entries; o++)
     {
@@ -163,16 +152,7 @@ make_contour (const PathsJob *job,
   contour = l2l_contour_new (title, lo[0], hi[0], lo[1], hi[1], GRID, GRID);
   /* run 0's function: the one every path ran on */
   problem = l2l_task_sample_held_out (task, l2l_seed_derive (result->seed, L2L_SEED_TEST, 0));
-  for (guint j = 0; j < GRID; j++)
-    for (guint i = 0; i < GRID; i++)
-      {
-        double x, y;
-
-        l2l_contour_grid_point (contour, i, j, &x, &y);
-        theta[0] = (float) x;
-        theta[1] = (float) y;
-        contour->values[(gsize) j * GRID + i] = l2l_problem_loss_grad (problem, theta, grad);
-      }
+  l2l_contour_fill (contour, problem);
   for (guint m = 0; m < n_minima; m++)
     l2l_contour_add_minimum (contour, minima[2 * m], minima[2 * m + 1]);
   for (guint o = 0; o < result->n_entries; o++)
@@ -197,22 +177,9 @@ write_plot (const PathsJob  *job,
             GError         **error)
 {
   g_autoptr(L2lContour) contour = make_contour (job, error);
-  g_autoptr(GBytes) bytes = NULL;
-  L2lChartFormat format;
 
-  if (contour == NULL)
-    return FALSE;
-  if (!l2l_chart_format_from_path (path, &format))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "%s: unknown image format; the name must end in .png, .svg or .pdf", path);
-      return FALSE;
-    }
-  if ((bytes = l2l_chart_encode_drawing (draw_contour, contour, format, width, height,
-                                         error)) == NULL)
-    return FALSE;
-  return l2l_file_write_atomic (path, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
-                                error);
+  return contour != NULL &&
+         l2l_contour_save (contour, job->result->steps, path, width, height, error);
 }
 
 int
@@ -248,7 +215,7 @@ l2l_cli_paths (int   argc,
   g_option_context_add_main_entries (context, entries, NULL);
   l2l_cli_add_plot_entries (context, &plot_path, &plot_size,
                             "Draw the paths over the function's contour levels, as .png, "
-                            ".svg or .pdf");
+                            ".svg, .pdf or .gif (an animation of the paths growing)");
 
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
@@ -266,7 +233,7 @@ l2l_cli_paths (int   argc,
       (csv_path && !l2l_file_check_writable (csv_path, &error)) ||
       !l2l_file_check_distinct ((const char *[]) { csv_path, plot_path },
                                 (const char *[]) { "--csv", "--plot" }, 2, &error) ||
-      !l2l_cli_parse_plot (plot_path, plot_size, &plot_width, &plot_height, &error))
+      !l2l_cli_parse_plot (plot_path, plot_size, TRUE, &plot_width, &plot_height, &error))
     {
       status = L2L_EXIT_USAGE;
       l2l_cli_report ("paths", error);
@@ -311,7 +278,6 @@ l2l_cli_paths (int   argc,
     }
   if (plot_path != NULL && !write_plot (&job, plot_path, plot_width, plot_height, &error))
     {
-      g_prefix_error (&error, "%s: ", plot_path);
       status = l2l_cli_fail ("paths", error);
       goto out;
     }

@@ -460,7 +460,7 @@ l2l_cli_train (int   argc,
                                 (const char *[]) { "--out", "the resume file beside --out",
                                                    "--history", "--plot" }, 4, &error) ||
       !check_not_inputs (&args, &job, &error) ||
-      !l2l_cli_parse_plot (args.plot, args.plot_size, &job.plot_width, &job.plot_height,
+      !l2l_cli_parse_plot (args.plot, args.plot_size, FALSE, &job.plot_width, &job.plot_height,
                            &error))
     {
       l2l_cli_report ("train", error);

@@ -26,6 +26,8 @@ static const Subcommand subcommands[] = {
     l2l_cli_train, TRUE },
   { "paths", "Draw where each optimizer goes on a function of two coordinates",
     l2l_cli_paths, FALSE },
+  { "probe", "Plot the update each optimizer proposes for a constant gradient",
+    l2l_cli_probe, FALSE },
   { "art", "Style a photo with each optimizer (neural art) and write the images",
     l2l_cli_art, FALSE },
   { "info", "Describe a learned optimizer (checkpoint, resume file or lstm:NAME)",

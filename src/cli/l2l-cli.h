@@ -23,6 +23,7 @@ int  l2l_cli_art          (int argc, char *argv[]);
 int  l2l_cli_info         (int argc, char *argv[]);
 int  l2l_cli_optimizers   (int argc, char *argv[]);
 int  l2l_cli_paths        (int argc, char *argv[]);
+int  l2l_cli_probe        (int argc, char *argv[]);
 
 /* One line on stderr: "l2l SUBCOMMAND: MESSAGE". */
 void l2l_cli_error        (const char *subcommand,

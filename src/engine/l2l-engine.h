@@ -26,6 +26,7 @@
 #include "l2l-feature-net.h"
 #include "l2l-nn.h"
 #include "l2l-optimizer-spec.h"
+#include "l2l-probe.h"
 #include "l2l-optimizer.h"
 #include "l2l-options.h"
 #include "l2l-cluster.h"

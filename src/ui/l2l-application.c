@@ -75,6 +75,7 @@ static const L2lAccel accels[] = {
   { "win.show-page::comparison", "<Alt>1" },
   { "win.show-page::training", "<Alt>2" },
   { "win.show-page::art", "<Alt>3" },
+  { "win.show-page::landscapes", "<Alt>4" },
 };
 
 const L2lAccel *

@@ -394,7 +394,7 @@ l2l_experiment_panel_set_mode (L2lExperimentPanel *self,
   self->mode = mode;
   /* the Neural art page's task is art, and it picks the images above its
    * tiles, by name: their rows would only repeat them as paths */
-  l2l_task_form_set_fixed (self->task_form, mode == L2L_PANEL_ART,
+  l2l_task_form_set_fixed (self->task_form, mode == L2L_PANEL_ART || mode == L2L_PANEL_LANDSCAPE,
                            mode == L2L_PANEL_ART
                            ? (const char *const[]) { "content", "style", "held-out", NULL } : NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->optimizer_list), !train);
@@ -407,6 +407,8 @@ l2l_experiment_panel_set_mode (L2lExperimentPanel *self,
   gtk_widget_set_visible (self->save_button, train);
   if (mode == L2L_PANEL_ART)
     adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (self->compare_group), _("Styling"));
+  if (mode == L2L_PANEL_LANDSCAPE)
+    adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (self->compare_group), _("Paths"));
 }
 
 L2lPanelMode

@@ -11,12 +11,14 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (L2lExperimentPanel, l2l_experiment_panel, L2L, EXPERIMENT_PANEL, GtkBox)
 
 /* What a page's sidebar shows: a comparison (task, optimizers, steps, runs,
- * tuning), meta-training (task, the LSTM and its recipe) or neural art (the
- * art task's images, optimizers, steps). */
+ * tuning), meta-training (task, the LSTM and its recipe), neural art (the
+ * art task's images, optimizers, steps) or landscapes (the landscape task's
+ * options, optimizers, steps: one run). */
 typedef enum {
   L2L_PANEL_COMPARE,
   L2L_PANEL_TRAIN,
   L2L_PANEL_ART,
+  L2L_PANEL_LANDSCAPE,
 } L2lPanelMode;
 
 /* The sidebar: task and its options (built from the family's option table, so

@@ -156,17 +156,19 @@ static const char *const sizes[] = { "1000x650", "1600x1000", "2400x1500", "800x
 
 static const L2lFileType chart_types[] = {
   { N_("PNG image"), "png" }, { N_("SVG drawing"), "svg" }, { N_("PDF document"), "pdf" },
+  { N_("GIF animation"), "gif" },
 };
 
 void
 l2l_file_dialog_export_chart (GtkWidget   *owner,
                               const char  *name,
+                              gboolean     animation,
                               L2lFileDone  done)
 {
   const char *size_labels[] = { "1000 × 650", "1600 × 1000", "2400 × 1500", "800 × 500", NULL };
   GtkFileChooser *dialog = l2l_file_dialog_new (owner, GTK_FILE_CHOOSER_ACTION_SAVE,
                                                 _("Export Chart"), name, chart_types,
-                                                G_N_ELEMENTS (chart_types), done);
+                                                G_N_ELEMENTS (chart_types) - !animation, done);
 
   gtk_file_chooser_add_choice (dialog, "size", _("Size"), (const char **) sizes, size_labels);
   gtk_file_chooser_set_choice (dialog, "size", sizes[0]);

@@ -27,10 +27,11 @@ GtkFileChooser *l2l_file_dialog_new  (GtkWidget            *owner,
                                       guint                 n_types,
                                       L2lFileDone           done);
 void            l2l_file_dialog_show (GtkFileChooser       *dialog);
-/* Shows the chart export dialog: PNG, SVG or PDF, with a choice "size" of
- * "WIDTHxHEIGHT". */
+/* Shows the chart export dialog: PNG, SVG or PDF, and GIF where
+ * @animation, with a choice "size" of "WIDTHxHEIGHT". */
 void            l2l_file_dialog_export_chart (GtkWidget      *owner,
                                               const char     *name,
+                                              gboolean        animation,
                                               L2lFileDone     done);
 /* The next dialog shown answers @path at once, as if it had been chosen
  * (for the UI tests, which cannot click in a file chooser). */

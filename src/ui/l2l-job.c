@@ -11,6 +11,7 @@
 
 typedef enum {
   EVENT_COMPARE_POINT,
+  EVENT_COMPARE_POSITION,
   EVENT_TRAIN_EPOCH,
   EVENT_PROGRESS,
   EVENT_ART_INPUTS,
@@ -33,6 +34,11 @@ typedef struct {
       double mean, q25, q75;
       double seconds;    /* the runs' mean wall time to the step */
     } compare_point;
+    struct {
+      guint  optimizer;
+      guint  step;
+      double x, y;
+    } compare_position;
     struct {
       guint  epoch;
       double meta_loss;
@@ -69,6 +75,7 @@ struct _L2lJob {
   double           *column;        /* worker's scratch: one step's losses */
   gint64            last_progress; /* worker: rate limit of progress events */
   guint             preview_side;  /* an art task's image side, else 0 */
+  gboolean          positions;     /* a task of two coordinates: where run 0 steps */
   float            *art_content;   /* an art task's first run: its content and style */
   float            *art_style;
   gint64           *last_preview;  /* worker: per optimizer, rate limit of previews */
@@ -77,6 +84,7 @@ struct _L2lJob {
 
 enum {
   SIGNAL_COMPARE_POINT,
+  SIGNAL_COMPARE_POSITION,
   SIGNAL_COMPARE_PREVIEW,
   SIGNAL_ART_INPUTS,
   SIGNAL_TRAIN_PREVIEW,
@@ -129,6 +137,11 @@ dispatch_events (gpointer user_data)
                          event->compare_point.optimizer, event->compare_point.step,
                          event->compare_point.mean, event->compare_point.q25,
                          event->compare_point.q75, event->compare_point.seconds);
+          break;
+        case EVENT_COMPARE_POSITION:
+          g_signal_emit (self, signals[SIGNAL_COMPARE_POSITION], 0,
+                         event->compare_position.optimizer, event->compare_position.step,
+                         event->compare_position.x, event->compare_position.y);
           break;
         case EVENT_TRAIN_EPOCH:
           g_signal_emit (self, signals[SIGNAL_TRAIN_EPOCH], 0, event->train_epoch.epoch,
@@ -262,6 +275,15 @@ on_compare_progress (const L2lCompareProgress *progress,
       push_event (self, &event);
       if (self->preview_side > 0)
         push_preview (self, progress);
+      if (self->positions && progress->first_run == 0 && progress->theta != NULL)
+        {
+          Event position = {
+            .kind = EVENT_COMPARE_POSITION,
+            .compare_position = { progress->optimizer, progress->step,
+                                  progress->theta[0], progress->theta[1] },
+          };
+          push_event (self, &position);
+        }
     }
   push_progress (self, (double) progress->done / progress->total,
                  progress->phase == L2L_COMPARE_TUNING ? L2L_JOB_PHASE_TUNING
@@ -336,6 +358,7 @@ run_job (L2lJob  *self,
 
     if (l2l_task_get_family (task) == &l2l_task_art_family && (gsize) 3 * side * side == n)
       show_art_inputs (self, task, side);
+    self->positions = n == 2;
   }
   if (self->is_compare)
     {
@@ -406,6 +429,9 @@ l2l_job_class_init (L2lJobClass *klass)
     g_signal_new ("compare-point", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                   NULL, G_TYPE_NONE, 6, G_TYPE_UINT, G_TYPE_UINT, G_TYPE_DOUBLE, G_TYPE_DOUBLE,
                   G_TYPE_DOUBLE, G_TYPE_DOUBLE);
+  signals[SIGNAL_COMPARE_POSITION] =
+    g_signal_new ("compare-position", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 4, G_TYPE_UINT, G_TYPE_UINT, G_TYPE_DOUBLE, G_TYPE_DOUBLE);
   signals[SIGNAL_COMPARE_PREVIEW] =
     g_signal_new ("compare-preview", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                   NULL, G_TYPE_NONE, 4, G_TYPE_UINT, G_TYPE_UINT, G_TYPE_DOUBLE, G_TYPE_BYTES);

@@ -22,6 +22,8 @@ G_DECLARE_FINAL_TYPE (L2lJob, l2l_job, L2L, JOB, GObject)
  *                  double seconds)
  *       statistics over the runs done so far at one step; seconds: their mean wall
  *       time to it
+ *   compare-position (guint optimizer, guint step, double x, double y)
+ *       a task of two coordinates: where the first run stands at @step
  *   art-inputs    ()  neural art: l2l_job_get_art_inputs has the images of the first
  *       test function (a comparison) or held-out function (training)
  *   compare-preview (guint optimizer, guint step, double loss, GBytes *rgb)

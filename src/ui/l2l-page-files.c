@@ -38,7 +38,9 @@ export_chart_done (GtkWidget      *owner,
 
   if (size != NULL)
     sscanf (size, "%dx%d", &width, &height);
-  if (!l2l_chart_save (priv->chart, path, width, height, &error))
+  if (L2L_PAGE_GET_CLASS (self)->export_picture != NULL
+      ? !L2L_PAGE_GET_CLASS (self)->export_picture (self, path, width, height, &error)
+      : !l2l_chart_save (priv->chart, path, width, height, &error))
     l2l_page_show_error (self, _("The chart could not be exported"), error->message);
   else
     l2l_page_toast_saved (self, path);
@@ -50,9 +52,10 @@ _l2l_page_export_chart_action (GtkWidget  *widget,
                      GVariant   *parameter)
 {
   L2lPagePrivate *priv = _l2l_page_get_private (L2L_PAGE (widget));
+  gboolean picture = L2L_PAGE_GET_CLASS (widget)->export_picture != NULL;
 
-  if (priv->chart != NULL)
-    l2l_file_dialog_export_chart (widget, priv->chart_name, export_chart_done);
+  if (priv->chart != NULL || picture)
+    l2l_file_dialog_export_chart (widget, priv->chart_name, picture, export_chart_done);
 }
 
 static const L2lFileType results_types[] = {

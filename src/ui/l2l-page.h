@@ -43,6 +43,14 @@ struct _L2lPageClass {
                           L2lJob       *job,
                           const GError *error,
                           double        seconds);
+  /* Export Chart… of a page whose picture is not its L2lChart (may be NULL):
+   * writes what is shown to @path, which ends in .png, .svg, .pdf or .gif
+   * (the dialog offers GIF to such pages). */
+  gboolean (*export_picture) (L2lPage     *self,
+                              const char  *path,
+                              int          width,
+                              int          height,
+                              GError     **error);
 };
 
 /* For subclasses: the page's content beside the sidebar. */

@@ -19,6 +19,7 @@ struct _L2lWindow {
   L2lComparePage       *compare_page;
   L2lTrainPage         *train_page;
   L2lArtPage           *art_page;
+  L2lLandscapePage     *landscape_page;
 
   GSettings            *settings;
   GBinding             *sidebar_binding;  /* the toggle and the shown page's sidebar */
@@ -29,7 +30,7 @@ G_DEFINE_FINAL_TYPE (L2lWindow, l2l_window, ADW_TYPE_APPLICATION_WINDOW)
 
 /* The pages, in the order of the switcher, and the names the window's
  * actions have on them. */
-static const char *const page_names[] = { "comparison", "training", "art" };
+static const char *const page_names[] = { "comparison", "training", "art", "landscapes" };
 
 static const struct {
   const char *window;
@@ -146,6 +147,8 @@ add_learned (L2lWindow  *self,
 {
   l2l_experiment_panel_add_learned (l2l_page_get_panel (L2L_PAGE (self->compare_page)), label, net);
   l2l_experiment_panel_add_learned (l2l_page_get_panel (L2L_PAGE (self->art_page)), label, net);
+  l2l_experiment_panel_add_learned (l2l_page_get_panel (L2L_PAGE (self->landscape_page)), label,
+                                    net);
 }
 
 static void
@@ -302,6 +305,7 @@ l2l_window_class_init (L2lWindowClass *klass)
   g_type_ensure (L2L_TYPE_COMPARE_PAGE);
   g_type_ensure (L2L_TYPE_TRAIN_PAGE);
   g_type_ensure (L2L_TYPE_ART_PAGE);
+  g_type_ensure (L2L_TYPE_LANDSCAPE_PAGE);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/l2lworkbench/Workbench/ui/l2l-window.ui");
   gtk_widget_class_bind_template_child (widget_class, L2lWindow, toast_overlay);
@@ -311,6 +315,7 @@ l2l_window_class_init (L2lWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, L2lWindow, compare_page);
   gtk_widget_class_bind_template_child (widget_class, L2lWindow, train_page);
   gtk_widget_class_bind_template_child (widget_class, L2lWindow, art_page);
+  gtk_widget_class_bind_template_child (widget_class, L2lWindow, landscape_page);
 
   gtk_widget_class_install_action (widget_class, "win.run", NULL, run_action);
   gtk_widget_class_install_action (widget_class, "win.stop", NULL, stop_action);
@@ -379,6 +384,12 @@ L2lArtPage *
 l2l_window_get_art_page (L2lWindow *self)
 {
   return self->art_page;
+}
+
+L2lLandscapePage *
+l2l_window_get_landscape_page (L2lWindow *self)
+{
+  return self->landscape_page;
 }
 
 void

@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "l2l-art-page.h"
+#include "l2l-landscape-page.h"
 #include "l2l-compare-page.h"
 #include "l2l-train-page.h"
 
@@ -24,6 +25,7 @@ L2lPage        *l2l_window_get_page          (L2lWindow  *self,
 L2lComparePage *l2l_window_get_compare_page  (L2lWindow  *self);
 L2lTrainPage   *l2l_window_get_train_page    (L2lWindow  *self);
 L2lArtPage     *l2l_window_get_art_page      (L2lWindow  *self);
+L2lLandscapePage *l2l_window_get_landscape_page (L2lWindow *self);
 void            l2l_window_show_page         (L2lWindow  *self,
                                               const char *name);
 L2lPage        *l2l_window_get_visible_page  (L2lWindow  *self);
