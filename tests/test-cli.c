@@ -1005,6 +1005,7 @@ test_probe (void)
   const char *bad[][6] = {
     { "probe", "--points", "1", NULL },
     { "probe", "--min", "-1", NULL },
+    { "probe", "--max", "1e39", NULL },
     { "probe", "--optimizers", "sgd", "--tune", NULL },
     { "probe", "--optimizers", "lstm:cnn", NULL },
   };
@@ -1045,6 +1046,9 @@ test_probe (void)
 
       g_assert_cmpint (run_l2l (bad[i], NULL, &err), ==, 2);
       g_assert_true (g_str_has_prefix (err, "l2l probe: "));
+      /* a bad setting is named by its flag */
+      if (i < 3)
+        g_assert_true (g_str_has_prefix (err + strlen ("l2l probe: "), bad[i][1]));
     }
   g_unlink (csv_path);
   g_unlink (png);

@@ -124,10 +124,18 @@ test_refused (void)
   g_clear_error (&error);
   l2l_optimizer_spec_clear (&spec);
 
+  /* magnitudes a float cannot hold would not be the g fed */
   l2l_optimizer_spec_init (&spec, &l2l_optimizer_sgd);
-  config.min_magnitude = 0.0;
-  g_assert_null (l2l_probe_run (&spec, 1, &config, NULL, &error));
-  g_assert_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION);
+  for (guint i = 0; i < 3; i++)
+    {
+      const double range[3][2] = { { 0.0, 1e2 }, { 1e-50, 1e2 }, { 1e-6, 1e39 } };
+
+      config.min_magnitude = range[i][0];
+      config.max_magnitude = range[i][1];
+      g_assert_null (l2l_probe_run (&spec, 1, &config, NULL, &error));
+      g_assert_cmpstr (l2l_error_get_field (error), ==, i < 2 ? "min" : "max");
+      g_clear_error (&error);
+    }
   l2l_optimizer_spec_clear (&spec);
 }
 

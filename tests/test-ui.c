@@ -1361,6 +1361,18 @@ test_landscapes (Fixture       *fixture,
                                     double, 1), ==, 0.25);
   g_unlink (gif);
   g_rmdir (dir);
+
+  /* a click during a long run stops it and runs again from there; closing
+   * the window before that rerun starts leaves no job behind */
+  ui_driver_spin (window, "steps", 1000000);
+  run_page (window, "landscapes");
+  while (((L2lContourPath *) l2l_landscape_page_get_contour (page)->paths->pdata[0])->points->len < 4)
+    g_main_context_iteration (NULL, TRUE);
+  g_signal_emit_by_name (view, "point-clicked", -1.0, 1.0);
+  gtk_window_close (GTK_WINDOW (window));
+  while (fixture->window != NULL)
+    g_main_context_iteration (NULL, TRUE);
+  ui_driver_settle (200);
 }
 
 /* Meta-training on art shows, beside its chart, what φ makes of a held-out

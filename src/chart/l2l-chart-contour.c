@@ -61,6 +61,7 @@ l2l_contour_free (L2lContour *contour)
   g_free (contour->values);
   g_ptr_array_unref (contour->paths);
   g_array_unref (contour->minima);
+  g_clear_pointer (&contour->fill, cairo_surface_destroy);
   g_free (contour);
 }
 
@@ -196,26 +197,26 @@ value_at (const L2lContour *contour,
   return (1 - fy) * ((1 - fx) * v00 + fx * v10) + fy * ((1 - fx) * v01 + fx * v11);
 }
 
-/* The bands at the plot's own pixels, and a darker line wherever a pixel's
- * band differs from its right or lower neighbour's: the level lines. */
-static void
-draw_fill (const L2lContour *contour,
-           cairo_t          *cr,
-           const Plot       *plot)
+/* The bands at @width × @height pixels, and a darker line wherever a
+ * pixel's band differs from its right or lower neighbour's: the level lines.
+ * Pixel centres map onto the grid, whose points are its corners. */
+static cairo_surface_t *
+render_fill (const L2lContour *contour,
+             int               width,
+             int               height)
 {
-  int width = (int) ceil (plot->width), height = (int) ceil (plot->height), stride;
   g_autofree guint *bands = g_new (guint, (gsize) width * height);
   double levels[16];
   guint n = l2l_contour_levels (contour, levels);
   cairo_surface_t *image = cairo_image_surface_create (CAIRO_FORMAT_RGB24, width, height);
   guchar *data = cairo_image_surface_get_data (image);
+  int stride = cairo_image_surface_get_stride (image);
 
-  stride = cairo_image_surface_get_stride (image);
   for (int py = 0; py < height; py++)
     for (int px = 0; px < width; px++)
       {
-        double gx = (px + 0.5) / width * contour->nx - 0.5;
-        double gy = (height - py - 0.5) / height * contour->ny - 0.5;
+        double gx = (px + 0.5) / width * (contour->nx - 1);
+        double gy = (height - py - 0.5) / height * (contour->ny - 1);
         double value = value_at (contour, gx, gy);
 
         bands[(gsize) py * width + px] = isfinite (value) ? band_of (levels, n, value) : n;
@@ -236,13 +237,38 @@ draw_fill (const L2lContour *contour,
           (guint32) rgb[0] << 16 | (guint32) rgb[1] << 8 | rgb[2];
       }
   cairo_surface_mark_dirty (image);
+  return image;
+}
+
+/* The fill at the target's own pixels (its device scale too, so that level
+ * lines stay sharp on a HiDPI screen), made once per size. */
+static void
+draw_fill (const L2lContour *contour,
+           cairo_t          *cr,
+           const Plot       *plot)
+{
+  L2lContour *cache = (L2lContour *) contour;   /* the fill is a cache, not the data */
+  double sx = 1.0, sy = 1.0;
+  int width, height;
+  cairo_pattern_t *pattern;
+
+  cairo_surface_get_device_scale (cairo_get_target (cr), &sx, &sy);
+  width = MAX (1, (int) ceil (plot->width * sx));
+  height = MAX (1, (int) ceil (plot->height * sy));
+  if (cache->fill == NULL || cairo_image_surface_get_width (cache->fill) != width ||
+      cairo_image_surface_get_height (cache->fill) != height)
+    {
+      g_clear_pointer (&cache->fill, cairo_surface_destroy);
+      cache->fill = render_fill (contour, width, height);
+    }
   cairo_save (cr);
   cairo_translate (cr, plot->x, plot->y);
   cairo_scale (cr, plot->width / width, plot->height / height);
-  cairo_set_source_surface (cr, image, 0, 0);
+  cairo_set_source_surface (cr, cache->fill, 0, 0);
+  pattern = cairo_get_source (cr);
+  cairo_pattern_set_filter (pattern, CAIRO_FILTER_NEAREST);
   cairo_paint (cr);
   cairo_restore (cr);
-  cairo_surface_destroy (image);
 }
 
 /* Where a path stands at the step shown, ringed so that the eye finds it. */

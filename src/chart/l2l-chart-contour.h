@@ -23,6 +23,9 @@ typedef struct {
   GPtrArray *paths;    /* L2lContourPath */
   GArray    *minima;   /* double x, y pairs, marked with a star */
   guint      shown;    /* steps drawn of each path (G_MAXUINT: all) */
+  /* The bands as last drawn, kept for the next drawing of the same size: the
+   * values must not change once the contour has been drawn. */
+  cairo_surface_t *fill;
 } L2lContour;
 
 L2lContour     *l2l_contour_new            (const char *title,

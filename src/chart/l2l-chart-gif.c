@@ -326,8 +326,10 @@ l2l_chart_encode_gif (L2lChartFrameFunc   draw,
   cairo_surface_destroy (surface);
   if (status == GIF_ERROR)
     {
+      const char *why = GifErrorString (code);
+
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "cannot write the animation: %s",
-                   GifErrorString (code));
+                   why != NULL ? why : "out of memory");
       return NULL;
     }
   return g_byte_array_free_to_bytes (g_steal_pointer (&bytes));

@@ -178,8 +178,12 @@ write_plot (const PathsJob  *job,
 {
   g_autoptr(L2lContour) contour = make_contour (job, error);
 
-  return contour != NULL &&
-         l2l_contour_save (contour, job->result->steps, path, width, height, error);
+  if (contour == NULL)
+    {
+      g_prefix_error (error, "%s: ", path);
+      return FALSE;
+    }
+  return l2l_contour_save (contour, job->result->steps, path, width, height, error);
 }
 
 int

@@ -67,7 +67,7 @@ print_summary (const L2lProbeResult *result)
     if (fabs (log (result->gradients[i])) < fabs (log (result->gradients[one])))
       one = i;
   g_snprintf (later, sizeof later, "step %u", result->steps);
-  printf ("%-24s %12s %12s %12s %14s  %s\n", "optimizer", "g", "step 1", later,
+  printf ("%-24s %12s %12s %12s %12s  %s\n", "optimizer", "g", "step 1", later,
           "-g, step 1", "uphill");
   for (guint o = 0; o < result->n_entries; o++)
     {
@@ -173,6 +173,7 @@ l2l_cli_probe (int   argc,
       !l2l_cli_parse_plot (plot_path, plot_size, FALSE, &plot_width, &plot_height, &error))
     {
       status = L2L_EXIT_USAGE;
+      l2l_cli_name_flag (error);
       l2l_cli_report ("probe", error);
       goto out;
     }

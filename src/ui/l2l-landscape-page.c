@@ -7,6 +7,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "l2l-chart-gif.h"
 #include "l2l-chart-results.h"
 #include "l2l-landscape-page.h"
 
@@ -25,6 +26,7 @@ struct _L2lLandscapePage {
   GPtrArray       *losses;         /* per optimizer, a GArray of each step's loss */
   guint            steps;          /* this run's */
   gboolean         rerun;          /* a click while running: run again when it ends */
+  guint            rerun_id;       /* the idle that does */
 
   L2lChart        *probe;
   L2lChartView    *probe_view;
@@ -207,7 +209,9 @@ l2l_landscape_page_readout (L2lLandscapePage *self,
           GArray *losses = self->losses->pdata[o];
           const L2lContourPath *path = self->contour->paths->pdata[o];
 
-          if (step < losses->len && isfinite (g_array_index (losses, double, step)))
+          if (step >= losses->len)
+            g_string_append_printf (text, "\n%s  %s", path->name, _("not reached"));
+          else if (isfinite (g_array_index (losses, double, step)))
             g_string_append_printf (text, "\n%s  %.4g", path->name,
                                     g_array_index (losses, double, step));
           else
@@ -280,7 +284,12 @@ on_position (L2lJob           *job,
              L2lLandscapePage *self)
 {
   L2lContourPath *path = self->contour->paths->pdata[optimizer];
+  GArray *losses = self->losses->pdata[optimizer];
 
+  /* a diverged run goes on stepping; its path ends where it left (the
+   * step's loss comes before its position) */
+  if (step < losses->len && !isfinite (g_array_index (losses, double, step)))
+    return;
   if (step == path->points->len / 2)
     {
       l2l_contour_path_append (path, x, y);
@@ -387,8 +396,10 @@ show_probe (L2lLandscapePage *self,
 static void
 run_again (gpointer data)
 {
-  l2l_page_run (data);
-  g_object_unref (data);
+  L2lLandscapePage *self = data;
+
+  self->rerun_id = 0;
+  l2l_page_run (L2L_PAGE (self));
 }
 
 static char *
@@ -401,11 +412,9 @@ l2l_landscape_page_finished (L2lPage      *page,
   guint diverged = 0;
 
   g_signal_handlers_disconnect_by_data (job, self);
-  if (self->rerun)
-    {
-      self->rerun = FALSE;
-      g_idle_add_once (run_again, g_object_ref (page));
-    }
+  if (self->rerun && self->rerun_id == 0)
+    self->rerun_id = g_idle_add_once (run_again, self);
+  self->rerun = FALSE;
   if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return g_strdup (_("Failed"));
   /* the slider scrubs what ran, a stopped run's steps too */
@@ -445,7 +454,16 @@ l2l_landscape_page_export_picture (L2lPage     *page,
   L2lLandscapePage *self = L2L_LANDSCAPE_PAGE (page);
 
   if (g_strcmp0 (gtk_stack_get_visible_child_name (self->views), "probe") == 0)
-    return l2l_chart_save (self->probe, path, width, height, error);
+    {
+      if (l2l_chart_gif_path (path))
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                       _("%s: a GIF animates the paths; export the probe as PNG, SVG or PDF"),
+                       path);
+          return FALSE;
+        }
+      return l2l_chart_save (self->probe, path, width, height, error);
+    }
   if (self->contour == NULL)
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
@@ -457,6 +475,16 @@ l2l_landscape_page_export_picture (L2lPage     *page,
 }
 
 /* GObject. */
+
+static void
+l2l_landscape_page_dispose (GObject *object)
+{
+  L2lLandscapePage *self = L2L_LANDSCAPE_PAGE (object);
+
+  /* a window closed before the rerun a click asked for */
+  g_clear_handle_id (&self->rerun_id, g_source_remove);
+  G_OBJECT_CLASS (l2l_landscape_page_parent_class)->dispose (object);
+}
 
 static void
 l2l_landscape_page_finalize (GObject *object)
@@ -477,6 +505,7 @@ l2l_landscape_page_class_init (L2lLandscapePageClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   L2lPageClass *page_class = L2L_PAGE_CLASS (klass);
 
+  object_class->dispose = l2l_landscape_page_dispose;
   object_class->finalize = l2l_landscape_page_finalize;
   page_class->check = l2l_landscape_page_check;
   page_class->create_job = l2l_landscape_page_create_job;

@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <float.h>
 #include <math.h>
 #include <string.h>
 
@@ -19,30 +20,27 @@ l2l_probe_config_init (L2lProbeConfig *config)
   config->steps = 20;
 }
 
+/* Gradients are fed as floats: magnitudes outside a float's normal range
+ * would not be the g reported. */
 gboolean
 l2l_probe_config_check (const L2lProbeConfig *config,
                         GError              **error)
 {
-  if (!(config->min_magnitude > 0.0) || !(config->max_magnitude > config->min_magnitude) ||
-      !isfinite (config->max_magnitude))
-    {
-      g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
-                   "gradient magnitudes: %g to %g is not a range of positive numbers",
-                   config->min_magnitude, config->max_magnitude);
-      return FALSE;
-    }
+  if (!(config->min_magnitude >= FLT_MIN && config->min_magnitude <= FLT_MAX))
+    return l2l_set_field_error (error, L2L_ENGINE_ERROR_INVALID_OPTION, NULL, "min",
+                                "%g is not a magnitude a float holds (%g to %g)",
+                                config->min_magnitude, FLT_MIN, FLT_MAX);
+  if (!(config->max_magnitude > config->min_magnitude && config->max_magnitude <= FLT_MAX))
+    return l2l_set_field_error (error, L2L_ENGINE_ERROR_INVALID_OPTION, NULL, "max",
+                                "%g is not above the smallest magnitude %g and at most %g",
+                                config->max_magnitude, config->min_magnitude, FLT_MAX);
   if (config->n_magnitudes < 2 || config->n_magnitudes > 1000)
-    {
-      g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
-                   "%u magnitudes: give 2 to 1000", config->n_magnitudes);
-      return FALSE;
-    }
+    return l2l_set_field_error (error, L2L_ENGINE_ERROR_INVALID_OPTION, NULL, "points",
+                                "%u magnitudes of each sign: give 2 to 1000",
+                                config->n_magnitudes);
   if (config->steps < 1 || config->steps > 100000)
-    {
-      g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
-                   "%u steps: give 1 to 100000", config->steps);
-      return FALSE;
-    }
+    return l2l_set_field_error (error, L2L_ENGINE_ERROR_INVALID_OPTION, NULL, "steps",
+                                "%u steps: the probe takes 1 to 100000", config->steps);
   return TRUE;
 }
 
@@ -100,8 +98,9 @@ l2l_probe_run (const L2lOptimizerSpec *optimizers,
       double magnitude = config->min_magnitude *
                          pow (config->max_magnitude / config->min_magnitude, (double) i / (m - 1));
 
-      result->gradients[m + i] = magnitude;
-      result->gradients[m - 1 - i] = -magnitude;
+      /* the g fed, as the float it is fed as */
+      result->gradients[m + i] = (float) magnitude;
+      result->gradients[m - 1 - i] = -(float) magnitude;
     }
   grad = g_new (float, n);
   theta = g_new (float, n);
