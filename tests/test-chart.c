@@ -196,6 +196,30 @@ test_legend_and_band (void)
   canvas_clear (&canvas);
 }
 
+/* Issue 26: a legend that would hide the data's top-right points moves to
+ * the next corner. */
+static void
+test_legend_moves (void)
+{
+  g_autoptr(L2lChart) chart = l2l_chart_new (NULL, NULL, NULL, FALSE);
+  L2lChartSeries *series = l2l_chart_add_series (chart, "sgd", 0, FALSE);
+  Canvas canvas;
+  gboolean bottom = FALSE;
+
+  series->stroke = L2L_CHART_DASHED;
+  for (int t = 0; t <= 100; t++)
+    l2l_chart_series_append (series, t, t, NAN, NAN);   /* the diagonal, into the top right */
+  canvas_render (&canvas, chart);
+  /* the line never comes near the bottom-right corner: blue there is the swatch */
+  for (int y = (int) (canvas.layout.plot_y + canvas.layout.plot_height - 30);
+       y < canvas.layout.plot_y + canvas.layout.plot_height; y++)
+    for (int x = (int) (canvas.layout.plot_x + canvas.layout.plot_width - 60);
+         x < canvas.layout.plot_x + canvas.layout.plot_width - 20; x++)
+      bottom |= blue_near (&canvas, x, y);
+  g_assert_true (bottom);
+  canvas_clear (&canvas);
+}
+
 static void
 test_empty (void)
 {
@@ -604,6 +628,7 @@ main (int   argc,
   g_test_add_func ("/chart/axis/log-ticks", test_log_ticks);
   g_test_add_func ("/chart/render/series-lands", test_series_lands);
   g_test_add_func ("/chart/render/legend-and-band", test_legend_and_band);
+  g_test_add_func ("/chart/render/legend-moves", test_legend_moves);
   g_test_add_func ("/chart/render/empty", test_empty);
   g_test_add_func ("/chart/render/single-point-and-gaps", test_single_point_and_gaps);
   g_test_add_func ("/chart/model/faded-runs", test_faded_runs);

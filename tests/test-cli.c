@@ -898,8 +898,8 @@ test_landscape_task (void)
 
 /* Issue 26: `l2l paths` writes each step of each optimizer from the start:
  * SGD's steps on Rosenbrock are its rule's, computed here; the plot comes in
- * every format; a task of more than two coordinates, or no output, is
- * refused. */
+ * every format, a GIF a frame a step or a chunk of steps; without files it
+ * prints where each ended; a task of more than two coordinates is refused. */
 static void
 test_paths (void)
 {
@@ -923,7 +923,7 @@ test_paths (void)
   };
   const guint frames[] = { 31, 85 };
   const char *quadratic[] = { "paths", "--task", "quadratic", "--plot", png, NULL };
-  const char *nothing[] = { "paths", NULL };
+  const char *table_only[] = { "paths", "--steps", "5", NULL };
   g_autofree char *out = NULL, *err = NULL, *csv = NULL;
   g_auto(GStrv) lines = NULL;
   double x = -1.5, y = 2.0;
@@ -981,8 +981,11 @@ test_paths (void)
   g_assert_cmpint (run_l2l (quadratic, NULL, &err), ==, 2);
   g_assert_nonnull (strstr (err, "the task has 10 parameters"));
   g_clear_pointer (&err, g_free);
-  g_assert_cmpint (run_l2l (nothing, NULL, &err), ==, 2);
-  g_assert_nonnull (strstr (err, "nothing to write"));
+  /* no file asked for: where each optimizer ended, and each one's rate */
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run_l2l (table_only, &out, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "\nadam (lr 0.05)"));
+  g_assert_nonnull (strstr (out, " after 5 steps\n"));
   g_unlink (csv_path);
   g_unlink (png);
   g_unlink (svg);

@@ -179,6 +179,21 @@ test_random (void)
       differ += a[2] != b[2];
     }
   g_assert_cmpuint (differ, ==, 8);
+
+  /* each drawn function knows its minimum: loss and gradient vanish there */
+  g_assert_cmpuint (l2l_landscape_get_minima (task, a, 2), ==, 0);
+  for (guint64 seed = 0; seed < 20; seed++)
+    {
+      g_autoptr(L2lProblem) problem = l2l_task_sample (task, seed);
+      double minimum[8];
+      float theta[2], grad[2];
+
+      g_assert_cmpuint (l2l_landscape_problem_get_minima (problem, minimum, 4), ==, 1);
+      theta[0] = (float) minimum[0];
+      theta[1] = (float) minimum[1];
+      g_assert_cmpfloat (l2l_problem_loss_grad (problem, theta, grad), <, 1e-9);
+      g_assert_cmpfloat (fabs (grad[0]) + fabs (grad[1]), <, 1e-3);
+    }
 }
 
 /* noise=S: reproducible from the seed, of about the right size, and replayed

@@ -36,7 +36,7 @@ def _optimizer_dirs():
     data_dirs = os.environ.get("XDG_DATA_DIRS") or "/usr/local/share:/usr/share"
     dirs += [Path(d) / "l2l-workbench" / "optimizers" for d in data_dirs.split(":") if d]
     dirs.append(Path(sys.prefix) / "share" / "l2l-workbench" / "optimizers")
-    return dirs
+    return list(dict.fromkeys(dirs))   # each once, in order
 
 
 def resolve(spec):

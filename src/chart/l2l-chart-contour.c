@@ -435,6 +435,65 @@ draw_axes (const L2lContour *contour,
   cairo_stroke (cr);
 }
 
+/* The path points shown inside the box at (@x, @y). */
+static guint
+points_under (const L2lContour *contour,
+              const Plot       *plot,
+              double            x,
+              double            y,
+              double            width,
+              double            height)
+{
+  guint n = 0;
+
+  for (guint p = 0; p < contour->paths->len; p++)
+    {
+      const L2lContourPath *path = contour->paths->pdata[p];
+      guint shown = MIN (path->points->len / 2, contour->shown == G_MAXUINT ? G_MAXUINT
+                                                                            : contour->shown + 1);
+
+      for (guint k = 0; k < shown; k++)
+        {
+          double px, py;
+
+          to_pixel (contour, plot, g_array_index (path->points, double, 2 * k),
+                    g_array_index (path->points, double, 2 * k + 1), &px, &py);
+          n += px >= x && px <= x + width && py >= y && py <= y + height;
+        }
+    }
+  return n;
+}
+
+/* The top right, bottom right, top left or bottom left of the plot: the
+ * first that hides the fewest points of the paths. */
+static void
+legend_corner (const L2lContour *contour,
+               const Plot       *plot,
+               double            width,
+               double            height,
+               double           *x,
+               double           *y)
+{
+  const double left = plot->x + 8, right = plot->x + plot->width - width - 8;
+  const double top = plot->y + 8, bottom = plot->y + plot->height - height - 8;
+  const double corners[4][2] = { { right, top }, { right, bottom }, { left, top }, { left, bottom } };
+  guint best = G_MAXUINT;
+
+  *x = right;
+  *y = top;
+  for (guint c = 0; c < G_N_ELEMENTS (corners) && best > 0; c++)
+    {
+      guint hidden = points_under (contour, plot, corners[c][0], corners[c][1], width, height);
+
+      if (hidden < best)
+        {
+          best = hidden;
+          *x = corners[c][0];
+          *y = corners[c][1];
+        }
+    }
+}
+
 static void
 draw_legend (const L2lContour *contour,
              cairo_t          *cr,
@@ -452,8 +511,7 @@ draw_legend (const L2lContour *contour,
       cairo_text_extents (cr, ((L2lContourPath *) contour->paths->pdata[p])->name, &extents);
       widest = MAX (widest, extents.x_advance);
     }
-  x = plot->x + plot->width - widest - 40;
-  y = plot->y + 8;
+  legend_corner (contour, plot, widest + 32, contour->paths->len * row + 8, &x, &y);
   cairo_set_source_rgba (cr, 1, 1, 1, 0.88);
   cairo_rectangle (cr, x, y, widest + 32, contour->paths->len * row + 8);
   cairo_fill (cr);
@@ -563,6 +621,8 @@ l2l_contour_render (const L2lContour *contour,
   cairo_rectangle (cr, plot.x, plot.y, plot.width, plot.height);
   cairo_clip (cr);
   draw_fill (contour, cr, &plot);
+  draw_paths (contour, cr, &plot);
+  /* the minima over the paths, which often end on them */
   for (guint m = 0; m < contour->minima->len / 2; m++)
     {
       double px, py;
@@ -577,7 +637,6 @@ l2l_contour_render (const L2lContour *contour,
       cairo_line_to (cr, px, py + 6);
       cairo_stroke (cr);
     }
-  draw_paths (contour, cr, &plot);
   draw_step (contour, cr, &plot);
   cairo_restore (cr);
   draw_axes (contour, cr, &plot);

@@ -47,11 +47,13 @@ add_probe_curve (L2lChart             *chart,
                  const double         *updates,
                  gboolean              negative,
                  const char           *name,
-                 guint                *color)
+                 guint                 color,
+                 L2lChartStroke        stroke)
 {
   guint m = result->n_gradients / 2;
-  L2lChartSeries *series = l2l_chart_add_series (chart, name, (*color)++, FALSE);
+  L2lChartSeries *series = l2l_chart_add_series (chart, name, color, FALSE);
 
+  series->stroke = stroke;
   for (guint k = 0; k < m; k++)
     {
       guint i = negative ? m - 1 - k : m + k;
@@ -77,34 +79,43 @@ is_asymmetric (const L2lProbeResult *result,
   return gap > 1e-3 * largest;
 }
 
+/* Whether the first step differs from the last by more than 1 %. */
+static gboolean
+first_differs (const L2lProbeResult *result,
+               const L2lProbeEntry  *entry)
+{
+  for (guint i = 0; i < result->n_gradients; i++)
+    if (fabs (entry->first[i] - entry->later[i]) > 1e-2 * fabs (entry->later[i]))
+      return TRUE;
+  return FALSE;
+}
+
 void
 l2l_chart_add_probe_result (L2lChart               *chart,
                             const L2lProbeResult   *result,
-                            const L2lOptimizerSpec *optimizers,
                             const char             *first_format,
                             const char             *later_format,
                             const char             *negative_format)
 {
-  guint color = 0;
-
   for (guint o = 0; o < result->n_entries; o++)
     {
       const L2lProbeEntry *entry = &result->entries[o];
-      gboolean learned = optimizers[o].net != NULL;
+      gboolean both = first_differs (result, entry);
 
-      for (int curve = learned ? 0 : 1; curve < 2; curve++)
+      for (int curve = both ? 0 : 1; curve < 2; curve++)
         {
           const double *updates = curve == 0 ? entry->first : entry->later;
-          g_autofree char *name = learned
+          g_autofree char *name = both
             ? g_strdup_printf (curve == 0 ? first_format : later_format, entry->label,
                                curve == 0 ? 1 : result->steps)
             : g_strdup (entry->label);
 
-          add_probe_curve (chart, result, updates, FALSE, name, &color);
+          add_probe_curve (chart, result, updates, FALSE, name, o,
+                           curve == 0 ? L2L_CHART_DASHED : L2L_CHART_SOLID);
           if (is_asymmetric (result, updates))
             {
               g_autofree char *negative = g_strdup_printf (negative_format, name);
-              add_probe_curve (chart, result, updates, TRUE, negative, &color);
+              add_probe_curve (chart, result, updates, TRUE, negative, o, L2L_CHART_DOTTED);
             }
         }
     }

@@ -24,14 +24,13 @@ void l2l_chart_add_train_history  (L2lChart             *chart,
 
 /* The probe's curves, for a chart with a log x axis (L2L_CHART_X_LOG_DATA)
  * of |g| and a log y axis of the step downhill, −Δθ sign(g) (a step uphill
- * is a gap): one series per hand-written rule (its step @steps: with a
- * constant gradient its first differs little) and two per learned one, from
- * zero state and after the probe's steps, named by @first_format and
- * @later_format ("%s, step %u"); each, where g < 0 gives another curve, a
- * second one named by @negative_format ("%s, g < 0"). */
+ * is a gap), in one colour an optimizer: its step at the probe's last step
+ * solid, and where its first step differs (a learned rule, RMSprop, NAG)
+ * that one dashed, the two named by @first_format and @later_format
+ * ("%s, step %u"); where g < 0 gives another curve, that one dotted, named
+ * by @negative_format ("%s, g < 0"). */
 void l2l_chart_add_probe_result   (L2lChart               *chart,
                                    const L2lProbeResult   *result,
-                                   const L2lOptimizerSpec *optimizers,
                                    const char             *first_format,
                                    const char             *later_format,
                                    const char             *negative_format);

@@ -430,6 +430,20 @@ set_series_color (cairo_t              *cr,
   cairo_set_source_rgba (cr, r, g, b, alpha);
 }
 
+static void
+set_series_stroke (cairo_t              *cr,
+                   const L2lChartSeries *series)
+{
+  static const double dashes[] = { 7.0, 4.0 }, dots[] = { 1.5, 3.5 };
+
+  if (series->stroke == L2L_CHART_DASHED)
+    cairo_set_dash (cr, dashes, G_N_ELEMENTS (dashes), 0.0);
+  else if (series->stroke == L2L_CHART_DOTTED)
+    cairo_set_dash (cr, dots, G_N_ELEMENTS (dots), 0.0);
+  else
+    cairo_set_dash (cr, NULL, 0, 0.0);
+}
+
 /* The band between lo and hi, as one polygon per run of finite points. */
 static void
 draw_band (const L2lChart       *chart,
@@ -549,6 +563,67 @@ legend_lines (const L2lChart *chart)
   return lines;
 }
 
+/* The shown points of the current run inside the box at (@x, @y). */
+static guint
+points_under (const L2lChart       *chart,
+              const L2lChartLayout *layout,
+              double                x,
+              double                y,
+              double                width,
+              double                height)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < chart->series->len; i++)
+    {
+      const L2lChartSeries *series = chart->series->pdata[i];
+      GArray *xs = x_column (chart, series);
+
+      if (series->hidden || series->faded)
+        continue;
+      for (guint k = 0; k < xs->len; k++)
+        {
+          double px, py;
+
+          if (to_pixel (layout, g_array_index (xs, double, k), g_array_index (series->y, double, k),
+                        &px, &py) &&
+              px >= x && px <= x + width && py >= y && py <= y + height)
+            n++;
+        }
+    }
+  return n;
+}
+
+/* The top right, bottom right, top left or bottom left of the plot: the
+ * first that hides the fewest points. */
+static void
+legend_corner (const L2lChart       *chart,
+               const L2lChartLayout *layout,
+               double                width,
+               double                height,
+               double               *x,
+               double               *y)
+{
+  const double left = layout->plot_x + 8, right = layout->plot_x + layout->plot_width - width - 8;
+  const double top = layout->plot_y + 8, bottom = layout->plot_y + layout->plot_height - height - 8;
+  const double corners[4][2] = { { right, top }, { right, bottom }, { left, top }, { left, bottom } };
+  guint best = G_MAXUINT;
+
+  *x = right;
+  *y = top;
+  for (guint c = 0; c < G_N_ELEMENTS (corners) && best > 0; c++)
+    {
+      guint hidden = points_under (chart, layout, corners[c][0], corners[c][1], width, height);
+
+      if (hidden < best)
+        {
+          best = hidden;
+          *x = corners[c][0];
+          *y = corners[c][1];
+        }
+    }
+}
+
 static void
 draw_legend (const L2lChart       *chart,
              cairo_t              *cr,
@@ -562,8 +637,7 @@ draw_legend (const L2lChart       *chart,
     return;
   for (guint i = 0; i < lines->len; i++)
     widest = MAX (widest, text_width (cr, g_array_index (lines, LegendLine, i).text, TICK_SIZE));
-  x = layout->plot_x + layout->plot_width - widest - swatch - 22;
-  y = layout->plot_y + 8;
+  legend_corner (chart, layout, widest + swatch + 14, lines->len * row + 8, &x, &y);
   cairo_set_source_rgba (cr, 1, 1, 1, 0.88);
   cairo_rectangle (cr, x, y, widest + swatch + 14, lines->len * row + 8);
   cairo_fill_preserve (cr);
@@ -577,13 +651,17 @@ draw_legend (const L2lChart       *chart,
       double cy = y + 4 + (i + 0.5) * row;
 
       if (line->series != NULL)
-        set_series_color (cr, line->series, 1.0);
+        {
+          set_series_color (cr, line->series, 1.0);
+          set_series_stroke (cr, line->series);
+        }
       else
         cairo_set_source_rgba (cr, 0.45, 0.45, 0.45, 0.6);
       cairo_set_line_width (cr, line->series ? 3.0 : 1.5);
       cairo_move_to (cr, x + 5, cy);
       cairo_line_to (cr, x + 5 + swatch, cy);
       cairo_stroke (cr);
+      cairo_set_dash (cr, NULL, 0, 0.0);
       cairo_set_source_rgb (cr, line->series ? 0.1 : 0.45, line->series ? 0.1 : 0.45,
                             line->series ? 0.1 : 0.45);
       draw_text (cr, line->text, TICK_SIZE, x + 10 + swatch, cy, 0.0, 0.5);
@@ -632,8 +710,10 @@ l2l_chart_render (const L2lChart *chart,
             draw_band (chart, cr, series, &layout);
           }
         set_series_color (cr, series, series->faded ? 0.35 : 1.0);
+        set_series_stroke (cr, series);
         cairo_set_line_width (cr, series->faded ? 1.5 : 2.0);
         draw_line (chart, cr, series, &layout);
+        cairo_set_dash (cr, NULL, 0, 0.0);
       }
   cairo_restore (cr);
 

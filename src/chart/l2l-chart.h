@@ -14,9 +14,18 @@ G_BEGIN_DECLS
  * A log y axis reaches at most a hundred times the highest starting value of
  * the series shown: a diverged series runs off the top instead of flattening
  * the others. */
+/* How a series' line is drawn: solid, or dashed or dotted to tell apart
+ * curves of one colour (one optimizer's at two steps). */
+typedef enum {
+  L2L_CHART_SOLID,
+  L2L_CHART_DASHED,
+  L2L_CHART_DOTTED,
+} L2lChartStroke;
+
 typedef struct {
   char    *name;
   guint    color;      /* index into the palette */
+  L2lChartStroke stroke;
   guint    run;        /* the run it belongs to (l2l_chart_begin_run) */
   gboolean faded;      /* an earlier run, drawn light behind the current one */
   gboolean hidden;     /* not drawn, and not in the axes' ranges */

@@ -94,53 +94,70 @@ paths_csv (const PathsJob *job,
 }
 
 /* "rosenbrock from (−1.5, 2) · 200 steps": what the function is, not every
- * option's value. */
+ * option's value; and the gradients' noise where there is some. */
 static char *
 plot_title (const L2lCompareResult *result,
             const double           *points)
 {
-  const char *fn = strstr (result->task_spec, "fn=");
-  g_autofree char *name = fn ? g_strndup (fn + 3, strcspn (fn + 3, ",")) : g_strdup (result->task_spec);
+  const char *fn = strstr (result->task_spec, "fn="), *noise = strstr (result->task_spec, "noise=");
+  g_autofree char *name = fn ? g_strndup (fn + 3, strcspn (fn + 3, ","))
+                             : g_strdup (result->task_spec);
+  g_autofree char *sigma = noise ? g_strndup (noise + 6, strcspn (noise + 6, ",")) : NULL;
+  gboolean noisy = sigma != NULL && g_ascii_strtod (sigma, NULL) > 0.0;
 
-  return g_strdup_printf ("%s from (%g, %g) · %u steps", name, points[0], points[1],
-                          result->steps);
+  return g_strdup_printf ("%s from (%.3g, %.3g) · %u steps%s%s", name, points[0], points[1],
+                          result->steps, noisy ? " · gradient noise " : "", noisy ? sigma : "");
 }
 
-/* The plot's window: every path's points before it left (and the minima),
- * with a margin; paths that run off are drawn to its edge. */
+/* Whether a path ran off: diverged, or ended a thousand times above where
+ * it started. Such a path is drawn to the plot's edge, not framed. */
+static gboolean
+ran_off (const L2lCompareResult *result,
+         const L2lCompareEntry  *entry)
+{
+  double start = entry->losses[0], end = entry->losses[result->steps];
+
+  return diverged_at (result, entry) <= result->steps || !(end <= 1e3 * fabs (start) + 1e-12);
+}
+
+/* The plot's window: the start, the function's minima and every point of
+ * the paths that did not run off, with a margin. */
 static L2lContour *
 make_contour (const PathsJob *job,
               GError        **error)
 {
   const L2lCompareResult *result = job->result;
   L2lTask *task = job->config->task;
-  double lo[2] = { INFINITY, INFINITY }, hi[2] = { -INFINITY, -INFINITY }, minima[8], span;
-  guint n_minima = l2l_landscape_get_minima (task, minima, 4);
-  g_autoptr(L2lProblem) problem = NULL;
+  /* run 0's function: the one every path ran on */
+  g_autoptr(L2lProblem) problem =
+    l2l_task_sample_held_out (task, l2l_seed_derive (result->seed, L2L_SEED_TEST, 0));
+  double lo[2], hi[2], minima[8], span;
+  guint n_minima = l2l_landscape_problem_get_minima (problem, minima, 4);
   g_autofree char *title = NULL;
   L2lContour *contour;
 
+  for (int d = 0; d < 2; d++)
+    lo[d] = hi[d] = job->points[d];
+  if (!isfinite (lo[0]) || !isfinite (lo[1]))
+    {
+      g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_DIVERGED,
+                   "the start is not a point of the plane: nothing to draw");
+      return NULL;
+    }
   for (guint o = 0; o < result->n_entries; o++)
     {
-      guint end = MIN (diverged_at (result, &result->entries[o]), result->steps + 1);
-
-      for (guint t = 0; t < end; t++)
+      if (ran_off (result, &result->entries[o]))
+        continue;
+      for (guint t = 0; t <= result->steps; t++)
         for (int d = 0; d < 2; d++)
           {
             double v = job->points[((gsize) o * (result->steps + 1) + t) * 2 + d];
-            if (isfinite (v) && fabs (v) < 1e3)
-              lo[d] = MIN (lo[d], v), hi[d] = MAX (hi[d], v);
+            lo[d] = MIN (lo[d], v), hi[d] = MAX (hi[d], v);
           }
     }
   for (guint m = 0; m < n_minima; m++)
     for (int d = 0; d < 2; d++)
       lo[d] = MIN (lo[d], minima[2 * m + d]), hi[d] = MAX (hi[d], minima[2 * m + d]);
-  if (!isfinite (lo[0]) || !isfinite (lo[1]))
-    {
-      g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_DIVERGED,
-                   "every path diverged at its first step: nothing to draw");
-      return NULL;
-    }
   span = MAX (MAX (hi[0] - lo[0], hi[1] - lo[1]), 0.5);
   for (int d = 0; d < 2; d++)
     {
@@ -150,8 +167,6 @@ make_contour (const PathsJob *job,
     }
   title = plot_title (result, job->points);
   contour = l2l_contour_new (title, lo[0], hi[0], lo[1], hi[1], GRID, GRID);
-  /* run 0's function: the one every path ran on */
-  problem = l2l_task_sample_held_out (task, l2l_seed_derive (result->seed, L2L_SEED_TEST, 0));
   l2l_contour_fill (contour, problem);
   for (guint m = 0; m < n_minima; m++)
     l2l_contour_add_minimum (contour, minima[2 * m], minima[2 * m + 1]);
@@ -211,11 +226,13 @@ l2l_cli_paths (int   argc,
   g_option_context_set_summary (context,
     "Runs every optimizer from the same start on one function of two\n"
     "coordinates (the landscape task family) and draws each path over the\n"
-    "function's contour levels (--plot), or writes its steps (--csv).");
-  g_option_context_set_main_group (context, l2l_cli_experiment_option_group (&args,
-                                                                             L2L_CLI_FLAGS_TASK |
-                                                                             L2L_CLI_FLAGS_RATES,
-                                                                             NULL, &defaults));
+    "function's contour levels (--plot), writes its steps (--csv), and prints\n"
+    "where each ended.");
+  /* the default task's rates in the help, as they are used */
+  g_option_context_set_main_group (context, l2l_cli_experiment_option_group (
+                                              &args, L2L_CLI_FLAGS_TASK | L2L_CLI_FLAGS_RATES,
+                                              l2l_task_family_of_spec (args.default_task),
+                                              &defaults));
   g_option_context_add_main_entries (context, entries, NULL);
   l2l_cli_add_plot_entries (context, &plot_path, &plot_size,
                             "Draw the paths over the function's contour levels, as .png, "
@@ -248,12 +265,6 @@ l2l_cli_paths (int   argc,
       l2l_cli_error ("paths", "the task has %" G_GSIZE_FORMAT " parameters; paths are drawn on "
                      "functions of two (--task landscape:fn=…)",
                      l2l_task_get_n_params (config.task));
-      status = L2L_EXIT_USAGE;
-      goto out;
-    }
-  if (csv_path == NULL && plot_path == NULL)
-    {
-      l2l_cli_error ("paths", "nothing to write: give --plot FILE, --csv FILE or both");
       status = L2L_EXIT_USAGE;
       goto out;
     }
@@ -291,11 +302,16 @@ l2l_cli_paths (int   argc,
       guint at = diverged_at (job.result, entry);
       const double *end = job.points + ((gsize) o * (config.steps + 1) + MIN (at - (at > 0), config.steps)) * 2;
 
+      g_autofree char *name = entry->learned ? g_strdup (entry->label)
+                              : g_strdup_printf ("%s (lr %.3g%s)", entry->label, entry->lr,
+                                                 entry->tuning != NULL ? ", tuned" : "");
+
       if (at <= config.steps)
-        printf ("%-20s diverged at step %u\n", entry->label, at);
+        printf ("%-28s diverged at step %u\n", name, at);
       else
-        printf ("%-20s loss %.6g at (%.6g, %.6g) after %u steps\n", entry->label,
-                entry->losses[config.steps], end[0], end[1], config.steps);
+        printf ("%-28s loss %.6g at (%.6g, %.6g) after %u step%s\n", name,
+                entry->losses[config.steps], end[0], end[1], config.steps,
+                config.steps == 1 ? "" : "s");
     }
 
 out:

@@ -55,8 +55,8 @@ probe_csv (const L2lProbeResult *result,
   return g_string_free (csv, FALSE);
 }
 
-/* The update at g = ±1 (or the magnitude nearest it), and the gradients at
- * which a step goes uphill. */
+/* The update at g = +1 and −1 (or the magnitude nearest 1), and how many
+ * updates, of every g and step recorded, point uphill. */
 static void
 print_summary (const L2lProbeResult *result)
 {
@@ -66,22 +66,26 @@ print_summary (const L2lProbeResult *result)
   for (guint i = m; i < result->n_gradients; i++)
     if (fabs (log (result->gradients[i])) < fabs (log (result->gradients[one])))
       one = i;
+  printf ("The update Δθ for a constant gradient g = %.4g, and for −g:\n", result->gradients[one]);
   g_snprintf (later, sizeof later, "step %u", result->steps);
-  printf ("%-24s %12s %12s %12s %12s  %s\n", "optimizer", "g", "step 1", later,
+  printf ("%-24s %12s %12s %12s  %s\n", "optimizer", "step 1", result->steps > 1 ? later : "",
           "-g, step 1", "uphill");
   for (guint o = 0; o < result->n_entries; o++)
     {
       const L2lProbeEntry *entry = &result->entries[o];
+      char at_later[32] = "";
       guint uphill = 0;
 
       for (guint i = 0; i < result->n_gradients; i++)
         {
           double g = result->gradients[i];
-          uphill += (entry->first[i] * g > 0) + (entry->later[i] * g > 0);
+          uphill += (entry->first[i] * g > 0) + (result->steps > 1 && entry->later[i] * g > 0);
         }
-      printf ("%-24s %12.4g %12.4g %12.4g %12.4g  %u of %u\n", entry->label,
-              result->gradients[one], entry->first[one], entry->later[one],
-              entry->first[2 * m - 1 - one], uphill, 2 * result->n_gradients);
+      if (result->steps > 1)
+        g_snprintf (at_later, sizeof at_later, "%.4g", entry->later[one]);
+      printf ("%-24s %12.4g %12s %12.4g  %u of %u\n", entry->label, entry->first[one], at_later,
+              entry->first[2 * m - 1 - one], uphill,
+              (result->steps > 1 ? 2 : 1) * result->n_gradients);
     }
 }
 
@@ -97,7 +101,7 @@ write_plot (const ProbeJob  *job,
                                              "step downhill, −Δθ · sign(g)", TRUE);
 
   l2l_chart_set_x_mode (chart, L2L_CHART_X_LOG_DATA, NULL);
-  l2l_chart_add_probe_result (chart, job->result, job->config->optimizers, "%s, step %u",
+  l2l_chart_add_probe_result (chart, job->result, "%s, step %u",
                               "%s, step %u", "%s, g < 0");
   return l2l_chart_save (chart, path, width, height, error);
 }
@@ -141,10 +145,11 @@ l2l_cli_probe (int   argc,
     "−αg, Adam's about −α sign(g), and a learned optimizer's shows the sign\n"
     "and the scale it learned. --task only picks the hand-written rules'\n"
     "default rates.");
-  g_option_context_set_main_group (context, l2l_cli_experiment_option_group (&args,
-                                                                             L2L_CLI_FLAGS_TASK |
-                                                                             L2L_CLI_FLAGS_RATES,
-                                                                             NULL, &defaults));
+  /* the default task's rates in the help, as they are used */
+  g_option_context_set_main_group (context, l2l_cli_experiment_option_group (
+                                              &args, L2L_CLI_FLAGS_TASK | L2L_CLI_FLAGS_RATES,
+                                              l2l_task_family_of_spec (args.default_task),
+                                              &defaults));
   g_option_context_add_main_entries (context, entries, NULL);
   l2l_cli_add_plot_entries (context, &plot_path, &plot_size,
                             "Plot the step downhill against |g| on log axes, as .png, .svg "

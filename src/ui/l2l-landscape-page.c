@@ -123,7 +123,7 @@ draw_function (L2lLandscapePage *self)
   l2l_problem_init (problem, theta);
   start[0] = theta[0];
   start[1] = theta[1];
-  n_minima = l2l_landscape_get_minima (task, minima, 4);
+  n_minima = l2l_landscape_problem_get_minima (problem, minima, 4);
   if (self->contour != NULL && g_strcmp0 (key, self->function_key) == 0 &&
       start[0] > self->contour->x_min && start[0] < self->contour->x_max &&
       start[1] > self->contour->y_min && start[1] < self->contour->y_max)
@@ -387,7 +387,7 @@ show_probe (L2lLandscapePage *self,
       l2l_chart_view_changed (self->probe_view);
       return;
     }
-  l2l_chart_add_probe_result (self->probe, probe, specs, _("%s, step %u"), _("%s, step %u"),
+  l2l_chart_add_probe_result (self->probe, probe, _("%s, step %u"), _("%s, step %u"),
                               _("%s, g < 0"));
   l2l_chart_view_changed (self->probe_view);
 }

@@ -51,7 +51,8 @@ check_optimizer (const L2lOptimizerSpec *spec,
   if (spec->tune)
     {
       g_set_error (error, L2L_ENGINE_ERROR, L2L_ENGINE_ERROR_INVALID_OPTION,
-                   "%s: the probe has no function to tune a rate on; give one", spec->label);
+                   "%s: the probe has no function to tune a rate on; give it a learning rate",
+                   spec->label);
       return FALSE;
     }
   if (spec->net != NULL && spec->net->n_groups > 1)

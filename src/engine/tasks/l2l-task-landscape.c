@@ -408,21 +408,18 @@ l2l_landscape_evaluate (const char *fn,
   return FALSE;
 }
 
-guint
-l2l_landscape_get_minima (const L2lTask *task,
-                          double        *xy,
-                          guint          max)
+/* Where @surface has its minima (shifted as it is), at most 4; none for
+ * FN_RANDOM, which only a drawn problem resolves. */
+static guint
+surface_minima (const Surface *surface,
+                double         found[4][2])
 {
-  const LandscapeTask *self = (const LandscapeTask *) task;
-  double found[4][2];
   guint n = 0;
 
-  if (l2l_task_get_family (task) != &l2l_task_landscape_family)
-    return 0;
-  switch (self->surface.fn)
+  switch (surface->fn)
     {
     case FN_ROSENBROCK:
-      found[n][0] = self->surface.a, found[n][1] = self->surface.a * self->surface.a, n++;
+      found[n][0] = surface->a, found[n][1] = surface->a * surface->a, n++;
       break;
     case FN_BEALE:
       found[n][0] = 3.0, found[n][1] = 0.5, n++;
@@ -443,10 +440,51 @@ l2l_landscape_get_minima (const L2lTask *task,
     default:
       break;
     }
+  for (guint i = 0; i < n; i++)
+    {
+      found[i][0] += surface->shift[0];
+      found[i][1] += surface->shift[1];
+    }
+  return n;
+}
+
+static guint
+copy_minima (const double found[4][2],
+             guint        n,
+             double      *xy,
+             guint        max)
+{
   for (guint i = 0; i < MIN (n, max); i++)
     {
       xy[2 * i] = found[i][0];
       xy[2 * i + 1] = found[i][1];
     }
   return MIN (n, max);
+}
+
+guint
+l2l_landscape_get_minima (const L2lTask *task,
+                          double        *xy,
+                          guint          max)
+{
+  double found[4][2];
+
+  if (l2l_task_get_family (task) != &l2l_task_landscape_family)
+    return 0;
+  return copy_minima (found, surface_minima (&((const LandscapeTask *) task)->surface, found),
+                      xy, max);
+}
+
+guint
+l2l_landscape_problem_get_minima (const L2lProblem *problem,
+                                  double           *xy,
+                                  guint             max)
+{
+  double found[4][2];
+
+  if (problem->klass != &landscape_problem_class &&
+      problem->klass != &noisy_landscape_problem_class)
+    return 0;
+  return copy_minima (found, surface_minima (&((const LandscapeProblem *) problem)->surface,
+                                             found), xy, max);
 }

@@ -35,5 +35,10 @@ gboolean l2l_landscape_evaluate (const char *fn,
 guint    l2l_landscape_get_minima (const L2lTask *task,
                                    double        *xy,
                                    guint          max);
+/* The same for one drawn function (fn=random's too); none for a problem of
+ * another family. */
+guint    l2l_landscape_problem_get_minima (const L2lProblem *problem,
+                                           double           *xy,
+                                           guint             max);
 
 G_END_DECLS
