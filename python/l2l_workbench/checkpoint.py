@@ -47,7 +47,7 @@ def resolve(spec):
     arch, _, rest = spec.partition(":")
     if arch not in cfg.ARCHS or not rest:
         return spec, None
-    if os.path.exists(rest):
+    if os.path.isfile(rest):
         return rest, arch
     name = rest if arch == "lstm" else f"{rest}.{arch}"
     for directory in _optimizer_dirs():
@@ -68,8 +68,9 @@ def _read_net(path, tensors, config, prefix):
         if list(tensor.shape) != shape:
             raise ValueError(f"{path}: tensor {full} has shape {list(tensor.shape)}, "
                              f"expected {shape}")
-        if not torch.isfinite(tensor).all():
-            raise ValueError(f"{path}: tensor {full} holds NaN or infinity")
+        # as it is stored: float32 (1e39 in float64 would be written as infinity)
+        if not torch.isfinite(tensor.detach().float()).all():
+            raise ValueError(f"{path}: tensor {full} holds NaN or infinity as float32")
         net[name] = tensor
     return net
 

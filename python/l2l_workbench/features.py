@@ -101,7 +101,7 @@ def _logsign(grad, p_value):
     p = torch.tensor([p_value], dtype=_F)
     threshold, exp_p, inv_p = libm.expf(-p), libm.expf(p), 1.0 / p
     magnitude = grad.abs()
-    big = magnitude >= threshold
+    big = magnitude >= threshold.to(grad.device)
     log_row = torch.full_like(grad, -1.0)
     log_row[big] = libm.logf(magnitude[big]) * inv_p.to(grad.device)
     sign_row = torch.where(big, torch.where(grad > 0, 1.0, -1.0).to(_F),

@@ -31,13 +31,38 @@ class LearnedOptimizer(torch.optim.Optimizer):
         self._nets = {}
 
     def add_param_group(self, param_group):
-        super().add_param_group(param_group)
+        # checked first, so that a refused group is not left behind
         groups = self.config.groups
-        name = self.param_groups[-1]["group"]
+        name = param_group.get("group", self.defaults["group"])
         if groups and name not in groups:
             raise ValueError(f"{self.checkpoint.path}: a param group has group {name!r}, but the "
                              f"checkpoint has one net for each of the groups {', '.join(groups)}: "
                              "give every param group one of them as its 'group'")
+        super().add_param_group(param_group)
+
+    def load_state_dict(self, state_dict):
+        """As torch.optim's, but the state stays float32 whatever the params'
+        dtype (torch casts it to theirs, which would lose float16 params'
+        state), and state that does not fit a param is refused."""
+        saved = state_dict["state"]
+        saved_ids = [i for group in state_dict["param_groups"] for i in group["params"]]
+        super().load_state_dict(state_dict)
+        params = [p for group in self.param_groups for p in group["params"]]
+        for saved_id, p in zip(saved_ids, params):
+            if saved_id not in saved:
+                continue
+            state = self.state[p]
+            for key, rows in (("features", feats.state_rows(self.config.features)),
+                              ("net", net_state_rows(self.config))):
+                value = saved[saved_id].get(key)
+                if not torch.is_tensor(value) or tuple(value.shape) != (rows, p.numel()):
+                    raise ValueError(
+                        f"{self.checkpoint.path}: the loaded state's {key} for a parameter of "
+                        f"{p.numel()} numbers is "
+                        f"{tuple(value.shape) if torch.is_tensor(value) else value!r}, not "
+                        f"({rows}, {p.numel()}): it was saved for other parameters or another "
+                        "learned optimizer")
+                state[key] = value.detach().to(device=p.device, dtype=_F).clone()
 
     def _net(self, group, device):
         key = (group, device)
@@ -52,6 +77,10 @@ class LearnedOptimizer(torch.optim.Optimizer):
             name = param_group["group"] if self.config.groups else ""
             for p in param_group["params"]:
                 if p.grad is not None and p.numel() > 0:
+                    if p.grad.is_sparse or p.is_complex():
+                        kind = "sparse gradients" if p.grad.is_sparse else "complex parameters"
+                        raise ValueError(f"{self.checkpoint.path}: a learned optimizer steps "
+                                         f"real parameters with dense gradients, not {kind}")
                     segments.setdefault(name, []).append(p)
         return segments
 

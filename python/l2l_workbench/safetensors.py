@@ -9,6 +9,7 @@ import array
 import json
 import math
 import os
+import stat
 import struct
 import sys
 import tempfile
@@ -70,23 +71,29 @@ def read(path):
     a dict of float32 tensors, each a copy. Raises ValueError naming the file
     and the problem for anything damaged or not of this form."""
     path = os.fspath(path)
+    if os.path.isdir(path):
+        raise _fail(path, "not a regular file")
     with open(path, "rb") as f:
-        contents = f.read()
-    if len(contents) < 8:
-        raise _fail(path, f"{len(contents)} bytes is too short for a safetensors file")
-    (header_len,) = struct.unpack("<Q", contents[:8])
-    if header_len > len(contents) - 8:
-        raise _fail(path, f"header length {header_len} is larger than the file "
-                          f"({len(contents)} bytes); truncated or not a safetensors file")
-    if header_len > MAX_HEADER_BYTES:
-        raise _fail(path, f"header length {header_len} is beyond {MAX_HEADER_BYTES} bytes")
+        info = os.fstat(f.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise _fail(path, "not a regular file")
+        if info.st_size < 8:
+            raise _fail(path, f"{info.st_size} bytes is too short for a safetensors file")
+        (header_len,) = struct.unpack("<Q", f.read(8))
+        if header_len > info.st_size - 8:
+            raise _fail(path, f"header length {header_len} is larger than the file "
+                              f"({info.st_size} bytes); truncated or not a safetensors file")
+        if header_len > MAX_HEADER_BYTES:
+            raise _fail(path, f"header length {header_len} is beyond {MAX_HEADER_BYTES} bytes")
+        text = f.read(header_len)
+        data = f.read(info.st_size - 8 - header_len)
     try:
-        header = json.loads(contents[8:8 + header_len].decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise _fail(path, f"the header is not JSON ({e})") from None
+        header = json.loads(text.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError) as e:
+        # ValueError: JSONDecodeError, and an integer of too many digits
+        raise _fail(path, f"the header is not JSON the workbench writes ({e})") from None
     if not isinstance(header, dict):
         raise _fail(path, "the header is not a JSON object")
-    data = contents[8 + header_len:]
     metadata = header.pop("__metadata__", {})
     if not isinstance(metadata, dict):
         raise _fail(path, "__metadata__ is not an object")
@@ -123,6 +130,10 @@ def write(path, metadata, tensors):
     directory = os.path.dirname(os.path.abspath(path))
     fd, temp = tempfile.mkstemp(dir=directory, prefix=".", suffix=".tmp")
     try:
+        # mkstemp's 0600 would hide the checkpoint from others: the umask's mode
+        umask = os.umask(0)
+        os.umask(umask)
+        os.fchmod(fd, 0o666 & ~umask)
         with os.fdopen(fd, "wb") as f:
             f.write(struct.pack("<Q", len(text)))
             f.write(text)

@@ -35,7 +35,9 @@ class ScheduleNet:
         # c: the mean |x_r| over the group in double, the step rows as they are
         context = x.abs().double().sum(dim=1) / max(x.shape[1], 1)
         context = context.float()
-        context[list(self.step)] = x[list(self.step), 0]
+        # the function's step, one t for all as in the engine: the largest of
+        # the coordinates' (a parameter that went without a gradient lags)
+        context[list(self.step)] = x[list(self.step)].max(dim=1).values
         v = context.double()
         for w, b in self.layers[:-1]:
             v = libm.tanhf((b + w @ v).float()).double()

@@ -13,7 +13,7 @@ import unittest
 import common  # first: exits 77 without torch
 import torch
 
-from l2l_workbench import load_checkpoint, safetensors
+from l2l_workbench import load_checkpoint, safetensors, save_checkpoint
 
 SHIPPED = os.path.join(common.SOURCE_ROOT, "data", "optimizers", "quadratic.safetensors")
 
@@ -52,6 +52,42 @@ class Files(unittest.TestCase):
         broken = header.replace(b'"', b"'", 3)
         self.refused(self.write("json.safetensors",
                                 struct.pack("<Q", len(broken)) + broken + data), "not JSON")
+
+    def test_nested_json(self):
+        """JSON nested deeper than Python recurses is refused like other bad
+        JSON, naming the file."""
+        deep = b"[" * 100000 + b"]" * 100000
+        self.refused(self.write("deep.safetensors", struct.pack("<Q", len(deep)) + deep),
+                     "not JSON")
+
+    def test_not_a_file(self):
+        self.refused(self.tmp.name, "not a regular file")
+
+    def test_directory_does_not_hide_a_name(self):
+        """A folder named like a shipped optimizer (a data set's "mnist")
+        leaves lstm:mnist the shipped one."""
+        cwd = os.getcwd()
+        self.addCleanup(os.chdir, cwd)
+        os.chdir(self.tmp.name)
+        os.mkdir("mnist")
+        self.assertTrue(load_checkpoint("lstm:mnist").path.endswith("mnist.safetensors"))
+
+    def test_overflow_refused(self):
+        """A float64 value beyond float32 would be saved as infinity."""
+        _, tensors = safetensors.read(SHIPPED)
+        tensors = {k: v.double() for k, v in tensors.items()}
+        tensors["out.bias"][0] = 1e39
+        path = os.path.join(self.tmp.name, "big.safetensors")
+        with self.assertRaisesRegex(ValueError, "infinity as float32"):
+            save_checkpoint(path, tensors, layers=2, hidden=20, output_scale=0.1,
+                            preprocess="logsign:p=10")
+
+    def test_saved_file_mode(self):
+        path = os.path.join(self.tmp.name, "mode.safetensors")
+        umask = os.umask(0o022)
+        self.addCleanup(os.umask, umask)
+        safetensors.write(path, {"format": "pt"}, {"w": torch.ones(1)})
+        self.assertEqual(os.stat(path).st_mode & 0o777, 0o644)
 
     def test_wrong_dtype(self):
         header, data = self.header()
