@@ -435,15 +435,21 @@ draw_axes (const L2lContour *contour,
   cairo_stroke (cr);
 }
 
+typedef struct {
+  const L2lContour *contour;
+  const Plot       *plot;
+} Covered;
+
 /* The path points shown inside the box at (@x, @y). */
 static guint
-points_under (const L2lContour *contour,
-              const Plot       *plot,
-              double            x,
-              double            y,
-              double            width,
-              double            height)
+points_under (gconstpointer data,
+              double        x,
+              double        y,
+              double        width,
+              double        height)
 {
+  const Covered *covered = data;
+  const L2lContour *contour = covered->contour;
   guint n = 0;
 
   for (guint p = 0; p < contour->paths->len; p++)
@@ -456,42 +462,12 @@ points_under (const L2lContour *contour,
         {
           double px, py;
 
-          to_pixel (contour, plot, g_array_index (path->points, double, 2 * k),
+          to_pixel (contour, covered->plot, g_array_index (path->points, double, 2 * k),
                     g_array_index (path->points, double, 2 * k + 1), &px, &py);
           n += px >= x && px <= x + width && py >= y && py <= y + height;
         }
     }
   return n;
-}
-
-/* The top right, bottom right, top left or bottom left of the plot: the
- * first that hides the fewest points of the paths. */
-static void
-legend_corner (const L2lContour *contour,
-               const Plot       *plot,
-               double            width,
-               double            height,
-               double           *x,
-               double           *y)
-{
-  const double left = plot->x + 8, right = plot->x + plot->width - width - 8;
-  const double top = plot->y + 8, bottom = plot->y + plot->height - height - 8;
-  const double corners[4][2] = { { right, top }, { right, bottom }, { left, top }, { left, bottom } };
-  guint best = G_MAXUINT;
-
-  *x = right;
-  *y = top;
-  for (guint c = 0; c < G_N_ELEMENTS (corners) && best > 0; c++)
-    {
-      guint hidden = points_under (contour, plot, corners[c][0], corners[c][1], width, height);
-
-      if (hidden < best)
-        {
-          best = hidden;
-          *x = corners[c][0];
-          *y = corners[c][1];
-        }
-    }
 }
 
 static void
@@ -511,7 +487,9 @@ draw_legend (const L2lContour *contour,
       cairo_text_extents (cr, ((L2lContourPath *) contour->paths->pdata[p])->name, &extents);
       widest = MAX (widest, extents.x_advance);
     }
-  legend_corner (contour, plot, widest + 32, contour->paths->len * row + 8, &x, &y);
+  l2l_chart_legend_corner (plot->x, plot->y, plot->width, plot->height, widest + 32,
+                           contour->paths->len * row + 8, points_under,
+                           &(Covered) { contour, plot }, &x, &y);
   cairo_set_source_rgba (cr, 1, 1, 1, 0.88);
   cairo_rectangle (cr, x, y, widest + 32, contour->paths->len * row + 8);
   cairo_fill (cr);

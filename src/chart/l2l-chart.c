@@ -563,15 +563,21 @@ legend_lines (const L2lChart *chart)
   return lines;
 }
 
+typedef struct {
+  const L2lChart       *chart;
+  const L2lChartLayout *layout;
+} Covered;
+
 /* The shown points of the current run inside the box at (@x, @y). */
 static guint
-points_under (const L2lChart       *chart,
-              const L2lChartLayout *layout,
-              double                x,
-              double                y,
-              double                width,
-              double                height)
+points_under (gconstpointer data,
+              double        x,
+              double        y,
+              double        width,
+              double        height)
 {
+  const Covered *covered = data;
+  const L2lChart *chart = covered->chart;
   guint n = 0;
 
   for (guint i = 0; i < chart->series->len; i++)
@@ -585,8 +591,8 @@ points_under (const L2lChart       *chart,
         {
           double px, py;
 
-          if (to_pixel (layout, g_array_index (xs, double, k), g_array_index (series->y, double, k),
-                        &px, &py) &&
+          if (to_pixel (covered->layout, g_array_index (xs, double, k),
+                        g_array_index (series->y, double, k), &px, &py) &&
               px >= x && px <= x + width && py >= y && py <= y + height)
             n++;
         }
@@ -594,18 +600,20 @@ points_under (const L2lChart       *chart,
   return n;
 }
 
-/* The top right, bottom right, top left or bottom left of the plot: the
- * first that hides the fewest points. */
-static void
-legend_corner (const L2lChart       *chart,
-               const L2lChartLayout *layout,
-               double                width,
-               double                height,
-               double               *x,
-               double               *y)
+void
+l2l_chart_legend_corner (double           plot_x,
+                         double           plot_y,
+                         double           plot_width,
+                         double           plot_height,
+                         double           width,
+                         double           height,
+                         L2lChartCovered  covered,
+                         gconstpointer    data,
+                         double          *x,
+                         double          *y)
 {
-  const double left = layout->plot_x + 8, right = layout->plot_x + layout->plot_width - width - 8;
-  const double top = layout->plot_y + 8, bottom = layout->plot_y + layout->plot_height - height - 8;
+  const double left = plot_x + 8, right = plot_x + plot_width - width - 8;
+  const double top = plot_y + 8, bottom = plot_y + plot_height - height - 8;
   const double corners[4][2] = { { right, top }, { right, bottom }, { left, top }, { left, bottom } };
   guint best = G_MAXUINT;
 
@@ -613,7 +621,7 @@ legend_corner (const L2lChart       *chart,
   *y = top;
   for (guint c = 0; c < G_N_ELEMENTS (corners) && best > 0; c++)
     {
-      guint hidden = points_under (chart, layout, corners[c][0], corners[c][1], width, height);
+      guint hidden = covered (data, corners[c][0], corners[c][1], width, height);
 
       if (hidden < best)
         {
@@ -637,7 +645,9 @@ draw_legend (const L2lChart       *chart,
     return;
   for (guint i = 0; i < lines->len; i++)
     widest = MAX (widest, text_width (cr, g_array_index (lines, LegendLine, i).text, TICK_SIZE));
-  legend_corner (chart, layout, widest + swatch + 14, lines->len * row + 8, &x, &y);
+  l2l_chart_legend_corner (layout->plot_x, layout->plot_y, layout->plot_width,
+                           layout->plot_height, widest + swatch + 14, lines->len * row + 8,
+                           points_under, &(Covered) { chart, layout }, &x, &y);
   cairo_set_source_rgba (cr, 1, 1, 1, 0.88);
   cairo_rectangle (cr, x, y, widest + swatch + 14, lines->len * row + 8);
   cairo_fill_preserve (cr);

@@ -120,6 +120,27 @@ void            l2l_chart_palette        (guint   index,
                                           double *g,
                                           double *b);
 
+/* For the module's drawings: how many of its points a box at (@x, @y) of
+ * @width × @height would hide. */
+typedef guint (*L2lChartCovered) (gconstpointer data,
+                                  double        x,
+                                  double        y,
+                                  double        width,
+                                  double        height);
+/* Where a legend of @width × @height goes in the plot at (@plot_x, @plot_y)
+ * of @plot_width × @plot_height: 8 px inside its top right, bottom right,
+ * top left or bottom left, the first that hides the fewest points. */
+void            l2l_chart_legend_corner  (double           plot_x,
+                                          double           plot_y,
+                                          double           plot_width,
+                                          double           plot_height,
+                                          double           width,
+                                          double           height,
+                                          L2lChartCovered  covered,
+                                          gconstpointer    data,
+                                          double          *x,
+                                          double          *y);
+
 void            l2l_chart_compute_layout (const L2lChart *chart,
                                           cairo_t        *cr,
                                           double          width,
