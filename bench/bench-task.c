@@ -11,8 +11,9 @@
 #include "l2l-engine.h"
 
 /* A task family's costs (the art issue 10, the cnn issue 13): one function's
- * loss and gradient for a task spec, with BLAS on the given threads, as the
- * median of 50 evaluations, and for cnn and art the GFLOP/s that makes; or,
+ * loss and gradient for a task spec, with the given threads as a team the
+ * problem shares its work out to (l2l_problem_set_parallel; BLAS on one
+ * thread, as the CLI and the app run it), as the median of 50 evaluations, and for cnn and art the GFLOP/s that makes; or,
  * with "train", one meta-training epoch of the family's defaults and the
  * peak memory; or, with "peak", the machine's single-precision sgemm rate on
  * a large square product, the limit those GFLOP/s are measured against
@@ -160,11 +161,14 @@ time_objective (const char *spec,
   g_autoptr(L2lTask) task = l2l_task_new_from_spec (spec, &error);
   g_autoptr(L2lProblem) problem = NULL;
   g_autofree float *theta = NULL, *grad = NULL;
+  g_autoptr(L2lParallel) team = NULL;
   double times[50], flops;
 
   g_assert_no_error (error);
-  l2l_engine_init ((int) threads);
+  l2l_engine_init (1);
   problem = l2l_task_sample_held_out (task, 0);
+  if (threads > 1)
+    l2l_problem_set_parallel (problem, team = l2l_parallel_new (threads));
   theta = g_new (float, problem->n_params);
   grad = g_new (float, problem->n_params);
   l2l_problem_init (problem, theta);

@@ -4,6 +4,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "l2l-conv2d-direct.h"
 #include "l2l-engine.h"
 #include "test-util.h"
 
@@ -13,6 +14,9 @@
  * and Adam lowering the loss of a function. */
 
 #define SMALL "cnn:dataset=mnist,channels=3,fc=6,batch=12"
+/* 16 channels: the direct convolution kernels' path (l2l-conv2d-direct.h),
+ * where the CPU has them */
+#define WIDE "cnn:dataset=mnist,channels=16,fc=6,batch=12"
 
 static L2lTask *
 make_task (const char *spec)
@@ -80,9 +84,9 @@ compare_doubles (gconstpointer a,
  * every coordinate must agree to 5 % (plus 2e-3 absolute), and the median one
  * to 1 %; a wrong layer misses by far more. */
 static void
-test_gradient (void)
+test_gradient (gconstpointer spec)
 {
-  g_autoptr(L2lTask) task = make_task (SMALL);
+  g_autoptr(L2lTask) task = make_task (spec);
   const gsize n = l2l_task_get_n_params (task);
   g_autofree float *theta = g_new (float, n);
   g_autofree float *grad = g_new (float, n);
@@ -117,6 +121,108 @@ test_gradient (void)
                   g_array_index (errors, double, errors->len / 2),
                   g_array_index (errors, double, errors->len - 1), errors->len);
   g_assert_cmpfloat (g_array_index (errors, double, errors->len / 2), <, 1e-2);
+}
+
+/* max |a − b| / max |b|: how far apart two computations of one vector are. */
+static double
+worst_gap (const float *a,
+           const float *b,
+           gsize        n)
+{
+  double gap = 0.0, largest = 0.0;
+
+  for (gsize i = 0; i < n; i++)
+    {
+      gap = MAX (gap, fabs ((double) a[i] - b[i]));
+      largest = MAX (largest, fabs ((double) b[i]));
+    }
+  return gap / largest;
+}
+
+/* At 16 channels a step of h·v crosses too many kinks for test_hvp's
+ * differences; there the direct kernels' loss, gradient and H v are held to
+ * those of the columns-and-sgemm path (checked at 3 channels above). */
+static void
+test_direct_matches_columns (void)
+{
+  g_autoptr(L2lTask) task = make_task (WIDE);
+  const L2lConvIsa best = l2l_conv2d_direct_isa ();
+  const gsize n = l2l_task_get_n_params (task);
+  g_autofree float *theta = g_new (float, n), *v = g_new (float, n);
+  float *grads[2], *hvs[2];
+  double losses[2];
+  L2lRng rng;
+
+  if (best == L2L_CONV_ISA_NONE)
+    {
+      g_test_skip ("this CPU has no direct convolution kernels");
+      return;
+    }
+  l2l_rng_init (&rng, 12);
+  for (gsize i = 0; i < n; i++)
+    v[i] = (float) l2l_rng_normal (&rng);
+  for (guint t = 0; t < 2; t++)
+    {
+      g_autoptr(L2lProblem) problem = l2l_task_sample (task, 4);
+
+      g_assert_true (l2l_conv2d_direct_set_isa (t == 0 ? best : L2L_CONV_ISA_NONE));
+      l2l_problem_init (problem, theta);
+      grads[t] = g_new (float, n);
+      hvs[t] = g_new (float, n);
+      losses[t] = l2l_problem_loss_grad (problem, theta, grads[t]);
+      l2l_problem_hvp (problem, theta, v, hvs[t]);
+    }
+  g_assert_true (l2l_conv2d_direct_set_isa (best));
+  g_test_message ("loss %.9g and %.9g; gradient, H v: worst difference %.2e, %.2e of the "
+                  "largest", losses[0], losses[1], worst_gap (grads[0], grads[1], n),
+                  worst_gap (hvs[0], hvs[1], n));
+  g_assert_cmpfloat (fabs (losses[0] - losses[1]), <, 1e-5 * losses[1]);
+  g_assert_cmpfloat (worst_gap (grads[0], grads[1], n), <, 1e-4);
+  g_assert_cmpfloat (worst_gap (hvs[0], hvs[1], n), <, 1e-4);
+  for (guint t = 0; t < 2; t++)
+    {
+      g_free (grads[t]);
+      g_free (hvs[t]);
+    }
+}
+
+/* The loss, gradient and H v with a team of two threads give the same bits
+ * as the calling thread alone, on the family's own channels (16, which the
+ * direct convolution kernels take) and a batch of 24 (chunks of 8 and 16
+ * images that the team splits). */
+static void
+test_threads_same_bits (void)
+{
+  g_autoptr(L2lTask) task = make_task ("cnn:dataset=fashion-mnist,batch=24");
+  g_autoptr(L2lParallel) team = l2l_parallel_new (2);
+  const gsize n = l2l_task_get_n_params (task);
+  g_autofree float *theta = g_new (float, n), *v = g_new (float, n);
+  float *grads[2], *hvs[2];
+  double losses[2];
+  L2lRng rng;
+
+  l2l_rng_init (&rng, 11);
+  for (gsize i = 0; i < n; i++)
+    v[i] = (float) l2l_rng_normal (&rng);
+  for (guint t = 0; t < 2; t++)
+    {
+      g_autoptr(L2lProblem) problem = l2l_task_sample (task, 3);
+
+      l2l_problem_set_parallel (problem, t == 0 ? NULL : team);
+      l2l_problem_init (problem, theta);
+      grads[t] = g_new (float, n);
+      hvs[t] = g_new (float, n);
+      losses[t] = l2l_problem_loss_grad (problem, theta, grads[t]);
+      l2l_problem_hvp (problem, theta, v, hvs[t]);
+    }
+  g_assert_cmpfloat (losses[0], ==, losses[1]);
+  g_assert_cmpmem (grads[0], n * sizeof (float), grads[1], n * sizeof (float));
+  g_assert_cmpmem (hvs[0], n * sizeof (float), hvs[1], n * sizeof (float));
+  for (guint t = 0; t < 2; t++)
+    {
+      g_free (grads[t]);
+      g_free (hvs[t]);
+    }
 }
 
 /* classes=0,1 keeps two labels: two logits, and the loss at the start is
@@ -335,8 +441,11 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/engine/cnn/groups", test_groups);
-  g_test_add_func ("/engine/cnn/gradient", test_gradient);
+  g_test_add_data_func ("/engine/cnn/gradient", SMALL, test_gradient);
+  g_test_add_data_func ("/engine/cnn/gradient-wide", WIDE, test_gradient);
+  g_test_add_func ("/engine/cnn/direct-matches-columns", test_direct_matches_columns);
   g_test_add_func ("/engine/cnn/hvp", test_hvp);
+  g_test_add_func ("/engine/cnn/threads-same-bits", test_threads_same_bits);
   g_test_add_func ("/engine/cnn/classes", test_classes);
   g_test_add_func ("/engine/cnn/bad-options", test_bad_options);
   g_test_add_func ("/engine/cnn/cifar", test_cifar);

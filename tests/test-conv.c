@@ -4,6 +4,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "l2l-conv2d-direct.h"
 #include "l2l-engine.h"
 #include "test-util.h"
 
@@ -32,6 +33,21 @@ static const L2lConv2d shapes[] = {
   { .n = 1, .c_in = 2, .height = 9, .width = 7, .c_out = 3, .k = 3, .stride = 2, .pad = 1 },
   /* more images than a chunk of the fast kernels (8) */
   { .n = 20, .c_in = 2, .height = 5, .width = 4, .c_out = 3, .k = 3, .stride = 1, .pad = 1 },
+  /* the direct kernels', where the CPU has them */
+  { .n = 1, .c_in = 16, .height = 5, .width = 4, .c_out = 16, .k = 3, .stride = 1, .pad = 1 },
+};
+
+/* Shapes the direct kernels take (l2l-conv2d-direct.h): rows wider than a
+ * block of pixels with a remainder, several blocks of 16 channels, tap rows
+ * that do not fill a block, every padding a kernel size allows. */
+static const L2lConv2d direct_shapes[] = {
+  { .n = 10, .c_in = 1, .height = 28, .width = 30, .c_out = 16, .k = 5, .stride = 1, .pad = 2 },
+  { .n = 3, .c_in = 16, .height = 14, .width = 13, .c_out = 32, .k = 5, .stride = 1, .pad = 2 },
+  { .n = 2, .c_in = 32, .height = 9, .width = 17, .c_out = 16, .k = 3, .stride = 1, .pad = 0 },
+  { .n = 2, .c_in = 16, .height = 8, .width = 7, .c_out = 16, .k = 3, .stride = 1, .pad = 1 },
+  { .n = 9, .c_in = 16, .height = 5, .width = 6, .c_out = 48, .k = 1, .stride = 1, .pad = 0 },
+  { .n = 1, .c_in = 48, .height = 4, .width = 3, .c_out = 16, .k = 5, .stride = 1, .pad = 4 },
+  { .n = 2, .c_in = 3, .height = 6, .width = 20, .c_out = 16, .k = 3, .stride = 1, .pad = 2 },
 };
 
 typedef struct {
@@ -87,9 +103,9 @@ test_conv2d_matches_reference (void)
       db = normal_floats (c.conv.c_out, 98);
       db_ref = g_memdup2 (db, c.conv.c_out * sizeof (float));
 
-      l2l_conv2d_forward (out, c.col, c.in, c.weight, c.bias, &c.conv);
+      l2l_conv2d_forward (out, c.col, c.in, c.weight, c.bias, &c.conv, NULL);
       l2l_conv2d_forward_ref (out_ref, c.in, c.weight, c.bias, &c.conv);
-      l2l_conv2d_backward (din, dw, db, c.col, c.dout, c.in, c.weight, &c.conv);
+      l2l_conv2d_backward (din, dw, db, c.col, c.dout, c.in, c.weight, &c.conv, NULL);
       l2l_conv2d_backward_ref (din_ref, dw_ref, db_ref, c.dout, c.in, c.weight, &c.conv);
       g_assert_cmpfloat (test_util_max_rel_diff (out, out_ref, c.n_out), <, 1e-5);
       g_assert_cmpfloat (test_util_max_rel_diff (din, din_ref, c.n_in), <, 1e-5);
@@ -99,6 +115,125 @@ test_conv2d_matches_reference (void)
     }
 }
 
+/* The fast kernels against the plain loops on @conv: the forward pass, the
+ * backward pass with the input's gradient and without it. */
+static void
+check_against_reference (const L2lConv2d *conv,
+                         guint64          seed)
+{
+  Case c;
+  g_autofree float *out = NULL, *out_ref = NULL, *din = NULL, *din_ref = NULL;
+  g_autofree float *dw = NULL, *dw_ref = NULL, *dw_only = NULL, *db = NULL, *db_ref = NULL;
+
+  case_init (&c, conv, seed);
+  out = g_new (float, c.n_out);
+  out_ref = g_new (float, c.n_out);
+  din = g_new (float, c.n_in);
+  din_ref = g_new (float, c.n_in);
+  dw = normal_floats (c.n_weight, seed + 7);
+  dw_ref = g_memdup2 (dw, c.n_weight * sizeof (float));
+  dw_only = g_memdup2 (dw, c.n_weight * sizeof (float));
+  db = normal_floats (c.conv.c_out, seed + 8);
+  db_ref = g_memdup2 (db, c.conv.c_out * sizeof (float));
+
+  l2l_conv2d_forward (out, c.col, c.in, c.weight, c.bias, &c.conv, NULL);
+  l2l_conv2d_forward_ref (out_ref, c.in, c.weight, c.bias, &c.conv);
+  l2l_conv2d_backward (din, dw, db, c.col, c.dout, c.in, c.weight, &c.conv, NULL);
+  l2l_conv2d_backward (NULL, dw_only, NULL, c.col, c.dout, c.in, c.weight, &c.conv, NULL);
+  l2l_conv2d_backward_ref (din_ref, dw_ref, db_ref, c.dout, c.in, c.weight, &c.conv);
+  {
+    /* float sums on both sides, in different orders: an output or input
+     * pixel sums c_in·k·k or c_out·k·k products, a weight's gradient one a
+     * pixel of every image */
+    const double terms = MAX (c.conv.c_in, c.conv.c_out) * c.conv.k * c.conv.k;
+    const double pixels = (double) c.n_out / c.conv.c_out;
+    const double tolerance[] = {
+      1e-7 * terms + 1e-5, 1e-7 * terms + 1e-5, 1e-7 * pixels + 1e-5, 1e-7 * pixels + 1e-5,
+      1e-7 * pixels + 1e-5,
+    };
+    const double errors[] = {
+      test_util_max_rel_diff (out, out_ref, c.n_out),
+      test_util_max_rel_diff (din, din_ref, c.n_in),
+      test_util_max_rel_diff (dw, dw_ref, c.n_weight),
+      test_util_max_rel_diff (dw_only, dw_ref, c.n_weight),
+      test_util_max_rel_diff (db, db_ref, c.conv.c_out),
+    };
+
+    g_test_message ("c_in %u c_out %u k %u pad %u: worst relative error out %.1e, din %.1e, "
+                    "dW %.1e, dW alone %.1e, db %.1e", c.conv.c_in, c.conv.c_out, c.conv.k,
+                    c.conv.pad, errors[0], errors[1], errors[2], errors[3], errors[4]);
+    for (guint e = 0; e < G_N_ELEMENTS (errors); e++)
+      g_assert_cmpfloat (errors[e], <, tolerance[e]);
+  }
+  case_clear (&c);
+}
+
+/* Each vector ISA of the direct kernels that this CPU has, on every shape
+ * they take. */
+static void
+test_conv2d_direct_matches_reference (void)
+{
+  const L2lConvIsa best = l2l_conv2d_direct_isa ();
+  const L2lConvIsa isas[] = { L2L_CONV_ISA_AVX2, L2L_CONV_ISA_AVX512 };
+  guint tried = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (isas); i++)
+    {
+      if (!l2l_conv2d_direct_set_isa (isas[i]))
+        continue;
+      tried++;
+      for (guint s = 0; s < G_N_ELEMENTS (direct_shapes); s++)
+        {
+          g_assert_true (l2l_conv2d_direct_fits (&direct_shapes[s], FALSE, FALSE));
+          check_against_reference (&direct_shapes[s], 100 * i + 10 * s + 1);
+        }
+    }
+  g_assert_true (l2l_conv2d_direct_set_isa (best));
+  if (tried == 0)
+    g_test_skip ("this CPU has neither AVX2 with FMA nor AVX-512");
+  /* a CPU without them takes the columns and sgemm for the same shapes */
+  g_assert_true (l2l_conv2d_direct_set_isa (L2L_CONV_ISA_NONE));
+  g_assert_false (l2l_conv2d_direct_fits (&direct_shapes[0], FALSE, FALSE));
+  check_against_reference (&direct_shapes[1], 7);
+  g_assert_true (l2l_conv2d_direct_set_isa (best));
+}
+
+/* Images shared out to a team of threads give the same bits as one thread
+ * alone: each chunk of images has its own weight gradient, summed in order. */
+static void
+test_conv2d_threads_same_bits (void)
+{
+  const L2lConv2d conv = {
+    .n = 21, .c_in = 16, .height = 7, .width = 9, .c_out = 16, .k = 5, .stride = 1, .pad = 2
+  };
+  g_autoptr(L2lParallel) team = l2l_parallel_new (2);
+  float *outs[2], *dins[2], *dws[2];
+  Case c;
+
+  case_init (&c, &conv, 3);
+  for (guint t = 0; t < 2; t++)
+    {
+      L2lParallel *parallel = t == 0 ? NULL : team;
+
+      outs[t] = g_new (float, c.n_out);
+      dins[t] = g_new (float, c.n_in);
+      dws[t] = g_new0 (float, c.n_weight);
+      l2l_conv2d_forward (outs[t], c.col, c.in, c.weight, c.bias, &c.conv, parallel);
+      l2l_conv2d_backward (dins[t], dws[t], NULL, c.col, c.dout, c.in, c.weight, &c.conv,
+                           parallel);
+    }
+  g_assert_cmpmem (outs[0], c.n_out * sizeof (float), outs[1], c.n_out * sizeof (float));
+  g_assert_cmpmem (dins[0], c.n_in * sizeof (float), dins[1], c.n_in * sizeof (float));
+  g_assert_cmpmem (dws[0], c.n_weight * sizeof (float), dws[1], c.n_weight * sizeof (float));
+  for (guint t = 0; t < 2; t++)
+    {
+      g_free (outs[t]);
+      g_free (dins[t]);
+      g_free (dws[t]);
+    }
+  case_clear (&c);
+}
+
 /* L = Σ dout · conv(in), in double. */
 static double
 conv_objective (Case *c)
@@ -106,7 +241,7 @@ conv_objective (Case *c)
   g_autofree float *out = g_new (float, c->n_out);
   double total = 0.0;
 
-  l2l_conv2d_forward (out, c->col, c->in, c->weight, c->bias, &c->conv);
+  l2l_conv2d_forward (out, c->col, c->in, c->weight, c->bias, &c->conv, NULL);
   for (gsize i = 0; i < c->n_out; i++)
     total += (double) c->dout[i] * out[i];
   return total;
@@ -152,7 +287,7 @@ test_conv2d_gradient (void)
       din = g_new (float, c.n_in);
       dw = g_new0 (float, c.n_weight);
       db = g_new0 (float, c.conv.c_out);
-      l2l_conv2d_backward (din, dw, db, c.col, c.dout, c.in, c.weight, &c.conv);
+      l2l_conv2d_backward (din, dw, db, c.col, c.dout, c.in, c.weight, &c.conv, NULL);
       worst_in = check_by_differences (&c, c.in, din, c.n_in);
       worst_w = check_by_differences (&c, c.weight, dw, c.n_weight);
       worst_b = check_by_differences (&c, c.bias, db, c.conv.c_out);
@@ -329,6 +464,9 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   l2l_engine_init (1);
   g_test_add_func ("/engine/conv/conv2d-matches-reference", test_conv2d_matches_reference);
+  g_test_add_func ("/engine/conv/conv2d-direct-matches-reference",
+                   test_conv2d_direct_matches_reference);
+  g_test_add_func ("/engine/conv/conv2d-threads-same-bits", test_conv2d_threads_same_bits);
   g_test_add_func ("/engine/conv/conv2d-gradient", test_conv2d_gradient);
   g_test_add_func ("/engine/conv/maxpool", test_maxpool);
   g_test_add_func ("/engine/conv/gram-matches-reference", test_gram_matches_reference);

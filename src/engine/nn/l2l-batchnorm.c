@@ -79,6 +79,54 @@ row_dot (const float *restrict a,
   return total;
 }
 
+/* One pass's arguments, for the team that shares its channels out. */
+typedef struct {
+  const L2lBatchNorm *bn;
+  float              *out;       /* forward: out; backward: din */
+  float              *xhat;      /* forward only */
+  float              *inv_std;   /* forward only */
+  float              *dgamma;    /* backward only */
+  float              *dbeta;
+  const float        *in;        /* forward: in; backward: dout */
+  const float        *xhat_in;   /* backward only */
+  const float        *inv_std_in;
+  const float        *gamma;
+  const float        *beta;
+} Pass;
+
+static void
+forward_channel (guint    c,
+                 gpointer user_data)
+{
+  const Pass *p = user_data;
+  const L2lBatchNorm *bn = p->bn;
+  const double count = (double) bn->n * bn->m;
+  double sum = 0.0, squares = 0.0, mean;
+  float istd;
+
+  for (guint i = 0; i < bn->n; i++)
+    sum += row_sum (p->in + row_at (bn, i, c), bn->m);
+  mean = sum / count;
+  /* two passes: the variance of values far from zero stays exact */
+  for (guint i = 0; i < bn->n; i++)
+    squares += row_squares (p->in + row_at (bn, i, c), bn->m, (float) mean);
+  istd = (float) (1.0 / sqrt (squares / count + bn->eps));
+  p->inv_std[c] = istd;
+  for (guint i = 0; i < bn->n; i++)
+    {
+      const gsize base = row_at (bn, i, c);
+      const float *restrict x = p->in + base;
+      float *restrict h = p->xhat + base, *restrict y = p->out + base;
+      const float mu = (float) mean, g = p->gamma[c], b = p->beta[c];
+
+      for (gsize j = 0; j < bn->m; j++)
+        {
+          h[j] = (x[j] - mu) * istd;
+          y[j] = g * h[j] + b;
+        }
+    }
+}
+
 void
 l2l_batchnorm_forward (float              *out,
                        float              *xhat,
@@ -88,34 +136,42 @@ l2l_batchnorm_forward (float              *out,
                        const float        *beta,
                        const L2lBatchNorm *bn)
 {
+  Pass pass = { .bn = bn, .out = out, .xhat = xhat, .inv_std = inv_std, .in = in,
+                .gamma = gamma, .beta = beta };
+
+  l2l_parallel_run (bn->parallel, bn->channels, forward_channel, &pass);
+}
+
+static void
+backward_channel (guint    c,
+                  gpointer user_data)
+{
+  const Pass *p = user_data;
+  const L2lBatchNorm *bn = p->bn;
   const double count = (double) bn->n * bn->m;
+  double sum = 0.0, dot = 0.0;
+  float scale, mean_dout, mean_dot;
 
-  for (guint c = 0; c < bn->channels; c++)
+  for (guint i = 0; i < bn->n; i++)
     {
-      double sum = 0.0, squares = 0.0, mean;
-      float istd;
+      const gsize base = row_at (bn, i, c);
 
-      for (guint i = 0; i < bn->n; i++)
-        sum += row_sum (in + row_at (bn, i, c), bn->m);
-      mean = sum / count;
-      /* two passes: the variance of values far from zero stays exact */
-      for (guint i = 0; i < bn->n; i++)
-        squares += row_squares (in + row_at (bn, i, c), bn->m, (float) mean);
-      istd = (float) (1.0 / sqrt (squares / count + bn->eps));
-      inv_std[c] = istd;
-      for (guint i = 0; i < bn->n; i++)
-        {
-          const gsize base = row_at (bn, i, c);
-          const float *restrict x = in + base;
-          float *restrict h = xhat + base, *restrict y = out + base;
-          const float mu = (float) mean, g = gamma[c], b = beta[c];
+      sum += row_sum (p->in + base, bn->m);
+      dot += row_dot (p->in + base, p->xhat_in + base, bn->m);
+    }
+  p->dbeta[c] += (float) sum;
+  p->dgamma[c] += (float) dot;
+  scale = p->gamma[c] * p->inv_std_in[c];
+  mean_dout = (float) (sum / count);
+  mean_dot = (float) (dot / count);
+  for (guint i = 0; i < bn->n; i++)
+    {
+      const gsize base = row_at (bn, i, c);
+      const float *restrict dy = p->in + base, *restrict h = p->xhat_in + base;
+      float *restrict dx = p->out + base;
 
-          for (gsize j = 0; j < bn->m; j++)
-            {
-              h[j] = (x[j] - mu) * istd;
-              y[j] = g * h[j] + b;
-            }
-        }
+      for (gsize j = 0; j < bn->m; j++)
+        dx[j] = scale * (dy[j] - mean_dout - h[j] * mean_dot);
     }
 }
 
@@ -129,35 +185,10 @@ l2l_batchnorm_backward (float              *din,
                         const float        *gamma,
                         const L2lBatchNorm *bn)
 {
-  const double count = (double) bn->n * bn->m;
+  Pass pass = { .bn = bn, .out = din, .dgamma = dgamma, .dbeta = dbeta, .in = dout,
+                .xhat_in = xhat, .inv_std_in = inv_std, .gamma = gamma };
 
-  for (guint c = 0; c < bn->channels; c++)
-    {
-      double sum = 0.0, dot = 0.0;
-      float scale, mean_dout, mean_dot;
-
-      for (guint i = 0; i < bn->n; i++)
-        {
-          const gsize base = row_at (bn, i, c);
-
-          sum += row_sum (dout + base, bn->m);
-          dot += row_dot (dout + base, xhat + base, bn->m);
-        }
-      dbeta[c] += (float) sum;
-      dgamma[c] += (float) dot;
-      scale = gamma[c] * inv_std[c];
-      mean_dout = (float) (sum / count);
-      mean_dot = (float) (dot / count);
-      for (guint i = 0; i < bn->n; i++)
-        {
-          const gsize base = row_at (bn, i, c);
-          const float *restrict dy = dout + base, *restrict h = xhat + base;
-          float *restrict dx = din + base;
-
-          for (gsize j = 0; j < bn->m; j++)
-            dx[j] = scale * (dy[j] - mean_dout - h[j] * mean_dot);
-        }
-    }
+  l2l_parallel_run (bn->parallel, bn->channels, backward_channel, &pass);
 }
 
 void

@@ -3,6 +3,8 @@
 
 #include <glib.h>
 
+#include "l2l-parallel.h"
+
 G_BEGIN_DECLS
 
 /* Batch normalization as the paper's code uses it: always with the
@@ -13,10 +15,13 @@ G_BEGIN_DECLS
  * [N × C × M]: M = H·W after a convolution, 1 for a fully connected layer's
  * [N × C] features. */
 typedef struct {
-  guint  n;
-  guint  channels;
-  gsize  m;
-  double eps;       /* 1e-5, as torch */
+  guint        n;
+  guint        channels;
+  gsize        m;
+  double       eps;        /* 1e-5, as torch */
+  /* shares the forward and backward passes' channels out (NULL: the
+   * caller's thread); a channel is one item, so any count gives the same bits */
+  L2lParallel *parallel;
 } L2lBatchNorm;
 
 /* out [N × C × M] = gamma ⊙ x̂ + beta; keeps x̂ [N × C × M] and 1/σ [C] for

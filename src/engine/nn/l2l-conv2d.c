@@ -6,6 +6,7 @@
 #include <cblas.h>
 #include <string.h>
 
+#include "l2l-conv2d-direct.h"
 #include "l2l-conv2d.h"
 
 guint
@@ -31,14 +32,33 @@ chunk_images (const L2lConv2d *conv)
   return MAX (MIN (conv->n, CHUNK_IMAGES), 1);
 }
 
+/* The direct kernels' scratch: the weights laid out, then per chunk of
+ * images its work space and its share of the weight gradient. */
+static gsize
+direct_chunk_size (const L2lConv2d *conv)
+{
+  return l2l_conv2d_direct_work_size (conv) +
+         (gsize) conv->c_in * conv->k * conv->k * conv->c_out;
+}
+
+static guint
+n_chunks (const L2lConv2d *conv)
+{
+  return (conv->n + CHUNK_IMAGES - 1) / CHUNK_IMAGES;
+}
+
 gsize
 l2l_conv2d_col_size (const L2lConv2d *conv)
 {
   const gsize columns = (gsize) chunk_images (conv) * l2l_conv2d_out_height (conv) *
                         l2l_conv2d_out_width (conv);
-
   /* a chunk's columns [c_in·k·k × B·H'·W'], then its outputs [c_out × B·H'·W'] */
-  return ((gsize) conv->c_in * conv->k * conv->k + conv->c_out) * columns;
+  const gsize sgemm = ((gsize) conv->c_in * conv->k * conv->k + conv->c_out) * columns;
+
+  if (!l2l_conv2d_direct_fits (conv, FALSE, FALSE))
+    return sgemm;
+  return MAX (sgemm, l2l_conv2d_direct_weights_size (conv) +
+                     MAX (n_chunks (conv), 1) * direct_chunk_size (conv));
 }
 
 /* col [c_in·k·k × H'·W']: row (c, ky, kx) holds the input pixel each output
@@ -163,13 +183,57 @@ col2im_add (float           *image,
         }
 }
 
+/* One pass of the direct kernels, cut into chunks of images that the team
+ * shares out: each chunk has its own work space and weight gradient, which
+ * are summed in chunk order, so any thread count gives the same bits. */
+typedef struct {
+  const L2lConv2d *conv;
+  float           *scratch;
+  float           *out;        /* forward: out; backward: din */
+  const float     *in;
+  const float     *dout;       /* NULL in the forward pass */
+  const float     *bias;
+  gboolean         dweight;
+} DirectPass;
+
+static float *
+chunk_work (const DirectPass *pass,
+            guint             chunk)
+{
+  return pass->scratch + l2l_conv2d_direct_weights_size (pass->conv) +
+         chunk * direct_chunk_size (pass->conv);
+}
+
+static void
+direct_chunk (guint    chunk,
+              gpointer user_data)
+{
+  const DirectPass *pass = user_data;
+  const guint first = chunk * CHUNK_IMAGES, last = MIN (first + CHUNK_IMAGES, pass->conv->n);
+  float *work = chunk_work (pass, chunk);
+  float *dwt = work + l2l_conv2d_direct_work_size (pass->conv);
+
+  if (pass->dout == NULL)
+    {
+      l2l_conv2d_direct_forward (pass->out, work, pass->in, pass->scratch, pass->bias,
+                                 pass->conv, first, last);
+      return;
+    }
+  if (pass->dweight)
+    memset (dwt, 0, (gsize) pass->conv->c_in * pass->conv->k * pass->conv->k *
+                    pass->conv->c_out * sizeof (float));
+  l2l_conv2d_direct_backward (pass->out, pass->dweight ? dwt : NULL, work, pass->dout,
+                              pass->in, pass->scratch, pass->conv, first, last);
+}
+
 void
 l2l_conv2d_forward (float           *out,
                     float           *col,
                     const float     *in,
                     const float     *weight,
                     const float     *bias,
-                    const L2lConv2d *conv)
+                    const L2lConv2d *conv,
+                    L2lParallel     *parallel)
 {
   const gsize hw = (gsize) l2l_conv2d_out_height (conv) * l2l_conv2d_out_width (conv);
   const gsize taps = (gsize) conv->c_in * conv->k * conv->k;
@@ -177,6 +241,14 @@ l2l_conv2d_forward (float           *out,
   const guint chunk = chunk_images (conv);
   float *product = col + taps * chunk * hw;
 
+  if (l2l_conv2d_direct_fits (conv, FALSE, FALSE))
+    {
+      DirectPass pass = { conv, col, out, in, NULL, bias, FALSE };
+
+      l2l_conv2d_direct_prepare (col, weight, conv, FALSE);
+      l2l_parallel_run (parallel, n_chunks (conv), direct_chunk, &pass);
+      return;
+    }
   for (guint first = 0; first < conv->n; first += chunk)
     {
       const guint m = MIN (chunk, conv->n - first);
@@ -209,7 +281,8 @@ l2l_conv2d_backward (float           *din,
                      const float     *dout,
                      const float     *in,
                      const float     *weight,
-                     const L2lConv2d *conv)
+                     const L2lConv2d *conv,
+                     L2lParallel     *parallel)
 {
   const gsize hw = (gsize) l2l_conv2d_out_height (conv) * l2l_conv2d_out_width (conv);
   const gsize taps = (gsize) conv->c_in * conv->k * conv->k;
@@ -217,6 +290,30 @@ l2l_conv2d_backward (float           *din,
   const guint chunk = chunk_images (conv);
   float *gathered = col + taps * chunk * hw;
 
+  if (l2l_conv2d_direct_fits (conv, TRUE, din != NULL))
+    {
+      DirectPass pass = { conv, col, din, in, dout, NULL, dweight != NULL };
+
+      if (dbias != NULL)
+        for (guint n = 0; n < conv->n; n++)
+          for (guint c = 0; c < conv->c_out; c++)
+            for (gsize j = 0; j < hw; j++)
+              dbias[c] += dout[((gsize) n * conv->c_out + c) * hw + j];
+      if (din == NULL && dweight == NULL)
+        return;
+      l2l_conv2d_direct_prepare (col, weight, conv, din != NULL);
+      l2l_parallel_run (parallel, n_chunks (conv), direct_chunk, &pass);
+      /* dW [c_out × taps] += Σ over chunks, in order, of their [taps × c_out] */
+      for (guint i = 0; dweight != NULL && i < n_chunks (conv); i++)
+        {
+          const float *dwt = chunk_work (&pass, i) + l2l_conv2d_direct_work_size (conv);
+
+          for (guint c = 0; c < conv->c_out; c++)
+            for (gsize t = 0; t < taps; t++)
+              dweight[c * taps + t] += dwt[t * conv->c_out + c];
+        }
+      return;
+    }
   if (din != NULL)
     memset (din, 0, conv->n * in_size * sizeof (float));
   for (guint first = 0; first < conv->n; first += chunk)

@@ -186,13 +186,66 @@ load_image (const CnnTask *task,
   s->labels[r] = task->class_of[task->data->labels[index]];
 }
 
+/* ReLU and max-pooling go image by image: chunks of this many for a team. */
+#define POOL_CHUNK 16
+
+typedef struct {
+  const CnnTask *task;
+  Scratch       *s;
+  guint          layer;
+  guint          rows;
+  float         *dact;                 /* backward: ∂L/∂act[layer], written; NULL forward */
+  const float   *dpool;                /* backward: ∂L/∂pool[layer] */
+} PoolPass;
+
+static void
+pool_chunk (guint    item,
+            gpointer user_data)
+{
+  const PoolPass *p = user_data;
+  const CnnTask *task = p->task;
+  const guint l = p->layer, first = item * POOL_CHUNK, n = MIN (POOL_CHUNK, p->rows - first);
+  const guint planes = n * task->channels;
+  const gsize in_at = (gsize) first * task->channels * plane (task, l);
+  const gsize out_at = (gsize) first * task->channels * plane (task, l + 1);
+  float *act = p->s->act[l] + in_at;
+
+  if (p->dact == NULL)
+    {
+      l2l_relu_forward (act, act, planes * plane (task, l));
+      l2l_maxpool_forward (p->s->pool[l] + out_at, p->s->argmax[l] + out_at, act, planes,
+                           task->height[l], task->width[l], 2, 2);
+      return;
+    }
+  l2l_maxpool_backward (p->dact + in_at, p->dpool + out_at, p->s->argmax[l] + out_at, planes,
+                        task->height[l], task->width[l], 2, 2);
+  l2l_relu_backward (p->dact + in_at, act, p->dact + in_at, planes * plane (task, l));
+}
+
+/* act[l] through ReLU and pooling into pool[l]; or, given @dpool, back
+ * through both into @dact. */
+static void
+pool_pass (const CnnTask *task,
+           Scratch       *s,
+           guint          layer,
+           guint          rows,
+           float         *dact,
+           const float   *dpool,
+           L2lParallel   *parallel)
+{
+  PoolPass pass = { task, s, layer, rows, dact, dpool };
+
+  l2l_parallel_run (parallel, (rows + POOL_CHUNK - 1) / POOL_CHUNK, pool_chunk, &pass);
+}
+
 /* The mean cross-entropy of the @rows images in the input; its gradient
  * with respect to the logits is left in d0. */
 static double
 forward (const CnnTask *task,
          const float   *theta,
          Scratch       *s,
-         guint          rows)
+         guint          rows,
+         L2lParallel   *parallel)
 {
   const guint ch = task->channels;
   const float *in = s->input;
@@ -200,19 +253,17 @@ forward (const CnnTask *task,
   for (guint l = 0; l < N_CONV; l++)
     {
       L2lConv2d conv = conv_shape (task, l, rows);
-      L2lBatchNorm bn = { rows, ch, plane (task, l), BN_EPS };
+      L2lBatchNorm bn = { rows, ch, plane (task, l), BN_EPS, parallel };
 
-      l2l_conv2d_forward (s->z, s->col, in, theta + task->conv_weight[l], NULL, &conv);
+      l2l_conv2d_forward (s->z, s->col, in, theta + task->conv_weight[l], NULL, &conv, parallel);
       l2l_batchnorm_forward (s->act[l], s->xhat[l], s->inv_std[l], s->z,
                              theta + task->gamma[l], theta + task->beta[l], &bn);
-      l2l_relu_forward (s->act[l], s->act[l], (gsize) rows * ch * plane (task, l));
-      l2l_maxpool_forward (s->pool[l], s->argmax[l], s->act[l], rows * ch, task->height[l],
-                           task->width[l], 2, 2);
+      pool_pass (task, s, l, rows, NULL, NULL, parallel);
       in = s->pool[l];
     }
 
   {
-    L2lBatchNorm bn = { rows, task->fc, 1, BN_EPS };
+    L2lBatchNorm bn = { rows, task->fc, 1, BN_EPS, NULL };
 
     l2l_linear_forward (s->z, in, theta + task->fc_weight, NULL, rows, task->flat, task->fc);
     l2l_batchnorm_forward (s->act[N_CONV], s->xhat[N_CONV], s->inv_std[N_CONV], s->z,
@@ -231,10 +282,11 @@ backward (const CnnTask *task,
           const float   *theta,
           Scratch       *s,
           guint          rows,
-          float         *grad)
+          float         *grad,
+          L2lParallel   *parallel)
 {
   const guint ch = task->channels;
-  L2lBatchNorm fc_bn = { rows, task->fc, 1, BN_EPS };
+  L2lBatchNorm fc_bn = { rows, task->fc, 1, BN_EPS, NULL };
   float *dout = s->d0, *din = s->d1, *swap;
 
   memset (grad, 0, task->base.n_params * sizeof (float));
@@ -252,16 +304,14 @@ backward (const CnnTask *task,
   for (guint l = N_CONV; l-- > 0;)
     {
       L2lConv2d conv = conv_shape (task, l, rows);
-      L2lBatchNorm bn = { rows, ch, plane (task, l), BN_EPS };
+      L2lBatchNorm bn = { rows, ch, plane (task, l), BN_EPS, parallel };
 
-      l2l_maxpool_backward (dout, din, s->argmax[l], rows * ch, task->height[l],
-                            task->width[l], 2, 2);
-      l2l_relu_backward (dout, s->act[l], dout, (gsize) rows * ch * plane (task, l));
+      pool_pass (task, s, l, rows, dout, din, parallel);
       l2l_batchnorm_backward (din, grad + task->gamma[l], grad + task->beta[l], dout,
                               s->xhat[l], s->inv_std[l], theta + task->gamma[l], &bn);
       l2l_conv2d_backward (l > 0 ? dout : NULL, grad + task->conv_weight[l], NULL, s->col,
                            din, l > 0 ? s->pool[l - 1] : s->input,
-                           theta + task->conv_weight[l], &conv);
+                           theta + task->conv_weight[l], &conv, parallel);
       swap = din;
       din = dout;
       dout = swap;
@@ -313,8 +363,8 @@ cnn_problem_loss_grad (L2lProblem  *problem,
   for (guint r = 0; r < task->batch; r++)
     load_image (task, &self->s, r, task->train[l2l_rng_below (&self->rng, task->n_train)]);
   self->drawn = TRUE;
-  loss = forward (task, theta, &self->s, task->batch);
-  backward (task, theta, &self->s, task->batch, grad);
+  loss = forward (task, theta, &self->s, task->batch, problem->parallel);
+  backward (task, theta, &self->s, task->batch, grad, problem->parallel);
   return loss;
 }
 
@@ -370,7 +420,8 @@ forward_rop (const CnnTask *task,
              const float   *v,
              Scratch       *s,
              RScratch      *r,
-             guint          rows)
+             guint          rows,
+             L2lParallel   *parallel)
 {
   const guint ch = task->channels;
   const float *in = s->input, *rin = NULL;
@@ -378,14 +429,15 @@ forward_rop (const CnnTask *task,
   for (guint l = 0; l < N_CONV; l++)
     {
       L2lConv2d conv = conv_shape (task, l, rows);
-      L2lBatchNorm bn = { rows, ch, plane (task, l), BN_EPS };
+      L2lBatchNorm bn = { rows, ch, plane (task, l), BN_EPS, parallel };
       const gsize n = (gsize) rows * ch * plane (task, l);
 
       /* R(z) = W ⊛ R(in) + V ⊛ in */
-      l2l_conv2d_forward (r->rz, s->col, in, v + task->conv_weight[l], NULL, &conv);
+      l2l_conv2d_forward (r->rz, s->col, in, v + task->conv_weight[l], NULL, &conv, parallel);
       if (rin != NULL)
         {
-          l2l_conv2d_forward (r->tmp, s->col, rin, theta + task->conv_weight[l], NULL, &conv);
+          l2l_conv2d_forward (r->tmp, s->col, rin, theta + task->conv_weight[l], NULL, &conv,
+                              parallel);
           add_to (r->rz, r->tmp, n);
         }
       l2l_batchnorm_forward_rop (r->ract, r->rxhat[l], r->rinv_std[l], r->rz, s->xhat[l],
@@ -398,7 +450,7 @@ forward_rop (const CnnTask *task,
       rin = r->rpool[l];
     }
   {
-    L2lBatchNorm bn = { rows, task->fc, 1, BN_EPS };
+    L2lBatchNorm bn = { rows, task->fc, 1, BN_EPS, NULL };
 
     l2l_linear_forward (r->rz, in, v + task->fc_weight, NULL, rows, task->flat, task->fc);
     l2l_linear_accumulate (r->rz, rin, theta + task->fc_weight, rows, task->flat, task->fc);
@@ -430,8 +482,9 @@ cnn_problem_hvp (L2lProblem  *problem,
   const CnnTask *task = (const CnnTask *) self->base.task;
   Scratch *s = &self->s;
   RScratch *r = &self->r;
+  L2lParallel *parallel = problem->parallel;
   const guint rows = task->batch, ch = task->channels;
-  L2lBatchNorm fc_bn = { rows, task->fc, 1, BN_EPS };
+  L2lBatchNorm fc_bn = { rows, task->fc, 1, BN_EPS, NULL };
   float *dout = s->d0, *din = s->d1, *rdout, *rdin, *swap, *sink_gamma, *sink_beta;
 
   g_return_if_fail (self->drawn);
@@ -441,8 +494,8 @@ cnn_problem_hvp (L2lProblem  *problem,
   rdin = r->rd1;
   sink_gamma = r->sink;
   sink_beta = r->sink + MAX (ch, task->fc);
-  forward (task, theta, s, rows);
-  forward_rop (task, theta, v, s, r, rows);
+  forward (task, theta, s, rows, parallel);
+  forward_rop (task, theta, v, s, r, rows, parallel);
   l2l_softmax_xent_rop (rdout, s->logits, r->rlogits, rows, task->n_classes);
 
   /* For a linear layer y = x Wᵀ (+ b) with δ = ∂L/∂y:
@@ -476,7 +529,7 @@ cnn_problem_hvp (L2lProblem  *problem,
   for (guint l = N_CONV; l-- > 0;)
     {
       L2lConv2d conv = conv_shape (task, l, rows);
-      L2lBatchNorm bn = { rows, ch, plane (task, l), BN_EPS };
+      L2lBatchNorm bn = { rows, ch, plane (task, l), BN_EPS, parallel };
       const gsize n = (gsize) rows * ch * plane (task, l);
       const float *in = l > 0 ? s->pool[l - 1] : s->input;
 
@@ -493,14 +546,14 @@ cnn_problem_hvp (L2lProblem  *problem,
                               theta + task->gamma[l], &bn);
       /* the same rule as a linear layer's, through the convolution */
       l2l_conv2d_backward (l > 0 ? rdout : NULL, out + task->conv_weight[l], NULL, s->col, rdin,
-                           in, theta + task->conv_weight[l], &conv);
+                           in, theta + task->conv_weight[l], &conv, parallel);
       if (l == 0)
         break;
       l2l_conv2d_backward (r->tmp, out + task->conv_weight[l], NULL, s->col, din,
-                           r->rpool[l - 1], v + task->conv_weight[l], &conv);
+                           r->rpool[l - 1], v + task->conv_weight[l], &conv, parallel);
       add_to (rdout, r->tmp, (gsize) rows * task->c_in[l] * plane (task, l));
       l2l_conv2d_backward (dout, NULL, NULL, s->col, din, in, theta + task->conv_weight[l],
-                           &conv);
+                           &conv, parallel);
       swap = din, din = dout, dout = swap;
       swap = rdin, rdin = rdout, rdout = swap;
     }

@@ -315,6 +315,13 @@ l2l_problem_rewind (L2lProblem           *problem,
 }
 
 void
+l2l_problem_set_parallel (L2lProblem  *problem,
+                          L2lParallel *parallel)
+{
+  problem->parallel = parallel;
+}
+
+void
 l2l_problem_free (L2lProblem *problem)
 {
   if (problem != NULL)

@@ -4,6 +4,7 @@
 #include <glib.h>
 
 #include "l2l-options.h"
+#include "l2l-parallel.h"
 #include "l2l-rng.h"
 
 G_BEGIN_DECLS
@@ -46,6 +47,10 @@ struct _L2lProblemClass {
 struct _L2lProblem {
   const L2lProblemClass *klass;
   gsize                  n_params;
+  /* A team a family may share one loss_grad's work out to (borrowed; NULL:
+   * the calling thread alone). It changes no result, and must not be a team
+   * whose items are themselves running this problem. */
+  L2lParallel           *parallel;
 };
 
 struct _L2lTaskClass {
@@ -211,6 +216,8 @@ void        l2l_problem_mark       (L2lProblem       *problem,
                                     L2lProblemMark   *mark);
 void        l2l_problem_rewind     (L2lProblem           *problem,
                                     const L2lProblemMark *mark);
+void        l2l_problem_set_parallel (L2lProblem  *problem,
+                                      L2lParallel *parallel);
 void        l2l_problem_free       (L2lProblem  *problem);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (L2lTask, l2l_task_unref)

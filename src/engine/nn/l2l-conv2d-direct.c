@@ -1,0 +1,292 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "l2l-engine"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "l2l-conv2d-direct.h"
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define HAVE_X86_KERNELS 1
+
+/* AVX-512: a block of 16 channels is one register; 32 registers hold 14
+ * pixels' sums, or up to 10 taps' gradients. */
+#define TARGET __attribute__ ((target ("avx512f")))
+#define VEC __m512
+#define VL 16
+#define NV 1
+#define VLOAD _mm512_loadu_ps
+#define VSTORE _mm512_storeu_ps
+#define VSET1 _mm512_set1_ps
+#define VFMA _mm512_fmadd_ps
+#define VZERO _mm512_setzero_ps ()
+#define FN(name) avx512_##name
+#define PIXELS 14
+#define TAP_ROWS_K1 8
+#define TAP_ROWS_K3 3
+#define TAP_ROWS_K5 2
+#include "l2l-conv2d-direct-body.h"
+#undef TARGET
+#undef VEC
+#undef VL
+#undef NV
+#undef VLOAD
+#undef VSTORE
+#undef VSET1
+#undef VFMA
+#undef VZERO
+#undef FN
+#undef PIXELS
+#undef TAP_ROWS_K1
+#undef TAP_ROWS_K3
+#undef TAP_ROWS_K5
+
+/* AVX2: two registers a block; 16 registers hold 6 pixels' sums. */
+#define TARGET __attribute__ ((target ("avx2,fma")))
+#define VEC __m256
+#define VL 8
+#define NV 2
+#define VLOAD _mm256_loadu_ps
+#define VSTORE _mm256_storeu_ps
+#define VSET1 _mm256_set1_ps
+#define VFMA _mm256_fmadd_ps
+#define VZERO _mm256_setzero_ps ()
+#define FN(name) avx2_##name
+#define PIXELS 6
+#define TAP_ROWS_K1 6
+#define TAP_ROWS_K3 2
+#define TAP_ROWS_K5 1
+#include "l2l-conv2d-direct-body.h"
+#endif
+
+static L2lConvIsa
+best_isa (void)
+{
+#ifdef HAVE_X86_KERNELS
+  __builtin_cpu_init ();
+  if (__builtin_cpu_supports ("avx512f"))
+    return L2L_CONV_ISA_AVX512;
+  if (__builtin_cpu_supports ("avx2") && __builtin_cpu_supports ("fma"))
+    return L2L_CONV_ISA_AVX2;
+#endif
+  return L2L_CONV_ISA_NONE;
+}
+
+static gint forced = -1;   /* a test's choice, or −1 */
+
+L2lConvIsa
+l2l_conv2d_direct_isa (void)
+{
+  static gsize best;   /* 1 + best_isa (), once */
+  const gint isa = g_atomic_int_get (&forced);
+
+  if (isa >= 0)
+    return (L2lConvIsa) isa;
+  if (g_once_init_enter (&best))
+    g_once_init_leave (&best, 1 + best_isa ());
+  return (L2lConvIsa) (best - 1);
+}
+
+gboolean
+l2l_conv2d_direct_set_isa (L2lConvIsa isa)
+{
+  if (isa > best_isa ())
+    return FALSE;
+  g_atomic_int_set (&forced, (gint) isa);
+  return TRUE;
+}
+
+gboolean
+l2l_conv2d_direct_fits (const L2lConv2d *conv,
+                        gboolean         backward,
+                        gboolean         with_din)
+{
+  if (l2l_conv2d_direct_isa () == L2L_CONV_ISA_NONE)
+    return FALSE;
+  if (conv->stride != 1 || conv->pad >= conv->k || conv->c_out % 16 != 0)
+    return FALSE;
+  if (conv->k != 1 && conv->k != 3 && conv->k != 5)
+    return FALSE;
+  if (conv->height + 2 * conv->pad < conv->k || conv->width + 2 * conv->pad < conv->k)
+    return FALSE;
+  return !backward || !with_din || conv->c_in % 16 == 0;
+}
+
+/* The padding of the input's gradient, seen as a convolution of dout. */
+static guint
+flip_pad (const L2lConv2d *conv)
+{
+  return conv->k - 1 - conv->pad;
+}
+
+static gsize
+taps (const L2lConv2d *conv)
+{
+  return (gsize) conv->c_in * conv->k * conv->k;
+}
+
+gsize
+l2l_conv2d_direct_weights_size (const L2lConv2d *conv)
+{
+  return 2 * taps (conv) * conv->c_out;
+}
+
+gsize
+l2l_conv2d_direct_work_size (const L2lConv2d *conv)
+{
+  const gsize oh = l2l_conv2d_out_height (conv), ow = l2l_conv2d_out_width (conv);
+  const gsize q = flip_pad (conv);
+  const gsize padded = (gsize) conv->c_in * (conv->height + 2 * conv->pad) *
+                       (conv->width + 2 * conv->pad);
+
+  /* the padded input, then dout pixel-major and dout padded */
+  return padded + oh * ow * conv->c_out + conv->c_out * (oh + 2 * q) * (ow + 2 * q);
+}
+
+void
+l2l_conv2d_direct_prepare (float           *weights,
+                           const float     *weight,
+                           const L2lConv2d *conv,
+                           gboolean         with_din)
+{
+  const guint k = conv->k, c_in = conv->c_in, c_out = conv->c_out;
+  float *flipped = weights + taps (conv) * c_out;
+
+  /* forward: [c, ky, kx][o]; the input's gradient: [o, k−1−ky, k−1−kx][c] */
+  for (guint o = 0; o < c_out; o++)
+    for (guint c = 0; c < c_in; c++)
+      for (guint t = 0; t < k * k; t++)
+        {
+          const float w = weight[((gsize) o * c_in + c) * k * k + t];
+
+          weights[((gsize) c * k * k + t) * c_out + o] = w;
+          if (with_din)
+            flipped[((gsize) o * k * k + (k * k - 1 - t)) * c_in + c] = w;
+        }
+}
+
+/* dst [channels × (h + 2·pad) × (w + 2·pad)]: src with a zero border. */
+static void
+pad_image (float       *restrict dst,
+           const float *restrict src,
+           guint                 channels,
+           guint                 h,
+           guint                 w,
+           guint                 pad)
+{
+  const guint wp = w + 2 * pad;
+
+  memset (dst, 0, (gsize) channels * (h + 2 * pad) * wp * sizeof (float));
+  for (guint c = 0; c < channels; c++)
+    for (guint y = 0; y < h; y++)
+      memcpy (dst + ((gsize) c * (h + 2 * pad) + y + pad) * wp + pad,
+              src + ((gsize) c * h + y) * w, w * sizeof (float));
+}
+
+static void
+forward_image (float       *out,
+               const float *padded,
+               const float *weights,
+               const float *bias,
+               guint        c_in,
+               guint        c_out,
+               guint        hp,
+               guint        wp,
+               guint        k)
+{
+#ifdef HAVE_X86_KERNELS
+  if (l2l_conv2d_direct_isa () == L2L_CONV_ISA_AVX512)
+    avx512_forward_image (out, padded, weights, bias, c_in, c_out, hp, wp, k);
+  else
+    avx2_forward_image (out, padded, weights, bias, c_in, c_out, hp, wp, k);
+#else
+  g_assert_not_reached ();
+#endif
+}
+
+void
+l2l_conv2d_direct_forward (float           *out,
+                           float           *work,
+                           const float     *in,
+                           const float     *weights,
+                           const float     *bias,
+                           const L2lConv2d *conv,
+                           guint            first,
+                           guint            last)
+{
+  const guint hp = conv->height + 2 * conv->pad, wp = conv->width + 2 * conv->pad;
+  const gsize in_size = (gsize) conv->c_in * conv->height * conv->width;
+  const gsize out_size = (gsize) conv->c_out * l2l_conv2d_out_height (conv) *
+                         l2l_conv2d_out_width (conv);
+
+  for (guint n = first; n < last; n++)
+    {
+      pad_image (work, in + n * in_size, conv->c_in, conv->height, conv->width, conv->pad);
+      forward_image (out + n * out_size, work, weights, bias, conv->c_in, conv->c_out, hp, wp,
+                     conv->k);
+    }
+}
+
+static void
+dweight_image (float       *dwt,
+               const float *padded,
+               const float *dout_t,
+               guint        c_in,
+               guint        c_out,
+               guint        hp,
+               guint        wp,
+               guint        k)
+{
+#ifdef HAVE_X86_KERNELS
+  if (l2l_conv2d_direct_isa () == L2L_CONV_ISA_AVX512)
+    avx512_dweight_image (dwt, padded, dout_t, c_in, c_out, hp, wp, k);
+  else
+    avx2_dweight_image (dwt, padded, dout_t, c_in, c_out, hp, wp, k);
+#else
+  g_assert_not_reached ();
+#endif
+}
+
+void
+l2l_conv2d_direct_backward (float           *din,
+                            float           *dwt,
+                            float           *work,
+                            const float     *dout,
+                            const float     *in,
+                            const float     *weights,
+                            const L2lConv2d *conv,
+                            guint            first,
+                            guint            last)
+{
+  const guint oh = l2l_conv2d_out_height (conv), ow = l2l_conv2d_out_width (conv);
+  const guint hp = conv->height + 2 * conv->pad, wp = conv->width + 2 * conv->pad;
+  const guint q = flip_pad (conv), c_out = conv->c_out;
+  const gsize in_size = (gsize) conv->c_in * conv->height * conv->width;
+  const gsize hw = (gsize) oh * ow, out_size = c_out * hw;
+  float *padded = work;
+  float *dout_t = padded + (gsize) conv->c_in * hp * wp;
+  float *dout_padded = dout_t + hw * c_out;
+
+  for (guint n = first; n < last; n++)
+    {
+      const float *d = dout + n * out_size;
+
+      if (dwt != NULL)
+        {
+          pad_image (padded, in + n * in_size, conv->c_in, conv->height, conv->width,
+                     conv->pad);
+          for (guint o = 0; o < c_out; o++)
+            for (gsize j = 0; j < hw; j++)
+              dout_t[j * c_out + o] = d[o * hw + j];
+          dweight_image (dwt, padded, dout_t, conv->c_in, c_out, hp, wp, conv->k);
+        }
+      if (din != NULL)
+        {
+          pad_image (dout_padded, d, c_out, oh, ow, q);
+          forward_image (din + n * in_size, dout_padded, weights + taps (conv) * c_out, NULL,
+                         c_out, conv->c_in, oh + 2 * q, ow + 2 * q, conv->k);
+        }
+    }
+}
