@@ -48,6 +48,8 @@ static const L2lConv2d direct_shapes[] = {
   { .n = 9, .c_in = 16, .height = 5, .width = 6, .c_out = 48, .k = 1, .stride = 1, .pad = 0 },
   { .n = 1, .c_in = 48, .height = 4, .width = 3, .c_out = 16, .k = 5, .stride = 1, .pad = 4 },
   { .n = 2, .c_in = 3, .height = 6, .width = 20, .c_out = 16, .k = 3, .stride = 1, .pad = 2 },
+  /* enough images that their rows are not cut into bands */
+  { .n = 33, .c_in = 16, .height = 6, .width = 5, .c_out = 16, .k = 3, .stride = 1, .pad = 1 },
 };
 
 typedef struct {
@@ -199,39 +201,47 @@ test_conv2d_direct_matches_reference (void)
 }
 
 /* Images shared out to a team of threads give the same bits as one thread
- * alone: each chunk of images has its own weight gradient, summed in order. */
+ * alone: each item (a band of a chunk of images) has its own weight
+ * gradient, summed in order. */
 static void
 test_conv2d_threads_same_bits (void)
 {
-  const L2lConv2d conv = {
-    .n = 21, .c_in = 16, .height = 7, .width = 9, .c_out = 16, .k = 5, .stride = 1, .pad = 2
+  /* a few images, each cut into bands of rows; and images enough for none */
+  const L2lConv2d convs[] = {
+    { .n = 3, .c_in = 16, .height = 13, .width = 9, .c_out = 16, .k = 5, .stride = 1, .pad = 2 },
+    { .n = 37, .c_in = 16, .height = 7, .width = 9, .c_out = 16, .k = 5, .stride = 1, .pad = 2 },
   };
   g_autoptr(L2lParallel) team = l2l_parallel_new (2);
-  float *outs[2], *dins[2], *dws[2];
-  Case c;
 
-  case_init (&c, &conv, 3);
-  for (guint t = 0; t < 2; t++)
+  for (guint s = 0; s < G_N_ELEMENTS (convs); s++)
     {
-      L2lParallel *parallel = t == 0 ? NULL : team;
+      float *outs[2], *dins[2], *dws[2];
+      Case c;
 
-      outs[t] = g_new (float, c.n_out);
-      dins[t] = g_new (float, c.n_in);
-      dws[t] = g_new0 (float, c.n_weight);
-      l2l_conv2d_forward (outs[t], c.col, c.in, c.weight, c.bias, &c.conv, parallel);
-      l2l_conv2d_backward (dins[t], dws[t], NULL, c.col, c.dout, c.in, c.weight, &c.conv,
-                           parallel);
+      case_init (&c, &convs[s], 3);
+      for (guint t = 0; t < 2; t++)
+        {
+          L2lParallel *parallel = t == 0 ? NULL : team;
+
+          outs[t] = g_new (float, c.n_out);
+          dins[t] = g_new (float, c.n_in);
+          dws[t] = g_new0 (float, c.n_weight);
+          l2l_conv2d_forward (outs[t], c.col, c.in, c.weight, c.bias, &c.conv, parallel);
+          l2l_conv2d_backward (dins[t], dws[t], NULL, c.col, c.dout, c.in, c.weight, &c.conv,
+                               parallel);
+        }
+      g_assert_cmpmem (outs[0], c.n_out * sizeof (float), outs[1], c.n_out * sizeof (float));
+      g_assert_cmpmem (dins[0], c.n_in * sizeof (float), dins[1], c.n_in * sizeof (float));
+      g_assert_cmpmem (dws[0], c.n_weight * sizeof (float), dws[1],
+                       c.n_weight * sizeof (float));
+      for (guint t = 0; t < 2; t++)
+        {
+          g_free (outs[t]);
+          g_free (dins[t]);
+          g_free (dws[t]);
+        }
+      case_clear (&c);
     }
-  g_assert_cmpmem (outs[0], c.n_out * sizeof (float), outs[1], c.n_out * sizeof (float));
-  g_assert_cmpmem (dins[0], c.n_in * sizeof (float), dins[1], c.n_in * sizeof (float));
-  g_assert_cmpmem (dws[0], c.n_weight * sizeof (float), dws[1], c.n_weight * sizeof (float));
-  for (guint t = 0; t < 2; t++)
-    {
-      g_free (outs[t]);
-      g_free (dins[t]);
-      g_free (dws[t]);
-    }
-  case_clear (&c);
 }
 
 /* L = Σ dout · conv(in), in double. */

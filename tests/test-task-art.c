@@ -253,6 +253,34 @@ static const BadCase bad_cases[] = {
   { "init", "init=zeros", "init" },
 };
 
+/* The loss and gradient with a team of two threads (bands of the feature
+ * network's rows, the style term's layers) give the same bits as the
+ * calling thread alone. */
+static void
+test_threads_same_bits (void)
+{
+  g_autoptr(L2lTask) task = task_new ("art");
+  g_autoptr(L2lParallel) team = l2l_parallel_new (2);
+  const gsize n = l2l_task_get_n_params (task);
+  g_autofree float *theta = g_new (float, n);
+  float *grads[2];
+  double losses[2];
+
+  for (guint t = 0; t < 2; t++)
+    {
+      g_autoptr(L2lProblem) problem = l2l_task_sample (task, 7);
+
+      l2l_problem_set_parallel (problem, t == 0 ? NULL : team);
+      l2l_problem_init (problem, theta);
+      grads[t] = g_new (float, n);
+      losses[t] = l2l_problem_loss_grad (problem, theta, grads[t]);
+    }
+  g_assert_cmpfloat (losses[0], ==, losses[1]);
+  g_assert_cmpmem (grads[0], n * sizeof (float), grads[1], n * sizeof (float));
+  g_free (grads[0]);
+  g_free (grads[1]);
+}
+
 static void
 test_bad (gconstpointer data)
 {
@@ -288,6 +316,7 @@ main (int   argc,
   g_test_add_func ("/art-task/one-file", test_one_file);
   g_test_add_func ("/art-task/folder", test_folder);
   g_test_add_func ("/art-task/crops-vary", test_crops_vary);
+  g_test_add_func ("/art-task/threads-same-bits", test_threads_same_bits);
   for (guint i = 0; i < G_N_ELEMENTS (bad_cases); i++)
     {
       g_autofree char *path = g_strdup_printf ("/art-task/bad/%s", bad_cases[i].name);

@@ -62,25 +62,28 @@ FN (pixels) (float       *restrict tmp,
       VSTORE (tmp + i * BLOCK + v * VL, acc[i][v]);
 }
 
-/* out [c_out × oh × ow] = the correlation of the padded image @in
- * [c_in × hp × wp] with @wt [c_in·k·k × c_out] (+ @bias), stride 1. */
+/* @rows output rows of every channel, out [c_out planes of @out_plane, the
+ * rows from @out on] = the correlation of @in [c_in × (rows + k − 1) × wp],
+ * the padded input's rows they see, with @wt [c_in·k·k × c_out] (+ @bias),
+ * stride 1. */
 TARGET static void
-FN (forward_image) (float       *restrict out,
-                    const float *restrict in,
-                    const float *restrict wt,
-                    const float          *bias,
-                    guint                 c_in,
-                    guint                 c_out,
-                    guint                 hp,
-                    guint                 wp,
-                    guint                 k)
+FN (forward_rows) (float       *restrict out,
+                   gsize                 out_plane,
+                   guint                 rows,
+                   const float *restrict in,
+                   guint                 wp,
+                   const float *restrict wt,
+                   const float          *bias,
+                   guint                 c_in,
+                   guint                 c_out,
+                   guint                 k)
 {
-  const guint oh = hp - k + 1, ow = wp - k + 1;
-  const gsize plane = (gsize) hp * wp, out_plane = (gsize) oh * ow;
+  const guint ow = wp - k + 1;
+  const gsize plane = (gsize) (rows + k - 1) * wp;
   float tmp[PIXELS * BLOCK];
 
   for (guint ob = 0; ob < c_out; ob += BLOCK)
-    for (guint y = 0; y < oh; y++)
+    for (guint y = 0; y < rows; y++)
       for (guint x = 0; x < ow; x += PIXELS)
         {
           const guint p = MIN (PIXELS, ow - x);
@@ -169,32 +172,32 @@ FN (tap_rows) (float       *restrict dwt,
         VSTORE (dwt + (gsize) ((t0 + r) * k + kx) * c_out + v * VL, acc[r][kx][v]);
 }
 
-/* dwt [c_in·k·k × c_out] += the weight gradient of one image: @in its padded
- * input [c_in × hp × wp], @dout_t its output gradient pixel-major
- * [oh·ow × c_out]. */
+/* dwt [c_in·k·k × c_out] += the weight gradient of @rows output rows of one
+ * image: @in the padded input's rows they see [c_in × (rows + k − 1) × wp],
+ * @dout_t their output gradient pixel-major [rows·ow × c_out]. */
 TARGET static void
-FN (dweight_image) (float       *restrict dwt,
-                    const float *restrict in,
-                    const float *restrict dout_t,
-                    guint                 c_in,
-                    guint                 c_out,
-                    guint                 hp,
-                    guint                 wp,
-                    guint                 k)
+FN (dweight_rows) (float       *restrict dwt,
+                   const float *restrict in,
+                   const float *restrict dout_t,
+                   guint                 rows,
+                   guint                 wp,
+                   guint                 c_in,
+                   guint                 c_out,
+                   guint                 k)
 {
-  const guint oh = hp - k + 1, ow = wp - k + 1, n_rows = c_in * k;
-  const gsize plane = (gsize) hp * wp;
+  const guint oh = rows, ow = wp - k + 1, n_rows = c_in * k;
+  const gsize plane = (gsize) (rows + k - 1) * wp;
   const guint step = k == 1 ? TAP_ROWS_K1 : k == 3 ? TAP_ROWS_K3 : TAP_ROWS_K5;
 
   for (guint ob = 0; ob < c_out; ob += BLOCK)
     for (guint t0 = 0; t0 < n_rows; t0 += step)
       {
-        const guint rows = MIN (step, n_rows - t0);
+        const guint block = MIN (step, n_rows - t0);
 
 #define TAP_CASE(r, kk) \
         case r: FN (tap_rows) (dwt + ob, in, plane, wp, dout_t + ob, c_out, oh, ow, t0, r, kk); break;
         if (k == 1)
-          switch (rows)
+          switch (block)
             {
             TAP_CASE (1, 1) TAP_CASE (2, 1) TAP_CASE (3, 1) TAP_CASE (4, 1)
             TAP_CASE (5, 1) TAP_CASE (6, 1)
@@ -204,7 +207,7 @@ FN (dweight_image) (float       *restrict dwt,
             default: g_assert_not_reached ();
             }
         else if (k == 3)
-          switch (rows)
+          switch (block)
             {
             TAP_CASE (1, 3) TAP_CASE (2, 3)
 #if TAP_ROWS_K3 > 2
@@ -213,7 +216,7 @@ FN (dweight_image) (float       *restrict dwt,
             default: g_assert_not_reached ();
             }
         else
-          switch (rows)
+          switch (block)
             {
             TAP_CASE (1, 5)
 #if TAP_ROWS_K5 > 1

@@ -133,16 +133,37 @@ l2l_conv2d_direct_weights_size (const L2lConv2d *conv)
   return 2 * taps (conv) * conv->c_out;
 }
 
-gsize
-l2l_conv2d_direct_work_size (const L2lConv2d *conv)
+/* Band @band of @bands of @n rows: [*first, *last). */
+static void
+band_rows (guint  n,
+           guint  band,
+           guint  bands,
+           guint *first,
+           guint *last)
 {
-  const gsize oh = l2l_conv2d_out_height (conv), ow = l2l_conv2d_out_width (conv);
-  const gsize q = flip_pad (conv);
-  const gsize padded = (gsize) conv->c_in * (conv->height + 2 * conv->pad) *
-                       (conv->width + 2 * conv->pad);
+  *first = (guint) ((guint64) n * band / bands);
+  *last = (guint) ((guint64) n * (band + 1) / bands);
+}
 
-  /* the padded input, then dout pixel-major and dout padded */
-  return padded + oh * ow * conv->c_out + conv->c_out * (oh + 2 * q) * (ow + 2 * q);
+/* The most rows a band of @n rows has. */
+static guint
+band_height (guint n,
+             guint bands)
+{
+  return (n + bands - 1) / bands;
+}
+
+gsize
+l2l_conv2d_direct_work_size (const L2lConv2d *conv,
+                             guint            bands)
+{
+  const guint oh = l2l_conv2d_out_height (conv), ow = l2l_conv2d_out_width (conv);
+  const guint k = conv->k, q = flip_pad (conv);
+  const gsize rows = band_height (oh, bands), din_rows = band_height (conv->height, bands);
+
+  /* a band's padded input rows, its dout pixel-major, its padded dout rows */
+  return (gsize) conv->c_in * (rows + k - 1) * (conv->width + 2 * conv->pad) +
+         rows * ow * conv->c_out + (gsize) conv->c_out * (din_rows + k - 1) * (ow + 2 * q);
 }
 
 void
@@ -167,40 +188,44 @@ l2l_conv2d_direct_prepare (float           *weights,
         }
 }
 
-/* dst [channels × (h + 2·pad) × (w + 2·pad)]: src with a zero border. */
+/* Rows [r0, r1) of src [channels × h × w] padded by @pad zeros on every
+ * side: dst [channels × (r1 − r0) × (w + 2·pad)]. */
 static void
-pad_image (float       *restrict dst,
-           const float *restrict src,
-           guint                 channels,
-           guint                 h,
-           guint                 w,
-           guint                 pad)
+pad_rows (float       *restrict dst,
+          const float *restrict src,
+          guint                 channels,
+          guint                 h,
+          guint                 w,
+          guint                 pad,
+          guint                 r0,
+          guint                 r1)
 {
   const guint wp = w + 2 * pad;
 
-  memset (dst, 0, (gsize) channels * (h + 2 * pad) * wp * sizeof (float));
+  memset (dst, 0, (gsize) channels * (r1 - r0) * wp * sizeof (float));
   for (guint c = 0; c < channels; c++)
-    for (guint y = 0; y < h; y++)
-      memcpy (dst + ((gsize) c * (h + 2 * pad) + y + pad) * wp + pad,
-              src + ((gsize) c * h + y) * w, w * sizeof (float));
+    for (guint r = MAX (r0, pad); r < MIN (r1, h + pad); r++)
+      memcpy (dst + ((gsize) c * (r1 - r0) + r - r0) * wp + pad,
+              src + ((gsize) c * h + r - pad) * w, w * sizeof (float));
 }
 
 static void
-forward_image (float       *out,
-               const float *padded,
-               const float *weights,
-               const float *bias,
-               guint        c_in,
-               guint        c_out,
-               guint        hp,
-               guint        wp,
-               guint        k)
+forward_rows (float       *out,
+              gsize        out_plane,
+              guint        rows,
+              const float *padded,
+              guint        wp,
+              const float *weights,
+              const float *bias,
+              guint        c_in,
+              guint        c_out,
+              guint        k)
 {
 #ifdef HAVE_X86_KERNELS
   if (l2l_conv2d_direct_isa () == L2L_CONV_ISA_AVX512)
-    avx512_forward_image (out, padded, weights, bias, c_in, c_out, hp, wp, k);
+    avx512_forward_rows (out, out_plane, rows, padded, wp, weights, bias, c_in, c_out, k);
   else
-    avx2_forward_image (out, padded, weights, bias, c_in, c_out, hp, wp, k);
+    avx2_forward_rows (out, out_plane, rows, padded, wp, weights, bias, c_in, c_out, k);
 #else
   g_assert_not_reached ();
 #endif
@@ -214,36 +239,43 @@ l2l_conv2d_direct_forward (float           *out,
                            const float     *bias,
                            const L2lConv2d *conv,
                            guint            first,
-                           guint            last)
+                           guint            last,
+                           guint            band,
+                           guint            bands)
 {
-  const guint hp = conv->height + 2 * conv->pad, wp = conv->width + 2 * conv->pad;
+  const guint oh = l2l_conv2d_out_height (conv), ow = l2l_conv2d_out_width (conv);
+  const guint wp = conv->width + 2 * conv->pad;
   const gsize in_size = (gsize) conv->c_in * conv->height * conv->width;
-  const gsize out_size = (gsize) conv->c_out * l2l_conv2d_out_height (conv) *
-                         l2l_conv2d_out_width (conv);
+  const gsize out_plane = (gsize) oh * ow;
+  guint y0, y1;
 
+  band_rows (oh, band, bands, &y0, &y1);
+  if (y0 == y1)
+    return;
   for (guint n = first; n < last; n++)
     {
-      pad_image (work, in + n * in_size, conv->c_in, conv->height, conv->width, conv->pad);
-      forward_image (out + n * out_size, work, weights, bias, conv->c_in, conv->c_out, hp, wp,
-                     conv->k);
+      pad_rows (work, in + n * in_size, conv->c_in, conv->height, conv->width, conv->pad, y0,
+                y1 + conv->k - 1);
+      forward_rows (out + n * conv->c_out * out_plane + (gsize) y0 * ow, out_plane, y1 - y0,
+                    work, wp, weights, bias, conv->c_in, conv->c_out, conv->k);
     }
 }
 
 static void
-dweight_image (float       *dwt,
-               const float *padded,
-               const float *dout_t,
-               guint        c_in,
-               guint        c_out,
-               guint        hp,
-               guint        wp,
-               guint        k)
+dweight_rows (float       *dwt,
+              const float *padded,
+              const float *dout_t,
+              guint        rows,
+              guint        wp,
+              guint        c_in,
+              guint        c_out,
+              guint        k)
 {
 #ifdef HAVE_X86_KERNELS
   if (l2l_conv2d_direct_isa () == L2L_CONV_ISA_AVX512)
-    avx512_dweight_image (dwt, padded, dout_t, c_in, c_out, hp, wp, k);
+    avx512_dweight_rows (dwt, padded, dout_t, rows, wp, c_in, c_out, k);
   else
-    avx2_dweight_image (dwt, padded, dout_t, c_in, c_out, hp, wp, k);
+    avx2_dweight_rows (dwt, padded, dout_t, rows, wp, c_in, c_out, k);
 #else
   g_assert_not_reached ();
 #endif
@@ -258,35 +290,42 @@ l2l_conv2d_direct_backward (float           *din,
                             const float     *weights,
                             const L2lConv2d *conv,
                             guint            first,
-                            guint            last)
+                            guint            last,
+                            guint            band,
+                            guint            bands)
 {
   const guint oh = l2l_conv2d_out_height (conv), ow = l2l_conv2d_out_width (conv);
-  const guint hp = conv->height + 2 * conv->pad, wp = conv->width + 2 * conv->pad;
-  const guint q = flip_pad (conv), c_out = conv->c_out;
+  const guint k = conv->k, q = flip_pad (conv), c_out = conv->c_out;
+  const guint wp = conv->width + 2 * conv->pad;
   const gsize in_size = (gsize) conv->c_in * conv->height * conv->width;
-  const gsize hw = (gsize) oh * ow, out_size = c_out * hw;
+  const gsize hw = (gsize) oh * ow, out_size = c_out * hw, in_plane = (gsize) conv->height * conv->width;
+  const gsize rows_max = band_height (oh, bands);
   float *padded = work;
-  float *dout_t = padded + (gsize) conv->c_in * hp * wp;
-  float *dout_padded = dout_t + hw * c_out;
+  float *dout_t = padded + (gsize) conv->c_in * (rows_max + k - 1) * wp;
+  float *dout_padded = dout_t + rows_max * ow * c_out;
+  guint y0, y1, r0, r1;
 
+  band_rows (oh, band, bands, &y0, &y1);
+  band_rows (conv->height, band, bands, &r0, &r1);
   for (guint n = first; n < last; n++)
     {
       const float *d = dout + n * out_size;
 
-      if (dwt != NULL)
+      if (dwt != NULL && y1 > y0)
         {
-          pad_image (padded, in + n * in_size, conv->c_in, conv->height, conv->width,
-                     conv->pad);
+          pad_rows (padded, in + n * in_size, conv->c_in, conv->height, conv->width, conv->pad,
+                    y0, y1 + k - 1);
           for (guint o = 0; o < c_out; o++)
-            for (gsize j = 0; j < hw; j++)
-              dout_t[j * c_out + o] = d[o * hw + j];
-          dweight_image (dwt, padded, dout_t, conv->c_in, c_out, hp, wp, conv->k);
+            for (gsize j = (gsize) y0 * ow; j < (gsize) y1 * ow; j++)
+              dout_t[(j - (gsize) y0 * ow) * c_out + o] = d[o * hw + j];
+          dweight_rows (dwt, padded, dout_t, y1 - y0, wp, conv->c_in, c_out, k);
         }
-      if (din != NULL)
+      if (din != NULL && r1 > r0)
         {
-          pad_image (dout_padded, d, c_out, oh, ow, q);
-          forward_image (din + n * in_size, dout_padded, weights + taps (conv) * c_out, NULL,
-                         c_out, conv->c_in, oh + 2 * q, ow + 2 * q, conv->k);
+          pad_rows (dout_padded, d, c_out, oh, ow, q, r0, r1 + k - 1);
+          forward_rows (din + n * in_size + (gsize) r0 * conv->width, in_plane, r1 - r0,
+                        dout_padded, ow + 2 * q, weights + taps (conv) * c_out, NULL, c_out,
+                        conv->c_in, k);
         }
     }
 }

@@ -31,9 +31,11 @@ gboolean   l2l_conv2d_direct_fits    (const L2lConv2d *conv,
                                       gboolean         backward,
                                       gboolean         with_din);
 /* Floats of the laid-out weights (shared by all images), and of the work
- * space one run of images needs. */
+ * space one run of images needs when each image's rows are cut into @bands
+ * bands. */
 gsize      l2l_conv2d_direct_weights_size (const L2lConv2d *conv);
-gsize      l2l_conv2d_direct_work_size    (const L2lConv2d *conv);
+gsize      l2l_conv2d_direct_work_size    (const L2lConv2d *conv,
+                                           guint            bands);
 
 /* Lays the weights out for the forward pass, and for the backward pass
  * (which needs both layouts when the input's gradient is asked for). */
@@ -41,7 +43,9 @@ void       l2l_conv2d_direct_prepare      (float           *weights,
                                            const float     *weight,
                                            const L2lConv2d *conv,
                                            gboolean         with_din);
-/* Images [first, last) of the batch, with the arguments of l2l-conv2d.h. */
+/* Images [first, last) of the batch, band @band of @bands of their rows
+ * (the output's rows; the input gradient's, for din), with the arguments of
+ * l2l-conv2d.h. */
 void       l2l_conv2d_direct_forward      (float           *out,
                                            float           *work,
                                            const float     *in,
@@ -49,9 +53,11 @@ void       l2l_conv2d_direct_forward      (float           *out,
                                            const float     *bias,
                                            const L2lConv2d *conv,
                                            guint            first,
-                                           guint            last);
-/* din (unless NULL) written; the images' weight gradient (unless @dwt is
- * NULL) added, as [c_in·k·k × c_out], into @dwt. */
+                                           guint            last,
+                                           guint            band,
+                                           guint            bands);
+/* din's band (unless NULL) written; the weight gradient of the images'
+ * band (unless @dwt is NULL) added, as [c_in·k·k × c_out], into @dwt. */
 void       l2l_conv2d_direct_backward     (float           *din,
                                            float           *dwt,
                                            float           *work,
@@ -60,6 +66,8 @@ void       l2l_conv2d_direct_backward     (float           *din,
                                            const float     *weights,
                                            const L2lConv2d *conv,
                                            guint            first,
-                                           guint            last);
+                                           guint            last,
+                                           guint            band,
+                                           guint            bands);
 
 G_END_DECLS

@@ -32,19 +32,33 @@ chunk_images (const L2lConv2d *conv)
   return MAX (MIN (conv->n, CHUNK_IMAGES), 1);
 }
 
-/* The direct kernels' scratch: the weights laid out, then per chunk of
- * images its work space and its share of the weight gradient. */
-static gsize
-direct_chunk_size (const L2lConv2d *conv)
-{
-  return l2l_conv2d_direct_work_size (conv) +
-         (gsize) conv->c_in * conv->k * conv->k * conv->c_out;
-}
-
 static guint
 n_chunks (const L2lConv2d *conv)
 {
   return (conv->n + CHUNK_IMAGES - 1) / CHUNK_IMAGES;
+}
+
+/* With too few chunks of images to keep a team busy (the art family's one
+ * image), each image's rows are cut into bands: fixed by the shape alone. */
+static guint
+n_bands (const L2lConv2d *conv)
+{
+  return n_chunks (conv) >= 4 ? 1 : 8;
+}
+
+/* The direct kernels' scratch: the weights laid out, then per item (a band
+ * of a chunk of images) its work space and its share of the weight gradient. */
+static gsize
+direct_item_size (const L2lConv2d *conv)
+{
+  return l2l_conv2d_direct_work_size (conv, n_bands (conv)) +
+         (gsize) conv->c_in * conv->k * conv->k * conv->c_out;
+}
+
+static guint
+n_items (const L2lConv2d *conv)
+{
+  return MAX (n_chunks (conv), 1) * n_bands (conv);
 }
 
 gsize
@@ -58,7 +72,7 @@ l2l_conv2d_col_size (const L2lConv2d *conv)
   if (!l2l_conv2d_direct_fits (conv, FALSE, FALSE))
     return sgemm;
   return MAX (sgemm, l2l_conv2d_direct_weights_size (conv) +
-                     MAX (n_chunks (conv), 1) * direct_chunk_size (conv));
+                     n_items (conv) * direct_item_size (conv));
 }
 
 /* col [c_in·k·k × H'·W']: row (c, ky, kx) holds the input pixel each output
@@ -183,9 +197,10 @@ col2im_add (float           *image,
         }
 }
 
-/* One pass of the direct kernels, cut into chunks of images that the team
- * shares out: each chunk has its own work space and weight gradient, which
- * are summed in chunk order, so any thread count gives the same bits. */
+/* One pass of the direct kernels, cut into items (bands of chunks of
+ * images) that the team shares out: each item has its own work space and
+ * weight gradient, which are summed in item order, so any thread count gives
+ * the same bits. */
 typedef struct {
   const L2lConv2d *conv;
   float           *scratch;
@@ -197,33 +212,34 @@ typedef struct {
 } DirectPass;
 
 static float *
-chunk_work (const DirectPass *pass,
-            guint             chunk)
+item_work (const DirectPass *pass,
+           guint             item)
 {
   return pass->scratch + l2l_conv2d_direct_weights_size (pass->conv) +
-         chunk * direct_chunk_size (pass->conv);
+         item * direct_item_size (pass->conv);
 }
 
 static void
-direct_chunk (guint    chunk,
-              gpointer user_data)
+direct_item (guint    item,
+             gpointer user_data)
 {
   const DirectPass *pass = user_data;
-  const guint first = chunk * CHUNK_IMAGES, last = MIN (first + CHUNK_IMAGES, pass->conv->n);
-  float *work = chunk_work (pass, chunk);
-  float *dwt = work + l2l_conv2d_direct_work_size (pass->conv);
+  const L2lConv2d *conv = pass->conv;
+  const guint bands = n_bands (conv), band = item % bands;
+  const guint first = item / bands * CHUNK_IMAGES, last = MIN (first + CHUNK_IMAGES, conv->n);
+  float *work = item_work (pass, item);
+  float *dwt = work + l2l_conv2d_direct_work_size (conv, bands);
 
   if (pass->dout == NULL)
     {
-      l2l_conv2d_direct_forward (pass->out, work, pass->in, pass->scratch, pass->bias,
-                                 pass->conv, first, last);
+      l2l_conv2d_direct_forward (pass->out, work, pass->in, pass->scratch, pass->bias, conv,
+                                 first, last, band, bands);
       return;
     }
   if (pass->dweight)
-    memset (dwt, 0, (gsize) pass->conv->c_in * pass->conv->k * pass->conv->k *
-                    pass->conv->c_out * sizeof (float));
-  l2l_conv2d_direct_backward (pass->out, pass->dweight ? dwt : NULL, work, pass->dout,
-                              pass->in, pass->scratch, pass->conv, first, last);
+    memset (dwt, 0, (gsize) conv->c_in * conv->k * conv->k * conv->c_out * sizeof (float));
+  l2l_conv2d_direct_backward (pass->out, pass->dweight ? dwt : NULL, work, pass->dout, pass->in,
+                              pass->scratch, conv, first, last, band, bands);
 }
 
 void
@@ -246,7 +262,7 @@ l2l_conv2d_forward (float           *out,
       DirectPass pass = { conv, col, out, in, NULL, bias, FALSE };
 
       l2l_conv2d_direct_prepare (col, weight, conv, FALSE);
-      l2l_parallel_run (parallel, n_chunks (conv), direct_chunk, &pass);
+      l2l_parallel_run (parallel, n_items (conv), direct_item, &pass);
       return;
     }
   for (guint first = 0; first < conv->n; first += chunk)
@@ -302,11 +318,12 @@ l2l_conv2d_backward (float           *din,
       if (din == NULL && dweight == NULL)
         return;
       l2l_conv2d_direct_prepare (col, weight, conv, din != NULL);
-      l2l_parallel_run (parallel, n_chunks (conv), direct_chunk, &pass);
-      /* dW [c_out × taps] += Σ over chunks, in order, of their [taps × c_out] */
-      for (guint i = 0; dweight != NULL && i < n_chunks (conv); i++)
+      l2l_parallel_run (parallel, n_items (conv), direct_item, &pass);
+      /* dW [c_out × taps] += Σ over items, in order, of their [taps × c_out] */
+      for (guint i = 0; dweight != NULL && i < n_items (conv); i++)
         {
-          const float *dwt = chunk_work (&pass, i) + l2l_conv2d_direct_work_size (conv);
+          const float *dwt = item_work (&pass, i) + l2l_conv2d_direct_work_size (conv,
+                                                                               n_bands (conv));
 
           for (guint c = 0; c < conv->c_out; c++)
             for (gsize t = 0; t < taps; t++)

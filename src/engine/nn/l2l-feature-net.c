@@ -379,7 +379,8 @@ l2l_feature_run_forward (L2lFeatureRun *run,
       const float *in = layer_input (run, l, &h, &w);
       L2lConv2d conv = layer_conv (layer, h, w);
 
-      l2l_conv2d_forward (run->features[l], run->col, in, layer->weight, layer->bias, &conv, NULL);
+      l2l_conv2d_forward (run->features[l], run->col, in, layer->weight, layer->bias, &conv,
+                          run->parallel);
       l2l_relu_forward (run->features[l], run->features[l], l2l_feature_run_size (run, l));
       if (layer->pool_k > 0)
         l2l_maxpool_forward (run->pooled[l], run->argmax[l], run->features[l], layer->c_out,
@@ -417,7 +418,8 @@ l2l_feature_run_backward (L2lFeatureRun  *run,
         for (gsize i = 0; i < size; i++)
           g[i] += dfeatures[l][i];
       l2l_relu_backward (g, run->features[l], g, size);
-      l2l_conv2d_backward (run->grad_a, NULL, NULL, run->col, g, in, layer->weight, &conv, NULL);
+      l2l_conv2d_backward (run->grad_a, NULL, NULL, run->col, g, in, layer->weight, &conv,
+                           run->parallel);
       have_upstream = TRUE;
     }
   /* the input was x · scale + shift, channel by channel */

@@ -3,6 +3,8 @@
 
 #include <glib.h>
 
+#include "l2l-parallel.h"
+
 G_BEGIN_DECLS
 
 /* A pretrained convolutional feature network for neural art (ARCHITECTURE §4):
@@ -52,6 +54,7 @@ typedef struct {
   guint32       *argmax[L2L_FEATURE_NET_MAX_LAYERS];
   float         *grad_a, *grad_b;                           /* the widest map, twice */
   float         *col;                                      /* conv scratch */
+  L2lParallel   *parallel;   /* shares the convolutions' rows out; NULL: the caller */
 } L2lFeatureRun;
 
 /* NULL with an error when the image is too small for the net. */

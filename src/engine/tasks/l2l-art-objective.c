@@ -15,7 +15,7 @@ struct _L2lArtObjective {
   L2lArtWeights  weights;
   float         *content_features;                       /* F_L(c) */
   float         *style_grams[L2L_FEATURE_NET_MAX_LAYERS]; /* G_l(s) */
-  float         *gram;                                   /* scratch, the widest C × C */
+  float         *grams[L2L_FEATURE_NET_MAX_LAYERS];      /* scratch, G_l then ∂/∂G_l */
   float         *dfeatures[L2L_FEATURE_NET_MAX_LAYERS];
 };
 
@@ -39,7 +39,6 @@ l2l_art_objective_new (L2lFeatureNet        *net,
 {
   g_autoptr(L2lArtObjective) objective = g_new0 (L2lArtObjective, 1);
   const guint L = weights->content_layer;
-  gsize widest_gram = 1;
 
   if (L >= net->n_layers)
     {
@@ -55,9 +54,8 @@ l2l_art_objective_new (L2lFeatureNet        *net,
     {
       objective->dfeatures[l] = g_new (float, l2l_feature_run_size (objective->run, l));
       objective->style_grams[l] = g_new (float, gram_size (objective, l));
-      widest_gram = MAX (widest_gram, gram_size (objective, l));
+      objective->grams[l] = g_new (float, gram_size (objective, l));
     }
-  objective->gram = g_new (float, widest_gram);
 
   /* The targets, once: the content's features at L, the style's Gram matrices. */
   l2l_feature_run_forward (objective->run, content);
@@ -80,12 +78,52 @@ l2l_art_objective_free (L2lArtObjective *objective)
   for (guint l = 0; l < L2L_FEATURE_NET_MAX_LAYERS; l++)
     {
       g_free (objective->style_grams[l]);
+      g_free (objective->grams[l]);
       g_free (objective->dfeatures[l]);
     }
   g_free (objective->content_features);
-  g_free (objective->gram);
   l2l_feature_run_free (objective->run);
   g_free (objective);
+}
+
+void
+l2l_art_objective_set_parallel (L2lArtObjective *objective,
+                                L2lParallel     *parallel)
+{
+  objective->run->parallel = parallel;
+}
+
+/* The style term's layers are independent: a team takes them one an item,
+ * each with its own Gram scratch, and their sums are added in layer order. */
+typedef struct {
+  L2lArtObjective *objective;
+  gboolean         backward;
+  double          *styles;     /* [layer]: Σ (G − G_s)² */
+} StylePass;
+
+static void
+style_layer (guint    l,
+             gpointer user_data)
+{
+  const StylePass *pass = user_data;
+  L2lArtObjective *objective = pass->objective;
+  const L2lFeatureRun *run = objective->run;
+  const guint c = run->net->layers[l].c_out;
+  const gsize m = (gsize) run->feature_h[l] * run->feature_w[l];
+  float *gram = objective->grams[l];
+  double style = 0.0;
+
+  l2l_gram_forward (gram, run->features[l], c, m);
+  for (gsize i = 0; i < gram_size (objective, l); i++)
+    {
+      double d = (double) gram[i] - objective->style_grams[l][i];
+      style += d * d;
+      /* ∂/∂G of β Σ (G − G_s)², kept in the scratch for the backward pass */
+      gram[i] = (float) (2.0 * objective->weights.beta * d);
+    }
+  if (pass->backward)
+    l2l_gram_backward (objective->dfeatures[l], gram, run->features[l], c, m);
+  pass->styles[l] = style;
 }
 
 double
@@ -99,7 +137,7 @@ l2l_art_objective_eval (L2lArtObjective *objective,
   const L2lArtWeights *w = &objective->weights;
   const guint L = w->content_layer;
   const gsize content_n = l2l_feature_run_size (run, L);
-  double content = 0.0, style = 0.0, smooth;
+  double content = 0.0, style = 0.0, smooth, styles[L2L_FEATURE_NET_MAX_LAYERS];
 
   l2l_feature_run_forward (run, image);
 
@@ -110,22 +148,10 @@ l2l_art_objective_eval (L2lArtObjective *objective,
     }
   content /= content_n;
 
+  l2l_parallel_run (run->parallel, net->n_layers, style_layer,
+                    &(StylePass) { objective, grad != NULL, styles });
   for (guint l = 0; l < net->n_layers; l++)
-    {
-      const guint c = net->layers[l].c_out;
-      const gsize m = (gsize) run->feature_h[l] * run->feature_w[l];
-
-      l2l_gram_forward (objective->gram, run->features[l], c, m);
-      for (gsize i = 0; i < gram_size (objective, l); i++)
-        {
-          double d = (double) objective->gram[i] - objective->style_grams[l][i];
-          style += d * d;
-          /* ∂/∂G of β Σ (G − G_s)², kept in the scratch for the backward pass */
-          objective->gram[i] = (float) (2.0 * w->beta * d);
-        }
-      if (grad != NULL)
-        l2l_gram_backward (objective->dfeatures[l], objective->gram, run->features[l], c, m);
-    }
+    style += styles[l];
   smooth = l2l_tv_forward (image, 3, run->height, run->width);
 
   if (grad != NULL)

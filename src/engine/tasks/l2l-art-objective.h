@@ -32,6 +32,10 @@ double           l2l_art_objective_eval (L2lArtObjective *objective,
                                          const float     *image,
                                          float           *grad,
                                          double          *terms);
+/* A team the feature network's convolutions share their rows out to
+ * (borrowed; NULL: the calling thread alone); no result changes. */
+void             l2l_art_objective_set_parallel (L2lArtObjective *objective,
+                                                 L2lParallel     *parallel);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (L2lArtObjective, l2l_art_objective_free)
 

@@ -73,7 +73,10 @@ art_problem_loss_grad (L2lProblem  *problem,
                        const float *theta,
                        float       *grad)
 {
-  return l2l_art_objective_eval (((ArtProblem *) problem)->objective, theta, grad, NULL);
+  L2lArtObjective *objective = ((ArtProblem *) problem)->objective;
+
+  l2l_art_objective_set_parallel (objective, problem->parallel);
+  return l2l_art_objective_eval (objective, theta, grad, NULL);
 }
 
 static void
