@@ -21,15 +21,41 @@
  * epoch and the peak memory; for the LSTM on the quadratic on one thread
  * also how fast sgemm runs on the epoch's shapes. */
 
+/* The LSTM's products in one epoch of the quadratic, counted from its
+ * shapes (2 FLOPs per multiply-add) for @coords coordinates and @steps
+ * steps: each step and layer, the gates [4H × w] · [w × n] forward, their
+ * weights' gradient and the layer input's gradient backward (w = the
+ * layer's input width + H + 1 for the bias; the first layer's input is
+ * the 2 preprocessed features). Elementwise gate work and the quadratics
+ * themselves are a few percent and not counted. */
+#define LSTM_HIDDEN 20
+
+static double
+lstm_epoch_flops (double coords,
+                  double steps)
+{
+  const double H = LSTM_HIDDEN, widths[2] = { 2 + H + 1, H + H + 1 };
+  double flops = 0.0;
+
+  for (int l = 0; l < 2; l++)
+    {
+      const double back_rows = l ? widths[l] - 1 : H;
+
+      flops += (2.0 * 4 * H * widths[l] * 2 + 2.0 * back_rows * 4 * H) * coords;
+    }
+  return flops * steps;
+}
+
 /* The sgemm calls of one epoch (per shard of 640 coordinates), replayed on
  * their own: the rate sgemm reaches, and how much of the epoch it takes. */
 static void
 measure_sgemm (double epoch_seconds)
 {
-  const int H = 20, n = 640, steps = 100, shards = 2, widths[2] = { 2 + H + 1, H + H + 1 };
+  const int H = LSTM_HIDDEN, n = 640, steps = 100, shards = 2;
+  const int widths[2] = { 2 + H + 1, H + H + 1 };
   float *a = calloc (80 * 64, sizeof (float)), *b = calloc (64 * n, sizeof (float));
   float *c = calloc (80 * n, sizeof (float)), *d = calloc (80 * 64, sizeof (float));
-  double flops = 0.0;
+  const double flops = lstm_epoch_flops ((double) n * shards, steps);
   gint64 start = g_get_monotonic_time ();
   double seconds;
 
@@ -41,7 +67,6 @@ measure_sgemm (double epoch_seconds)
         cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, 4 * H, w, n, 1, c, n, b, n, 1, d, w);
         cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, back_rows, n, 4 * H, 1, a, w, c, n,
                      0, b, n);
-        flops += 2.0 * 4 * H * w * n * 2 + 2.0 * back_rows * n * 4 * H;
       }
   seconds = (g_get_monotonic_time () - start) / 1e6;
   printf ("sgemm on the epoch's shapes: %.1f GFLOP/s, %.2f GFLOP an epoch, %.1f ms of the "
@@ -119,9 +144,19 @@ main (int   argc,
   getrusage (RUSAGE_SELF, &usage);
   rule_text = describe_rule (arch_name, second_order);
   printf ("engine epoch: %.6f s (median of %u, %u thread%s, %s%s, %u functions an epoch); "
-          "peak memory %.0f MB\n", times[(timed - 1) / 2], timed - 1, config.threads,
+          "peak memory %.0f MB", times[(timed - 1) / 2], timed - 1, config.threads,
           config.threads > 1 ? "s" : "", mnist ? "mnist" : "quadratic", rule_text, config.batch,
           usage.ru_maxrss / 1024.0);
+  if (!mnist && arch == l2l_rule_arch_lookup ("lstm") && !second_order)
+    {
+      const double flops = lstm_epoch_flops ((double) config.batch *
+                                             l2l_task_get_n_params (config.task),
+                                             config.steps);
+
+      printf ("; the LSTM's products %.2f GFLOP, %.1f GFLOP/s", flops / 1e9,
+              flops / times[(timed - 1) / 2] / 1e9);
+    }
+  printf ("\n");
   if (config.threads == 1 && !mnist && arch == l2l_rule_arch_lookup ("lstm"))
     measure_sgemm (times[(timed - 1) / 2]);
   l2l_task_unref (config.task);
