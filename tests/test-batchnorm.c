@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "l2l-engine.h"
+#include "test-util.h"
 
 /* Batch normalization with minibatch statistics: the forward pass against
  * its definition, the backward pass against central differences of
@@ -288,6 +289,81 @@ test_constant_channel (void)
   case_clear (&c);
 }
 
+/* Batch norm, ReLU and max-pooling in one pass against the three one after
+ * another: the forward pass to the bit, the backward pass to rounding (its
+ * sums run over the windows' maxima only); 2 × 2 windows of stride 2 on
+ * planes of odd width, and overlapping 3 × 3 windows of stride 2; with a
+ * team of two sharing the channels out. */
+static void
+test_relu_pool (void)
+{
+  const struct { L2lBatchNorm bn; L2lBatchNormPool pooling; } cases[] = {
+    { { .n = 3, .channels = 4, .m = 6 * 5, .eps = 1e-5 }, { 6, 5, 2, 2 } },
+    { { .n = 2, .channels = 3, .m = 7 * 7, .eps = 1e-5 }, { 7, 7, 3, 2 } },
+  };
+  g_autoptr(L2lParallel) team = l2l_parallel_new (2);
+
+  for (guint t = 0; t < G_N_ELEMENTS (cases); t++)
+    {
+      const L2lBatchNormPool *pl = &cases[t].pooling;
+      L2lBatchNorm fused_bn = cases[t].bn;
+      const guint planes = cases[t].bn.n * cases[t].bn.channels;
+      const gsize pooled = (gsize) planes * ((pl->height - pl->k) / pl->stride + 1) *
+                           ((pl->width - pl->k) / pl->stride + 1);
+      Case c;
+      g_autofree float *pool = NULL, *pool2 = NULL, *act2 = NULL, *xhat2 = NULL, *inv2 = NULL;
+      g_autofree float *dpool = NULL, *dact = NULL, *din = NULL, *din2 = NULL;
+      g_autofree float *dg = NULL, *db = NULL, *dg2 = NULL, *db2 = NULL;
+      g_autofree guint32 *argmax = NULL, *argmax2 = NULL;
+      L2lRng rng;
+
+      case_init (&c, &cases[t].bn, 40 + t);
+      fused_bn.parallel = team;
+      pool = g_new (float, pooled);
+      pool2 = g_new (float, pooled);
+      argmax = g_new (guint32, pooled);
+      argmax2 = g_new (guint32, pooled);
+      act2 = g_new (float, c.size);
+      xhat2 = g_new (float, c.size);
+      inv2 = g_new (float, c.bn.channels);
+      dpool = g_new (float, pooled);
+      dact = g_new (float, c.size);
+      din = g_new (float, c.size);
+      din2 = g_new (float, c.size);
+      dg = g_new0 (float, c.bn.channels);
+      db = g_new0 (float, c.bn.channels);
+      dg2 = g_new0 (float, c.bn.channels);
+      db2 = g_new0 (float, c.bn.channels);
+      l2l_rng_init (&rng, 50 + t);
+      for (gsize i = 0; i < pooled; i++)
+        dpool[i] = (float) l2l_rng_normal (&rng);
+
+      l2l_batchnorm_forward (c.out, c.xhat, c.inv_std, c.in, c.gamma, c.beta, &c.bn);
+      l2l_relu_forward (c.out, c.out, c.size);
+      l2l_maxpool_forward (pool, argmax, c.out, planes, pl->height, pl->width, pl->k,
+                           pl->stride);
+      l2l_batchnorm_relu_pool_forward (pool2, argmax2, act2, xhat2, inv2, c.in, c.gamma, c.beta,
+                                       &fused_bn, pl);
+      g_assert_cmpmem (act2, c.size * sizeof (float), c.out, c.size * sizeof (float));
+      g_assert_cmpmem (xhat2, c.size * sizeof (float), c.xhat, c.size * sizeof (float));
+      g_assert_cmpmem (inv2, c.bn.channels * sizeof (float), c.inv_std,
+                       c.bn.channels * sizeof (float));
+      g_assert_cmpmem (pool2, pooled * sizeof (float), pool, pooled * sizeof (float));
+      g_assert_cmpmem (argmax2, pooled * sizeof (guint32), argmax, pooled * sizeof (guint32));
+
+      l2l_maxpool_backward (dact, dpool, argmax, planes, pl->height, pl->width, pl->k,
+                            pl->stride);
+      l2l_relu_backward (dact, c.out, dact, c.size);
+      l2l_batchnorm_backward (din, dg, db, dact, c.xhat, c.inv_std, c.gamma, &c.bn);
+      l2l_batchnorm_relu_pool_backward (din2, dg2, db2, dpool, argmax, c.out, c.xhat, c.inv_std,
+                                        c.gamma, &fused_bn, pl);
+      g_assert_cmpfloat (test_util_max_rel_diff (din2, din, c.size), <, 1e-5);
+      g_assert_cmpfloat (test_util_max_rel_diff (dg2, dg, c.bn.channels), <, 1e-5);
+      g_assert_cmpfloat (test_util_max_rel_diff (db2, db, c.bn.channels), <, 1e-5);
+      case_clear (&c);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -297,5 +373,6 @@ main (int   argc,
   g_test_add_func ("/engine/batchnorm/backward", test_backward);
   g_test_add_func ("/engine/batchnorm/constant-channel", test_constant_channel);
   g_test_add_func ("/engine/batchnorm/rop", test_rop);
+  g_test_add_func ("/engine/batchnorm/relu-pool", test_relu_pool);
   return g_test_run ();
 }

@@ -311,6 +311,50 @@ test_conv2d_gradient (void)
     }
 }
 
+/* The 2 × 2, stride 2 windows' own kernel against plain loops, on values
+ * of four levels (so that most windows tie) with a NaN here and there, on
+ * planes of odd and even sizes: the same maxima, and the first of tied
+ * places. */
+static void
+test_maxpool_2x2 (void)
+{
+  const guint sizes[][2] = { { 7, 8 }, { 28, 28 }, { 5, 3 } };
+  L2lRng rng;
+
+  l2l_rng_init (&rng, 9);
+  for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
+    {
+      const guint planes = 3, height = sizes[s][0], width = sizes[s][1];
+      const guint oh = height / 2, ow = width / 2;
+      const gsize n = (gsize) planes * height * width, outputs = (gsize) planes * oh * ow;
+      g_autofree float *in = g_new (float, n), *out = g_new (float, outputs);
+      g_autofree guint32 *argmax = g_new (guint32, outputs);
+
+      for (gsize i = 0; i < n; i++)
+        in[i] = i % 37 == 5 ? NAN : (float) l2l_rng_below (&rng, 4);
+      l2l_maxpool_forward (out, argmax, in, planes, height, width, 2, 2);
+      for (guint p = 0; p < planes; p++)
+        for (guint y = 0; y < oh; y++)
+          for (guint x = 0; x < ow; x++)
+            {
+              const float *plane = in + (gsize) p * height * width;
+              const gsize o = ((gsize) p * oh + y) * ow + x;
+              guint32 best = 2 * y * width + 2 * x;
+
+              for (guint ky = 0; ky < 2; ky++)
+                for (guint kx = 0; kx < 2; kx++)
+                  {
+                    const guint32 at = (2 * y + ky) * width + 2 * x + kx;
+
+                    if (plane[at] > plane[best])
+                      best = at;
+                  }
+              g_assert_cmpuint (argmax[o], ==, best);
+              g_assert_cmpmem (&out[o], sizeof (float), &plane[best], sizeof (float));
+            }
+    }
+}
+
 /* Max-pooling 3/2 and 2/2 on values at least 0.1 apart, so that the small
  * differences below never cross a tie: routes the gradient to each maximum. */
 static void
@@ -479,6 +523,7 @@ main (int   argc,
   g_test_add_func ("/engine/conv/conv2d-threads-same-bits", test_conv2d_threads_same_bits);
   g_test_add_func ("/engine/conv/conv2d-gradient", test_conv2d_gradient);
   g_test_add_func ("/engine/conv/maxpool", test_maxpool);
+  g_test_add_func ("/engine/conv/maxpool-2x2", test_maxpool_2x2);
   g_test_add_func ("/engine/conv/gram-matches-reference", test_gram_matches_reference);
   g_test_add_func ("/engine/conv/gram-gradient", test_gram_gradient);
   g_test_add_func ("/engine/conv/total-variation", test_total_variation);

@@ -7,15 +7,7 @@
 #include <string.h>
 
 #include "l2l-lstm-kernels.h"
-
-/* On x86-64 the gate loops are compiled for AVX-512 and AVX2 as well and the
- * best is picked at load time. FP contraction is off (ISO C11), so every clone
- * computes the same bits as the baseline. */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__ELF__)
-#define VECTOR_CLONES __attribute__ ((target_clones ("avx512f", "avx2", "default")))
-#else
-#define VECTOR_CLONES
-#endif
+#include "l2l-vector.h"
 
 /* e^x as 2^k·e^r, |r| ≤ ln2/2, with a degree-6 Taylor polynomial: relative
  * error about 2e-7, and written so that the compiler can vectorize it
@@ -91,7 +83,7 @@ cell_forward_row (float       *restrict gi,
     }
 }
 
-VECTOR_CLONES void
+L2L_VECTOR_CLONES void
 l2l_lstm_cell_forward (float       *gates,
                        const float *c_prev,
                        float       *c,
@@ -136,7 +128,7 @@ cell_backward_row (float       *restrict di,
     }
 }
 
-VECTOR_CLONES void
+L2L_VECTOR_CLONES void
 l2l_lstm_cell_backward (float       *dgates,
                         float       *dc,
                         const float *dh,

@@ -4,8 +4,11 @@
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
 
 #include "l2l-batchnorm.h"
+#include "l2l-maxpool.h"
+#include "l2l-vector.h"
 
 /* Where image @i's values of channel @c start in [N × C × M]. */
 static inline gsize
@@ -16,12 +19,13 @@ row_at (const L2lBatchNorm *bn,
   return ((gsize) i * bn->channels + c) * bn->m;
 }
 
-/* Sums over one row of a channel in eight float lanes, which vectorize, each
- * row's total then added in double: a double chain per value would be four
- * times slower, and a row (one image's plane) is short enough for floats. */
-#define LANES 8
+/* Sums over one row of a channel in 32 float lanes, which vectorize into
+ * independent chains (two AVX-512 registers, four AVX2), each row's total
+ * then added in double: a double chain per value would be four times
+ * slower, and a row (one image's plane) is short enough for floats. */
+#define LANES 32
 
-static double
+G_ALWAYS_INLINE static inline double
 row_sum (const float *restrict x,
          gsize                 m)
 {
@@ -40,7 +44,7 @@ row_sum (const float *restrict x,
 }
 
 /* Σ (x − mean)² over one row. */
-static double
+G_ALWAYS_INLINE static inline double
 row_squares (const float *restrict x,
              gsize                 m,
              float                 mean)
@@ -60,7 +64,7 @@ row_squares (const float *restrict x,
 }
 
 /* Σ a·b over one row. */
-static double
+G_ALWAYS_INLINE static inline double
 row_dot (const float *restrict a,
          const float *restrict b,
          gsize                 m)
@@ -81,20 +85,32 @@ row_dot (const float *restrict a,
 
 /* One pass's arguments, for the team that shares its channels out. */
 typedef struct {
-  const L2lBatchNorm *bn;
-  float              *out;       /* forward: out; backward: din */
-  float              *xhat;      /* forward only */
-  float              *inv_std;   /* forward only */
-  float              *dgamma;    /* backward only */
-  float              *dbeta;
-  const float        *in;        /* forward: in; backward: dout */
-  const float        *xhat_in;   /* backward only */
-  const float        *inv_std_in;
-  const float        *gamma;
-  const float        *beta;
+  const L2lBatchNorm     *bn;
+  const L2lBatchNormPool *pooling;   /* with a ReLU and pooling after it, else NULL */
+  float                  *out;       /* forward: out (the ReLU's, with pooling); backward: din */
+  float                  *xhat;      /* forward only */
+  float                  *inv_std;   /* forward only */
+  float                  *pool;      /* forward with pooling */
+  guint32                *argmax;
+  float                  *dgamma;    /* backward only */
+  float                  *dbeta;
+  const float            *in;        /* forward: in; backward: dout, or ∂L/∂pool */
+  const float            *xhat_in;   /* backward only */
+  const float            *inv_std_in;
+  const float            *act;       /* backward with pooling: the ReLU's output */
+  const guint32          *argmax_in;
+  const float            *gamma;
+  const float            *beta;
 } Pass;
 
-static void
+static gsize
+pooled_size (const L2lBatchNormPool *pooling)
+{
+  return (gsize) ((pooling->height - pooling->k) / pooling->stride + 1) *
+         ((pooling->width - pooling->k) / pooling->stride + 1);
+}
+
+L2L_VECTOR_CLONES static void
 forward_channel (guint    c,
                  gpointer user_data)
 {
@@ -119,11 +135,28 @@ forward_channel (guint    c,
       float *restrict h = p->xhat + base, *restrict y = p->out + base;
       const float mu = (float) mean, g = p->gamma[c], b = p->beta[c];
 
+      if (p->pooling == NULL)
+        {
+          for (gsize j = 0; j < bn->m; j++)
+            {
+              h[j] = (x[j] - mu) * istd;
+              y[j] = g * h[j] + b;
+            }
+          continue;
+        }
+      /* the ReLU, then the plane pooled while it is still in cache */
       for (gsize j = 0; j < bn->m; j++)
         {
           h[j] = (x[j] - mu) * istd;
-          y[j] = g * h[j] + b;
+          y[j] = g * h[j] + b > 0.0f ? g * h[j] + b : 0.0f;
         }
+      {
+        const L2lBatchNormPool *pooling = p->pooling;
+        const gsize at = ((gsize) i * bn->channels + c) * pooled_size (pooling);
+
+        l2l_maxpool_forward (p->pool + at, p->argmax + at, y, 1, pooling->height, pooling->width,
+                             pooling->k, pooling->stride);
+      }
     }
 }
 
@@ -142,7 +175,129 @@ l2l_batchnorm_forward (float              *out,
   l2l_parallel_run (bn->parallel, bn->channels, forward_channel, &pass);
 }
 
-static void
+/* @v where @keep, else +0: with a mask rather than a branch, which the
+ * random places of the windows' maxima would mispredict half the time. */
+G_ALWAYS_INLINE static inline float
+keep_if (float    v,
+         gboolean keep)
+{
+  guint32 bits;
+
+  memcpy (&bits, &v, sizeof bits);
+  bits &= -(guint32) (keep != 0);
+  memcpy (&v, &bits, sizeof v);
+  return v;
+}
+
+/* The backward pass from ∂L/∂pool: dout of the batch norm is the pooled
+ * gradient routed to each window's maximum where the ReLU passed it, so
+ * its sums read only those places, and din is the batch norm's formula
+ * with that sparse dout added at them. */
+L2L_VECTOR_CLONES static void
+backward_pooled_channel (guint    c,
+                         gpointer user_data)
+{
+  const Pass *p = user_data;
+  const L2lBatchNorm *bn = p->bn;
+  const gsize pooled = pooled_size (p->pooling);
+  const double count = (double) bn->n * bn->m;
+  double sum = 0.0, dot = 0.0;
+  float scale, mean_dout, mean_dot;
+
+  for (guint i = 0; i < bn->n; i++)
+    {
+      const gsize base = row_at (bn, i, c), at = ((gsize) i * bn->channels + c) * pooled;
+      const guint32 *restrict am = p->argmax_in + at;
+      const float *restrict dpool = p->in + at;
+      const float *restrict act = p->act + base, *restrict h = p->xhat_in + base;
+      float lane_sum[LANES] = { 0 }, lane_dot[LANES] = { 0 };
+      gsize q = 0;
+
+      /* in lanes and without branches, as row_sum: a plane's maxima */
+      for (; q + LANES <= pooled; q += LANES)
+        for (guint l = 0; l < LANES; l++)
+          {
+            const float d = keep_if (dpool[q + l], act[am[q + l]] > 0.0f);
+
+            lane_sum[l] += d;
+            lane_dot[l] += d * h[am[q + l]];
+          }
+      for (; q < pooled; q++)
+        {
+          const float d = keep_if (dpool[q], act[am[q]] > 0.0f);
+
+          sum += d;
+          dot += (double) d * h[am[q]];
+        }
+      for (guint l = 0; l < LANES; l++)
+        {
+          sum += lane_sum[l];
+          dot += lane_dot[l];
+        }
+    }
+  p->dbeta[c] += (float) sum;
+  p->dgamma[c] += (float) dot;
+  scale = p->gamma[c] * p->inv_std_in[c];
+  mean_dout = (float) (sum / count);
+  mean_dot = (float) (dot / count);
+  for (guint i = 0; i < bn->n; i++)
+    {
+      const gsize base = row_at (bn, i, c), at = ((gsize) i * bn->channels + c) * pooled;
+      const float *restrict h = p->xhat_in + base;
+      float *restrict dx = p->out + base;
+
+      for (gsize j = 0; j < bn->m; j++)
+        dx[j] = scale * (-mean_dout - h[j] * mean_dot);
+      for (gsize q = 0; q < pooled; q++)
+        {
+          const guint32 j = p->argmax_in[at + q];
+
+          dx[j] += keep_if (scale * p->in[at + q], p->act[base + j] > 0.0f);
+        }
+    }
+}
+
+void
+l2l_batchnorm_relu_pool_forward (float                  *pool,
+                                 guint32                *argmax,
+                                 float                  *act,
+                                 float                  *xhat,
+                                 float                  *inv_std,
+                                 const float            *in,
+                                 const float            *gamma,
+                                 const float            *beta,
+                                 const L2lBatchNorm     *bn,
+                                 const L2lBatchNormPool *pooling)
+{
+  Pass pass = { .bn = bn, .pooling = pooling, .out = act, .xhat = xhat, .inv_std = inv_std,
+                .pool = pool, .argmax = argmax, .in = in, .gamma = gamma, .beta = beta };
+
+  g_return_if_fail ((gsize) pooling->height * pooling->width == bn->m);
+  l2l_parallel_run (bn->parallel, bn->channels, forward_channel, &pass);
+}
+
+void
+l2l_batchnorm_relu_pool_backward (float                  *din,
+                                  float                  *dgamma,
+                                  float                  *dbeta,
+                                  const float            *dpool,
+                                  const guint32          *argmax,
+                                  const float            *act,
+                                  const float            *xhat,
+                                  const float            *inv_std,
+                                  const float            *gamma,
+                                  const L2lBatchNorm     *bn,
+                                  const L2lBatchNormPool *pooling)
+{
+  Pass pass = { .bn = bn, .pooling = pooling, .out = din, .dgamma = dgamma, .dbeta = dbeta,
+                .in = dpool, .xhat_in = xhat, .inv_std_in = inv_std, .act = act,
+                .argmax_in = argmax, .gamma = gamma };
+
+  g_return_if_fail ((gsize) pooling->height * pooling->width == bn->m);
+  l2l_parallel_run (bn->parallel, bn->channels, backward_pooled_channel, &pass);
+}
+
+L2L_VECTOR_CLONES static void
 backward_channel (guint    c,
                   gpointer user_data)
 {

@@ -46,6 +46,45 @@ void l2l_batchnorm_backward (float              *din,
                              const L2lBatchNorm *bn);
 
 
+/* What follows a convolution's batch norm in the cnn family: a ReLU and a
+ * max-pool (l2l-maxpool.h) of its [height × width] planes (height·width =
+ * the batch norm's M). */
+typedef struct {
+  guint height;
+  guint width;
+  guint k;
+  guint stride;
+} L2lBatchNormPool;
+
+/* The three in one pass over each plane, while it is in cache: act [N × C ×
+ * M] = ReLU (γ ⊙ x̂ + β), pool and argmax as l2l_maxpool_forward's, x̂ and
+ * 1/σ as l2l_batchnorm_forward's; the same bits as the three one after
+ * another. */
+void l2l_batchnorm_relu_pool_forward  (float                  *pool,
+                                       guint32                *argmax,
+                                       float                  *act,
+                                       float                  *xhat,
+                                       float                  *inv_std,
+                                       const float            *in,
+                                       const float            *gamma,
+                                       const float            *beta,
+                                       const L2lBatchNorm     *bn,
+                                       const L2lBatchNormPool *pooling);
+/* From ∂L/∂pool to din: the pooling's and the ReLU's backward passes folded
+ * into the batch norm's, which then read only the windows' maxima instead
+ * of a whole dout; dgamma, dbeta added to. */
+void l2l_batchnorm_relu_pool_backward (float                  *din,
+                                       float                  *dgamma,
+                                       float                  *dbeta,
+                                       const float            *dpool,
+                                       const guint32          *argmax,
+                                       const float            *act,
+                                       const float            *xhat,
+                                       const float            *inv_std,
+                                       const float            *gamma,
+                                       const L2lBatchNorm     *bn,
+                                       const L2lBatchNormPool *pooling);
+
 /* The directional derivatives of both passes along (R(in), vgamma, vbeta)
  * (the R-operator, Pearlmutter 1994), for Hessian-vector products:
  * R(x̂) = (1/σ)(R(in) − mean R(in) − x̂ mean(x̂ R(in))) per channel, kept in

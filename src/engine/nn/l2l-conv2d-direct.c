@@ -315,8 +315,9 @@ l2l_conv2d_direct_backward (float           *din,
         {
           pad_rows (padded, in + n * in_size, conv->c_in, conv->height, conv->width, conv->pad,
                     y0, y1 + k - 1);
-          for (guint o = 0; o < c_out; o++)
-            for (gsize j = (gsize) y0 * ow; j < (gsize) y1 * ow; j++)
+          /* pixel by pixel: contiguous writes, one read stream a channel */
+          for (gsize j = (gsize) y0 * ow; j < (gsize) y1 * ow; j++)
+            for (guint o = 0; o < c_out; o++)
               dout_t[(j - (gsize) y0 * ow) * c_out + o] = d[o * hw + j];
           dweight_rows (dwt, padded, dout_t, y1 - y0, wp, conv->c_in, c_out, k);
         }

@@ -6,6 +6,44 @@
 #include <string.h>
 
 #include "l2l-maxpool.h"
+#include "l2l-vector.h"
+
+/* The cnn family's 2 × 2 windows of stride 2, without branches: the same
+ * maxima and argmax (the first, on ties) as the general loop. */
+L2L_VECTOR_CLONES static void
+pool_2x2 (float       *restrict out,
+          guint32     *restrict argmax,
+          const float *restrict plane,
+          guint                 height,
+          guint                 width)
+{
+  const guint oh = height / 2, ow = width / 2;
+
+  for (guint y = 0; y < oh; y++)
+    {
+      const float *r0 = plane + (gsize) 2 * y * width, *r1 = r0 + width;
+      float *o = out + (gsize) y * ow;
+      guint32 *a = argmax + (gsize) y * ow;
+      const guint32 top = 2 * y * width, bottom = top + width;
+
+      for (guint x = 0; x < ow; x++)
+        {
+          const float b = r0[2 * x + 1], c = r1[2 * x], d = r1[2 * x + 1];
+          float best = r0[2 * x];
+          guint32 at = top + 2 * x;
+
+          /* masks, not branches: the maxima's places are random */
+          at ^= (at ^ (top + 2 * x + 1)) & -(guint32) (b > best);
+          best = b > best ? b : best;
+          at ^= (at ^ (bottom + 2 * x)) & -(guint32) (c > best);
+          best = c > best ? c : best;
+          at ^= (at ^ (bottom + 2 * x + 1)) & -(guint32) (d > best);
+          best = d > best ? d : best;
+          o[x] = best;
+          a[x] = at;
+        }
+    }
+}
 
 void
 l2l_maxpool_forward (float       *out,
@@ -19,6 +57,13 @@ l2l_maxpool_forward (float       *out,
 {
   const guint oh = (height - k) / stride + 1, ow = (width - k) / stride + 1;
 
+  if (k == 2 && stride == 2)
+    {
+      for (guint p = 0; p < planes; p++)
+        pool_2x2 (out + (gsize) p * oh * ow, argmax + (gsize) p * oh * ow,
+                  in + (gsize) p * height * width, height, width);
+      return;
+    }
   for (guint p = 0; p < planes; p++)
     {
       const float *plane = in + (gsize) p * height * width;

@@ -186,58 +186,6 @@ load_image (const CnnTask *task,
   s->labels[r] = task->class_of[task->data->labels[index]];
 }
 
-/* ReLU and max-pooling go image by image: chunks of this many for a team. */
-#define POOL_CHUNK 16
-
-typedef struct {
-  const CnnTask *task;
-  Scratch       *s;
-  guint          layer;
-  guint          rows;
-  float         *dact;                 /* backward: ∂L/∂act[layer], written; NULL forward */
-  const float   *dpool;                /* backward: ∂L/∂pool[layer] */
-} PoolPass;
-
-static void
-pool_chunk (guint    item,
-            gpointer user_data)
-{
-  const PoolPass *p = user_data;
-  const CnnTask *task = p->task;
-  const guint l = p->layer, first = item * POOL_CHUNK, n = MIN (POOL_CHUNK, p->rows - first);
-  const guint planes = n * task->channels;
-  const gsize in_at = (gsize) first * task->channels * plane (task, l);
-  const gsize out_at = (gsize) first * task->channels * plane (task, l + 1);
-  float *act = p->s->act[l] + in_at;
-
-  if (p->dact == NULL)
-    {
-      l2l_relu_forward (act, act, planes * plane (task, l));
-      l2l_maxpool_forward (p->s->pool[l] + out_at, p->s->argmax[l] + out_at, act, planes,
-                           task->height[l], task->width[l], 2, 2);
-      return;
-    }
-  l2l_maxpool_backward (p->dact + in_at, p->dpool + out_at, p->s->argmax[l] + out_at, planes,
-                        task->height[l], task->width[l], 2, 2);
-  l2l_relu_backward (p->dact + in_at, act, p->dact + in_at, planes * plane (task, l));
-}
-
-/* act[l] through ReLU and pooling into pool[l]; or, given @dpool, back
- * through both into @dact. */
-static void
-pool_pass (const CnnTask *task,
-           Scratch       *s,
-           guint          layer,
-           guint          rows,
-           float         *dact,
-           const float   *dpool,
-           L2lParallel   *parallel)
-{
-  PoolPass pass = { task, s, layer, rows, dact, dpool };
-
-  l2l_parallel_run (parallel, (rows + POOL_CHUNK - 1) / POOL_CHUNK, pool_chunk, &pass);
-}
-
 /* The mean cross-entropy of the @rows images in the input; its gradient
  * with respect to the logits is left in d0. */
 static double
@@ -254,11 +202,12 @@ forward (const CnnTask *task,
     {
       L2lConv2d conv = conv_shape (task, l, rows);
       L2lBatchNorm bn = { rows, ch, plane (task, l), BN_EPS, parallel };
+      L2lBatchNormPool pooling = { task->height[l], task->width[l], 2, 2 };
 
       l2l_conv2d_forward (s->z, s->col, in, theta + task->conv_weight[l], NULL, &conv, parallel);
-      l2l_batchnorm_forward (s->act[l], s->xhat[l], s->inv_std[l], s->z,
-                             theta + task->gamma[l], theta + task->beta[l], &bn);
-      pool_pass (task, s, l, rows, NULL, NULL, parallel);
+      l2l_batchnorm_relu_pool_forward (s->pool[l], s->argmax[l], s->act[l], s->xhat[l],
+                                       s->inv_std[l], s->z, theta + task->gamma[l],
+                                       theta + task->beta[l], &bn, &pooling);
       in = s->pool[l];
     }
 
@@ -287,7 +236,7 @@ backward (const CnnTask *task,
 {
   const guint ch = task->channels;
   L2lBatchNorm fc_bn = { rows, task->fc, 1, BN_EPS, NULL };
-  float *dout = s->d0, *din = s->d1, *swap;
+  float *dout = s->d0, *din = s->d1;
 
   memset (grad, 0, task->base.n_params * sizeof (float));
   l2l_linear_backward (din, grad + task->out_weight, grad + task->out_bias, dout,
@@ -300,21 +249,19 @@ backward (const CnnTask *task,
   l2l_linear_backward (din, grad + task->fc_weight, NULL, dout, s->pool[N_CONV - 1],
                        theta + task->fc_weight, rows, task->flat, task->fc);
 
-  /* din holds ∂L/∂pool[l] on entry to each layer */
+  /* din holds ∂L/∂pool[l] on entry to each layer, dout takes ∂L/∂z */
   for (guint l = N_CONV; l-- > 0;)
     {
       L2lConv2d conv = conv_shape (task, l, rows);
       L2lBatchNorm bn = { rows, ch, plane (task, l), BN_EPS, parallel };
+      L2lBatchNormPool pooling = { task->height[l], task->width[l], 2, 2 };
 
-      pool_pass (task, s, l, rows, dout, din, parallel);
-      l2l_batchnorm_backward (din, grad + task->gamma[l], grad + task->beta[l], dout,
-                              s->xhat[l], s->inv_std[l], theta + task->gamma[l], &bn);
-      l2l_conv2d_backward (l > 0 ? dout : NULL, grad + task->conv_weight[l], NULL, s->col,
-                           din, l > 0 ? s->pool[l - 1] : s->input,
+      l2l_batchnorm_relu_pool_backward (dout, grad + task->gamma[l], grad + task->beta[l], din,
+                                        s->argmax[l], s->act[l], s->xhat[l], s->inv_std[l],
+                                        theta + task->gamma[l], &bn, &pooling);
+      l2l_conv2d_backward (l > 0 ? din : NULL, grad + task->conv_weight[l], NULL, s->col,
+                           dout, l > 0 ? s->pool[l - 1] : s->input,
                            theta + task->conv_weight[l], &conv, parallel);
-      swap = din;
-      din = dout;
-      dout = swap;
     }
 }
 
