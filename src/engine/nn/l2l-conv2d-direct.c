@@ -166,26 +166,53 @@ l2l_conv2d_direct_work_size (const L2lConv2d *conv,
          rows * ow * conv->c_out + (gsize) conv->c_out * (din_rows + k - 1) * (ow + 2 * q);
 }
 
+/* Item c < c_in lays out input channel c's forward rows [c, ky, kx][o];
+ * item c_in + o, output channel o's rows of the input's gradient
+ * [o, k−1−ky, k−1−kx][c]. Each writes its own rows contiguously. */
+typedef struct {
+  float           *weights;
+  const float     *weight;
+  const L2lConv2d *conv;
+} Layout;
+
+static void
+layout_item (guint    item,
+             gpointer user_data)
+{
+  const Layout *layout = user_data;
+  const guint k2 = layout->conv->k * layout->conv->k;
+  const guint c_in = layout->conv->c_in, c_out = layout->conv->c_out;
+  const float *weight = layout->weight;
+
+  if (item < c_in)
+    {
+      float *rows = layout->weights + (gsize) item * k2 * c_out;
+
+      for (guint t = 0; t < k2; t++)
+        for (guint o = 0; o < c_out; o++)
+          rows[(gsize) t * c_out + o] = weight[((gsize) o * c_in + item) * k2 + t];
+    }
+  else
+    {
+      const guint o = item - c_in;
+      float *rows = layout->weights + taps (layout->conv) * c_out + (gsize) o * k2 * c_in;
+
+      for (guint t = 0; t < k2; t++)
+        for (guint c = 0; c < c_in; c++)
+          rows[(gsize) (k2 - 1 - t) * c_in + c] = weight[((gsize) o * c_in + c) * k2 + t];
+    }
+}
+
 void
 l2l_conv2d_direct_prepare (float           *weights,
                            const float     *weight,
                            const L2lConv2d *conv,
-                           gboolean         with_din)
+                           gboolean         with_din,
+                           L2lParallel     *parallel)
 {
-  const guint k = conv->k, c_in = conv->c_in, c_out = conv->c_out;
-  float *flipped = weights + taps (conv) * c_out;
+  Layout layout = { weights, weight, conv };
 
-  /* forward: [c, ky, kx][o]; the input's gradient: [o, k−1−ky, k−1−kx][c] */
-  for (guint o = 0; o < c_out; o++)
-    for (guint c = 0; c < c_in; c++)
-      for (guint t = 0; t < k * k; t++)
-        {
-          const float w = weight[((gsize) o * c_in + c) * k * k + t];
-
-          weights[((gsize) c * k * k + t) * c_out + o] = w;
-          if (with_din)
-            flipped[((gsize) o * k * k + (k * k - 1 - t)) * c_in + c] = w;
-        }
+  l2l_parallel_run (parallel, conv->c_in + (with_din ? conv->c_out : 0), layout_item, &layout);
 }
 
 /* Rows [r0, r1) of src [channels × h × w] padded by @pad zeros on every

@@ -38,11 +38,13 @@ gsize      l2l_conv2d_direct_work_size    (const L2lConv2d *conv,
                                            guint            bands);
 
 /* Lays the weights out for the forward pass, and for the backward pass
- * (which needs both layouts when the input's gradient is asked for). */
+ * (which needs both layouts when the input's gradient is asked for); a
+ * team (may be NULL) shares the channels out. */
 void       l2l_conv2d_direct_prepare      (float           *weights,
                                            const float     *weight,
                                            const L2lConv2d *conv,
-                                           gboolean         with_din);
+                                           gboolean         with_din,
+                                           L2lParallel     *parallel);
 /* Images [first, last) of the batch, band @band of @bands of their rows
  * (the output's rows; the input gradient's, for din), with the arguments of
  * l2l-conv2d.h. */

@@ -43,7 +43,7 @@ n_chunks (const L2lConv2d *conv)
 static guint
 n_bands (const L2lConv2d *conv)
 {
-  return n_chunks (conv) >= 4 ? 1 : 8;
+  return n_chunks (conv) >= 4 ? 1 : 4;
 }
 
 /* The direct kernels' scratch: the weights laid out, then per item (a band
@@ -261,7 +261,7 @@ l2l_conv2d_forward (float           *out,
     {
       DirectPass pass = { conv, col, out, in, NULL, bias, FALSE };
 
-      l2l_conv2d_direct_prepare (col, weight, conv, FALSE);
+      l2l_conv2d_direct_prepare (col, weight, conv, FALSE, parallel);
       l2l_parallel_run (parallel, n_items (conv), direct_item, &pass);
       return;
     }
@@ -317,7 +317,7 @@ l2l_conv2d_backward (float           *din,
               dbias[c] += dout[((gsize) n * conv->c_out + c) * hw + j];
       if (din == NULL && dweight == NULL)
         return;
-      l2l_conv2d_direct_prepare (col, weight, conv, din != NULL);
+      l2l_conv2d_direct_prepare (col, weight, conv, din != NULL, parallel);
       l2l_parallel_run (parallel, n_items (conv), direct_item, &pass);
       /* dW [c_out × taps] += Σ over items, in order, of their [taps × c_out] */
       for (guint i = 0; dweight != NULL && i < n_items (conv); i++)
