@@ -80,16 +80,19 @@ FN (forward_rows) (float       *restrict out,
 {
   const guint ow = wp - k + 1;
   const gsize plane = (gsize) (rows + k - 1) * wp;
+  /* a row in blocks of near-equal width (14 as 5, 5, 4 rather than 6, 6,
+   * 2): a narrow block has too few sums in flight to hide the FMA latency */
+  const guint blocks = (ow + PIXELS - 1) / PIXELS;
   float tmp[PIXELS * BLOCK];
 
   for (guint ob = 0; ob < c_out; ob += BLOCK)
     for (guint y = 0; y < rows; y++)
-      for (guint x = 0; x < ow; x += PIXELS)
+      for (guint x = 0, p, left = blocks; x < ow; x += p, left--)
         {
-          const guint p = MIN (PIXELS, ow - x);
           const float *at = in + (gsize) y * wp + x;
           const float *b = bias != NULL ? bias + ob : NULL;
 
+          p = (ow - x + left - 1) / left;
           switch (p)
             {
 #define PIXELS_CASE(n) \
