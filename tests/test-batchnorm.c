@@ -355,7 +355,7 @@ test_relu_pool (void)
                             pl->stride);
       l2l_relu_backward (dact, c.out, dact, c.size);
       l2l_batchnorm_backward (din, dg, db, dact, c.xhat, c.inv_std, c.gamma, &c.bn);
-      l2l_batchnorm_relu_pool_backward (din2, dg2, db2, dpool, argmax, c.out, c.xhat, c.inv_std,
+      l2l_batchnorm_relu_pool_backward (din2, dg2, db2, dpool, argmax, pool, c.xhat, c.inv_std,
                                         c.gamma, &fused_bn, pl);
       g_assert_cmpfloat (test_util_max_rel_diff (din2, din, c.size), <, 1e-5);
       g_assert_cmpfloat (test_util_max_rel_diff (dg2, dg, c.bn.channels), <, 1e-5);

@@ -97,7 +97,7 @@ typedef struct {
   const float            *in;        /* forward: in; backward: dout, or ∂L/∂pool */
   const float            *xhat_in;   /* backward only */
   const float            *inv_std_in;
-  const float            *act;       /* backward with pooling: the ReLU's output */
+  const float            *pooled;    /* backward with pooling: the pooled ReLU output */
   const guint32          *argmax_in;
   const float            *gamma;
   const float            *beta;
@@ -190,9 +190,10 @@ keep_if (float    v,
 }
 
 /* The backward pass from ∂L/∂pool: dout of the batch norm is the pooled
- * gradient routed to each window's maximum where the ReLU passed it, so
- * its sums read only those places, and din is the batch norm's formula
- * with that sparse dout added at them. */
+ * gradient routed to each window's maximum where the ReLU passed it (where
+ * the pooled output, the ReLU's output there, is positive), so its sums
+ * read only those places, and din is the batch norm's formula with that
+ * sparse dout added at them. */
 L2L_VECTOR_CLONES static void
 backward_pooled_channel (guint    c,
                          gpointer user_data)
@@ -209,7 +210,7 @@ backward_pooled_channel (guint    c,
       const gsize base = row_at (bn, i, c), at = ((gsize) i * bn->channels + c) * pooled;
       const guint32 *restrict am = p->argmax_in + at;
       const float *restrict dpool = p->in + at;
-      const float *restrict act = p->act + base, *restrict h = p->xhat_in + base;
+      const float *restrict pooled_act = p->pooled + at, *restrict h = p->xhat_in + base;
       float lane_sum[LANES] = { 0 }, lane_dot[LANES] = { 0 };
       gsize q = 0;
 
@@ -217,14 +218,14 @@ backward_pooled_channel (guint    c,
       for (; q + LANES <= pooled; q += LANES)
         for (guint l = 0; l < LANES; l++)
           {
-            const float d = keep_if (dpool[q + l], act[am[q + l]] > 0.0f);
+            const float d = keep_if (dpool[q + l], pooled_act[q + l] > 0.0f);
 
             lane_sum[l] += d;
             lane_dot[l] += d * h[am[q + l]];
           }
       for (; q < pooled; q++)
         {
-          const float d = keep_if (dpool[q], act[am[q]] > 0.0f);
+          const float d = keep_if (dpool[q], pooled_act[q] > 0.0f);
 
           sum += d;
           dot += (double) d * h[am[q]];
@@ -252,7 +253,7 @@ backward_pooled_channel (guint    c,
         {
           const guint32 j = p->argmax_in[at + q];
 
-          dx[j] += keep_if (scale * p->in[at + q], p->act[base + j] > 0.0f);
+          dx[j] += keep_if (scale * p->in[at + q], p->pooled[at + q] > 0.0f);
         }
     }
 }
@@ -282,7 +283,7 @@ l2l_batchnorm_relu_pool_backward (float                  *din,
                                   float                  *dbeta,
                                   const float            *dpool,
                                   const guint32          *argmax,
-                                  const float            *act,
+                                  const float            *pool,
                                   const float            *xhat,
                                   const float            *inv_std,
                                   const float            *gamma,
@@ -290,7 +291,7 @@ l2l_batchnorm_relu_pool_backward (float                  *din,
                                   const L2lBatchNormPool *pooling)
 {
   Pass pass = { .bn = bn, .pooling = pooling, .out = din, .dgamma = dgamma, .dbeta = dbeta,
-                .in = dpool, .xhat_in = xhat, .inv_std_in = inv_std, .act = act,
+                .in = dpool, .xhat_in = xhat, .inv_std_in = inv_std, .pooled = pool,
                 .argmax_in = argmax, .gamma = gamma };
 
   g_return_if_fail ((gsize) pooling->height * pooling->width == bn->m);

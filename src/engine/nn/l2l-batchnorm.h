@@ -70,15 +70,16 @@ void l2l_batchnorm_relu_pool_forward  (float                  *pool,
                                        const float            *beta,
                                        const L2lBatchNorm     *bn,
                                        const L2lBatchNormPool *pooling);
-/* From ∂L/∂pool to din: the pooling's and the ReLU's backward passes folded
- * into the batch norm's, which then read only the windows' maxima instead
- * of a whole dout; dgamma, dbeta added to. */
+/* From ∂L/∂pool to din, given the forward pass's pool, argmax, x̂ and 1/σ:
+ * the pooling's and the ReLU's backward passes folded into the batch
+ * norm's, which then read only the windows' maxima instead of a whole dout;
+ * dgamma, dbeta added to. */
 void l2l_batchnorm_relu_pool_backward (float                  *din,
                                        float                  *dgamma,
                                        float                  *dbeta,
                                        const float            *dpool,
                                        const guint32          *argmax,
-                                       const float            *act,
+                                       const float            *pool,
                                        const float            *xhat,
                                        const float            *inv_std,
                                        const float            *gamma,

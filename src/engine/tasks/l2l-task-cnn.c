@@ -257,7 +257,7 @@ backward (const CnnTask *task,
       L2lBatchNormPool pooling = { task->height[l], task->width[l], 2, 2 };
 
       l2l_batchnorm_relu_pool_backward (dout, grad + task->gamma[l], grad + task->beta[l], din,
-                                        s->argmax[l], s->act[l], s->xhat[l], s->inv_std[l],
+                                        s->argmax[l], s->pool[l], s->xhat[l], s->inv_std[l],
                                         theta + task->gamma[l], &bn, &pooling);
       l2l_conv2d_backward (l > 0 ? din : NULL, grad + task->conv_weight[l], NULL, s->col,
                            dout, l > 0 ? s->pool[l - 1] : s->input,
