@@ -3,16 +3,19 @@
  * vector ISA that the including file names: TARGET (the target attribute),
  * VEC, VL (floats in a VEC), NV (VECs in a block of 16 channels), VLOAD,
  * VSTORE, VSET1, VFMA (a·b + c), VZERO, FN (the prefix of the names), and the
- * register blocking: PIXELS (output pixels a forward block holds) and
+ * register blocking: PIXELS (output pixels a forward block holds for 16
+ * channels), PIXELS_WIDE (for 32 channels; 0: never two blocks at once) and
  * TAP_ROWS_K1/K3/K5 (tap rows a weight-gradient block holds for k = 1, 3, 5).
  * Included once per ISA; no include guard on purpose. */
 
 #define BLOCK 16
 
-/* Forward: @p output pixels of one row (p ≤ PIXELS, a constant after
- * inlining) for one block of 16 output channels, into tmp [p × 16]. @in is
- * the padded input at (channel 0, row y, column x), @wt the weights
- * [c_in·k·k × c_out] at the block's first channel. */
+/* Forward: @p output pixels of one row for @cb blocks of 16 output
+ * channels (both constants after inlining; p ≤ PIXELS, or ≤ PIXELS_WIDE for
+ * two blocks), into tmp [p × 16·cb]. @in is the padded input at (channel 0,
+ * row y, column x), @wt the weights [c_in·k·k × c_out] at the first block's
+ * first channel. Two blocks share each input value's broadcast between
+ * twice the sums: the kernel is bound by loads, not FMAs. */
 TARGET G_ALWAYS_INLINE static inline void
 FN (pixels) (float       *restrict tmp,
              const float *restrict in,
@@ -23,14 +26,15 @@ FN (pixels) (float       *restrict tmp,
              const float          *bias,
              guint                 c_in,
              guint                 k,
-             const guint           p)
+             const guint           p,
+             const guint           cb)
 {
-  VEC acc[PIXELS][NV];
+  VEC acc[PIXELS][2 * NV];
 
 #pragma GCC unroll 16
   for (guint i = 0; i < p; i++)
 #pragma GCC unroll 4
-    for (guint v = 0; v < NV; v++)
+    for (guint v = 0; v < NV * cb; v++)
       acc[i][v] = bias != NULL ? VLOAD (bias + v * VL) : VZERO;
   for (guint c = 0; c < c_in; c++)
     for (guint ky = 0; ky < k; ky++)
@@ -40,17 +44,17 @@ FN (pixels) (float       *restrict tmp,
 
         for (guint kx = 0; kx < k; kx++)
           {
-            VEC wv[NV];
+            VEC wv[2 * NV];
 
 #pragma GCC unroll 4
-            for (guint v = 0; v < NV; v++)
+            for (guint v = 0; v < NV * cb; v++)
               wv[v] = VLOAD (w + kx * c_out + v * VL);
 #pragma GCC unroll 16
             for (guint i = 0; i < p; i++)
               {
                 const VEC b = VSET1 (row[i + kx]);
 #pragma GCC unroll 4
-                for (guint v = 0; v < NV; v++)
+                for (guint v = 0; v < NV * cb; v++)
                   acc[i][v] = VFMA (b, wv[v], acc[i][v]);
               }
           }
@@ -58,8 +62,8 @@ FN (pixels) (float       *restrict tmp,
 #pragma GCC unroll 16
   for (guint i = 0; i < p; i++)
 #pragma GCC unroll 4
-    for (guint v = 0; v < NV; v++)
-      VSTORE (tmp + i * BLOCK + v * VL, acc[i][v]);
+    for (guint v = 0; v < NV * cb; v++)
+      VSTORE (tmp + i * BLOCK * cb + v * VL, acc[i][v]);
 }
 
 /* @rows output rows of every channel, out [c_out planes of @out_plane, the
@@ -80,40 +84,59 @@ FN (forward_rows) (float       *restrict out,
 {
   const guint ow = wp - k + 1;
   const gsize plane = (gsize) (rows + k - 1) * wp;
-  /* a row in blocks of near-equal width (14 as 5, 5, 4 rather than 6, 6,
-   * 2): a narrow block has too few sums in flight to hide the FMA latency */
-  const guint blocks = (ow + PIXELS - 1) / PIXELS;
-  float tmp[PIXELS * BLOCK];
+  float tmp[PIXELS * BLOCK * 2];
 
   for (guint ob = 0; ob < c_out; ob += BLOCK)
-    for (guint y = 0; y < rows; y++)
-      for (guint x = 0, p, left = blocks; x < ow; x += p, left--)
-        {
-          const float *at = in + (gsize) y * wp + x;
-          const float *b = bias != NULL ? bias + ob : NULL;
+    {
+      /* two blocks of channels at once where there are two left */
+      const guint cb = PIXELS_WIDE > 0 && c_out - ob >= 2 * BLOCK ? 2 : 1;
+      const guint width = cb == 2 ? PIXELS_WIDE : PIXELS;
+      /* a row in blocks of near-equal width (14 as 5, 5, 4 rather than 6,
+       * 6, 2): a narrow block has too few sums in flight to hide the FMA
+       * latency */
+      const guint blocks = (ow + width - 1) / width;
 
-          p = (ow - x + left - 1) / left;
-          switch (p)
-            {
-#define PIXELS_CASE(n) \
-            case n: FN (pixels) (tmp, at, plane, wp, wt + ob, c_out, b, c_in, k, n); break;
-            PIXELS_CASE (1) PIXELS_CASE (2) PIXELS_CASE (3) PIXELS_CASE (4)
-            PIXELS_CASE (5) PIXELS_CASE (6)
+      for (guint y = 0; y < rows; y++)
+        for (guint x = 0, p, left = blocks; x < ow; x += p, left--)
+          {
+            const float *at = in + (gsize) y * wp + x;
+            const float *b = bias != NULL ? bias + ob : NULL;
+
+            p = (ow - x + left - 1) / left;
+#define PIXELS_CASE(n, c) \
+            case n: FN (pixels) (tmp, at, plane, wp, wt + ob, c_out, b, c_in, k, n, c); break;
+            if (cb == 1)
+              switch (p)
+                {
+                PIXELS_CASE (1, 1) PIXELS_CASE (2, 1) PIXELS_CASE (3, 1) PIXELS_CASE (4, 1)
+                PIXELS_CASE (5, 1) PIXELS_CASE (6, 1)
 #if PIXELS > 6
-            PIXELS_CASE (7) PIXELS_CASE (8) PIXELS_CASE (9) PIXELS_CASE (10)
-            PIXELS_CASE (11) PIXELS_CASE (12) PIXELS_CASE (13) PIXELS_CASE (14)
+                PIXELS_CASE (7, 1) PIXELS_CASE (8, 1) PIXELS_CASE (9, 1) PIXELS_CASE (10, 1)
+                PIXELS_CASE (11, 1) PIXELS_CASE (12, 1) PIXELS_CASE (13, 1) PIXELS_CASE (14, 1)
+#endif
+                default: g_assert_not_reached ();
+                }
+#if PIXELS_WIDE > 0
+            else
+              switch (p)
+                {
+                PIXELS_CASE (1, 2) PIXELS_CASE (2, 2) PIXELS_CASE (3, 2) PIXELS_CASE (4, 2)
+                PIXELS_CASE (5, 2) PIXELS_CASE (6, 2) PIXELS_CASE (7, 2) PIXELS_CASE (8, 2)
+                PIXELS_CASE (9, 2) PIXELS_CASE (10, 2) PIXELS_CASE (11, 2) PIXELS_CASE (12, 2)
+                default: g_assert_not_reached ();
+                }
 #endif
 #undef PIXELS_CASE
-            default: g_assert_not_reached ();
-            }
-          for (guint j = 0; j < BLOCK; j++)
-            {
-              float *to = out + (ob + j) * out_plane + (gsize) y * ow + x;
+            for (guint j = 0; j < BLOCK * cb; j++)
+              {
+                float *to = out + (ob + j) * out_plane + (gsize) y * ow + x;
 
-              for (guint i = 0; i < p; i++)
-                to[i] = tmp[i * BLOCK + j];
-            }
-        }
+                for (guint i = 0; i < p; i++)
+                  to[i] = tmp[i * BLOCK * cb + j];
+              }
+          }
+      ob += (cb - 1) * BLOCK;
+    }
 }
 
 /* Weight gradient: @rows tap rows (a tap row is one input channel and one

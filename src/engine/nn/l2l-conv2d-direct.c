@@ -12,7 +12,7 @@
 #define HAVE_X86_KERNELS 1
 
 /* AVX-512: a block of 16 channels is one register; 32 registers hold 14
- * pixels' sums, or up to 10 taps' gradients. */
+ * pixels' sums, or 12 pixels' of two blocks, or up to 10 taps' gradients. */
 #define TARGET __attribute__ ((target ("avx512f")))
 #define VEC __m512
 #define VL 16
@@ -24,6 +24,7 @@
 #define VZERO _mm512_setzero_ps ()
 #define FN(name) avx512_##name
 #define PIXELS 14
+#define PIXELS_WIDE 12
 #define TAP_ROWS_K1 8
 #define TAP_ROWS_K3 3
 #define TAP_ROWS_K5 2
@@ -39,6 +40,7 @@
 #undef VZERO
 #undef FN
 #undef PIXELS
+#undef PIXELS_WIDE
 #undef TAP_ROWS_K1
 #undef TAP_ROWS_K3
 #undef TAP_ROWS_K5
@@ -55,6 +57,7 @@
 #define VZERO _mm256_setzero_ps ()
 #define FN(name) avx2_##name
 #define PIXELS 6
+#define PIXELS_WIDE 0
 #define TAP_ROWS_K1 6
 #define TAP_ROWS_K3 2
 #define TAP_ROWS_K5 1
