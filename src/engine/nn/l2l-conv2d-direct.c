@@ -133,7 +133,7 @@ taps (const L2lConv2d *conv)
 gsize
 l2l_conv2d_direct_weights_size (const L2lConv2d *conv)
 {
-  return 2 * taps (conv) * conv->c_out;
+  return taps (conv) * conv->c_out;
 }
 
 /* Band @band of @bands of @n rows: [*first, *last). */
@@ -169,13 +169,14 @@ l2l_conv2d_direct_work_size (const L2lConv2d *conv,
          rows * ow * conv->c_out + (gsize) conv->c_out * (din_rows + k - 1) * (ow + 2 * q);
 }
 
-/* Item c < c_in lays out input channel c's forward rows [c, ky, kx][o];
- * item c_in + o, output channel o's rows of the input's gradient
+/* Forward: item c lays out input channel c's rows [c, ky, kx][o].
+ * Backward: item o, output channel o's rows of the input's gradient
  * [o, k−1−ky, k−1−kx][c]. Each writes its own rows contiguously. */
 typedef struct {
   float           *weights;
   const float     *weight;
   const L2lConv2d *conv;
+  gboolean         backward;
 } Layout;
 
 static void
@@ -187,7 +188,7 @@ layout_item (guint    item,
   const guint c_in = layout->conv->c_in, c_out = layout->conv->c_out;
   const float *weight = layout->weight;
 
-  if (item < c_in)
+  if (!layout->backward)
     {
       float *rows = layout->weights + (gsize) item * k2 * c_out;
 
@@ -197,8 +198,8 @@ layout_item (guint    item,
     }
   else
     {
-      const guint o = item - c_in;
-      float *rows = layout->weights + taps (layout->conv) * c_out + (gsize) o * k2 * c_in;
+      const guint o = item;
+      float *rows = layout->weights + (gsize) o * k2 * c_in;
 
       for (guint t = 0; t < k2; t++)
         for (guint c = 0; c < c_in; c++)
@@ -210,12 +211,12 @@ void
 l2l_conv2d_direct_prepare (float           *weights,
                            const float     *weight,
                            const L2lConv2d *conv,
-                           gboolean         with_din,
+                           gboolean         backward,
                            L2lParallel     *parallel)
 {
-  Layout layout = { weights, weight, conv };
+  Layout layout = { weights, weight, conv, backward };
 
-  l2l_parallel_run (parallel, conv->c_in + (with_din ? conv->c_out : 0), layout_item, &layout);
+  l2l_parallel_run (parallel, backward ? conv->c_out : conv->c_in, layout_item, &layout);
 }
 
 /* Rows [r0, r1) of src [channels × h × w] padded by @pad zeros on every
@@ -355,7 +356,7 @@ l2l_conv2d_direct_backward (float           *din,
         {
           pad_rows (dout_padded, d, c_out, oh, ow, q, r0, r1 + k - 1);
           forward_rows (din + n * in_size + (gsize) r0 * conv->width, in_plane, r1 - r0,
-                        dout_padded, ow + 2 * q, weights + taps (conv) * c_out, NULL, c_out,
+                        dout_padded, ow + 2 * q, weights, NULL, c_out,
                         conv->c_in, k);
         }
     }

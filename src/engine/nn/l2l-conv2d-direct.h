@@ -10,8 +10,10 @@ G_BEGIN_DECLS
  * registers while the taps stream past, so the image is read from L1 rather
  * than expanded 9 or 25 times; the weight gradient likewise holds a few rows
  * of taps for 16 channels. Kernels for AVX-512 and for AVX2 with FMA, picked
- * at run time; elsewhere the columns-and-sgemm path runs. Every image is
- * computed alone, so results do not depend on how images are shared out. */
+ * at run time; elsewhere the columns-and-sgemm path runs. The caller cuts
+ * the work into items fixed by the shape (bands of rows of chunks of
+ * images), each with its own weight gradient, so results do not depend on
+ * how the items are shared out. */
 
 typedef enum {
   L2L_CONV_ISA_NONE,
@@ -21,7 +23,8 @@ typedef enum {
 
 /* The vector ISA the direct kernels use: the best the CPU has, unless a
  * test chose a lower one with l2l_conv2d_direct_set_isa, which returns
- * FALSE (and changes nothing) when the CPU lacks @isa. */
+ * FALSE (and changes nothing) when the CPU lacks @isa. The choice changes
+ * l2l_conv2d_col_size: size scratch after making it. */
 L2lConvIsa l2l_conv2d_direct_isa     (void);
 gboolean   l2l_conv2d_direct_set_isa (L2lConvIsa isa);
 
@@ -30,20 +33,20 @@ gboolean   l2l_conv2d_direct_set_isa (L2lConvIsa isa);
 gboolean   l2l_conv2d_direct_fits    (const L2lConv2d *conv,
                                       gboolean         backward,
                                       gboolean         with_din);
-/* Floats of the laid-out weights (shared by all images), and of the work
- * space one run of images needs when each image's rows are cut into @bands
- * bands. */
+/* Floats of the laid-out weights (one pass's layout, shared by all
+ * images), and of the work space one run of images needs when each image's
+ * rows are cut into @bands bands. */
 gsize      l2l_conv2d_direct_weights_size (const L2lConv2d *conv);
 gsize      l2l_conv2d_direct_work_size    (const L2lConv2d *conv,
                                            guint            bands);
 
-/* Lays the weights out for the forward pass, and for the backward pass
- * (which needs both layouts when the input's gradient is asked for); a
- * team (may be NULL) shares the channels out. */
+/* Lays the weights out: for the forward pass, or for the backward pass's
+ * input gradient (the weight gradient needs none); a team (may be NULL)
+ * shares the channels out. */
 void       l2l_conv2d_direct_prepare      (float           *weights,
                                            const float     *weight,
                                            const L2lConv2d *conv,
-                                           gboolean         with_din,
+                                           gboolean         backward,
                                            L2lParallel     *parallel);
 /* Images [first, last) of the batch, band @band of @bands of their rows
  * (the output's rows; the input gradient's, for din), with the arguments of

@@ -317,7 +317,8 @@ l2l_conv2d_backward (float           *din,
               dbias[c] += dout[((gsize) n * conv->c_out + c) * hw + j];
       if (din == NULL && dweight == NULL)
         return;
-      l2l_conv2d_direct_prepare (col, weight, conv, din != NULL, parallel);
+      if (din != NULL)
+        l2l_conv2d_direct_prepare (col, weight, conv, TRUE, parallel);
       l2l_parallel_run (parallel, n_items (conv), direct_item, &pass);
       /* dW [c_out × taps] += Σ over items, in order, of their [taps × c_out] */
       for (guint i = 0; dweight != NULL && i < n_items (conv); i++)
