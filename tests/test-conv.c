@@ -200,6 +200,66 @@ test_conv2d_direct_matches_reference (void)
   g_assert_true (l2l_conv2d_direct_set_isa (best));
 }
 
+/* Every corner of what the direct kernels take, small: each kernel size
+ * with each padding it allows, images narrower than a block of pixels and
+ * shorter than the bands of rows, one image and more than a chunk. The
+ * scratch is exactly l2l_conv2d_col_size floats and NaN before each call,
+ * so a slot read before it is written shows in the result. */
+static void
+test_conv2d_direct_corners (void)
+{
+  const guint sizes[][2] = { { 1, 1 }, { 2, 6 }, { 5, 15 } };
+  const guint images[] = { 1, 9 }, outs[] = { 16, 32 };
+  guint tried = 0;
+
+  if (l2l_conv2d_direct_isa () == L2L_CONV_ISA_NONE)
+    {
+      g_test_skip ("this CPU has neither AVX2 with FMA nor AVX-512");
+      return;
+    }
+  for (guint k = 1; k <= 5; k += 2)
+    for (guint pad = 0; pad < k; pad++)
+      for (guint z = 0; z < G_N_ELEMENTS (sizes); z++)
+        for (guint i = 0; i < G_N_ELEMENTS (images); i++)
+          for (guint o = 0; o < G_N_ELEMENTS (outs); o++)
+            {
+              const L2lConv2d conv = {
+                .n = images[i], .c_in = 16, .height = sizes[z][0], .width = sizes[z][1],
+                .c_out = outs[o], .k = k, .stride = 1, .pad = pad,
+              };
+              Case c;
+              g_autofree float *out = NULL, *out_ref = NULL, *din = NULL, *din_ref = NULL;
+              g_autofree float *dw = NULL, *dw_ref = NULL;
+              gsize col;
+
+              if (!l2l_conv2d_direct_fits (&conv, TRUE, TRUE))
+                continue;   /* the image is smaller than the kernel */
+              tried++;
+              case_init (&c, &conv, 1000 + tried);
+              col = l2l_conv2d_col_size (&conv);
+              out = g_new (float, c.n_out);
+              out_ref = g_new (float, c.n_out);
+              din = g_new (float, c.n_in);
+              din_ref = g_new (float, c.n_in);
+              dw = g_new0 (float, c.n_weight);
+              dw_ref = g_new0 (float, c.n_weight);
+              for (gsize j = 0; j < col; j++)
+                c.col[j] = NAN;
+              l2l_conv2d_forward (out, c.col, c.in, c.weight, c.bias, &c.conv, NULL);
+              for (gsize j = 0; j < col; j++)
+                c.col[j] = NAN;
+              l2l_conv2d_backward (din, dw, NULL, c.col, c.dout, c.in, c.weight, &c.conv, NULL);
+              l2l_conv2d_forward_ref (out_ref, c.in, c.weight, c.bias, &c.conv);
+              l2l_conv2d_backward_ref (din_ref, dw_ref, NULL, c.dout, c.in, c.weight, &c.conv);
+              g_assert_cmpfloat (test_util_max_rel_diff (out, out_ref, c.n_out), <, 1e-4);
+              g_assert_cmpfloat (test_util_max_rel_diff (din, din_ref, c.n_in), <, 1e-4);
+              g_assert_cmpfloat (test_util_max_rel_diff (dw, dw_ref, c.n_weight), <, 1e-4);
+              case_clear (&c);
+            }
+  g_test_message ("%u shapes", tried);
+  g_assert_cmpuint (tried, >, 40);
+}
+
 /* Images shared out to a team of threads give the same bits as one thread
  * alone: each item (a band of a chunk of images) has its own weight
  * gradient, summed in order. */
@@ -520,6 +580,7 @@ main (int   argc,
   g_test_add_func ("/engine/conv/conv2d-matches-reference", test_conv2d_matches_reference);
   g_test_add_func ("/engine/conv/conv2d-direct-matches-reference",
                    test_conv2d_direct_matches_reference);
+  g_test_add_func ("/engine/conv/conv2d-direct-corners", test_conv2d_direct_corners);
   g_test_add_func ("/engine/conv/conv2d-threads-same-bits", test_conv2d_threads_same_bits);
   g_test_add_func ("/engine/conv/conv2d-gradient", test_conv2d_gradient);
   g_test_add_func ("/engine/conv/maxpool", test_maxpool);
