@@ -374,6 +374,55 @@ test_threads_do_not_matter (void)
   compare_threads = 1;
 }
 
+/* One optimizer's comparison on 1 and 2 threads, which its runs (MNIST's 9
+ * runs, in chunks of 4) or its problems' losses and gradients (the cnn's,
+ * one chunk) then have: the same losses, bit for bit. */
+static char *
+one_optimizer_csv (const char *spec,
+                   guint       runs,
+                   guint       threads)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(L2lCompareResult) result = NULL;
+  g_autofree char *raw = NULL;
+  L2lCompareConfig config;
+  L2lOptimizerSpec adam;
+
+  l2l_compare_config_init (&config);
+  config.task = l2l_task_new_from_spec (spec, &error);
+  g_assert_no_error (error);
+  l2l_optimizer_spec_init (&adam, l2l_optimizer_info_lookup ("adam"));
+  config.optimizers = &adam;
+  config.n_optimizers = 1;
+  config.runs = runs;
+  config.steps = 4;
+  config.seed = 2;
+  config.threads = threads;
+  result = l2l_compare_run (&config, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  raw = l2l_results_to_csv (result, NULL);
+  l2l_optimizer_spec_clear (&adam);
+  l2l_task_unref (config.task);
+  return test_util_csv_losses (raw);
+}
+
+static void
+test_one_optimizer_threads (void)
+{
+  const struct { const char *spec; guint runs; } cases[] = {
+    { "mnist", 9 },
+    { "cnn:dataset=mnist,batch=24", 2 },
+  };
+
+  for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
+    {
+      g_autofree char *one = one_optimizer_csv (cases[c].spec, cases[c].runs, 1);
+      g_autofree char *two = one_optimizer_csv (cases[c].spec, cases[c].runs, 2);
+
+      g_assert_cmpstr (two, ==, one);
+    }
+}
+
 typedef struct {
   gsize  n;
   float *first;     /* θ of run 0 at step 0, per optimizer */
@@ -493,6 +542,7 @@ main (int   argc,
   g_test_add_func ("/engine/compare/invalid-config", test_invalid_config);
   g_test_add_func ("/engine/compare/chunking-is-invisible", test_chunking_is_invisible);
   g_test_add_func ("/engine/compare/threads-do-not-matter", test_threads_do_not_matter);
+  g_test_add_func ("/engine/compare/one-optimizer-threads", test_one_optimizer_threads);
   g_test_add_func ("/engine/compare/progress-carries-theta", test_progress_carries_theta);
   return g_test_run ();
 }

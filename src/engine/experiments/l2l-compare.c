@@ -195,6 +195,7 @@ typedef struct {
   gint                    cancelled;    /* atomic */
   L2lTrajectoryJob       *jobs;         /* [n_optimizers], for the gathering after */
   L2lOptimizerSpec       *tuned;        /* [n_optimizers]: each rule as tuned */
+  L2lParallel            *parallel;     /* lent to the runs of a single optimizer */
 } Running;
 
 static void
@@ -224,6 +225,9 @@ run_entry (guint    i,
     /* a comparison of few runs has one chunk an optimizer: each on another rank */
     .cluster = config->cluster,
     .cluster_offset = i,
+    /* one optimizer runs in this thread (an item of its own would be the
+     * only one), so its runs, or their losses, may have the threads */
+    .parallel = config->n_optimizers == 1 ? running->parallel : NULL,
   };
 
   if (g_atomic_int_get (&running->cancelled) ||
@@ -304,7 +308,8 @@ l2l_compare_run (const L2lCompareConfig  *config,
   g_autoptr(L2lParallel) parallel = NULL;
   g_autofree EntryReporter *reporters = NULL;
   Reporter reporter = { progress, user_data, { 0 }, 0, 0 };
-  Running running = { config, NULL, NULL, progress != NULL, cancellable, FALSE, NULL, NULL };
+  Running running = { config, NULL, NULL, progress != NULL, cancellable, FALSE, NULL, NULL,
+                      NULL };
   g_autofree L2lTrajectoryJob *jobs = NULL;
   g_autofree L2lOptimizerSpec *tuned = NULL;
   guint64 tune_work;
@@ -377,6 +382,7 @@ l2l_compare_run (const L2lCompareConfig  *config,
   /* The test runs: the optimizers in parallel, each one's runs in order. */
   running.result = result;
   running.reporters = reporters;
+  running.parallel = parallel;
   running.jobs = jobs = g_new0 (L2lTrajectoryJob, config->n_optimizers);
   running.tuned = tuned = g_new0 (L2lOptimizerSpec, config->n_optimizers);
   l2l_parallel_run (parallel, config->n_optimizers, run_entry, &running);

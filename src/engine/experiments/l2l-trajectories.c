@@ -20,6 +20,7 @@ typedef struct {
   GCancellable           *cancellable;
   gint                    cancelled;   /* atomic */
   gint                    diverged;    /* atomic: runs */
+  L2lParallel            *problem_team; /* the job's threads, when chunks run in turn */
 } Work;
 
 /* Runs [item × chunk, …) from θ0 to the last step, or until cancelled. */
@@ -65,6 +66,7 @@ run_chunk (guint    item,
       guint64 seed = l2l_seed_derive (job->seed, job->stream, first + r);
       problems[r] = held_out ? l2l_task_sample_held_out (job->task, seed)
                              : l2l_task_sample (job->task, seed);
+      l2l_problem_set_parallel (problems[r], work->problem_team);
       l2l_problem_init (problems[r], theta + r * n);
     }
 
@@ -157,6 +159,9 @@ l2l_trajectories_run (const L2lTrajectoryJob *job,
 
   /* with a cluster, this rank's chunks only */
   l2l_cluster_share (job->cluster, n_chunks, job->cluster_offset, &first, &last);
+  /* chunks in turn in this thread leave the threads to each loss and gradient */
+  if (job->on_step != NULL || last - first < 2)
+    work.problem_team = job->parallel;
   if (job->on_step == NULL)
     l2l_parallel_run (job->parallel, last - first, run_chunk_of_share, &(Share) { &work, first });
   else

@@ -41,7 +41,10 @@ typedef struct {
   L2lTrajectoryFunc       on_step;     /* may be NULL */
   gpointer                user_data;
   /* Chunks run on these threads when there is no @on_step (which expects
-   * chunks in order); the losses are the same bits either way. May be NULL. */
+   * chunks in order); when the chunks run in turn (with @on_step, or one
+   * chunk), each problem shares its loss and gradient out to them instead
+   * (l2l_problem_set_parallel). The losses are the same bits either way.
+   * May be NULL; never a team whose items are running this job. */
   L2lParallel            *parallel;
   float                  *final_theta; /* [runs × n_params]: θ after the last step; may be NULL */
   /* [runs × (steps + 1)]: each run's wall time from its start to each step,
