@@ -361,6 +361,39 @@ layer_input (const L2lFeatureRun *run,
   return run->pooled[l - 1];
 }
 
+/* A layer's ReLU and pooling go plane by plane: items of this many for a team. */
+#define PLANES 8
+
+typedef struct {
+  L2lFeatureRun *run;
+  guint          layer;
+} ReluPool;
+
+static void
+relu_pool_planes (guint    item,
+                  gpointer user_data)
+{
+  const ReluPool *rp = user_data;
+  L2lFeatureRun *run = rp->run;
+  const L2lFeatureLayer *layer = &run->net->layers[rp->layer];
+  const guint first = item * PLANES, planes = MIN (PLANES, layer->c_out - first);
+  const gsize size = (gsize) run->feature_h[rp->layer] * run->feature_w[rp->layer];
+  float *features = run->features[rp->layer] + first * size;
+
+  l2l_relu_forward (features, features, planes * size);
+  if (layer->pool_k > 0)
+    {
+      const gsize pooled = (gsize) ((run->feature_h[rp->layer] - layer->pool_k) /
+                                    layer->pool_stride + 1) *
+                           ((run->feature_w[rp->layer] - layer->pool_k) / layer->pool_stride + 1);
+
+      l2l_maxpool_forward (run->pooled[rp->layer] + first * pooled,
+                           run->argmax[rp->layer] + first * pooled, features, planes,
+                           run->feature_h[rp->layer], run->feature_w[rp->layer], layer->pool_k,
+                           layer->pool_stride);
+    }
+}
+
 void
 l2l_feature_run_forward (L2lFeatureRun *run,
                          const float   *image)
@@ -381,11 +414,8 @@ l2l_feature_run_forward (L2lFeatureRun *run,
 
       l2l_conv2d_forward (run->features[l], run->col, in, layer->weight, layer->bias, &conv,
                           run->parallel);
-      l2l_relu_forward (run->features[l], run->features[l], l2l_feature_run_size (run, l));
-      if (layer->pool_k > 0)
-        l2l_maxpool_forward (run->pooled[l], run->argmax[l], run->features[l], layer->c_out,
-                             run->feature_h[l], run->feature_w[l], layer->pool_k,
-                             layer->pool_stride);
+      l2l_parallel_run (run->parallel, (layer->c_out + PLANES - 1) / PLANES, relu_pool_planes,
+                        &(ReluPool) { run, l });
     }
 }
 
